@@ -1,0 +1,100 @@
+"""Command line: ``python -m analysis <command>`` (or ``tifa <command>``).
+
+Every command reads ``tifa.toml`` (or ``--config FILE``); ``--corpus DIR``, ``--data DIR`` and
+``--figures DIR`` override its paths, so the pipeline runs on another corpus without editing files.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .config import ConfigError, load_config
+
+EPILOG = """\
+examples:
+  python -m analysis corpus                      build the documents table from seeds/
+  python -m analysis corpus --corpus ~/texts --data /tmp/tifa-data
+  python -m analysis figures                     every figure and table (stages rerun only when their inputs change)
+  python -m analysis figures --force             rebuild everything
+
+outputs:
+  <data>/corpus/documents.parquet   one row per document or compilation part (schema: docs/documents.md)
+  <data>/corpus/problems.csv        every file, row or value that could not be used, and why
+  <figures>/corpus_*.{pdf,png,csv,tex,md}
+"""
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--config", type=Path, default=None, help="TOML configuration (default: ./tifa.toml)")
+    p.add_argument("--corpus", type=Path, default=None, help="folder of raw texts (overrides paths.corpus)")
+    p.add_argument("--data", type=Path, default=None, help="folder for derived data (overrides paths.data)")
+    p.add_argument("--figures", type=Path, default=None, help="folder for figures and tables (overrides paths.figures)")
+    p.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
+    p.add_argument("--workers", type=int, default=None, help="processes for ingestion (0 = one per core)")
+    p.add_argument("--quiet", action="store_true", help="no progress bars")
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python -m analysis",
+        description="tifa: slogans (提法), keywords and topics in Chinese local-government economic speech.",
+        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = p.add_subparsers(dest="command", required=True, metavar="command")
+    c = sub.add_parser("corpus", help="read, clean and annotate the corpus into the documents table",
+                       description="Read every text of the corpus folder (txt, csv, jsonl, parquet), clean it, "
+                                   "split compilations, extract dates, periods and regions, apply metadata.csv "
+                                   "overrides, and write the documents table. Prints a summary and every skipped file.")
+    _common(c)
+    f = sub.add_parser("figures", help="build every figure and table (runs the stages that are out of date)")
+    _common(f)
+    return p
+
+
+def _config(args):
+    cfg = load_config(args.config)
+    cfg = cfg.with_paths(corpus=args.corpus, data=args.data, figures=args.figures)
+    if args.workers is not None:
+        import dataclasses
+        cfg = dataclasses.replace(cfg, corpus=dataclasses.replace(cfg.corpus, workers=args.workers))
+    return cfg
+
+
+def print_corpus_summary(result, out=sys.stdout) -> None:
+    docs, problems = result.documents, result.problems
+    state = "built" if result.rebuilt else "up to date"
+    print(f"documents table {state}: {result.folder / 'documents.parquet'}", file=out)
+    print(f"  {len(docs)} documents from {docs['source_file'].nunique()} files, "
+          f"{int(docs['n_chars'].sum()):,} characters", file=out)
+    for column, label in (("lang", "language"), ("province", "province"), ("quarter", "quarter")):
+        counts = docs[column].astype("string").fillna("unknown").value_counts().sort_index()
+        print(f"  by {label}: " + ", ".join(f"{k} {v}" for k, v in counts.items()), file=out)
+    unknown = docs[docs["adcode"].isna()]
+    if len(unknown):
+        print(f"  region unknown for {len(unknown)} documents (reasons in region_source)", file=out)
+    if len(problems):
+        print(f"problems ({len(problems)}):", file=out)
+        for row in problems.itertuples(index=False):
+            where = f" ({row.where})" if row.where else ""
+            print(f"  {row.source_file}{where}: {row.problem} [{row.action}]", file=out)
+    else:
+        print("  no files skipped", file=out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        cfg = _config(args)
+        if args.command == "corpus":
+            from .corpus import build_corpus
+            result = build_corpus(cfg, progress=not args.quiet, force=args.force)
+            print_corpus_summary(result)
+        elif args.command == "figures":
+            from .build import build_all
+            done = build_all(cfg, progress=not args.quiet, force=args.force)
+            print_corpus_summary(done["corpus"])
+            print(f"corpus figure and tables: {'written' if done['corpus_outputs'] else 'up to date'} in {cfg.paths.figures}")
+    except (ConfigError, FileNotFoundError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0

@@ -1,0 +1,143 @@
+"""Configuration: read once, at the edge, into frozen objects that are passed down.
+
+The file is TOML (``tifa.toml`` at the project root). Every key has a default here, so a missing
+file or a missing key is never an error; an unknown key is, because a typo would otherwise be
+silently ignored.
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any, Mapping
+
+try:  # Python 3.11+
+    import tomllib
+except ModuleNotFoundError:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+
+class ConfigError(ValueError):
+    """A configuration file or value that cannot be used; the message names the file and key."""
+
+
+@dataclass(frozen=True)
+class Paths:
+    corpus: Path = Path("seeds")
+    data: Path = Path("data")
+    figures: Path = Path("figures")
+    overrides: str = "metadata.csv"
+
+
+@dataclass(frozen=True)
+class CorpusParams:
+    traditional_share: float = 0.05
+    cjk_share: float = 0.3
+    latin_share: float = 0.7
+    max_file_mb: float = 200.0
+    workers: int = 1
+
+
+@dataclass(frozen=True)
+class FigureParams:
+    dpi: int = 300
+    formats: tuple[str, ...] = ("pdf", "png")
+
+
+@dataclass(frozen=True)
+class RandomParams:
+    seed: int = 20220723
+
+
+@dataclass(frozen=True)
+class Config:
+    paths: Paths = field(default_factory=Paths)
+    corpus: CorpusParams = field(default_factory=CorpusParams)
+    figures: FigureParams = field(default_factory=FigureParams)
+    random: RandomParams = field(default_factory=RandomParams)
+    source: Path | None = None  # the file it was read from, if any
+
+    def section_hash(self, name: str) -> str:
+        """A short content hash of one section, used to key cached stages."""
+        payload = json.dumps(_plain(getattr(self, name)), sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+    def with_paths(self, **changes: Any) -> "Config":
+        """A copy with some paths replaced (``None`` values are ignored)."""
+        given = {k: Path(v) for k, v in changes.items() if v is not None}
+        return dataclasses.replace(self, paths=dataclasses.replace(self.paths, **given))
+
+
+_SECTIONS = {"paths": Paths, "corpus": CorpusParams, "figures": FigureParams, "random": RandomParams}
+
+
+def _plain(obj: Any) -> Any:
+    if dataclasses.is_dataclass(obj):
+        return {f.name: _plain(getattr(obj, f.name)) for f in fields(obj)}
+    if isinstance(obj, Path):
+        return obj.as_posix()
+    if isinstance(obj, tuple):
+        return [_plain(x) for x in obj]
+    return obj
+
+
+def _build(cls: type, raw: Mapping[str, Any], where: str, base: Path) -> Any:
+    known = {f.name: f for f in fields(cls)}
+    kwargs: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key not in known:
+            raise ConfigError(f"{where}: unknown key '{key}' (known: {', '.join(sorted(known))})")
+        default = getattr(cls(), key)
+        try:
+            if isinstance(default, Path):
+                value = Path(value)
+                value = value if value.is_absolute() else base / value
+            elif isinstance(default, bool):
+                value = bool(value)
+            elif isinstance(default, int):
+                if isinstance(value, bool) or int(value) != value:
+                    raise TypeError
+                value = int(value)
+            elif isinstance(default, float):
+                value = float(value)
+            elif isinstance(default, tuple):
+                value = tuple(value)
+            elif isinstance(default, str):
+                value = str(value)
+        except (TypeError, ValueError):
+            raise ConfigError(
+                f"{where}.{key}: expected {type(default).__name__}, got {value!r}") from None
+        kwargs[key] = value
+    return cls(**kwargs)
+
+
+def load_config(path: str | Path | None = None) -> Config:
+    """Read a TOML configuration file; ``None`` looks for ``tifa.toml`` in the working directory.
+
+    Relative paths in the file are taken relative to the file's folder.
+    """
+    if path is None:
+        candidate = Path("tifa.toml")
+        if not candidate.exists():
+            return Config()
+        path = candidate
+    path = Path(path)
+    if not path.exists():
+        raise ConfigError(f"{path}: configuration file not found")
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    base = path.resolve().parent
+    sections: dict[str, Any] = {}
+    for name, value in raw.items():
+        if name not in _SECTIONS:
+            raise ConfigError(f"{path}: unknown section [{name}] (known: {', '.join(_SECTIONS)})")
+        if not isinstance(value, dict):
+            raise ConfigError(f"{path}: [{name}] must be a table")
+        sections[name] = _build(_SECTIONS[name], value, f"{path}: [{name}]", base)
+    if "paths" not in sections:
+        sections["paths"] = Paths(corpus=base / "seeds", data=base / "data", figures=base / "figures")
+    return Config(**sections, source=path)

@@ -1,0 +1,215 @@
+"""The corpus: a folder of raw texts → one documents table (Parquet) with metadata and provenance.
+
+``build_corpus`` is the stage; ``load_documents`` reads its table; ``DOCUMENT_COLUMNS`` documents the
+schema that is checked on every write.
+"""
+from __future__ import annotations
+
+import json
+import multiprocessing as mp
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from . import atomic, stages
+from .config import Config
+from .documents import DocParams, PROVENANCE_FIELDS, documents_from_raw
+from .overrides import apply_overrides, parse_value, read_overrides
+from .problems import PROBLEM_COLUMNS, Problem
+from .readers import RawText, iter_corpus
+from .regions import load_gazetteer
+
+#: column → (pandas dtype, meaning). The documents table has exactly these columns, in this order.
+DOCUMENT_COLUMNS: dict[str, tuple[str, str]] = {
+    "doc_id": ("string", "unique id: file stem, -rNNNNN for a row of a tabular corpus, -pNN for a part of a compilation"),
+    "source_file": ("string", "file in the corpus folder, relative path"),
+    "parent_id": ("string", "id of the compilation a part comes from; empty for whole documents"),
+    "part": ("Int64", "part number within the compilation page (1-based); empty for whole documents"),
+    "partial": ("boolean", "True when the part is cut by a page boundary"),
+    "partial_reason": ("string", "why the part is partial"),
+    "parent_title": ("string", "title of the compilation a part comes from"),
+    "title": ("string", "title of the document or part"),
+    "lang": ("string", "zh, en, or other (other is reported and left out of analyses)"),
+    "outlet": ("string", "source outlet where stated (newspaper, website)"),
+    "pub_date": ("date32", "publication date"),
+    "meeting_date": ("date32", "date of the meeting the text reports"),
+    "year": ("Int64", "calendar year of the meeting (else publication, else content anchors)"),
+    "quarter": ("string", "calendar quarter of the meeting (else of publication), e.g. 2022Q3"),
+    "period": ("string", "reference period the text reviews or plans: 2022Q1, 2022H1, 2022Q1-Q3, 2022"),
+    "periods_mentioned": ("list<string>", "every period label mentioned, most frequent first"),
+    "region": ("string", "name of the document's own jurisdiction (the most specific level)"),
+    "province": ("string", "province of the jurisdiction"),
+    "prefecture": ("string", "prefecture-level city of the jurisdiction (empty for a province, or a county under a municipality)"),
+    "county": ("string", "county or district of the jurisdiction"),
+    "adcode": ("string", "official 12-digit division code of the jurisdiction"),
+    "region_level": ("string", "province, prefecture or county"),
+    "mentioned_adcodes": ("list<string>", "codes of the places the text mentions, in order of first mention"),
+    "mentioned_regions": ("list<string>", "full names of those places"),
+    "ambiguous_mentions": ("list<string>", "names that exist in several places and were not resolved"),
+    "region_candidates": ("list<string>", "when the region is unknown: candidates from content clues, with why"),
+    "text": ("string", "cleaned text (title and header lines removed); paragraphs separated by a blank line"),
+    "n_chars": ("Int64", "characters, whitespace excluded"),
+    "n_cjk": ("Int64", "Chinese characters"),
+    "n_words": ("Int64", "Latin-script words and numbers (the length of English texts)"),
+    "encoding": ("string", "encoding the file was decoded with"),
+    "converted_t2s": ("boolean", "True when the text was Traditional Chinese and converted to Simplified"),
+    "boilerplate_removed": ("string", "boilerplate rules applied, rule:lines"),
+    "lines_joined": ("Int64", "broken lines joined back into sentences"),
+}
+for _field in PROVENANCE_FIELDS:
+    DOCUMENT_COLUMNS[f"{_field}_source"] = ("string", f"rule that gave {_field}, 'override', or 'unknown: reason'")
+    DOCUMENT_COLUMNS[f"{_field}_conf"] = ("string", f"confidence of {_field}: high, medium or low")
+
+OUTPUTS = ("documents.parquet", "problems.csv")
+
+
+@dataclass(frozen=True)
+class CorpusResult:
+    documents: pd.DataFrame
+    problems: pd.DataFrame
+    folder: Path
+    rebuilt: bool
+
+
+def _worker(args: tuple[RawText, DocParams]) -> tuple[list[dict], list[Problem]]:
+    raw, params = args
+    given, problems = _tabular_overrides(raw)
+    try:
+        records, more = documents_from_raw(raw, params, given)
+    except Exception as exc:  # a bug on one text must not stop the run; it is reported by name
+        return [], problems + [Problem(raw.source_file, "" if raw.row is None else f"row {raw.row + 1}",
+                                       f"internal error while processing: {type(exc).__name__}: {exc}", "skipped")]
+    return records, problems + more
+
+
+#: Columns of a tabular corpus → override fields.
+_TABLE_FIELDS = {"date": "pub_date", "source": "outlet", "title": "title", "pub_date": "pub_date",
+                 "meeting_date": "meeting_date", "region": "region", "lang": "lang"}
+
+
+def _tabular_overrides(raw: RawText) -> tuple[dict, list[Problem]]:
+    """Parse the metadata columns of a tabular row; a bad cell is reported and ignored."""
+    values, problems = {}, []
+    if not raw.overrides:
+        return values, problems
+    gaz = load_gazetteer()
+    for column, cell in raw.overrides.items():
+        field = _TABLE_FIELDS.get(column)
+        if field is None:
+            continue
+        try:
+            values[field] = parse_value(field, cell, gaz)
+        except ValueError as exc:
+            problems.append(Problem(raw.source_file, f"row {raw.row + 1}, column {column}", str(exc), "ignored"))
+    return values, problems
+
+
+def process_corpus(folder: Path, params: DocParams, overrides_name: str = "metadata.csv",
+                   max_file_mb: float = 200.0, workers: int = 1, progress: bool = True
+                   ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Read and clean every text of ``folder``; return (documents, problems) tables."""
+    from tqdm import tqdm
+
+    items: list[RawText] = []
+    problems: list[Problem] = []
+    for item in iter_corpus(folder, overrides_name, max_file_mb):
+        (problems if isinstance(item, Problem) else items).append(item)
+    records: list[dict] = []
+    jobs = [(raw, params) for raw in items]
+    bar = tqdm(total=len(jobs), desc="corpus", unit="text", disable=not progress or None, leave=False)
+    if workers > 1 and len(jobs) > 1:
+        with mp.get_context("fork" if hasattr(mp, "get_context") else None).Pool(workers) as pool:
+            results = pool.imap(_worker, jobs, chunksize=max(1, len(jobs) // (workers * 8)))
+            for recs, probs in results:
+                records += recs
+                problems += probs
+                bar.update()
+    else:
+        for job in jobs:
+            recs, probs = _worker(job)
+            records += recs
+            problems += probs
+            bar.update()
+    bar.close()
+    override_path = Path(folder) / overrides_name
+    if override_path.exists():
+        overrides, oproblems = read_overrides(override_path, load_gazetteer())
+        problems += oproblems
+        problems += apply_overrides(records, overrides, overrides_name)
+    return documents_frame(records), problems_frame(problems)
+
+
+def documents_frame(records: list[dict]) -> pd.DataFrame:
+    """Records → the documents table, columns and types as in DOCUMENT_COLUMNS, sorted by doc_id."""
+    frame = pd.DataFrame([{k: r.get(k) for k in DOCUMENT_COLUMNS} for r in records],
+                         columns=list(DOCUMENT_COLUMNS))
+    for column, (dtype, _) in DOCUMENT_COLUMNS.items():
+        if dtype == "date32":
+            frame[column] = pd.to_datetime(frame[column]).dt.date if len(frame) else frame[column]
+        elif dtype.startswith("list"):
+            frame[column] = frame[column].apply(lambda v: list(v) if v is not None else [])
+        else:
+            frame[column] = frame[column].astype(dtype)
+    frame = frame.sort_values("doc_id", kind="stable").reset_index(drop=True)
+    check_documents(frame)
+    return frame
+
+
+def check_documents(frame: pd.DataFrame) -> None:
+    """Check the schema: every documented column present, in order, and doc_id unique."""
+    missing = [c for c in DOCUMENT_COLUMNS if c not in frame.columns]
+    if missing:
+        raise ValueError(f"documents table lacks columns: {', '.join(missing)}")
+    dupes = frame["doc_id"][frame["doc_id"].duplicated()].tolist()
+    if dupes:
+        raise ValueError(f"documents table has duplicate doc_id values: {', '.join(map(str, dupes[:5]))}")
+
+
+def problems_frame(problems: list[Problem]) -> pd.DataFrame:
+    frame = pd.DataFrame([p.__dict__ for p in problems], columns=PROBLEM_COLUMNS).astype("string")
+    return frame.sort_values(PROBLEM_COLUMNS, kind="stable").reset_index(drop=True)
+
+
+def corpus_folder(cfg: Config) -> Path:
+    return Path(cfg.paths.data) / "corpus"
+
+
+def build_corpus(cfg: Config, progress: bool = True, force: bool = False) -> CorpusResult:
+    """The corpus stage: build the documents table unless it is up to date."""
+    source = Path(cfg.paths.corpus)
+    if not source.is_dir():
+        raise FileNotFoundError(f"corpus folder not found: {source} (set paths.corpus in tifa.toml or pass --corpus)")
+    out = corpus_folder(cfg)
+    params = DocParams(cfg.corpus.traditional_share, cfg.corpus.cjk_share, cfg.corpus.latin_share)
+    inputs = [p for p in source.rglob("*") if p.is_file() and not any(x.startswith(".") for x in p.relative_to(source).parts)]
+    key = stages.stage_key("corpus", {"params": params.__dict__, "overrides": cfg.paths.overrides,
+                                      "max_file_mb": cfg.corpus.max_file_mb}, inputs, base=source)
+    if not force and stages.is_fresh(out, key, OUTPUTS):
+        return CorpusResult(load_documents(cfg), pd.read_csv(out / "problems.csv", dtype="string", keep_default_na=False),
+                            out, rebuilt=False)
+    workers = cfg.corpus.workers or mp.cpu_count()
+    docs, problems = process_corpus(source, params, cfg.paths.overrides, cfg.corpus.max_file_mb, workers, progress)
+    atomic.write_parquet(out / "documents.parquet", docs)
+    with atomic.atomic_path(out / "problems.csv") as tmp:
+        problems.to_csv(tmp, index=False)
+    stages.mark_done(out, key, OUTPUTS)
+    return CorpusResult(docs, problems.fillna(""), out, rebuilt=True)
+
+
+def load_documents(cfg: Config | None = None, path: str | Path | None = None) -> pd.DataFrame:
+    """The documents table built by ``python -m analysis corpus``."""
+    if path is None:
+        if cfg is None:
+            from .config import load_config
+            cfg = load_config()
+        path = corpus_folder(cfg) / "documents.parquet"
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"{path} not found: run `python -m analysis corpus` first")
+    return pd.read_parquet(path)
+
+
+def analysable(docs: pd.DataFrame) -> pd.DataFrame:
+    """Documents in a supported language (zh, en): what every analysis uses."""
+    return docs[docs["lang"].isin(["zh", "en"])]

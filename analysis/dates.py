@@ -1,0 +1,199 @@
+"""Dates, years, quarters and reference periods of speeches and news reports.
+
+Publication dates come from the header lines (``date 2022-07-23``, ``2022-04-27 0 By``,
+``Time:2022.07.28``, ``2022年7月28日``). Meeting dates come from the first sentence of the body
+that has both a date expression and a meeting cue (held, presided, 会议, 召开 …): a full date,
+a month and day whose year comes from the publication date (``On March 23``, ``7月28日``), or a
+relative day (``Yesterday afternoon``, ``今天``) counted from the publication date. When no date
+is written, content anchors give the year, with low confidence.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+
+from .provenance import Found
+
+MONTHS = {m.lower(): i for i, m in enumerate(
+    ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+     "October", "November", "December"], start=1)}
+MONTHS.update({k[:3]: v for k, v in list(MONTHS.items())})
+MONTHS["sept"] = 9
+_MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
+
+
+def _date(y: int, m: int, d: int) -> dt.date | None:
+    try:
+        return dt.date(y, m, d)
+    except ValueError:
+        return None
+
+
+# ---- publication date: header lines ---------------------------------------------------------
+_PUB_RULES: list[tuple[str, re.Pattern, str]] = [
+    ("header_date_label", re.compile(r"^\s*date[:：]?\s*(\d{4})-(\d{1,2})-(\d{1,2})\b", re.I), "high"),
+    ("header_time_label", re.compile(r"(?:Time|Date|时间|发布时间|发布日期|日期)\s*[:：]\s*(\d{4})\s*[.\-/年]\s*(\d{1,2})\s*[.\-/月]\s*(\d{1,2})", re.I), "high"),
+    ("header_iso_line", re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:\s|$)"), "high"),
+    ("header_cn_date", re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日"), "medium"),
+]
+
+
+def publication_date(header_lines: list[str]) -> Found:
+    """The publication date written in the first lines of a text."""
+    for name, pattern, conf in _PUB_RULES:
+        for line in header_lines:
+            if name == "header_cn_date" and len(line) > 80:
+                continue  # a date inside a paragraph is not a dateline
+            m = pattern.search(line)
+            if m and (d := _date(int(m[1]), int(m[2]), int(m[3]))):
+                return Found(d, name, conf)
+    return Found.unknown("no date in the header lines")
+
+
+# ---- meeting date: first dated sentence with a meeting cue ------------------------------------
+_MEETING_CUE = re.compile(r"meeting|held|presided|convened|conference|会议|召开|主持|举行|座谈会|推进会|调度会", re.I)
+_SENTENCE_SPLIT = re.compile(r"(?<=[。！？!?])|(?<=\.)\s+|\n+")
+_MEETING_RULES: list[tuple[str, re.Pattern]] = [
+    ("cn_full_date", re.compile(r"(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日")),
+    ("en_full_date", re.compile(rf"\b(?P<mon>{_MONTH_RE})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,\s*(?P<y>\d{{4}})", re.I)),
+    ("cn_month_day", re.compile(r"(?<![\d年])(?P<m>\d{1,2})月(?P<d>\d{1,2})日")),
+    ("en_month_day", re.compile(rf"\b(?:on\s+)?(?:the\s+(?:morning|afternoon|evening)\s+of\s+)?(?P<mon>{_MONTH_RE})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b(?!,\s*\d{{4}})", re.I)),
+    ("relative_day", re.compile(r"\b(?P<rel>yesterday|today|this (?:morning|afternoon|evening)|tonight)\b|(?P<relzh>昨天|昨日|今天|今日|日前)", re.I)),
+]
+_REL_OFFSET = {"yesterday": -1, "today": 0, "this morning": 0, "this afternoon": 0,
+               "this evening": 0, "tonight": 0, "昨天": -1, "昨日": -1, "今天": 0, "今日": 0}
+
+
+def meeting_date(body: str, pub: dt.date | None, max_chars: int = 3000) -> Found:
+    """The date of the meeting the text reports, from the first dated sentence with a meeting cue."""
+    for sentence in _SENTENCE_SPLIT.split(body[:max_chars]):
+        if not sentence or not _MEETING_CUE.search(sentence):
+            continue
+        hits = []
+        for name, pattern in _MEETING_RULES:
+            hits += [(m.start(), -len(m.group(0)), name, m) for m in pattern.finditer(sentence)]
+        for _, _, name, m in sorted(hits, key=lambda h: h[:2]):  # the earliest expression first
+            found = _resolve_meeting(name, m, pub)
+            if found is not None:
+                return found
+    return Found.unknown("no dated sentence about a meeting")
+
+
+def _resolve_meeting(name: str, m: re.Match, pub: dt.date | None) -> Found | None:
+    groups = m.groupdict()
+    if name == "relative_day":
+        if groups.get("relzh") == "日前":
+            return None  # "a few days ago": not a date
+        if pub is None:
+            return None
+        key = (groups.get("rel") or groups.get("relzh")).lower()
+        return Found(pub + dt.timedelta(days=_REL_OFFSET[key]), f"relative_day({key})+pub_date", "medium")
+    month = int(groups["m"]) if groups.get("m") else MONTHS[groups["mon"].lower().rstrip(".")]
+    day = int(groups["d"])
+    if groups.get("y"):
+        d = _date(int(groups["y"]), month, day)
+        return Found(d, name, "high") if d else None
+    if pub is None:
+        return None
+    d = _date(pub.year, month, day)
+    if d and d > pub + dt.timedelta(days=1):  # a month later than publication: last year
+        d = _date(pub.year - 1, month, day)
+    return Found(d, f"{name}+pub_year", "medium") if d else None
+
+
+# ---- content anchors for the year ---------------------------------------------------------------
+#: (pattern, year, what it refers to). Only events that pin one calendar year.
+YEAR_ANCHORS: list[tuple[re.Pattern, int, str]] = [
+    (re.compile(r"建党\s*100\s*周年|建党一百周年|(?:中国)?共产党成立\s*100\s*周年|党的百年华诞|百年华诞|party'?s 100th anniversary", re.I), 2021, "centenary of the CPC"),
+    (re.compile(r'"?十四五"?\s*(?:开好局|开局之年|起好步)|十四五开局|first year of the 14th five-year plan', re.I), 2021, "first year of the 14th Five-Year Plan"),
+    (re.compile(r"党史学习教育"), 2021, "Party history study campaign"),
+    (re.compile(r"迎接党的二十大|喜迎二十大|迎接二十大|以优异成绩迎接党的二十大|20th (?:national )?(?:party )?congress", re.I), 2022, "run-up to the 20th Party Congress"),
+    (re.compile(r'"?十三五"?\s*(?:收官|圆满收官)|决胜全面建成小康社会'), 2020, "last year of the 13th Five-Year Plan"),
+    (re.compile(r'"?十五五"?\s*(?:开好局|开局之年)'), 2026, "first year of the 15th Five-Year Plan"),
+]
+
+
+def year_from_anchors(text: str) -> Found:
+    """The year pinned by content anchors, when all the anchors found agree."""
+    hits = Counter()
+    names = {}
+    for pattern, year, what in YEAR_ANCHORS:
+        if pattern.search(text):
+            hits[year] += 1
+            names.setdefault(year, what)
+    if not hits:
+        return Found.unknown("no date written and no year anchor in the content")
+    if len(hits) > 1:
+        return Found.unknown(f"year anchors disagree ({', '.join(map(str, sorted(hits)))})")
+    year = next(iter(hits))
+    return Found(year, f"content_anchor({names[year]})", "low")
+
+
+# ---- quarter and reference period ---------------------------------------------------------------
+def quarter_of(d: dt.date) -> str:
+    return f"{d.year}Q{(d.month - 1) // 3 + 1}"
+
+
+#: Chinese period expressions, counted with str.count (fast, and exact for these fixed strings).
+#: Overlaps are subtracted: 前三季度 is not also 三季度.
+_ZH_PERIODS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "Q1-Q3": (("前三季度",), ()),
+    "Q1": (("一季度", "首季"), ()),
+    "Q2": (("二季度",), ()),
+    "Q3": (("三季度",), ("前三季度",)),
+    "Q4": (("四季度",), ()),
+    "H1": (("上半年", "双过半"), ()),
+    "H2": (("下半年",), ()),
+    "Y": (("全年",), ()),
+}
+#: English period expressions (on lower-cased text).
+_EN_PERIODS: list[tuple[str, str]] = [
+    (r"first three quarters", "Q1-Q3"),
+    (r"first quarter|\bq1\b", "Q1"),
+    (r"second quarter|\bq2\b", "Q2"),
+    (r"third quarter|\bq3\b", "Q3"),
+    (r"fourth quarter|\bq4\b", "Q4"),
+    (r"semi-annual|semiannual|first half(?: of the year)?|half a year|six months", "H1"),
+    (r"second half(?: of the year)?", "H2"),
+    (r"annual targets", "Y"),
+]
+_EN_ANY = re.compile("|".join(f"(?P<p{i}>{p})" for i, (p, _) in enumerate(_EN_PERIODS)))
+#: Forward-looking periods: used only when nothing else is named.
+_FORWARD = {"H2": True, "Y": True}
+
+
+def periods_mentioned(text: str, lang: str | None = None) -> Counter:
+    """Count the period expressions of a text (Chinese always; English when ``lang`` is 'en' or None)."""
+    counts: Counter = Counter()
+    for label, (plus, minus) in _ZH_PERIODS.items():
+        n = sum(text.count(w) for w in plus) - sum(text.count(w) for w in minus)
+        if n:
+            counts[label] += n
+    if lang != "zh":
+        for m in _EN_ANY.finditer(text.lower()):
+            counts[_EN_PERIODS[int(m.lastgroup[1:])][1]] += 1
+    return counts
+
+
+def reference_period(text: str, year: int | None, lang: str | None = None) -> tuple[Found, list[str]]:
+    """The period the text reviews or plans: the most-mentioned period expression (forward-looking
+    ones such as 下半年 only when nothing else is named; ties go to the earliest period).
+
+    Returns the period (``2022H1``, ``2022Q1``, ``2022Q1-Q3``; without a year, unknown) and every
+    period label mentioned, most frequent first.
+    """
+    counts = periods_mentioned(text, lang)
+    mentioned = [p for p, _ in sorted(counts.items(), key=lambda kv: (-kv[1], _ORDER[kv[0]]))]
+    if not counts:
+        return Found.unknown("no period expression (季度, 上半年, first half …)"), mentioned
+    backward = {p: n for p, n in counts.items() if not _FORWARD.get(p)}
+    pool = backward or counts
+    label = min(pool, key=lambda p: (-pool[p], _ORDER[p]))
+    if year is None:
+        return Found.unknown(f"names the period {label} but the year is unknown"), mentioned
+    value = f"{year}" if label == "Y" else f"{year}{label}"
+    return Found(value, f"most_mentioned_period({pool[label]}x)", "medium"), mentioned
+
+
+_ORDER = {"Q1": 0, "Q2": 1, "H1": 2, "Q3": 3, "Q1-Q3": 4, "Q4": 5, "H2": 6, "Y": 7}

@@ -1,0 +1,95 @@
+"""The head of a text: title, source outlet, and the lines that hold the publication date.
+
+Web pages and news-app copies put a site banner, a title, a byline and a date before the body,
+in varying order. The rules here look only at the first few non-empty lines, and say which rule
+matched.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .cleaning import BOILERPLATE_RULES
+from .provenance import Found
+
+HEADER_LINES = 6
+HEADER_CHARS = 160
+_DATE_PREFIX = re.compile(r"^\s*date[:：]?\s*\d{4}-\d{1,2}-\d{1,2}\s*", re.I)
+_DATE_ONLY = re.compile(r"^\s*(?:\d{4}[-./年]\d{1,2}[-./月]\d{1,2}日?)(?:\s+\S{0,3}\s*(?:By)?)?\s*$", re.I)
+_BYLINE = re.compile(r"^(?:Author|作者|来源|Source|Time|时间|发布时间|记者|reporter)\b|^.{0,40}(?:记者|reporter)\s", re.I)
+
+_OUTLET_RULES: list[tuple[str, re.Pattern]] = [
+    ("author_label", re.compile(r"(?:Author|来源|Source)\s*[:：]\s*(?P<o>[^:：\n]{2,40}?)\s*(?:Time|时间|作者|$|\))", re.I)),
+    ("source_attribution", re.compile(r"\((?:Source|来源)\s*[:：]\s*(?P<o>[^)]{2,80})\)", re.I)),
+    ("site_banner", re.compile(r"(?P<o>[\u4e00-\u9fff]{2,10}(?:文库|网|日报|晚报|新闻|客户端|融媒))\s*[◆|｜]")),
+    ("dateline_outlet", re.compile(r"^(?P<o>[A-Z][A-Za-z]+(?: [A-Z][A-Za-z]+)*? ?(?:DailyNews|Daily|News|Times|Post|Client))\s+(?=[A-Z])")),
+]
+
+
+@dataclass(frozen=True)
+class Header:
+    title: Found
+    outlet: Found
+    lines: list[str]  # the first non-empty lines, for date rules
+    consumed: tuple[str, ...]  # header lines that are not body text (title, date, byline)
+
+
+def read_header(text: str) -> Header:
+    lines = [ln.strip() for ln in text[:5000].split("\n") if ln.strip()][:HEADER_LINES]
+    title = _title(lines) if len(lines) > 1 else Found.unknown("a one-paragraph text has no title line")
+    consumed = [ln for ln in lines if _DATE_ONLY.match(ln) or (_BYLINE.match(ln) and len(ln) <= 120)]
+    if title.known:
+        consumed += [ln for ln in lines if _DATE_PREFIX.sub("", ln).strip() == title.value]
+    short = [ln[:HEADER_CHARS] for ln in lines]  # a dateline or byline sits at the start of a line
+    return Header(title, _outlet(text, short), short, tuple(consumed))
+
+
+def strip_header(text: str, header: Header) -> str:
+    """The text without the header lines used as title, date or byline (first occurrence each)."""
+    lines = text.split("\n")
+    todo = list(header.consumed)
+    out = []
+    for i, line in enumerate(lines):
+        if todo and line.strip() in todo:
+            todo.remove(line.strip())
+            continue
+        out.append(line)
+    return "\n".join(out)
+
+
+def _is_banner(line: str) -> bool:
+    return any(len(line) <= longest and pat.search(line) for _, pat, longest in BOILERPLATE_RULES) \
+        or bool(re.search(r"[◆|｜]", line) and len(line) <= 60)
+
+
+def _title(lines: list[str]) -> Found:
+    for line in lines:
+        if _is_banner(line) or _DATE_ONLY.match(line) or _BYLINE.match(line):
+            continue
+        title = _DATE_PREFIX.sub("", line).strip()
+        if len(title) < 4:
+            continue
+        source = "first_line_after_date_label" if _DATE_PREFIX.match(line) else "first_content_line"
+        if len(title) > 400 or re.search(r"[。！？]|[a-z]\. [A-Z]", title.rstrip("。.")):
+            return Found.unknown("the first line is a paragraph, not a title")
+        return Found(title, source, "medium")
+    return Found.unknown("no title line in the header")
+
+
+def _outlet(text: str, lines: list[str]) -> Found:
+    head = "\n".join(lines)
+    tail = text[-400:]
+    for name, pattern in _OUTLET_RULES:
+        for zone in (head, tail) if name == "source_attribution" else (head,):
+            m = pattern.search(zone) if name != "dateline_outlet" else _search_lines(pattern, lines)
+            if m:
+                return Found(m.group("o").strip(), name, "medium")
+    return Found.unknown("no outlet stated")
+
+
+def _search_lines(pattern: re.Pattern, lines: list[str]):
+    for line in lines:
+        m = pattern.search(line)
+        if m:
+            return m
+    return None

@@ -1,0 +1,25 @@
+"""Problems met while reading or parsing: reported by name, never silently dropped."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing that went wrong with one input.
+
+    ``action`` says what the run did about it: ``skipped`` (the file or row is not in the table),
+    ``ignored`` (a value was not used, the rest was) or ``kept`` (kept, with a warning).
+    """
+
+    source_file: str
+    where: str
+    problem: str
+    action: str
+
+    def __str__(self) -> str:
+        where = f" ({self.where})" if self.where else ""
+        return f"{self.source_file}{where}: {self.problem} [{self.action}]"
+
+
+PROBLEM_COLUMNS = ["source_file", "where", "problem", "action"]

@@ -1,0 +1,164 @@
+"""Read a corpus folder: plain-text files and tabular corpora (CSV, JSONL, Parquet).
+
+Raw files are only read, never changed. Each text becomes a :class:`RawText`; every file or row
+that cannot be used becomes a :class:`~analysis.problems.Problem` naming the file and the reason,
+and the run goes on.
+"""
+from __future__ import annotations
+
+import codecs
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+import pandas as pd
+
+from .problems import Problem
+
+TEXT_SUFFIXES = {".txt", ".text", ".md"}
+TABLE_SUFFIXES = {".csv", ".jsonl", ".parquet"}
+#: Columns of a tabular corpus that are read as metadata overrides (all optional but ``text``).
+TABLE_COLUMNS = ("text", "title", "date", "pub_date", "meeting_date", "region", "lang", "source")
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
+@dataclass(frozen=True)
+class RawText:
+    """One text as read from disk, before any cleaning."""
+
+    source_file: str          # path relative to the corpus folder, POSIX style
+    row: int | None           # row number (0-based) in a tabular corpus, else None
+    text: str
+    encoding: str
+    overrides: dict = field(default_factory=dict)  # metadata given by the file itself
+
+
+class DecodeError(ValueError):
+    pass
+
+
+def decode_bytes(data: bytes) -> tuple[str, str]:
+    """Decode raw bytes, returning ``(text, encoding)``.
+
+    Tried in order: a byte-order mark (UTF-8, UTF-16 LE/BE), strict UTF-8, strict GB18030 (a superset
+    of GBK and GB2312). Bytes that are binary (NUL bytes outside UTF-16, or many control characters)
+    or that no encoding decodes raise :class:`DecodeError` with the reason.
+    """
+    if data.startswith(codecs.BOM_UTF8):
+        return _checked(data[3:].decode("utf-8", errors="strict"), "utf-8-sig")
+    for bom, name in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
+        if data.startswith(bom):
+            try:
+                return _checked(data[2:].decode(name), "utf-16")
+            except UnicodeDecodeError:
+                raise DecodeError("has a UTF-16 byte-order mark but is not valid UTF-16") from None
+    if b"\x00" in data:
+        raise DecodeError("looks binary (contains NUL bytes)")
+    try:
+        return _checked(data.decode("utf-8"), "utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return _checked(data.decode("gb18030"), "gb18030")
+    except UnicodeDecodeError:
+        raise DecodeError("cannot be decoded as UTF-8, UTF-16 (with BOM) or GB18030/GBK") from None
+
+
+def _checked(text: str, encoding: str) -> tuple[str, str]:
+    if text:
+        sample = text[:20000]
+        if len(_CONTROL.findall(sample)) > max(5, 0.01 * len(sample)):
+            raise DecodeError(f"looks binary (many control characters after decoding as {encoding})")
+    return text, encoding
+
+
+def iter_corpus(folder: Path, overrides_name: str = "metadata.csv",
+                max_file_mb: float = 200.0) -> Iterator[RawText | Problem]:
+    """Yield every text of a corpus folder (recursively, in sorted path order) or a Problem."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise FileNotFoundError(f"corpus folder not found: {folder}")
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        rel = path.relative_to(folder).as_posix()
+        if any(part.startswith(".") for part in path.relative_to(folder).parts):
+            continue
+        suffix = path.suffix.lower()
+        if rel == overrides_name:
+            continue
+        if path.stat().st_size > max_file_mb * 1e6:
+            yield Problem(rel, "", f"larger than {max_file_mb:g} MB (corpus.max_file_mb)", "skipped")
+            continue
+        if suffix in TEXT_SUFFIXES:
+            yield _read_text_file(path, rel)
+        elif suffix in TABLE_SUFFIXES:
+            yield from _read_table_file(path, rel)
+        else:
+            yield Problem(rel, "", f"not a corpus file (expected {', '.join(sorted(TEXT_SUFFIXES | TABLE_SUFFIXES))})", "skipped")
+
+
+def _read_text_file(path: Path, rel: str) -> RawText | Problem:
+    data = path.read_bytes()
+    if not data:
+        return Problem(rel, "", "empty file", "skipped")
+    try:
+        text, encoding = decode_bytes(data)
+    except DecodeError as exc:
+        return Problem(rel, "", str(exc), "skipped")
+    if not text.strip():
+        return Problem(rel, "", "empty file (only whitespace after decoding)", "skipped")
+    return RawText(rel, None, text, encoding)
+
+
+def _read_table_file(path: Path, rel: str) -> Iterator[RawText | Problem]:
+    suffix = path.suffix.lower()
+    encoding = "utf-8"
+    try:
+        if suffix == ".parquet":
+            frame = pd.read_parquet(path)
+            encoding = "parquet"
+        else:
+            raw = path.read_bytes()
+            text, encoding = decode_bytes(raw)
+            if suffix == ".csv":
+                import io
+                frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+            else:
+                rows = []
+                for lineno, line in enumerate(text.splitlines(), start=1):
+                    if not line.strip():
+                        continue
+                    try:
+                        rows.append(json.loads(line))
+                    except json.JSONDecodeError as exc:
+                        yield Problem(rel, f"line {lineno}", f"not valid JSON: {exc.msg}", "skipped")
+                frame = pd.DataFrame(rows)
+    except DecodeError as exc:
+        yield Problem(rel, "", str(exc), "skipped")
+        return
+    except Exception as exc:  # pandas/pyarrow parse errors have many types
+        yield Problem(rel, "", f"cannot be read as a {suffix[1:].upper()} table: {exc}", "skipped")
+        return
+    if "text" not in frame.columns:
+        yield Problem(rel, "", f"has no 'text' column (columns: {', '.join(map(str, frame.columns))})", "skipped")
+        return
+    unknown = [c for c in frame.columns if c not in TABLE_COLUMNS]
+    if unknown:
+        yield Problem(rel, "", f"columns not used: {', '.join(map(str, unknown))}", "ignored")
+    for i, record in enumerate(frame.to_dict("records")):
+        text = record.get("text")
+        if not isinstance(text, str) or not text.strip():
+            yield Problem(rel, f"row {i + 1}", "empty or missing text", "skipped")
+            continue
+        given = {k: str(v).strip() for k, v in record.items()
+                 if k in TABLE_COLUMNS and k != "text" and v is not None and not _is_na(v) and str(v).strip()}
+        yield RawText(rel, i, text, encoding, given)
+
+
+def _is_na(value) -> bool:
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False

@@ -1,0 +1,316 @@
+"""Regions: the administrative hierarchy, place-name mentions, and a document's own jurisdiction.
+
+The gazetteer is the division table shipped by the ``cpca`` package (3,500 divisions of mainland
+China with their official 12-digit codes). Province, prefecture and county are read off the code:
+``33 01 09 000000`` is 浙江省 › 杭州市 › 萧山区.
+
+Mentions are found with an Aho-Corasick automaton over full names (萧山区), short names (萧山; in
+Chinese only when the same document also names a higher level or the full name, because many
+short names are common words: 大方, 会同, 平安), and romanised names in English (Xiaoshan, a
+word after it such as District or City narrowing the level; a romanised word right after a pinyin
+surname is a person's name, not a place). A name that exists in several places is resolved by the
+higher-level names the document also mentions, and otherwise left ambiguous.
+
+A document's own jurisdiction (the region whose meeting or speech it is) is kept apart from the
+places it merely mentions. Rules, in order: a region named in the title; a self-reference
+(我区, 全县, our district, the whole city) together with the most-mentioned region of that kind.
+Otherwise the jurisdiction is ``unknown`` with the reason, and candidates from content clues are
+listed, never chosen.
+"""
+from __future__ import annotations
+
+import csv
+import functools
+import re
+from collections import Counter
+from dataclasses import dataclass
+from importlib import resources
+from typing import Iterable
+
+from .provenance import Found
+
+LEVELS = ("province", "prefecture", "county")
+_PLACEHOLDERS = {"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"}
+_SUFFIXES = ("特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "自治州", "自治县",
+             "自治旗", "省", "市", "地区", "盟", "林区", "特区", "区", "县", "旗")
+_ETHNIC = re.compile(r"^(.{2,}?)(?:[\u4e00-\u9fff]{1,5}?族)+自治[州县旗]$")
+#: Short names never used because they are also a self-reference (全州 = "the whole prefecture").
+_SHORT_STOP = {"全州"}
+#: English names of provinces where pinyin is not what English texts use or is ambiguous.
+_PROVINCE_EN = {"陕西省": ["shaanxi"], "山西省": ["shanxi"], "内蒙古自治区": ["inner mongolia", "neimenggu"],
+                "西藏自治区": ["tibet", "xizang"], "广西壮族自治区": ["guangxi"], "宁夏回族自治区": ["ningxia"],
+                "新疆维吾尔自治区": ["xinjiang"]}
+_SURNAMES = set("""wang li zhang liu chen yang huang zhao wu zhou xu sun ma zhu hu guo he gao lin luo
+zheng liang xie song tang han feng deng cao peng zeng xiao tian dong yuan pan yu jiang cai du ye
+cheng wei su lu ding ren shen yao cui zhong tan lou mo xia hou fu shi qin jin lei long kong bai
+mao qiu qian fan fang dai zou xiong meng hao gu duan wan yin xi""".split())
+_EN_LEVEL_WORDS = {"district": "county", "county": "county", "city": None, "municipal": "prefecture",
+                   "municipality": "prefecture", "prefecture": "prefecture", "province": "province",
+                   "provincial": "province"}
+
+
+@dataclass(frozen=True)
+class Division:
+    code: str
+    name: str
+    level: str
+    province: str | None
+    prefecture: str | None
+
+    @property
+    def ancestors(self) -> tuple[str, ...]:
+        return tuple(c for c in (self.province, self.prefecture) if c and c != self.code)
+
+
+@dataclass(frozen=True)
+class Mention:
+    surface: str
+    start: int
+    codes: tuple[str, ...]
+    strong: bool  # full name, or romanised name; False for a Chinese short name
+
+
+class Gazetteer:
+    """Divisions by code, and automata for finding their names in Chinese and English text."""
+
+    def __init__(self, rows: Iterable[tuple[str, str]]):
+        import ahocorasick_rs
+        from pypinyin import lazy_pinyin
+
+        self.divisions: dict[str, Division] = {}
+        names = dict(rows)
+        for code, name in sorted(names.items()):
+            if name in _PLACEHOLDERS:
+                continue
+            level = "province" if code[2:] == "0" * 10 else "prefecture" if code[4:] == "0" * 8 else "county"
+            prov = code[:2] + "0" * 10
+            pref = code[:4] + "0" * 8
+            pref = pref if names.get(pref) not in _PLACEHOLDERS and pref in names and level != "province" else None
+            self.divisions[code] = Division(code, name, level, prov, pref)
+        zh: dict[str, tuple[set, bool]] = {}
+        en: dict[str, set] = {}
+        for code, div in self.divisions.items():
+            # a two-character full name (范县, 沛县) hides inside words (示范县): weak, like short names
+            zh.setdefault(div.name, (set(), len(div.name) > 2))[0].add(code)
+            short = short_name(div.name)
+            if short and short not in _SHORT_STOP:
+                zh.setdefault(short, (set(), False))[0].add(code)
+            romanised = _PROVINCE_EN.get(div.name) or ([ "".join(lazy_pinyin(short))] if short else [])
+            for surface in romanised:
+                en.setdefault(surface, set()).add(code)
+        longest = ahocorasick_rs.MatchKind.LeftmostLongest
+        self.zh_patterns = [(surface, tuple(sorted(codes)), strong) for surface, (codes, strong) in sorted(zh.items())]
+        self.en_patterns = [(surface, tuple(sorted(codes)), True) for surface, codes in sorted(en.items())]
+        self.zh = ahocorasick_rs.AhoCorasick([p[0] for p in self.zh_patterns], matchkind=longest)
+        self.en = ahocorasick_rs.AhoCorasick([p[0] for p in self.en_patterns], matchkind=longest)
+        self.by_name: dict[str, list[str]] = {}
+        for code, div in self.divisions.items():
+            self.by_name.setdefault(div.name, []).append(code)
+
+    # -- lookups ---------------------------------------------------------------------------
+    def full_name(self, code: str) -> str:
+        div = self.divisions[code]
+        parts = [self.divisions[c].name for c in (div.province, div.prefecture) if c and c != code]
+        return "".join(parts + [div.name])
+
+    def hierarchy(self, code: str) -> dict:
+        """Province, prefecture and county names, level and code of a division."""
+        div = self.divisions[code]
+        out = {"province": None, "prefecture": None, "county": None, "adcode": code, "region_level": div.level}
+        out["province"] = self.divisions[div.province].name if div.province in self.divisions else None
+        if div.level in ("prefecture", "county") and div.prefecture in self.divisions:
+            out["prefecture"] = self.divisions[div.prefecture].name
+        if div.level == "county":
+            out["county"] = div.name
+        return out
+
+    def lookup(self, value: str) -> list[str]:
+        """Codes for a value given by a researcher: a 6- or 12-digit code, a name, or a chain of
+        names (浙江省杭州市萧山区); the deepest name is resolved under the higher ones."""
+        value = value.strip()
+        if re.fullmatch(r"\d{6}|\d{12}", value):
+            code = value.ljust(12, "0")
+            return [code] if code in self.divisions else []
+        if value in self.by_name:
+            return sorted(self.by_name[value])
+        mentions = self.find_mentions(value, "zh")
+        codes = resolve_mentions(mentions, self)
+        chain = [c for c in codes if c]
+        if not chain:
+            return []
+        deepest = chain[-1]
+        if all(c == deepest or c in self.divisions[deepest].ancestors for c in chain):
+            return [deepest]
+        return []
+
+    # -- mentions --------------------------------------------------------------------------
+    def find_mentions(self, text: str, lang: str) -> list[Mention]:
+        if lang == "en":
+            return self._find_en(text)
+        pats = self.zh_patterns
+        return [Mention(pats[i][0], start, pats[i][1], pats[i][2])
+                for i, start, _ in self.zh.find_matches_as_indexes(text)]
+
+    def _find_en(self, text: str) -> list[Mention]:
+        lower = text.lower()
+        out = []
+        for i, start, stop in self.en.find_matches_as_indexes(lower):
+            surface, codes, strong = self.en_patterns[i]
+            end = stop - 1
+            if (start > 0 and lower[start - 1].isalnum()) or (end + 1 < len(lower) and lower[end + 1].isalnum()):
+                continue
+            after = lower[end + 1:end + 16].split()
+            level_word = after[0].strip(".,;:'’s") if after else ""
+            if not text[start].isupper() and level_word not in _EN_LEVEL_WORDS:
+                continue  # lower-case "guide", "yuan": English words, not 贵德, 裕安
+            before = lower[max(0, start - 12):start].split()
+            if before and before[-1] in _SURNAMES and text[start].isupper():
+                continue  # "Zhang Dengfeng": a person, not 登封
+            level = _EN_LEVEL_WORDS.get(level_word)
+            if level:
+                narrowed = tuple(c for c in codes if self.divisions[c].level == level)
+                codes = narrowed or codes
+            if after and after[0].startswith("city"):
+                narrowed = tuple(c for c in codes if self.divisions[c].name.endswith("市"))
+                codes = narrowed or codes
+            out.append(Mention(text[start:end + 1], start, codes, strong))
+        return out
+
+
+def short_name(name: str) -> str | None:
+    """浙江省 → 浙江, 萧山区 → 萧山, 湘西土家族苗族自治州 → 湘西; None when under two characters."""
+    m = _ETHNIC.match(name)
+    if m:
+        short = m[1]
+    else:
+        short = name
+        for suffix in _SUFFIXES:
+            if name.endswith(suffix) and len(name) > len(suffix):
+                short = name[: -len(suffix)]
+                break
+    return short if len(short) >= 2 and short != name else None
+
+
+@functools.lru_cache(maxsize=1)
+def load_gazetteer() -> Gazetteer:
+    with resources.files("cpca.resources").joinpath("adcodes.csv").open(encoding="utf-8") as fh:
+        rows = [(r["adcode"], r["name"]) for r in csv.DictReader(fh)]
+    return Gazetteer(rows)
+
+
+@functools.lru_cache(maxsize=1)
+def load_clues() -> list[tuple[str, str, str]]:
+    with resources.files("analysis.data").joinpath("region_clues.csv").open(encoding="utf-8") as fh:
+        return [(r["clue"], r["province"], r["note"]) for r in csv.DictReader(fh)]
+
+
+def resolve_mentions(mentions: list[Mention], gaz: Gazetteer) -> list[str | None]:
+    """One code per mention, or None where the name stays ambiguous or is a weak short name
+    with no support. Context is the set of places named unambiguously (by a strong mention)."""
+    explicit = {m.codes[0] for m in mentions if len(m.codes) == 1 and m.strong}
+    siblings = {a for c in explicit for a in gaz.divisions[c].ancestors} | explicit
+    out: list[str | None] = []
+    for m in mentions:
+        chosen = None
+        if m.strong and len(m.codes) == 1:
+            chosen = m.codes[0]
+        else:
+            for context in (explicit, siblings):
+                # the nearest level first: a co-mentioned prefecture beats a co-mentioned province
+                for level in ("self", "prefecture", "province"):
+                    fits = [c for c in m.codes if _anchor(gaz.divisions[c], level) in context]
+                    if len(fits) == 1:
+                        chosen = fits[0]
+                        break
+                    if len(fits) > 1:
+                        break
+                if chosen:
+                    break
+        out.append(chosen)
+    return out
+
+
+def _anchor(div: Division, level: str) -> str | None:
+    return div.code if level == "self" else div.prefecture if level == "prefecture" else div.province
+
+
+_SELF_ZH = re.compile(r"(?:我|全|本)(区|县|市|州|省)")
+_SELF_EN = re.compile(r"\b(?:our|the whole|this|the entire) (district|county|city|prefecture|province)\b", re.I)
+_UNIT_ORDER = ("县", "区", "市", "州", "省")
+_UNIT_EN = {"district": "区", "county": "县", "city": "市", "prefecture": "州", "province": "省"}
+
+
+@dataclass(frozen=True)
+class RegionResult:
+    jurisdiction: Found               # value: adcode
+    mentioned: tuple[str, ...]        # adcodes, in order of first mention
+    ambiguous: tuple[str, ...]        # surfaces that stayed ambiguous
+    candidates: tuple[str, ...]       # "name (why)" when the jurisdiction is unknown
+
+
+def locate(title: str, body: str, lang: str, gaz: Gazetteer | None = None) -> RegionResult:
+    """Find the places a document mentions and its own jurisdiction."""
+    gaz = gaz or load_gazetteer()
+    lang = "en" if lang == "en" else "zh"
+    title_m = gaz.find_mentions(title, lang) if title else []
+    body_m = gaz.find_mentions(body, lang)
+    resolved = resolve_mentions(title_m + body_m, gaz)
+    title_codes = [c for c in resolved[: len(title_m)] if c]
+    body_codes = [c for c in resolved[len(title_m):] if c]
+    mentioned = tuple(dict.fromkeys(title_codes + body_codes))
+    ambiguous = tuple(dict.fromkeys(m.surface for m, c in zip(title_m + body_m, resolved)
+                                    if c is None and m.strong))
+    counts = Counter(title_codes + body_codes)
+
+    juris = _from_title(title_codes, gaz)
+    if juris is None:
+        juris = _from_self_reference(body, lang, counts, gaz)
+    candidates: tuple[str, ...] = ()
+    if not juris.known:
+        candidates = _candidates(body, counts, gaz)
+    return RegionResult(juris, mentioned, ambiguous, candidates)
+
+
+def _from_title(codes: list[str], gaz: Gazetteer) -> Found | None:
+    if not codes:
+        return None
+    deepest = max(codes, key=lambda c: LEVELS.index(gaz.divisions[c].level))
+    if all(c == deepest or c in gaz.divisions[deepest].ancestors for c in codes):
+        return Found(deepest, "title", "high")
+    return None
+
+
+def _self_units(body: str, lang: str) -> Counter:
+    if lang == "en":
+        return Counter(_UNIT_EN[m.group(1).lower()] for m in _SELF_EN.finditer(body))
+    return Counter(m.group(1) for m in _SELF_ZH.finditer(body))
+
+
+def _from_self_reference(body: str, lang: str, counts: Counter, gaz: Gazetteer) -> Found:
+    units = _self_units(body, lang)
+    if not units:
+        return Found.unknown("no region in the title and no self-reference (我区, 全县, our district …)")
+    unit, _ = max(units.items(), key=lambda kv: (kv[1], -_UNIT_ORDER.index(kv[0])))  # ties: most local
+    fitting = {c: n for c, n in counts.items() if gaz.divisions[c].name.endswith(unit)
+               or (unit == "州" and gaz.divisions[c].name.endswith(("州", "地区", "盟")))}
+    word = f"{'我' if lang == 'zh' else 'our '}{unit}"
+    if not fitting:
+        return Found.unknown(f"the text names its place only as {_self_example(unit, lang)}; no {unit}-level name is mentioned")
+    ranked = sorted(fitting.items(), key=lambda kv: -kv[1])
+    if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
+        names = "、".join(gaz.divisions[c].name for c, _ in ranked[:3])
+        return Found.unknown(f"self-reference {word} fits several equally mentioned places ({names})")
+    return Found(ranked[0][0], f"self_reference({unit})+most_mentioned", "medium")
+
+
+def _self_example(unit: str, lang: str) -> str:
+    return f"全{unit}/我{unit}" if lang == "zh" else f"'our {[k for k, v in _UNIT_EN.items() if v == unit][0]}'"
+
+
+def _candidates(body: str, counts: Counter, gaz: Gazetteer) -> tuple[str, ...]:
+    # Unsupported short names (振兴, 合作, 资源 …) are common words: never candidates.
+    out = [f"{gaz.full_name(c)} (mentioned {n}x)" for c, n in counts.most_common(5)]
+    for clue, province, _ in load_clues():
+        if clue in body:
+            out.append(f"{province} (slogan clue: {clue})")
+    return tuple(out)

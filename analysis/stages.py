@@ -1,0 +1,63 @@
+"""Cached stages: a stage reruns only when its inputs, parameters or the code changed.
+
+A stage's key is a content hash of its parameters, the bytes of its input files and the package's
+own source. The key is stored beside the outputs (``_stage.json``) after they are all written;
+a run interrupted before that leaves the old key, so the stage reruns next time.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Iterable
+
+from . import atomic
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def _file_digest(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def code_version() -> str:
+    """Hash of the package's source and data files."""
+    h = hashlib.sha256()
+    for path in sorted(_PACKAGE.rglob("*")):
+        if path.is_file() and path.suffix in {".py", ".csv", ".txt", ".toml", ".json", ".mplstyle"} \
+                and "__pycache__" not in path.parts:
+            h.update(path.relative_to(_PACKAGE).as_posix().encode())
+            h.update(_file_digest(path).encode())
+    return h.hexdigest()
+
+
+def stage_key(name: str, params: dict, inputs: Iterable[Path], base: Path | None = None) -> str:
+    h = hashlib.sha256()
+    h.update(name.encode())
+    h.update(json.dumps(params, sort_keys=True, ensure_ascii=False, default=str).encode())
+    h.update(code_version().encode())
+    for path in sorted(Path(p) for p in inputs):
+        rel = path.relative_to(base).as_posix() if base else path.as_posix()
+        h.update(rel.encode())
+        h.update(_file_digest(path).encode())
+    return h.hexdigest()
+
+
+def is_fresh(folder: Path, key: str, outputs: Iterable[str]) -> bool:
+    stamp = Path(folder) / "_stage.json"
+    if not stamp.exists():
+        return False
+    try:
+        saved = json.loads(stamp.read_text())
+    except json.JSONDecodeError:
+        return False
+    return saved.get("key") == key and all((Path(folder) / o).exists() for o in outputs)
+
+
+def mark_done(folder: Path, key: str, outputs: Iterable[str]) -> None:
+    atomic.write_text(Path(folder) / "_stage.json",
+                      json.dumps({"key": key, "outputs": sorted(outputs)}, indent=1) + "\n")

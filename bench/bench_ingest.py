@@ -1,0 +1,123 @@
+"""Benchmark: ingestion, cleaning and metadata throughput (MB/s of raw UTF-8) on one core.
+
+usage: python bench/bench_ingest.py [--mb 50] [--out bench/RESULTS.md]
+
+The corpus is built from ../shared/corpora (CCTV news items as a JSONL table; national and
+provincial work reports, Five-Year Plans and congress reports as text files), repeated until it
+reaches --mb megabytes; without ../shared/corpora the seeds are repeated. Each size runs in a fresh
+process so that peak memory (max RSS) is measured per size.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPORA = ROOT.parent / "shared" / "corpora"
+
+
+def make_corpus(folder: Path, mb: float) -> tuple[int, str]:
+    folder.mkdir(parents=True, exist_ok=True)
+    pieces: list[tuple[str, str]] = []  # (kind, text)
+    if CORPORA.is_dir():
+        for path in sorted((CORPORA / "xwlb_cctv_news" / "sample_full_text").glob("*.jsonl")):
+            for line in path.read_text(encoding="utf-8").splitlines():
+                item = json.loads(line)
+                if item.get("content"):
+                    pieces.append(("row", json.dumps({"text": item["content"], "title": item.get("title", ""),
+                                                      "date": item.get("broadcast_date", "")}, ensure_ascii=False)))
+        for sub in ("gwr_national/texts", "gwr_provincial_2025/texts", "five_year_plans/texts"):
+            for path in sorted((CORPORA / sub).glob("*.txt")):
+                pieces.append(("file", path.read_text(encoding="utf-8")))
+        source = "../shared/corpora (xwlb_cctv_news, gwr_national, gwr_provincial_2025, five_year_plans)"
+    else:
+        for path in sorted((ROOT / "seeds").glob("*.txt")):
+            pieces.append(("file", path.read_text(encoding="utf-8")))
+        source = "seeds (repeated)"
+    target = mb * 1e6
+    total, copy, n_file = 0, 0, 0
+    while total < target:
+        rows = []
+        for kind, text in pieces:
+            if total >= target:
+                break
+            size = len(text.encode("utf-8"))
+            if kind == "row":
+                rows.append(text)
+            else:
+                n_file += 1
+                (folder / f"c{copy:02d}_{n_file:05d}.txt").write_text(text, encoding="utf-8")
+            total += size
+        if rows:
+            (folder / f"xwlb_copy{copy:02d}.jsonl").write_text("\n".join(rows) + "\n", encoding="utf-8")
+        copy += 1
+    size = sum(p.stat().st_size for p in folder.iterdir())
+    return size, source
+
+
+def run_one(folder: Path) -> dict:
+    from analysis.corpus import process_corpus
+    from analysis.documents import DocParams
+    from analysis.regions import load_gazetteer
+    from analysis.normalize import traditional_only_pattern
+
+    load_gazetteer()
+    traditional_only_pattern()
+    size = sum(p.stat().st_size for p in folder.iterdir())
+    start = time.perf_counter()
+    docs, problems = process_corpus(folder, DocParams(), workers=1, progress=False)
+    seconds = time.perf_counter() - start
+    return {"bytes": size, "seconds": seconds, "documents": len(docs), "chars": int(docs["n_chars"].sum()),
+            "table_mb": docs.memory_usage(deep=True).sum() / 1e6,
+            "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--mb", type=float, default=50)
+    ap.add_argument("--out", type=Path, default=ROOT / "bench" / "RESULTS.md")
+    ap.add_argument("--child", type=Path, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.child:
+        print(json.dumps(run_one(args.child)))
+        return
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for mb in (args.mb / 5, args.mb):
+            folder = Path(tmp) / f"c{mb:g}"
+            size, source = make_corpus(folder, mb)
+            out = subprocess.run([sys.executable, __file__, "--child", str(folder)], capture_output=True,
+                                 text=True, check=True)
+            result = json.loads(out.stdout.strip().splitlines()[-1])
+            result["mb_per_s"] = result["bytes"] / 1e6 / result["seconds"]
+            rows.append(result)
+            print(f"{result['bytes'] / 1e6:.1f} MB, {result['documents']} documents: {result['seconds']:.1f} s, "
+                  f"{result['mb_per_s']:.1f} MB/s, max RSS {result['max_rss_mb']:.0f} MB, table {result['table_mb']:.0f} MB")
+    lines = [f"### Ingestion (issue 2), {time.strftime('%Y-%m-%d')}", "",
+             f"Corpus: {source}. One process (`corpus.workers = 1`), {platform.processor() or platform.machine()}, "
+             f"Python {platform.python_version()}. Command: `python bench/bench_ingest.py --mb {args.mb:g}`.", "",
+             "| input MB | documents | seconds | MB/s | max RSS MB | documents table MB |",
+             "|---:|---:|---:|---:|---:|---:|"]
+    for r in rows:
+        lines.append(f"| {r['bytes'] / 1e6:.1f} | {r['documents']:,} | {r['seconds']:.1f} | {r['mb_per_s']:.1f} | "
+                     f"{r['max_rss_mb']:.0f} | {r['table_mb']:.0f} |")
+    print("\n".join(lines))
+    section = "\n".join(lines) + "\n"
+    old = args.out.read_text(encoding="utf-8") if args.out.exists() else "# Benchmark results\n\n"
+    marker = "### Ingestion (issue 2)"
+    if marker in old:
+        head, _, rest = old.partition(marker)
+        tail = rest.split("\n### ", 1)
+        old = head + ("### " + tail[1] if len(tail) > 1 else "")
+    args.out.write_text(old.rstrip("\n") + "\n\n" + section, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,40 @@
+import subprocess
+import sys
+
+from tests.conftest import ROOT
+
+
+def run(*args, cwd=ROOT):
+    return subprocess.run([sys.executable, "-m", "analysis", *args], cwd=cwd, capture_output=True, text=True)
+
+
+def test_help_teaches():
+    out = run("--help")
+    assert out.returncode == 0
+    assert "corpus" in out.stdout and "figures" in out.stdout and "examples" in out.stdout
+    assert "--corpus" in run("corpus", "--help").stdout
+
+
+def test_corpus_command_on_another_folder(tmp_path, seeds):
+    corpus = tmp_path / "texts"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text((seeds / "002_5367abb05a89029a.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    (corpus / "empty.txt").write_bytes(b"")
+    out = run("corpus", "--corpus", str(corpus), "--data", str(tmp_path / "d"), "--quiet")
+    assert out.returncode == 0, out.stderr
+    assert "1 documents from 1 files" in out.stdout
+    assert "empty.txt: empty file [skipped]" in out.stdout
+    assert (tmp_path / "d" / "corpus" / "documents.parquet").exists()
+
+
+def test_missing_corpus_folder_is_a_clear_error(tmp_path):
+    out = run("corpus", "--corpus", str(tmp_path / "nope"), "--data", str(tmp_path / "d"))
+    assert out.returncode == 2
+    assert "corpus folder not found" in out.stderr and "nope" in out.stderr
+
+
+def test_bad_config_names_file_and_key(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[corpus]\ncjk_shar = 0.3\n")
+    out = run("corpus", "--config", str(bad))
+    assert out.returncode == 2 and "unknown key 'cjk_shar'" in out.stderr and "bad.toml" in out.stderr

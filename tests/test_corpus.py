@@ -1,0 +1,165 @@
+"""End to end over the five seeds, and the corpus stage's caching and bad-input handling."""
+import datetime as dt
+import shutil
+
+import pandas as pd
+import pytest
+
+from analysis.corpus import DOCUMENT_COLUMNS, build_corpus, load_documents
+from tests.conftest import with_corpus
+
+D = dt.date
+
+EXPECTED = {
+    # doc_id: lang, pub_date, meeting_date, quarter, period, province, prefecture, county, region source
+    "000_b279ecbfe16095c0": ("en", D(2022, 7, 23), D(2022, 7, 22), "2022Q3", "2022H1", "浙江省", "杭州市", "萧山区", "self_reference"),
+    "001_656eed5168beb8aa": ("en", D(2022, 7, 28), D(2022, 7, 27), "2022Q3", "2022H1", "浙江省", "嘉兴市", None, "title"),
+    "002_5367abb05a89029a": ("en", D(2022, 4, 27), D(2022, 3, 23), "2022Q1", "2022Q1", "河南省", "郑州市", "惠济区", "title"),
+    "004_572e12cd4d6fb709": ("en", D(2022, 7, 28), D(2022, 7, 28), "2022Q3", "2022H1", "浙江省", None, None, "title"),
+}
+
+
+def _na(v):
+    return None if pd.isna(v) else v
+
+
+@pytest.mark.parametrize("doc_id", sorted(EXPECTED))
+def test_seed_metadata(seed_docs, doc_id):
+    row = seed_docs.loc[doc_id]
+    lang, pub, meeting, quarter, period, prov, pref, county, rsource = EXPECTED[doc_id]
+    assert row["lang"] == lang
+    assert row["pub_date"] == pub and row["meeting_date"] == meeting
+    assert row["quarter"] == quarter and row["period"] == period
+    assert (row["province"], _na(row["prefecture"]), _na(row["county"])) == (prov, pref, county)
+    assert row["region_source"].startswith(rsource)
+    assert len(row["adcode"]) == 12
+
+
+def test_seed_titles_and_outlets(seed_docs):
+    assert seed_docs.loc["002_5367abb05a89029a", "title"] == "Huiji district held economic operation analysis meeting"
+    assert seed_docs.loc["000_b279ecbfe16095c0", "outlet"] == "Xiaoshan DailyNews"
+    assert seed_docs.loc["004_572e12cd4d6fb709", "outlet"] == "Zhejiang Daily"
+    assert seed_docs.loc["003_332db4b73ec3ed6e-p02", "outlet"] == "观山文库"
+    assert pd.isna(seed_docs.loc["001_656eed5168beb8aa", "outlet"])
+    assert seed_docs.loc["001_656eed5168beb8aa", "outlet_source"].startswith("unknown")
+
+
+def test_mentioned_places_are_kept_apart_from_the_jurisdiction(seed_docs):
+    row = seed_docs.loc["001_656eed5168beb8aa"]
+    assert row["region"] == "嘉兴市"
+    assert {"浙江省嘉兴市桐乡市", "浙江省嘉兴市嘉善县", "浙江省嘉兴市海盐县"} <= set(row["mentioned_regions"])
+    row = seed_docs.loc["004_572e12cd4d6fb709"]
+    assert row["region"] == "浙江省" and "浙江省杭州市滨江区" in set(row["mentioned_regions"])
+
+
+def test_compilation_parts_say_unknown_rather_than_invent(seed_docs):
+    parts = seed_docs[seed_docs["parent_id"] == "003_332db4b73ec3ed6e"]
+    assert parts["adcode"].isna().all()
+    assert parts["region_source"].str.startswith("unknown").all()
+    assert parts["quarter"].isna().all() and parts["meeting_date"].isna().all()
+    # the year comes from content anchors (建党100周年, 十四五开局): 2021, low confidence
+    assert (parts["year"] == 2021).all() and (parts["year_conf"] == "low").all()
+    assert seed_docs.loc["003_332db4b73ec3ed6e-p03", "period"] == "2021Q2"
+    assert any("三高四新" in c for c in seed_docs.loc["003_332db4b73ec3ed6e-p01", "region_candidates"])
+
+
+def test_schema(seed_docs):
+    assert list(seed_docs.columns) == list(DOCUMENT_COLUMNS)
+    assert seed_docs["doc_id"].is_unique
+    assert (seed_docs["n_chars"] > 400).all()
+    for field in ("title", "lang", "pub_date", "region", "year"):
+        assert seed_docs[f"{field}_source"].notna().all()
+
+
+def test_stage_is_cached_and_reruns_when_input_changes(cfg, seeds, tmp_path):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(seeds, corpus)
+    cfg = with_corpus(cfg, corpus)
+    first = build_corpus(cfg, progress=False)
+    assert first.rebuilt
+    before = (cfg.paths.data / "corpus" / "documents.parquet").read_bytes()
+    second = build_corpus(cfg, progress=False)
+    assert not second.rebuilt
+    assert (cfg.paths.data / "corpus" / "documents.parquet").read_bytes() == before
+    (corpus / "005_new.txt").write_text("2021年7月2日，全县经济运行分析会召开。会议指出，上半年稳中求进。", encoding="utf-8")
+    third = build_corpus(cfg, progress=False)
+    assert third.rebuilt and len(third.documents) == len(first.documents) + 1
+    assert build_corpus(cfg, progress=False, force=True).rebuilt
+
+
+def test_rerun_is_byte_identical(cfg, seeds):
+    build_corpus(cfg, progress=False)
+    a = (cfg.paths.data / "corpus" / "documents.parquet").read_bytes()
+    build_corpus(cfg, progress=False, force=True)
+    assert (cfg.paths.data / "corpus" / "documents.parquet").read_bytes() == a
+
+
+def test_bad_inputs_are_reported_and_the_run_goes_on(cfg, seeds, tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(seeds / "002_5367abb05a89029a.txt", corpus)
+    (corpus / "empty.txt").write_bytes(b"")
+    (corpus / "binary.txt").write_bytes(b"\x00\x01\x02" * 100)
+    (corpus / "junk.txt").write_text("领取福利\n微信扫码分享\n", encoding="utf-8")
+    (corpus / "russian.txt").write_text("Экономическое совещание прошло в районе. " * 5, encoding="utf-8")
+    trad = "2021年7月2日，全縣經濟運行分析會召開。會議指出，上半年穩中求進，確保實現雙過半。"
+    (corpus / "big5ish.txt").write_bytes(trad.encode("gb18030"))
+    result = build_corpus(with_corpus(cfg, corpus), progress=False)
+    problems = {r.source_file: r for r in result.problems.itertuples()}
+    assert problems["empty.txt"].action == "skipped"
+    assert "binary" in problems["binary.txt"].problem
+    assert "no text left" in problems["junk.txt"].problem
+    assert "unsupported language" in problems["russian.txt"].problem and problems["russian.txt"].action == "kept"
+    docs = result.documents.set_index("doc_id")
+    assert set(docs.index) == {"002_5367abb05a89029a", "russian", "big5ish"}
+    assert docs.loc["russian", "lang"] == "other"
+    assert docs.loc["big5ish", "converted_t2s"] and docs.loc["big5ish", "encoding"] == "gb18030"
+    assert "全县经济运行分析会召开" in docs.loc["big5ish", "text"]
+    assert docs.loc["big5ish", "meeting_date"] == D(2021, 7, 2) and docs.loc["big5ish", "quarter"] == "2021Q3"
+
+
+def test_one_quarter_corpus_and_tabular_input(cfg, tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    pd.DataFrame([
+        {"text": "昨天，全区召开上半年经济运行分析会，冲刺双过半。", "title": "萧山区召开经济运行分析会",
+         "date": "2022-07-23"},
+        {"text": "会议强调，要稳中求进。", "title": "经济运行分析会", "date": "2022-07-30", "region": "浙江省杭州市余杭区"},
+        {"text": "会议强调，要稳中求进。", "title": "x", "date": "not a date", "region": "鼓楼区"},
+    ]).to_csv(corpus / "scraped.csv", index=False)
+    result = build_corpus(with_corpus(cfg, corpus), progress=False)
+    docs = result.documents.set_index("doc_id")
+    first = docs.loc["scraped-r00001"]
+    assert first["pub_date"] == D(2022, 7, 23) and first["pub_date_source"] == "override"
+    assert first["meeting_date"] == D(2022, 7, 22)  # 昨天, counted from the given date
+    assert first["county"] == "萧山区" and first["region_source"] == "title"
+    assert docs.loc["scraped-r00002", "county"] == "余杭区"
+    assert docs.loc["scraped-r00002", "region_source"] == "override"
+    bad = {r.where: r.problem for r in result.problems.itertuples()}
+    assert "not a date" in bad["row 3, column date"]
+    assert "ambiguous" in bad["row 3, column region"]
+    assert docs["quarter"].dropna().unique().tolist() == ["2022Q3"]
+
+
+def test_load_documents_names_the_missing_file(cfg):
+    with pytest.raises(FileNotFoundError, match="python -m analysis corpus"):
+        load_documents(cfg)
+
+
+def test_every_column_is_documented():
+    from tests.conftest import ROOT
+
+    doc = (ROOT / "docs" / "documents.md").read_text(encoding="utf-8")
+    assert all(f"`{c}`" in doc for c in DOCUMENT_COLUMNS)
+
+
+def test_text_sizes_match_a_plain_count():
+    import re
+
+    from analysis.documents import text_sizes
+
+    text = "稳中求进，狠抓落实。\n\nGDP grew 5.5% in Q1 — 一季度开门红 㐀"
+    sizes = text_sizes(text)
+    assert sizes["n_cjk"] == len(re.findall(r"[\u4000-\u9fff]", text)) == 14
+    assert sizes["n_chars"] == len(re.sub(r"\s", "", text))
+    assert sizes["n_words"] == 5  # GDP, grew, 5.5, in, Q1
