@@ -21,6 +21,9 @@ BOILERPLATE_RULES: list[tuple[str, re.Pattern, int]] = [
                                r"|^page \d+(?: of \d+)?$|^\d+\s*/\s*\d+$", re.I), 30),
     ("editor_line", re.compile(r"^(?:责任编辑|编辑|校对|审核|审校|初审|终审|编审)[:：]"), 40),
 ]
+_ANY_BOILERPLATE = re.compile("|".join(f"(?P<{name}>{pat.pattern})" for name, pat, _ in BOILERPLATE_RULES), re.I)
+_LONGEST = {name: longest for name, _, longest in BOILERPLATE_RULES}
+_MAX_LONGEST = max(_LONGEST.values())
 # A line after which everything is unrelated to the article (teasers, recommendations).
 END_RULES: list[tuple[str, re.Pattern]] = [
     ("end_marker", re.compile(r"^[-—–_=\s]*(?:END|End|完|全文完)[-—–_=\s]*$")),
@@ -46,7 +49,8 @@ def remove_boilerplate(text: str) -> tuple[str, Counter]:
         if not stripped:
             kept.append(line)
             continue
-        end_rule = next((name for name, pat in END_RULES if pat.search(stripped)), None)
+        end_rule = None if len(stripped) > 30 else next(
+            (name for name, pat in END_RULES if pat.search(stripped)), None)
         if end_rule is not None:
             if seen >= total / 2:
                 tail = [x for x in lines[i + 1:] if x.strip()]
@@ -54,8 +58,7 @@ def remove_boilerplate(text: str) -> tuple[str, Counter]:
                 break
             removed[end_rule] += 1
             continue
-        rule = next((name for name, pat, longest in BOILERPLATE_RULES
-                     if len(stripped) <= longest and pat.search(stripped)), None)
+        rule = _boilerplate_rule(stripped)
         if rule is not None:
             removed[rule] += 1
             continue
@@ -63,12 +66,25 @@ def remove_boilerplate(text: str) -> tuple[str, Counter]:
     return "\n".join(kept).strip(), removed
 
 
+def _boilerplate_rule(line: str) -> str | None:
+    """The first boilerplate rule that removes ``line`` (one combined regex, then the length cap)."""
+    if len(line) > _MAX_LONGEST:
+        return None
+    m = _ANY_BOILERPLATE.search(line)
+    if m is None:
+        return None
+    if len(line) <= _LONGEST[m.lastgroup]:
+        return m.lastgroup
+    # the first rule that matched allows shorter lines only: try the others one by one
+    return next((name for name, pat, longest in BOILERPLATE_RULES if len(line) <= longest and pat.search(line)), None)
+
+
 _CJK = r"\u4e00-\u9fff"
 _SENTENCE_END = set("。！？!?；;…:：")
 _ENUMERATOR = re.compile(r"^(?:第[一二三四五六七八九十百]+[,，、:：\s是要]|[一二三四五六七八九十]+[、.．]"
                          r"|[（(][一二三四五六七八九十\d]+[）)]|\d{1,2}[、．]|[①-⑳])")
 _HAS_PUNCT = re.compile(r"[，。；：！？,;:!?]")
-_CONTINUES = re.compile(rf"[{_CJK}、，,（(《\"]$")
+_CONTINUES = re.compile(rf"[{_CJK}、，,（(《\"]")
 _STARTS = re.compile(rf"^[{_CJK}\d\"'（(《]")
 
 
@@ -85,7 +101,7 @@ def _should_join(prev: str, nxt: str) -> bool:
     last = prev[-1]
     if last == '"' and len(prev) > 1 and prev[-2] in _SENTENCE_END:
         return False
-    if _CONTINUES.search(prev):
+    if _CONTINUES.match(prev[-1]):
         return bool(_STARTS.match(nxt))
     if last.isdigit():  # "… 达到" / "90%" is joined; a short "…讲话4" heading is not
         return len(prev) > 40 and bool(_STARTS.match(nxt))

@@ -5,12 +5,13 @@ schema that is checked on every write.
 """
 from __future__ import annotations
 
-import json
+import gc
 import multiprocessing as mp
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 
 from . import atomic, stages
 from .config import Config
@@ -108,52 +109,100 @@ def _tabular_overrides(raw: RawText) -> tuple[dict, list[Problem]]:
 def process_corpus(folder: Path, params: DocParams, overrides_name: str = "metadata.csv",
                    max_file_mb: float = 200.0, workers: int = 1, progress: bool = True
                    ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Read and clean every text of ``folder``; return (documents, problems) tables."""
+    """Read and clean every text of ``folder``; return (documents, problems) tables.
+
+    Texts are streamed: a raw text is dropped as soon as its documents are made, and documents are
+    gathered into Arrow record batches of ``_BATCH`` rows, so peak memory is the table plus one batch.
+    """
     from tqdm import tqdm
 
-    items: list[RawText] = []
     problems: list[Problem] = []
-    for item in iter_corpus(folder, overrides_name, max_file_mb):
-        (problems if isinstance(item, Problem) else items).append(item)
-    records: list[dict] = []
-    jobs = [(raw, params) for raw in items]
-    bar = tqdm(total=len(jobs), desc="corpus", unit="text", disable=not progress or None, leave=False)
-    if workers > 1 and len(jobs) > 1:
-        with mp.get_context("fork" if hasattr(mp, "get_context") else None).Pool(workers) as pool:
-            results = pool.imap(_worker, jobs, chunksize=max(1, len(jobs) // (workers * 8)))
-            for recs, probs in results:
-                records += recs
-                problems += probs
+    batches: list[pa.RecordBatch] = []
+    pending: list[dict] = []
+
+    def jobs():
+        for item in iter_corpus(folder, overrides_name, max_file_mb):
+            if isinstance(item, Problem):
+                problems.append(item)
+            else:
+                yield item, params
+
+    def take(recs: list[dict], probs: list[Problem]) -> None:
+        pending.extend(recs)
+        problems.extend(probs)
+        if len(pending) >= _BATCH:
+            batches.append(_to_batch(pending))
+            pending.clear()
+
+    bar = tqdm(desc="corpus", unit="text", disable=not progress or None, leave=False)
+    gc_was_enabled = gc.isenabled()
+    gc.disable()  # records hold no reference cycles; collecting a large heap repeatedly costs time
+    try:
+        if workers > 1:
+            with mp.get_context("fork").Pool(workers) as pool:
+                for recs, probs in pool.imap(_worker, jobs(), chunksize=16):
+                    take(recs, probs)
+                    bar.update()
+        else:
+            for job in jobs():
+                take(*_worker(job))
                 bar.update()
-    else:
-        for job in jobs:
-            recs, probs = _worker(job)
-            records += recs
-            problems += probs
-            bar.update()
+    finally:
+        if gc_was_enabled:
+            gc.enable()
     bar.close()
     override_path = Path(folder) / overrides_name
     if override_path.exists():
         overrides, oproblems = read_overrides(override_path, load_gazetteer())
         problems += oproblems
-        problems += apply_overrides(records, overrides, overrides_name)
-    return documents_frame(records), problems_frame(problems)
+        if overrides:  # overrides need records: bring the batches back (small corpora in practice)
+            records = [r for b in batches for r in b.to_pylist()] + pending
+            records = [_revive(r) for r in records]
+            problems += apply_overrides(records, overrides, overrides_name)
+            batches, pending[:] = [], records
+    if pending:
+        batches.append(_to_batch(pending))
+    return documents_frame_from_batches(batches), problems_frame(problems)
 
 
-def documents_frame(records: list[dict]) -> pd.DataFrame:
-    """Records → the documents table, columns and types as in DOCUMENT_COLUMNS, sorted by doc_id."""
-    frame = pd.DataFrame([{k: r.get(k) for k in DOCUMENT_COLUMNS} for r in records],
-                         columns=list(DOCUMENT_COLUMNS))
-    for column, (dtype, _) in DOCUMENT_COLUMNS.items():
-        if dtype == "date32":
-            frame[column] = pd.to_datetime(frame[column]).dt.date if len(frame) else frame[column]
-        elif dtype.startswith("list"):
-            frame[column] = frame[column].apply(lambda v: list(v) if v is not None else [])
-        else:
-            frame[column] = frame[column].astype(dtype)
+_BATCH = 2000
+
+
+def _arrow_schema() -> pa.Schema:
+    types = {"string": pa.string(), "Int64": pa.int64(), "boolean": pa.bool_(), "date32": pa.date32(),
+             "list<string>": pa.list_(pa.string())}
+    return pa.schema([(c, types[t]) for c, (t, _) in DOCUMENT_COLUMNS.items()])
+
+
+def _to_batch(records: list[dict]) -> pa.RecordBatch:
+    return pa.RecordBatch.from_pylist([{k: r.get(k) for k in DOCUMENT_COLUMNS} for r in records],
+                                      schema=_arrow_schema())
+
+
+def _revive(record: dict) -> dict:
+    """A table row back into a working record (for overrides)."""
+    record = dict(record)
+    record["_title_for_region"] = record.get("title") or ""
+    return record
+
+
+def documents_frame_from_batches(batches: list[pa.RecordBatch]) -> pd.DataFrame:
+    table = pa.Table.from_batches(batches, schema=_arrow_schema())
+    frame = table.to_pandas(types_mapper=_pandas_type, self_destruct=True)
     frame = frame.sort_values("doc_id", kind="stable").reset_index(drop=True)
+    frame = frame.astype({c: t for c, (t, _) in DOCUMENT_COLUMNS.items() if t in ("string", "Int64", "boolean")})
     check_documents(frame)
     return frame
+
+
+def _pandas_type(arrow_type):
+    if arrow_type == pa.string():
+        return pd.StringDtype()
+    if arrow_type == pa.int64():
+        return pd.Int64Dtype()
+    if arrow_type == pa.bool_():
+        return pd.BooleanDtype()
+    return None
 
 
 def check_documents(frame: pd.DataFrame) -> None:

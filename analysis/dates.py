@@ -103,14 +103,19 @@ def _resolve_meeting(name: str, m: re.Match, pub: dt.date | None) -> Found | Non
 
 
 # ---- content anchors for the year ---------------------------------------------------------------
-#: (pattern, year, what it refers to). Only events that pin one calendar year.
-YEAR_ANCHORS: list[tuple[re.Pattern, int, str]] = [
-    (re.compile(r"建党\s*100\s*周年|建党一百周年|(?:中国)?共产党成立\s*100\s*周年|党的百年华诞|百年华诞|party'?s 100th anniversary", re.I), 2021, "centenary of the CPC"),
-    (re.compile(r'"?十四五"?\s*(?:开好局|开局之年|起好步)|十四五开局|first year of the 14th five-year plan', re.I), 2021, "first year of the 14th Five-Year Plan"),
-    (re.compile(r"党史学习教育"), 2021, "Party history study campaign"),
-    (re.compile(r"迎接党的二十大|喜迎二十大|迎接二十大|以优异成绩迎接党的二十大|20th (?:national )?(?:party )?congress", re.I), 2022, "run-up to the 20th Party Congress"),
-    (re.compile(r'"?十三五"?\s*(?:收官|圆满收官)|决胜全面建成小康社会'), 2020, "last year of the 13th Five-Year Plan"),
-    (re.compile(r'"?十五五"?\s*(?:开好局|开局之年)'), 2026, "first year of the 15th Five-Year Plan"),
+#: (pattern, year, what it refers to, literal keys). Only events that pin one calendar year. The
+#: pattern runs only when one of its keys is in the text (a fast C-level substring test).
+YEAR_ANCHORS: list[tuple[re.Pattern, int, str, tuple[str, ...]]] = [
+    (re.compile(r"建党\s*100\s*周年|建党一百周年|(?:中国)?共产党成立\s*100\s*周年|党的百年华诞|百年华诞|party'?s 100th anniversary", re.I),
+     2021, "centenary of the CPC", ("建党", "共产党成立", "百年华诞", "100th")),
+    (re.compile(r'"?十四五"?\s*(?:开好局|开局之年|起好步)|十四五开局|first year of the 14th five-year plan', re.I),
+     2021, "first year of the 14th Five-Year Plan", ("十四五", "14th")),
+    (re.compile(r"党史学习教育"), 2021, "Party history study campaign", ("党史学习教育",)),
+    (re.compile(r"迎接党的二十大|喜迎二十大|迎接二十大|以优异成绩迎接党的二十大|20th (?:national )?(?:party )?congress", re.I),
+     2022, "run-up to the 20th Party Congress", ("二十大", "20th")),
+    (re.compile(r'"?十三五"?\s*(?:收官|圆满收官)|决胜全面建成小康社会'), 2020, "last year of the 13th Five-Year Plan",
+     ("十三五", "决胜全面建成小康社会")),
+    (re.compile(r'"?十五五"?\s*(?:开好局|开局之年)'), 2026, "first year of the 15th Five-Year Plan", ("十五五",)),
 ]
 
 
@@ -118,8 +123,8 @@ def year_from_anchors(text: str) -> Found:
     """The year pinned by content anchors, when all the anchors found agree."""
     hits = Counter()
     names = {}
-    for pattern, year, what in YEAR_ANCHORS:
-        if pattern.search(text):
+    for pattern, year, what, keys in YEAR_ANCHORS:
+        if any(k in text for k in keys) and pattern.search(text):
             hits[year] += 1
             names.setdefault(year, what)
     if not hits:

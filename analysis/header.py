@@ -79,7 +79,13 @@ def _title(lines: list[str]) -> Found:
 def _outlet(text: str, lines: list[str]) -> Found:
     head = "\n".join(lines)
     tail = text[-400:]
+    gates = {"author_label": ":" in head or "：" in head,
+             "source_attribution": "(" in head or "(" in tail,
+             "site_banner": any(c in head for c in "◆|｜"),
+             "dateline_outlet": any(ln[:1].isupper() for ln in lines)}
     for name, pattern in _OUTLET_RULES:
+        if not gates[name]:
+            continue
         for zone in (head, tail) if name == "source_attribution" else (head,):
             m = pattern.search(zone) if name != "dateline_outlet" else _search_lines(pattern, lines)
             if m:

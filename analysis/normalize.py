@@ -21,7 +21,7 @@ _SPACES = {ord(c): " " for c in "\u00a0\u2002\u2003\u2004\u2005\u2006\u2007\u200
 _DELETE = {ord(c): None for c in "\u200b\u200c\u200d\u2060\ufeff\u00ad"}
 TABLE = {**_FW_LETTERS_DIGITS, **_QUOTES, **_SPACES, **_DELETE}
 
-_NEEDS_TABLE = re.compile("[" + re.escape("".join(chr(c) for c in TABLE)) + "]")
+_REPLACE = {chr(k): (chr(v) if isinstance(v, int) else (v or "")) for k, v in TABLE.items()}
 _MULTISPACE = re.compile(r" {2,}")
 _TRAILING = re.compile(r" +\n|\n +")
 
@@ -30,11 +30,13 @@ def normalize_chars(text: str) -> str:
     """Apply width, quote, space and line-end normalisation (not Traditional→Simplified)."""
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if _NEEDS_TABLE.search(text):
-        text = text.translate(TABLE)
+    for ch, rep in _REPLACE.items():  # a substring test and str.replace per character run in C,
+        if ch in text:                 # much faster than str.translate with a mapping
+            text = text.replace(ch, rep)
     if "  " in text:
         text = _MULTISPACE.sub(" ", text)
-    text = _TRAILING.sub("\n", text)
+    if " \n" in text or "\n " in text:
+        text = _TRAILING.sub("\n", text)
     return text.strip()
 
 

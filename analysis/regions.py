@@ -25,6 +25,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from importlib import resources
+from operator import itemgetter
 from typing import Iterable
 
 from .provenance import Found
@@ -151,6 +152,21 @@ class Gazetteer:
         return [Mention(pats[i][0], start, pats[i][1], pats[i][2])
                 for i, start, _ in self.zh.find_matches_as_indexes(text)]
 
+    def tally(self, text: str, lang: str) -> list[tuple[Mention, int]]:
+        """Distinct mentions in order of first occurrence, each with how often it occurs."""
+        if lang == "en":
+            counts = Counter(m.surface for m in self._find_en(text))
+            first: dict[str, Mention] = {}
+            for m in self._find_en(text) if counts else ():
+                first.setdefault(m.surface, m)
+            return [(m, counts[s]) for s, m in first.items()]
+        matches = self.zh.find_matches_as_indexes(text)
+        counts = Counter(map(itemgetter(0), matches))
+        starts = {i: s for i, s, _ in reversed(matches)}
+        pats = self.zh_patterns
+        order = sorted(starts, key=starts.__getitem__)
+        return [(Mention(pats[i][0], starts[i], pats[i][1], pats[i][2]), counts[i]) for i in order]
+
     def _find_en(self, text: str) -> list[Mention]:
         lower = text.lower()
         out = []
@@ -209,25 +225,28 @@ def resolve_mentions(mentions: list[Mention], gaz: Gazetteer) -> list[str | None
     with no support. Context is the set of places named unambiguously (by a strong mention)."""
     explicit = {m.codes[0] for m in mentions if len(m.codes) == 1 and m.strong}
     siblings = {a for c in explicit for a in gaz.divisions[c].ancestors} | explicit
+    memo: dict[tuple, str | None] = {}
     out: list[str | None] = []
     for m in mentions:
-        chosen = None
-        if m.strong and len(m.codes) == 1:
-            chosen = m.codes[0]
-        else:
-            for context in (explicit, siblings):
-                # the nearest level first: a co-mentioned prefecture beats a co-mentioned province
-                for level in ("self", "prefecture", "province"):
-                    fits = [c for c in m.codes if _anchor(gaz.divisions[c], level) in context]
-                    if len(fits) == 1:
-                        chosen = fits[0]
-                        break
-                    if len(fits) > 1:
-                        break
-                if chosen:
-                    break
-        out.append(chosen)
+        key = (m.codes, m.strong)
+        if key not in memo:
+            memo[key] = _resolve_one(m, explicit, siblings, gaz)
+        out.append(memo[key])
     return out
+
+
+def _resolve_one(m: Mention, explicit: set, siblings: set, gaz: Gazetteer) -> str | None:
+    if m.strong and len(m.codes) == 1:
+        return m.codes[0]
+    for context in (explicit, siblings):
+        # the nearest level first: a co-mentioned prefecture beats a co-mentioned province
+        for level in ("self", "prefecture", "province"):
+            fits = [c for c in m.codes if _anchor(gaz.divisions[c], level) in context]
+            if len(fits) == 1:
+                return fits[0]
+            if len(fits) > 1:
+                break
+    return None
 
 
 def _anchor(div: Division, level: str) -> str | None:
@@ -252,15 +271,17 @@ def locate(title: str, body: str, lang: str, gaz: Gazetteer | None = None) -> Re
     """Find the places a document mentions and its own jurisdiction."""
     gaz = gaz or load_gazetteer()
     lang = "en" if lang == "en" else "zh"
-    title_m = gaz.find_mentions(title, lang) if title else []
-    body_m = gaz.find_mentions(body, lang)
-    resolved = resolve_mentions(title_m + body_m, gaz)
-    title_codes = [c for c in resolved[: len(title_m)] if c]
-    body_codes = [c for c in resolved[len(title_m):] if c]
-    mentioned = tuple(dict.fromkeys(title_codes + body_codes))
-    ambiguous = tuple(dict.fromkeys(m.surface for m, c in zip(title_m + body_m, resolved)
-                                    if c is None and m.strong))
-    counts = Counter(title_codes + body_codes)
+    title_t = gaz.tally(title, lang) if title else []
+    body_t = gaz.tally(body, lang)
+    tallied = title_t + body_t
+    resolved = resolve_mentions([m for m, _ in tallied], gaz)
+    title_codes = [c for c in resolved[: len(title_t)] if c]
+    counts: Counter = Counter()
+    for (m, n), code in zip(tallied, resolved):
+        if code:
+            counts[code] += n
+    mentioned = tuple(dict.fromkeys(c for c in resolved if c))
+    ambiguous = tuple(dict.fromkeys(m.surface for (m, _), c in zip(tallied, resolved) if c is None and m.strong))
 
     juris = _from_title(title_codes, gaz)
     if juris is None:
