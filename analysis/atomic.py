@@ -37,8 +37,9 @@ def write_text(target: str | Path, text: str) -> Path:
     return write_bytes(target, text.encode("utf-8"))
 
 
-def write_parquet(target: str | Path, frame) -> Path:
-    """Write a DataFrame to Parquet atomically, without the pandas index."""
+def write_parquet(target: str | Path, frame, row_group_size: int = 1000) -> Path:
+    """Write a DataFrame to Parquet atomically, without the pandas index, in row groups of
+    ``row_group_size`` rows so that readers can stream it batch by batch."""
     with atomic_path(target) as tmp:
-        frame.to_parquet(tmp, index=False)
+        frame.to_parquet(tmp, index=False, row_group_size=row_group_size)
     return Path(target)

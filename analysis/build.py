@@ -62,6 +62,9 @@ def build_corpus_outputs(cfg: Config, corpus: CorpusResult, force: bool = False)
 
 def build_all(cfg: Config, progress: bool = True, force: bool = False) -> dict:
     """Run every stage that is out of date; return what each did."""
+    from .token_table import build_tokens
+
     corpus = build_corpus(cfg, progress=progress, force=force)
     wrote = build_corpus_outputs(cfg, corpus, force=force)
-    return {"corpus": corpus, "corpus_outputs": wrote}
+    tokens = build_tokens(cfg, progress=progress, force=force)
+    return {"corpus": corpus, "corpus_outputs": wrote, "tokens": tokens}

@@ -10,17 +10,20 @@ import sys
 from pathlib import Path
 
 from .config import ConfigError, load_config
+from .lexicon import LexiconError
 
 EPILOG = """\
 examples:
   python -m analysis corpus                      build the documents table from seeds/
   python -m analysis corpus --corpus ~/texts --data /tmp/tifa-data
+  python -m analysis tokens                      the token table (one row per paragraph)
   python -m analysis figures                     every figure and table (stages rerun only when their inputs change)
   python -m analysis figures --force             rebuild everything
 
 outputs:
   <data>/corpus/documents.parquet   one row per document or compilation part (schema: docs/documents.md)
   <data>/corpus/problems.csv        every file, row or value that could not be used, and why
+  <data>/tokens/tokens.parquet      tokens per paragraph (schema: docs/tokens.md)
   <figures>/corpus_*.{pdf,png,csv,tex,md}
 """
 
@@ -46,6 +49,14 @@ def parser() -> argparse.ArgumentParser:
                                    "split compilations, extract dates, periods and regions, apply metadata.csv "
                                    "overrides, and write the documents table. Prints a summary and every skipped file.")
     _common(c)
+    t = sub.add_parser("tokens", help="segment and filter the documents into the token table",
+                       description="Segment Chinese with jieba/rjieba and the domain lexicon, tokenize English "
+                                   "(lexicon phrases joined), drop numbers, punctuation and stop words, learn "
+                                   "collocations, and write one row per paragraph to <data>/tokens/tokens.parquet. "
+                                   "Builds the documents table first if needed. Prints the vocabulary size, "
+                                   "tokens per language and the most frequent terms.")
+    _common(t)
+    t.add_argument("--top", type=int, default=15, help="how many frequent terms to print per language")
     f = sub.add_parser("figures", help="build every figure and table (runs the stages that are out of date)")
     _common(f)
     return p
@@ -81,6 +92,19 @@ def print_corpus_summary(result, out=sys.stdout) -> None:
         print("  no files skipped", file=out)
 
 
+def print_token_summary(result, top: int = 15, out=sys.stdout) -> None:
+    from .token_table import token_summary
+
+    state = "built" if result.rebuilt else "up to date"
+    extra = f" ({result.segmented_docs} documents segmented, {result.reused_docs} reused)" if result.rebuilt else ""
+    print(f"token table {state}: {result.path}{extra}", file=out)
+    for lang, s in token_summary(result.path, top).items():
+        print(f"  {lang}: {s['documents']} documents, {s['tokens']:,} tokens, vocabulary {s['vocabulary']:,}", file=out)
+        print("    top: " + ", ".join(f"{w} {n}" for w, n in s["top"]), file=out)
+    for p in result.problems:
+        print(f"  {p}", file=out)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
@@ -89,12 +113,19 @@ def main(argv: list[str] | None = None) -> int:
             from .corpus import build_corpus
             result = build_corpus(cfg, progress=not args.quiet, force=args.force)
             print_corpus_summary(result)
+        elif args.command == "tokens":
+            from .corpus import build_corpus
+            from .token_table import build_tokens
+            build_corpus(cfg, progress=not args.quiet, force=args.force)
+            result = build_tokens(cfg, progress=not args.quiet, force=args.force)
+            print_token_summary(result, args.top)
         elif args.command == "figures":
             from .build import build_all
             done = build_all(cfg, progress=not args.quiet, force=args.force)
             print_corpus_summary(done["corpus"])
+            print_token_summary(done["tokens"], 10)
             print(f"corpus figure and tables: {'written' if done['corpus_outputs'] else 'up to date'} in {cfg.paths.figures}")
-    except (ConfigError, FileNotFoundError) as exc:
+    except (ConfigError, FileNotFoundError, LexiconError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     return 0

@@ -41,6 +41,21 @@ class CorpusParams:
 
 
 @dataclass(frozen=True)
+class TokenParams:
+    backend: str = "rjieba"
+    hmm: bool = True
+    lexicon: Path = Path("lexicon/lexicon.csv")
+    stopwords_zh: tuple[str, ...] = ("iso:zh", "lexicon/stopwords_gov_zh.txt")
+    stopwords_en: tuple[str, ...] = ("iso:en", "lexicon/stopwords_gov_en.txt")
+    min_chars_zh: int = 2
+    min_chars_en: int = 2
+    canonical: bool = True
+    workers: int = 0
+    phrases_min_count: int = 5
+    phrases_threshold: float = 0.5
+
+
+@dataclass(frozen=True)
 class FigureParams:
     dpi: int = 300
     formats: tuple[str, ...] = ("pdf", "png")
@@ -55,6 +70,7 @@ class RandomParams:
 class Config:
     paths: Paths = field(default_factory=Paths)
     corpus: CorpusParams = field(default_factory=CorpusParams)
+    tokens: TokenParams = field(default_factory=TokenParams)
     figures: FigureParams = field(default_factory=FigureParams)
     random: RandomParams = field(default_factory=RandomParams)
     source: Path | None = None  # the file it was read from, if any
@@ -70,7 +86,8 @@ class Config:
         return dataclasses.replace(self, paths=dataclasses.replace(self.paths, **given))
 
 
-_SECTIONS = {"paths": Paths, "corpus": CorpusParams, "figures": FigureParams, "random": RandomParams}
+_SECTIONS = {"paths": Paths, "corpus": CorpusParams, "tokens": TokenParams, "figures": FigureParams,
+             "random": RandomParams}
 
 
 def _plain(obj: Any) -> Any:
@@ -104,12 +121,23 @@ def _build(cls: type, raw: Mapping[str, Any], where: str, base: Path) -> Any:
                 value = float(value)
             elif isinstance(default, tuple):
                 value = tuple(value)
+                if key.startswith("stopwords"):
+                    value = tuple(v if str(v).startswith("iso:") or Path(v).is_absolute() else str(base / v)
+                                  for v in value)
             elif isinstance(default, str):
                 value = str(value)
         except (TypeError, ValueError):
             raise ConfigError(
                 f"{where}.{key}: expected {type(default).__name__}, got {value!r}") from None
         kwargs[key] = value
+    for f in fields(cls):  # defaults that are files are relative to the configuration file too
+        if f.name in kwargs:
+            continue
+        default = getattr(cls(), f.name)
+        if isinstance(default, Path) and not default.is_absolute():
+            kwargs[f.name] = base / default
+        elif f.name.startswith("stopwords"):
+            kwargs[f.name] = tuple(v if v.startswith("iso:") else str(base / v) for v in default)
     return cls(**kwargs)
 
 
@@ -138,6 +166,7 @@ def load_config(path: str | Path | None = None) -> Config:
         if not isinstance(value, dict):
             raise ConfigError(f"{path}: [{name}] must be a table")
         sections[name] = _build(_SECTIONS[name], value, f"{path}: [{name}]", base)
-    if "paths" not in sections:
-        sections["paths"] = Paths(corpus=base / "seeds", data=base / "data", figures=base / "figures")
+    for name, cls in _SECTIONS.items():
+        if name not in sections:
+            sections[name] = _build(cls, {}, f"{path}: [{name}]", base)
     return Config(**sections, source=path)

@@ -124,15 +124,9 @@ def main() -> None:
         lines.append(f"| {r['kind']} | {r['bytes'] / 1e6:.1f} | {r['documents']:,} | {r['workers']} | {r['seconds']:.1f} | "
                      f"{r['mb_per_s']:.1f} | {r['max_rss_mb']:.0f} | {r['table_mb']:.0f} |")
     print("\n".join(lines))
-    section = "\n".join(lines) + "\n"
-    old = args.out.read_text(encoding="utf-8") if args.out.exists() else "# Benchmark results\n\n"
-    marker = "### Ingestion (issue 2)"
-    if marker in old:
-        head, _, rest = old.partition(marker)
-        tail = rest.split("\n### ", 1)
-        old = head + ("### " + tail[1] if len(tail) > 1 else "")
-    args.out.write_text(old.rstrip("\n") + "\n\n" + section, encoding="utf-8")
-
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from bench_results import replace_section
+    replace_section(args.out, "### Ingestion (issue 2)", "\n".join(lines))
 
 if __name__ == "__main__":
     main()

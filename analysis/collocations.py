@@ -1,0 +1,186 @@
+"""Collocations: bigrams that occur together more than chance, joined into one token.
+
+The score is normalised pointwise mutual information (Bouma 2009), as gensim's ``Phrases`` with
+``scoring="npmi"`` computes it::
+
+    npmi(a, b) = ln(p(ab) / (p(a) p(b))) / -ln(p(ab)),   p(x) = count(x) / N
+
+with N the number of tokens seen. A bigram is a collocation when it occurs at least
+``min_count`` times and its NPMI exceeds ``threshold`` (-1 to 1). Counting uses
+``collections.Counter`` over (a, b) pairs (C speed), so learning streams over paragraphs without
+gensim's per-token Python loop; a test checks the phrases against gensim's on the same input.
+"""
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Iterable
+
+
+_SEP = "\t"  # never inside a token: whitespace tokens are dropped
+
+
+def _adjacent_pairs(sentences):
+    """(pairs "a\tb" for every adjacent position of the flattened array, mask of pairs inside one
+    sentence) or (None, None) when there are fewer than two tokens."""
+    import numpy as np
+    import pyarrow.compute as pc
+
+    flat = sentences.flatten()
+    n = len(flat)
+    if n < 2:
+        return None, None
+    pairs = pc.binary_join_element_wise(flat.slice(0, n - 1), flat.slice(1, n - 1), _SEP)
+    ok = np.ones(n - 1, dtype=bool)
+    offsets = sentences.offsets.to_numpy() - sentences.offsets[0].as_py()
+    boundary = offsets[1:-1]
+    boundary = boundary[(boundary > 0) & (boundary < n)]
+    ok[boundary - 1] = False  # the pair that would join the last token of one sentence to the next
+    return pairs, ok
+
+
+@dataclass
+class Collocations:
+    min_count: int = 5
+    threshold: float = 0.5
+    delimiter: str = "_"
+    unigrams: Counter = field(default_factory=Counter)
+    bigrams: Counter = field(default_factory=Counter)  # "a\tb" → count
+    n_tokens: int = 0
+    phrases_: dict = field(default_factory=dict)  # (a, b) → npmi, after fit
+
+    def add(self, sentences: Iterable[list[str]]) -> "Collocations":
+        """Count unigrams and adjacent pairs of some sentences (call repeatedly to stream)."""
+        uni, bi = self.unigrams, self.bigrams
+        for s in sentences:
+            uni.update(s)
+            bi.update(a + _SEP + b for a, b in zip(s, s[1:]))
+            self.n_tokens += len(s)
+        return self
+
+    # -- columnar counting: a pyarrow ListArray of sentences, counted in C++ -------------------
+    def add_unigrams_arrow(self, sentences) -> "Collocations":
+        """First pass over a pyarrow ``list<string>`` array: count tokens (vectorised)."""
+        import pyarrow.compute as pc
+
+        flat = sentences.flatten()
+        self.n_tokens += len(flat)
+        if len(flat):
+            vc = pc.value_counts(flat)
+            self.unigrams.update(dict(zip(vc.field(0).to_pylist(), vc.field(1).to_pylist())))
+        return self
+
+    def add_bigrams_arrow(self, sentences) -> "Collocations":
+        """Second pass over a pyarrow ``list<string>`` array: count adjacent pairs within a
+        sentence whose tokens are both frequent (vectorised)."""
+        import numpy as np
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        pairs, ok = _adjacent_pairs(sentences)
+        if pairs is None:
+            return self
+        frequent = self._frequent_array()
+        flat = sentences.flatten()
+        n = len(flat)
+        left_ok = pc.is_in(flat.slice(0, n - 1), value_set=frequent).to_numpy(zero_copy_only=False)
+        right_ok = pc.is_in(flat.slice(1, n - 1), value_set=frequent).to_numpy(zero_copy_only=False)
+        keep = ok & left_ok & right_ok
+        if keep.any():
+            vc = pc.value_counts(pairs.filter(pa.array(keep)))
+            self.bigrams.update(dict(zip(vc.field(0).to_pylist(), vc.field(1).to_pylist())))
+        return self
+
+    def _frequent_array(self):
+        import pyarrow as pa
+
+        key = (len(self.unigrams), self.n_tokens)
+        if getattr(self, "_frequent_key", None) != key:  # unigram counts changed since last time
+            self._frequent = pa.array([w for w, c in self.unigrams.items() if c >= self.min_count], pa.string())
+            self._frequent_key = key
+        return self._frequent
+
+    def transform_arrow(self, sentences):
+        """``transform`` over a pyarrow ``list<string>`` array; sentences without any learned pair
+        are passed through untouched (found vectorised), the rest are joined in Python."""
+        import numpy as np
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        pairs, ok = _adjacent_pairs(sentences)
+        if pairs is None or not self.phrases_:
+            return sentences
+        phrase_set = pa.array([a + _SEP + b for a, b in self.phrases_], pa.string())
+        hit = pc.is_in(pairs, value_set=phrase_set).to_numpy(zero_copy_only=False) & ok
+        offsets = sentences.offsets.to_numpy() - sentences.offsets[0].as_py()
+        # a sentence has a hit when any pair starting inside it (all but its last token) is a phrase
+        cum = np.concatenate([[0], np.cumsum(hit)])
+        starts = offsets[:-1]
+        ends = np.maximum(offsets[1:] - 1, starts)
+        has = (cum[np.minimum(ends, len(hit))] - cum[np.minimum(starts, len(hit))]) > 0
+        if not has.any():
+            return sentences
+        rows = np.flatnonzero(has)
+        joined = [[] for _ in range(len(sentences))]
+        for i in rows:
+            joined[i] = self.transform(sentences[int(i)].as_py())
+        return pc.if_else(pa.array(has), pa.array(joined, sentences.type), sentences)
+
+    def add_unigrams(self, sentences: Iterable[list[str]]) -> "Collocations":
+        """First of two streaming passes: count tokens only."""
+        for s in sentences:
+            self.unigrams.update(s)
+            self.n_tokens += len(s)
+        return self
+
+    def add_bigrams(self, sentences: Iterable[list[str]]) -> "Collocations":
+        """Second pass: count only pairs of tokens seen at least ``min_count`` times each (a pair
+        cannot be more frequent than either of its tokens), so memory stays near the vocabulary."""
+        uni, bi, m = self.unigrams, self.bigrams, self.min_count
+        for s in sentences:
+            bi.update(a + _SEP + b for a, b in zip(s, s[1:]) if uni[a] >= m and uni[b] >= m)
+        return self
+
+    def fit(self) -> "Collocations":
+        """Score every bigram seen at least ``min_count`` times; keep those above the threshold."""
+        n, uni = self.n_tokens, self.unigrams
+        out = {}
+        for key, c in self.bigrams.items():
+            if c < self.min_count:
+                continue
+            a, b = key.split(_SEP)
+            p_ab = c / n
+            if p_ab >= 1.0:
+                continue
+            npmi = math.log(p_ab / ((uni[a] / n) * (uni[b] / n))) / -math.log(p_ab)
+            if npmi > self.threshold:
+                out[(a, b)] = npmi
+        self.phrases_ = out
+        return self
+
+    def transform(self, tokens: list[str]) -> list[str]:
+        """Join the learned bigrams, left to right, each token used once."""
+        phrases = self.phrases_
+        if not phrases or len(tokens) < 2:
+            return list(tokens)
+        out, i, n = [], 0, len(tokens)
+        while i < n:
+            if i + 1 < n and (tokens[i], tokens[i + 1]) in phrases:
+                out.append(tokens[i] + self.delimiter + tokens[i + 1])
+                i += 2
+            else:
+                out.append(tokens[i])
+                i += 1
+        return out
+
+    def table(self) -> list[tuple[str, int, float]]:
+        """The learned collocations: (joined form, count, npmi), strongest first."""
+        return sorted(((a + self.delimiter + b, self.bigrams[a + _SEP + b], s) for (a, b), s in self.phrases_.items()),
+                      key=lambda r: (-r[2], r[0]))
+
+    def compact(self) -> "Collocations":
+        """A copy without the counts of pairs that are not collocations (they can be large)."""
+        kept = Counter({a + _SEP + b: self.bigrams[a + _SEP + b] for a, b in self.phrases_})
+        return Collocations(self.min_count, self.threshold, self.delimiter, Counter(), kept,
+                            self.n_tokens, dict(self.phrases_))

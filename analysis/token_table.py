@@ -1,0 +1,255 @@
+"""The tokens stage: the documents table → a token table (Parquet), one row per paragraph.
+
+Columns: ``doc_id``, ``para`` (0-based paragraph number), ``lang``, ``text_hash`` (SHA-1 of the
+document text), ``tokens`` (filtered unigrams, see :mod:`analysis.tokens`) and ``phrased`` (the
+same with learned collocations joined by ``_``). Key: (doc_id, para).
+
+The stage reruns when the documents, the lexicon, a stop-word list, the backend or a parameter
+changes. When only documents changed, the tokens of documents whose text is unchanged are taken
+from the previous table (matched by ``text_hash``) and only new or changed texts are segmented.
+Documents are streamed in batches and rows written as they are made, so memory does not grow with
+the corpus; segmentation runs in parallel processes.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing as mp
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from . import atomic, stages
+from .collocations import Collocations
+from .config import Config, TokenParams
+from .corpus import corpus_folder
+from .lexicon import read_lexicon, read_stopwords, stopword_digest
+from .problems import Problem
+from .segment import Segmenter
+from .tokens import EnglishPhraser, TokenRules, Tokenizer
+
+LANGS = ("zh", "en")
+SCHEMA = pa.schema([("doc_id", pa.string()), ("para", pa.int32()), ("lang", pa.string()),
+                    ("text_hash", pa.string()), ("tokens", pa.list_(pa.string())),
+                    ("phrased", pa.list_(pa.string()))])
+_BATCH_DOCS = 500
+
+
+@dataclass(frozen=True)
+class TokensResult:
+    path: Path
+    rebuilt: bool
+    reused_docs: int
+    segmented_docs: int
+    problems: list
+
+
+def tokens_folder(cfg: Config) -> Path:
+    return Path(cfg.paths.data) / "tokens"
+
+
+def settings(params: TokenParams) -> dict:
+    """Everything that changes tokens, by content: the stage and the reuse cache are keyed on it."""
+    lexicon = read_lexicon(params.lexicon)
+    return {"backend": params.backend, "hmm": params.hmm, "lexicon": lexicon.digest,
+            "stop_zh": stopword_digest(params.stopwords_zh), "stop_en": stopword_digest(params.stopwords_en),
+            "min_chars_zh": params.min_chars_zh, "min_chars_en": params.min_chars_en,
+            "canonical": params.canonical}
+
+
+def make_tokenizer(params: TokenParams, cache_dir: Path | None = None) -> Tokenizer:
+    lexicon = read_lexicon(params.lexicon)
+    words = lexicon.segmenter_words()
+    english = lexicon.english_phrases()
+    keep = frozenset(words) | frozenset("_".join(p) for p in english)
+    rules = TokenRules(read_stopwords(params.stopwords_zh), read_stopwords(params.stopwords_en), keep,
+                       params.min_chars_zh, params.min_chars_en)
+    segmenter = Segmenter(params.backend, words, params.hmm, cache_dir)
+    canonical = lexicon.surface_to_term() if params.canonical else {}
+    return Tokenizer(segmenter, rules, EnglishPhraser(english), canonical)
+
+
+_TOKENIZER: Tokenizer | None = None  # set in the parent before the worker processes fork
+
+
+def _tokenize_chunk(jobs: list[tuple[str, str, str, str]]) -> pa.Table:
+    """Tokens of some documents as an Arrow table (built in the worker, sent back as buffers)."""
+    rows = [(doc_id, i, lang, h, toks) for doc_id, lang, text, h in jobs
+            for i, toks in enumerate(_TOKENIZER.paragraphs(text, lang))]
+    return _table(rows)
+
+
+_CHUNK_DOCS = 25
+_PHRASERS: dict = {}  # set in the parent before the phrase-joining processes fork
+
+
+def _phrase_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
+    """Add the ``phrased`` column to a batch of the unigram table."""
+    phrased = batch.column(4)
+    for lang, model in _PHRASERS.items():
+        phrased = pc.if_else(pc.equal(batch.column(2), lang), model.transform_arrow(batch.column(4)), phrased)
+    return pa.RecordBatch.from_arrays([batch.column(i) for i in range(batch.num_columns)] + [phrased],
+                                      schema=SCHEMA.with_metadata(batch.schema.metadata))
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def build_tokens(cfg: Config, progress: bool = True, force: bool = False) -> TokensResult:
+    """Build (or reuse) the token table from the documents table."""
+    global _TOKENIZER
+    from tqdm import tqdm
+
+    out = tokens_folder(cfg)
+    docs_path = corpus_folder(cfg) / "documents.parquet"
+    if not docs_path.exists():
+        raise FileNotFoundError(f"{docs_path} not found: run `python -m analysis corpus` first")
+    params = cfg.tokens
+    setting = settings(params)
+    phrase_params = {"min_count": params.phrases_min_count, "threshold": params.phrases_threshold}
+    key = stages.stage_key("tokens", {**setting, **phrase_params}, [docs_path])
+    final = out / "tokens.parquet"
+    unigram_path = out / "unigrams.parquet"
+    if not force and stages.is_fresh(out, key, ["tokens.parquet"]):
+        return TokensResult(final, False, 0, 0, _read_problems(out))
+
+    setting_hash = hashlib.sha256(json.dumps(setting, sort_keys=True).encode()).hexdigest()
+    previous = _reusable(unigram_path, setting_hash) if not force else {}
+    _TOKENIZER = make_tokenizer(params, Path(cfg.paths.data) / "cache")
+    workers = params.workers or mp.cpu_count()
+    problems: list[Problem] = []
+    reused = segmented = 0
+    docs_file = pq.ParquetFile(docs_path)
+    bar = tqdm(total=docs_file.metadata.num_rows, desc="tokens", unit="doc", disable=not progress or None,
+               leave=False)
+    pool = mp.get_context("fork").Pool(workers) if workers > 1 else None
+    try:
+        with atomic.atomic_path(unigram_path) as tmp:
+            unigram_schema = SCHEMA.remove(SCHEMA.get_field_index("phrased")).with_metadata(
+                {b"tifa_settings": setting_hash.encode()})
+            writer = pq.ParquetWriter(tmp, unigram_schema)
+            for batch in docs_file.iter_batches(batch_size=_BATCH_DOCS,
+                                                columns=["doc_id", "source_file", "part", "lang", "text"]):
+                jobs, rows = [], []  # rows: reused from the previous table
+                for doc_id, source, part, lang, text in zip(*(batch.column(i).to_pylist() for i in range(5))):
+                    if lang not in LANGS:
+                        problems.append(Problem(source, "" if part is None else f"part {part}",
+                                                f"language '{lang}' is not supported for tokens; left out", "skipped"))
+                        continue
+                    h = text_hash(text or "")
+                    if h in previous:
+                        rows += [(doc_id, para, lang, h, toks) for para, toks in previous[h]]
+                        reused += 1
+                    else:
+                        jobs.append((doc_id, lang, text or "", h))
+                chunks = [jobs[i:i + _CHUNK_DOCS] for i in range(0, len(jobs), _CHUNK_DOCS)]
+                made = list(pool.imap(_tokenize_chunk, chunks) if pool else map(_tokenize_chunk, chunks))
+                segmented += len(jobs)
+                table = pa.concat_tables([_table(rows), *made]).sort_by([("doc_id", "ascending"), ("para", "ascending")])
+                writer.write_table(table.replace_schema_metadata(unigram_schema.metadata))
+                bar.update(batch.num_rows)
+            writer.close()
+    finally:
+        if pool:
+            pool.close()
+            pool.join()
+        bar.close()
+    phrasers = learn_phrases(unigram_path, params.phrases_min_count, params.phrases_threshold)
+    for lang, phr in phrasers.items():
+        _write_collocations(out / f"collocations_{lang}.csv", phr)
+    global _PHRASERS
+    _PHRASERS = phrasers
+    pool = mp.get_context("fork").Pool(workers) if workers > 1 else None  # forked after learning
+    try:
+        with atomic.atomic_path(final) as tmp:
+            writer = pq.ParquetWriter(tmp, SCHEMA)
+            batches = pq.ParquetFile(unigram_path).iter_batches(batch_size=5000)
+            for batch in (pool.imap(_phrase_batch, batches) if pool else map(_phrase_batch, batches)):
+                writer.write_batch(batch)
+            writer.close()
+    finally:
+        if pool:
+            pool.close()
+            pool.join()
+    with atomic.atomic_path(out / "problems.json") as tmp:
+        tmp.write_text(json.dumps([p.__dict__ for p in problems], ensure_ascii=False, indent=1))
+    stages.mark_done(out, key, ["tokens.parquet"])
+    return TokensResult(final, True, reused, segmented, problems)
+
+
+def _write_collocations(path: Path, model: Collocations) -> None:
+    lines = ["collocation,count,npmi"] + [f"{w},{c},{s:.4f}" for w, c, s in model.table()]
+    atomic.write_text(path, "\n".join(lines) + "\n")
+
+
+def _table(rows: list[tuple]) -> pa.Table:
+    schema = SCHEMA.remove(SCHEMA.get_field_index("phrased"))
+    cols = list(zip(*rows)) if rows else [[] for _ in range(len(schema))]
+    return pa.Table.from_arrays([pa.array(list(c), type=f.type) for c, f in zip(cols, schema)], schema=schema)
+
+
+def _reusable(path: Path, setting_hash: str) -> dict[str, list]:
+    """text_hash → [(para, tokens)] from a previous unigram table made with the same settings."""
+    if not path.exists():
+        return {}
+    try:
+        meta = pq.read_schema(path).metadata or {}
+    except Exception:
+        return {}
+    if meta.get(b"tifa_settings") != setting_hash.encode():
+        return {}
+    out: dict[str, list] = {}
+    for batch in pq.ParquetFile(path).iter_batches(batch_size=20000, columns=["text_hash", "para", "tokens"]):
+        for h, para, toks in zip(*(batch.column(i).to_pylist() for i in range(3))):
+            out.setdefault(h, []).append((para, toks))
+    return out
+
+
+def learn_phrases(unigram_path: Path, min_count: int, threshold: float) -> dict:
+    """Bigram collocations per language (NPMI, see :mod:`analysis.collocations`), from the
+    paragraphs, in two streamed, vectorised passes over the unigram table."""
+    import pyarrow.compute as pc
+
+    models = {lang: Collocations(min_count, threshold) for lang in LANGS}
+    for step in ("add_unigrams_arrow", "add_bigrams_arrow"):
+        for batch in pq.ParquetFile(unigram_path).iter_batches(batch_size=20000, columns=["lang", "tokens"]):
+            for lang in LANGS:
+                rows = batch.filter(pc.equal(batch.column(0), lang))
+                if rows.num_rows:
+                    getattr(models[lang], step)(rows.column(1))
+    return {lang: m.fit().compact() for lang, m in models.items() if m.n_tokens}
+
+
+def _read_problems(folder: Path) -> list:
+    path = folder / "problems.json"
+    return [Problem(**p) for p in json.loads(path.read_text())] if path.exists() else []
+
+
+def load_tokens(cfg: Config | None = None, columns: list[str] | None = None):
+    """The token table as a DataFrame (one row per paragraph)."""
+    import pandas as pd
+
+    if cfg is None:
+        from .config import load_config
+        cfg = load_config()
+    path = tokens_folder(cfg) / "tokens.parquet"
+    if not path.exists():
+        raise FileNotFoundError(f"{path} not found: run `python -m analysis tokens` first")
+    return pd.read_parquet(path, columns=columns)
+
+
+def token_summary(path: Path, top: int = 15, column: str = "tokens") -> dict:
+    """Vocabulary size, token count and the most frequent terms per language (streamed)."""
+    counts = {lang: Counter() for lang in LANGS}
+    docs = {lang: set() for lang in LANGS}
+    for batch in pq.ParquetFile(path).iter_batches(batch_size=20000, columns=["doc_id", "lang", column]):
+        for doc_id, lang, toks in zip(*(batch.column(i).to_pylist() for i in range(3))):
+            counts[lang].update(toks)
+            docs[lang].add(doc_id)
+    return {lang: {"documents": len(docs[lang]), "tokens": sum(c.values()), "vocabulary": len(c),
+                   "top": c.most_common(top)} for lang, c in counts.items() if docs[lang]}

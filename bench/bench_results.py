@@ -1,0 +1,13 @@
+"""Write one section of bench/RESULTS.md, replacing an older version of the same section."""
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def replace_section(path: Path, marker: str, text: str) -> None:
+    old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
+    if marker in old:
+        head, _, rest = old.partition(marker)
+        tail = rest.split("\n### ", 1)
+        old = head + ("### " + tail[1] if len(tail) > 1 else "")
+    path.write_text(old.rstrip("\n") + "\n\n" + text.rstrip("\n") + "\n", encoding="utf-8")

@@ -1,0 +1,260 @@
+import dataclasses
+import shutil
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+from analysis.config import load_config
+from analysis.corpus import build_corpus
+from analysis.lexicon import read_lexicon
+from analysis.segment import Segmenter
+from analysis.token_table import build_tokens, load_tokens, make_tokenizer, token_summary
+from analysis.tokens import EnglishPhraser, english_words, is_numeric
+from tests.conftest import ROOT, with_corpus
+
+LEXICON = ROOT / "lexicon" / "lexicon.csv"
+
+
+@pytest.fixture(scope="module")
+def tokenizer():
+    return make_tokenizer(load_config(ROOT / "tifa.toml").tokens)
+
+
+@pytest.mark.parametrize("text, whole, without", [
+    ("坚持腾笼换鸟、凤凰涅槃", "腾笼换鸟", ["腾笼", "换", "鸟"]),
+    ("深化亩均论英雄改革", "亩均论英雄", ["亩", "均", "论", "英雄"]),
+    ('面向21世纪的新经济平台"九通一平"', "九通一平", ["九通", "一平"]),
+    ("企业和群众经常办理的事项要基本实现一网通办", "一网通办", ["一网通", "办"]),
+    ("全力以赴实现双过半", "双过半", ["双", "过半"]),
+    ('充分利用"1+5+N"产业扶持政策', "1+5+N", ["1", "5", "N"]),
+])
+def test_lexicon_keeps_policy_terms_whole(tokenizer, text, whole, without):
+    plain = Segmenter("jieba", (), True).cut(text)
+    assert whole not in plain and all(w in plain for w in without)  # the dictionary alone cuts it
+    assert whole in tokenizer.tokens(text, "zh")
+
+
+def test_seed_003_tokens(tokenizer, seed_docs):
+    text = " ".join(seed_docs.loc[seed_docs["parent_id"] == "003_332db4b73ec3ed6e", "text"])
+    toks = tokenizer.tokens(text, "zh")
+    for term in ("三高四新", "放管服", "十四五", "九通一平", "招商引资", "乡村振兴", "对标找差", "共同富裕",
+                 "双过半", "一网通办", "营商环境", "高质量发展", "四上企业", "专项债"):
+        assert term in toks, term
+    # filler, numbers and punctuation are gone
+    for gone in ("要", "抓好", "切实", "进一步", "的", "2", "100", "5月", '"', ",", "。"):
+        assert gone not in toks, gone
+    assert "专项债券" not in toks and "实现双过半" not in toks  # variants become their canonical term
+
+
+def test_numbers_and_dates(tokenizer):
+    for token in ("2022年", "3月", "100", "5.5", "12%", "十二", "第2", "3000万", "1-5月"):
+        assert is_numeric(token), token
+    for token in ("项目", "二季度", "四上企业"):
+        assert not is_numeric(token), token
+    # 十四五 looks like a number but is a lexicon entry: kept
+    assert is_numeric("十四五") and tokenizer.tokens('为"十四五"开好局', "zh") == ["十四五", "开好局"]
+
+
+def test_english_tokens(tokenizer, seed_docs):
+    text = seed_docs.loc["000_b279ecbfe16095c0", "text"]
+    toks = tokenizer.tokens(text, "en")
+    assert "business_environment" in toks            # lexicon phrase joined
+    assert "vacate_the_cage_and_replace_the_bird" in toks
+    assert "projects_are_king" in toks
+    assert "the" not in toks and "must" not in toks and "2022" not in toks
+    assert english_words("High-quality development of the region's economy") == \
+        ["high-quality", "development", "of", "the", "region", "economy"]
+    phr = EnglishPhraser({("business", "environment"): "营商环境", ("business", "environment", "index"): "x"})
+    assert phr.join(["a", "business", "environment", "index", "business", "environment"]) == \
+        ["a", "business_environment_index", "business_environment"]
+
+
+def test_empty_and_unsupported(tokenizer):
+    assert tokenizer.tokens("", "zh") == [] and tokenizer.paragraphs("", "en") == []
+    with pytest.raises(ValueError, match="unsupported language"):
+        tokenizer.tokens("Привет", "other")
+
+
+def _agreement(a: list[str], b: list[str]) -> float:
+    def spans(toks):
+        out, i = set(), 0
+        for t in toks:
+            out.add((i, i + len(t)))
+            i += len(t)
+        return out
+    sa, sb = spans(a), spans(b)
+    return len(sa & sb) / max(len(sa), len(sb))
+
+
+def _both_backends():
+    words = read_lexicon(LEXICON).segmenter_words()
+    return Segmenter("jieba", words, True), Segmenter("rjieba", words, True)
+
+
+def test_backends_agree_on_the_seeds(seed_docs):
+    jb, rj = _both_backends()
+    text = "\n".join(seed_docs.loc[seed_docs["lang"] == "zh", "text"])
+    a, b = jb.cut(text), rj.cut(text)
+    assert "".join(a) == "".join(b) == text
+    assert _agreement(a, b) >= 0.995
+
+
+@pytest.mark.corpora
+def test_backends_agree_on_real_corpora(corpora):
+    jb, rj = _both_backends()
+    texts = [p.read_text(encoding="utf-8") for sub in ("gwr_national/texts", "gwr_provincial_2025/texts",
+                                                       "five_year_plans/texts")
+             for p in sorted((corpora / sub).glob("*.txt"))]
+    total = agree = 0
+    for text in texts:
+        a, b = jb.cut(text), rj.cut(text)
+        n = max(len(a), len(b))
+        total += n
+        agree += _agreement(a, b) * n
+    assert total > 1_000_000
+    assert agree / total >= 0.995
+
+
+def test_token_table_on_the_seeds(cfg):
+    build_corpus(cfg, progress=False)
+    result = build_tokens(cfg, progress=False)
+    table = pq.read_table(result.path).to_pandas()
+    assert list(table.columns) == ["doc_id", "para", "lang", "text_hash", "tokens", "phrased"]
+    assert not table.duplicated(["doc_id", "para"]).any()
+    assert set(table["doc_id"]) == set(build_corpus(cfg, progress=False).documents["doc_id"])
+    summary = token_summary(result.path)
+    assert summary["zh"]["documents"] == 5 and summary["en"]["documents"] == 4
+    assert summary["zh"]["vocabulary"] > 500
+    docs = load_tokens(cfg)
+    first = docs[docs["doc_id"] == "003_332db4b73ec3ed6e-p02"].sort_values("para")
+    assert first["para"].tolist() == list(range(len(first)))
+
+
+def test_token_cache_reuses_unchanged_texts_and_reruns_on_changes(cfg, seeds, tmp_path):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(seeds, corpus)
+    cfg = with_corpus(cfg, corpus)
+    build_corpus(cfg, progress=False)
+    first = build_tokens(cfg, progress=False)
+    assert first.rebuilt and first.segmented_docs == 9
+    assert not build_tokens(cfg, progress=False).rebuilt
+    before = pq.read_table(first.path)
+    (corpus / "005.txt").write_text("2021年7月2日，全县经济运行分析会召开。会议强调，要稳中求进，冲刺双过半。",
+                                    encoding="utf-8")
+    build_corpus(cfg, progress=False)
+    second = build_tokens(cfg, progress=False)
+    assert second.rebuilt and (second.reused_docs, second.segmented_docs) == (9, 1)
+    after = pq.read_table(second.path).to_pandas()
+    old = before.to_pandas()
+    assert after[after["doc_id"] != "005"].reset_index(drop=True)[["doc_id", "tokens"]].equals(
+        old[["doc_id", "tokens"]])
+    # a changed stop-word list changes the settings: everything is segmented again
+    extra = tmp_path / "stop.txt"
+    extra.write_text("项目\n", encoding="utf-8")
+    cfg2 = dataclasses.replace(cfg, tokens=dataclasses.replace(cfg.tokens, stopwords_zh=cfg.tokens.stopwords_zh + (str(extra),)))
+    third = build_tokens(cfg2, progress=False)
+    assert third.rebuilt and third.reused_docs == 0
+    assert "项目" not in {t for ts in pq.read_table(third.path).column("tokens").to_pylist() for t in ts}
+
+
+def test_parallel_build_equals_serial(cfg):
+    build_corpus(cfg, progress=False)
+    serial = dataclasses.replace(cfg, tokens=dataclasses.replace(cfg.tokens, workers=1))
+    a = pq.read_table(build_tokens(serial, progress=False, force=True).path)
+    parallel = dataclasses.replace(cfg, tokens=dataclasses.replace(cfg.tokens, workers=2))
+    b = pq.read_table(build_tokens(parallel, progress=False, force=True).path)
+    assert a.equals(b)
+
+
+def test_unsupported_language_is_reported_and_left_out(cfg, seeds, tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(seeds / "002_5367abb05a89029a.txt", corpus)
+    (corpus / "ru.txt").write_text("Экономическое совещание прошло в районе. " * 5, encoding="utf-8")
+    cfg = with_corpus(cfg, corpus)
+    build_corpus(cfg, progress=False)
+    result = build_tokens(cfg, progress=False)
+    assert [p.source_file for p in result.problems] == ["ru.txt"]
+    assert "not supported" in result.problems[0].problem
+    assert set(pq.read_table(result.path).column("doc_id").to_pylist()) == {"002_5367abb05a89029a"}
+
+
+def test_collocations_are_learned(cfg, tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    rows = [{"text": f"第{i}次会议强调，要加快数字经济和海洋牧场建设，推动海洋牧场发展。", "date": "2022-07-01"}
+            for i in range(12)]
+    pd.DataFrame(rows).to_csv(corpus / "t.csv", index=False)
+    cfg = with_corpus(cfg, corpus)
+    cfg = dataclasses.replace(cfg, tokens=dataclasses.replace(cfg.tokens, phrases_min_count=5, phrases_threshold=0.3))
+    build_corpus(cfg, progress=False)
+    build_tokens(cfg, progress=False)
+    table = load_tokens(cfg)
+    build = table.iloc[0]
+    assert "海洋_牧场" in list(build["phrased"]) and "海洋" in list(build["tokens"])
+
+
+@pytest.mark.corpora
+def test_lexicon_costs_at_most_half_an_f1_point_on_sighan(corpora):
+    from analysis.segment import score_segmentation
+
+    sighan = corpora / "sighan2005_icwb2" / "gold"
+    words = read_lexicon(LEXICON).segmenter_words()
+    for name in ("pku", "msr"):
+        gold = [ln.split() for ln in (sighan / f"{name}_test_gold.utf8").read_text(encoding="utf-8").splitlines()]
+        gold = [g for g in gold if g]
+        f1 = {}
+        for label, lexicon in (("plain", ()), ("lexicon", words)):
+            seg = Segmenter("rjieba", lexicon, True)
+            f1[label] = score_segmentation(gold, [seg.cut("".join(g)) for g in gold])["f1"]
+        assert f1["plain"] > 0.75  # a sane segmenter on this set
+        assert f1["lexicon"] - f1["plain"] >= -0.005, (name, f1)
+
+
+def test_score_segmentation_by_hand():
+    from analysis.segment import score_segmentation
+
+    gold = [["稳中求进", "工作", "总", "基调"]]
+    pred = [["稳中", "求进", "工作", "总基调"]]
+    s = score_segmentation(gold, pred, known_words={"工作", "总"})
+    assert s["precision"] == pytest.approx(1 / 4) and s["recall"] == pytest.approx(1 / 4)
+    assert s["oov_recall"] == 0.0  # 稳中求进 and 基调 are out of vocabulary and both missed
+    with pytest.raises(ValueError):
+        score_segmentation([["甲"]], [["乙"]])
+
+
+def test_collocations_match_gensim_phrases(seed_docs, tokenizer):
+    from gensim.models.phrases import Phrases
+
+    from analysis.collocations import Collocations
+
+    sentences = [tokenizer.tokens(p, "zh") for t in seed_docs.loc[seed_docs["lang"] == "zh", "text"]
+                 for p in t.split("\n\n")]
+    for min_count, threshold in ((2, 0.3), (3, 0.5), (2, -0.2)):
+        ours = Collocations(min_count, threshold).add(sentences).fit()
+        streamed = Collocations(min_count, threshold).add_unigrams(sentences[:5]).add_unigrams(sentences[5:])
+        assert streamed.add_bigrams(sentences).fit().phrases_ == ours.phrases_
+        theirs = Phrases(sentences, min_count=min_count, threshold=threshold, scoring="npmi", delimiter="_")
+        exported = theirs.export_phrases()
+        assert {a + "_" + b for a, b in ours.phrases_} == set(exported)
+        assert all(abs(ours.phrases_[tuple(k.split("_"))] - v) < 1e-9 for k, v in exported.items())
+        frozen = theirs.freeze()
+        assert all(ours.transform(s) == frozen[s] for s in sentences)
+        assert len(ours.phrases_) > 0
+
+
+def test_columnar_collocations_equal_the_plain_ones(seed_docs, tokenizer):
+    import pyarrow as pa
+
+    from analysis.collocations import Collocations
+
+    sentences = [tokenizer.tokens(p, "zh") for t in seed_docs.loc[seed_docs["lang"] == "zh", "text"]
+                 for p in t.split("\n\n")] + [[], ["项目"]]
+    arr = pa.array(sentences, pa.list_(pa.string()))
+    plain = Collocations(2, 0.2).add(sentences).fit()
+    col = Collocations(2, 0.2)
+    col.add_unigrams_arrow(arr.slice(0, 10)).add_unigrams_arrow(arr.slice(10))
+    col.add_bigrams_arrow(arr.slice(0, 7)).add_bigrams_arrow(arr.slice(7))
+    assert col.fit().phrases_ == plain.phrases_ and plain.phrases_
+    assert col.transform_arrow(arr.slice(3)).to_pylist() == [plain.transform(s) for s in sentences[3:]]
