@@ -17,6 +17,8 @@ examples:
   python -m analysis corpus                      build the documents table from seeds/
   python -m analysis corpus --corpus ~/texts --data /tmp/tifa-data
   python -m analysis tokens                      the token table (one row per paragraph)
+  python -m analysis slogans                     slogan counts, rates, contrasts, candidates, concordance
+  python -m analysis count 稳 就业 --corpus DIR   count any strings, per document and in total
   python -m analysis figures                     every figure and table (stages rerun only when their inputs change)
   python -m analysis figures --force             rebuild everything
 
@@ -57,6 +59,26 @@ def parser() -> argparse.ArgumentParser:
                                    "tokens per language and the most frequent terms.")
     _common(t)
     t.add_argument("--top", type=int, default=15, help="how many frequent terms to print per language")
+    sl = sub.add_parser("slogans", help="count every lexicon slogan; rates, contrasts, candidates, concordance",
+                        description="Count the lexicon's slogans (提法) in every document, Chinese forms and English "
+                                    "renderings alike, under the rule set in tifa.toml (slogans.rule); compute rates "
+                                    "with document-bootstrap intervals by province, prefecture, quarter and language; "
+                                    "test each province against the rest and each quarter against the previous one; "
+                                    "fit negative binomial models; list slogan candidates; build the concordance. "
+                                    "Writes <data>/slogans/*.parquet and prints a summary.")
+    _common(sl)
+    c2 = sub.add_parser("count", help="count any strings in every document (exact, no segmentation)",
+                        description="Count strings in the cleaned text of every document (title included unless "
+                                    "--no-title) and print a table per document and the total. Chinese strings match "
+                                    "as substrings, English ones at word boundaries, case-insensitively.",
+                        epilog="example: python -m analysis count 稳 就业 --corpus ../shared/corpora/gwr_national/texts")
+    c2.add_argument("strings", nargs="+", help="the strings to count")
+    c2.add_argument("--rule", choices=("all", "longest", "presence"), default="all",
+                    help="all: every occurrence, nested included (default); longest: longest match only; "
+                         "presence: 1 per document that contains it")
+    c2.add_argument("--no-title", action="store_true", help="count in the text only, not the title")
+    c2.add_argument("--csv", type=Path, default=None, help="also write the per-document table to this CSV file")
+    _common(c2)
     f = sub.add_parser("figures", help="build every figure and table (runs the stages that are out of date)")
     _common(f)
     return p
@@ -105,6 +127,29 @@ def print_token_summary(result, top: int = 15, out=sys.stdout) -> None:
         print(f"  {p}", file=out)
 
 
+def print_slogan_summary(result, out=sys.stdout) -> None:
+    import json
+
+    s = json.loads((result.folder / "summary.json").read_text(encoding="utf-8"))
+    state = "built" if result.rebuilt else "up to date"
+    print(f"slogan tables {state}: {result.folder}", file=out)
+    print(f"  {s['slogans_found']} slogans found, {s['occurrences']:,} occurrences in {s['documents']} documents", file=out)
+    print("  most used: " + ", ".join(f"{name} {n} ({d} docs)" for name, n, d in s["top"]), file=out)
+    print(f"  contrasts tested: {s['contrasts_tested']} slogan rows, {s['significant_q05']} with BH q < 0.05; "
+          f"{s['candidates']} candidates not in the lexicon", file=out)
+
+
+def print_counts(table, strings, rule: str, out=sys.stdout) -> None:
+    from .matcher import RULE_TEXT
+
+    width = max(len("document"), *(len(d) for d in table["doc_id"])) if len(table) else 8
+    print(f"rule: {RULE_TEXT[rule]}", file=out)
+    print(f"{'document':<{width}}  lang  " + "  ".join(f"{s:>6}" for s in strings), file=out)
+    for row in table.itertuples(index=False):
+        print(f"{row[0]:<{width}}  {row[1]:<4}  " + "  ".join(f"{v:>6}" for v in row[2:]), file=out)
+    print(f"{'total':<{width}}        " + "  ".join(f"{int(table[s].sum()):>6}" for s in strings), file=out)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
@@ -119,11 +164,28 @@ def main(argv: list[str] | None = None) -> int:
             build_corpus(cfg, progress=not args.quiet, force=args.force)
             result = build_tokens(cfg, progress=not args.quiet, force=args.force)
             print_token_summary(result, args.top)
+        elif args.command == "slogans":
+            from .corpus import build_corpus
+            from .slogan_table import build_slogans
+            from .token_table import build_tokens
+            build_corpus(cfg, progress=not args.quiet, force=args.force)
+            build_tokens(cfg, progress=not args.quiet, force=args.force)
+            print_slogan_summary(build_slogans(cfg, progress=not args.quiet, force=args.force))
+        elif args.command == "count":
+            from .corpus import analysable, build_corpus
+            from .slogan_table import count_strings
+            docs = analysable(build_corpus(cfg, progress=not args.quiet, force=args.force).documents)
+            table = count_strings(args.strings, docs, args.rule, include_title=not args.no_title)
+            print_counts(table, args.strings, args.rule)
+            if args.csv:
+                from . import atomic
+                atomic.write_text(args.csv, table.to_csv(index=False, lineterminator="\n"))
         elif args.command == "figures":
             from .build import build_all
             done = build_all(cfg, progress=not args.quiet, force=args.force)
             print_corpus_summary(done["corpus"])
             print_token_summary(done["tokens"], 10)
+            print_slogan_summary(done["slogans"])
             print(f"corpus figure and tables: {'written' if done['corpus_outputs'] else 'up to date'} in {cfg.paths.figures}")
     except (ConfigError, FileNotFoundError, LexiconError) as exc:
         print(f"error: {exc}", file=sys.stderr)

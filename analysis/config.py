@@ -56,6 +56,19 @@ class TokenParams:
 
 
 @dataclass(frozen=True)
+class SloganParams:
+    rule: str = "all"
+    include_title: bool = True
+    bootstrap: int = 2000
+    min_docs: int = 2
+    min_count: int = 5
+    top: int = 20
+    contrast: str = "auto"
+    context_chars: int = 30
+    candidate_min_docs: int = 2
+
+
+@dataclass(frozen=True)
 class FigureParams:
     dpi: int = 300
     formats: tuple[str, ...] = ("pdf", "png")
@@ -71,6 +84,7 @@ class Config:
     paths: Paths = field(default_factory=Paths)
     corpus: CorpusParams = field(default_factory=CorpusParams)
     tokens: TokenParams = field(default_factory=TokenParams)
+    slogans: SloganParams = field(default_factory=SloganParams)
     figures: FigureParams = field(default_factory=FigureParams)
     random: RandomParams = field(default_factory=RandomParams)
     source: Path | None = None  # the file it was read from, if any
@@ -86,8 +100,8 @@ class Config:
         return dataclasses.replace(self, paths=dataclasses.replace(self.paths, **given))
 
 
-_SECTIONS = {"paths": Paths, "corpus": CorpusParams, "tokens": TokenParams, "figures": FigureParams,
-             "random": RandomParams}
+_SECTIONS = {"paths": Paths, "corpus": CorpusParams, "tokens": TokenParams, "slogans": SloganParams,
+             "figures": FigureParams, "random": RandomParams}
 
 
 def _plain(obj: Any) -> Any:

@@ -1,0 +1,105 @@
+"""Discovery of slogans not yet in the lexicon: candidates for a researcher to review and add.
+
+Three kinds, each a declared pattern:
+
+``quoted``
+    a phrase in quotation marks (all quote styles are normalised to ``"``), 2–16 characters;
+``numbered_formula``
+    a numbered formula: two or more numeral + word groups (三高四新, 六稳六保, 九通一平, 三去一降一补)
+    or a digit formula (1+5+N, 5+N); groups that read as a count (一年, 三个, 一是) are not formulas;
+``recurring_phrase``
+    a token of four or more characters (from the token table) that recurs in several documents.
+
+Candidates already in the lexicon (any form) are left out. Quoted phrases and formulas rank before
+recurring phrases (their authors marked them); within a kind, by documents, then occurrences.
+"""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+import pandas as pd
+
+_QUOTED = re.compile(r'"([^"\n]{2,16})"')
+_NUM = "一二三四五六七八九十两百千万"
+_MEASURE = "个项年月日次家批条位名亿万千百季周倍种是要方元届期"
+_FORMULA = re.compile(rf"(?:[{_NUM}]+[^{_NUM}{_MEASURE}\W\d]{{1,2}}){{2,4}}")
+_DIGIT_FORMULA = re.compile(r"(?<![\w+])\d{1,2}(?:\+\d{1,2})*\+[A-Za-z](?![\w+])|(?<![\w+])\d{1,2}(?:\+\d{1,2}){1,3}(?![\w+%])")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def find_candidates(text: str, lang: str) -> list[tuple[str, str, int]]:
+    """(candidate, kind, position) found in one text by the quoted and formula patterns."""
+    out = []
+    for m in _QUOTED.finditer(text):
+        phrase = m.group(1).strip()
+        if lang == "zh" and not _CJK.search(phrase):
+            continue
+        if lang == "en" and len(phrase.split()) < 2:
+            continue
+        out.append((phrase.lower() if lang == "en" else phrase, "quoted", m.start(1)))
+    if lang == "zh":
+        for m in _FORMULA.finditer(text):
+            out.append((m.group(0), "numbered_formula", m.start()))
+        for m in _DIGIT_FORMULA.finditer(text):
+            out.append((m.group(0), "numbered_formula", m.start()))
+    return out
+
+
+def discover(docs: pd.DataFrame, texts: dict[str, str], known: set[str], tokens: pd.DataFrame | None = None,
+             min_docs: int = 2, context: int = 20) -> pd.DataFrame:
+    """Candidates table: candidate, kind, lang, documents, occurrences, regions, quarters, example.
+
+    ``docs`` has doc_id, lang, province, quarter; ``texts`` maps doc_id to the counted text;
+    ``known`` holds every lexicon form (Chinese as is, English lower-cased); ``tokens`` (doc_id, lang,
+    tokens) adds recurring phrases. Quoted phrases and formulas are listed from one document on;
+    recurring phrases need ``min_docs`` documents.
+    """
+    meta = docs.set_index("doc_id")
+    found: dict[tuple, dict] = defaultdict(lambda: {"docs": set(), "n": 0, "example": None})
+    for doc_id, text in texts.items():
+        lang = meta.at[doc_id, "lang"]
+        for phrase, kind, pos in find_candidates(text, lang):
+            if phrase in known:
+                continue
+            rec = found[(phrase, kind, lang)]
+            rec["docs"].add(doc_id)
+            rec["n"] += 1
+            if rec["example"] is None:
+                rec["example"] = (doc_id, text[max(0, pos - context):pos + len(phrase) + context].replace("\n", " "))
+    if tokens is not None and len(tokens):
+        zh = tokens[tokens["lang"] == "zh"]
+        seen: dict[str, set] = defaultdict(set)
+        counts: dict[str, int] = defaultdict(int)
+        for doc_id, toks in zip(zh["doc_id"], zh["tokens"]):
+            for t in toks:
+                if len(t) >= 4 and _CJK.search(t) and t not in known:
+                    seen[t].add(doc_id)
+                    counts[t] += 1
+        for t, ds in seen.items():
+            if len(ds) >= min_docs and (t, "quoted", "zh") not in found:
+                doc_id = sorted(ds)[0]
+                text = texts.get(doc_id, "")
+                pos = text.find(t)
+                found[(t, "recurring_phrase", "zh")] = {
+                    "docs": ds, "n": counts[t],
+                    "example": (doc_id, text[max(0, pos - context):pos + len(t) + context].replace("\n", " "))}
+    rows = []
+    for (phrase, kind, lang), rec in found.items():
+        ds = sorted(rec["docs"])
+        regions = sorted({_label(meta.at[d, "province"]) for d in ds})
+        quarters = sorted({_label(meta.at[d, "quarter"]) for d in ds})
+        rows.append({"candidate": phrase, "kind": kind, "lang": lang, "documents": len(ds), "occurrences": rec["n"],
+                     "regions": "; ".join(regions), "quarters": "; ".join(quarters),
+                     "example_doc": rec["example"][0], "example": rec["example"][1]})
+    out = pd.DataFrame(rows, columns=["candidate", "kind", "lang", "documents", "occurrences", "regions", "quarters",
+                                      "example_doc", "example"])
+    # quoted phrases and formulas are marked as slogans by their authors: they rank first
+    out["_kind_rank"] = (out["kind"] == "recurring_phrase").astype(int)
+    out = out.sort_values(["_kind_rank", "documents", "occurrences", "candidate"], ascending=[True, False, False, True],
+                          kind="stable").drop(columns="_kind_rank")
+    return out.reset_index(drop=True)
+
+
+def _label(value) -> str:
+    return "unknown" if value is None or pd.isna(value) else str(value)
