@@ -161,6 +161,61 @@ def build_slogan_outputs(cfg: Config, result, force: bool = False) -> bool:
     return True
 
 
+KEYWORD_OUTPUTS = (
+    Output("keyword_trends", "figure", "Rates of the most clearly rising and falling terms per period, with 95% "
+           "bootstrap intervals over documents; a gap in the line is a period without documents."),
+    Output("keyword_slope_chart", "figure", "Rates of the top trending terms in the first and the last period."),
+    Output("keyword_keyness_by_quarter", "figure", "Most distinctive terms of each period against the rest: Log Ratio "
+           "with 95% bootstrap interval."),
+    Output("keyword_keyness_by_region", "figure", "Most distinctive terms of each province against the rest."),
+    Output("keyword_user_terms", "figure", "The terms chosen in tifa.toml (keywords.terms): rates per period with "
+           "95% bootstrap intervals."),
+    Output("keyword_trend_table", "table", "Trend of every frequent term: Poisson slope with robust interval, "
+           "Mann–Kendall and Sen's slope, class and evidence."),
+    Output("keyword_keyness", "table", "Distinctive terms per period and per province: G², Log Ratio with interval, "
+           "Benjamini–Hochberg q-values."),
+    Output("keyword_tfidf", "table", "Top TF-IDF terms per period and per province, for comparison with keyness."),
+    Output("keyword_collocates", "table", "Strongest collocates of the top trending terms per period (G²)."),
+    Output("keyword_contexts", "table", "Keyword-in-context sample of the top trending and chosen terms."),
+)
+
+
+def build_keyword_outputs(cfg: Config, result, force: bool = False) -> bool:
+    from .keyword_table import top_trending
+
+    folder = Path(cfg.paths.figures)
+    data = Path(result.folder)
+    key = stages.stage_key("keyword_outputs", {"figures": cfg.section_hash("figures"),
+                                               "keywords": cfg.section_hash("keywords")},
+                           sorted(data.glob("*.parquet")))
+    files = _files(KEYWORD_OUTPUTS, cfg.figures.formats)
+    if not force and stages.is_fresh(data / "outputs", key, []) and all((folder / f).exists() for f in files):
+        return False
+    t = result.tables
+    kp = cfg.keywords
+    fmt, dpi = cfg.figures.formats, cfg.figures.dpi
+    caps = {o.name: o.caption for o in KEYWORD_OUTPUTS}
+    top = top_trending(t["trends"], min(kp.top, 12))
+    save_figure(plots.keyword_small_multiples(t["period_rates"], t["trends"], top), "keyword_trends", folder, fmt, dpi)
+    save_figure(plots.keyword_slope_chart(t["trends"], top), "keyword_slope_chart", folder, fmt, dpi)
+    save_figure(plots.keyness_bars(t["keyness"], "period"), "keyword_keyness_by_quarter", folder, fmt, dpi)
+    save_figure(plots.keyness_bars(t["keyness"], "province"), "keyword_keyness_by_region", folder, fmt, dpi)
+    save_figure(plots.keyword_small_multiples(t["period_rates"], t["trends"], list(kp.terms)), "keyword_user_terms",
+                folder, fmt, dpi)
+    tr = t["trends"]
+    method = tr["method"].iloc[0] if "method" in tr and len(tr) and tr["method"].notna().any() else ""
+    save_table(tr.drop(columns=[c for c in ("method",) if c in tr]), "keyword_trend_table", folder,
+               f"{caps['keyword_trend_table']} {method}")
+    kn = t["keyness"]
+    save_table(kn.drop(columns=["method"]), "keyword_keyness", folder,
+               f"{caps['keyword_keyness']} {kn['method'].iloc[0] if len(kn) else ''}")
+    save_table(t["tfidf"], "keyword_tfidf", folder, caps["keyword_tfidf"])
+    save_table(t["collocates"], "keyword_collocates", folder, caps["keyword_collocates"])
+    save_table(t["contexts"], "keyword_contexts", folder, caps["keyword_contexts"])
+    stages.mark_done(data / "outputs", key, [])
+    return True
+
+
 def build_all(cfg: Config, progress: bool = True, force: bool = False) -> dict:
     """Run every stage that is out of date; return what each did."""
     from .slogan_table import build_slogans
@@ -171,5 +226,9 @@ def build_all(cfg: Config, progress: bool = True, force: bool = False) -> dict:
     tokens = build_tokens(cfg, progress=progress, force=force)
     slogans = build_slogans(cfg, progress=progress, force=force)
     slogan_wrote = build_slogan_outputs(cfg, slogans, force=force)
+    from .keyword_table import build_keywords
+
+    keywords = build_keywords(cfg, progress=progress, force=force)
+    keyword_wrote = build_keyword_outputs(cfg, keywords, force=force)
     return {"corpus": corpus, "corpus_outputs": wrote, "tokens": tokens, "slogans": slogans,
-            "slogan_outputs": slogan_wrote}
+            "slogan_outputs": slogan_wrote, "keywords": keywords, "keyword_outputs": keyword_wrote}

@@ -18,6 +18,7 @@ examples:
   python -m analysis corpus --corpus ~/texts --data /tmp/tifa-data
   python -m analysis tokens                      the token table (one row per paragraph)
   python -m analysis slogans                     slogan counts, rates, contrasts, candidates, concordance
+  python -m analysis keywords                    keyword frequencies, keyness, trends
   python -m analysis count 稳 就业 --corpus DIR   count any strings, per document and in total
   python -m analysis figures                     every figure and table (stages rerun only when their inputs change)
   python -m analysis figures --force             rebuild everything
@@ -67,6 +68,13 @@ def parser() -> argparse.ArgumentParser:
                                     "fit negative binomial models; list slogan candidates; build the concordance. "
                                     "Writes <data>/slogans/*.parquet and prints a summary.")
     _common(sl)
+    kw = sub.add_parser("keywords", help="keyword frequencies, keyness, trends, collocates and contexts",
+                        description="From the token table: term frequencies per period (keywords.period) and province, "
+                                    "distinctive terms (G², Log Ratio with bootstrap interval, Benjamini–Hochberg) "
+                                    "beside TF-IDF, trends (Poisson slope with robust interval, Mann–Kendall with "
+                                    "Sen's slope) classified as rising, falling, emerging, vanishing or stable, "
+                                    "collocates and keyword-in-context samples. Writes <data>/keywords/*.parquet.")
+    _common(kw)
     c2 = sub.add_parser("count", help="count any strings in every document (exact, no segmentation)",
                         description="Count strings in the cleaned text of every document (title included unless "
                                     "--no-title) and print a table per document and the total. Chinese strings match "
@@ -139,6 +147,24 @@ def print_slogan_summary(result, out=sys.stdout) -> None:
           f"{s['candidates']} candidates not in the lexicon", file=out)
 
 
+def print_keyword_summary(result, out=sys.stdout) -> None:
+    import json
+
+    s = json.loads((result.folder / "summary.json").read_text(encoding="utf-8"))
+    state = "built" if result.rebuilt else "up to date"
+    print(f"keyword tables {state}: {result.folder}", file=out)
+    periods = s["periods"]
+    print(f"  {s['documents']} documents; {len(periods)} {s['period_unit']}s with dated documents"
+          + (f" ({periods[0]} to {periods[-1]})" if periods else ""), file=out)
+    classes = ", ".join(f"{k} {v}" for k, v in sorted(s["classes"].items())) or "none"
+    print(f"  {s['trend_terms']} terms with a trend: {classes}", file=out)
+    if s["rising"] or s["falling"]:
+        print(f"  rising: {', '.join(s['rising']) or '-'}; falling: {', '.join(s['falling']) or '-'}", file=out)
+    for note in s["notes"]:
+        print(f"  note: {note}", file=out)
+    print(f"  groups with distinctive terms: {s['distinctive_groups']}", file=out)
+
+
 def print_counts(table, strings, rule: str, out=sys.stdout) -> None:
     from .matcher import RULE_TEXT
 
@@ -171,6 +197,13 @@ def main(argv: list[str] | None = None) -> int:
             build_corpus(cfg, progress=not args.quiet, force=args.force)
             build_tokens(cfg, progress=not args.quiet, force=args.force)
             print_slogan_summary(build_slogans(cfg, progress=not args.quiet, force=args.force))
+        elif args.command == "keywords":
+            from .corpus import build_corpus
+            from .keyword_table import build_keywords
+            from .token_table import build_tokens
+            build_corpus(cfg, progress=not args.quiet, force=args.force)
+            build_tokens(cfg, progress=not args.quiet, force=args.force)
+            print_keyword_summary(build_keywords(cfg, progress=not args.quiet, force=args.force))
         elif args.command == "count":
             from .corpus import analysable, build_corpus
             from .slogan_table import count_strings
@@ -186,6 +219,7 @@ def main(argv: list[str] | None = None) -> int:
             print_corpus_summary(done["corpus"])
             print_token_summary(done["tokens"], 10)
             print_slogan_summary(done["slogans"])
+            print_keyword_summary(done["keywords"])
             print(f"corpus figure and tables: {'written' if done['corpus_outputs'] else 'up to date'} in {cfg.paths.figures}")
     except (ConfigError, FileNotFoundError, LexiconError) as exc:
         print(f"error: {exc}", file=sys.stderr)

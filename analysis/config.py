@@ -69,6 +69,20 @@ class SloganParams:
 
 
 @dataclass(frozen=True)
+class KeywordParams:
+    period: str = "quarter"
+    column: str = "tokens"
+    min_count: int = 5
+    min_log_ratio: float = 1.0
+    min_docs: int = 2
+    top: int = 15
+    floor: int = 10
+    bootstrap: int = 200
+    window: int = 5
+    terms: tuple[str, ...] = ("疫情防控", "稳经济", "共同富裕", "高质量发展", "营商环境")
+
+
+@dataclass(frozen=True)
 class FigureParams:
     dpi: int = 300
     formats: tuple[str, ...] = ("pdf", "png")
@@ -85,6 +99,7 @@ class Config:
     corpus: CorpusParams = field(default_factory=CorpusParams)
     tokens: TokenParams = field(default_factory=TokenParams)
     slogans: SloganParams = field(default_factory=SloganParams)
+    keywords: KeywordParams = field(default_factory=KeywordParams)
     figures: FigureParams = field(default_factory=FigureParams)
     random: RandomParams = field(default_factory=RandomParams)
     source: Path | None = None  # the file it was read from, if any
@@ -101,7 +116,7 @@ class Config:
 
 
 _SECTIONS = {"paths": Paths, "corpus": CorpusParams, "tokens": TokenParams, "slogans": SloganParams,
-             "figures": FigureParams, "random": RandomParams}
+             "keywords": KeywordParams, "figures": FigureParams, "random": RandomParams}
 
 
 def _plain(obj: Any) -> Any:

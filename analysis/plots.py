@@ -186,3 +186,99 @@ def _message_figure(message: str):
     ax.axis("off")
     ax.text(0.5, 0.5, message, ha="center", va="center", fontsize=8, wrap=True)
     return fig
+
+
+# ---- keywords ------------------------------------------------------------------------------------
+def keyword_small_multiples(rates: pd.DataFrame, trends: pd.DataFrame, terms: list[str], title: str = ""):
+    """One panel per term: rate per 10,000 tokens in each period with its bootstrap interval.
+    Periods without documents are gaps: the line breaks there."""
+    from .keywords import period_index
+
+    data = rates[rates["term"].isin(terms)]
+    if data.empty:
+        return _message_figure("No dated documents: no keyword trend to show.")
+    panels = [(t, l) for t in terms for l in ("zh", "en") if ((data["term"] == t) & (data["lang"] == l)).any()][:12]
+    ncols = min(4, len(panels))
+    nrows = int(np.ceil(len(panels) / ncols))
+    fig, axes = figure("double", 1.0 + 1.5 * nrows, nrows=nrows, ncols=ncols, squeeze=False)
+    cls = dict(zip(zip(trends.get("term", []), trends.get("lang", [])), trends.get("class", [])))
+    all_periods = sorted(data["period"].unique(), key=lambda p: (len(p), p))
+    for ax, (term, lang) in zip(axes.ravel(), panels):
+        sub = data[(data["term"] == term) & (data["lang"] == lang)].copy()
+        unit = "quarter" if "Q" in all_periods[0] else ("month" if "-" in all_periods[0] else "year")
+        sub["x"] = [period_index(p, unit) for p in sub["period"]]
+        sub = sub.sort_values("x")
+        x, y = sub["x"].to_numpy(), sub["rate"].to_numpy()
+        breaks = np.r_[0, np.flatnonzero(np.diff(x) > 1) + 1, len(x)]
+        for a, b in zip(breaks[:-1], breaks[1:]):  # a gap in the periods breaks the line
+            ax.plot(x[a:b], y[a:b], "-o", ms=3, lw=1, color=PALETTE[0])
+        ax.fill_between(x, sub["rate_low"], sub["rate_high"], color=PALETTE[0], alpha=0.2, lw=0)
+        ax.set_xticks(x, sub["period"], rotation=45, ha="right", fontsize=6)
+        ax.set_title(f"{term} ({lang}, {cls.get((term, lang), 'user term')}, n = {int(sub['count'].sum())})", fontsize=7)
+        ax.set_ylim(bottom=0)
+    for ax in axes.ravel()[len(panels):]:
+        ax.remove()
+    fig.supylabel("per 10,000 tokens", fontsize=7)
+    if title:
+        fig.suptitle(title, fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def keyword_slope_chart(trends: pd.DataFrame, terms: list[str]):
+    """Rate in the first and the last period of each term, joined by a line."""
+    rows = trends[trends["term"].isin(terms) & trends["rate_first"].notna()] if "rate_first" in trends else trends.iloc[0:0]
+    if rows.empty:
+        return _message_figure("No term has a first and a last period: no slope chart.")
+    langs = [l for l in ("zh", "en") if (rows["lang"] == l).any()]
+    fig, axes = figure("double", 3.2, ncols=len(langs), squeeze=False)
+    for ax, lang in zip(axes[0], langs):
+        sub = rows[rows["lang"] == lang].sort_values("rate_last")
+        top = float(max(sub["rate_first"].max(), sub["rate_last"].max()))
+        label_y = _spread(sub["rate_last"].to_numpy(dtype=float), gap=0.045 * top)
+        for r, ly in zip(sub.itertuples(), label_y):
+            color = PALETTE[3] if r.rate_last > r.rate_first else PALETTE[0]
+            ax.plot([0, 1], [r.rate_first, r.rate_last], "-o", ms=3, lw=1, color=color)
+            ax.plot([1.0, 1.03], [r.rate_last, ly], lw=0.4, color=color)
+            ax.text(1.04, ly, r.term, va="center", fontsize=6, color=color)
+        first, last = sub["first_period"].iloc[0], sub["last_period"].iloc[0]
+        ax.set_xticks([0, 1], [first, last])
+        ax.set_xlim(-0.1, 1.6)
+        ax.set_ylabel("per 10,000 tokens")
+        ax.set_title({"zh": "Chinese texts", "en": "English texts"}[lang])
+    fig.tight_layout()
+    return fig
+
+
+def _spread(values, gap: float):
+    """Label positions near sorted ``values`` but at least ``gap`` apart (labels never overlap)."""
+    out = []
+    for v in values:
+        out.append(max(v, out[-1] + gap) if out else v)
+    return out
+
+
+def keyness_bars(keyness: pd.DataFrame, grouping: str, top: int = 10):
+    """Log Ratio (with bootstrap interval) of each group's most distinctive terms, a panel per group."""
+    data = keyness[(keyness["grouping"] == grouping) & (keyness["status"] == "distinctive")]
+    if data.empty:
+        reasons = keyness.loc[keyness["grouping"] == grouping, "status"].dropna().unique()
+        why = "; ".join(sorted(set(reasons)))[:140] or "no dated or located documents"
+        return _message_figure(f"No distinctive terms by {grouping}: {why}")
+    groups = sorted(set(zip(data["lang"], data["group"])))[:8]
+    ncols = min(4, len(groups))
+    nrows = int(np.ceil(len(groups) / ncols))
+    fig, axes = figure("double", 0.6 + 0.18 * top * nrows + 0.6 * nrows, nrows=nrows, ncols=ncols, squeeze=False)
+    for ax, (lang, g) in zip(axes.ravel(), groups):
+        sub = data[(data["lang"] == lang) & (data["group"] == g)].sort_values("rank").head(top)[::-1]
+        y = np.arange(len(sub))
+        ax.barh(y, sub["log_ratio"], color=PALETTE[0], height=0.6)
+        err = [sub["log_ratio"] - sub["log_ratio_low"], sub["log_ratio_high"] - sub["log_ratio"]]
+        ax.errorbar(sub["log_ratio"], y, xerr=np.nan_to_num(np.asarray(err, float)), fmt="none", ecolor="#333333", lw=0.7)
+        ax.set_yticks(y, sub["term"], fontsize=6)
+        ax.set_title(f"{g} ({lang})", fontsize=7)
+        ax.set_xlabel("Log Ratio vs rest", fontsize=6)
+    for ax in axes.ravel()[len(groups):]:
+        ax.remove()
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,200 @@
+"""The keywords stage: term frequencies, keyness, TF-IDF, trends, collocates and contexts.
+
+Reads the documents and token tables; writes ``<data>/keywords/*.parquet``: ``documents`` (doc_id,
+lang, length, period, province), ``frequencies`` (by period and by province), ``keyness`` (by
+period and by province), ``tfidf``, ``trends``, ``period_rates`` (the plotted and the user's
+terms), ``collocates`` and ``contexts``. English tokens that are lexicon phrases are counted under
+the lexicon's Chinese term (business_environment → 营商环境), so concepts compare across languages.
+"""
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+
+from . import atomic, stages
+from .config import Config
+from .corpus import analysable, corpus_folder, load_documents
+from .keywords import (frequencies, g2_vector, keyness, period_of, period_rates, tfidf_top, trends)
+from .lexicon import read_lexicon
+from .token_table import tokens_folder
+
+TABLES = ("documents", "frequencies", "keyness", "tfidf", "trends", "period_rates", "collocates", "contexts")
+
+
+@dataclass(frozen=True)
+class KeywordResult:
+    folder: Path
+    rebuilt: bool
+    tables: dict
+
+
+def document_term_matrix(tokens: pd.DataFrame, doc_ids: list[str], column: str = "tokens",
+                         mapping: dict | None = None) -> tuple[sparse.csr_matrix, list[str]]:
+    """Documents × terms counts (rows in ``doc_ids`` order, terms sorted) from the token table."""
+    mapping = mapping or {}
+    per_doc: dict[str, Counter] = {d: Counter() for d in doc_ids}
+    for doc_id, toks in zip(tokens["doc_id"], tokens[column]):
+        if doc_id in per_doc:
+            per_doc[doc_id].update(mapping.get(t, t) for t in toks)
+    vocab = sorted({t for c in per_doc.values() for t in c})
+    index = {t: j for j, t in enumerate(vocab)}
+    rows, cols, vals = [], [], []
+    for i, d in enumerate(doc_ids):
+        for t, n in per_doc[d].items():
+            rows.append(i)
+            cols.append(index[t])
+            vals.append(n)
+    dtm = sparse.csr_matrix((np.asarray(vals, float), (rows, cols)), shape=(len(doc_ids), len(vocab)))
+    return dtm, vocab
+
+
+def keyword_documents(docs: pd.DataFrame, unit: str) -> pd.Series:
+    """The period of each document: its quarter column, or the month/year of the meeting (else publication)."""
+    if unit == "quarter":
+        return docs["quarter"].astype("string")
+    date = docs["meeting_date"].where(docs["meeting_date"].notna(), docs["pub_date"])
+    return period_of(date, unit)
+
+
+def collocates(tokens: pd.DataFrame, docs: pd.DataFrame, terms: list[str], window: int, column: str,
+               mapping: dict, top: int = 5) -> pd.DataFrame:
+    """Strongest collocates of each term within ±``window`` tokens, per language and period, scored
+    by G² against the collocate's frequency in the period (at least 2 co-occurrences)."""
+    period = dict(zip(docs["doc_id"], docs["period"]))
+    lang_of = dict(zip(docs["doc_id"], docs["lang"]))
+    wanted = set(terms)
+    near: dict[tuple, Counter] = {}
+    freq: dict[tuple, Counter] = {}
+    for doc_id, toks in zip(tokens["doc_id"], tokens[column]):
+        p = period.get(doc_id)
+        if p is None or pd.isna(p):
+            continue
+        key = (lang_of[doc_id], p)
+        toks = [mapping.get(t, t) for t in toks]
+        freq.setdefault(key, Counter()).update(toks)
+        for i, tok in enumerate(toks):
+            if tok in wanted:
+                ctx = toks[max(0, i - window):i] + toks[i + 1:i + 1 + window]
+                near.setdefault(key + (tok,), Counter()).update(c for c in ctx if c != tok)
+    rows = []
+    for (lang, p, term), c in sorted(near.items()):
+        f = freq[(lang, p)]
+        N, W = sum(f.values()), sum(c.values())
+        words = [w for w, n in c.items() if n >= 2]
+        if not words:
+            continue
+        a = np.array([c[w] for w in words], float)
+        fw = np.array([f[w] for w in words], float)
+        g2 = g2_vector(a, fw - a, W, N - W)
+        over = a / W > fw / N
+        order = [k for k in np.argsort(-g2, kind="stable") if over[k]][:top]
+        for rank, k in enumerate(order, 1):
+            rows.append((lang, p, term, rank, words[k], int(a[k]), float(g2[k])))
+    return pd.DataFrame(rows, columns=["lang", "period", "term", "rank", "collocate", "cooccurrences", "g2"])
+
+
+def contexts(docs: pd.DataFrame, terms: list[str], english: dict, per_period: int = 3, width: int = 30) -> pd.DataFrame:
+    """A keyword-in-context sample: up to ``per_period`` lines per term, language and period."""
+    from .kwic import concordance
+    from .matcher import Matcher
+
+    surfaces = {t: ([t], english.get(t, [])) for t in terms}
+    dated = docs[docs["period"].notna()]
+    texts = {d: t for d, t in zip(dated["doc_id"], dated["text"])}
+    conc = concordance(dated.assign(region=dated["province"], quarter=dated["period"]), texts, Matcher(surfaces),
+                       "all", width)
+    conc = conc.rename(columns={"slogan": "term", "quarter": "period"})
+    return conc.groupby(["term", "lang", "period"], sort=True).head(per_period).reset_index(drop=True)
+
+
+def build_keywords(cfg: Config, progress: bool = True, force: bool = False) -> KeywordResult:
+    out = Path(cfg.paths.data) / "keywords"
+    docs_path = corpus_folder(cfg) / "documents.parquet"
+    tokens_path = tokens_folder(cfg) / "tokens.parquet"
+    kp = cfg.keywords
+    lexicon = read_lexicon(cfg.tokens.lexicon)
+    key = stages.stage_key("keywords", {**kp.__dict__, "seed": cfg.random.seed, "lexicon": lexicon.digest},
+                           [docs_path, tokens_path])
+    files = [f"{t}.parquet" for t in TABLES]
+    if not force and stages.is_fresh(out, key, files):
+        return KeywordResult(out, False, {t: pd.read_parquet(out / f"{t}.parquet") for t in TABLES})
+    docs = analysable(load_documents(cfg)).reset_index(drop=True)
+    tokens = pd.read_parquet(tokens_path, columns=["doc_id", "lang", kp.column])
+    mapping = {"_".join(words): term for words, term in lexicon.english_phrases().items()}
+    dtm, vocab = document_term_matrix(tokens, docs["doc_id"].tolist(), kp.column, mapping)
+    docs = docs.assign(period=keyword_documents(docs, kp.period), length=np.asarray(dtm.sum(axis=1)).ravel())
+    docs = docs[docs["length"] > 0].reset_index(drop=True) if (docs["length"] == 0).any() else docs
+    dtm, _ = document_term_matrix(tokens, docs["doc_id"].tolist(), kp.column, mapping)
+    seed = cfg.random.seed
+    kw = dict(min_count=kp.min_count, min_log_ratio=kp.min_log_ratio, top=kp.top, B=kp.bootstrap, seed=seed,
+              min_docs=kp.min_docs)
+    tables = {"documents": docs[["doc_id", "lang", "length", "period", "province"]]}
+    tables["frequencies"] = pd.concat([
+        frequencies(docs, dtm, vocab, "period").rename(columns={"period": "group"}).assign(grouping="period"),
+        frequencies(docs, dtm, vocab, "province").rename(columns={"province": "group"}).assign(grouping="province"),
+    ], ignore_index=True)
+    tables["keyness"] = pd.concat([
+        keyness(docs, dtm, vocab, "period", **kw).rename(columns={"period": "group"}).assign(grouping="period"),
+        keyness(docs, dtm, vocab, "province", **kw).rename(columns={"province": "group"}).assign(grouping="province"),
+    ], ignore_index=True)
+    tables["tfidf"] = pd.concat([
+        tfidf_top(docs, dtm, vocab, "period", kp.top).rename(columns={"period": "group"}).assign(grouping="period"),
+        tfidf_top(docs, dtm, vocab, "province", kp.top).rename(columns={"province": "group"}).assign(grouping="province"),
+    ], ignore_index=True)
+    tr = trends(docs, dtm, vocab, "period", kp.period, kp.floor, min_docs=kp.min_docs)
+    tables["trends"] = tr
+    top_terms = top_trending(tr, kp.top)
+    plotted = sorted(set(top_terms) | set(kp.terms))
+    tables["period_rates"] = period_rates(docs, dtm, vocab, plotted, "period", kp.bootstrap, seed)
+    tables["collocates"] = collocates(tokens, docs, top_terms, kp.window, kp.column, mapping)
+    english = {}
+    for e in lexicon.entries:
+        english[e.term] = list(e.english)
+    tables["contexts"] = contexts(docs, plotted, english)
+    for name, table in tables.items():
+        atomic.write_parquet(out / f"{name}.parquet", _plain(table))
+    atomic.write_text(out / "summary.json", json.dumps(summary(tables, kp), ensure_ascii=False, indent=1))
+    stages.mark_done(out, key, files)
+    return KeywordResult(out, True, {t: pd.read_parquet(out / f"{t}.parquet") for t in TABLES})
+
+
+def top_trending(tr: pd.DataFrame, n: int) -> list[str]:
+    """The most clearly rising and falling terms (largest |slope| / se), then emerging and vanishing."""
+    if "slope" not in tr or tr["slope"].isna().all():
+        return []
+    est = tr[tr["slope"].notna()].copy()
+    se = (est["slope_high"] - est["slope_low"]) / 3.92
+    est["z"] = (est["slope"] / se).abs().where(se.notna(), est["slope"].abs())  # untested: by size of slope
+    order = est.sort_values(["z", "count", "term"], ascending=[False, False, True])
+    return order["term"].head(n).tolist()
+
+
+def _plain(frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.copy()
+    for col in frame.columns:
+        if frame[col].dtype == object:
+            frame[col] = frame[col].astype("string")
+    return frame
+
+
+def summary(tables: dict, kp) -> dict:
+    tr = tables["trends"]
+    classes = tr["class"].value_counts().to_dict() if "class" in tr else {}
+    key = tables["keyness"]
+    return {
+        "documents": int(len(tables["documents"])),
+        "periods": sorted(tables["documents"]["period"].dropna().unique().tolist()),
+        "trend_terms": int(tr["term"].notna().sum()) if "term" in tr else 0,
+        "classes": {k: int(v) for k, v in classes.items()},
+        "rising": tr.loc[tr.get("class", pd.Series(dtype=str)) == "rising", "term"].head(5).tolist() if "class" in tr else [],
+        "falling": tr.loc[tr.get("class", pd.Series(dtype=str)) == "falling", "term"].head(5).tolist() if "class" in tr else [],
+        "notes": sorted(set(tr["status"].dropna()) - {"estimated"}) if "status" in tr else [],
+        "distinctive_groups": int(key.loc[key["status"] == "distinctive", "group"].nunique()) if len(key) else 0,
+        "period_unit": kp.period,
+    }
