@@ -9,7 +9,7 @@ INSTALLED := $(VENV)/.installed
 
 .DELETE_ON_ERROR:
 .DEFAULT_GOAL := help
-.PHONY: help setup figures corpus test bench clean distclean
+.PHONY: help setup figures corpus test bench lab clean distclean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -31,8 +31,19 @@ figures: $(INSTALLED)  ## build every figure and table (only stages whose inputs
 test: $(INSTALLED)  ## run the test suite (real-corpus tests skip when ../shared/corpora is absent)
 	$(PY) -m pytest -q
 
-bench: $(INSTALLED)  ## run the benchmarks and write bench/RESULTS.md
+bench: $(INSTALLED)  ## run the benchmarks and write bench/RESULTS.md (needs ../shared/corpora)
 	$(PY) bench/bench_ingest.py
+	$(PY) bench/bench_tokens.py
+	$(PY) bench/eval_segmentation.py
+	$(PY) bench/bench_slogans.py
+	$(PY) bench/bench_keywords.py
+	$(PY) bench/bench_figures.py
+	$(PY) -m pip install --quiet tomotopy && $(PY) bench/bench_topics.py
+
+lab: $(INSTALLED)  ## open JupyterLab with the project's kernel on notebooks/
+	$(PY) -m pip install --quiet $(LOCK) -e '.[lab]'
+	$(PY) -m ipykernel install --user --name tifa --display-name "tifa (.venv)" >/dev/null
+	cd notebooks && ../$(PY) -m jupyter lab
 
 clean:  ## remove derived data and generated outputs (never seeds/)
 	rm -rf data

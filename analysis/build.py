@@ -28,6 +28,25 @@ CORPUS_OUTPUTS = (
 )
 
 
+def _outputs_fresh(stamp_dir: Path, key: str, folder: Path, files: list[str]) -> bool:
+    """Outputs are fresh when their key matches and every file is there, unchanged since written."""
+    import json
+
+    stamp = Path(stamp_dir) / "_stage.json"
+    if not stamp.exists() or not all((Path(folder) / f).exists() for f in files):
+        return False
+    saved = json.loads(stamp.read_text())
+    return saved.get("key") == key and saved.get("hashes") == {f: stages._file_digest(Path(folder) / f) for f in files}
+
+
+def _outputs_done(stamp_dir: Path, key: str, folder: Path, files: list[str]) -> None:
+    import json
+
+    from . import atomic
+    hashes = {f: stages._file_digest(Path(folder) / f) for f in files}
+    atomic.write_text(Path(stamp_dir) / "_stage.json", json.dumps({"key": key, "hashes": hashes}, indent=1) + "\n")
+
+
 def _files(outputs, formats) -> list[str]:
     names = []
     for out in outputs:
@@ -43,7 +62,7 @@ def build_corpus_outputs(cfg: Config, corpus: CorpusResult, force: bool = False)
                            [corpus_folder(cfg) / "documents.parquet", corpus_folder(cfg) / "problems.csv"])
     files = _files(CORPUS_OUTPUTS, cfg.figures.formats)
     stamp_dir = corpus_folder(cfg) / "outputs"
-    if not force and stages.is_fresh(stamp_dir, key, []) and all((folder / f).exists() for f in files):
+    if not force and _outputs_fresh(stamp_dir, key, folder, files):
         return False
     docs, problems = corpus.documents, corpus.problems
     by_pq = corpus_tables.corpus_by_province_quarter(docs)
@@ -56,7 +75,7 @@ def build_corpus_outputs(cfg: Config, corpus: CorpusResult, force: bool = False)
     save_table(by_lang, "corpus_by_language", folder, captions["corpus_by_language"])
     save_table(corpus_tables.unknown_metadata(docs), "corpus_unknown_metadata", folder,
                captions["corpus_unknown_metadata"])
-    stages.mark_done(stamp_dir, key, [])
+    _outputs_done(stamp_dir, key, folder, files)
     return True
 
 
@@ -115,7 +134,7 @@ def build_slogan_outputs(cfg: Config, result, force: bool = False) -> bool:
                                               "slogans": cfg.section_hash("slogans")},
                            sorted(data.glob("*.parquet")))
     files = _files(SLOGAN_OUTPUTS, cfg.figures.formats) + ["slogan_concordance.csv", "slogan_concordance.html"]
-    if not force and stages.is_fresh(data / "outputs", key, []) and all((folder / f).exists() for f in files):
+    if not force and _outputs_fresh(data / "outputs", key, folder, files):
         return False
     t = result.tables
     rates, contrasts, docs = t["rates"], t["contrasts"], t["documents"]
@@ -157,7 +176,7 @@ def build_slogan_outputs(cfg: Config, result, force: bool = False) -> bool:
     atomic.write_text(folder / "slogan_concordance.html", concordance_html(
         conc, "Slogan concordance", f"Every occurrence of every lexicon slogan ({RULE_TEXT[sp.rule]}), "
         f"with {sp.context_chars} characters of context."))
-    stages.mark_done(data / "outputs", key, [])
+    _outputs_done(data / "outputs", key, folder, files)
     return True
 
 
@@ -189,7 +208,7 @@ def build_keyword_outputs(cfg: Config, result, force: bool = False) -> bool:
                                                "keywords": cfg.section_hash("keywords")},
                            sorted(data.glob("*.parquet")))
     files = _files(KEYWORD_OUTPUTS, cfg.figures.formats)
-    if not force and stages.is_fresh(data / "outputs", key, []) and all((folder / f).exists() for f in files):
+    if not force and _outputs_fresh(data / "outputs", key, folder, files):
         return False
     t = result.tables
     kp = cfg.keywords
@@ -212,7 +231,69 @@ def build_keyword_outputs(cfg: Config, result, force: bool = False) -> bool:
     save_table(t["tfidf"], "keyword_tfidf", folder, caps["keyword_tfidf"])
     save_table(t["collocates"], "keyword_collocates", folder, caps["keyword_collocates"])
     save_table(t["contexts"], "keyword_contexts", folder, caps["keyword_contexts"])
-    stages.mark_done(data / "outputs", key, [])
+    _outputs_done(data / "outputs", key, folder, files)
+    return True
+
+
+TOPIC_OUTPUTS = (
+    Output("topic_k_grid", "figure", "Choosing K: coherence (c_npmi, c_v), held-out perplexity and stability across "
+           "seeds for each K (mean and range over seeds); the dashed line is the K used."),
+    Output("topic_top_words", "figure", "Top words of each topic (by relevance, λ = 0.6) with their probability."),
+    Output("topic_prevalence_by_quarter", "figure", "Topic prevalence by quarter with 95% intervals that include "
+           "the topic model's uncertainty (method of composition)."),
+    Output("topic_prevalence_by_region", "figure", "Topic prevalence by province with 95% intervals."),
+    Output("topic_nmf_match", "figure", "Cross-check: cosine similarity of each LDA topic with its matched NMF topic."),
+    Output("topic_table", "table", "Topics: label, share, top words by relevance, FREX and probability."),
+    Output("topic_grid_table", "table", "The K grid: coherence, held-out perplexity and stability per K and seed."),
+    Output("topic_prevalence", "table", "Topic prevalence by quarter and province with 95% intervals."),
+    Output("topic_over_time", "table", "Each topic's top words in each period."),
+    Output("topic_nmf", "table", "LDA topics matched to NMF topics."),
+)
+
+
+def build_topic_outputs(cfg: Config, result, force: bool = False) -> bool:
+    import shutil
+
+    folder = Path(cfg.paths.figures)
+    data = Path(result.folder)
+    key = stages.stage_key("topic_outputs", {"figures": cfg.section_hash("figures")},
+                           sorted(data.glob("*.parquet")) + [data / "browser.html"])
+    files = _files(TOPIC_OUTPUTS, cfg.figures.formats) + ["topic_browser.html", "topic_labels_suggested.csv"]
+    if not force and _outputs_fresh(data / "outputs", key, folder, files):
+        return False
+    t = result.tables
+    fmt, dpi = cfg.figures.formats, cfg.figures.dpi
+    caps = {o.name: o.caption for o in TOPIC_OUTPUTS}
+    topics = t["topics"]
+    chosen = {r.lang: int(r.k) for r in topics.drop_duplicates("lang").itertuples()}
+    save_figure(plots.topic_grid(t["grid"], chosen), "topic_k_grid", folder, fmt, dpi)
+    words = {}
+    for (lang, topic), g in t["words"].groupby(["lang", "topic"]):
+        words[(lang, int(topic))] = (g.sort_values("rank")["word"].tolist(), g.sort_values("rank")["probability"].tolist())
+    rel_words = {}
+    for r in topics.itertuples():  # bars: the relevance-ranked words with their probability
+        prob = dict(zip(*words[(r.lang, int(r.topic))]))
+        rel = str(r.top_relevance).split()
+        rel_words[(r.lang, int(r.topic))] = (rel, [prob.get(w, 0.0) for w in rel])
+    save_figure(plots.topic_top_words(topics.assign(topic=topics["topic"].astype(int)), rel_words), "topic_top_words",
+                folder, fmt, dpi)
+    save_figure(plots.topic_prevalence(t["prevalence"], topics, "quarter"), "topic_prevalence_by_quarter", folder, fmt, dpi)
+    save_figure(plots.topic_prevalence(t["prevalence"], topics, "province"), "topic_prevalence_by_region", folder, fmt, dpi)
+    save_figure(plots.topic_nmf_match(t["nmf"]), "topic_nmf_match", folder, fmt, dpi)
+    save_table(topics, "topic_table", folder, caps["topic_table"])
+    save_table(t["grid"].drop(columns=["top"]), "topic_grid_table", folder,
+               caps["topic_grid_table"] + " " + "; ".join(f"{r.lang}: {r.note}" for r in t["notes"].itertuples()))
+    prev = t["prevalence"]
+    save_table(prev.drop(columns=["method"]), "topic_prevalence", folder,
+               caps["topic_prevalence"] + (" " + prev["method"].iloc[0] if len(prev) else ""))
+    save_table(t["over_time"], "topic_over_time", folder, caps["topic_over_time"])
+    save_table(t["nmf"], "topic_nmf", folder, caps["topic_nmf"])
+    from . import atomic
+    atomic.write_bytes(folder / "topic_browser.html", (data / "browser.html").read_bytes())
+    atomic.write_text(folder / "topic_labels_suggested.csv",
+                      topics[["lang", "topic", "suggested_label"]].rename(columns={"suggested_label": "label"})
+                      .to_csv(index=False, lineterminator="\n"))
+    _outputs_done(data / "outputs", key, folder, files)
     return True
 
 
@@ -230,5 +311,212 @@ def build_all(cfg: Config, progress: bool = True, force: bool = False) -> dict:
 
     keywords = build_keywords(cfg, progress=progress, force=force)
     keyword_wrote = build_keyword_outputs(cfg, keywords, force=force)
-    return {"corpus": corpus, "corpus_outputs": wrote, "tokens": tokens, "slogans": slogans,
-            "slogan_outputs": slogan_wrote, "keywords": keywords, "keyword_outputs": keyword_wrote}
+    from .topic_table import build_topics
+
+    topics = build_topics(cfg, progress=progress, force=force)
+    topic_wrote = build_topic_outputs(cfg, topics, force=force)
+    done = {"corpus": corpus, "corpus_outputs": wrote, "tokens": tokens, "slogans": slogans,
+            "slogan_outputs": slogan_wrote, "keywords": keywords, "keyword_outputs": keyword_wrote,
+            "topics": topics, "topic_outputs": topic_wrote}
+    build_report(cfg, done)
+    return done
+
+
+# ---- manifest and report -------------------------------------------------------------------------
+MADE_BY = {
+    "corpus_overview": "analysis.plots.corpus_overview", "corpus_summary": "analysis.corpus_tables.corpus_summary",
+    "corpus_by_province_quarter": "analysis.corpus_tables.corpus_by_province_quarter",
+    "corpus_by_language": "analysis.corpus_tables.corpus_by_language",
+    "corpus_unknown_metadata": "analysis.corpus_tables.unknown_metadata",
+    "slogan_rates_by_region": "analysis.plots.slogan_heatmap", "slogan_rates_by_quarter": "analysis.plots.slogan_heatmap",
+    "slogan_intervals_by_region": "analysis.plots.slogan_intervals", "slogan_contrast": "analysis.plots.slogan_contrast",
+    "slogan_rates_by_region_quarter": "analysis.slogan_stats.group_rates",
+    "slogan_contrasts": "analysis.slogan_stats.contrast", "slogan_nb_effects": "analysis.slogan_stats.nb_effects",
+    "slogan_candidates": "analysis.discovery.discover", "slogan_counts": "analysis.slogan_table.count_documents",
+    "slogan_concordance": "analysis.kwic.concordance",
+    "keyword_trends": "analysis.plots.keyword_small_multiples", "keyword_slope_chart": "analysis.plots.keyword_slope_chart",
+    "keyword_keyness_by_quarter": "analysis.plots.keyness_bars", "keyword_keyness_by_region": "analysis.plots.keyness_bars",
+    "keyword_user_terms": "analysis.plots.keyword_small_multiples", "keyword_trend_table": "analysis.keywords.trends",
+    "keyword_keyness": "analysis.keywords.keyness", "keyword_tfidf": "analysis.keywords.tfidf_top",
+    "keyword_collocates": "analysis.keyword_table.collocates", "keyword_contexts": "analysis.keyword_table.contexts",
+    "topic_k_grid": "analysis.plots.topic_grid", "topic_top_words": "analysis.plots.topic_top_words",
+    "topic_prevalence_by_quarter": "analysis.plots.topic_prevalence",
+    "topic_prevalence_by_region": "analysis.plots.topic_prevalence", "topic_nmf_match": "analysis.plots.topic_nmf_match",
+    "topic_table": "analysis.topic_table.build_topics", "topic_grid_table": "analysis.topic_table.run_grid",
+    "topic_prevalence": "analysis.topics.prevalence_effects", "topic_over_time": "analysis.topic_table.build_topics",
+    "topic_nmf": "analysis.topics.nmf_match", "topic_browser": "analysis.topic_browser.browser_html",
+}
+
+
+def manifest_entries(cfg: Config) -> list[dict]:
+    data = Path(cfg.paths.data)
+    groups = [
+        (CORPUS_OUTPUTS, ["corpus/documents.parquet", "corpus/problems.csv"], "figures"),
+        (SLOGAN_OUTPUTS, ["slogans/*.parquet"], "slogans"),
+        (KEYWORD_OUTPUTS, ["keywords/*.parquet"], "keywords"),
+        (TOPIC_OUTPUTS, ["topics/*.parquet"], "topics"),
+    ]
+    entries = []
+    for outputs, inputs, section in groups:
+        params = f"{section}:{cfg.section_hash(section)} figures:{cfg.section_hash('figures')}"
+        for o in outputs:
+            exts = cfg.figures.formats if o.kind == "figure" else ("csv", "tex", "md")
+            entries.append({"id": o.name, "kind": o.kind, "files": [f"{o.name}.{e}" for e in exts], "caption": o.caption,
+                            "made_by": MADE_BY.get(o.name, ""), "inputs": [f"{cfg.paths.data.name}/{i}" for i in inputs],
+                            "parameters": params})
+    entries.append({"id": "slogan_concordance", "kind": "table", "files": ["slogan_concordance.csv",
+                    "slogan_concordance.html"], "caption": "Every slogan occurrence in context (table and page).",
+                    "made_by": MADE_BY["slogan_concordance"], "inputs": [f"{data.name}/slogans/concordance.parquet"],
+                    "parameters": f"slogans:{cfg.section_hash('slogans')}"})
+    entries.append({"id": "topic_browser", "kind": "page", "files": ["topic_browser.html", "topic_labels_suggested.csv"],
+                    "caption": "Offline topic browser, and suggested topic labels to edit.",
+                    "made_by": MADE_BY["topic_browser"], "inputs": [f"{data.name}/topics/browser.html"],
+                    "parameters": f"topics:{cfg.section_hash('topics')}"})
+    return entries
+
+
+def _table(folder: Path, name: str, rows: int | None = None, columns: list[str] | None = None):
+    import pandas as pd
+
+    frame = pd.read_csv(Path(folder) / f"{name}.csv", keep_default_na=False)
+    if columns:
+        frame = frame[[c for c in columns if c in frame.columns]]
+    return frame.head(rows) if rows else frame
+
+
+def report_blocks(cfg: Config, done: dict, entries: list[dict]) -> list:
+    import pandas as pd
+
+    from .lexicon import read_lexicon
+    from .report import Block, read_json
+
+    fig = Path(cfg.paths.figures)
+    ext = "png"
+    docs = done["corpus"].documents
+    problems = done["corpus"].problems
+    caption = {e["id"]: e["caption"] for e in entries}
+    B = []
+    n = len(docs)
+    langs = docs["lang"].value_counts().sort_index()
+    B.append(Block("h1", "Slogans, keywords and topics in local economic speech"))
+    B.append(Block("p", f"This report is generated by `make figures` from the corpus in `{Path(cfg.paths.corpus).name}/` "
+                        f"with the parameters in `{cfg.source.name if cfg.source else 'defaults'}`; every number below "
+                        "comes from the outputs listed at the end."))
+    # corpus
+    B.append(Block("h2", "1. The corpus"))
+    known_region = int(docs["adcode"].notna().sum())
+    known_q = int(docs["quarter"].notna().sum())
+    B.append(Block("p", f"The corpus holds {n} documents from {docs['source_file'].nunique()} files "
+                        f"({', '.join(f'{v} in {k}' for k, v in langs.items())}), "
+                        f"{int(docs['n_chars'].sum()):,} characters. The region of {known_region} documents and the "
+                        f"quarter of {known_q} are stated in the texts; the others are reported as unknown, with the "
+                        "reason, and left out of regional and quarterly comparisons rather than guessed."))
+    B.append(Block("figure", f"corpus_overview.{ext}", caption["corpus_overview"]))
+    B.append(Block("table", (_table(fig, "corpus_summary"), "corpus_summary.csv"), caption["corpus_summary"]))
+    if len(problems):
+        B.append(Block("p", "Files, rows or values that could not be used:"))
+        B.append(Block("list", [f"`{r.source_file}`{(' (' + r.where + ')') if r.where else ''}: {r.problem} [{r.action}]"
+                                for r in problems.itertuples()]))
+    else:
+        B.append(Block("p", "No file was skipped."))
+    unknown = _table(fig, "corpus_unknown_metadata")
+    if len(unknown):
+        B.append(Block("table", (unknown, "corpus_unknown_metadata.csv"), caption["corpus_unknown_metadata"]))
+    # slogans
+    s = read_json(Path(done["slogans"].folder) / "summary.json")
+    B.append(Block("h2", "2. Slogans (提法)"))
+    top = ", ".join(f"{name} ({k} occurrences in {d} documents)" for name, k, d in s.get("top", [])[:5])
+    B.append(Block("p", f"{s.get('slogans_found', 0)} of the lexicon's slogans occur, {s.get('occurrences', 0):,} times in all. "
+                        f"The most used: {top}. Counting rule: {cfg.slogans.rule}. "
+                        f"{s.get('contrasts_tested', 0)} slogan contrasts could be tested, "
+                        f"{s.get('significant_q05', 0)} with a Benjamini–Hochberg q below 0.05; the others had too few "
+                        "documents or occurrences and are reported as such."))
+    for name in ("slogan_rates_by_region", "slogan_rates_by_quarter", "slogan_intervals_by_region", "slogan_contrast"):
+        B.append(Block("figure", f"{name}.{ext}", caption[name]))
+    B.append(Block("table", (_table(fig, "slogan_rates_by_region_quarter", 15, ["province", "quarter", "lang", "slogan",
+                                                                                "count", "rate", "rate_low", "rate_high",
+                                                                                "share"]),
+                             "slogan_rates_by_region_quarter.csv"), caption["slogan_rates_by_region_quarter"]))
+    B.append(Block("table", (_table(fig, "slogan_contrasts", 15, ["contrast", "lang", "slogan", "count_target",
+                                                                  "count_reference", "log_ratio", "q_value", "status"]),
+                             "slogan_contrasts.csv"), caption["slogan_contrasts"]))
+    B.append(Block("table", (_table(fig, "slogan_nb_effects", 10), "slogan_nb_effects.csv"), caption["slogan_nb_effects"]))
+    B.append(Block("table", (_table(fig, "slogan_candidates", 15, ["candidate", "kind", "lang", "documents",
+                                                                   "occurrences", "regions", "quarters"]),
+                             "slogan_candidates.csv"), caption["slogan_candidates"]))
+    B.append(Block("table", (_table(fig, "slogan_counts", 10), "slogan_counts.csv"), caption["slogan_counts"]))
+    B.append(Block("p", "Every occurrence in context: `slogan_concordance.html` (filterable) and `slogan_concordance.csv`."))
+    # keywords
+    k = read_json(Path(done["keywords"].folder) / "summary.json")
+    B.append(Block("h2", "3. Keywords"))
+    classes = ", ".join(f"{v} {c}" for c, v in sorted(k.get("classes", {}).items())) or "none"
+    periods = k.get("periods", [])
+    B.append(Block("p", f"Term trends over {len(periods)} {k.get('period_unit', 'quarter')}s with dated documents"
+                        + (f" ({periods[0]} to {periods[-1]})" if periods else "") + f": {classes}. "
+                        + (f"Rising: {', '.join(k['rising'])}. " if k.get("rising") else "")
+                        + (f"Falling: {', '.join(k['falling'])}. " if k.get("falling") else "")
+                        + " ".join(f"Note: {x}." for x in k.get("notes", []))
+                        + f" Groups with distinctive terms: {k.get('distinctive_groups', 0)}."))
+    for name in ("keyword_trends", "keyword_slope_chart", "keyword_keyness_by_quarter", "keyword_keyness_by_region",
+                 "keyword_user_terms"):
+        B.append(Block("figure", f"{name}.{ext}", caption[name]))
+    B.append(Block("table", (_table(fig, "keyword_trend_table", 15, ["lang", "term", "count", "periods", "slope",
+                                                                     "slope_low", "slope_high", "q_value", "class"]),
+                             "keyword_trend_table.csv"), caption["keyword_trend_table"]))
+    for name, cols in (("keyword_keyness", ["grouping", "group", "lang", "status", "term", "log_ratio", "q_value"]),
+                       ("keyword_tfidf", None), ("keyword_collocates", None), ("keyword_contexts", None)):
+        B.append(Block("table", (_table(fig, name, 12, cols), f"{name}.csv"), caption[name]))
+    # topics
+    t = done["topics"].tables
+    B.append(Block("h2", "4. Topics"))
+    notes = [f"{r.lang}: {r.note}" for r in t["notes"].itertuples()]
+    B.append(Block("p", "Topic models per language. " + " ".join(f"{x}." for x in notes)))
+    for name in ("topic_k_grid", "topic_top_words", "topic_prevalence_by_quarter", "topic_prevalence_by_region",
+                 "topic_nmf_match"):
+        B.append(Block("figure", f"{name}.{ext}", caption[name]))
+    for name, cols, rows in (("topic_table", ["lang", "topic", "label", "share", "top_relevance"], None),
+                             ("topic_grid_table", ["lang", "k", "seed", "c_v", "c_npmi", "perplexity", "stability"], 24),
+                             ("topic_prevalence", None, 12), ("topic_over_time", None, 12), ("topic_nmf", None, None)):
+        B.append(Block("table", (_table(fig, name, rows, cols), f"{name}.csv"), caption[name]))
+    B.append(Block("p", "Browse the topics offline in `topic_browser.html`; edit labels from `topic_labels_suggested.csv`."))
+    # methods
+    lex = read_lexicon(cfg.tokens.lexicon)
+    B.append(Block("h2", "5. Methods and parameters"))
+    tk, sp, kp, tp = cfg.tokens, cfg.slogans, cfg.keywords, cfg.topics
+    B.append(Block("list", [
+        f"Texts: decoded (UTF-8, UTF-16, GB18030), normalised, Traditional converted to Simplified at a Traditional share "
+        f"of {cfg.corpus.traditional_share}, boilerplate removed, broken lines joined, compilations split (docs/documents.md).",
+        f"Tokens: `{tk.backend}` segmentation with jieba's dictionary and the lexicon ({len(lex.entries)} entries, "
+        f"{sum(e.slogan for e in lex.entries)} slogans, sha256 {lex.digest[:12]}); stop words {', '.join(Path(x).name for x in tk.stopwords_zh)} "
+        f"(zh) and {', '.join(Path(x).name for x in tk.stopwords_en)} (en); tokens shorter than {tk.min_chars_zh} (zh) or "
+        f"{tk.min_chars_en} (en) characters dropped; collocations with count ≥ {tk.phrases_min_count} and NPMI > {tk.phrases_threshold}.",
+        f"Slogans: rule `{sp.rule}` (title included: {sp.include_title}); rates per 10,000 characters (zh) or words (en); "
+        f"95% intervals from {sp.bootstrap} bootstrap resamples of documents (seed {cfg.random.seed}); contrasts need "
+        f"{sp.min_docs} documents per side and {sp.min_count} occurrences; Log Ratio, G-test or Fisher's exact test, "
+        "Benjamini–Hochberg; negative binomial (NB2) models with a log-length offset (docs/slogans.md).",
+        f"Keywords: periods by {kp.period}; keyness needs {kp.min_count} occurrences, reports q < 0.05 and Log Ratio ≥ "
+        f"{kp.min_log_ratio} with {kp.bootstrap} bootstrap resamples; trends for terms with ≥ {kp.floor} occurrences, "
+        "Poisson slope with robust errors over documents, Mann–Kendall from 4 periods (docs/keywords.md).",
+        f"Topics: gensim LDA on {tp.unit}s ({tp.column}), K grid {list(tp.k_grid)} × seeds {list(tp.seeds)}, "
+        f"{tp.passes} passes, {tp.iterations} iterations; K by the rule in docs/topics.md (min stability "
+        f"{tp.min_stability}){'' if not tp.k else f', overridden to {tp.k}'}; relevance λ = {tp.relevance_lambda}; "
+        f"prevalence by the method of composition with {tp.draws} draws (docs/topics.md).",
+    ]))
+    # outputs
+    B.append(Block("h2", "6. Outputs"))
+    B.append(Block("p", "Every figure and table, with the function that made it; hashes and inputs are in `MANIFEST.csv`."))
+    B.append(Block("list", [f"`{e['id']}` ({e['kind']}: {', '.join(e['files'])}): {e['caption']} — `{e['made_by']}`"
+                            for e in entries]))
+    return B
+
+
+def build_report(cfg: Config, done: dict) -> None:
+    from . import atomic
+    from .report import manifest, write_report
+
+    folder = Path(cfg.paths.figures)
+    entries = manifest_entries(cfg)
+    blocks = report_blocks(cfg, done, entries)
+    write_report(blocks, folder, "tifa report")
+    man = manifest(entries, folder)
+    atomic.write_text(folder / "MANIFEST.csv", man.to_csv(index=False, lineterminator="\n"))

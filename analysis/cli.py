@@ -19,6 +19,7 @@ examples:
   python -m analysis tokens                      the token table (one row per paragraph)
   python -m analysis slogans                     slogan counts, rates, contrasts, candidates, concordance
   python -m analysis keywords                    keyword frequencies, keyness, trends
+  python -m analysis topics                      topic models: K grid, topics, prevalence
   python -m analysis count 稳 就业 --corpus DIR   count any strings, per document and in total
   python -m analysis figures                     every figure and table (stages rerun only when their inputs change)
   python -m analysis figures --force             rebuild everything
@@ -75,6 +76,14 @@ def parser() -> argparse.ArgumentParser:
                                     "Sen's slope) classified as rising, falling, emerging, vanishing or stable, "
                                     "collocates and keyword-in-context samples. Writes <data>/keywords/*.parquet.")
     _common(kw)
+    tpc = sub.add_parser("topics", help="LDA topic models: K chosen by evidence, readable topics, prevalence",
+                         description="Fit gensim LDA per language on paragraphs (topics.unit) over a grid of K and "
+                                     "seeds (coherence c_v and c_npmi, held-out perplexity, stability across seeds), "
+                                     "choose K by the documented rule (or topics.k), and report top words by relevance "
+                                     "and FREX, representative passages, prevalence by quarter and province with the "
+                                     "method of composition, topics over time, and an NMF cross-check. Writes "
+                                     "<data>/topics/ and prints the chosen K and the topic labels.")
+    _common(tpc)
     c2 = sub.add_parser("count", help="count any strings in every document (exact, no segmentation)",
                         description="Count strings in the cleaned text of every document (title included unless "
                                     "--no-title) and print a table per document and the total. Chinese strings match "
@@ -165,6 +174,16 @@ def print_keyword_summary(result, out=sys.stdout) -> None:
     print(f"  groups with distinctive terms: {s['distinctive_groups']}", file=out)
 
 
+def print_topic_summary(result, out=sys.stdout) -> None:
+    t = result.tables
+    state = "built" if result.rebuilt else "up to date"
+    print(f"topic models {state}: {result.folder}", file=out)
+    for r in t["notes"].itertuples():
+        print(f"  {r.lang}: {r.note}", file=out)
+    for r in t["topics"].itertuples():
+        print(f"  {r.lang} topic {r.topic} ({100 * r.share:.0f}%): {r.label}", file=out)
+
+
 def print_counts(table, strings, rule: str, out=sys.stdout) -> None:
     from .matcher import RULE_TEXT
 
@@ -204,6 +223,13 @@ def main(argv: list[str] | None = None) -> int:
             build_corpus(cfg, progress=not args.quiet, force=args.force)
             build_tokens(cfg, progress=not args.quiet, force=args.force)
             print_keyword_summary(build_keywords(cfg, progress=not args.quiet, force=args.force))
+        elif args.command == "topics":
+            from .corpus import build_corpus
+            from .token_table import build_tokens
+            from .topic_table import build_topics
+            build_corpus(cfg, progress=not args.quiet, force=args.force)
+            build_tokens(cfg, progress=not args.quiet, force=args.force)
+            print_topic_summary(build_topics(cfg, progress=not args.quiet, force=args.force))
         elif args.command == "count":
             from .corpus import analysable, build_corpus
             from .slogan_table import count_strings
@@ -214,13 +240,20 @@ def main(argv: list[str] | None = None) -> int:
                 from . import atomic
                 atomic.write_text(args.csv, table.to_csv(index=False, lineterminator="\n"))
         elif args.command == "figures":
+            from . import fastpath
+            if not args.force and fastpath.up_to_date(cfg):
+                print(f"everything up to date: nothing changed since the last build ({cfg.paths.figures})")
+                return 0
             from .build import build_all
             done = build_all(cfg, progress=not args.quiet, force=args.force)
             print_corpus_summary(done["corpus"])
             print_token_summary(done["tokens"], 10)
             print_slogan_summary(done["slogans"])
             print_keyword_summary(done["keywords"])
+            print_topic_summary(done["topics"])
             print(f"corpus figure and tables: {'written' if done['corpus_outputs'] else 'up to date'} in {cfg.paths.figures}")
+            print(f"report: {cfg.paths.figures / 'report.html'} and report.md; manifest: MANIFEST.csv")
+            fastpath.record(cfg)
     except (ConfigError, FileNotFoundError, LexiconError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -83,6 +83,28 @@ class KeywordParams:
 
 
 @dataclass(frozen=True)
+class TopicParams:
+    unit: str = "paragraph"
+    column: str = "phrased"
+    k_grid: tuple[int, ...] = (4, 6, 8, 10, 12, 15, 20, 25)
+    seeds: tuple[int, ...] = (1, 2, 3)
+    k: int = 0
+    min_stability: float = 0.5
+    passes: int = 5
+    iterations: int = 50
+    no_below: int = 2
+    no_above: float = 0.5
+    keep_n: int = 20000
+    min_units: int = 20
+    heldout: float = 0.1
+    top_words: int = 10
+    relevance_lambda: float = 0.6
+    draws: int = 100
+    workers: int = 0
+    labels: Path = Path("topic_labels.csv")
+
+
+@dataclass(frozen=True)
 class FigureParams:
     dpi: int = 300
     formats: tuple[str, ...] = ("pdf", "png")
@@ -100,6 +122,7 @@ class Config:
     tokens: TokenParams = field(default_factory=TokenParams)
     slogans: SloganParams = field(default_factory=SloganParams)
     keywords: KeywordParams = field(default_factory=KeywordParams)
+    topics: TopicParams = field(default_factory=TopicParams)
     figures: FigureParams = field(default_factory=FigureParams)
     random: RandomParams = field(default_factory=RandomParams)
     source: Path | None = None  # the file it was read from, if any
@@ -116,7 +139,7 @@ class Config:
 
 
 _SECTIONS = {"paths": Paths, "corpus": CorpusParams, "tokens": TokenParams, "slogans": SloganParams,
-             "keywords": KeywordParams, "figures": FigureParams, "random": RandomParams}
+             "keywords": KeywordParams, "topics": TopicParams, "figures": FigureParams, "random": RandomParams}
 
 
 def _plain(obj: Any) -> Any:

@@ -282,3 +282,108 @@ def keyness_bars(keyness: pd.DataFrame, grouping: str, top: int = 10):
         ax.remove()
     fig.tight_layout()
     return fig
+
+
+# ---- topics ---------------------------------------------------------------------------------------
+def topic_grid(grid: pd.DataFrame, chosen: dict):
+    """Model selection: c_npmi, c_v, held-out perplexity and stability against K (mean and range over
+    seeds), one row of panels per language; the chosen K is marked."""
+    langs = sorted(grid["lang"].unique()) if len(grid) else []
+    if not langs:
+        return _message_figure("No language had enough units for a topic model.")
+    metrics = [("c_npmi", "coherence c_npmi"), ("c_v", "coherence c_v"), ("perplexity", "held-out perplexity"),
+               ("stability", "stability across seeds")]
+    fig, axes = figure("double", 1.9 * len(langs) + 0.4, nrows=len(langs), ncols=4, squeeze=False)
+    for r, lang in enumerate(langs):
+        g = grid[grid["lang"] == lang]
+        for c, (m, title) in enumerate(metrics):
+            ax = axes[r, c]
+            s = g.groupby("k")[m].agg(["mean", "min", "max"])
+            if s["mean"].isna().all():
+                ax.text(0.5, 0.5, "not computed\n(no held-out documents)", ha="center", va="center",
+                        transform=ax.transAxes, fontsize=7, color="#777777")
+                ax.set_xticks(s.index)
+            else:
+                ax.fill_between(s.index, s["min"], s["max"], color=PALETTE[0], alpha=0.2, lw=0)
+                ax.plot(s.index, s["mean"], "-o", ms=3, color=PALETTE[0])
+                ax.set_xticks(s.index)
+            if lang in chosen:
+                ax.axvline(chosen[lang], color=PALETTE[3], lw=0.8, ls="--")
+            ax.set_title(f"{title} ({lang})", fontsize=7)
+            ax.set_xlabel("K", fontsize=7)
+    fig.tight_layout()
+    return fig
+
+
+def topic_top_words(topics: pd.DataFrame, model_words: dict, n: int = 8):
+    """Top words (by relevance) of each topic with their probability, a small panel per topic."""
+    if topics.empty:
+        return _message_figure("No topic model was fitted.")
+    rows = list(topics.itertuples())
+    ncols = 4
+    nrows = int(np.ceil(len(rows) / ncols))
+    fig, axes = figure("double", 0.4 + 1.45 * nrows, nrows=nrows, ncols=ncols, squeeze=False)
+    for ax, t in zip(axes.ravel(), rows):
+        words, probs = model_words[(t.lang, t.topic)]
+        words, probs = words[:n][::-1], probs[:n][::-1]
+        ax.barh(range(len(words)), probs, color=PALETTE[(t.topic) % len(PALETTE)], height=0.7)
+        ax.set_yticks(range(len(words)), words, fontsize=6)
+        ax.set_title(f"{t.lang} {t.topic}: {t.label} ({100 * t.share:.0f}%)", fontsize=6.5)
+        ax.tick_params(axis="x", labelsize=5)
+    for ax in axes.ravel()[len(rows):]:
+        ax.remove()
+    fig.tight_layout()
+    return fig
+
+
+def topic_prevalence(prev: pd.DataFrame, topics: pd.DataFrame, grouping: str):
+    """Prevalence of each topic by group (quarter or province) with 95% intervals (method of composition)."""
+    data = prev[prev["grouping"] == grouping]
+    if "kind" in data:
+        data = data[data["kind"] == "mean"]
+    if data.empty:
+        return _message_figure(f"No document has a known {grouping}: no prevalence by {grouping}.")
+    langs = sorted(data["lang"].unique())
+    label = {(r.lang, int(r.topic)): r.label for r in topics.itertuples()}
+    fig, axes = figure("double", max(2.6, 0.8 + 0.3 * data.groupby("lang")["topic"].nunique().max()),
+                       ncols=len(langs), squeeze=False)
+    for ax, lang in zip(axes[0], langs):
+        sub = data[data["lang"] == lang]
+        groups = sorted(sub["group"].unique())
+        ks = sorted(sub["topic"].astype(int).unique())
+        step = 0.8 / max(1, len(groups))
+        for gi, g in enumerate(groups):
+            s = sub[sub["group"] == g].assign(topic=lambda d: d["topic"].astype(int)).set_index("topic").reindex(ks)
+            y = np.arange(len(ks)) - 0.4 + step * (gi + 0.5)
+            x = s["prevalence"].astype(float).to_numpy()
+            err = np.maximum([x - s["low"].astype(float).to_numpy(), s["high"].astype(float).to_numpy() - x], 0)
+            ax.errorbar(x, y, xerr=err, fmt="o", ms=3, lw=0.9, color=PALETTE[gi % len(PALETTE)],
+                        label=f"{g} ({int(s['documents'].max())} docs)")
+        ax.set_yticks(range(len(ks)), [f"{k}: {label.get((lang, k), k)}" for k in ks], fontsize=6)
+        ax.invert_yaxis()
+        ax.axvline(0, color="#999999", lw=0.5)
+        ax.set_xlabel("topic prevalence (95% interval)")
+        ax.set_title({"zh": "Chinese texts", "en": "English texts"}.get(lang, lang))
+        ax.legend(loc="lower right", frameon=False, fontsize=6)
+    fig.tight_layout()
+    return fig
+
+
+def topic_nmf_match(nmf: pd.DataFrame):
+    """Cosine similarity of each LDA topic with its matched NMF topic."""
+    if nmf.empty:
+        return _message_figure("No topic model was fitted: no NMF cross-check.")
+    langs = sorted(nmf["lang"].unique())
+    fig, axes = figure("double", max(2.2, 0.8 + 0.25 * nmf.groupby("lang").size().max()), ncols=len(langs),
+                       squeeze=False)
+    for ax, lang in zip(axes[0], langs):
+        sub = nmf[nmf["lang"] == lang].sort_values("lda_topic")
+        y = np.arange(len(sub))
+        ax.barh(y, sub["cosine"], color=PALETTE[2], height=0.6)
+        ax.set_yticks(y, [f"LDA {a} ↔ NMF {b}" for a, b in zip(sub["lda_topic"], sub["nmf_topic"])], fontsize=6)
+        ax.invert_yaxis()
+        ax.set_xlim(0, 1)
+        ax.set_xlabel("cosine of word weights")
+        ax.set_title({"zh": "Chinese texts", "en": "English texts"}.get(lang, lang))
+    fig.tight_layout()
+    return fig

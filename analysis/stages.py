@@ -6,6 +6,7 @@ a run interrupted before that leaves the old key, so the stage reruns next time.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from pathlib import Path
@@ -24,6 +25,7 @@ def _file_digest(path: Path) -> str:
     return h.hexdigest()
 
 
+@functools.lru_cache(maxsize=1)
 def code_version() -> str:
     """Hash of the package's source and data files."""
     h = hashlib.sha256()
@@ -41,7 +43,8 @@ def stage_key(name: str, params: dict, inputs: Iterable[Path], base: Path | None
     h.update(json.dumps(params, sort_keys=True, ensure_ascii=False, default=str).encode())
     h.update(code_version().encode())
     for path in sorted(Path(p) for p in inputs):
-        rel = path.relative_to(base).as_posix() if base else path.as_posix()
+        # names, not absolute paths: a copied project folder keeps its keys
+        rel = path.relative_to(base).as_posix() if base else f"{path.parent.name}/{path.name}"
         h.update(rel.encode())
         h.update(_file_digest(path).encode())
     return h.hexdigest()

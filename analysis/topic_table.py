@@ -1,0 +1,266 @@
+"""The topics stage: LDA per language with K chosen by evidence, readable topics, prevalence.
+
+Writes ``<data>/topics/``: ``grid`` (every K × seed: c_v, c_npmi, held-out perplexity, stability),
+``topics`` (labels, top words by probability, relevance and FREX), ``passages`` (most
+representative units), ``doc_topics`` (documents × topics), ``prevalence`` (by quarter and by
+province, method of composition), ``over_time`` (each topic's top words per period), ``nmf``
+(the NMF cross-check), ``notes`` (languages skipped, K capped), and the models
+(``<lang>/lda.model``).
+"""
+from __future__ import annotations
+
+import json
+import multiprocessing as mp
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import atomic, stages
+from .config import Config, TopicParams
+from .corpus import analysable, corpus_folder, load_documents
+from .token_table import tokens_folder
+from .topics import (PREVALENCE_METHOD, LdaTopics, choose_k, frex, heldout_perplexity, nmf_match,
+                     prevalence_effects, relevance, top_by, topic_overlap)
+
+TABLES = ("grid", "topics", "passages", "doc_topics", "prevalence", "over_time", "nmf", "notes", "words")
+
+
+@dataclass(frozen=True)
+class TopicResult:
+    folder: Path
+    rebuilt: bool
+    tables: dict
+
+
+def units(tokens: pd.DataFrame, lang: str, unit: str, column: str) -> pd.DataFrame:
+    """Modelling units of a language, in a fixed order (doc_id, para): paragraphs or whole documents."""
+    sub = tokens[tokens["lang"] == lang].sort_values(["doc_id", "para"], kind="stable")
+    if unit == "document":
+        sub = sub.groupby("doc_id", sort=True).agg(para=("para", "min"), toks=(column, lambda s: [t for x in s for t in x]))
+        sub = sub.reset_index()
+    else:
+        sub = sub.rename(columns={column: "toks"})[["doc_id", "para", "toks"]]
+    sub = sub.assign(toks=sub["toks"].apply(list))
+    return sub[sub["toks"].map(len) > 0].reset_index(drop=True)
+
+
+def heldout_mask(doc_ids: pd.Series, share: float) -> np.ndarray:
+    """Whole documents held out, chosen by a hash of their id (stable as the corpus grows)."""
+    if share <= 0:
+        return np.zeros(len(doc_ids), bool)
+    return np.array([zlib.crc32(d.encode()) % 1000 < share * 1000 for d in doc_ids])
+
+
+_JOB_TEXTS: dict = {}
+
+
+def _grid_job(job: tuple) -> dict:
+    lang, k, seed, tp = job
+    train, held, dictionary = _JOB_TEXTS[lang]
+    m = LdaTopics(k, seed, tp.passes, tp.iterations).fit(train, dictionary)
+    return {"lang": lang, "k": k, "seed": seed, "perplexity": heldout_perplexity(m, held) if held else float("nan"),
+            "top": m.top_words(tp.top_words)}
+
+
+def run_grid(per_lang: dict, tp: TopicParams, progress: bool = True) -> pd.DataFrame:
+    """Fit every (K, seed) of every language, in parallel processes, with a progress bar."""
+    from tqdm import tqdm
+
+    global _JOB_TEXTS
+    _JOB_TEXTS = per_lang
+    jobs = [(lang, k, s, tp) for lang, (train, _, _) in sorted(per_lang.items())
+            for k in grid_for(len(train), tp.k_grid) for s in tp.seeds]
+    workers = tp.workers or mp.cpu_count()
+    results = []
+    bar = tqdm(total=len(jobs), desc="topics K grid", unit="fit", disable=not progress or None, leave=False)
+    if workers > 1 and len(jobs) > 1:
+        with mp.get_context("fork").Pool(workers) as pool:
+            for r in pool.imap(_grid_job, jobs):
+                results.append(r)
+                bar.update()
+    else:
+        for job in jobs:
+            results.append(_grid_job(job))
+            bar.update()
+    bar.close()
+    grid = pd.DataFrame(results)
+    if grid.empty:
+        return grid
+    # coherence of every topic of every fit at once: the window statistics are gathered once per
+    # language and measure, not once per fit
+    for lang, (train, _, dictionary) in per_lang.items():
+        rows = grid.index[grid["lang"] == lang]
+        for measure in ("c_v", "c_npmi"):
+            scores = coherence_per_fit([grid.at[i, "top"] for i in rows], train, dictionary, measure, tp.top_words)
+            grid.loc[rows, measure] = scores
+    stab = []
+    for (lang, k), g in grid.groupby(["lang", "k"]):
+        tops = list(g["top"])
+        pairs = [topic_overlap(tops[i], tops[j])[0] for i in range(len(tops)) for j in range(i + 1, len(tops))]
+        stab.append((lang, k, float(np.mean(pairs)) if pairs else float("nan")))
+    grid = grid.merge(pd.DataFrame(stab, columns=["lang", "k", "stability"]), on=["lang", "k"])
+    grid["top"] = grid["top"].apply(lambda t: " | ".join(" ".join(w) for w in t))
+    return grid.sort_values(["lang", "k", "seed"]).reset_index(drop=True)
+
+
+def coherence_per_fit(fits: list[list[list[str]]], texts, dictionary, measure: str, topn: int) -> list[float]:
+    """Mean coherence of each fit's topics, from one gensim CoherenceModel over all their topics."""
+    from gensim.models import CoherenceModel
+
+    flat = [t for fit in fits for t in fit]
+    cm = CoherenceModel(topics=flat, texts=texts, dictionary=dictionary, coherence=measure, topn=topn, processes=1)
+    per_topic = cm.get_coherence_per_topic()
+    out, i = [], 0
+    for fit in fits:
+        out.append(float(np.mean(per_topic[i:i + len(fit)])))
+        i += len(fit)
+    return out
+
+
+def grid_for(n_units: int, k_grid) -> list[int]:
+    cap = max(2, n_units // 3)
+    return sorted({k for k in k_grid if k <= cap}) or [min(2, cap)]
+
+
+def read_labels(path: Path) -> dict:
+    if not Path(path).exists():
+        return {}
+    table = pd.read_csv(path, dtype={"lang": str, "label": str})
+    return {(r.lang, int(r.topic)): r.label for r in table.itertuples() if isinstance(r.label, str) and r.label.strip()}
+
+
+def build_topics(cfg: Config, progress: bool = True, force: bool = False) -> TopicResult:
+    out = Path(cfg.paths.data) / "topics"
+    tp = cfg.topics
+    docs_path = corpus_folder(cfg) / "documents.parquet"
+    tokens_path = tokens_folder(cfg) / "tokens.parquet"
+    inputs = [docs_path, tokens_path] + ([tp.labels] if Path(tp.labels).exists() else [])
+    key = stages.stage_key("topics", {**tp.__dict__, "seed": cfg.random.seed}, inputs)
+    files = [f"{t}.parquet" for t in TABLES]
+    if not force and stages.is_fresh(out, key, files):
+        return TopicResult(out, False, {t: pd.read_parquet(out / f"{t}.parquet") for t in TABLES})
+    docs = analysable(load_documents(cfg)).reset_index(drop=True)
+    tokens = pd.read_parquet(tokens_path, columns=["doc_id", "para", "lang", tp.column])
+    notes, per_lang, unit_tables = [], {}, {}
+    for lang in ("zh", "en"):
+        u = units(tokens, lang, tp.unit, tp.column)
+        if len(u) < tp.min_units:
+            notes.append((lang, f"skipped: {len(u)} {tp.unit}s, fewer than topics.min_units = {tp.min_units}"))
+            continue
+        held = heldout_mask(u["doc_id"], tp.heldout)
+        if held.all() or not held.any():
+            notes.append((lang, "no held-out document (corpus too small): perplexity not computed"))
+            held = np.zeros(len(u), bool)
+        train = u.loc[~held, "toks"].tolist()
+        from gensim.corpora import Dictionary
+        dictionary = Dictionary(train)
+        dictionary.filter_extremes(no_below=tp.no_below, no_above=tp.no_above, keep_n=tp.keep_n)
+        dictionary.compactify()
+        if len(dictionary) < 10:
+            notes.append((lang, f"skipped: {len(dictionary)} words left after the dictionary filters"))
+            continue
+        ks = grid_for(len(train), tp.k_grid)
+        if len(ks) < len(tp.k_grid):
+            notes.append((lang, f"K grid capped at a third of the {len(train)} training units: {ks}"))
+        per_lang[lang] = (train, u.loc[held, "toks"].tolist(), dictionary)
+        unit_tables[lang] = u
+    grid = run_grid(per_lang, tp, progress)
+    tables = {"grid": grid}
+    topics, passages, doc_topics, prevalence, over_time, nmf = [], [], [], [], [], []
+    labels = read_labels(tp.labels)
+    models, top_probs = {}, {}
+    for lang, u in unit_tables.items():
+        g = grid[grid["lang"] == lang]
+        if tp.k:
+            k, why = tp.k, "set in tifa.toml (topics.k)"
+        else:
+            k, why = choose_k(g, tp.min_stability)
+        notes.append((lang, f"K = {k}: {why}"))
+        texts = u["toks"].tolist()
+        model = LdaTopics(k, cfg.random.seed, tp.passes, tp.iterations, tp.no_below, tp.no_above, tp.keep_n)
+        model.fit(texts, per_lang[lang][2])
+        (out / lang).mkdir(parents=True, exist_ok=True)
+        model.model_.save(str(out / lang / "lda.model"))
+        models[lang] = model
+        vocab = model.vocabulary_
+        rel = relevance(model.topic_term_, np.maximum(model.term_frequency_, 1e-12), tp.relevance_lambda)
+        fx = frex(model.topic_term_)
+        by_rel, by_frex, by_prob = top_by(rel, vocab, tp.top_words), top_by(fx, vocab, tp.top_words), model.top_words(tp.top_words)
+        share = model.doc_topic_.mean(0)
+        for t in range(k):
+            suggested = "·".join(by_rel[t][:3])
+            topics.append({"lang": lang, "topic": t, "label": labels.get((lang, t), suggested),
+                           "suggested_label": suggested, "share": float(share[t]), "k": k,
+                           "top_relevance": " ".join(by_rel[t]), "top_frex": " ".join(by_frex[t]),
+                           "top_probability": " ".join(by_prob[t])})
+        text_of = dict(zip(docs["doc_id"], docs["text"]))
+        for t in range(k):
+            best = np.argsort(-model.doc_topic_[:, t], kind="stable")[:3]
+            for rank, i in enumerate(best, 1):
+                d, para = u.at[i, "doc_id"], int(u.at[i, "para"])
+                paras = text_of.get(d, "").split("\n\n")
+                snippet = paras[para] if tp.unit == "paragraph" and para < len(paras) else text_of.get(d, "")
+                passages.append((lang, t, rank, d, para, float(model.doc_topic_[i, t]), snippet[:300]))
+        doc_index = {d: i for i, d in enumerate(sorted(u["doc_id"].unique()))}
+        unit_doc = u["doc_id"].map(doc_index).to_numpy()
+        unit_len = u["toks"].map(len).to_numpy(dtype=float)
+        W = np.zeros((len(doc_index), len(u)))
+        W[unit_doc, np.arange(len(u))] = unit_len
+        dt = (W / W.sum(1, keepdims=True)) @ model.doc_topic_
+        dmeta = docs.set_index("doc_id").loc[sorted(doc_index)]
+        for i, d in enumerate(sorted(doc_index)):
+            doc_topics.append((lang, d, *[float(x) for x in dt[i]]) + (np.nan,) * (max(0, 30 - k)))
+        for column in ("quarter", "province"):
+            p = prevalence_effects(model.gamma_, unit_doc, unit_len, dmeta[column].reset_index(drop=True),
+                                   tp.draws, cfg.random.seed)
+            prevalence.append(p.assign(lang=lang, grouping=column))
+        # how each topic's top words shift between periods (tokens weighted by the topic's share)
+        for period, idx in dmeta.reset_index().groupby("quarter").indices.items():
+            ids = set(dmeta.index[idx])
+            sel = u["doc_id"].isin(ids).to_numpy()
+            for t in range(k):
+                weights: dict[str, float] = {}
+                for toks, w in zip(u.loc[sel, "toks"], model.doc_topic_[sel, t]):
+                    for tok in toks:
+                        if tok in model.dictionary_.token2id:
+                            weights[tok] = weights.get(tok, 0.0) + w * model.topic_term_[t, model.dictionary_.token2id[tok]]
+                top = sorted(weights, key=lambda w_: (-weights[w_], w_))[:8]
+                over_time.append((lang, t, period, " ".join(top)))
+        nmf.append(nmf_match(texts, model, cfg.random.seed).assign(lang=lang))
+    tables["topics"] = pd.DataFrame(topics, columns=["lang", "topic", "label", "suggested_label", "share", "k",
+                                                     "top_relevance", "top_frex", "top_probability"])
+    tables["passages"] = pd.DataFrame(passages, columns=["lang", "topic", "rank", "doc_id", "para", "proportion", "text"])
+    kmax = max([len(r) - 2 for r in doc_topics], default=0)
+    tables["doc_topics"] = pd.DataFrame([r[:2 + kmax] for r in doc_topics],
+                                        columns=["lang", "doc_id", *[f"topic_{i}" for i in range(kmax)]])
+    prev = pd.concat(prevalence, ignore_index=True) if prevalence else pd.DataFrame(
+        columns=["group", "topic", "prevalence", "low", "high", "documents", "lang", "grouping"])
+    prev["method"] = PREVALENCE_METHOD.format(S=tp.draws)
+    tables["prevalence"] = prev
+    tables["over_time"] = pd.DataFrame(over_time, columns=["lang", "topic", "period", "top_words"])
+    tables["nmf"] = pd.concat(nmf, ignore_index=True) if nmf else pd.DataFrame(
+        columns=["lda_topic", "nmf_topic", "cosine", "lda_top_words", "nmf_top_words", "lang"])
+    tables["notes"] = pd.DataFrame(notes, columns=["lang", "note"])
+    from .topic_browser import browser_html
+    atomic.write_text(out / "browser.html", browser_html(models, tables["topics"], tables["passages"]))
+    words = []
+    for lang, m in models.items():
+        for t in range(m.k):
+            order = np.argsort(-m.topic_term_[t], kind="stable")[:20]
+            words += [(lang, t, rank, m.vocabulary_[j], float(m.topic_term_[t, j])) for rank, j in enumerate(order)]
+    tables["words"] = pd.DataFrame(words, columns=["lang", "topic", "rank", "word", "probability"])
+    for name, table in tables.items():
+        atomic.write_parquet(out / f"{name}.parquet", _plain(table))
+    stages.mark_done(out, key, files)
+    return TopicResult(out, True, {t: pd.read_parquet(out / f"{t}.parquet") for t in TABLES})
+
+
+def _plain(frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.copy()
+    for col in frame.columns:
+        if frame[col].dtype == object:
+            frame[col] = frame[col].astype("string")
+    return frame

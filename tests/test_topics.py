@@ -1,0 +1,140 @@
+"""Topic models: recovery of known topics, of a planted prevalence effect, determinism, the stage."""
+import numpy as np
+import pandas as pd
+import pytest
+from scipy.optimize import linear_sum_assignment
+
+from analysis.config import load_config
+from analysis.corpus import build_corpus
+from analysis.token_table import build_tokens
+from analysis.topic_table import build_topics, grid_for
+from analysis.topics import LdaTopics, choose_k, frex, nmf_match, prevalence_effects, relevance, topic_overlap
+from tests.conftest import ROOT
+
+
+def synthetic(seed=0, K=5, V=200, D=500, L=80, group_effect=0.0):
+    """Documents drawn from K known topics; with ``group_effect``, group B documents put that much
+    more prior weight on topic 0."""
+    rng = np.random.default_rng(seed)
+    beta = np.full((K, V), 0.01)
+    for k in range(K):
+        beta[k, k * (V // K):(k + 1) * (V // K)] = rng.gamma(2.0, 1.0, V // K)
+    beta /= beta.sum(1, keepdims=True)
+    group = np.where(np.arange(D) % 2 == 0, "A", "B")
+    alpha = np.full((D, K), 0.3)
+    alpha[group == "B", 0] += group_effect
+    theta = np.vstack([rng.dirichlet(a) for a in alpha])
+    vocab = [f"w{j}" for j in range(V)]
+    cum = np.cumsum(beta, axis=1)
+    texts = []
+    for d in range(D):
+        z = rng.choice(K, size=L, p=theta[d])
+        u = rng.random(L)
+        words = [int(np.searchsorted(cum[k], x)) for k, x in zip(z, u)]
+        texts.append([vocab[min(j, V - 1)] for j in words])
+    return texts, beta, theta, vocab, group
+
+
+def best_match_cosine(model, beta, vocab):
+    idx = [vocab.index(w) for w in model.vocabulary_]
+    A = model.topic_term_ / np.linalg.norm(model.topic_term_, axis=1, keepdims=True)
+    B = beta[:, idx] / np.linalg.norm(beta[:, idx], axis=1, keepdims=True)
+    sim = A @ B.T
+    r, c = linear_sum_assignment(-sim)
+    return sim[r, c].mean()
+
+
+@pytest.mark.parametrize("seed", [0, 7])
+def test_fitted_topics_match_the_true_ones(seed):
+    texts, beta, _, vocab, _ = synthetic(seed)
+    m = LdaTopics(5, random_state=seed, no_below=1, no_above=1.0).fit(texts)
+    assert best_match_cosine(m, beta, vocab) >= 0.9
+
+
+def test_same_seed_same_topics():
+    texts, *_ = synthetic(1, D=200)
+    a = LdaTopics(5, random_state=3, no_below=1, no_above=1.0).fit(texts)
+    b = LdaTopics(5, random_state=3, no_below=1, no_above=1.0).fit(texts)
+    assert np.array_equal(a.topic_term_, b.topic_term_) and np.array_equal(a.doc_topic_, b.doc_topic_)
+    assert topic_overlap(a.top_words(), b.top_words())[0] == 1.0
+
+
+def test_planted_prevalence_effect_is_recovered():
+    texts, beta, theta, vocab, group = synthetic(2, D=600, group_effect=1.2)
+    m = LdaTopics(5, random_state=2, no_below=1, no_above=1.0).fit(texts)
+    idx = [vocab.index(w) for w in m.vocabulary_]
+    k0 = int(np.argmax(m.topic_term_ @ beta[0, idx]))  # the fitted topic that is true topic 0
+    prev = prevalence_effects(m.gamma_, np.arange(len(texts)), np.full(len(texts), 80.0),
+                              pd.Series(group), S=60, seed=0)
+    p = prev[prev["topic"] == k0].set_index("group")
+    true_effect = theta[group == "B", 0].mean() - theta[group == "A", 0].mean()
+    effect = p.loc["B − A"]
+    assert effect["kind"] == "effect"
+    assert effect["low"] < true_effect < effect["high"], (true_effect, effect.to_dict())
+    assert effect["low"] > 0  # the planted effect is found
+    assert p.loc["B", "prevalence"] > p.loc["A", "prevalence"]
+
+
+def test_relevance_and_frex():
+    tt = np.array([[0.5, 0.3, 0.2], [0.1, 0.1, 0.8]])
+    tf = np.array([60.0, 40.0, 100.0])
+    assert np.allclose(relevance(tt, tf, 1.0), np.log(tt))
+    r0 = relevance(tt, tf, 0.0)
+    assert np.allclose(r0, np.log(tt / (tf / tf.sum())))
+    f = frex(tt)
+    assert f.shape == tt.shape and f[0, 0] > f[0, 2] and f[1, 2] == f.max()
+
+
+def test_choose_k_rule():
+    grid = pd.DataFrame({"k": [4, 4, 6, 6, 8, 8], "c_npmi": [0.1, 0.1, 0.2, 0.2, 0.3, 0.3],
+                         "c_v": 0.5, "perplexity": 100.0, "stability": [0.8, 0.8, 0.7, 0.7, 0.3, 0.3]})
+    assert choose_k(grid, 0.5)[0] == 6     # 8 is more coherent but unstable
+    assert choose_k(grid, 0.9)[0] == 4     # none stable enough: the most stable
+    assert grid_for(29, (4, 6, 8, 10, 12)) == [4, 6, 8]
+
+
+def test_nmf_cross_check_finds_the_same_topics():
+    texts, beta, _, vocab, _ = synthetic(4, D=300)
+    m = LdaTopics(5, random_state=4, no_below=1, no_above=1.0).fit(texts)
+    match = nmf_match(texts, m, 0)
+    assert len(match) == 5 and match["cosine"].mean() > 0.8
+
+
+def test_topics_stage_on_the_seeds(tmp_path):
+    cfg = load_config(ROOT / "tifa.toml").with_paths(data=tmp_path / "data")
+    import dataclasses
+    labels = tmp_path / "labels.csv"
+    labels.write_text("lang,topic,label\nzh,0,我的标签\n", encoding="utf-8")
+    cfg = dataclasses.replace(cfg, topics=dataclasses.replace(cfg.topics, labels=labels, k_grid=(4, 6), seeds=(1, 2),
+                                                              passes=5, draws=20))
+    build_corpus(cfg, progress=False)
+    build_tokens(cfg, progress=False)
+    r = build_topics(cfg, progress=False)
+    t = r.tables
+    assert set(t["topics"]["lang"]) == {"zh", "en"}
+    assert t["topics"].set_index(["lang", "topic"]).loc[("zh", 0), "label"] == "我的标签"
+    assert set(t["grid"]["k"]) == {4, 6} and t["grid"]["stability"].between(0, 1).all()
+    assert t["notes"]["note"].str.contains("K = ").sum() == 2
+    assert (tmp_path / "data" / "topics" / "zh" / "lda.model").exists()
+    assert "Topic browser" in (tmp_path / "data" / "topics" / "browser.html").read_text(encoding="utf-8")
+    doc = t["doc_topics"]
+    assert np.allclose(doc.filter(like="topic_").sum(axis=1, skipna=True), 1.0)
+    assert not build_topics(cfg, progress=False).rebuilt
+    again = build_topics(cfg, progress=False, force=True).tables["topics"]
+    assert again["top_relevance"].tolist() == t["topics"]["top_relevance"].tolist()  # deterministic
+
+
+def test_coherence_of_all_fits_at_once_equals_one_by_one():
+    from gensim.corpora import Dictionary
+
+    from analysis.topic_table import coherence_per_fit
+    from analysis.topics import coherence
+
+    texts, *_ = synthetic(5, D=150)
+    fits = [LdaTopics(k, random_state=s, no_below=1, no_above=1.0) for k, s in ((3, 1), (4, 2))]
+    d = Dictionary(texts)
+    fits = [f.fit(texts, d) for f in fits]
+    for measure in ("c_npmi", "c_v"):
+        together = coherence_per_fit([f.top_words(10) for f in fits], texts, d, measure, 10)
+        alone = [coherence(f, texts, measure) for f in fits]
+        assert together == pytest.approx(alone, rel=1e-6)
