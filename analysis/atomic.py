@@ -43,3 +43,13 @@ def write_parquet(target: str | Path, frame, row_group_size: int = 1000) -> Path
     with atomic_path(target) as tmp:
         frame.to_parquet(tmp, index=False, row_group_size=row_group_size)
     return Path(target)
+
+
+def stable_strings(frame):
+    """A copy whose object columns holding only strings (or missing values) have the pandas string
+    type, so that Parquet column types do not depend on which rows happen to be missing."""
+    frame = frame.copy()
+    for col in frame.columns:
+        if frame[col].dtype == object and frame[col].map(lambda v: v is None or isinstance(v, str) or v != v).all():
+            frame[col] = frame[col].astype("string")
+    return frame

@@ -30,13 +30,10 @@ CORPUS_OUTPUTS = (
 
 def _outputs_fresh(stamp_dir: Path, key: str, folder: Path, files: list[str]) -> bool:
     """Outputs are fresh when their key matches and every file is there, unchanged since written."""
-    import json
-
-    stamp = Path(stamp_dir) / "_stage.json"
-    if not stamp.exists() or not all((Path(folder) / f).exists() for f in files):
+    saved = stages.read_stamp(Path(stamp_dir) / "_stage.json")
+    if saved.get("key") != key or not all((Path(folder) / f).exists() for f in files):
         return False
-    saved = json.loads(stamp.read_text())
-    return saved.get("key") == key and saved.get("hashes") == {f: stages._file_digest(Path(folder) / f) for f in files}
+    return saved.get("hashes") == {f: stages._file_digest(Path(folder) / f) for f in files}
 
 
 def _outputs_done(stamp_dir: Path, key: str, folder: Path, files: list[str]) -> None:

@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 
 from .config import Config, _plain
-from .stages import _file_digest, code_version
+from .stages import _file_digest, code_version, read_stamp
 
 STAMP = ".build_stamp.json"
 
@@ -42,14 +42,8 @@ def _outputs(cfg: Config) -> dict:
 
 
 def up_to_date(cfg: Config) -> bool:
-    stamp = Path(cfg.paths.figures) / STAMP
-    if not stamp.exists():
-        return False
-    try:
-        saved = json.loads(stamp.read_text())
-    except json.JSONDecodeError:
-        return False
-    return saved.get("fingerprint") == fingerprint(cfg) and saved.get("outputs") == _outputs(cfg) and bool(saved["outputs"])
+    saved = read_stamp(Path(cfg.paths.figures) / STAMP)
+    return bool(saved.get("outputs")) and saved.get("fingerprint") == fingerprint(cfg) and saved["outputs"] == _outputs(cfg)
 
 
 def record(cfg: Config) -> None:

@@ -158,7 +158,7 @@ def build_keywords(cfg: Config, progress: bool = True, force: bool = False) -> K
         english[e.term] = list(e.english)
     tables["contexts"] = contexts(docs, plotted, english)
     for name, table in tables.items():
-        atomic.write_parquet(out / f"{name}.parquet", _plain(table))
+        atomic.write_parquet(out / f"{name}.parquet", atomic.stable_strings(table))
     atomic.write_text(out / "summary.json", json.dumps(summary(tables, kp), ensure_ascii=False, indent=1))
     stages.mark_done(out, key, files)
     return KeywordResult(out, True, {t: pd.read_parquet(out / f"{t}.parquet") for t in TABLES})
@@ -174,13 +174,6 @@ def top_trending(tr: pd.DataFrame, n: int) -> list[str]:
     order = est.sort_values(["z", "count", "term"], ascending=[False, False, True])
     return order["term"].head(n).tolist()
 
-
-def _plain(frame: pd.DataFrame) -> pd.DataFrame:
-    frame = frame.copy()
-    for col in frame.columns:
-        if frame[col].dtype == object:
-            frame[col] = frame[col].astype("string")
-    return frame
 
 
 def summary(tables: dict, kp) -> dict:

@@ -157,19 +157,11 @@ def build_slogans(cfg: Config, progress: bool = True, force: bool = False) -> Sl
     tables["candidates"] = discover(stage_docs, texts, known, tokens, sp.candidate_min_docs)
     tables["concordance"] = concordance(stage_docs, texts, matcher, sp.rule, sp.context_chars)
     for name, table in tables.items():
-        atomic.write_parquet(out / f"{name}.parquet", _plain(table))
+        atomic.write_parquet(out / f"{name}.parquet", atomic.stable_strings(table))
     atomic.write_text(out / "summary.json", json.dumps(summary(tables), ensure_ascii=False, indent=1))
     stages.mark_done(out, key, files)
     return SloganResult(out, True, {t: pd.read_parquet(out / f"{t}.parquet") for t in TABLES})
 
-
-def _plain(frame: pd.DataFrame) -> pd.DataFrame:
-    """Object columns with mixed None/NaN become strings, so Parquet types are stable."""
-    frame = frame.copy()
-    for col in frame.columns:
-        if frame[col].dtype == object:
-            frame[col] = frame[col].astype("string")
-    return frame
 
 
 def summary(tables: dict) -> dict:

@@ -50,15 +50,17 @@ def stage_key(name: str, params: dict, inputs: Iterable[Path], base: Path | None
     return h.hexdigest()
 
 
-def is_fresh(folder: Path, key: str, outputs: Iterable[str]) -> bool:
-    stamp = Path(folder) / "_stage.json"
-    if not stamp.exists():
-        return False
+def read_stamp(path: Path) -> dict:
+    """A stamp file's content, or {} when it is missing or unreadable (then the work is redone)."""
     try:
-        saved = json.loads(stamp.read_text())
-    except json.JSONDecodeError:
-        return False
-    return saved.get("key") == key and all((Path(folder) / o).exists() for o in outputs)
+        return json.loads(Path(path).read_text())
+    except (FileNotFoundError, json.JSONDecodeError):
+        return {}
+
+
+def is_fresh(folder: Path, key: str, outputs: Iterable[str]) -> bool:
+    saved = read_stamp(Path(folder) / "_stage.json")
+    return bool(saved) and saved.get("key") == key and all((Path(folder) / o).exists() for o in outputs)
 
 
 def mark_done(folder: Path, key: str, outputs: Iterable[str]) -> None:

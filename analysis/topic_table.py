@@ -253,14 +253,7 @@ def build_topics(cfg: Config, progress: bool = True, force: bool = False) -> Top
             words += [(lang, t, rank, m.vocabulary_[j], float(m.topic_term_[t, j])) for rank, j in enumerate(order)]
     tables["words"] = pd.DataFrame(words, columns=["lang", "topic", "rank", "word", "probability"])
     for name, table in tables.items():
-        atomic.write_parquet(out / f"{name}.parquet", _plain(table))
+        atomic.write_parquet(out / f"{name}.parquet", atomic.stable_strings(table))
     stages.mark_done(out, key, files)
     return TopicResult(out, True, {t: pd.read_parquet(out / f"{t}.parquet") for t in TABLES})
 
-
-def _plain(frame: pd.DataFrame) -> pd.DataFrame:
-    frame = frame.copy()
-    for col in frame.columns:
-        if frame[col].dtype == object:
-            frame[col] = frame[col].astype("string")
-    return frame
