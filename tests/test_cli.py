@@ -38,3 +38,20 @@ def test_bad_config_names_file_and_key(tmp_path):
     bad.write_text("[corpus]\ncjk_shar = 0.3\n")
     out = run("corpus", "--config", str(bad))
     assert out.returncode == 2 and "unknown key 'cjk_shar'" in out.stderr and "bad.toml" in out.stderr
+
+
+def test_every_command_has_a_help_that_teaches():
+    for command, words in (("tokens", "lexicon"), ("slogans", "Benjamini"), ("keywords", "Mann"),
+                           ("topics", "coherence"), ("count", "example"), ("figures", "--force")):
+        out = run(command, "--help")
+        assert out.returncode == 0 and words in out.stdout, command
+
+
+def test_count_command_with_a_rule(tmp_path, seeds):
+    out = run("count", "双过半", "营商环境", "--rule", "presence", "--data", str(tmp_path / "d"), "--quiet",
+              "--csv", str(tmp_path / "counts.csv"))
+    assert out.returncode == 0, out.stderr
+    assert "per-document presence" in out.stdout
+    total = next(line.split() for line in out.stdout.splitlines() if line.startswith("total"))
+    assert total[1:] == ["5", "6"]  # documents using each
+    assert (tmp_path / "counts.csv").read_text(encoding="utf-8").startswith("doc_id,lang,双过半,营商环境")
