@@ -249,7 +249,6 @@ TOPIC_OUTPUTS = (
 
 
 def build_topic_outputs(cfg: Config, result, force: bool = False) -> bool:
-    import shutil
 
     folder = Path(cfg.paths.figures)
     data = Path(result.folder)
@@ -382,7 +381,6 @@ def _table(folder: Path, name: str, rows: int | None = None, columns: list[str] 
 
 
 def report_blocks(cfg: Config, done: dict, entries: list[dict]) -> list:
-    import pandas as pd
 
     from .lexicon import read_lexicon
     from .report import Block, read_json

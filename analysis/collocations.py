@@ -74,7 +74,6 @@ class Collocations:
     def add_bigrams_arrow(self, sentences) -> "Collocations":
         """Second pass over a pyarrow ``list<string>`` array: count adjacent pairs within a
         sentence whose tokens are both frequent (vectorised)."""
-        import numpy as np
         import pyarrow as pa
         import pyarrow.compute as pc
 

@@ -129,8 +129,8 @@ def build_keywords(cfg: Config, progress: bool = True, force: bool = False) -> K
     mapping = {"_".join(words): term for words, term in lexicon.english_phrases().items()}
     dtm, vocab = document_term_matrix(tokens, docs["doc_id"].tolist(), kp.column, mapping)
     docs = docs.assign(period=keyword_documents(docs, kp.period), length=np.asarray(dtm.sum(axis=1)).ravel())
-    docs = docs[docs["length"] > 0].reset_index(drop=True) if (docs["length"] == 0).any() else docs
-    dtm, _ = document_term_matrix(tokens, docs["doc_id"].tolist(), kp.column, mapping)
+    has_tokens = (docs["length"] > 0).to_numpy()  # a document without tokens has no rate to give
+    docs, dtm = docs[has_tokens].reset_index(drop=True), dtm[np.flatnonzero(has_tokens)]
     seed = cfg.random.seed
     kw = dict(min_count=kp.min_count, min_log_ratio=kp.min_log_ratio, top=kp.top, B=kp.bootstrap, seed=seed,
               min_docs=kp.min_docs)

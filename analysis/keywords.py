@@ -10,7 +10,6 @@ does not make a term look more certain than it is.
 """
 from __future__ import annotations
 
-import math
 import zlib
 
 import numpy as np

@@ -9,7 +9,6 @@ province, method of composition), ``over_time`` (each topic's top words per peri
 """
 from __future__ import annotations
 
-import json
 import multiprocessing as mp
 import zlib
 from dataclasses import dataclass
@@ -171,7 +170,7 @@ def build_topics(cfg: Config, progress: bool = True, force: bool = False) -> Top
     tables = {"grid": grid}
     topics, passages, doc_topics, prevalence, over_time, nmf = [], [], [], [], [], []
     labels = read_labels(tp.labels)
-    models, top_probs = {}, {}
+    models = {}
     for lang, u in unit_tables.items():
         g = grid[grid["lang"] == lang]
         if tp.k:

@@ -116,8 +116,7 @@ def stage_child(data: str, workers: int) -> dict:
 
 def make_documents(folder: Path, mb: float) -> int:
     """A documents table of Chinese texts (the corpus stage is not what is measured here)."""
-    import pandas as pd
-    from analysis.corpus import _arrow_schema, documents_frame_from_batches, _to_batch
+    from analysis.corpus import documents_frame_from_batches, _to_batch
     from analysis import atomic
 
     texts = repeat_to(chinese_texts(), mb)

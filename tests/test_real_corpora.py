@@ -1,5 +1,4 @@
 """Real public texts from ../shared/corpora (skipped when absent)."""
-import datetime as dt
 import shutil
 
 import pandas as pd
