@@ -140,7 +140,7 @@ def build_slogan_outputs(cfg: Config, result, force: bool = False) -> bool:
     fmt, dpi = cfg.figures.formats, cfg.figures.dpi
     save_figure(plots.slogan_heatmap(rates, "province", sp.top), "slogan_rates_by_region", folder, fmt, dpi)
     save_figure(plots.slogan_heatmap(rates, "quarter", sp.top), "slogan_rates_by_quarter", folder, fmt, dpi)
-    save_figure(plots.slogan_intervals(rates, "province", min(sp.top, 8)), "slogan_intervals_by_region", folder,
+    save_figure(plots.slogan_intervals(rates, "province", min(sp.top, 6)), "slogan_intervals_by_region", folder,
                 fmt, dpi)
     label = contrast_label(contrasts, docs, sp.contrast)
     chosen = contrasts[contrasts["contrast"] == label]

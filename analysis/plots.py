@@ -1,6 +1,8 @@
 """Figures: a table in, a matplotlib figure out. No file I/O here (see :mod:`analysis.export`)."""
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 import pandas as pd
 
@@ -105,38 +107,61 @@ def slogan_heatmap(rates: pd.DataFrame, column: str, top: int = 20, title: str =
     return fig
 
 
-def slogan_intervals(rates: pd.DataFrame, column: str = "province", top: int = 8):
-    """Dot-and-interval plot: rate of each top slogan with its 95% bootstrap interval, by group."""
+def dot_interval_panels(panels: list[tuple[str, pd.DataFrame]], xlabel: str, ncols: int = 3):
+    """One panel per item (a slogan, a topic): a row per group with its estimate and 95% interval.
+
+    ``panels``: (title, frame with columns group, value, low, high, documents). Rows scale with the
+    number of groups, so 30 provinces stay readable; 'unknown' is grey and last.
+    """
+    if not panels:
+        return _message_figure("Nothing to show.")
+    ncols = min(ncols, len(panels))
+    nrows = int(np.ceil(len(panels) / ncols))
+    n_groups = max(len(f) for _, f in panels)
+    fig, axes = figure("double", nrows * (0.9 + 0.16 * n_groups) + 0.3, nrows=nrows, ncols=ncols, squeeze=False)
+    width = {1: 90, 2: 50, 3: 32}.get(ncols, 24)  # title characters per line for the panel width
+    for ax, (title, frame) in zip(axes.ravel(), panels):
+        title = "\n".join(textwrap.wrap(title, width)[:2])
+        groups = _ordered(frame["group"].astype(str))
+        f = frame.assign(group=frame["group"].astype(str)).set_index("group").reindex(groups)
+        y = np.arange(len(groups))
+        x = f["value"].to_numpy(dtype=float)
+        lo = np.nan_to_num(np.maximum(x - f["low"].to_numpy(dtype=float), 0))
+        hi = np.nan_to_num(np.maximum(f["high"].to_numpy(dtype=float) - x, 0))
+        colors = ["#999999" if g == UNKNOWN else PALETTE[0] for g in groups]
+        ax.errorbar(x, y, xerr=[lo, hi], fmt="none", ecolor=colors, lw=0.9)
+        ax.scatter(x, y, c=colors, s=10, zorder=3)
+        ax.set_yticks(y, [f"{g} ({int(n)})" for g, n in zip(groups, f["documents"].fillna(0))], fontsize=5.5)
+        ax.invert_yaxis()
+        ax.set_title(title, fontsize=7)
+        ax.set_xlim(left=min(0, np.nanmin(x - lo)) if np.isfinite(x).any() else 0)
+        ax.grid(axis="x", color="#eeeeee", lw=0.6)
+        ax.tick_params(axis="x", labelsize=6)
+    for ax in axes.ravel()[len(panels):]:
+        ax.remove()
+    fig.supxlabel(xlabel, fontsize=7)
+    fig.tight_layout()
+    return fig
+
+
+def slogan_intervals(rates: pd.DataFrame, column: str = "province", top: int = 6):
+    """The top slogans of each language across groups (rows: groups with their number of documents),
+    rate with its 95% bootstrap interval over documents."""
     langs = [l for l in ("zh", "en") if ((rates["lang"] == l) & (rates["count"] > 0)).any()]
     if not langs:
         return _message_figure("No slogan occurs in the corpus.")
     data = rates[rates["grouping"] == column].copy()
     data[column] = data[column].astype("string").fillna(UNKNOWN)
-    height = max(2.6, 1.0 + 0.32 * top)
-    fig, axes = figure("double", height, ncols=len(langs), squeeze=False)
-    for ax, lang in zip(axes[0], langs):
-        names = top_slogans(rates, lang, top)
-        sub = data[(data["lang"] == lang) & data["slogan"].isin(names)]
-        groups = _ordered(sub[column].unique())
-        step = 0.8 / max(1, len(groups))
-        for k, g in enumerate(groups):
-            rows = sub[sub[column] == g].set_index("slogan").reindex(names)
-            y = np.arange(len(names)) - 0.4 + step * (k + 0.5)
-            x = rows["rate"].to_numpy(dtype=float)
-            lo = x - rows["rate_low"].to_numpy(dtype=float)
-            hi = rows["rate_high"].to_numpy(dtype=float) - x
-            color = PALETTE[k % len(PALETTE)] if g != UNKNOWN else "#999999"
-            ax.errorbar(x, y, xerr=[np.nan_to_num(lo), np.nan_to_num(hi)], fmt="o", ms=3.5, lw=1, capsize=0,
-                        color=color, label=f"{g} ({int(rows['documents'].max())} docs)")
-        ax.set_yticks(range(len(names)), names)
-        ax.invert_yaxis()
-        ax.set_xlabel("rate (95% bootstrap interval over documents)")
-        ax.set_title(_LANG_NAME[lang])
-        ax.set_xlim(left=0)
-        ax.legend(loc="lower right", frameon=False, fontsize=6)
-        ax.grid(axis="x", color="#eeeeee", lw=0.6)
-    fig.tight_layout()
-    return fig
+    per_lang = max(1, top // len(langs))
+    panels = []
+    for lang in langs:
+        for slogan in top_slogans(rates, lang, per_lang):
+            sub = data[(data["lang"] == lang) & (data["slogan"] == slogan)]
+            panels.append((f"{slogan} ({lang})", pd.DataFrame({
+                "group": sub[column], "value": sub["rate"], "low": sub["rate_low"], "high": sub["rate_high"],
+                "documents": sub["documents"]})))
+    return dot_interval_panels(panels, "rate per 10,000 characters (zh) or words (en), 95% bootstrap interval over "
+                                       "documents; in brackets: documents")
 
 
 def slogan_contrast(contrasts: pd.DataFrame, label: str, top: int = 20):
@@ -337,36 +362,21 @@ def topic_top_words(topics: pd.DataFrame, model_words: dict, n: int = 8):
 
 
 def topic_prevalence(prev: pd.DataFrame, topics: pd.DataFrame, grouping: str):
-    """Prevalence of each topic by group (quarter or province) with 95% intervals (method of composition)."""
+    """Prevalence of each topic by group (quarter or province) with 95% intervals (method of
+    composition), a panel per topic."""
     data = prev[prev["grouping"] == grouping]
     if "kind" in data:
         data = data[data["kind"] == "mean"]
     if data.empty:
         return _message_figure(f"No document has a known {grouping}: no prevalence by {grouping}.")
-    langs = sorted(data["lang"].unique())
     label = {(r.lang, int(r.topic)): r.label for r in topics.itertuples()}
-    fig, axes = figure("double", max(2.6, 0.8 + 0.3 * data.groupby("lang")["topic"].nunique().max()),
-                       ncols=len(langs), squeeze=False)
-    for ax, lang in zip(axes[0], langs):
-        sub = data[data["lang"] == lang]
-        groups = sorted(sub["group"].unique())
-        ks = sorted(sub["topic"].astype(int).unique())
-        step = 0.8 / max(1, len(groups))
-        for gi, g in enumerate(groups):
-            s = sub[sub["group"] == g].assign(topic=lambda d: d["topic"].astype(int)).set_index("topic").reindex(ks)
-            y = np.arange(len(ks)) - 0.4 + step * (gi + 0.5)
-            x = s["prevalence"].astype(float).to_numpy()
-            err = np.maximum([x - s["low"].astype(float).to_numpy(), s["high"].astype(float).to_numpy() - x], 0)
-            ax.errorbar(x, y, xerr=err, fmt="o", ms=3, lw=0.9, color=PALETTE[gi % len(PALETTE)],
-                        label=f"{g} ({int(s['documents'].max())} docs)")
-        ax.set_yticks(range(len(ks)), [f"{k}: {label.get((lang, k), k)}" for k in ks], fontsize=6)
-        ax.invert_yaxis()
-        ax.axvline(0, color="#999999", lw=0.5)
-        ax.set_xlabel("topic prevalence (95% interval)")
-        ax.set_title({"zh": "Chinese texts", "en": "English texts"}.get(lang, lang))
-        ax.legend(loc="lower right", frameon=False, fontsize=6)
-    fig.tight_layout()
-    return fig
+    panels = []
+    for (lang, topic), sub in sorted(data.assign(topic=data["topic"].astype(int)).groupby(["lang", "topic"])):
+        panels.append((f"{lang} {topic}: {label.get((lang, topic), topic)}", pd.DataFrame({
+            "group": sub["group"], "value": sub["prevalence"], "low": sub["low"], "high": sub["high"],
+            "documents": sub["documents"]})))
+    return dot_interval_panels(panels, f"topic prevalence by {grouping}, 95% interval (method of composition); "
+                                       "in brackets: documents", ncols=3)
 
 
 def topic_nmf_match(nmf: pd.DataFrame):
