@@ -54,10 +54,14 @@ def corpus_overview(by_pq: pd.DataFrame, by_lang: pd.DataFrame):
         _heatmap(ax, grid, title, fmt)
         ax.set_xlabel("quarter of the meeting")
     axes[1].set_yticklabels([])
-    ax = axes[2]
+    # the language panel keeps a fixed height at the top, however many provinces there are
     langs = by_lang.sort_values("lang")
+    bar_height = min(1.0, (0.8 + 0.3 * len(langs)) / height)
+    axes[2].remove()
+    ax = fig.add_subplot(fig.axes[0].get_gridspec()[0, 2].subgridspec(2, 1, height_ratios=[bar_height, 1 - bar_height + 1e-9],
+                                                                        hspace=0)[0])
     y = np.arange(len(langs))
-    ax.barh(y, langs["documents"], color=PALETTE[0])
+    ax.barh(y, langs["documents"], color=PALETTE[0], height=0.6)
     ax.set_yticks(y, langs["lang"])
     ax.invert_yaxis()
     ax.set_title("Documents by language")
