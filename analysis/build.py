@@ -181,9 +181,10 @@ KEYWORD_OUTPUTS = (
     Output("keyword_trends", "figure", "Rates of the most clearly rising and falling terms per period, with 95% "
            "bootstrap intervals over documents; a gap in the line is a period without documents."),
     Output("keyword_slope_chart", "figure", "Rates of the top trending terms in the first and the last period."),
-    Output("keyword_keyness_by_quarter", "figure", "Most distinctive terms of each period against the rest: Log Ratio "
-           "with 95% bootstrap interval."),
-    Output("keyword_keyness_by_region", "figure", "Most distinctive terms of each province against the rest."),
+    Output("keyword_keyness_by_quarter", "figure", "Most distinctive terms of each period against the rest (the first "
+           "eight periods with distinctive terms; all are in the keyness table): Log Ratio with 95% bootstrap interval."),
+    Output("keyword_keyness_by_region", "figure", "Most distinctive terms of each province against the rest (up to "
+           "eight provinces; all are in the keyness table)."),
     Output("keyword_user_terms", "figure", "The terms chosen in tifa.toml (keywords.terms): rates per period with "
            "95% bootstrap intervals."),
     Output("keyword_trend_table", "table", "Trend of every frequent term: Poisson slope with robust interval, "

@@ -65,8 +65,17 @@ _REL_OFFSET = {"yesterday": -1, "today": 0, "this morning": 0, "this afternoon":
                "this evening": 0, "tonight": 0, "昨天": -1, "昨日": -1, "今天": 0, "今日": 0}
 
 
+#: A report is published shortly after the meeting it reports: a date in the text more than this
+#: many days before publication (or after it) is history or plans, not the meeting.
+MAX_REPORT_DELAY_DAYS = 92
+
+
 def meeting_date(body: str, pub: dt.date | None, max_chars: int = 3000) -> Found:
-    """The date of the meeting the text reports, from the first dated sentence with a meeting cue."""
+    """The date of the meeting the text reports, from the first dated sentence with a meeting cue.
+
+    With a publication date, a date more than ``MAX_REPORT_DELAY_DAYS`` before it, or after it, is
+    passed over (成立于1923年…会议 is history, not the meeting).
+    """
     for sentence in _SENTENCE_SPLIT.split(body[:max_chars]):
         if not sentence or not _MEETING_CUE.search(sentence):
             continue
@@ -75,9 +84,15 @@ def meeting_date(body: str, pub: dt.date | None, max_chars: int = 3000) -> Found
             hits += [(m.start(), -len(m.group(0)), name, m) for m in pattern.finditer(sentence)]
         for _, _, name, m in sorted(hits, key=lambda h: h[:2]):  # the earliest expression first
             found = _resolve_meeting(name, m, pub)
-            if found is not None:
+            if found is not None and _plausible(found.value, pub):
                 return found
     return Found.unknown("no dated sentence about a meeting")
+
+
+def _plausible(meeting: dt.date, pub: dt.date | None) -> bool:
+    if pub is None:
+        return True
+    return pub - dt.timedelta(days=MAX_REPORT_DELAY_DAYS) <= meeting <= pub + dt.timedelta(days=1)
 
 
 def _resolve_meeting(name: str, m: re.Match, pub: dt.date | None) -> Found | None:

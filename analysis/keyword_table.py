@@ -165,15 +165,25 @@ def build_keywords(cfg: Config, progress: bool = True, force: bool = False) -> K
 
 
 def top_trending(tr: pd.DataFrame, n: int) -> list[str]:
-    """The most clearly rising and falling terms (largest |slope| / se), then emerging and vanishing."""
+    """Terms to show: the most frequent rising and falling terms, alternately (frequent terms have
+    the most trustworthy trends); when none is rising or falling, the largest slopes."""
     if "slope" not in tr or tr["slope"].isna().all():
         return []
-    est = tr[tr["slope"].notna()].copy()
-    se = (est["slope_high"] - est["slope_low"]) / 3.92
-    est["z"] = (est["slope"] / se).abs().where(se.notna(), est["slope"].abs())  # untested: by size of slope
-    order = est.sort_values(["z", "count", "term"], ascending=[False, False, True])
-    return order["term"].head(n).tolist()
+    ranked = {c: tr[tr["class"] == c].sort_values(["count", "term"], ascending=[False, True])["term"].tolist()
+              for c in ("rising", "falling")}
+    out = [t for pair in zip(ranked["rising"] + [None] * n, ranked["falling"] + [None] * n) for t in pair if t][:n]
+    if out:
+        return out
+    est = tr[tr["slope"].notna()]
+    return est.assign(a=est["slope"].abs()).sort_values(["a", "count", "term"], ascending=[False, False, True])[
+        "term"].head(n).tolist()
 
+
+def _strongest(tr: pd.DataFrame, cls: str, n: int = 5) -> list[str]:
+    """The n most frequent terms of a class."""
+    if "class" not in tr:
+        return []
+    return tr[tr["class"] == cls].sort_values(["count", "term"], ascending=[False, True])["term"].head(n).tolist()
 
 
 def summary(tables: dict, kp) -> dict:
@@ -185,8 +195,8 @@ def summary(tables: dict, kp) -> dict:
         "periods": sorted(tables["documents"]["period"].dropna().unique().tolist()),
         "trend_terms": int(tr["term"].notna().sum()) if "term" in tr else 0,
         "classes": {k: int(v) for k, v in classes.items()},
-        "rising": tr.loc[tr.get("class", pd.Series(dtype=str)) == "rising", "term"].head(5).tolist() if "class" in tr else [],
-        "falling": tr.loc[tr.get("class", pd.Series(dtype=str)) == "falling", "term"].head(5).tolist() if "class" in tr else [],
+        "rising": _strongest(tr, "rising"),
+        "falling": _strongest(tr, "falling"),
         "notes": sorted(set(tr["status"].dropna()) - {"estimated"}) if "status" in tr else [],
         "distinctive_groups": int(key.loc[key["status"] == "distinctive", "group"].nunique()) if len(key) else 0,
         "period_unit": kp.period,

@@ -284,19 +284,29 @@ def trends(docs: pd.DataFrame, dtm, vocab: list[str], period_col: str, unit: str
     Classes (in this order): ``emerging`` (absent from every period of the first half, present in
     the last period), ``vanishing`` (the mirror), ``rising`` / ``falling`` (Poisson slope with BH
     q < ``alpha``), else ``stable``. With one period there is no trend; with fewer than 4 periods
-    the Mann–Kendall test is skipped and the table says so. When a period has fewer than
-    ``min_docs`` documents, a document-level interval means little: the slope is reported but not
-    tested, and the class is ``not tested`` unless the term is emerging or vanishing.
+    the Mann–Kendall test is skipped and the table says so. Periods with fewer than ``min_docs``
+    documents are left out of the model (``periods_note`` says which) when at least two others
+    remain; otherwise the slope is reported but not tested (class ``not tested``) unless the term is
+    emerging or vanishing.
     """
     frames = []
     for lang in sorted(docs["lang"].unique()):
         mask = ((docs["lang"] == lang) & docs[period_col].notna()).to_numpy()
+        if not mask.any():
+            continue
+        # periods with fewer than min_docs documents give no document-level interval: left out, and said
+        sizes = docs.loc[mask, period_col].value_counts()
+        sparse_periods = sorted(sizes[sizes < min_docs].index)
+        if sparse_periods and (sizes >= min_docs).sum() >= 2:
+            mask = mask & ~docs[period_col].isin(sparse_periods).to_numpy()
+            note = f"left out {len(sparse_periods)} period(s) with fewer than {min_docs} documents: " + \
+                ", ".join(sparse_periods[:6]) + (" …" if len(sparse_periods) > 6 else "")
+        else:
+            note = ""
         sub_docs = docs[mask]
         X = dtm[np.flatnonzero(mask)]
         totals = np.asarray(X.sum(0)).ravel()
         cols = np.flatnonzero(totals >= floor)
-        if len(sub_docs) == 0:
-            continue
         t = np.array([period_index(p, unit) for p in sub_docs[period_col]])
         n_periods = len(np.unique(t))
         if n_periods < 2 or len(cols) == 0:
@@ -334,7 +344,8 @@ def trends(docs: pd.DataFrame, dtm, vocab: list[str], period_col: str, unit: str
                    "slope_low": slope[k] - 1.96 * se[k] if ok[k] else np.nan,
                    "slope_high": slope[k] + 1.96 * se[k] if ok[k] else np.nan,
                    "p_value": p[k] if ok[k] else np.nan, "q_value": q[k],
-                   "mk_tau": mk_tau[k], "mk_p": mk_p[k], "sen_slope": sen[k], "mk_note": mk_note}
+                   "mk_tau": mk_tau[k], "mk_p": mk_p[k], "sen_slope": sen[k], "mk_note": mk_note,
+                   "periods_note": note}
             if Y[early, k].sum() == 0 and Y[-1, k] > 0 and early.any():
                 cls, why = "emerging", "absent from every period of the first half, present in the last"
             elif Y[late, k].sum() == 0 and Y[0, k] > 0 and late.any():

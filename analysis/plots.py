@@ -242,7 +242,8 @@ def keyword_small_multiples(rates: pd.DataFrame, trends: pd.DataFrame, terms: li
         for a, b in zip(breaks[:-1], breaks[1:]):  # a gap in the periods breaks the line
             ax.plot(x[a:b], y[a:b], "-o", ms=3, lw=1, color=PALETTE[0])
         ax.fill_between(x, sub["rate_low"], sub["rate_high"], color=PALETTE[0], alpha=0.2, lw=0)
-        ax.set_xticks(x, sub["period"], rotation=45, ha="right", fontsize=6)
+        step = max(1, int(np.ceil(len(x) / 6)))  # at most about six labels, so they never overlap
+        ax.set_xticks(x[::step], sub["period"].to_numpy()[::step], rotation=45, ha="right", fontsize=6)
         ax.set_title(f"{term} ({lang}, {cls.get((term, lang), 'user term')}, n = {int(sub['count'].sum())})", fontsize=7)
         ax.set_ylim(bottom=0)
     for ax in axes.ravel()[len(panels):]:

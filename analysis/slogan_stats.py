@@ -272,10 +272,14 @@ def nb_effects(docs: pd.DataFrame, counts: np.ndarray, slogans: list[str], regio
                     fit = NegativeBinomial(y, X, offset=offset, loglike_method="nb2").fit(disp=0, maxiter=200)
                 ci = fit.conf_int()
                 for term in X.columns[1:]:
-                    rows.append({**base, "term": term, "status": "estimated",
-                                 "rate_ratio": float(np.exp(fit.params[term])),
-                                 "rate_ratio_low": float(np.exp(ci.loc[term, 0])),
-                                 "rate_ratio_high": float(np.exp(ci.loc[term, 1])),
+                    b, lo, hi = fit.params[term], ci.loc[term, 0], ci.loc[term, 1]
+                    if not (np.isfinite([b, lo, hi]).all() and max(abs(b), abs(lo), abs(hi)) < 20):
+                        # a level where the slogan never (or always) occurs: no finite rate ratio
+                        rows.append({**base, "term": term, "status": "not estimable: separation (no occurrence "
+                                                                     "in a level, or no convergence)"})
+                        continue
+                    rows.append({**base, "term": term, "status": "estimated", "rate_ratio": float(np.exp(b)),
+                                 "rate_ratio_low": float(np.exp(lo)), "rate_ratio_high": float(np.exp(hi)),
                                  "p_value": float(fit.pvalues[term]), "alpha": float(fit.params["alpha"])})
             except Exception as exc:  # convergence failures are reported, not hidden
                 rows.append({**base, "term": "", "status": f"not estimable: {type(exc).__name__}"})

@@ -72,3 +72,10 @@ def test_reference_period(text, expected):
 def test_reference_period_without_year_is_unknown():
     found, mentioned = dates.reference_period("冲刺双过半", None)
     assert not found.known and mentioned == ["H1"] and "year is unknown" in found.source
+
+
+def test_a_date_far_from_publication_is_history_not_the_meeting():
+    body = "会议回顾了1923年2月7日举行的京汉铁路工人大会。3月2日，全区经济运行分析会召开。"
+    found = dates.meeting_date(body, D(2022, 3, 5))
+    assert found.value == D(2022, 3, 2)
+    assert dates.meeting_date("1923年2月7日，工人大会召开。", None).value == D(1923, 2, 7)  # no publication date: kept

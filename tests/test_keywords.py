@@ -152,3 +152,14 @@ def test_vectorised_mann_kendall_matches_scipy():
         assert tau[k] == pytest.approx(ref.statistic) and p[k] == pytest.approx(ref.pvalue)
         assert sen[k] == pytest.approx(stats.theilslopes(Y[:, k], x)[0])
     assert np.isnan(tau[2])  # a constant series has no trend statistic
+
+
+def test_sparse_periods_are_left_out_and_said():
+    docs, dtm, vocab = synthetic(0)
+    lonely = pd.DataFrame([{"doc_id": "old", "lang": "zh", "quarter": "2015Q1", "province": "甲省", "period": "2015Q1",
+                            "length": 200}])
+    docs2 = pd.concat([docs, lonely], ignore_index=True)
+    dtm2 = sparse.vstack([dtm, sparse.csr_matrix((1, dtm.shape[1]))]).tocsr()
+    tr = trends(docs2, dtm2, vocab, "period", "quarter", floor=10).set_index("term")
+    assert tr.loc["共同富裕", "class"] == "rising"  # one lonely early document does not block the analysis
+    assert "2015Q1" in tr.loc["共同富裕", "periods_note"] and tr.loc["共同富裕", "first_period"] == "2021Q1"
