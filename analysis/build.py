@@ -28,22 +28,6 @@ CORPUS_OUTPUTS = (
 )
 
 
-def _outputs_fresh(stamp_dir: Path, key: str, folder: Path, files: list[str]) -> bool:
-    """Outputs are fresh when their key matches and every file is there, unchanged since written."""
-    saved = stages.read_stamp(Path(stamp_dir) / "_stage.json")
-    if saved.get("key") != key or not all((Path(folder) / f).exists() for f in files):
-        return False
-    return saved.get("hashes") == {f: stages._file_digest(Path(folder) / f) for f in files}
-
-
-def _outputs_done(stamp_dir: Path, key: str, folder: Path, files: list[str]) -> None:
-    import json
-
-    from . import atomic
-    hashes = {f: stages._file_digest(Path(folder) / f) for f in files}
-    atomic.write_text(Path(stamp_dir) / "_stage.json", json.dumps({"key": key, "hashes": hashes}, indent=1) + "\n")
-
-
 def _files(outputs, formats) -> list[str]:
     names = []
     for out in outputs:
@@ -59,7 +43,7 @@ def build_corpus_outputs(cfg: Config, corpus: CorpusResult, force: bool = False)
                            [corpus_folder(cfg) / "documents.parquet", corpus_folder(cfg) / "problems.csv"])
     files = _files(CORPUS_OUTPUTS, cfg.figures.formats)
     stamp_dir = corpus_folder(cfg) / "outputs"
-    if not force and _outputs_fresh(stamp_dir, key, folder, files):
+    if not force and stages.files_fresh(stamp_dir, key, folder, files):
         return False
     docs, problems = corpus.documents, corpus.problems
     by_pq = corpus_tables.corpus_by_province_quarter(docs)
@@ -72,7 +56,7 @@ def build_corpus_outputs(cfg: Config, corpus: CorpusResult, force: bool = False)
     save_table(by_lang, "corpus_by_language", folder, captions["corpus_by_language"])
     save_table(corpus_tables.unknown_metadata(docs), "corpus_unknown_metadata", folder,
                captions["corpus_unknown_metadata"])
-    _outputs_done(stamp_dir, key, folder, files)
+    stages.mark_files_done(stamp_dir, key, folder, files)
     return True
 
 
@@ -131,7 +115,7 @@ def build_slogan_outputs(cfg: Config, result, force: bool = False) -> bool:
                                               "slogans": cfg.section_hash("slogans")},
                            sorted(data.glob("*.parquet")))
     files = _files(SLOGAN_OUTPUTS, cfg.figures.formats) + ["slogan_concordance.csv", "slogan_concordance.html"]
-    if not force and _outputs_fresh(data / "outputs", key, folder, files):
+    if not force and stages.files_fresh(data / "outputs", key, folder, files):
         return False
     t = result.tables
     rates, contrasts, docs = t["rates"], t["contrasts"], t["documents"]
@@ -173,7 +157,7 @@ def build_slogan_outputs(cfg: Config, result, force: bool = False) -> bool:
     atomic.write_text(folder / "slogan_concordance.html", concordance_html(
         conc, "Slogan concordance", f"Every occurrence of every lexicon slogan ({RULE_TEXT[sp.rule]}), "
         f"with {sp.context_chars} characters of context."))
-    _outputs_done(data / "outputs", key, folder, files)
+    stages.mark_files_done(data / "outputs", key, folder, files)
     return True
 
 
@@ -206,7 +190,7 @@ def build_keyword_outputs(cfg: Config, result, force: bool = False) -> bool:
                                                "keywords": cfg.section_hash("keywords")},
                            sorted(data.glob("*.parquet")))
     files = _files(KEYWORD_OUTPUTS, cfg.figures.formats)
-    if not force and _outputs_fresh(data / "outputs", key, folder, files):
+    if not force and stages.files_fresh(data / "outputs", key, folder, files):
         return False
     t = result.tables
     kp = cfg.keywords
@@ -229,7 +213,7 @@ def build_keyword_outputs(cfg: Config, result, force: bool = False) -> bool:
     save_table(t["tfidf"], "keyword_tfidf", folder, caps["keyword_tfidf"])
     save_table(t["collocates"], "keyword_collocates", folder, caps["keyword_collocates"])
     save_table(t["contexts"], "keyword_contexts", folder, caps["keyword_contexts"])
-    _outputs_done(data / "outputs", key, folder, files)
+    stages.mark_files_done(data / "outputs", key, folder, files)
     return True
 
 
@@ -256,7 +240,7 @@ def build_topic_outputs(cfg: Config, result, force: bool = False) -> bool:
     key = stages.stage_key("topic_outputs", {"figures": cfg.section_hash("figures")},
                            sorted(data.glob("*.parquet")) + [data / "browser.html"])
     files = _files(TOPIC_OUTPUTS, cfg.figures.formats) + ["topic_browser.html", "topic_labels_suggested.csv"]
-    if not force and _outputs_fresh(data / "outputs", key, folder, files):
+    if not force and stages.files_fresh(data / "outputs", key, folder, files):
         return False
     t = result.tables
     fmt, dpi = cfg.figures.formats, cfg.figures.dpi
@@ -290,7 +274,7 @@ def build_topic_outputs(cfg: Config, result, force: bool = False) -> bool:
     atomic.write_text(folder / "topic_labels_suggested.csv",
                       topics[["lang", "topic", "suggested_label"]].rename(columns={"suggested_label": "label"})
                       .to_csv(index=False, lineterminator="\n"))
-    _outputs_done(data / "outputs", key, folder, files)
+    stages.mark_files_done(data / "outputs", key, folder, files)
     return True
 
 

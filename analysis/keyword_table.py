@@ -20,8 +20,9 @@ from scipy import sparse
 from . import atomic, stages
 from .config import Config
 from .corpus import analysable, corpus_folder, load_documents
-from .keywords import (frequencies, g2_vector, keyness, period_of, period_rates, tfidf_top, trends)
+from .keywords import (frequencies, keyness, period_of, period_rates, tfidf_top, trends)
 from .lexicon import read_lexicon
+from .measures import g2
 from .token_table import tokens_folder
 
 TABLES = ("documents", "frequencies", "keyness", "tfidf", "trends", "period_rates", "collocates", "contexts")
@@ -91,11 +92,11 @@ def collocates(tokens: pd.DataFrame, docs: pd.DataFrame, terms: list[str], windo
             continue
         a = np.array([c[w] for w in words], float)
         fw = np.array([f[w] for w in words], float)
-        g2 = g2_vector(a, fw - a, W, N - W)
+        score = g2(a, fw - a, W, N - W)
         over = a / W > fw / N
-        order = [k for k in np.argsort(-g2, kind="stable") if over[k]][:top]
+        order = [k for k in np.argsort(-score, kind="stable") if over[k]][:top]
         for rank, k in enumerate(order, 1):
-            rows.append((lang, p, term, rank, words[k], int(a[k]), float(g2[k])))
+            rows.append((lang, p, term, rank, words[k], int(a[k]), float(score[k])))
     return pd.DataFrame(rows, columns=["lang", "period", "term", "rank", "collocate", "cooccurrences", "g2"])
 
 

@@ -10,11 +10,12 @@ does not make a term look more certain than it is.
 """
 from __future__ import annotations
 
-import zlib
 
 import numpy as np
 import pandas as pd
 from scipy import sparse, stats
+
+from .measures import bootstrap_weights, g2, log_ratio, seeded_rng
 
 PER = 10_000
 UNKNOWN = "unknown"
@@ -65,36 +66,10 @@ def frequencies(docs: pd.DataFrame, dtm: sparse.csr_matrix, vocab: list[str], by
 
 
 # ---- keyness ------------------------------------------------------------------------------------
-def g2_vector(a: np.ndarray, b: np.ndarray, A: float, B: float) -> np.ndarray:
-    """G² of the 2×2 tables [[a, A−a], [b, B−b]] for arrays of counts (the G-test, 1 df)."""
-    a, b = np.asarray(a, float), np.asarray(b, float)
-    table = np.stack([a, A - a, b, B - b])
-    N = A + B
-    row = np.array([A, A, B, B])[:, None]
-    col = np.stack([a + b, N - a - b, a + b, N - a - b])
-    expected = row * col / N
-    with np.errstate(divide="ignore", invalid="ignore"):
-        terms = np.where(table > 0, table * np.log(table / expected), 0.0)
-    return 2 * terms.sum(axis=0)
-
-
-def log_ratio_vector(a, b, A, B) -> np.ndarray:
-    a = np.where(np.asarray(a, float) > 0, a, 0.5)
-    b = np.where(np.asarray(b, float) > 0, b, 0.5)
-    return np.log2((a / A) / (b / B))
-
-
-def _rng(seed, *key):
-    return np.random.default_rng([seed, zlib.crc32(repr(key).encode())])
-
-
 def _boot_lr(X_t, len_t, X_r, len_r, B, rng) -> tuple[np.ndarray, np.ndarray]:
     """Percentile 95% interval of the Log Ratio, resampling documents within each side."""
     def reps(X, lengths):
-        n = X.shape[0]
-        W = np.zeros((B, n))
-        idx = rng.integers(0, n, size=(B, n))
-        np.add.at(W, (np.repeat(np.arange(B), n), idx.ravel()), 1.0)
+        W = bootstrap_weights(B, X.shape[0], rng)
         return np.asarray(X.T @ W.T).T, W @ lengths
 
     ct, tt = reps(X_t, len_t)
@@ -140,24 +115,24 @@ def keyness(docs: pd.DataFrame, dtm, vocab: list[str], by: str, min_count: int =
             if len(tested) == 0:
                 rows.append({**base, "status": f"too small: no term with {min_count} occurrences"})
                 continue
-            g2 = g2_vector(a[tested], b[tested], A, Bx)
-            lr = log_ratio_vector(a[tested], b[tested], A, Bx)
-            p = stats.chi2.sf(g2, 1)
+            g2s = g2(a[tested], b[tested], A, Bx)
+            lr = log_ratio(a[tested], b[tested], A, Bx)
+            p = stats.chi2.sf(g2s, 1)
             q = stats.false_discovery_control(p, method="bh")
             keep = np.flatnonzero((q < 0.05) & (lr >= min_log_ratio))
-            keep = keep[np.argsort(-g2[keep], kind="stable")][:top]
+            keep = keep[np.argsort(-g2s[keep], kind="stable")][:top]
             if len(keep) == 0:
                 rows.append({**base, "status": "no distinctive term (q < 0.05 and Log Ratio above the threshold)",
                              "terms_tested": len(tested)})
                 continue
             cols = tested[keep]
             lo, hi = _boot_lr(dtm[t][:, cols], lengths[t], dtm[r][:, cols], lengths[r], B,
-                              _rng(seed, lang, by, group)) if B else (np.full(len(cols), np.nan),) * 2
+                              seeded_rng(seed, lang, by, group)) if B else (np.full(len(cols), np.nan),) * 2
             for k, j in enumerate(keep):
                 rows.append({**base, "status": "distinctive", "terms_tested": len(tested), "rank": k + 1,
                              "term": vocab[tested[j]], "count": int(a[tested[j]]), "count_rest": int(b[tested[j]]),
                              "rate": a[tested[j]] / A * PER, "rate_rest": b[tested[j]] / Bx * PER,
-                             "log_ratio": lr[j], "log_ratio_low": lo[k], "log_ratio_high": hi[k], "g2": g2[j],
+                             "log_ratio": lr[j], "log_ratio_low": lo[k], "log_ratio_high": hi[k], "g2": g2s[j],
                              "p_value": p[j], "q_value": q[j]})
     out = pd.DataFrame(rows)
     out["method"] = KEYNESS_METHOD
@@ -384,9 +359,7 @@ def period_rates(docs: pd.DataFrame, dtm, vocab: list[str], terms: list[str], pe
         e = lengths[idx]
         rate = X.sum(0) / e.sum() * PER
         if len(idx) > 1 and B:
-            rng = _rng(seed, lang, period)
-            w = np.zeros((B, len(idx)))
-            np.add.at(w, (np.repeat(np.arange(B), len(idx)), rng.integers(0, len(idx), size=B * len(idx))), 1.0)
+            w = bootstrap_weights(B, len(idx), seeded_rng(seed, lang, period))
             reps = (w @ X) / (w @ e)[:, None] * PER
             lo, hi = np.percentile(reps, [2.5, 97.5], axis=0)
         else:

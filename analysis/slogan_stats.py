@@ -12,23 +12,17 @@ Documents, not characters, are the sampling unit: intervals come from resampling
 """
 from __future__ import annotations
 
-import math
-import zlib
-
 import numpy as np
 import pandas as pd
 from scipy import stats
+
+from .measures import bootstrap_weights, g2, log_ratio, seeded_rng
 
 UNKNOWN = "unknown"
 PER = 10_000
 RATE_METHOD = ("rate per 10,000 characters (zh) or words (en) = total count / total length; 95% interval: "
                "percentile bootstrap over documents ({B} resamples, seed {seed})")
 SHARE_METHOD = "share of documents using the slogan; 95% interval: percentile bootstrap over documents"
-
-
-def _rng(seed: int, *key) -> np.random.Generator:
-    """A generator seeded by the run's seed and the group's name: stable when other groups change."""
-    return np.random.default_rng([seed, zlib.crc32(repr(key).encode())])
 
 
 def bootstrap_rates(counts: np.ndarray, exposure: np.ndarray, B: int, rng: np.random.Generator,
@@ -43,9 +37,7 @@ def bootstrap_rates(counts: np.ndarray, exposure: np.ndarray, B: int, rng: np.ra
     present = (counts > 0).astype(float)
     for start in range(0, B, chunk):
         b = min(chunk, B - start)
-        idx = rng.integers(0, n, size=(b, n))
-        w = np.zeros((b, n))
-        np.add.at(w, (np.repeat(np.arange(b), n), idx.ravel()), 1.0)
+        w = bootstrap_weights(b, n, rng)
         tot = w @ exposure
         with np.errstate(divide="ignore", invalid="ignore"):
             rates[start:start + b] = (w @ counts) / tot[:, None] * PER
@@ -68,7 +60,7 @@ def group_rates(docs: pd.DataFrame, counts: np.ndarray, slogans: list[str], by: 
         rate = total / e.sum() * PER if e.sum() else np.full(len(slogans), np.nan)
         with_s = (c > 0).sum(axis=0)
         if len(idx) > 1 and B:
-            br, bs = bootstrap_rates(c.astype(float), e, B, _rng(seed, *key))
+            br, bs = bootstrap_rates(c.astype(float), e, B, seeded_rng(seed, *key))
             r_lo, r_hi = np.nanpercentile(br, [lo, hi], axis=0)
             s_lo, s_hi = np.percentile(bs, [lo, hi], axis=0)
         else:  # one document: no interval
@@ -84,21 +76,6 @@ def group_rates(docs: pd.DataFrame, counts: np.ndarray, slogans: list[str], by: 
 
 
 # ---- contrasts ----------------------------------------------------------------------------------
-def g_test(a: float, b: float, A: float, Bx: float) -> float:
-    """G² of the 2×2 table [[a, A−a], [b, B−b]] (occurrences and other units in two corpora)."""
-    table = np.array([[a, A - a], [b, Bx - b]], dtype=float)
-    expected = table.sum(1, keepdims=True) * table.sum(0, keepdims=True) / table.sum()
-    with np.errstate(divide="ignore", invalid="ignore"):
-        terms = np.where(table > 0, table * np.log(table / expected), 0.0)
-    return float(2 * terms.sum())
-
-
-def log_ratio(a: float, b: float, A: float, Bx: float) -> float:
-    """Hardie's Log Ratio: log2 of the ratio of relative frequencies, 0.5 added to a zero count."""
-    a, b = (a or 0.5), (b or 0.5)
-    return math.log2((a / A) / (b / Bx))
-
-
 def contrast(docs: pd.DataFrame, counts: np.ndarray, slogans: list[str], target: np.ndarray,
              reference: np.ndarray, B: int = 2000, seed: int = 0, min_docs: int = 2, min_count: int = 5,
              label: tuple = ()) -> pd.DataFrame:
@@ -118,8 +95,8 @@ def contrast(docs: pd.DataFrame, counts: np.ndarray, slogans: list[str], target:
     n_t, n_r = len(et), len(er)
     boot = None
     if B and n_t >= min_docs and n_r >= min_docs:
-        rt, _ = bootstrap_rates(ct.astype(float), et, B, _rng(seed, "t", *label))
-        rr, _ = bootstrap_rates(cr.astype(float), er, B, _rng(seed, "r", *label))
+        rt, _ = bootstrap_rates(ct.astype(float), et, B, seeded_rng(seed, "t", *label))
+        rr, _ = bootstrap_rates(cr.astype(float), er, B, seeded_rng(seed, "r", *label))
         # Hardie's 0.5 for zero counts, on the rate scale of each replicate
         rt = np.where(rt > 0, rt, 0.5 / et.sum() * PER)
         rr = np.where(rr > 0, rr, 0.5 / er.sum() * PER)
@@ -138,12 +115,12 @@ def contrast(docs: pd.DataFrame, counts: np.ndarray, slogans: list[str], target:
             row["status"] = f"too small: {int(a + b)} occurrences, fewer than {min_count}"
         else:
             row["status"] = "tested"
-            row["log_ratio"] = log_ratio(a, b, A, Bx)
+            row["log_ratio"] = float(log_ratio(a, b, A, Bx))
             if boot is not None:
                 row["log_ratio_low"], row["log_ratio_high"] = np.percentile(boot[:, j], [2.5, 97.5])
             table = np.array([[a, A - a], [b, Bx - b]])
             expected = table.sum(1, keepdims=True) * table.sum(0, keepdims=True) / table.sum()
-            row["g2"] = g_test(a, b, A, Bx)
+            row["g2"] = float(g2(a, b, A, Bx))
             if expected.min() < 5:
                 row["p_value"] = stats.fisher_exact(table.astype(np.int64))[1]
                 row["p_method"] = "Fisher's exact test (an expected count below 5)"

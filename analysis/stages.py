@@ -66,3 +66,18 @@ def is_fresh(folder: Path, key: str, outputs: Iterable[str]) -> bool:
 def mark_done(folder: Path, key: str, outputs: Iterable[str]) -> None:
     atomic.write_text(Path(folder) / "_stage.json",
                       json.dumps({"key": key, "outputs": sorted(outputs)}, indent=1) + "\n")
+
+
+def files_fresh(stamp_dir: Path, key: str, folder: Path, files: Iterable[str]) -> bool:
+    """Like :func:`is_fresh` for outputs a person may open and change (figures, tables): fresh when
+    the key matches and every file is there, byte for byte as it was written."""
+    saved = read_stamp(Path(stamp_dir) / "_stage.json")
+    files = list(files)
+    if saved.get("key") != key or not all((Path(folder) / f).exists() for f in files):
+        return False
+    return saved.get("hashes") == {f: _file_digest(Path(folder) / f) for f in files}
+
+
+def mark_files_done(stamp_dir: Path, key: str, folder: Path, files: Iterable[str]) -> None:
+    hashes = {f: _file_digest(Path(folder) / f) for f in files}
+    atomic.write_text(Path(stamp_dir) / "_stage.json", json.dumps({"key": key, "hashes": hashes}, indent=1) + "\n")

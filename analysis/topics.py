@@ -7,11 +7,12 @@ document–topic inference in one pass in a fixed order, give the same topics on
 """
 from __future__ import annotations
 
-import zlib
 
 import numpy as np
 import pandas as pd
 from scipy.optimize import linear_sum_assignment
+
+from .measures import seeded_rng
 
 
 class LdaTopics:
@@ -138,7 +139,7 @@ def prevalence_effects(gamma: np.ndarray, unit_doc: np.ndarray, unit_len: np.nda
     ``gamma``: units × K; ``unit_doc``: document index of each unit (0..D−1); ``unit_len``: tokens
     per unit; ``doc_groups``: the group of each document (NA = left out).
     """
-    rng = np.random.default_rng([seed, zlib.crc32(b"prevalence")])
+    rng = seeded_rng(seed, "prevalence")
     D = int(unit_doc.max()) + 1 if len(unit_doc) else 0
     K = gamma.shape[1]
     groups = doc_groups.astype("string")

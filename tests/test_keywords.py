@@ -7,7 +7,8 @@ from scipy import sparse, stats
 from analysis.config import load_config
 from analysis.corpus import build_corpus
 from analysis.keyword_table import build_keywords, document_term_matrix
-from analysis.keywords import (frequencies, g2_vector, keyness, log_ratio_vector, period_index, period_of,
+from analysis.measures import g2 as g2_vector, log_ratio as log_ratio_vector
+from analysis.keywords import (frequencies, keyness, period_index, period_of,
                                period_rates, poisson_trends, trends)
 from analysis.token_table import build_tokens
 from tests.conftest import ROOT

@@ -7,7 +7,8 @@ from scipy import stats
 from analysis.config import load_config
 from analysis.corpus import build_corpus
 from analysis.matcher import Matcher
-from analysis.slogan_stats import (bootstrap_rates, contrast, g_test, log_ratio, nb_effects,
+from analysis.measures import g2 as g_test, log_ratio
+from analysis.slogan_stats import (bootstrap_rates, contrast, nb_effects,
                                    previous_quarter, quarter_vs_previous)
 from analysis.slogan_table import build_slogans, count_strings
 from tests.conftest import ROOT
