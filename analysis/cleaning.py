@@ -31,15 +31,14 @@ END_RULES: list[tuple[str, re.Pattern]] = [
                                   r"|related (?:articles|news|reading)|recommended(?: reading)?)[:：]?$", re.I)),
 ]
 
-
 def remove_boilerplate(text: str) -> tuple[str, Counter]:
     """Remove boilerplate lines; cut everything after an end marker in the second half of a text.
 
     Returns the cleaned text and a Counter of the rules applied (line counts; for an end rule, the
     number of lines cut off after it).
     """
-    lines = text.split("\n")
     removed: Counter = Counter()
+    lines = text.split("\n")
     total = len(text)
     kept: list[str] = []
     seen = 0
@@ -58,7 +57,7 @@ def remove_boilerplate(text: str) -> tuple[str, Counter]:
                 break
             removed[end_rule] += 1
             continue
-        rule = _boilerplate_rule(stripped)
+        rule = boilerplate_rule(stripped)
         if rule is not None:
             removed[rule] += 1
             continue
@@ -66,7 +65,7 @@ def remove_boilerplate(text: str) -> tuple[str, Counter]:
     return "\n".join(kept).strip(), removed
 
 
-def _boilerplate_rule(line: str) -> str | None:
+def boilerplate_rule(line: str) -> str | None:
     """The first boilerplate rule that removes ``line`` (one combined regex, then the length cap)."""
     if len(line) > _MAX_LONGEST:
         return None

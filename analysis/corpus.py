@@ -5,6 +5,7 @@ schema that is checked on every write.
 """
 from __future__ import annotations
 
+import functools
 import gc
 import multiprocessing as mp
 from dataclasses import dataclass
@@ -168,6 +169,7 @@ def process_corpus(folder: Path, params: DocParams, overrides_name: str = "metad
 _BATCH = 2000
 
 
+@functools.lru_cache(maxsize=1)
 def _arrow_schema() -> pa.Schema:
     types = {"string": pa.string(), "Int64": pa.int64(), "boolean": pa.bool_(), "date32": pa.date32(),
              "list<string>": pa.list_(pa.string())}
@@ -175,8 +177,9 @@ def _arrow_schema() -> pa.Schema:
 
 
 def _to_batch(records: list[dict]) -> pa.RecordBatch:
-    return pa.RecordBatch.from_pylist([{k: r.get(k) for k in DOCUMENT_COLUMNS} for r in records],
-                                      schema=_arrow_schema())
+    schema = _arrow_schema()
+    return pa.RecordBatch.from_arrays([pa.array([r.get(k) for r in records], type=field.type) for k, field
+                                       in zip(DOCUMENT_COLUMNS, schema)], schema=schema)
 
 
 def _revive(record: dict) -> dict:

@@ -7,6 +7,7 @@ Every metadata value carries ``<field>_source`` (the rule, or ``override``) and 
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -52,8 +53,13 @@ class DocParams:
     latin_share: float = 0.7
 
 
+@functools.lru_cache(maxsize=4096)
+def _stem(source_file: str) -> str:
+    return PurePosixPath(source_file).with_suffix("").as_posix()
+
+
 def doc_id_for(raw: RawText, part: int | None) -> str:
-    stem = PurePosixPath(raw.source_file).with_suffix("").as_posix()
+    stem = _stem(raw.source_file)
     if raw.row is not None:
         stem = f"{stem}-r{raw.row + 1:05d}"
     return stem if part is None else f"{stem}-p{part:02d}"

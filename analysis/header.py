@@ -9,13 +9,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .cleaning import BOILERPLATE_RULES
+from .cleaning import boilerplate_rule
 from .provenance import Found
 
 HEADER_LINES = 6
 HEADER_CHARS = 160
 _DATE_PREFIX = re.compile(r"^\s*date[:：]?\s*\d{4}-\d{1,2}-\d{1,2}\s*", re.I)
 _DATE_ONLY = re.compile(r"^\s*(?:\d{4}[-./年]\d{1,2}[-./月]\d{1,2}日?)(?:\s+\S{0,3}\s*(?:By)?)?\s*$", re.I)
+_BANNER_MARK = re.compile(r"[◆|｜]")
 _BYLINE = re.compile(r"^(?:Author|作者|来源|Source|Time|时间|发布时间|记者|reporter)\b|^.{0,40}(?:记者|reporter)\s", re.I)
 
 _OUTLET_RULES: list[tuple[str, re.Pattern]] = [
@@ -35,7 +36,13 @@ class Header:
 
 
 def read_header(text: str) -> Header:
-    lines = [ln.strip() for ln in text[:5000].split("\n") if ln.strip()][:HEADER_LINES]
+    lines = []
+    for line in text[:5000].split("\n"):
+        line = line.strip()
+        if line:
+            lines.append(line)
+            if len(lines) == HEADER_LINES:
+                break
     title = _title(lines) if len(lines) > 1 else Found.unknown("a one-paragraph text has no title line")
     consumed = [ln for ln in lines if _DATE_ONLY.match(ln) or (_BYLINE.match(ln) and len(ln) <= 120)]
     if title.known:
@@ -58,8 +65,7 @@ def strip_header(text: str, header: Header) -> str:
 
 
 def _is_banner(line: str) -> bool:
-    return any(len(line) <= longest and pat.search(line) for _, pat, longest in BOILERPLATE_RULES) \
-        or bool(re.search(r"[◆|｜]", line) and len(line) <= 60)
+    return boilerplate_rule(line) is not None or (len(line) <= 60 and _BANNER_MARK.search(line) is not None)
 
 
 def _title(lines: list[str]) -> Found:

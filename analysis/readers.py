@@ -115,6 +115,7 @@ def _read_text_file(path: Path, rel: str) -> RawText | Problem:
 def _read_table_file(path: Path, rel: str) -> Iterator[RawText | Problem]:
     suffix = path.suffix.lower()
     encoding = "utf-8"
+    rows = None
     try:
         if suffix == ".parquet":
             frame = pd.read_parquet(path)
@@ -131,10 +132,16 @@ def _read_table_file(path: Path, rel: str) -> Iterator[RawText | Problem]:
                     if not line.strip():
                         continue
                     try:
-                        rows.append(json.loads(line))
+                        row = json.loads(line)
                     except json.JSONDecodeError as exc:
                         yield Problem(rel, f"line {lineno}", f"not valid JSON: {exc.msg}", "skipped")
-                frame = pd.DataFrame(rows)
+                        continue
+                    if isinstance(row, dict):
+                        rows.append(row)
+                    else:
+                        yield Problem(rel, f"line {lineno}", f"not a JSON object (a {type(row).__name__})", "skipped")
+                # JSON lines need no frame: the rows are used as they are (keys seen, in order)
+                frame = pd.DataFrame(columns=list(dict.fromkeys(k for r in rows for k in r)))
     except DecodeError as exc:
         yield Problem(rel, "", str(exc), "skipped")
         return
@@ -147,7 +154,8 @@ def _read_table_file(path: Path, rel: str) -> Iterator[RawText | Problem]:
     unknown = [c for c in frame.columns if c not in TABLE_COLUMNS]
     if unknown:
         yield Problem(rel, "", f"columns not used: {', '.join(map(str, unknown))}", "ignored")
-    for i, record in enumerate(frame.to_dict("records")):
+    records = frame.to_dict("records") if rows is None else rows
+    for i, record in enumerate(records):
         text = record.get("text")
         if not isinstance(text, str) or not text.strip():
             yield Problem(rel, f"row {i + 1}", "empty or missing text", "skipped")
@@ -158,6 +166,8 @@ def _read_table_file(path: Path, rel: str) -> Iterator[RawText | Problem]:
 
 
 def _is_na(value) -> bool:
+    if isinstance(value, str):
+        return False
     try:
         return bool(pd.isna(value))
     except (TypeError, ValueError):

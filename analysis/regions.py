@@ -25,7 +25,6 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from importlib import resources
-from operator import itemgetter
 from typing import Iterable
 
 from .provenance import Found
@@ -160,12 +159,16 @@ class Gazetteer:
             for m in self._find_en(text) if counts else ():
                 first.setdefault(m.surface, m)
             return [(m, counts[s]) for s, m in first.items()]
-        matches = self.zh.find_matches_as_indexes(text)
-        counts = Counter(map(itemgetter(0), matches))
-        starts = {i: s for i, s, _ in reversed(matches)}
+        counts: dict[int, int] = {}
+        starts: dict[int, int] = {}  # matches come in text order: insertion order is first occurrence
+        for i, start, _ in self.zh.find_matches_as_indexes(text):
+            if i in counts:
+                counts[i] += 1
+            else:
+                counts[i] = 1
+                starts[i] = start
         pats = self.zh_patterns
-        order = sorted(starts, key=starts.__getitem__)
-        return [(Mention(pats[i][0], starts[i], pats[i][1], pats[i][2]), counts[i]) for i in order]
+        return [(Mention(pats[i][0], start, pats[i][1], pats[i][2]), counts[i]) for i, start in starts.items()]
 
     def _find_en(self, text: str) -> list[Mention]:
         lower = text.lower()
@@ -238,6 +241,8 @@ def resolve_mentions(mentions: list[Mention], gaz: Gazetteer) -> list[str | None
 def _resolve_one(m: Mention, explicit: set, siblings: set, gaz: Gazetteer) -> str | None:
     if m.strong and len(m.codes) == 1:
         return m.codes[0]
+    if not explicit:  # no context: nothing can resolve an ambiguous or weak name
+        return None
     for context in (explicit, siblings):
         # the nearest level first: a co-mentioned prefecture beats a co-mentioned province
         for level in ("self", "prefecture", "province"):

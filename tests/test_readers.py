@@ -59,7 +59,7 @@ def test_tabular_corpora_csv_jsonl_parquet(tmp_path):
     rows = [{"text": TEXT, "title": "县经济运行分析会", "date": "2022-07-23", "region": "萧山区"},
             {"text": "", "title": "empty"}]
     pd.DataFrame(rows).to_csv(tmp_path / "a.csv", index=False)
-    (tmp_path / "b.jsonl").write_text(json.dumps(rows[0], ensure_ascii=False) + "\n{broken\n", encoding="utf-8")
+    (tmp_path / "b.jsonl").write_text(json.dumps(rows[0], ensure_ascii=False) + "\n{broken\n[1, 2]\n", encoding="utf-8")
     pd.DataFrame(rows[:1]).to_parquet(tmp_path / "c.parquet")
     pd.DataFrame([{"body": TEXT}]).to_csv(tmp_path / "d.csv", index=False)
     items, _, _ = _read(tmp_path)
@@ -70,4 +70,6 @@ def test_tabular_corpora_csv_jsonl_parquet(tmp_path):
     messages = {(p.source_file, p.where): p.problem for p in problems}
     assert messages[("a.csv", "row 2")] == "empty or missing text"
     assert "not valid JSON" in messages[("b.jsonl", "line 2")]
+    assert messages[("b.jsonl", "line 3")] == "not a JSON object (a list)"
+    assert texts[1].overrides == texts[0].overrides  # JSON lines: the same columns as a CSV
     assert "no 'text' column" in messages[("d.csv", "")]
