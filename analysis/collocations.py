@@ -6,9 +6,11 @@ The score is normalised pointwise mutual information (Bouma 2009), as gensim's `
     npmi(a, b) = ln(p(ab) / (p(a) p(b))) / -ln(p(ab)),   p(x) = count(x) / N
 
 with N the number of tokens seen. A bigram is a collocation when it occurs at least
-``min_count`` times and its NPMI exceeds ``threshold`` (-1 to 1). Counting uses
-``collections.Counter`` over (a, b) pairs (C speed), so learning streams over paragraphs without
-gensim's per-token Python loop; a test checks the phrases against gensim's on the same input.
+``min_count`` times and its NPMI exceeds ``threshold`` (-1 to 1). Learning streams over
+paragraphs in two passes (tokens, then pairs of tokens that are each frequent enough), without
+gensim's per-token Python loop: ``collections.Counter`` for Python lists, or Arrow and numpy
+kernels for the token table's list columns (pairs counted as integer codes until fit); a test checks the
+phrases against gensim's on the same input.
 """
 from __future__ import annotations
 
@@ -19,12 +21,25 @@ from typing import Iterable
 
 
 _SEP = "\t"  # never inside a token: whitespace tokens are dropped
+_MERGE_ROWS = 500_000  # pending pair counts summed once they exceed this many rows
+
+
+def _within_sentence(sentences, n: int):
+    """Mask over the n - 1 adjacent positions of the flattened array: True where both tokens
+    belong to one sentence."""
+    import numpy as np
+
+    ok = np.ones(n - 1, dtype=bool)
+    offsets = sentences.offsets.to_numpy() - sentences.offsets[0].as_py()
+    boundary = offsets[1:-1]
+    boundary = boundary[(boundary > 0) & (boundary < n)]
+    ok[boundary - 1] = False  # the pair that would join the last token of one sentence to the next
+    return ok
 
 
 def _adjacent_pairs(sentences):
     """(pairs "a\tb" for every adjacent position of the flattened array, mask of pairs inside one
     sentence) or (None, None) when there are fewer than two tokens."""
-    import numpy as np
     import pyarrow.compute as pc
 
     flat = sentences.flatten()
@@ -32,12 +47,19 @@ def _adjacent_pairs(sentences):
     if n < 2:
         return None, None
     pairs = pc.binary_join_element_wise(flat.slice(0, n - 1), flat.slice(1, n - 1), _SEP)
-    ok = np.ones(n - 1, dtype=bool)
-    offsets = sentences.offsets.to_numpy() - sentences.offsets[0].as_py()
-    boundary = offsets[1:-1]
-    boundary = boundary[(boundary > 0) & (boundary < n)]
-    ok[boundary - 1] = False  # the pair that would join the last token of one sentence to the next
-    return pairs, ok
+    return pairs, _within_sentence(sentences, n)
+
+
+def _sum_counts(parts: list[tuple]) -> tuple:
+    """(codes, counts) pairs of sorted unique int64 codes → one such pair, counts summed."""
+    import numpy as np
+
+    if len(parts) == 1:
+        return parts[0]
+    codes = np.concatenate([c for c, _ in parts])
+    counts = np.concatenate([n for _, n in parts])
+    uniq, inverse = np.unique(codes, return_inverse=True)
+    return uniq, np.bincount(inverse, weights=counts, minlength=len(uniq)).astype(np.int64)
 
 
 @dataclass
@@ -49,6 +71,12 @@ class Collocations:
     bigrams: Counter = field(default_factory=Counter)  # "a\tb" → count
     n_tokens: int = 0
     phrases_: dict = field(default_factory=dict)  # (a, b) → npmi, after fit
+    #: Columnar counting keeps pair counts as numpy codes (16 bytes a distinct pair, against about
+    #: 150 in a Python dict); only pairs that can be collocations reach ``bigrams``.
+    _pending: list = field(default_factory=list, repr=False)
+    _pending_rows: int = 0
+    _pending_key: tuple | None = None
+    n_pairs_counted: int = 0  # distinct pairs counted by the columnar path (after fit)
 
     def add(self, sentences: Iterable[list[str]]) -> "Collocations":
         """Count unigrams and adjacent pairs of some sentences (call repeatedly to stream)."""
@@ -73,23 +101,55 @@ class Collocations:
 
     def add_bigrams_arrow(self, sentences) -> "Collocations":
         """Second pass over a pyarrow ``list<string>`` array: count adjacent pairs within a
-        sentence whose tokens are both frequent (vectorised)."""
-        import pyarrow as pa
+        sentence whose tokens are both frequent (vectorised). A pair is counted as one int64 code
+        (index of a × number of frequent tokens + index of b), 16 bytes a distinct pair."""
+        import numpy as np
         import pyarrow.compute as pc
 
-        pairs, ok = _adjacent_pairs(sentences)
-        if pairs is None:
-            return self
-        frequent = self._frequent_array()
         flat = sentences.flatten()
         n = len(flat)
-        left_ok = pc.is_in(flat.slice(0, n - 1), value_set=frequent).to_numpy(zero_copy_only=False)
-        right_ok = pc.is_in(flat.slice(1, n - 1), value_set=frequent).to_numpy(zero_copy_only=False)
-        keep = ok & left_ok & right_ok
+        if n < 2:
+            return self
+        frequent = self._frequent_array()
+        if self._pending and self._pending_key != self._frequent_key:
+            raise RuntimeError("count every sentence's unigrams before counting bigrams")
+        self._pending_key = self._frequent_key
+        ids = pc.fill_null(pc.index_in(flat, value_set=frequent), -1).to_numpy().astype(np.int64)
+        left, right = ids[:-1], ids[1:]
+        keep = _within_sentence(sentences, n) & (left >= 0) & (right >= 0)
         if keep.any():
-            vc = pc.value_counts(pairs.filter(pa.array(keep)))
-            self.bigrams.update(dict(zip(vc.field(0).to_pylist(), vc.field(1).to_pylist())))
+            codes, counts = np.unique(left[keep] * len(frequent) + right[keep], return_counts=True)
+            self._pending.append((codes, counts))
+            self._pending_rows += len(codes)
+            if self._pending_rows > _MERGE_ROWS:
+                self._pending = [_sum_counts(self._pending)]
+                self._pending_rows = len(self._pending[0][0])
         return self
+
+    def _take_arrow_counts(self) -> None:
+        """Move the pairs that can be collocations (counted at least ``min_count`` times, NPMI
+        above the threshold) from the codes into ``bigrams``."""
+        if not self._pending:
+            return
+        import numpy as np
+
+        codes, counts = _sum_counts(self._pending)
+        frequent = self._frequent_array().to_pylist()
+        width = len(frequent)
+        # NPMI for all codes at once; only candidates (a hair below the threshold, fit() decides
+        # with the exact formula) become strings
+        n = self.n_tokens
+        uni = np.array([self.unigrams[w] for w in frequent], dtype=float) / n
+        p_ab = counts / n
+        sel = (counts >= self.min_count) & (p_ab < 1.0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            npmi = np.log(p_ab / (uni[codes // width] * uni[codes % width])) / -np.log(p_ab)
+        sel &= npmi > self.threshold - 1e-9
+        for code, c in zip(codes[sel].tolist(), counts[sel].tolist()):
+            key = frequent[code // width] + _SEP + frequent[code % width]
+            self.bigrams[key] = self.bigrams.get(key, 0) + c
+        self.n_pairs_counted = len(codes)
+        self._pending, self._pending_rows = [], 0
 
     def _frequent_array(self):
         import pyarrow as pa
@@ -143,6 +203,7 @@ class Collocations:
 
     def fit(self) -> "Collocations":
         """Score every bigram seen at least ``min_count`` times; keep those above the threshold."""
+        self._take_arrow_counts()
         n, uni = self.n_tokens, self.unigrams
         out = {}
         for key, c in self.bigrams.items():

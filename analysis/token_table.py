@@ -27,6 +27,7 @@ from . import atomic, stages
 from .collocations import Collocations
 from .config import Config, TokenParams
 from .corpus import corpus_folder
+from .parallel import ordered_map
 from .lexicon import read_lexicon, read_stopwords, stopword_digest
 from .problems import Problem
 from .segment import Segmenter
@@ -76,14 +77,20 @@ def make_tokenizer(params: TokenParams, cache_dir: Path | None = None) -> Tokeni
 _TOKENIZER: Tokenizer | None = None  # set in the parent before the worker processes fork
 
 
-def _tokenize_chunk(jobs: list[tuple[str, str, str, str]]) -> pa.Table:
-    """Tokens of some documents as an Arrow table (built in the worker, sent back as buffers)."""
-    rows = [(doc_id, i, lang, h, toks) for doc_id, lang, text, h in jobs
-            for i, toks in enumerate(_TOKENIZER.paragraphs(text, lang))]
-    return _table(rows)
+def _tokenize_chunk(jobs: list[tuple[str, str, str, str, list | None]]) -> tuple[int, pa.Table]:
+    """Tokens of some documents as an Arrow table (built in the worker, sent back as buffers).
+    A job with previous rows (text unchanged) passes them through instead of segmenting again."""
+    rows = []
+    for doc_id, lang, text, h, previous in jobs:
+        paras = previous if previous is not None else enumerate(_TOKENIZER.paragraphs(text, lang))
+        rows += [(doc_id, i, lang, h, toks) for i, toks in paras]
+    return len(jobs), _table(rows)
 
 
-_CHUNK_DOCS = 25
+#: Characters of text per task: tens of milliseconds of work, so that sending a task and its
+#: result between processes (about a millisecond) does not dominate.
+_CHUNK_CHARS = 200_000
+_GROUP_ROWS = 5000  # paragraphs per Parquet row group
 _PHRASERS: dict = {}  # set in the parent before the phrase-joining processes fork
 
 
@@ -127,55 +134,60 @@ def build_tokens(cfg: Config, progress: bool = True, force: bool = False) -> Tok
     docs_file = pq.ParquetFile(docs_path)
     bar = tqdm(total=docs_file.metadata.num_rows, desc="tokens", unit="doc", disable=not progress or None,
                leave=False)
-    pool = mp.get_context("fork").Pool(workers) if workers > 1 else None
+
+    def chunks():
+        """Jobs of about ``_CHUNK_CHARS`` characters of text, in the order of the documents table."""
+        nonlocal reused, segmented
+        chunk: list = []
+        size = 0
+        columns = ["doc_id", "source_file", "part", "lang", "text"]
+        for batch in docs_file.iter_batches(batch_size=_BATCH_DOCS, columns=columns):
+            for doc_id, source, part, lang, text in zip(*(batch.column(i).to_pylist() for i in range(5))):
+                if lang not in LANGS:
+                    problems.append(Problem(source, "" if part is None else f"part {part}",
+                                            f"language '{lang}' is not supported for tokens; left out", "skipped"))
+                    bar.update()
+                    continue
+                h = text_hash(text or "")
+                before = previous.get(h)
+                reused += before is not None
+                segmented += before is None
+                chunk.append((doc_id, lang, "" if before is not None else text or "", h, before))
+                size += len(text or "") if before is None else 0
+                if size >= _CHUNK_CHARS or len(chunk) >= _BATCH_DOCS:
+                    yield chunk
+                    chunk, size = [], 0
+        if chunk:
+            yield chunk
+
     try:
         with atomic.atomic_path(unigram_path) as tmp:
             unigram_schema = SCHEMA.remove(SCHEMA.get_field_index("phrased")).with_metadata(
                 {b"tifa_settings": setting_hash.encode()})
             writer = pq.ParquetWriter(tmp, unigram_schema)
-            for batch in docs_file.iter_batches(batch_size=_BATCH_DOCS,
-                                                columns=["doc_id", "source_file", "part", "lang", "text"]):
-                jobs, rows = [], []  # rows: reused from the previous table
-                for doc_id, source, part, lang, text in zip(*(batch.column(i).to_pylist() for i in range(5))):
-                    if lang not in LANGS:
-                        problems.append(Problem(source, "" if part is None else f"part {part}",
-                                                f"language '{lang}' is not supported for tokens; left out", "skipped"))
-                        continue
-                    h = text_hash(text or "")
-                    if h in previous:
-                        rows += [(doc_id, para, lang, h, toks) for para, toks in previous[h]]
-                        reused += 1
-                    else:
-                        jobs.append((doc_id, lang, text or "", h))
-                chunks = [jobs[i:i + _CHUNK_DOCS] for i in range(0, len(jobs), _CHUNK_DOCS)]
-                made = list(pool.imap(_tokenize_chunk, chunks) if pool else map(_tokenize_chunk, chunks))
-                segmented += len(jobs)
-                table = pa.concat_tables([_table(rows), *made]).sort_by([("doc_id", "ascending"), ("para", "ascending")])
-                writer.write_table(table.replace_schema_metadata(unigram_schema.metadata))
-                bar.update(batch.num_rows)
+            group: list[pa.Table] = []  # written as one row group of about _GROUP_ROWS paragraphs
+            # one pipeline over the whole corpus: workers keep segmenting while the parent writes
+            for n_docs, table in ordered_map(_tokenize_chunk, chunks(), workers):
+                group.append(table)
+                bar.update(n_docs)
+                if sum(t.num_rows for t in group) >= _GROUP_ROWS:
+                    writer.write_table(pa.concat_tables(group).replace_schema_metadata(unigram_schema.metadata))
+                    group = []
+            if group:
+                writer.write_table(pa.concat_tables(group).replace_schema_metadata(unigram_schema.metadata))
             writer.close()
     finally:
-        if pool:
-            pool.close()
-            pool.join()
         bar.close()
     phrasers = learn_phrases(unigram_path, params.phrases_min_count, params.phrases_threshold)
     for lang, phr in phrasers.items():
         _write_collocations(out / f"collocations_{lang}.csv", phr)
     global _PHRASERS
     _PHRASERS = phrasers
-    pool = mp.get_context("fork").Pool(workers) if workers > 1 else None  # forked after learning
-    try:
-        with atomic.atomic_path(final) as tmp:
-            writer = pq.ParquetWriter(tmp, SCHEMA)
-            batches = pq.ParquetFile(unigram_path).iter_batches(batch_size=5000)
-            for batch in (pool.imap(_phrase_batch, batches) if pool else map(_phrase_batch, batches)):
-                writer.write_batch(batch)
-            writer.close()
-    finally:
-        if pool:
-            pool.close()
-            pool.join()
+    with atomic.atomic_path(final) as tmp:  # workers fork after learning: they inherit the phrasers
+        writer = pq.ParquetWriter(tmp, SCHEMA)
+        for batch in ordered_map(_phrase_batch, pq.ParquetFile(unigram_path).iter_batches(batch_size=5000), workers):
+            writer.write_batch(batch)
+        writer.close()
     with atomic.atomic_path(out / "problems.json") as tmp:
         tmp.write_text(json.dumps([p.__dict__ for p in problems], ensure_ascii=False, indent=1))
     stages.mark_done(out, key, ["tokens.parquet"])
@@ -217,12 +229,15 @@ def learn_phrases(unigram_path: Path, min_count: int, threshold: float) -> dict:
 
     models = {lang: Collocations(min_count, threshold) for lang in LANGS}
     for step in ("add_unigrams_arrow", "add_bigrams_arrow"):
-        for batch in pq.ParquetFile(unigram_path).iter_batches(batch_size=20000, columns=["lang", "tokens"]):
+        for batch in pq.ParquetFile(unigram_path).iter_batches(batch_size=1000, columns=["lang", "tokens"]):
             for lang in LANGS:
                 rows = batch.filter(pc.equal(batch.column(0), lang))
                 if rows.num_rows:
                     getattr(models[lang], step)(rows.column(1))
-    return {lang: m.fit().compact() for lang, m in models.items() if m.n_tokens}
+    fitted = {lang: m.fit().compact() for lang, m in models.items() if m.n_tokens}
+    del models
+    pa.default_memory_pool().release_unused()  # hand the batches' memory back before the next pass
+    return fitted
 
 
 def _read_problems(folder: Path) -> list:

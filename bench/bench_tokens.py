@@ -3,7 +3,8 @@
 usage: python bench/bench_tokens.py [--mb 50] [--out bench/RESULTS.md]
 
 Three measurements on Chinese text from ../shared/corpora (CCTV news items, national and provincial
-work reports, Five-Year Plans; the seeds repeated when absent), repeated to --mb megabytes:
+work reports, Five-Year Plans; the seeds repeated when absent), shuffled once with a fixed seed so
+that every size has the same mix, and repeated to --mb megabytes:
 1. the segmenter alone (rjieba and jieba, same dictionary and lexicon), characters per second on one core;
 2. the full token rules (segmentation, lexicon, canonical terms, filters) on one core;
 3. the tokens stage (`build_tokens`) on a documents table of --mb/5 and --mb megabytes, with 1 and 2
@@ -15,6 +16,7 @@ import argparse
 import dataclasses
 import json
 import platform
+import random
 import resource
 import subprocess
 import sys
@@ -37,7 +39,9 @@ def chinese_texts() -> list[str]:
             texts += [p.read_text(encoding="utf-8") for p in sorted((CORPORA / sub).glob("*.txt"))]
     else:
         texts = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "seeds").glob("*.txt"))]
-    return [t for t in texts if t]
+    texts = [t for t in texts if t]
+    random.Random(0).shuffle(texts)  # news and reports mixed: every size has the same composition
+    return texts
 
 
 def repeat_to(texts: list[str], mb: float) -> list[str]:

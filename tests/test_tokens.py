@@ -258,3 +258,6 @@ def test_columnar_collocations_equal_the_plain_ones(seed_docs, tokenizer):
     col.add_bigrams_arrow(arr.slice(0, 7)).add_bigrams_arrow(arr.slice(7))
     assert col.fit().phrases_ == plain.phrases_ and plain.phrases_
     assert col.transform_arrow(arr.slice(3)).to_pylist() == [plain.transform(s) for s in sentences[3:]]
+    late = Collocations(2, 0.2).add_unigrams_arrow(arr.slice(0, 10)).add_bigrams_arrow(arr.slice(0, 7))
+    with pytest.raises(RuntimeError, match="unigrams before"):  # pair codes index the frequent tokens
+        late.add_unigrams_arrow(arr.slice(10)).add_bigrams_arrow(arr.slice(7))
