@@ -16,6 +16,7 @@ import pyarrow as pa
 
 from . import atomic, stages
 from .config import Config
+from .parallel import ordered_map
 from .documents import DocParams, PROVENANCE_FIELDS, documents_from_raw
 from .overrides import apply_overrides, parse_value, read_overrides
 from .problems import PROBLEM_COLUMNS, Problem
@@ -85,6 +86,27 @@ def _worker(args: tuple[RawText, DocParams]) -> tuple[list[dict], list[Problem]]
     return records, problems + more
 
 
+def _work_chunk(jobs: list[tuple[RawText, DocParams]]) -> list[tuple[list[dict], list[Problem]]]:
+    return [_worker(job) for job in jobs]
+
+
+#: Characters of raw text per task sent to a worker process: enough work (tens of milliseconds)
+#: that sending the task and its result does not dominate.
+_CHUNK_CHARS = 500_000
+
+
+def _chunked(jobs):
+    chunk, size = [], 0
+    for job in jobs:
+        chunk.append(job)
+        size += len(job[0].text)
+        if size >= _CHUNK_CHARS:
+            yield chunk
+            chunk, size = [], 0
+    if chunk:
+        yield chunk
+
+
 #: Columns of a tabular corpus → override fields.
 _TABLE_FIELDS = {"date": "pub_date", "source": "outlet", "title": "title", "pub_date": "pub_date",
                  "meeting_date": "meeting_date", "region": "region", "lang": "lang"}
@@ -139,14 +161,9 @@ def process_corpus(folder: Path, params: DocParams, overrides_name: str = "metad
     gc_was_enabled = gc.isenabled()
     gc.disable()  # records hold no reference cycles; collecting a large heap repeatedly costs time
     try:
-        if workers > 1:
-            with mp.get_context("fork").Pool(workers) as pool:
-                for recs, probs in pool.imap(_worker, jobs(), chunksize=16):
-                    take(recs, probs)
-                    bar.update()
-        else:
-            for job in jobs():
-                take(*_worker(job))
+        for results in ordered_map(_work_chunk, _chunked(jobs()), workers):
+            for recs, probs in results:
+                take(recs, probs)
                 bar.update()
     finally:
         if gc_was_enabled:
