@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import json
 import platform
-import resource
 import subprocess
 import sys
 import tempfile
@@ -20,7 +19,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
 CORPORA = ROOT.parent / "shared" / "corpora"
+
+from bench_results import peak_rss_mb  # noqa: E402
 
 
 def make_corpus(folder: Path, mb: float, kind: str = "news") -> tuple[int, str]:
@@ -93,7 +95,7 @@ def run_one(folder: Path, workers: int = 1) -> dict:
             "documents": len(docs), "problems": len(problems),
             "chars": int(docs["n_chars"].sum()), "workers": workers,
             "table_mb": docs.memory_usage(deep=True).sum() / 1e6,
-            "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+            "max_rss_mb": peak_rss_mb()}
 
 
 def main() -> None:

@@ -29,6 +29,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 CORPORA = ROOT.parent / "shared" / "corpora"
 
+from bench_results import peak_rss_mb  # noqa: E402
+
 
 def chinese_texts() -> list[str]:
     texts = []
@@ -113,7 +115,7 @@ def stage_child(data: str, workers: int) -> dict:
     start = time.perf_counter()
     build_tokens(cfg, progress=False, force=True)
     seconds = time.perf_counter() - start
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    rss = peak_rss_mb()
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return {"seconds": seconds, "max_rss_mb": rss, "worker_max_rss_mb": children}
 
