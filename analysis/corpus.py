@@ -207,10 +207,18 @@ def _revive(record: dict) -> dict:
 
 
 def documents_frame_from_batches(batches: list[pa.RecordBatch]) -> pd.DataFrame:
+    # converted column by column, freeing each Arrow column as it goes; documents arrive in path
+    # order, which is doc_id order but for rare names, so sorting (a copy) is usually not needed
     table = pa.Table.from_batches(batches, schema=_arrow_schema())
-    frame = table.to_pandas(types_mapper=_pandas_type, self_destruct=True)
-    frame = frame.sort_values("doc_id", kind="stable").reset_index(drop=True)
-    frame = frame.astype({c: t for c, (t, _) in DOCUMENT_COLUMNS.items() if t in ("string", "Int64", "boolean")})
+    batches.clear()
+    frame = table.to_pandas(types_mapper=_pandas_type, self_destruct=True, split_blocks=True)
+    del table
+    if not frame["doc_id"].is_monotonic_increasing:
+        frame = frame.sort_values("doc_id", kind="stable").reset_index(drop=True)
+    wrong = {c: t for c, (t, _) in DOCUMENT_COLUMNS.items()
+             if t in ("string", "Int64", "boolean") and str(frame[c].dtype) != t}
+    if wrong:
+        frame = frame.astype(wrong)
     check_documents(frame)
     return frame
 
