@@ -50,6 +50,16 @@ def _adjacent_pairs(sentences):
     return pairs, _within_sentence(sentences, n)
 
 
+def _sum_words(parts: list):
+    """Arrow tables (w, n) → one table, counts of the same word summed (group-by in C++)."""
+    import pyarrow as pa
+
+    if len(parts) == 1:
+        return parts[0]
+    summed = pa.concat_tables(parts).group_by("w").aggregate([("n", "sum")])
+    return pa.table({"w": summed.column("w"), "n": summed.column("n_sum")})
+
+
 def _sum_counts(parts: list[tuple]) -> tuple:
     """(codes, counts) pairs of sorted unique int64 codes → one such pair, counts summed."""
     import numpy as np
@@ -76,6 +86,8 @@ class Collocations:
     _pending: list = field(default_factory=list, repr=False)
     _pending_rows: int = 0
     _pending_key: tuple | None = None
+    _merged_rows: int = 0
+    _unigram_parts: list = field(default_factory=list, repr=False)
     n_pairs_counted: int = 0  # distinct pairs counted by the columnar path (after fit)
 
     def add(self, sentences: Iterable[list[str]]) -> "Collocations":
@@ -92,12 +104,25 @@ class Collocations:
         """First pass over a pyarrow ``list<string>`` array: count tokens (vectorised)."""
         import pyarrow.compute as pc
 
+        import pyarrow as pa
+
         flat = sentences.flatten()
         self.n_tokens += len(flat)
         if len(flat):
             vc = pc.value_counts(flat)
-            self.unigrams.update(dict(zip(vc.field(0).to_pylist(), vc.field(1).to_pylist())))
+            self._unigram_parts.append(pa.table({"w": vc.field(0), "n": vc.field(1)}))
+            rows = sum(len(t) for t in self._unigram_parts)
+            if rows > max(_MERGE_ROWS, 2 * len(self._unigram_parts[0])):  # doubling: few merges
+                self._unigram_parts = [_sum_words(self._unigram_parts)]
         return self
+
+    def _flush_unigrams(self) -> None:
+        """Sum the pending columnar token counts (Arrow group-by) into ``unigrams``."""
+        if not self._unigram_parts:
+            return
+        summed = _sum_words(self._unigram_parts)
+        self._unigram_parts = []
+        self.unigrams.update(dict(zip(summed.column("w").to_pylist(), summed.column("n").to_pylist())))
 
     def add_bigrams_arrow(self, sentences) -> "Collocations":
         """Second pass over a pyarrow ``list<string>`` array: count adjacent pairs within a
@@ -121,9 +146,9 @@ class Collocations:
             codes, counts = np.unique(left[keep] * len(frequent) + right[keep], return_counts=True)
             self._pending.append((codes, counts))
             self._pending_rows += len(codes)
-            if self._pending_rows > _MERGE_ROWS:
+            if self._pending_rows > max(_MERGE_ROWS, 2 * self._merged_rows):  # doubling: few merges
                 self._pending = [_sum_counts(self._pending)]
-                self._pending_rows = len(self._pending[0][0])
+                self._pending_rows = self._merged_rows = len(self._pending[0][0])
         return self
 
     def _take_arrow_counts(self) -> None:
@@ -154,6 +179,7 @@ class Collocations:
     def _frequent_array(self):
         import pyarrow as pa
 
+        self._flush_unigrams()
         key = (len(self.unigrams), self.n_tokens)
         if getattr(self, "_frequent_key", None) != key:  # unigram counts changed since last time
             self._frequent = pa.array([w for w, c in self.unigrams.items() if c >= self.min_count], pa.string())
@@ -161,8 +187,8 @@ class Collocations:
         return self._frequent
 
     def transform_arrow(self, sentences):
-        """``transform`` over a pyarrow ``list<string>`` array; sentences without any learned pair
-        are passed through untouched (found vectorised), the rest are joined in Python."""
+        """``transform`` over a pyarrow ``list<string>`` array, vectorised. Left to right, each
+        token used once: in a run of consecutive phrase pairs the 1st, 3rd, 5th … are joined."""
         import numpy as np
         import pyarrow as pa
         import pyarrow.compute as pc
@@ -172,19 +198,22 @@ class Collocations:
             return sentences
         phrase_set = pa.array([a + _SEP + b for a, b in self.phrases_], pa.string())
         hit = pc.is_in(pairs, value_set=phrase_set).to_numpy(zero_copy_only=False) & ok
-        offsets = sentences.offsets.to_numpy() - sentences.offsets[0].as_py()
-        # a sentence has a hit when any pair starting inside it (all but its last token) is a phrase
-        cum = np.concatenate([[0], np.cumsum(hit)])
-        starts = offsets[:-1]
-        ends = np.maximum(offsets[1:] - 1, starts)
-        has = (cum[np.minimum(ends, len(hit))] - cum[np.minimum(starts, len(hit))]) > 0
-        if not has.any():
+        if not hit.any():
             return sentences
-        rows = np.flatnonzero(has)
-        joined = [[] for _ in range(len(sentences))]
-        for i in rows:
-            joined[i] = self.transform(sentences[int(i)].as_py())
-        return pc.if_else(pa.array(has), pa.array(joined, sentences.type), sentences)
+        flat = sentences.flatten()
+        n = len(flat)
+        pos = np.arange(n - 1)
+        run_start = np.maximum.accumulate(np.where(hit & ~np.concatenate([[False], hit[:-1]]), pos, 0))
+        joined = hit & ((pos - run_start) % 2 == 0)
+        take_joined = np.concatenate([joined, [False]])   # this token becomes "a_b"
+        dropped = np.concatenate([[False], joined])       # this token went into the one before
+        glued = pc.binary_join_element_wise(flat.slice(0, n - 1), flat.slice(1, n - 1), self.delimiter)
+        glued = pa.concat_arrays([glued, pa.array([""], pa.string())])
+        values = pc.if_else(pa.array(take_joined), glued, flat).filter(pa.array(~dropped))
+        offsets = sentences.offsets.to_numpy() - sentences.offsets[0].as_py()
+        kept_before = np.concatenate([[0], np.cumsum(~dropped)])
+        return pa.ListArray.from_arrays(pa.array(kept_before[offsets], pa.int32()), values,
+                                        type=sentences.type)
 
     def add_unigrams(self, sentences: Iterable[list[str]]) -> "Collocations":
         """First of two streaming passes: count tokens only."""
@@ -203,6 +232,7 @@ class Collocations:
 
     def fit(self) -> "Collocations":
         """Score every bigram seen at least ``min_count`` times; keep those above the threshold."""
+        self._flush_unigrams()
         self._take_arrow_counts()
         n, uni = self.n_tokens, self.unigrams
         out = {}

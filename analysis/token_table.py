@@ -91,13 +91,12 @@ def _tokenize_chunk(jobs: list[tuple[str, str, str, str, list | None]]) -> tuple
 #: result between processes (about a millisecond) does not dominate.
 _CHUNK_CHARS = 200_000
 _GROUP_ROWS = 5000  # paragraphs per Parquet row group
-_PHRASERS: dict = {}  # set in the parent before the phrase-joining processes fork
 
 
-def _phrase_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
+def _phrase_batch(batch: pa.RecordBatch, phrasers: dict) -> pa.RecordBatch:
     """Add the ``phrased`` column to a batch of the unigram table."""
     phrased = batch.column(4)
-    for lang, model in _PHRASERS.items():
+    for lang, model in phrasers.items():
         phrased = pc.if_else(pc.equal(batch.column(2), lang), model.transform_arrow(batch.column(4)), phrased)
     return pa.RecordBatch.from_arrays([batch.column(i) for i in range(batch.num_columns)] + [phrased],
                                       schema=SCHEMA.with_metadata(batch.schema.metadata))
@@ -181,12 +180,11 @@ def build_tokens(cfg: Config, progress: bool = True, force: bool = False) -> Tok
     phrasers = learn_phrases(unigram_path, params.phrases_min_count, params.phrases_threshold)
     for lang, phr in phrasers.items():
         _write_collocations(out / f"collocations_{lang}.csv", phr)
-    global _PHRASERS
-    _PHRASERS = phrasers
-    with atomic.atomic_path(final) as tmp:  # workers fork after learning: they inherit the phrasers
+    # joining is vectorised (Arrow and numpy): one process keeps up with reading and writing
+    with atomic.atomic_path(final) as tmp:
         writer = pq.ParquetWriter(tmp, SCHEMA)
-        for batch in ordered_map(_phrase_batch, pq.ParquetFile(unigram_path).iter_batches(batch_size=5000), workers):
-            writer.write_batch(batch)
+        for batch in pq.ParquetFile(unigram_path).iter_batches(batch_size=5000):
+            writer.write_batch(_phrase_batch(batch, phrasers))
         writer.close()
     with atomic.atomic_path(out / "problems.json") as tmp:
         tmp.write_text(json.dumps([p.__dict__ for p in problems], ensure_ascii=False, indent=1))

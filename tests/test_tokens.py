@@ -261,3 +261,23 @@ def test_columnar_collocations_equal_the_plain_ones(seed_docs, tokenizer):
     late = Collocations(2, 0.2).add_unigrams_arrow(arr.slice(0, 10)).add_bigrams_arrow(arr.slice(0, 7))
     with pytest.raises(RuntimeError, match="unigrams before"):  # pair codes index the frequent tokens
         late.add_unigrams_arrow(arr.slice(10)).add_bigrams_arrow(arr.slice(7))
+
+
+def test_columnar_phrase_joining_is_greedy_left_to_right_like_the_plain_one():
+    """Runs of overlapping phrase pairs (甲 甲 甲 甲, 甲 乙 甲 乙) are where a vectorised join can
+    go wrong: each token may go into one phrase only, taken left to right."""
+    import random
+
+    import pyarrow as pa
+
+    from analysis.collocations import Collocations
+
+    col = Collocations(1, 0.0)
+    col.phrases_ = {("甲", "甲"): 0.5, ("甲", "乙"): 0.5, ("乙", "甲"): 0.5, ("丙", "丁"): 0.9}
+    rng = random.Random(7)
+    sentences = [[rng.choice("甲乙丙丁") for _ in range(rng.randint(0, 9))] for _ in range(500)]
+    arr = pa.array(sentences, pa.list_(pa.string()))
+    expected = [col.transform(s) for s in sentences]
+    assert col.transform_arrow(arr).to_pylist() == expected
+    assert col.transform_arrow(arr.slice(137, 200)).to_pylist() == expected[137:337]
+    assert col.transform(["甲", "甲", "甲"]) == ["甲_甲", "甲"]
