@@ -22,7 +22,7 @@ from .config import Config, TopicParams
 from .corpus import analysable, corpus_folder, load_documents
 from .token_table import tokens_folder
 from .topics import (PREVALENCE_METHOD, LdaTopics, choose_k, frex, heldout_perplexity, nmf_match,
-                     prevalence_effects, relevance, top_by, topic_overlap)
+                     prevalence_effects, relevance, top_by, topic_overlap, unit_weights)
 
 TABLES = ("grid", "topics", "passages", "doc_topics", "prevalence", "over_time", "nmf", "notes", "words")
 
@@ -119,6 +119,19 @@ def coherence_per_fit(fits: list[list[list[str]]], texts, dictionary, measure: s
     return out
 
 
+def unit_term_matrix(texts: list[list[str]], dictionary):
+    """Units × words sparse count matrix over the dictionary's words."""
+    from scipy import sparse
+
+    rows, cols, vals = [], [], []
+    for i, toks in enumerate(texts):
+        for j, n in dictionary.doc2bow(toks):
+            rows.append(i)
+            cols.append(j)
+            vals.append(n)
+    return sparse.csr_matrix((vals, (rows, cols)), shape=(len(texts), len(dictionary)), dtype=float)
+
+
 def grid_for(n_units: int, k_grid) -> list[int]:
     cap = max(2, n_units // 3)
     return sorted({k for k in k_grid if k <= cap}) or [min(2, cap)]
@@ -206,9 +219,7 @@ def build_topics(cfg: Config, progress: bool = True, force: bool = False) -> Top
         doc_index = {d: i for i, d in enumerate(sorted(u["doc_id"].unique()))}
         unit_doc = u["doc_id"].map(doc_index).to_numpy()
         unit_len = u["toks"].map(len).to_numpy(dtype=float)
-        W = np.zeros((len(doc_index), len(u)))
-        W[unit_doc, np.arange(len(u))] = unit_len
-        dt = (W / W.sum(1, keepdims=True)) @ model.doc_topic_
+        dt = unit_weights(unit_doc, unit_len, len(doc_index)) @ model.doc_topic_
         dmeta = docs.set_index("doc_id").loc[sorted(doc_index)]
         for i, d in enumerate(sorted(doc_index)):
             doc_topics.append((lang, d, *[float(x) for x in dt[i]]) + (np.nan,) * (max(0, 30 - k)))
@@ -216,18 +227,19 @@ def build_topics(cfg: Config, progress: bool = True, force: bool = False) -> Top
             p = prevalence_effects(model.gamma_, unit_doc, unit_len, dmeta[column].reset_index(drop=True),
                                    tp.draws, cfg.random.seed)
             prevalence.append(p.assign(lang=lang, grouping=column))
-        # how each topic's top words shift between periods (tokens weighted by the topic's share)
+        # how each topic's top words shift between periods: a word's weight in topic t and period p
+        # is Σ over the period's units of (unit's share of t) × (its count in the unit) × p(word | t)
+        counts = unit_term_matrix(texts, model.dictionary_)
         for period, idx in dmeta.reset_index().groupby("quarter").indices.items():
-            ids = set(dmeta.index[idx])
-            sel = u["doc_id"].isin(ids).to_numpy()
+            sel = u["doc_id"].isin(set(dmeta.index[idx])).to_numpy()
+            weights = np.asarray((counts[sel].T @ model.doc_topic_[sel]).T) * model.topic_term_  # K × V
             for t in range(k):
-                weights: dict[str, float] = {}
-                for toks, w in zip(u.loc[sel, "toks"], model.doc_topic_[sel, t]):
-                    for tok in toks:
-                        if tok in model.dictionary_.token2id:
-                            weights[tok] = weights.get(tok, 0.0) + w * model.topic_term_[t, model.dictionary_.token2id[tok]]
-                top = sorted(weights, key=lambda w_: (-weights[w_], w_))[:8]
-                over_time.append((lang, t, period, " ".join(top)))
+                w = weights[t]
+                seen = np.flatnonzero(w > 0)
+                if len(seen) > 8:  # candidates: the 8 largest weights and any tied with the 8th
+                    seen = seen[w[seen] >= np.partition(w[seen], -8)[-8]]
+                top = sorted(seen, key=lambda j: (-w[j], vocab[j]))[:8]
+                over_time.append((lang, t, period, " ".join(vocab[j] for j in top)))
         nmf.append(nmf_match(texts, model, cfg.random.seed).assign(lang=lang))
     tables["topics"] = pd.DataFrame(topics, columns=["lang", "topic", "label", "suggested_label", "share", "k",
                                                      "top_relevance", "top_frex", "top_probability"])

@@ -138,3 +138,19 @@ def test_coherence_of_all_fits_at_once_equals_one_by_one():
         together = coherence_per_fit([f.top_words(10) for f in fits], texts, d, measure, 10)
         alone = [coherence(f, texts, measure) for f in fits]
         assert together == pytest.approx(alone, rel=1e-6)
+
+
+def test_unit_weights_average_units_to_documents_by_length_and_stay_sparse():
+    from scipy import sparse
+
+    from analysis.topics import unit_weights
+
+    unit_doc = np.array([0, 0, 1, 2, 2, 2])
+    unit_len = np.array([3, 1, 5, 0, 2, 2])  # an empty unit still counts once
+    W = unit_weights(unit_doc, unit_len, 3)
+    assert sparse.issparse(W) and W.nnz == 6
+    theta = np.array([[1, 0], [0, 1], [0.5, 0.5], [1, 0], [0, 1], [0, 1]], dtype=float)
+    got = W @ theta
+    assert np.allclose(got, [[0.75, 0.25], [0.5, 0.5], [0.2, 0.8]])
+    big = unit_weights(np.repeat(np.arange(20000), 5), np.ones(100000), 20000)  # dense: 16 GB
+    assert big.shape == (20000, 100000) and big.nnz == 100000
