@@ -14,6 +14,7 @@ phrases against gensim's on the same input.
 """
 from __future__ import annotations
 
+import copy
 import math
 from collections import Counter
 from dataclasses import dataclass, field
@@ -150,6 +151,34 @@ class Collocations:
                 self._pending = [_sum_counts(self._pending)]
                 self._pending_rows = self._merged_rows = len(self._pending[0][0])
         return self
+
+    # -- counting in several processes: each counts part of the sentences, the parent absorbs --
+    def pair_twin(self) -> "Collocations":
+        """A copy for counting pairs on other sentences with the same token indices: its counts go
+        back to this model through :meth:`absorb_pairs`."""
+        self._frequent_array()  # fix the indices before the copy is made
+        twin = copy.copy(self)
+        twin.bigrams = Counter()
+        twin._pending, twin._pending_rows, twin._merged_rows, twin._pending_key = [], 0, 0, None
+        return twin
+
+    def absorb_tokens(self, n_tokens: int, parts: list) -> None:
+        """Add token counts made by another model's ``add_unigrams_arrow`` on other sentences."""
+        self.n_tokens += n_tokens
+        self._unigram_parts += parts
+
+    def absorb_pairs(self, key, pending: list) -> None:
+        """Add pair counts made by a :meth:`pair_twin` of this model."""
+        if not pending:
+            return
+        if key != self._frequent_key or (self._pending and self._pending_key != key):
+            raise RuntimeError("pair counts made with other token indices")
+        self._pending_key = key
+        self._pending += pending
+        self._pending_rows += sum(len(codes) for codes, _ in pending)
+        if self._pending_rows > max(_MERGE_ROWS, 2 * self._merged_rows):
+            self._pending = [_sum_counts(self._pending)]
+            self._pending_rows = self._merged_rows = len(self._pending[0][0])
 
     def _take_arrow_counts(self) -> None:
         """Move the pairs that can be collocations (counted at least ``min_count`` times, NPMI

@@ -90,7 +90,7 @@ def _tokenize_chunk(jobs: list[tuple[str, str, str, str, list | None]]) -> tuple
 #: Characters of text per task: tens of milliseconds of work, so that sending a task and its
 #: result between processes (about a millisecond) does not dominate.
 _CHUNK_CHARS = 200_000
-_GROUP_ROWS = 5000  # paragraphs per Parquet row group
+_GROUP_ROWS = 2000  # paragraphs per Parquet row group (a row group is one task when learning collocations)
 
 
 def _phrase_batch(batch: pa.RecordBatch, phrasers: dict) -> pa.RecordBatch:
@@ -177,7 +177,7 @@ def build_tokens(cfg: Config, progress: bool = True, force: bool = False) -> Tok
             writer.close()
     finally:
         bar.close()
-    phrasers = learn_phrases(unigram_path, params.phrases_min_count, params.phrases_threshold)
+    phrasers = learn_phrases(unigram_path, params.phrases_min_count, params.phrases_threshold, workers)
     for lang, phr in phrasers.items():
         _write_collocations(out / f"collocations_{lang}.csv", phr)
     # joining is vectorised (Arrow and numpy): one process keeps up with reading and writing
@@ -220,22 +220,56 @@ def _reusable(path: Path, setting_hash: str) -> dict[str, list]:
     return out
 
 
-def learn_phrases(unigram_path: Path, min_count: int, threshold: float) -> dict:
+def learn_phrases(unigram_path: Path, min_count: int, threshold: float, workers: int = 1) -> dict:
     """Bigram collocations per language (NPMI, see :mod:`analysis.collocations`), from the
-    paragraphs, in two streamed, vectorised passes over the unigram table."""
-    import pyarrow.compute as pc
-
+    paragraphs, in two streamed, vectorised passes over the unigram table (tokens, then pairs),
+    each split by row group across ``workers`` processes."""
+    global _LEARNING
+    groups = [(str(unigram_path), g) for g in range(pq.ParquetFile(unigram_path).num_row_groups)]
     models = {lang: Collocations(min_count, threshold) for lang in LANGS}
-    for step in ("add_unigrams_arrow", "add_bigrams_arrow"):
-        for batch in pq.ParquetFile(unigram_path).iter_batches(batch_size=1000, columns=["lang", "tokens"]):
-            for lang in LANGS:
-                rows = batch.filter(pc.equal(batch.column(0), lang))
-                if rows.num_rows:
-                    getattr(models[lang], step)(rows.column(1))
-    fitted = {lang: m.fit().compact() for lang, m in models.items() if m.n_tokens}
+    for counted in ordered_map(_count_tokens, groups, workers):
+        for lang, (n_tokens, parts) in counted.items():
+            models[lang].absorb_tokens(n_tokens, parts)
+    models = {lang: m for lang, m in models.items() if m.n_tokens}
+    _LEARNING = {lang: m.pair_twin() for lang, m in models.items()}  # inherited by the workers
+    for counted in ordered_map(_count_pairs, groups, workers):
+        for lang, (key, pending) in counted.items():
+            models[lang].absorb_pairs(key, pending)
+    _LEARNING = {}
+    fitted = {lang: m.fit().compact() for lang, m in models.items()}
     del models
     pa.default_memory_pool().release_unused()  # hand the batches' memory back before the next pass
     return fitted
+
+
+_LEARNING: dict = {}  # lang → a pair_twin of the model after the token pass (for the pair pass)
+_LEARN_BATCH = 1000  # paragraphs per step: bounds the memory of a step
+
+
+def _row_group_batches(path: str, group: int):
+    for batch in pq.ParquetFile(path).iter_batches(batch_size=_LEARN_BATCH, row_groups=[group],
+                                                   columns=["lang", "tokens"]):
+        for lang in LANGS:
+            rows = batch.filter(pc.equal(batch.column(0), lang))
+            if rows.num_rows:
+                yield lang, rows.column(1)
+
+
+def _count_tokens(job: tuple[str, int]) -> dict:
+    path, group = job
+    models: dict = {}
+    for lang, sentences in _row_group_batches(path, group):
+        models.setdefault(lang, Collocations()).add_unigrams_arrow(sentences)
+    return {lang: (m.n_tokens, m._unigram_parts) for lang, m in models.items()}
+
+
+def _count_pairs(job: tuple[str, int]) -> dict:
+    path, group = job
+    twins: dict = {}
+    for lang, sentences in _row_group_batches(path, group):
+        if lang in _LEARNING:
+            twins.setdefault(lang, _LEARNING[lang].pair_twin()).add_bigrams_arrow(sentences)
+    return {lang: (t._pending_key, t._pending) for lang, t in twins.items()}
 
 
 def _read_problems(folder: Path) -> list:

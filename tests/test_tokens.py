@@ -281,3 +281,26 @@ def test_columnar_phrase_joining_is_greedy_left_to_right_like_the_plain_one():
     assert col.transform_arrow(arr).to_pylist() == expected
     assert col.transform_arrow(arr.slice(137, 200)).to_pylist() == expected[137:337]
     assert col.transform(["甲", "甲", "甲"]) == ["甲_甲", "甲"]
+
+
+def test_collocations_learned_in_worker_processes_equal_the_plain_ones(seed_docs, tokenizer, tmp_path):
+    """The stage counts tokens, then pairs, per row group in worker processes and sums the counts."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from analysis.collocations import Collocations
+    from analysis.token_table import learn_phrases
+
+    sentences = [tokenizer.tokens(p, "zh") for t in seed_docs.loc[seed_docs["lang"] == "zh", "text"]
+                 for p in t.split("\n\n")]
+    table = pa.table({"lang": ["zh"] * len(sentences) + ["en"] * 3,
+                      "tokens": sentences + [["growth", "target"], ["growth", "target"], []]})
+    path = tmp_path / "unigrams.parquet"
+    pq.write_table(table, path, row_group_size=7)  # many row groups: many tasks
+    assert pq.ParquetFile(path).num_row_groups > 4
+    plain = Collocations(2, 0.2).add(sentences).fit()
+    for workers in (1, 2):
+        learned = learn_phrases(path, 2, 0.2, workers)
+        assert learned["zh"].phrases_ == plain.phrases_ and plain.phrases_
+        assert learned["zh"].n_tokens == sum(map(len, sentences))
+        assert set(learned) == {"zh", "en"}
