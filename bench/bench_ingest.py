@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 CORPORA = ROOT.parent / "shared" / "corpora"
 
-from bench_results import peak_rss_mb  # noqa: E402
+from bench_results import machine_speed, peak_rss_mb  # noqa: E402
 
 
 def make_corpus(folder: Path, mb: float, kind: str = "news") -> tuple[int, str]:
@@ -108,6 +108,7 @@ def main() -> None:
     if args.child:
         print(json.dumps(run_one(args.child, args.workers)))
         return
+    speed_before = machine_speed()
     rows, sources = [], {}
     runs = [("news", args.mb / 5, 1), ("news", args.mb, 1), ("news", args.mb, 2), ("reports", args.mb, 1)]
     with tempfile.TemporaryDirectory() as tmp:
@@ -131,7 +132,8 @@ def main() -> None:
              f"MB are megabytes of UTF-8 input; each row is {REPEATS} runs in one process after a warm-up run on "
              "the seeds (imports, caches): seconds and MB/s of the best run, and MB/s of the median run (this "
              "machine's speed varies up to 2x between runs); max RSS is the whole process, interpreter and libraries included.", "",
-             *(f"- {k}: {v}" for k, v in sorted(sources.items())), "",
+             *(f"- {k}: {v}" for k, v in sorted(sources.items())),
+             f"- machine speed: {speed_before} before the runs, {machine_speed().split(' ')[-2]} s after", "",
              "| corpus | input MB | documents | workers | seconds (best) | MB/s (best) | MB/s (median) | max RSS MB | documents table MB |",
              "|:---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:

@@ -25,3 +25,19 @@ def peak_rss_mb() -> float:
     import resource
 
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def machine_speed() -> str:
+    """A fixed pure-Python workload (summing 10 million integers), best of 3, to read the other
+    timings of a run against: this machine's speed varies up to 2x from minute to minute (seen
+    here: 0.24 to 1.1 s), so a slow benchmark row next to a slow reference is the machine, not the code."""
+    import time
+
+    best = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        total = 0
+        for i in range(10_000_000):
+            total += i
+        best = min(best, time.perf_counter() - start)
+    return f"reference workload (sum of 10 million integers in a Python loop) {best:.2f} s"

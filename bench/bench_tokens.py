@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 CORPORA = ROOT.parent / "shared" / "corpora"
 
-from bench_results import peak_rss_mb  # noqa: E402
+from bench_results import machine_speed, peak_rss_mb  # noqa: E402
 
 
 def chinese_texts() -> list[str]:
@@ -149,6 +149,7 @@ def main() -> None:
     if args.child:
         print(json.dumps(stage_child(args.child[0], int(args.child[1]))))
         return
+    speed_before = machine_speed()
     cut = measure_cut(args.mb)
     stage = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -164,7 +165,8 @@ def main() -> None:
     lines = [f"### Tokenisation (issue 3), {time.strftime('%Y-%m-%d')}", "",
              f"{platform.machine()}, Python {platform.python_version()}, 2 cores; command "
              f"`python bench/bench_tokens.py --mb {args.mb:g}`. Chinese text from ../shared/corpora (CCTV news "
-             "items, work reports, Five-Year Plans), repeated to size. Characters are Unicode code points.", "",
+             "items, work reports, Five-Year Plans), repeated to size. Characters are Unicode code points. "
+             f"Machine speed: {speed_before} before the runs, {machine_speed().split(' ')[-2]} s after.", "",
              "| what (one core) | characters | seconds | million chars/s |", "|:---|---:|---:|---:|"]
     for r in cut:
         lines.append(f"| {r['what']} | {r['chars']:,} | {r['seconds']:.1f} | {r['chars'] / r['seconds'] / 1e6:.2f} |")
