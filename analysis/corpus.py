@@ -16,9 +16,9 @@ import pyarrow as pa
 
 from . import atomic, stages
 from .config import Config
-from .parallel import ordered_map
 from .documents import DocParams, PROVENANCE_FIELDS, documents_from_raw
 from .overrides import apply_overrides, parse_value, read_overrides
+from .parallel import chunks_by_size, ordered_map
 from .problems import PROBLEM_COLUMNS, Problem
 from .readers import RawText, iter_corpus
 from .regions import load_gazetteer
@@ -95,18 +95,6 @@ def _work_chunk(jobs: list[tuple[RawText, DocParams]]) -> list[tuple[list[dict],
 _CHUNK_CHARS = 500_000
 
 
-def _chunked(jobs):
-    chunk, size = [], 0
-    for job in jobs:
-        chunk.append(job)
-        size += len(job[0].text)
-        if size >= _CHUNK_CHARS:
-            yield chunk
-            chunk, size = [], 0
-    if chunk:
-        yield chunk
-
-
 #: Columns of a tabular corpus → override fields.
 _TABLE_FIELDS = {"date": "pub_date", "source": "outlet", "title": "title", "pub_date": "pub_date",
                  "meeting_date": "meeting_date", "region": "region", "lang": "lang"}
@@ -161,7 +149,8 @@ def process_corpus(folder: Path, params: DocParams, overrides_name: str = "metad
     gc_was_enabled = gc.isenabled()
     gc.disable()  # records hold no reference cycles; collecting a large heap repeatedly costs time
     try:
-        for results in ordered_map(_work_chunk, _chunked(jobs()), workers):
+        tasks = chunks_by_size(jobs(), lambda job: len(job[0].text), _CHUNK_CHARS)
+        for results in ordered_map(_work_chunk, tasks, workers):
             for recs, probs in results:
                 take(recs, probs)
                 bar.update()

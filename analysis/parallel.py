@@ -33,3 +33,19 @@ def ordered_map(fn: Callable[[T], R], items: Iterable[T], workers: int = 1, wind
                 yield pending.popleft().get()
         while pending:
             yield pending.popleft().get()
+
+
+def chunks_by_size(items: Iterable[T], size: Callable[[T], int], limit: int,
+                   max_items: int | None = None) -> Iterator[list[T]]:
+    """Consecutive items in lists of about ``limit`` in total ``size`` (and at most ``max_items``):
+    tasks big enough that sending them to a worker process costs little beside the work."""
+    chunk: list[T] = []
+    total = 0
+    for item in items:
+        chunk.append(item)
+        total += size(item)
+        if total >= limit or (max_items is not None and len(chunk) >= max_items):
+            yield chunk
+            chunk, total = [], 0
+    if chunk:
+        yield chunk

@@ -27,8 +27,8 @@ from . import atomic, stages
 from .collocations import Collocations
 from .config import Config, TokenParams
 from .corpus import corpus_folder
-from .parallel import ordered_map
 from .lexicon import read_lexicon, read_stopwords, stopword_digest
+from .parallel import chunks_by_size, ordered_map
 from .problems import Problem
 from .segment import Segmenter
 from .tokens import EnglishPhraser, TokenRules, Tokenizer
@@ -134,11 +134,10 @@ def build_tokens(cfg: Config, progress: bool = True, force: bool = False) -> Tok
     bar = tqdm(total=docs_file.metadata.num_rows, desc="tokens", unit="doc", disable=not progress or None,
                leave=False)
 
-    def chunks():
-        """Jobs of about ``_CHUNK_CHARS`` characters of text, in the order of the documents table."""
+    def jobs():
+        """One job per document, in the order of the documents table; unchanged texts carry their
+        previous rows instead of the text."""
         nonlocal reused, segmented
-        chunk: list = []
-        size = 0
         columns = ["doc_id", "source_file", "part", "lang", "text"]
         for batch in docs_file.iter_batches(batch_size=_BATCH_DOCS, columns=columns):
             for doc_id, source, part, lang, text in zip(*(batch.column(i).to_pylist() for i in range(5))):
@@ -151,14 +150,9 @@ def build_tokens(cfg: Config, progress: bool = True, force: bool = False) -> Tok
                 before = previous.get(h)
                 reused += before is not None
                 segmented += before is None
-                chunk.append((doc_id, lang, "" if before is not None else text or "", h, before))
-                size += len(text or "") if before is None else 0
-                if size >= _CHUNK_CHARS or len(chunk) >= _BATCH_DOCS:
-                    yield chunk
-                    chunk, size = [], 0
-        if chunk:
-            yield chunk
+                yield (doc_id, lang, "" if before is not None else text or "", h, before)
 
+    tasks = chunks_by_size(jobs(), lambda job: len(job[2]), _CHUNK_CHARS, _BATCH_DOCS)
     try:
         with atomic.atomic_path(unigram_path) as tmp:
             unigram_schema = SCHEMA.remove(SCHEMA.get_field_index("phrased")).with_metadata(
@@ -166,7 +160,7 @@ def build_tokens(cfg: Config, progress: bool = True, force: bool = False) -> Tok
             writer = pq.ParquetWriter(tmp, unigram_schema)
             group: list[pa.Table] = []  # written as one row group of about _GROUP_ROWS paragraphs
             # one pipeline over the whole corpus: workers keep segmenting while the parent writes
-            for n_docs, table in ordered_map(_tokenize_chunk, chunks(), workers):
+            for n_docs, table in ordered_map(_tokenize_chunk, tasks, workers):
                 group.append(table)
                 bar.update(n_docs)
                 if sum(t.num_rows for t in group) >= _GROUP_ROWS:

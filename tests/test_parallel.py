@@ -1,5 +1,5 @@
 """The ordered map that the corpus and tokens stages run their workers through."""
-from analysis.parallel import ordered_map
+from analysis.parallel import chunks_by_size, ordered_map
 
 
 def _square(x: int) -> int:
@@ -26,3 +26,11 @@ def test_the_input_is_read_only_a_window_ahead():
     assert len(pulled) == 4
     assert next(results) == 1 and len(pulled) == 5
     assert list(results) == [x * x for x in range(2, 100)] and len(pulled) == 100
+
+
+def test_chunks_hold_about_the_size_asked_for_and_keep_the_order():
+    texts = ["a" * n for n in (3, 4, 10, 1, 1, 1, 1, 2)]
+    chunks = list(chunks_by_size(texts, len, 6))
+    assert chunks == [["aaa", "aaaa"], ["a" * 10], ["a", "a", "a", "a", "aa"]]
+    assert [len(c) for c in chunks_by_size(["", "", "", "", ""], len, 6, max_items=2)] == [2, 2, 1]
+    assert list(chunks_by_size([], len, 6)) == []
