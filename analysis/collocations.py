@@ -89,7 +89,6 @@ class Collocations:
     _pending_key: tuple | None = None
     _merged_rows: int = 0
     _unigram_parts: list = field(default_factory=list, repr=False)
-    n_pairs_counted: int = 0  # distinct pairs counted by the columnar path (after fit)
 
     def add(self, sentences: Iterable[list[str]]) -> "Collocations":
         """Count unigrams and adjacent pairs of some sentences (call repeatedly to stream)."""
@@ -144,13 +143,16 @@ class Collocations:
         left, right = ids[:-1], ids[1:]
         keep = _within_sentence(sentences, n) & (left >= 0) & (right >= 0)
         if keep.any():
-            codes, counts = np.unique(left[keep] * len(frequent) + right[keep], return_counts=True)
-            self._pending.append((codes, counts))
-            self._pending_rows += len(codes)
-            if self._pending_rows > max(_MERGE_ROWS, 2 * self._merged_rows):  # doubling: few merges
-                self._pending = [_sum_counts(self._pending)]
-                self._pending_rows = self._merged_rows = len(self._pending[0][0])
+            self._add_pending([np.unique(left[keep] * len(frequent) + right[keep], return_counts=True)])
         return self
+
+    def _add_pending(self, parts: list[tuple]) -> None:
+        """Keep pair counts (codes, counts); sum them when they have doubled since the last sum."""
+        self._pending += parts
+        self._pending_rows += sum(len(codes) for codes, _ in parts)
+        if self._pending_rows > max(_MERGE_ROWS, 2 * self._merged_rows):  # doubling: few merges
+            self._pending = [_sum_counts(self._pending)]
+            self._pending_rows = self._merged_rows = len(self._pending[0][0])
 
     # -- counting in several processes: each counts part of the sentences, the parent absorbs --
     def pair_twin(self) -> "Collocations":
@@ -174,11 +176,7 @@ class Collocations:
         if key != self._frequent_key or (self._pending and self._pending_key != key):
             raise RuntimeError("pair counts made with other token indices")
         self._pending_key = key
-        self._pending += pending
-        self._pending_rows += sum(len(codes) for codes, _ in pending)
-        if self._pending_rows > max(_MERGE_ROWS, 2 * self._merged_rows):
-            self._pending = [_sum_counts(self._pending)]
-            self._pending_rows = self._merged_rows = len(self._pending[0][0])
+        self._add_pending(pending)
 
     def _take_arrow_counts(self) -> None:
         """Move the pairs that can be collocations (counted at least ``min_count`` times, NPMI
@@ -202,7 +200,6 @@ class Collocations:
         for code, c in zip(codes[sel].tolist(), counts[sel].tolist()):
             key = frequent[code // width] + _SEP + frequent[code % width]
             self.bigrams[key] = self.bigrams.get(key, 0) + c
-        self.n_pairs_counted = len(codes)
         self._pending, self._pending_rows = [], 0
 
     def _frequent_array(self):
