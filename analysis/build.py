@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import corpus_tables, plots, stages
+from . import atomic, corpus_tables, plots, stages
 from .config import Config
 from .corpus import CorpusResult, build_corpus, corpus_folder
 from .export import save_figure, save_table
@@ -36,28 +36,51 @@ def _files(outputs, formats) -> list[str]:
     return names
 
 
-def build_corpus_outputs(cfg: Config, corpus: CorpusResult, force: bool = False) -> bool:
-    """Corpus figure and tables; returns True when they were (re)written."""
+@dataclass(frozen=True)
+class _Writer:
+    """Where one step's figures and tables go, in the configured formats, with their captions."""
+    folder: Path
+    formats: tuple
+    dpi: int
+    captions: dict
+
+    def figure(self, fig, name: str) -> None:
+        save_figure(fig, name, self.folder, self.formats, self.dpi)
+
+    def table(self, frame, name: str, note: str = "") -> None:
+        """A table with its caption; ``note`` (the method, a rule) is appended to the caption."""
+        save_table(frame, name, self.folder, f"{self.captions[name]} {note}".strip())
+
+
+def _output_step(cfg: Config, step: str, outputs, stamp_dir: Path, inputs: list, draw, force: bool = False,
+                 sections: tuple[str, ...] = (), extra_files: tuple[str, ...] = ()) -> bool:
+    """Run ``draw(writer)`` unless every output file is up to date for these inputs and the figures
+    section (and ``sections``) of the config; returns True when the outputs were (re)written."""
     folder = Path(cfg.paths.figures)
-    key = stages.stage_key("corpus_outputs", {"figures": cfg.section_hash("figures")},
-                           [corpus_folder(cfg) / "documents.parquet", corpus_folder(cfg) / "problems.csv"])
-    files = _files(CORPUS_OUTPUTS, cfg.figures.formats)
-    stamp_dir = corpus_folder(cfg) / "outputs"
+    key = stages.stage_key(step, {s: cfg.section_hash(s) for s in ("figures", *sections)}, inputs)
+    files = _files(outputs, cfg.figures.formats) + list(extra_files)
     if not force and stages.files_fresh(stamp_dir, key, folder, files):
         return False
-    docs, problems = corpus.documents, corpus.problems
-    by_pq = corpus_tables.corpus_by_province_quarter(docs)
-    by_lang = corpus_tables.corpus_by_language(docs)
-    captions = {o.name: o.caption for o in CORPUS_OUTPUTS}
-    save_figure(plots.corpus_overview(by_pq, by_lang), "corpus_overview", folder,
-                cfg.figures.formats, cfg.figures.dpi)
-    save_table(corpus_tables.corpus_summary(docs, problems), "corpus_summary", folder, captions["corpus_summary"])
-    save_table(by_pq, "corpus_by_province_quarter", folder, captions["corpus_by_province_quarter"])
-    save_table(by_lang, "corpus_by_language", folder, captions["corpus_by_language"])
-    save_table(corpus_tables.unknown_metadata(docs), "corpus_unknown_metadata", folder,
-               captions["corpus_unknown_metadata"])
+    draw(_Writer(folder, cfg.figures.formats, cfg.figures.dpi, {o.name: o.caption for o in outputs}))
     stages.mark_files_done(stamp_dir, key, folder, files)
     return True
+
+
+def build_corpus_outputs(cfg: Config, corpus: CorpusResult, force: bool = False) -> bool:
+    """Corpus figure and tables; returns True when they were (re)written."""
+    def draw(w: _Writer) -> None:
+        docs, problems = corpus.documents, corpus.problems
+        by_pq = corpus_tables.corpus_by_province_quarter(docs)
+        by_lang = corpus_tables.corpus_by_language(docs)
+        w.figure(plots.corpus_overview(by_pq, by_lang), "corpus_overview")
+        w.table(corpus_tables.corpus_summary(docs, problems), "corpus_summary")
+        w.table(by_pq, "corpus_by_province_quarter")
+        w.table(by_lang, "corpus_by_language")
+        w.table(corpus_tables.unknown_metadata(docs), "corpus_unknown_metadata")
+
+    folder = corpus_folder(cfg)
+    return _output_step(cfg, "corpus_outputs", CORPUS_OUTPUTS, folder / "outputs",
+                        [folder / "documents.parquet", folder / "problems.csv"], draw, force)
 
 
 SLOGAN_OUTPUTS = (
@@ -109,56 +132,50 @@ def build_slogan_outputs(cfg: Config, result, force: bool = False) -> bool:
     from .kwic import concordance_html
     from .matcher import RULE_TEXT
 
-    folder = Path(cfg.paths.figures)
+    def draw(w: _Writer) -> None:
+        t = result.tables
+        rates, contrasts, docs = t["rates"], t["contrasts"], t["documents"]
+        sp = cfg.slogans
+        w.figure(plots.slogan_heatmap(rates, "province", sp.top), "slogan_rates_by_region")
+        w.figure(plots.slogan_heatmap(rates, "quarter", sp.top), "slogan_rates_by_quarter")
+        w.figure(plots.slogan_intervals(rates, "province", min(sp.top, 6)), "slogan_intervals_by_region")
+        label = contrast_label(contrasts, docs, sp.contrast)
+        chosen = contrasts[contrasts["contrast"] == label]
+        if len(chosen):  # the language with most documents in the contrast
+            lang = chosen.groupby("lang")["documents_target"].max().sort_values(ascending=False).index[0]
+            chosen = chosen[chosen["lang"] == lang]
+        w.figure(plots.slogan_contrast(chosen, label or "no contrast available", sp.top), "slogan_contrast")
+        pq = rates[rates["grouping"] == "province_quarter"]
+        pq = pq[pq["count"] > 0][["province", "quarter", "lang", "slogan", "count", "exposure", "exposure_unit", "rate",
+                                  "rate_low", "rate_high", "documents", "documents_with", "share", "share_low",
+                                  "share_high"]].fillna({"province": "unknown", "quarter": "unknown"})
+        w.table(pq.reset_index(drop=True), "slogan_rates_by_region_quarter", f"Rule: {RULE_TEXT[sp.rule]}.")
+        shown = contrasts[contrasts["status"] != "absent"][
+            ["kind", "contrast", "lang", "slogan", "count_target", "count_reference", "rate_target", "rate_reference",
+             "log_ratio", "log_ratio_low", "log_ratio_high", "g2", "p_value", "p_method", "q_value", "status"]]
+        w.table(shown.reset_index(drop=True), "slogan_contrasts", _method(contrasts))
+        nb = t["nb_effects"]
+        w.table(nb.drop(columns=["method", "rule"]).reset_index(drop=True), "slogan_nb_effects", _method(nb))
+        w.table(t["candidates"], "slogan_candidates")
+        w.table(t["counts"][["doc_id", "slogan", "n_all", "n_longest"]], "slogan_counts",
+                f"n_all: {RULE_TEXT['all']}; n_longest: {RULE_TEXT['longest']}.")
+        conc = t["concordance"]
+        atomic.write_text(w.folder / "slogan_concordance.csv", conc.to_csv(index=False, lineterminator="\n"))
+        atomic.write_text(w.folder / "slogan_concordance.html", concordance_html(
+            conc, "Slogan concordance", f"Every occurrence of every lexicon slogan ({RULE_TEXT[sp.rule]}), "
+            f"with {sp.context_chars} characters of context."))
+
     data = Path(result.folder)
-    key = stages.stage_key("slogan_outputs", {"figures": cfg.section_hash("figures"),
-                                              "slogans": cfg.section_hash("slogans")},
-                           sorted(data.glob("*.parquet")))
-    files = _files(SLOGAN_OUTPUTS, cfg.figures.formats) + ["slogan_concordance.csv", "slogan_concordance.html"]
-    if not force and stages.files_fresh(data / "outputs", key, folder, files):
-        return False
-    t = result.tables
-    rates, contrasts, docs = t["rates"], t["contrasts"], t["documents"]
-    sp = cfg.slogans
-    captions = {o.name: o.caption for o in SLOGAN_OUTPUTS}
-    fmt, dpi = cfg.figures.formats, cfg.figures.dpi
-    save_figure(plots.slogan_heatmap(rates, "province", sp.top), "slogan_rates_by_region", folder, fmt, dpi)
-    save_figure(plots.slogan_heatmap(rates, "quarter", sp.top), "slogan_rates_by_quarter", folder, fmt, dpi)
-    save_figure(plots.slogan_intervals(rates, "province", min(sp.top, 6)), "slogan_intervals_by_region", folder,
-                fmt, dpi)
-    label = contrast_label(contrasts, docs, sp.contrast)
-    chosen = contrasts[contrasts["contrast"] == label]
-    if len(chosen):  # the language with most documents in the contrast
-        lang = chosen.groupby("lang")["documents_target"].max().sort_values(ascending=False).index[0]
-        chosen = chosen[chosen["lang"] == lang]
-    save_figure(plots.slogan_contrast(chosen, label or "no contrast available", sp.top), "slogan_contrast",
-                folder, fmt, dpi)
-    pq = rates[rates["grouping"] == "province_quarter"]
-    pq = pq[pq["count"] > 0][["province", "quarter", "lang", "slogan", "count", "exposure", "exposure_unit", "rate",
-                              "rate_low", "rate_high", "documents", "documents_with", "share", "share_low",
-                              "share_high"]].fillna({"province": "unknown", "quarter": "unknown"})
-    save_table(pq.reset_index(drop=True), "slogan_rates_by_region_quarter", folder,
-               captions["slogan_rates_by_region_quarter"] + f" Rule: {RULE_TEXT[sp.rule]}.")
-    shown = contrasts[contrasts["status"] != "absent"][
-        ["kind", "contrast", "lang", "slogan", "count_target", "count_reference", "rate_target", "rate_reference",
-         "log_ratio", "log_ratio_low", "log_ratio_high", "g2", "p_value", "p_method", "q_value", "status"]]
-    save_table(shown.reset_index(drop=True), "slogan_contrasts", folder,
-               captions["slogan_contrasts"] + " " + contrasts["method"].iloc[0] if len(contrasts) else "")
-    nb = t["nb_effects"]
-    save_table(nb.drop(columns=["method", "rule"]).reset_index(drop=True), "slogan_nb_effects", folder,
-               captions["slogan_nb_effects"] + (" " + nb["method"].iloc[0] if len(nb) else ""))
-    save_table(t["candidates"], "slogan_candidates", folder, captions["slogan_candidates"])
-    save_table(t["counts"][["doc_id", "slogan", "n_all", "n_longest"]], "slogan_counts", folder,
-               captions["slogan_counts"] + f" n_all: {RULE_TEXT['all']}; n_longest: {RULE_TEXT['longest']}.")
-    conc = t["concordance"]
-    with_csv = conc.to_csv(index=False, lineterminator="\n")
-    from . import atomic
-    atomic.write_text(folder / "slogan_concordance.csv", with_csv)
-    atomic.write_text(folder / "slogan_concordance.html", concordance_html(
-        conc, "Slogan concordance", f"Every occurrence of every lexicon slogan ({RULE_TEXT[sp.rule]}), "
-        f"with {sp.context_chars} characters of context."))
-    stages.mark_files_done(data / "outputs", key, folder, files)
-    return True
+    return _output_step(cfg, "slogan_outputs", SLOGAN_OUTPUTS, data / "outputs", sorted(data.glob("*.parquet")),
+                        draw, force, sections=("slogans",),
+                        extra_files=("slogan_concordance.csv", "slogan_concordance.html"))
+
+
+def _method(table) -> str:
+    """The method text a statistics table carries in its ``method`` column ('' when empty)."""
+    if "method" not in table or not len(table) or not table["method"].notna().any():
+        return ""
+    return str(table["method"].dropna().iloc[0])
 
 
 KEYWORD_OUTPUTS = (
@@ -182,39 +199,28 @@ KEYWORD_OUTPUTS = (
 
 
 def build_keyword_outputs(cfg: Config, result, force: bool = False) -> bool:
+    """Keyword figures and tables; returns True when they were (re)written."""
     from .keyword_table import top_trending
 
-    folder = Path(cfg.paths.figures)
+    def draw(w: _Writer) -> None:
+        t = result.tables
+        kp = cfg.keywords
+        top = top_trending(t["trends"], min(kp.top, 12))
+        w.figure(plots.keyword_small_multiples(t["period_rates"], t["trends"], top), "keyword_trends")
+        w.figure(plots.keyword_slope_chart(t["trends"], top), "keyword_slope_chart")
+        w.figure(plots.keyness_bars(t["keyness"], "period"), "keyword_keyness_by_quarter")
+        w.figure(plots.keyness_bars(t["keyness"], "province"), "keyword_keyness_by_region")
+        w.figure(plots.keyword_small_multiples(t["period_rates"], t["trends"], list(kp.terms)), "keyword_user_terms")
+        tr, kn = t["trends"], t["keyness"]
+        w.table(tr.drop(columns=[c for c in ("method",) if c in tr]), "keyword_trend_table", _method(tr))
+        w.table(kn.drop(columns=["method"]), "keyword_keyness", _method(kn))
+        w.table(t["tfidf"], "keyword_tfidf")
+        w.table(t["collocates"], "keyword_collocates")
+        w.table(t["contexts"], "keyword_contexts")
+
     data = Path(result.folder)
-    key = stages.stage_key("keyword_outputs", {"figures": cfg.section_hash("figures"),
-                                               "keywords": cfg.section_hash("keywords")},
-                           sorted(data.glob("*.parquet")))
-    files = _files(KEYWORD_OUTPUTS, cfg.figures.formats)
-    if not force and stages.files_fresh(data / "outputs", key, folder, files):
-        return False
-    t = result.tables
-    kp = cfg.keywords
-    fmt, dpi = cfg.figures.formats, cfg.figures.dpi
-    caps = {o.name: o.caption for o in KEYWORD_OUTPUTS}
-    top = top_trending(t["trends"], min(kp.top, 12))
-    save_figure(plots.keyword_small_multiples(t["period_rates"], t["trends"], top), "keyword_trends", folder, fmt, dpi)
-    save_figure(plots.keyword_slope_chart(t["trends"], top), "keyword_slope_chart", folder, fmt, dpi)
-    save_figure(plots.keyness_bars(t["keyness"], "period"), "keyword_keyness_by_quarter", folder, fmt, dpi)
-    save_figure(plots.keyness_bars(t["keyness"], "province"), "keyword_keyness_by_region", folder, fmt, dpi)
-    save_figure(plots.keyword_small_multiples(t["period_rates"], t["trends"], list(kp.terms)), "keyword_user_terms",
-                folder, fmt, dpi)
-    tr = t["trends"]
-    method = tr["method"].iloc[0] if "method" in tr and len(tr) and tr["method"].notna().any() else ""
-    save_table(tr.drop(columns=[c for c in ("method",) if c in tr]), "keyword_trend_table", folder,
-               f"{caps['keyword_trend_table']} {method}")
-    kn = t["keyness"]
-    save_table(kn.drop(columns=["method"]), "keyword_keyness", folder,
-               f"{caps['keyword_keyness']} {kn['method'].iloc[0] if len(kn) else ''}")
-    save_table(t["tfidf"], "keyword_tfidf", folder, caps["keyword_tfidf"])
-    save_table(t["collocates"], "keyword_collocates", folder, caps["keyword_collocates"])
-    save_table(t["contexts"], "keyword_contexts", folder, caps["keyword_contexts"])
-    stages.mark_files_done(data / "outputs", key, folder, files)
-    return True
+    return _output_step(cfg, "keyword_outputs", KEYWORD_OUTPUTS, data / "outputs", sorted(data.glob("*.parquet")),
+                        draw, force, sections=("keywords",))
 
 
 TOPIC_OUTPUTS = (
@@ -234,48 +240,40 @@ TOPIC_OUTPUTS = (
 
 
 def build_topic_outputs(cfg: Config, result, force: bool = False) -> bool:
+    """Topic figures, tables, browser and suggested labels; returns True when they were (re)written."""
+    def draw(w: _Writer) -> None:
+        t = result.tables
+        topics = t["topics"]
+        chosen = {r.lang: int(r.k) for r in topics.drop_duplicates("lang").itertuples()}
+        w.figure(plots.topic_grid(t["grid"], chosen), "topic_k_grid")
+        words = {}
+        for (lang, topic), g in t["words"].groupby(["lang", "topic"]):
+            g = g.sort_values("rank")
+            words[(lang, int(topic))] = dict(zip(g["word"], g["probability"]))
+        rel_words = {}
+        for r in topics.itertuples():  # bars: the relevance-ranked words with their probability
+            rel = str(r.top_relevance).split()
+            rel_words[(r.lang, int(r.topic))] = (rel, [words[(r.lang, int(r.topic))].get(x, 0.0) for x in rel])
+        w.figure(plots.topic_top_words(topics.assign(topic=topics["topic"].astype(int)), rel_words), "topic_top_words")
+        w.figure(plots.topic_prevalence(t["prevalence"], topics, "quarter"), "topic_prevalence_by_quarter")
+        w.figure(plots.topic_prevalence(t["prevalence"], topics, "province"), "topic_prevalence_by_region")
+        w.figure(plots.topic_nmf_match(t["nmf"]), "topic_nmf_match")
+        w.table(topics, "topic_table")
+        w.table(t["grid"].drop(columns=["top"]), "topic_grid_table",
+                "; ".join(f"{r.lang}: {r.note}" for r in t["notes"].itertuples()))
+        prev = t["prevalence"]
+        w.table(prev.drop(columns=["method"]), "topic_prevalence", _method(prev))
+        w.table(t["over_time"], "topic_over_time")
+        w.table(t["nmf"], "topic_nmf")
+        atomic.write_bytes(w.folder / "topic_browser.html", (data / "browser.html").read_bytes())
+        atomic.write_text(w.folder / "topic_labels_suggested.csv",
+                          topics[["lang", "topic", "suggested_label"]].rename(columns={"suggested_label": "label"})
+                          .to_csv(index=False, lineterminator="\n"))
 
-    folder = Path(cfg.paths.figures)
     data = Path(result.folder)
-    key = stages.stage_key("topic_outputs", {"figures": cfg.section_hash("figures")},
-                           sorted(data.glob("*.parquet")) + [data / "browser.html"])
-    files = _files(TOPIC_OUTPUTS, cfg.figures.formats) + ["topic_browser.html", "topic_labels_suggested.csv"]
-    if not force and stages.files_fresh(data / "outputs", key, folder, files):
-        return False
-    t = result.tables
-    fmt, dpi = cfg.figures.formats, cfg.figures.dpi
-    caps = {o.name: o.caption for o in TOPIC_OUTPUTS}
-    topics = t["topics"]
-    chosen = {r.lang: int(r.k) for r in topics.drop_duplicates("lang").itertuples()}
-    save_figure(plots.topic_grid(t["grid"], chosen), "topic_k_grid", folder, fmt, dpi)
-    words = {}
-    for (lang, topic), g in t["words"].groupby(["lang", "topic"]):
-        words[(lang, int(topic))] = (g.sort_values("rank")["word"].tolist(), g.sort_values("rank")["probability"].tolist())
-    rel_words = {}
-    for r in topics.itertuples():  # bars: the relevance-ranked words with their probability
-        prob = dict(zip(*words[(r.lang, int(r.topic))]))
-        rel = str(r.top_relevance).split()
-        rel_words[(r.lang, int(r.topic))] = (rel, [prob.get(w, 0.0) for w in rel])
-    save_figure(plots.topic_top_words(topics.assign(topic=topics["topic"].astype(int)), rel_words), "topic_top_words",
-                folder, fmt, dpi)
-    save_figure(plots.topic_prevalence(t["prevalence"], topics, "quarter"), "topic_prevalence_by_quarter", folder, fmt, dpi)
-    save_figure(plots.topic_prevalence(t["prevalence"], topics, "province"), "topic_prevalence_by_region", folder, fmt, dpi)
-    save_figure(plots.topic_nmf_match(t["nmf"]), "topic_nmf_match", folder, fmt, dpi)
-    save_table(topics, "topic_table", folder, caps["topic_table"])
-    save_table(t["grid"].drop(columns=["top"]), "topic_grid_table", folder,
-               caps["topic_grid_table"] + " " + "; ".join(f"{r.lang}: {r.note}" for r in t["notes"].itertuples()))
-    prev = t["prevalence"]
-    save_table(prev.drop(columns=["method"]), "topic_prevalence", folder,
-               caps["topic_prevalence"] + (" " + prev["method"].iloc[0] if len(prev) else ""))
-    save_table(t["over_time"], "topic_over_time", folder, caps["topic_over_time"])
-    save_table(t["nmf"], "topic_nmf", folder, caps["topic_nmf"])
-    from . import atomic
-    atomic.write_bytes(folder / "topic_browser.html", (data / "browser.html").read_bytes())
-    atomic.write_text(folder / "topic_labels_suggested.csv",
-                      topics[["lang", "topic", "suggested_label"]].rename(columns={"suggested_label": "label"})
-                      .to_csv(index=False, lineterminator="\n"))
-    stages.mark_files_done(data / "outputs", key, folder, files)
-    return True
+    return _output_step(cfg, "topic_outputs", TOPIC_OUTPUTS, data / "outputs",
+                        sorted(data.glob("*.parquet")) + [data / "browser.html"], draw, force,
+                        extra_files=("topic_browser.html", "topic_labels_suggested.csv"))
 
 
 def build_all(cfg: Config, progress: bool = True, force: bool = False) -> dict:
@@ -491,7 +489,6 @@ def report_blocks(cfg: Config, done: dict, entries: list[dict]) -> list:
 
 
 def build_report(cfg: Config, done: dict) -> None:
-    from . import atomic
     from .report import manifest, write_report
 
     folder = Path(cfg.paths.figures)

@@ -7,10 +7,10 @@ The score is normalised pointwise mutual information (Bouma 2009), as gensim's `
 
 with N the number of tokens seen. A bigram is a collocation when it occurs at least
 ``min_count`` times and its NPMI exceeds ``threshold`` (-1 to 1). Learning streams over
-paragraphs in two passes (tokens, then pairs of tokens that are each frequent enough), without
-gensim's per-token Python loop: ``collections.Counter`` for Python lists, or Arrow and numpy
-kernels for the token table's list columns (pairs counted as integer codes until fit); a test checks the
-phrases against gensim's on the same input.
+paragraphs in two passes over pyarrow ``list<string>`` arrays (tokens, then pairs of tokens that
+are each frequent enough), with Arrow and numpy kernels instead of gensim's per-token Python loop;
+pairs are counted as integer codes until ``fit``. Tests check the phrases and the joined tokens
+against gensim's on the same input.
 """
 from __future__ import annotations
 
@@ -18,7 +18,6 @@ import copy
 import math
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Iterable
 
 
 _SEP = "\t"  # never inside a token: whitespace tokens are dropped
@@ -90,16 +89,6 @@ class Collocations:
     _merged_rows: int = 0
     _unigram_parts: list = field(default_factory=list, repr=False)
 
-    def add(self, sentences: Iterable[list[str]]) -> "Collocations":
-        """Count unigrams and adjacent pairs of some sentences (call repeatedly to stream)."""
-        uni, bi = self.unigrams, self.bigrams
-        for s in sentences:
-            uni.update(s)
-            bi.update(a + _SEP + b for a, b in zip(s, s[1:]))
-            self.n_tokens += len(s)
-        return self
-
-    # -- columnar counting: a pyarrow ListArray of sentences, counted in C++ -------------------
     def add_unigrams_arrow(self, sentences) -> "Collocations":
         """First pass over a pyarrow ``list<string>`` array: count tokens (vectorised)."""
         import pyarrow.compute as pc
@@ -240,21 +229,6 @@ class Collocations:
         kept_before = np.concatenate([[0], np.cumsum(~dropped)])
         return pa.ListArray.from_arrays(pa.array(kept_before[offsets], pa.int32()), values,
                                         type=sentences.type)
-
-    def add_unigrams(self, sentences: Iterable[list[str]]) -> "Collocations":
-        """First of two streaming passes: count tokens only."""
-        for s in sentences:
-            self.unigrams.update(s)
-            self.n_tokens += len(s)
-        return self
-
-    def add_bigrams(self, sentences: Iterable[list[str]]) -> "Collocations":
-        """Second pass: count only pairs of tokens seen at least ``min_count`` times each (a pair
-        cannot be more frequent than either of its tokens), so memory stays near the vocabulary."""
-        uni, bi, m = self.unigrams, self.bigrams, self.min_count
-        for s in sentences:
-            bi.update(a + _SEP + b for a, b in zip(s, s[1:]) if uni[a] >= m and uni[b] >= m)
-        return self
 
     def fit(self) -> "Collocations":
         """Score every bigram seen at least ``min_count`` times; keep those above the threshold."""

@@ -247,7 +247,7 @@ def build_corpus(cfg: Config, progress: bool = True, force: bool = False) -> Cor
     if not source.is_dir():
         raise FileNotFoundError(f"corpus folder not found: {source} (set paths.corpus in tifa.toml or pass --corpus)")
     out = corpus_folder(cfg)
-    params = DocParams(cfg.corpus.traditional_share, cfg.corpus.cjk_share, cfg.corpus.latin_share)
+    params = DocParams.from_config(cfg.corpus)
     inputs = [p for p in source.rglob("*") if p.is_file() and not any(x.startswith(".") for x in p.relative_to(source).parts)]
     key = stages.stage_key("corpus", {"params": params.__dict__, "overrides": cfg.paths.overrides,
                                       "max_file_mb": cfg.corpus.max_file_mb}, inputs, base=source)

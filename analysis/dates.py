@@ -70,9 +70,10 @@ _REL_OFFSET = {"yesterday": -1, "today": 0, "this morning": 0, "this afternoon":
 MAX_REPORT_DELAY_DAYS = 92
 
 
-_ANY_DATE = re.compile("|".join(f"(?P<{name}>{pattern.pattern})" for name, pattern in _MEETING_RULES).replace(
-    "(?P<y>", "(?:").replace("(?P<m>", "(?:").replace("(?P<d>", "(?:").replace("(?P<mon>", "(?:")
-    .replace("(?P<rel>", "(?:").replace("(?P<relzh>", "(?:"), re.I)
+# every rule at once, each a named group of its own (the rules' inner groups made unnamed: a name
+# may appear only once in a pattern); the rule that matched is read again for its groups
+_ANY_DATE = re.compile("|".join(f"(?P<{name}>{re.sub(r'[(][?]P<[a-z]+>', '(?:', pattern.pattern)})"
+                                for name, pattern in _MEETING_RULES), re.I)
 _RULE_BY_NAME = dict(_MEETING_RULES)
 _SENTENCE_ENDS = "。！？!?\n"
 

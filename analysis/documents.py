@@ -15,6 +15,7 @@ from pathlib import PurePosixPath
 from . import dates
 from .cleaning import join_broken_lines, remove_boilerplate
 from .compilation import split_compilation
+from .config import CorpusParams
 from .header import read_header, strip_header
 from .language import detect_language
 from .normalize import normalize_chars, to_simplified, traditional_share
@@ -48,9 +49,14 @@ def text_sizes(text: str) -> dict:
 
 @dataclass(frozen=True)
 class DocParams:
-    traditional_share: float = 0.05
-    cjk_share: float = 0.3
-    latin_share: float = 0.7
+    """The corpus settings that change documents (defaults: the ``[corpus]`` section's)."""
+    traditional_share: float = CorpusParams.traditional_share
+    cjk_share: float = CorpusParams.cjk_share
+    latin_share: float = CorpusParams.latin_share
+
+    @classmethod
+    def from_config(cls, corpus: CorpusParams) -> "DocParams":
+        return cls(corpus.traditional_share, corpus.cjk_share, corpus.latin_share)
 
 
 @functools.lru_cache(maxsize=4096)

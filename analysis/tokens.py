@@ -9,7 +9,8 @@ Rules (declared in ``TokenRules`` and recorded in the stage key):
 - English: lower-cased words (hyphenated terms such as high-quality stay one word; a possessive 's
   goes), the lexicon's multi-word renderings joined into one token (business_environment), then
   numbers, stop words and words shorter than ``min_chars_en`` dropped.
-- Collocations: bigrams learned per language with gensim ``Phrases`` (NPMI scoring), joined with
+- Collocations: bigrams learned per language by NPMI (as gensim ``Phrases`` scores them; see
+  :mod:`analysis.collocations`), joined with
   ``_`` in the ``phrased`` column.
 """
 from __future__ import annotations

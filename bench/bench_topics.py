@@ -161,7 +161,7 @@ def main() -> None:
             res = {name: child("gensim", tmp, name) for name in GENSIM_RUNS}
             res.update({name: child("tomotopy", tmp, name) for name in TOMOTOPY_RUNS})
         from gensim.models import CoherenceModel
-        rows, best = [], {}
+        rows = []
         for name, r in res.items():
             if "error" in r:
                 rows.append(f"| {name} | – | – | – | {r['error']} |")

@@ -46,3 +46,17 @@ def test_atomic_write_keeps_the_old_file_when_interrupted(tmp_path):
     assert list(tmp_path.iterdir()) == [target]
     save_table(pd.DataFrame({"a": [1]}), "t", tmp_path)
     assert target.read_text() == "a\n1\n"
+
+
+def test_a_table_keeps_its_caption_when_its_statistics_table_is_empty(tmp_path):
+    """The method text is appended to the caption; an empty table has none, and the caption stays
+    (it was lost once: `caption + method if rows else ""`)."""
+    from analysis.build import SLOGAN_OUTPUTS, _method, _Writer
+
+    captions = {o.name: o.caption for o in SLOGAN_OUTPUTS}
+    w = _Writer(tmp_path, ("png",), 100, captions)
+    empty = pd.DataFrame(columns=["slogan", "method"])
+    w.table(empty, "slogan_contrasts", _method(empty))
+    assert captions["slogan_contrasts"] in (tmp_path / "slogan_contrasts.md").read_text(encoding="utf-8")
+    rows = pd.DataFrame({"slogan": ["稳中求进"], "method": ["G-test, BH"]})
+    assert _method(rows) == "G-test, BH" and _method(pd.DataFrame({"x": [1]})) == ""

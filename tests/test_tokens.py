@@ -224,27 +224,37 @@ def test_score_segmentation_by_hand():
         score_segmentation([["甲"]], [["乙"]])
 
 
-def test_collocations_match_gensim_phrases(seed_docs, tokenizer):
-    from gensim.models.phrases import Phrases
+def _learned(sentences, min_count, threshold):
+    """Collocations counted from the whole list at once (columnar, as the stage counts)."""
+    import pyarrow as pa
 
     from analysis.collocations import Collocations
+
+    arr = pa.array(sentences, pa.list_(pa.string()))
+    return Collocations(min_count, threshold).add_unigrams_arrow(arr).add_bigrams_arrow(arr).fit()
+
+
+def test_collocations_match_gensim_phrases(seed_docs, tokenizer):
+    import pyarrow as pa
+    from gensim.models.phrases import Phrases
 
     sentences = [tokenizer.tokens(p, "zh") for t in seed_docs.loc[seed_docs["lang"] == "zh", "text"]
                  for p in t.split("\n\n")]
     for min_count, threshold in ((2, 0.3), (3, 0.5), (2, -0.2)):
-        ours = Collocations(min_count, threshold).add(sentences).fit()
-        streamed = Collocations(min_count, threshold).add_unigrams(sentences[:5]).add_unigrams(sentences[5:])
-        assert streamed.add_bigrams(sentences).fit().phrases_ == ours.phrases_
+        ours = _learned(sentences, min_count, threshold)
         theirs = Phrases(sentences, min_count=min_count, threshold=threshold, scoring="npmi", delimiter="_")
         exported = theirs.export_phrases()
         assert {a + "_" + b for a, b in ours.phrases_} == set(exported)
         assert all(abs(ours.phrases_[tuple(k.split("_"))] - v) < 1e-9 for k, v in exported.items())
         frozen = theirs.freeze()
         assert all(ours.transform(s) == frozen[s] for s in sentences)
+        joined = ours.transform_arrow(pa.array(sentences, pa.list_(pa.string()))).to_pylist()
+        assert joined == [frozen[s] for s in sentences]
         assert len(ours.phrases_) > 0
 
 
-def test_columnar_collocations_equal_the_plain_ones(seed_docs, tokenizer):
+def test_collocations_counted_in_slices_equal_those_counted_at_once(seed_docs, tokenizer):
+    """The stage streams batches through both passes; empty and one-token sentences included."""
     import pyarrow as pa
 
     from analysis.collocations import Collocations
@@ -252,12 +262,12 @@ def test_columnar_collocations_equal_the_plain_ones(seed_docs, tokenizer):
     sentences = [tokenizer.tokens(p, "zh") for t in seed_docs.loc[seed_docs["lang"] == "zh", "text"]
                  for p in t.split("\n\n")] + [[], ["项目"]]
     arr = pa.array(sentences, pa.list_(pa.string()))
-    plain = Collocations(2, 0.2).add(sentences).fit()
+    whole = _learned(sentences, 2, 0.2)
     col = Collocations(2, 0.2)
     col.add_unigrams_arrow(arr.slice(0, 10)).add_unigrams_arrow(arr.slice(10))
     col.add_bigrams_arrow(arr.slice(0, 7)).add_bigrams_arrow(arr.slice(7))
-    assert col.fit().phrases_ == plain.phrases_ and plain.phrases_
-    assert col.transform_arrow(arr.slice(3)).to_pylist() == [plain.transform(s) for s in sentences[3:]]
+    assert col.fit().phrases_ == whole.phrases_ and whole.phrases_
+    assert col.transform_arrow(arr.slice(3)).to_pylist() == [whole.transform(s) for s in sentences[3:]]
     late = Collocations(2, 0.2).add_unigrams_arrow(arr.slice(0, 10)).add_bigrams_arrow(arr.slice(0, 7))
     with pytest.raises(RuntimeError, match="unigrams before"):  # pair codes index the frequent tokens
         late.add_unigrams_arrow(arr.slice(10)).add_bigrams_arrow(arr.slice(7))
@@ -288,7 +298,6 @@ def test_collocations_learned_in_worker_processes_equal_the_plain_ones(seed_docs
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from analysis.collocations import Collocations
     from analysis.token_table import learn_phrases
 
     sentences = [tokenizer.tokens(p, "zh") for t in seed_docs.loc[seed_docs["lang"] == "zh", "text"]
@@ -298,7 +307,7 @@ def test_collocations_learned_in_worker_processes_equal_the_plain_ones(seed_docs
     path = tmp_path / "unigrams.parquet"
     pq.write_table(table, path, row_group_size=7)  # many row groups: many tasks
     assert pq.ParquetFile(path).num_row_groups > 4
-    plain = Collocations(2, 0.2).add(sentences).fit()
+    plain = _learned(sentences, 2, 0.2)
     for workers in (1, 2):
         learned = learn_phrases(path, 2, 0.2, workers)
         assert learned["zh"].phrases_ == plain.phrases_ and plain.phrases_
