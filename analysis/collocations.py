@@ -99,11 +99,15 @@ class Collocations:
         self.n_tokens += len(flat)
         if len(flat):
             vc = pc.value_counts(flat)
-            self._unigram_parts.append(pa.table({"w": vc.field(0), "n": vc.field(1)}))
-            rows = sum(len(t) for t in self._unigram_parts)
-            if rows > max(_MERGE_ROWS, 2 * len(self._unigram_parts[0])):  # doubling: few merges
-                self._unigram_parts = [_sum_words(self._unigram_parts)]
+            self._add_unigram_parts([pa.table({"w": vc.field(0), "n": vc.field(1)})])
         return self
+
+    def _add_unigram_parts(self, parts: list) -> None:
+        """Keep token counts (Arrow tables w, n); sum them when they have doubled since the last sum."""
+        self._unigram_parts += parts
+        rows = sum(len(t) for t in self._unigram_parts)
+        if rows > max(_MERGE_ROWS, 2 * len(self._unigram_parts[0])):  # doubling: few merges
+            self._unigram_parts = [_sum_words(self._unigram_parts)]
 
     def _flush_unigrams(self) -> None:
         """Sum the pending columnar token counts (Arrow group-by) into ``unigrams``."""
@@ -156,7 +160,8 @@ class Collocations:
     def absorb_tokens(self, n_tokens: int, parts: list) -> None:
         """Add token counts made by another model's ``add_unigrams_arrow`` on other sentences."""
         self.n_tokens += n_tokens
-        self._unigram_parts += parts
+        if parts:
+            self._add_unigram_parts(parts)
 
     def absorb_pairs(self, key, pending: list) -> None:
         """Add pair counts made by a :meth:`pair_twin` of this model."""

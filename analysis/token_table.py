@@ -12,6 +12,7 @@ the corpus; segmentation runs in parallel processes.
 """
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import json
 import multiprocessing as mp
@@ -169,9 +170,13 @@ def build_tokens(cfg: Config, progress: bool = True, force: bool = False) -> Tok
             if group:
                 writer.write_table(pa.concat_tables(group).replace_schema_metadata(unigram_schema.metadata))
             writer.close()
+            del group, table
     finally:
         bar.close()
+        docs_file = None  # a ParquetFile keeps decoded pages of what it read until it is freed
+    release_memory()
     phrasers = learn_phrases(unigram_path, params.phrases_min_count, params.phrases_threshold, workers)
+    release_memory()
     for lang, phr in phrasers.items():
         _write_collocations(out / f"collocations_{lang}.csv", phr)
     # joining is vectorised (Arrow and numpy): one process keeps up with reading and writing
@@ -232,8 +237,18 @@ def learn_phrases(unigram_path: Path, min_count: int, threshold: float, workers:
     _LEARNING = {}
     fitted = {lang: m.fit().compact() for lang, m in models.items()}
     del models
-    pa.default_memory_pool().release_unused()  # hand the batches' memory back before the next pass
     return fitted
+
+
+def release_memory() -> None:
+    """Hand memory freed by a pass back to the system before the next pass starts, so that the
+    passes' peaks do not stack: Arrow's pool and, on glibc, the C heap (numpy's and Python's
+    freed blocks, which glibc otherwise keeps)."""
+    pa.default_memory_pool().release_unused()
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc (macOS, musl): nothing to trim
+        pass
 
 
 _LEARNING: dict = {}  # lang → a pair_twin of the model after the token pass (for the pair pass)

@@ -1,4 +1,6 @@
 import dataclasses
+import hashlib
+import json
 import shutil
 
 import pandas as pd
@@ -8,7 +10,7 @@ import pytest
 from analysis.config import load_config
 from analysis.corpus import build_corpus
 from analysis.lexicon import read_lexicon
-from analysis.segment import Segmenter
+from analysis.segment import EMBEDDED_DICT_SHA256, Segmenter, dictionary_path, rjieba_with_dictionary
 from analysis.token_table import build_tokens, load_tokens, make_tokenizer, token_summary
 from analysis.tokens import EnglishPhraser, english_words, is_numeric
 from tests.conftest import ROOT, with_corpus
@@ -98,6 +100,35 @@ def test_backends_agree_on_the_seeds(seed_docs):
     a, b = jb.cut(text), rj.cut(text)
     assert "".join(a) == "".join(b) == text
     assert _agreement(a, b) >= 0.995
+
+
+def _embedded_and_loaded():
+    dict_file = dictionary_path()
+    assert hashlib.sha256(dict_file.read_bytes()).hexdigest() == EMBEDDED_DICT_SHA256, \
+        "the pinned jieba's dict.txt is no longer rjieba's embedded dictionary: the fast load is not used"
+    return rjieba_with_dictionary(dict_file), rjieba_with_dictionary(dict_file, embedded=False)
+
+
+def test_rjieba_embedded_dictionary_cuts_like_the_file_on_the_seeds(seed_docs):
+    fast, loaded = _embedded_and_loaded()
+    assert type(fast) is type(loaded)
+    texts = seed_docs.loc[seed_docs["lang"] == "zh", "text"].tolist()
+    assert sum(map(len, texts)) > 5000
+    for text in texts:
+        assert fast.cut(text, True) == loaded.cut(text, True)
+        assert fast.cut(text, False) == loaded.cut(text, False)
+
+
+@pytest.mark.corpora
+def test_rjieba_embedded_dictionary_cuts_like_the_file_on_real_corpora(corpora):
+    fast, loaded = _embedded_and_loaded()
+    texts = [json.loads(line)["content"] for path in sorted((corpora / "xwlb_cctv_news" / "sample_full_text").glob("*.jsonl"))
+             for line in path.read_text(encoding="utf-8").splitlines()]
+    texts += [p.read_text(encoding="utf-8") for sub in ("gwr_national/texts", "gwr_provincial_2025/texts")
+              for p in sorted((corpora / sub).glob("*.txt"))]
+    assert sum(map(len, texts)) > 3_000_000
+    differ = [t[:40] for t in texts if t and fast.cut(t, True) != loaded.cut(t, True)]
+    assert not differ
 
 
 @pytest.mark.corpora
