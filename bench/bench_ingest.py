@@ -76,7 +76,7 @@ def make_corpus(folder: Path, mb: float, kind: str = "news") -> tuple[int, str]:
 REPEATS = 5
 
 
-def run_one(folder: Path, workers: int = 1) -> dict:
+def run_one(folder: Path, workers: int = 1, repeats: int = REPEATS) -> dict:
     from analysis.corpus import process_corpus
     from analysis.documents import DocParams
     from analysis.regions import load_gazetteer
@@ -85,9 +85,12 @@ def run_one(folder: Path, workers: int = 1) -> dict:
     load_gazetteer()
     traditional_only_pattern()
     process_corpus(ROOT / "seeds", DocParams(), workers=1, progress=False)  # imports and caches
+    base_rss = peak_rss_mb()
     size = sum(p.stat().st_size for p in folder.iterdir())
     times = []
-    for _ in range(REPEATS):
+    docs = problems = None
+    for _ in range(repeats):
+        docs = problems = None  # the previous run's table is not part of this run's memory
         start = time.perf_counter()
         docs, problems = process_corpus(folder, DocParams(), workers=workers, progress=False)
         times.append(time.perf_counter() - start)
@@ -95,7 +98,69 @@ def run_one(folder: Path, workers: int = 1) -> dict:
             "documents": len(docs), "problems": len(problems),
             "chars": int(docs["n_chars"].sum()), "workers": workers,
             "table_mb": docs.memory_usage(deep=True).sum() / 1e6,
-            "max_rss_mb": peak_rss_mb()}
+            "max_rss_mb": peak_rss_mb(), "base_rss_mb": base_rss, "repeats": repeats}
+
+
+def profile_steps(folder: Path) -> list[tuple[str, float]]:
+    """CPU seconds of each step of ``documents_from_raw``, run step by step over every text of
+    ``folder`` (one process): where a document's time goes."""
+    from analysis import dates
+    from analysis.cleaning import join_broken_lines, remove_boilerplate
+    from analysis.corpus import _to_batch, _worker
+    from analysis.documents import DocParams, text_sizes
+    from analysis.header import read_header, strip_header
+    from analysis.language import detect_language
+    from analysis.normalize import normalize_chars, traditional_only_pattern, traditional_share
+    from analysis.readers import iter_corpus
+    from analysis.regions import load_gazetteer, locate
+
+    gaz = load_gazetteer()
+    traditional_only_pattern()
+    out: list[tuple[str, float]] = []
+
+    def step(name, fn, items):
+        start = time.process_time()
+        result = [fn(x) for x in items]
+        out.append((name, time.process_time() - start))
+        return result
+
+    start = time.process_time()
+    raws = list(iter_corpus(folder, "metadata.csv", 200))
+    out.append(("read and decode files, parse rows", time.process_time() - start))
+    texts = step("normalise characters", lambda r: normalize_chars(r.text), raws)
+    step("share of Traditional characters", traditional_share, texts)
+    headers = step("header: title, outlet, date lines", read_header, texts)
+    cleaned = step("boilerplate removal", lambda th: remove_boilerplate(strip_header(*th))[0], list(zip(texts, headers)))
+    bodies = step("broken lines joined", lambda c: join_broken_lines(c)[0], cleaned)
+    pubs = step("publication date", lambda h: dates.publication_date(h.lines), headers)
+    step("language", lambda b: detect_language(b, 0.3, 0.5), bodies)
+    step("meeting date", lambda bp: dates.meeting_date(bp[0], bp[1].value), list(zip(bodies, pubs)))
+    step("reference period", lambda b: dates.reference_period(b, None, "zh"), bodies)
+    step("region: mentions, jurisdiction", lambda hb: locate(hb[0].title.value or "", hb[1], "zh", gaz),
+         list(zip(headers, bodies)))
+    step("sizes", text_sizes, bodies)
+    records = [r for rs, _ in step("whole document (all steps and the record)", lambda r: _worker((r, DocParams())), raws)
+               for r in rs]
+    start = time.process_time()
+    for i in range(0, len(records), 2000):
+        _to_batch(records[i:i + 2000])
+    out.append(("Arrow batches of the records", time.process_time() - start))
+    return out
+
+
+def profile_section(folder: Path, mb: float) -> str:
+    steps = profile_steps(folder)
+    from analysis.readers import iter_corpus
+
+    n = sum(1 for _ in iter_corpus(folder, "metadata.csv", 200))
+    lines = [f"### Ingestion per document (issue 2), {time.strftime('%Y-%m-%d')}", "",
+             f"Where the time of short documents goes: {n:,} CCTV news items ({mb:g} MB, about "
+             f"{mb * 1e6 / n / 1e3:.1f} kB each), each step run on its own over all of them (CPU seconds, one "
+             "process; `python bench/bench_ingest.py` writes this section). 20 MB/s on these items would allow "
+             f"{1e6 * mb / 20 / n:.0f} µs per document.", "",
+             "| step | seconds | µs per document |", "|:---|---:|---:|"]
+    lines += [f"| {name} | {sec:.3f} | {sec / n * 1e6:.1f} |" for name, sec in steps]
+    return "\n".join(lines)
 
 
 def main() -> None:
@@ -104,20 +169,23 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "RESULTS.md")
     ap.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--workers", type=int, default=1, help=argparse.SUPPRESS)
+    ap.add_argument("--repeats", type=int, default=REPEATS, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
-        print(json.dumps(run_one(args.child, args.workers)))
+        print(json.dumps(run_one(args.child, args.workers, args.repeats)))
         return
     speed_before = machine_speed()
     rows, sources = [], {}
-    runs = [("news", args.mb / 5, 1), ("news", args.mb, 1), ("news", args.mb, 2), ("reports", args.mb, 1)]
+    # last, twice the size in one run: does memory grow beyond the table?
+    runs = [("news", args.mb / 5, 1, REPEATS), ("news", args.mb, 1, REPEATS), ("news", args.mb, 2, REPEATS),
+            ("reports", args.mb, 1, REPEATS), ("news", 2 * args.mb, 1, 1)]
     with tempfile.TemporaryDirectory() as tmp:
-        for kind, mb, workers in runs:
+        for kind, mb, workers, repeats in runs:
             folder = Path(tmp) / f"{kind}{mb:g}"
             if not folder.exists():
                 size, sources[kind] = make_corpus(folder, mb, kind)
-            out = subprocess.run([sys.executable, __file__, "--child", str(folder), "--workers", str(workers)],
-                                 capture_output=True, text=True, check=True)
+            out = subprocess.run([sys.executable, __file__, "--child", str(folder), "--workers", str(workers),
+                                  "--repeats", str(repeats)], capture_output=True, text=True, check=True)
             result = json.loads(out.stdout.strip().splitlines()[-1])
             result["mb_per_s"] = result["bytes"] / 1e6 / result["seconds"]
             result["median_mb_per_s"] = result["bytes"] / 1e6 / result["median_seconds"]
@@ -129,20 +197,27 @@ def main() -> None:
     lines = [f"### Ingestion (issue 2), {time.strftime('%Y-%m-%d')}", "",
              f"Ingestion, cleaning and metadata (`analysis.corpus.process_corpus`), {platform.machine()}, "
              f"Python {platform.python_version()}; command `python bench/bench_ingest.py --mb {args.mb:g}`. "
-             f"MB are megabytes of UTF-8 input; each row is {REPEATS} runs in one process after a warm-up run on "
+             f"MB are megabytes of UTF-8 input; each row is {REPEATS} runs (or 1, see runs) in one process after a warm-up run on "
              "the seeds (imports, caches): seconds and MB/s of the best run, and MB/s of the median run (this "
-             "machine's speed varies up to 2x between runs); max RSS is the whole process, interpreter and libraries included.", "",
+             "machine's speed varies up to 2x between runs). Memory: RSS after the warm-up (interpreter, libraries, "
+             "gazetteer) and the peak of the runs (each run starts after the previous table is freed); the "
+             "documents table is what `process_corpus` returns (Arrow-backed strings).", "",
              *(f"- {k}: {v}" for k, v in sorted(sources.items())),
              f"- machine speed: {speed_before} before the runs, {machine_speed().split(' ')[-2]} s after", "",
-             "| corpus | input MB | documents | workers | seconds (best) | MB/s (best) | MB/s (median) | max RSS MB | documents table MB |",
-             "|:---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "| corpus | input MB | documents | workers | runs | seconds (best) | MB/s (best) | MB/s (median) | "
+             "RSS after warm-up MB | peak RSS MB | peak − warm-up MB | documents table MB |",
+             "|:---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
-        lines.append(f"| {r['kind']} | {r['bytes'] / 1e6:.1f} | {r['documents']:,} | {r['workers']} | {r['seconds']:.1f} | "
-                     f"{r['mb_per_s']:.1f} | {r['median_mb_per_s']:.1f} | {r['max_rss_mb']:.0f} | {r['table_mb']:.0f} |")
+        lines.append(f"| {r['kind']} | {r['bytes'] / 1e6:.1f} | {r['documents']:,} | {r['workers']} | {r['repeats']} | "
+                     f"{r['seconds']:.1f} | {r['mb_per_s']:.1f} | {r['median_mb_per_s']:.1f} | {r['base_rss_mb']:.0f} | "
+                     f"{r['max_rss_mb']:.0f} | {r['max_rss_mb'] - r['base_rss_mb']:.0f} | {r['table_mb']:.0f} |")
+        profile = profile_section(Path(tmp) / f"news{args.mb / 5:g}", args.mb / 5)
     print("\n".join(lines))
+    print(profile)
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from bench_results import replace_section
     replace_section(args.out, "### Ingestion (issue 2)", "\n".join(lines))
+    replace_section(args.out, "### Ingestion per document (issue 2)", profile)
 
 if __name__ == "__main__":
     main()
