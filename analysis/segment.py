@@ -3,8 +3,9 @@
 Two backends give the same segmentation: ``jieba`` (the reference, pure Python) and ``rjieba``
 (the jieba-rs binding, in Rust). Both load the dictionary file shipped with the installed jieba
 package (``jieba/dict.txt``; its version is pinned in requirements-lock.txt), then the lexicon
-words, before the first cut; rjieba uses its own embedded copy when that is the same file. jieba's own cache goes to a project-local folder, named by the
-dictionary's content hash, so a changed dictionary is never served from a stale cache.
+words, before the first cut; rjieba uses its own embedded copy when that is the same file.
+jieba's own cache goes to a project-local folder, named by the dictionary's content hash, so a
+changed dictionary is never served from a stale cache.
 """
 from __future__ import annotations
 

@@ -211,6 +211,17 @@ def test_unsupported_language_is_reported_and_left_out(cfg, seeds, tmp_path):
     assert set(pq.read_table(result.path).column("doc_id").to_pylist()) == {"002_5367abb05a89029a"}
 
 
+def test_a_corpus_with_no_supported_language_gives_an_empty_table(cfg, tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "ru.txt").write_text("Экономическое совещание прошло в районе. " * 5, encoding="utf-8")
+    cfg = with_corpus(cfg, corpus)
+    build_corpus(cfg, progress=False)
+    result = build_tokens(cfg, progress=False)
+    assert [p.source_file for p in result.problems] == ["ru.txt"]
+    assert pq.read_table(result.path).num_rows == 0
+
+
 def test_collocations_are_learned(cfg, tmp_path):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
