@@ -226,7 +226,8 @@ def build_keyword_outputs(cfg: Config, result, force: bool = False) -> bool:
 TOPIC_OUTPUTS = (
     Output("topic_k_grid", "figure", "Choosing K: coherence (c_npmi, c_v), held-out perplexity and stability across "
            "seeds for each K (mean and range over seeds); the dashed line is the K used."),
-    Output("topic_top_words", "figure", "Top words of each topic (by relevance, λ = 0.6) with their probability."),
+    Output("topic_top_words", "figure", "Top words of each topic (by relevance, λ = 0.6) with their probability "
+           "(near zero for a rare word that is exclusive to the topic)."),
     Output("topic_prevalence_by_quarter", "figure", "Topic prevalence by quarter with 95% intervals that include "
            "the topic model's uncertainty (method of composition)."),
     Output("topic_prevalence_by_region", "figure", "Topic prevalence by province with 95% intervals."),
@@ -366,7 +367,8 @@ def _table(folder: Path, name: str, rows: int | None = None, columns: list[str] 
 def report_blocks(cfg: Config, done: dict, entries: list[dict]) -> list:
 
     from .lexicon import read_lexicon
-    from .report import Block, read_json
+    from .report import Block
+    from .stages import read_json
 
     fig = Path(cfg.paths.figures)
     ext = "png"

@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 
 from .config import Config, _plain
-from .stages import _file_digest, code_version, read_stamp
+from .stages import code_version, file_digest, read_json
 
 STAMP = ".build_stamp.json"
 
@@ -31,18 +31,18 @@ def fingerprint(cfg: Config) -> str:
     files += [Path(s) for s in (*cfg.tokens.stopwords_zh, *cfg.tokens.stopwords_en) if not str(s).startswith("iso:")]
     for f in files:
         h.update(str(f).encode())
-        h.update(_file_digest(f).encode() if f.exists() else b"absent")
+        h.update(file_digest(f).encode() if f.exists() else b"absent")
     return h.hexdigest()
 
 
 def _outputs(cfg: Config) -> dict:
     folder = Path(cfg.paths.figures)
-    return {p.name: _file_digest(p) for p in sorted(folder.iterdir()) if p.is_file() and p.name != STAMP} \
+    return {p.name: file_digest(p) for p in sorted(folder.iterdir()) if p.is_file() and p.name != STAMP} \
         if folder.is_dir() else {}
 
 
 def up_to_date(cfg: Config) -> bool:
-    saved = read_stamp(Path(cfg.paths.figures) / STAMP)
+    saved = read_json(Path(cfg.paths.figures) / STAMP)
     return bool(saved.get("outputs")) and saved.get("fingerprint") == fingerprint(cfg) and saved["outputs"] == _outputs(cfg)
 
 

@@ -170,9 +170,8 @@ def top_trending(tr: pd.DataFrame, n: int) -> list[str]:
     the most trustworthy trends); when none is rising or falling, the largest slopes."""
     if "slope" not in tr or tr["slope"].isna().all():
         return []
-    ranked = {c: tr[tr["class"] == c].sort_values(["count", "term"], ascending=[False, True])["term"].tolist()
-              for c in ("rising", "falling")}
-    out = [t for pair in zip(ranked["rising"] + [None] * n, ranked["falling"] + [None] * n) for t in pair if t][:n]
+    rising, falling = _strongest(tr, "rising", n), _strongest(tr, "falling", n)
+    out = [t for pair in zip(rising + [None] * n, falling + [None] * n) for t in pair if t][:n]
     if out:
         return out
     est = tr[tr["slope"].notna()]

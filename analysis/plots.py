@@ -77,6 +77,18 @@ def corpus_overview(by_pq: pd.DataFrame, by_lang: pd.DataFrame):
 _LANG_NAME = {"zh": "Chinese texts, per 10,000 characters", "en": "English texts, per 10,000 words"}
 
 
+def _panel_grid(n: int, ncols: int, row_height: float, extra: float):
+    """A double-column figure of ``n`` panels in rows of at most ``ncols``, ``row_height`` inches per
+    row plus ``extra``; the cells of the last row that hold no panel are removed. Returns (fig,
+    the n axes in reading order)."""
+    ncols = min(ncols, n)
+    nrows = int(np.ceil(n / ncols))
+    fig, axes = figure("double", extra + row_height * nrows, nrows=nrows, ncols=ncols, squeeze=False)
+    for ax in axes.ravel()[n:]:
+        ax.remove()
+    return fig, list(axes.ravel()[:n])
+
+
 def top_slogans(rates: pd.DataFrame, lang: str, n: int) -> list[str]:
     """The n slogans used by most documents of a language (then by count, then name)."""
     overall = rates[(rates["grouping"] == "language") & (rates["lang"] == lang) & (rates["count"] > 0)]
@@ -120,11 +132,10 @@ def dot_interval_panels(panels: list[tuple[str, pd.DataFrame]], xlabel: str, nco
     if not panels:
         return _message_figure("Nothing to show.")
     ncols = min(ncols, len(panels))
-    nrows = int(np.ceil(len(panels) / ncols))
     n_groups = max(len(f) for _, f in panels)
-    fig, axes = figure("double", nrows * (0.9 + 0.16 * n_groups) + 0.3, nrows=nrows, ncols=ncols, squeeze=False)
+    fig, axes = _panel_grid(len(panels), ncols, 0.9 + 0.16 * n_groups, 0.3)
     width = {1: 90, 2: 50, 3: 32}.get(ncols, 24)  # title characters per line for the panel width
-    for ax, (title, frame) in zip(axes.ravel(), panels):
+    for ax, (title, frame) in zip(axes, panels):
         title = "\n".join(textwrap.wrap(title, width)[:2])
         groups = _ordered(frame["group"].astype(str))
         f = frame.assign(group=frame["group"].astype(str)).set_index("group").reindex(groups)
@@ -141,8 +152,6 @@ def dot_interval_panels(panels: list[tuple[str, pd.DataFrame]], xlabel: str, nco
         ax.set_xlim(left=min(0, np.nanmin(x - lo)) if np.isfinite(x).any() else 0)
         ax.grid(axis="x", color="#eeeeee", lw=0.6)
         ax.tick_params(axis="x", labelsize=6)
-    for ax in axes.ravel()[len(panels):]:
-        ax.remove()
     fig.supxlabel(xlabel, fontsize=7)
     fig.tight_layout()
     return fig
@@ -227,12 +236,10 @@ def keyword_small_multiples(rates: pd.DataFrame, trends: pd.DataFrame, terms: li
     if data.empty:
         return _message_figure("No dated documents: no keyword trend to show.")
     panels = [(t, l) for t in terms for l in ("zh", "en") if ((data["term"] == t) & (data["lang"] == l)).any()][:12]
-    ncols = min(4, len(panels))
-    nrows = int(np.ceil(len(panels) / ncols))
-    fig, axes = figure("double", 1.0 + 1.5 * nrows, nrows=nrows, ncols=ncols, squeeze=False)
+    fig, axes = _panel_grid(len(panels), 4, 1.5, 1.0)
     cls = dict(zip(zip(trends.get("term", []), trends.get("lang", [])), trends.get("class", [])))
     all_periods = sorted(data["period"].unique(), key=lambda p: (len(p), p))
-    for ax, (term, lang) in zip(axes.ravel(), panels):
+    for ax, (term, lang) in zip(axes, panels):
         sub = data[(data["term"] == term) & (data["lang"] == lang)].copy()
         unit = "quarter" if "Q" in all_periods[0] else ("month" if "-" in all_periods[0] else "year")
         sub["x"] = [period_index(p, unit) for p in sub["period"]]
@@ -246,8 +253,6 @@ def keyword_small_multiples(rates: pd.DataFrame, trends: pd.DataFrame, terms: li
         ax.set_xticks(x[::step], sub["period"].to_numpy()[::step], rotation=45, ha="right", fontsize=6)
         ax.set_title(f"{term} ({lang}, {cls.get((term, lang), 'user term')}, n = {int(sub['count'].sum())})", fontsize=7)
         ax.set_ylim(bottom=0)
-    for ax in axes.ravel()[len(panels):]:
-        ax.remove()
     fig.supylabel("per 10,000 tokens", fontsize=7)
     if title:
         fig.suptitle(title, fontsize=9)
@@ -296,10 +301,8 @@ def keyness_bars(keyness: pd.DataFrame, grouping: str, top: int = 10):
         why = "; ".join(sorted(set(reasons)))[:140] or "no dated or located documents"
         return _message_figure(f"No distinctive terms by {grouping}: {why}")
     groups = sorted(set(zip(data["lang"], data["group"])))[:8]
-    ncols = min(4, len(groups))
-    nrows = int(np.ceil(len(groups) / ncols))
-    fig, axes = figure("double", 0.6 + 0.18 * top * nrows + 0.6 * nrows, nrows=nrows, ncols=ncols, squeeze=False)
-    for ax, (lang, g) in zip(axes.ravel(), groups):
+    fig, axes = _panel_grid(len(groups), 4, 0.18 * top + 0.6, 0.6)
+    for ax, (lang, g) in zip(axes, groups):
         sub = data[(data["lang"] == lang) & (data["group"] == g)].sort_values("rank").head(top)[::-1]
         y = np.arange(len(sub))
         ax.barh(y, sub["log_ratio"], color=PALETTE[0], height=0.6)
@@ -308,8 +311,6 @@ def keyness_bars(keyness: pd.DataFrame, grouping: str, top: int = 10):
         ax.set_yticks(y, sub["term"], fontsize=6)
         ax.set_title(f"{g} ({lang})", fontsize=7)
         ax.set_xlabel("Log Ratio vs rest", fontsize=6)
-    for ax in axes.ravel()[len(groups):]:
-        ax.remove()
     fig.tight_layout()
     return fig
 
@@ -350,18 +351,16 @@ def topic_top_words(topics: pd.DataFrame, model_words: dict, n: int = 8):
     if topics.empty:
         return _message_figure("No topic model was fitted.")
     rows = list(topics.itertuples())
-    ncols = 4
-    nrows = int(np.ceil(len(rows) / ncols))
-    fig, axes = figure("double", 0.4 + 1.45 * nrows, nrows=nrows, ncols=ncols, squeeze=False)
-    for ax, t in zip(axes.ravel(), rows):
+    fig, axes = _panel_grid(len(rows), 4, 1.45, 0.4)
+    for ax, t in zip(axes, rows):
         words, probs = model_words[(t.lang, t.topic)]
         words, probs = words[:n][::-1], probs[:n][::-1]
         ax.barh(range(len(words)), probs, color=PALETTE[(t.topic) % len(PALETTE)], height=0.7)
         ax.set_yticks(range(len(words)), words, fontsize=6)
-        ax.set_title(f"{t.lang} {t.topic}: {t.label} ({100 * t.share:.0f}%)", fontsize=6.5)
+        # wrapped: a long label must not reach the next panel; the share comes first so it is never cut
+        title = textwrap.wrap(f"{t.lang} {t.topic} ({100 * t.share:.0f}%): {t.label}", 30)
+        ax.set_title("\n".join(title[:2]) + ("…" if len(title) > 2 else ""), fontsize=6.5)
         ax.tick_params(axis="x", labelsize=5)
-    for ax in axes.ravel()[len(rows):]:
-        ax.remove()
     fig.tight_layout()
     return fig
 
@@ -399,6 +398,6 @@ def topic_nmf_match(nmf: pd.DataFrame):
         ax.invert_yaxis()
         ax.set_xlim(0, 1)
         ax.set_xlabel("cosine of word weights")
-        ax.set_title({"zh": "Chinese texts", "en": "English texts"}.get(lang, lang))
+        ax.set_title(_LANG_NAME.get(lang, lang).split(",")[0])
     fig.tight_layout()
     return fig

@@ -6,21 +6,16 @@ actually used: nothing in them is typed by hand.
 from __future__ import annotations
 
 import base64
-import hashlib
 import html
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from . import atomic
+from .stages import file_digest
 
 MANIFEST_COLUMNS = ["id", "kind", "file", "caption", "made_by", "inputs", "parameters", "sha256"]
-
-
-def file_hash(path: Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def manifest(entries: list[dict], folder: Path) -> pd.DataFrame:
@@ -33,7 +28,7 @@ def manifest(entries: list[dict], folder: Path) -> pd.DataFrame:
             if path.exists():
                 rows.append({"id": e["id"], "kind": e["kind"], "file": f, "caption": e["caption"],
                              "made_by": e["made_by"], "inputs": "; ".join(e["inputs"]), "parameters": e["parameters"],
-                             "sha256": file_hash(path)})
+                             "sha256": file_digest(path)})
     return pd.DataFrame(rows, columns=MANIFEST_COLUMNS).sort_values(["id", "file"], kind="stable").reset_index(drop=True)
 
 
@@ -115,7 +110,3 @@ def write_report(blocks: list[Block], folder: Path, title: str) -> list[Path]:
     folder = Path(folder)
     return [atomic.write_text(folder / "report.md", render_markdown(blocks)),
             atomic.write_text(folder / "report.html", render_html(blocks, folder, title))]
-
-
-def read_json(path: Path) -> dict:
-    return json.loads(Path(path).read_text(encoding="utf-8")) if Path(path).exists() else {}

@@ -9,6 +9,8 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import os
+import time
 from pathlib import Path
 from typing import Iterable
 
@@ -17,12 +19,27 @@ from . import atomic
 _PACKAGE = Path(__file__).resolve().parent
 
 
-def _file_digest(path: Path) -> str:
+_DIGESTS: dict[tuple, str] = {}  # (path, size, mtime, inode) → SHA-256, for this process's life
+_RACY_SECONDS = 2.0
+
+
+def file_digest(path: Path) -> str:
+    """SHA-256 of a file's bytes. A file is read once per process: a run checks the same corpus for
+    several stage keys and the fast path. The cache is keyed by size, modification time and inode,
+    and a file modified in the last two seconds is always read again (its time stamp may not yet
+    tell one write from the next, as in git's racy-clean rule)."""
+    st = os.stat(path)
+    key = (os.path.abspath(path), st.st_size, st.st_mtime_ns, st.st_ino)
+    if key in _DIGESTS:
+        return _DIGESTS[key]
     h = hashlib.sha256()
     with open(path, "rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
             h.update(block)
-    return h.hexdigest()
+    digest = h.hexdigest()
+    if time.time() - st.st_mtime > _RACY_SECONDS:
+        _DIGESTS[key] = digest
+    return digest
 
 
 @functools.lru_cache(maxsize=1)
@@ -33,7 +50,7 @@ def code_version() -> str:
         if path.is_file() and path.suffix in {".py", ".csv", ".txt", ".toml", ".json", ".mplstyle"} \
                 and "__pycache__" not in path.parts:
             h.update(path.relative_to(_PACKAGE).as_posix().encode())
-            h.update(_file_digest(path).encode())
+            h.update(file_digest(path).encode())
     return h.hexdigest()
 
 
@@ -46,20 +63,20 @@ def stage_key(name: str, params: dict, inputs: Iterable[Path], base: Path | None
         # names, not absolute paths: a copied project folder keeps its keys
         rel = path.relative_to(base).as_posix() if base else f"{path.parent.name}/{path.name}"
         h.update(rel.encode())
-        h.update(_file_digest(path).encode())
+        h.update(file_digest(path).encode())
     return h.hexdigest()
 
 
-def read_stamp(path: Path) -> dict:
-    """A stamp file's content, or {} when it is missing or unreadable (then the work is redone)."""
+def read_json(path: Path) -> dict:
+    """A stamp's or summary's content, or {} when it is missing or unreadable (then the work is redone)."""
     try:
-        return json.loads(Path(path).read_text())
+        return json.loads(Path(path).read_text(encoding="utf-8"))
     except (FileNotFoundError, json.JSONDecodeError):
         return {}
 
 
 def is_fresh(folder: Path, key: str, outputs: Iterable[str]) -> bool:
-    saved = read_stamp(Path(folder) / "_stage.json")
+    saved = read_json(Path(folder) / "_stage.json")
     return bool(saved) and saved.get("key") == key and all((Path(folder) / o).exists() for o in outputs)
 
 
@@ -71,13 +88,13 @@ def mark_done(folder: Path, key: str, outputs: Iterable[str]) -> None:
 def files_fresh(stamp_dir: Path, key: str, folder: Path, files: Iterable[str]) -> bool:
     """Like :func:`is_fresh` for outputs a person may open and change (figures, tables): fresh when
     the key matches and every file is there, byte for byte as it was written."""
-    saved = read_stamp(Path(stamp_dir) / "_stage.json")
+    saved = read_json(Path(stamp_dir) / "_stage.json")
     files = list(files)
     if saved.get("key") != key or not all((Path(folder) / f).exists() for f in files):
         return False
-    return saved.get("hashes") == {f: _file_digest(Path(folder) / f) for f in files}
+    return saved.get("hashes") == {f: file_digest(Path(folder) / f) for f in files}
 
 
 def mark_files_done(stamp_dir: Path, key: str, folder: Path, files: Iterable[str]) -> None:
-    hashes = {f: _file_digest(Path(folder) / f) for f in files}
+    hashes = {f: file_digest(Path(folder) / f) for f in files}
     atomic.write_text(Path(stamp_dir) / "_stage.json", json.dumps({"key": key, "hashes": hashes}, indent=1) + "\n")

@@ -20,9 +20,10 @@ import pandas as pd
 from . import atomic, stages
 from .config import Config, TopicParams
 from .corpus import analysable, corpus_folder, load_documents
+from .parallel import ordered_map
 from .token_table import tokens_folder
 from .topics import (PREVALENCE_METHOD, LdaTopics, choose_k, frex, heldout_perplexity, nmf_match,
-                     prevalence_effects, relevance, top_by, topic_overlap, unit_weights)
+                     prevalence_effects, relevance, top_by, topic_dictionary, topic_overlap, unit_weights)
 
 TABLES = ("grid", "topics", "passages", "doc_topics", "prevalence", "over_time", "nmf", "notes", "words")
 
@@ -72,18 +73,12 @@ def run_grid(per_lang: dict, tp: TopicParams, progress: bool = True) -> pd.DataF
     _JOB_TEXTS = per_lang
     jobs = [(lang, k, s, tp) for lang, (train, _, _) in sorted(per_lang.items())
             for k in grid_for(len(train), tp.k_grid) for s in tp.seeds]
-    workers = tp.workers or mp.cpu_count()
+    workers = min(tp.workers or mp.cpu_count(), len(jobs))
     results = []
     bar = tqdm(total=len(jobs), desc="topics K grid", unit="fit", disable=not progress or None, leave=False)
-    if workers > 1 and len(jobs) > 1:
-        with mp.get_context("fork").Pool(workers) as pool:
-            for r in pool.imap(_grid_job, jobs):
-                results.append(r)
-                bar.update()
-    else:
-        for job in jobs:
-            results.append(_grid_job(job))
-            bar.update()
+    for r in ordered_map(_grid_job, jobs, workers):
+        results.append(r)
+        bar.update()
     bar.close()
     grid = pd.DataFrame(results)
     if grid.empty:
@@ -167,10 +162,7 @@ def build_topics(cfg: Config, progress: bool = True, force: bool = False) -> Top
             notes.append((lang, "no held-out document (corpus too small): perplexity not computed"))
             held = np.zeros(len(u), bool)
         train = u.loc[~held, "toks"].tolist()
-        from gensim.corpora import Dictionary
-        dictionary = Dictionary(train)
-        dictionary.filter_extremes(no_below=tp.no_below, no_above=tp.no_above, keep_n=tp.keep_n)
-        dictionary.compactify()
+        dictionary = topic_dictionary(train, tp.no_below, tp.no_above, tp.keep_n)
         if len(dictionary) < 10:
             notes.append((lang, f"skipped: {len(dictionary)} words left after the dictionary filters"))
             continue
@@ -183,6 +175,7 @@ def build_topics(cfg: Config, progress: bool = True, force: bool = False) -> Top
     tables = {"grid": grid}
     topics, passages, doc_topics, prevalence, over_time, nmf = [], [], [], [], [], []
     labels = read_labels(tp.labels)
+    text_of = dict(zip(docs["doc_id"], docs["text"]))
     models = {}
     for lang, u in unit_tables.items():
         g = grid[grid["lang"] == lang]
@@ -208,7 +201,6 @@ def build_topics(cfg: Config, progress: bool = True, force: bool = False) -> Top
                            "suggested_label": suggested, "share": float(share[t]), "k": k,
                            "top_relevance": " ".join(by_rel[t]), "top_frex": " ".join(by_frex[t]),
                            "top_probability": " ".join(by_prob[t])})
-        text_of = dict(zip(docs["doc_id"], docs["text"]))
         for t in range(k):
             best = np.argsort(-model.doc_topic_[:, t], kind="stable")[:3]
             for rank, i in enumerate(best, 1):
@@ -221,8 +213,8 @@ def build_topics(cfg: Config, progress: bool = True, force: bool = False) -> Top
         unit_len = u["toks"].map(len).to_numpy(dtype=float)
         dt = unit_weights(unit_doc, unit_len, len(doc_index)) @ model.doc_topic_
         dmeta = docs.set_index("doc_id").loc[sorted(doc_index)]
-        for i, d in enumerate(sorted(doc_index)):
-            doc_topics.append((lang, d, *[float(x) for x in dt[i]]) + (np.nan,) * (max(0, 30 - k)))
+        doc_topics.append(pd.DataFrame(np.asarray(dt), columns=[f"topic_{i}" for i in range(k)])
+                          .assign(lang=lang, doc_id=sorted(doc_index)))
         for column in ("quarter", "province"):
             p = prevalence_effects(model.gamma_, unit_doc, unit_len, dmeta[column].reset_index(drop=True),
                                    tp.draws, cfg.random.seed)
@@ -244,9 +236,10 @@ def build_topics(cfg: Config, progress: bool = True, force: bool = False) -> Top
     tables["topics"] = pd.DataFrame(topics, columns=["lang", "topic", "label", "suggested_label", "share", "k",
                                                      "top_relevance", "top_frex", "top_probability"])
     tables["passages"] = pd.DataFrame(passages, columns=["lang", "topic", "rank", "doc_id", "para", "proportion", "text"])
-    kmax = max([len(r) - 2 for r in doc_topics], default=0)
-    tables["doc_topics"] = pd.DataFrame([r[:2 + kmax] for r in doc_topics],
-                                        columns=["lang", "doc_id", *[f"topic_{i}" for i in range(kmax)]])
+    kmax = max((m.k for m in models.values()), default=0)  # a language with fewer topics: empty columns
+    tables["doc_topics"] = pd.concat(doc_topics, ignore_index=True).reindex(
+        columns=["lang", "doc_id", *[f"topic_{i}" for i in range(kmax)]]) if doc_topics else \
+        pd.DataFrame(columns=["lang", "doc_id"])
     prev = pd.concat(prevalence, ignore_index=True) if prevalence else pd.DataFrame(
         columns=["group", "topic", "prevalence", "low", "high", "documents", "lang", "grouping"])
     prev["method"] = PREVALENCE_METHOD.format(S=tp.draws)

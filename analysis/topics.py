@@ -31,14 +31,11 @@ class LdaTopics:
     def fit(self, texts: list[list[str]], dictionary=None) -> "LdaTopics":
         import logging
 
-        from gensim.corpora import Dictionary
         from gensim.models import LdaModel
 
         logging.getLogger("gensim").setLevel(logging.WARNING)
         if dictionary is None:
-            dictionary = Dictionary(texts)
-            dictionary.filter_extremes(no_below=self.no_below, no_above=self.no_above, keep_n=self.keep_n)
-            dictionary.compactify()
+            dictionary = topic_dictionary(texts, self.no_below, self.no_above, self.keep_n)
         self.dictionary_ = dictionary
         corpus = [dictionary.doc2bow(t) for t in texts]
         self.model_ = LdaModel(corpus=corpus, id2word=dictionary, num_topics=self.k, random_state=self.random_state,
@@ -48,8 +45,10 @@ class LdaTopics:
         gamma, _ = self.model_.inference(corpus)                          # one pass, fixed order
         self.gamma_ = gamma                                               # units × K Dirichlet parameters
         self.doc_topic_ = gamma / gamma.sum(axis=1, keepdims=True)
-        self.term_frequency_ = np.bincount([i for bow in corpus for i, n in bow for _ in range(n)],
-                                           minlength=len(dictionary)).astype(float) if corpus else np.zeros(0)
+        ids = [i for bow in corpus for i, _ in bow]
+        counts = [n for bow in corpus for _, n in bow]
+        self.term_frequency_ = np.bincount(np.asarray(ids, dtype=np.int64), weights=np.asarray(counts, float),
+                                           minlength=len(dictionary))
         return self
 
     @property
@@ -57,8 +56,18 @@ class LdaTopics:
         return [self.dictionary_[i] for i in range(len(self.dictionary_))]
 
     def top_words(self, n: int = 10) -> list[list[str]]:
-        vocab = self.vocabulary_
-        return [[vocab[j] for j in np.argsort(-row, kind="stable")[:n]] for row in self.topic_term_]
+        return top_by(self.topic_term_, self.vocabulary_, n)
+
+
+def topic_dictionary(texts: list[list[str]], no_below: int, no_above: float, keep_n: int):
+    """The gensim Dictionary the models use: words in at least ``no_below`` units and at most a
+    ``no_above`` share of them, the ``keep_n`` most frequent."""
+    from gensim.corpora import Dictionary
+
+    dictionary = Dictionary(texts)
+    dictionary.filter_extremes(no_below=no_below, no_above=no_above, keep_n=keep_n)
+    dictionary.compactify()
+    return dictionary
 
 
 # ---- readable topics --------------------------------------------------------------------------------
@@ -81,18 +90,11 @@ def frex(topic_term: np.ndarray, w: float = 0.5) -> np.ndarray:
 
 
 def top_by(scores: np.ndarray, vocab: list[str], n: int = 10) -> list[list[str]]:
+    """The ``n`` words of each row with the highest scores (ties: vocabulary order)."""
     return [[vocab[j] for j in np.argsort(-row, kind="stable")[:n]] for row in scores]
 
 
 # ---- model selection -----------------------------------------------------------------------------
-def coherence(model: LdaTopics, texts: list[list[str]], measure: str, topn: int = 10) -> float:
-    from gensim.models import CoherenceModel
-
-    cm = CoherenceModel(topics=model.top_words(topn), texts=texts, dictionary=model.dictionary_, coherence=measure,
-                        topn=topn, processes=1)
-    return float(cm.get_coherence())
-
-
 def heldout_perplexity(model: LdaTopics, texts: list[list[str]]) -> float:
     """exp(−bound per word) on held-out texts (gensim's variational bound)."""
     corpus = [model.dictionary_.doc2bow(t) for t in texts]
@@ -208,8 +210,9 @@ def nmf_match(texts: list[list[str]], model: LdaTopics, seed: int = 0) -> pd.Dat
     B = H / np.linalg.norm(H, axis=1, keepdims=True).clip(min=1e-12)
     sim = A @ B.T
     rows, cols = linear_sum_assignment(-sim)
+    lda_top = model.top_words(8)
     out = []
     for r, c in zip(rows, cols):
-        out.append((int(r), int(c), float(sim[r, c]), " ".join(model.top_words(8)[r]),
+        out.append((int(r), int(c), float(sim[r, c]), " ".join(lda_top[r]),
                     " ".join(vocab[j] for j in np.argsort(-H[c], kind="stable")[:8])))
     return pd.DataFrame(out, columns=["lda_topic", "nmf_topic", "cosine", "lda_top_words", "nmf_top_words"])

@@ -48,15 +48,13 @@ def texts(n: int, paragraphs: bool) -> list[list[str]]:
 def part_grid() -> dict:
     import dataclasses
 
-    from gensim.corpora import Dictionary
-
     from analysis.config import load_config
     from analysis.topic_table import run_grid
+    from analysis.topics import topic_dictionary
 
     tp = load_config(ROOT / "tifa.toml").topics
     docs = texts(10000, paragraphs=False)
-    d = Dictionary(docs)
-    d.filter_extremes(no_below=tp.no_below, no_above=tp.no_above, keep_n=tp.keep_n)
+    d = topic_dictionary(docs, tp.no_below, tp.no_above, tp.keep_n)
     tp = dataclasses.replace(tp, workers=2)
     start = time.perf_counter()
     grid = run_grid({"zh": (docs, [], d)}, tp, progress=False)
@@ -147,13 +145,15 @@ def main() -> None:
                   f"({g.get('tokens', 0):,} tokens), 2 processes: **{g.get('seconds', float('nan')):.0f} s** "
                   "(target: under 300 s).", ""]
     if args.part in ("compare", "all"):
-        from gensim.corpora import Dictionary, MmCorpus
+        from gensim.corpora import MmCorpus
 
-        from analysis.topics import LdaTopics  # noqa: F401  (same settings as the stage)
+        from analysis.config import load_config
+        from analysis.topics import topic_dictionary
+
+        tp = load_config(ROOT / "tifa.toml").topics  # the stage's dictionary settings
         paras = texts(50000, paragraphs=True)
         with tempfile.TemporaryDirectory() as tmp:
-            d = Dictionary(paras)
-            d.filter_extremes(no_below=2, no_above=0.5, keep_n=20000)
+            d = topic_dictionary(paras, tp.no_below, tp.no_above, tp.keep_n)
             d.save(f"{tmp}/dict")
             MmCorpus.serialize(f"{tmp}/corpus.mm", (d.doc2bow(t) for t in paras))
             Path(f"{tmp}/texts.json").write_text(json.dumps([[w for w in t if w in d.token2id] for t in paras],

@@ -119,6 +119,7 @@ def test_topics_stage_on_the_seeds(tmp_path):
     assert "Topic browser" in (tmp_path / "data" / "topics" / "browser.html").read_text(encoding="utf-8")
     doc = t["doc_topics"]
     assert np.allclose(doc.filter(like="topic_").sum(axis=1, skipna=True), 1.0)
+    assert doc.filter(like="topic_").shape[1] == t["topics"]["k"].max()  # as many columns as the largest K
     assert not build_topics(cfg, progress=False).rebuilt
     again = build_topics(cfg, progress=False, force=True).tables["topics"]
     assert again["top_relevance"].tolist() == t["topics"]["top_relevance"].tolist()  # deterministic
@@ -127,8 +128,13 @@ def test_topics_stage_on_the_seeds(tmp_path):
 def test_coherence_of_all_fits_at_once_equals_one_by_one():
     from gensim.corpora import Dictionary
 
+    from gensim.models import CoherenceModel
+
     from analysis.topic_table import coherence_per_fit
-    from analysis.topics import coherence
+
+    def coherence(model, texts, measure, topn=10):  # one CoherenceModel per fit, the plain way
+        return CoherenceModel(topics=model.top_words(topn), texts=texts, dictionary=model.dictionary_,
+                              coherence=measure, topn=topn, processes=1).get_coherence()
 
     texts, *_ = synthetic(5, D=150)
     fits = [LdaTopics(k, random_state=s, no_below=1, no_above=1.0) for k, s in ((3, 1), (4, 2))]
