@@ -86,20 +86,25 @@ def build_corpus_outputs(cfg: Config, corpus: CorpusResult, force: bool = False)
 SLOGAN_OUTPUTS = (
     Output("slogan_rates_by_region", "figure",
            "Slogan rates by province: the most widely used slogans, per 10,000 characters (Chinese) or words "
-           "(English); 'unknown' collects documents whose region the text does not state."),
+           "(English); 'unknown' collects documents whose region the text does not state; hatched cells have fewer "
+           "documents than slogans.min_docs."),
     Output("slogan_rates_by_quarter", "figure", "Slogan rates by quarter of the meeting."),
     Output("slogan_intervals_by_region", "figure",
-           "Rates of the top slogans by province with 95% intervals from a bootstrap over documents."),
+           "Rates of the top slogans by province with 95% cluster-robust intervals over documents; hollow points: "
+           "fewer documents than slogans.min_docs; orange ticks: partially pooled (empirical-Bayes) rates."),
     Output("slogan_contrast", "figure",
            "Log Ratio of slogan rates for the chosen contrast, with 95% bootstrap intervals; hollow points are "
            "descriptive only (too few documents or occurrences to test)."),
     Output("slogan_rates_by_region_quarter", "table",
-           "Slogan counts, rates and shares of documents by province and quarter, with 95% bootstrap intervals."),
+           "Slogan counts, rates and shares of documents by province and quarter, with 95% intervals over documents, "
+           "a flag for small cells and partially pooled rates beside the raw ones."),
     Output("slogan_contrasts", "table",
            "Each province against the rest and each quarter against the previous one: Log Ratio with interval, "
-           "G² or Fisher's exact test, Benjamini–Hochberg q-values."),
+           "the document-level rate test and Benjamini–Hochberg q-values over every contrast of a kind; G² kept as "
+           "the corpus-linguistics score."),
     Output("slogan_nb_effects", "table",
-           "Adjusted rate ratios of province and quarter from negative binomial models with a length offset."),
+           "Adjusted rate ratios of province and quarter from negative binomial models with a length offset "
+           "(quasi-Poisson where there is no over-dispersion; levels without occurrences named)."),
     Output("slogan_candidates", "table", "Slogan candidates not in the lexicon, for review."),
     Output("slogan_counts", "table", "Counts of every slogan in every document, under both counting rules."),
 )
@@ -148,11 +153,13 @@ def build_slogan_outputs(cfg: Config, result, force: bool = False) -> bool:
         pq = rates[rates["grouping"] == "province_quarter"]
         pq = pq[pq["count"] > 0][["province", "quarter", "lang", "slogan", "count", "exposure", "exposure_unit", "rate",
                                   "rate_low", "rate_high", "documents", "documents_with", "share", "share_low",
-                                  "share_high"]].fillna({"province": "unknown", "quarter": "unknown"})
+                                  "share_high", "small", "rate_pooled", "rate_pooled_low", "rate_pooled_high"]
+                ].fillna({"province": "unknown", "quarter": "unknown"})
         w.table(pq.reset_index(drop=True), "slogan_rates_by_region_quarter", f"Rule: {RULE_TEXT[sp.rule]}.")
-        shown = contrasts[contrasts["status"] != "absent"][
-            ["kind", "contrast", "lang", "slogan", "count_target", "count_reference", "rate_target", "rate_reference",
-             "log_ratio", "log_ratio_low", "log_ratio_high", "g2", "p_value", "p_method", "q_value", "status"]]
+        shown = contrasts[contrasts["status"] != "absent"].reindex(columns=[
+            "kind", "contrast", "lang", "slogan", "count_target", "count_reference", "rate_target", "rate_reference",
+            "documents_with_target", "documents_with_reference", "log_ratio", "log_ratio_low", "log_ratio_high", "g2",
+            "z", "p_value", "p_method", "q_value", "status"])
         w.table(shown.reset_index(drop=True), "slogan_contrasts", _method(contrasts))
         nb = t["nb_effects"]
         w.table(nb.drop(columns=["method", "rule"]).reset_index(drop=True), "slogan_nb_effects", _method(nb))
@@ -188,10 +195,10 @@ KEYWORD_OUTPUTS = (
            "eight provinces; all are in the keyness table)."),
     Output("keyword_user_terms", "figure", "The terms chosen in tifa.toml (keywords.terms): rates per period with "
            "95% bootstrap intervals."),
-    Output("keyword_trend_table", "table", "Trend of every frequent term: Poisson slope with robust interval, "
-           "Mann–Kendall and Sen's slope, class and evidence."),
-    Output("keyword_keyness", "table", "Distinctive terms per period and per province: G², Log Ratio with interval, "
-           "Benjamini–Hochberg q-values."),
+    Output("keyword_trend_table", "table", "Trend of every frequent term: linear, peak and level-shift tests over "
+           "documents, Poisson slope with test-based interval, exact Mann–Kendall and Sen's slope, class and evidence."),
+    Output("keyword_keyness", "table", "Distinctive terms per period and per province: document-level test with "
+           "Benjamini–Hochberg q-values over the grouping, Log Ratio with bootstrap interval, G²."),
     Output("keyword_tfidf", "table", "Top TF-IDF terms per period and per province, for comparison with keyness."),
     Output("keyword_collocates", "table", "Strongest collocates of the top trending terms per period (G²)."),
     Output("keyword_contexts", "table", "Keyword-in-context sample of the top trending and chosen terms."),
@@ -459,6 +466,19 @@ def report_blocks(cfg: Config, done: dict, entries: list[dict]) -> list:
                              ("topic_prevalence", None, 12), ("topic_over_time", None, 12), ("topic_nmf", None, None)):
         B.append(Block("table", (_table(fig, name, rows, cols), f"{name}.csv"), caption[name]))
     B.append(Block("p", "Browse the topics offline in `topic_browser.html`; edit labels from `topic_labels_suggested.csv`."))
+    # calibration (written by `python -m analysis calibrate`)
+    if (fig / "calibration_summary.csv").exists():
+        from .calibrate import CALIBRATION_CAPTION
+
+        B.append(Block("h2", "Calibration"))
+        cal = _table(fig, "calibration_summary")
+        null = cal[cal["check"] == "null: discoveries per permutation (all tests)"]
+        if len(null):
+            B.append(Block("p", f"With the province and period labels permuted across documents, the tests that "
+                                f"decide a finding found {null['value'].iloc[0]} findings per permutation on average "
+                                f"(at most {null['max'].iloc[0]}); about zero is what calibrated tests give."))
+        B.append(Block("figure", f"calibration.{ext}", CALIBRATION_CAPTION))
+        B.append(Block("table", (cal, "calibration_summary.csv"), "Calibration checks on this corpus."))
     # methods
     lex = read_lexicon(cfg.tokens.lexicon)
     B.append(Block("h2", "5. Methods and parameters"))
@@ -470,13 +490,17 @@ def report_blocks(cfg: Config, done: dict, entries: list[dict]) -> list:
         f"{sum(e.slogan for e in lex.entries)} slogans, sha256 {lex.digest[:12]}); stop words {', '.join(Path(x).name for x in tk.stopwords_zh)} "
         f"(zh) and {', '.join(Path(x).name for x in tk.stopwords_en)} (en); tokens shorter than {tk.min_chars_zh} (zh) or "
         f"{tk.min_chars_en} (en) characters dropped; collocations with count ≥ {tk.phrases_min_count} and NPMI > {tk.phrases_threshold}.",
-        f"Slogans: rule `{sp.rule}` (title included: {sp.include_title}); rates per 10,000 characters (zh) or words (en); "
-        f"95% intervals from {sp.bootstrap} bootstrap resamples of documents (seed {cfg.random.seed}); contrasts need "
-        f"{sp.min_docs} documents per side and {sp.min_count} occurrences; Log Ratio, G-test or Fisher's exact test, "
-        "Benjamini–Hochberg; negative binomial (NB2) models with a log-length offset (docs/slogans.md).",
-        f"Keywords: periods by {kp.period}; keyness needs {kp.min_count} occurrences, reports q < 0.05 and Log Ratio ≥ "
-        f"{kp.min_log_ratio} with {kp.bootstrap} bootstrap resamples; trends for terms with ≥ {kp.floor} occurrences, "
-        "Poisson slope with robust errors over documents, Mann–Kendall from 4 periods (docs/keywords.md).",
+        f"Slogans: rule `{sp.rule}` (title included: {sp.include_title}); rates per 10,000 characters (zh) or words (en) "
+        f"with 95% cluster-robust intervals over documents (cells under {sp.min_docs} documents flagged; partially pooled "
+        f"rates beside the raw ones); contrasts need {sp.min_docs} documents per side and {sp.min_count} occurrences; "
+        f"document-level rate test, Benjamini–Hochberg over every contrast of a kind; Log Ratio with {sp.bootstrap} "
+        f"bootstrap resamples of documents (seed {cfg.random.seed}); negative binomial (NB2) models with a log-length "
+        "offset, quasi-Poisson without over-dispersion (docs/slogans.md, docs/inference.md).",
+        f"Keywords: periods by {kp.period}; keyness needs {kp.min_count} occurrences, document-level rate test with "
+        f"Benjamini–Hochberg over every group and term, reports q < 0.05 and Log Ratio ≥ {kp.min_log_ratio} with "
+        f"{kp.bootstrap} bootstrap resamples; trends for terms with ≥ {kp.floor} occurrences in ≥ {kp.trend_min_docs} "
+        "documents: linear, peak and level-shift tests over documents, exact Mann–Kendall for short series "
+        "(docs/keywords.md, docs/inference.md).",
         f"Topics: gensim LDA on {tp.unit}s ({tp.column}), K grid {list(tp.k_grid)} × seeds {list(tp.seeds)}, "
         f"{tp.passes} passes, {tp.iterations} iterations; K by the rule in docs/topics.md (min stability "
         f"{tp.min_stability}){'' if not tp.k else f', overridden to {tp.k}'}; relevance λ = {tp.relevance_lambda}; "

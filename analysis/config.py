@@ -66,6 +66,7 @@ class SloganParams:
     contrast: str = "auto"
     context_chars: int = 30
     candidate_min_docs: int = 2
+    pooled: bool = True
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,8 @@ class KeywordParams:
     min_docs: int = 2
     top: int = 15
     floor: int = 10
+    trend_min_docs: int = 5
+    trend_min_periods: int = 1
     bootstrap: int = 200
     window: int = 5
     terms: tuple[str, ...] = ("疫情防控", "稳经济", "共同富裕", "高质量发展", "营商环境")

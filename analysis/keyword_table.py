@@ -114,6 +114,21 @@ def contexts(docs: pd.DataFrame, terms: list[str], english: dict, per_period: in
     return conc.groupby(["term", "lang", "period"], sort=True).head(per_period).reset_index(drop=True)
 
 
+def keyword_inputs(cfg: Config):
+    """The keywords stage's inputs: analysable documents with their period and token count (documents
+    without tokens left out: they have no rate to give), the document–term matrix, its vocabulary,
+    the token table and the English-phrase mapping."""
+    kp = cfg.keywords
+    lexicon = read_lexicon(cfg.tokens.lexicon)
+    docs = analysable(load_documents(cfg)).reset_index(drop=True)
+    tokens = pd.read_parquet(tokens_folder(cfg) / "tokens.parquet", columns=["doc_id", "lang", kp.column])
+    mapping = {"_".join(words): term for words, term in lexicon.english_phrases().items()}
+    dtm, vocab = document_term_matrix(tokens, docs["doc_id"].tolist(), kp.column, mapping)
+    docs = docs.assign(period=keyword_documents(docs, kp.period), length=np.asarray(dtm.sum(axis=1)).ravel())
+    has_tokens = (docs["length"] > 0).to_numpy()
+    return docs[has_tokens].reset_index(drop=True), dtm[np.flatnonzero(has_tokens)], vocab, tokens, mapping
+
+
 def build_keywords(cfg: Config, progress: bool = True, force: bool = False) -> KeywordResult:
     out = Path(cfg.paths.data) / "keywords"
     docs_path = corpus_folder(cfg) / "documents.parquet"
@@ -125,13 +140,7 @@ def build_keywords(cfg: Config, progress: bool = True, force: bool = False) -> K
     files = [f"{t}.parquet" for t in TABLES]
     if not force and stages.is_fresh(out, key, files):
         return KeywordResult(out, False, {t: pd.read_parquet(out / f"{t}.parquet") for t in TABLES})
-    docs = analysable(load_documents(cfg)).reset_index(drop=True)
-    tokens = pd.read_parquet(tokens_path, columns=["doc_id", "lang", kp.column])
-    mapping = {"_".join(words): term for words, term in lexicon.english_phrases().items()}
-    dtm, vocab = document_term_matrix(tokens, docs["doc_id"].tolist(), kp.column, mapping)
-    docs = docs.assign(period=keyword_documents(docs, kp.period), length=np.asarray(dtm.sum(axis=1)).ravel())
-    has_tokens = (docs["length"] > 0).to_numpy()  # a document without tokens has no rate to give
-    docs, dtm = docs[has_tokens].reset_index(drop=True), dtm[np.flatnonzero(has_tokens)]
+    docs, dtm, vocab, tokens, mapping = keyword_inputs(cfg)
     seed = cfg.random.seed
     kw = dict(min_count=kp.min_count, min_log_ratio=kp.min_log_ratio, top=kp.top, B=kp.bootstrap, seed=seed,
               min_docs=kp.min_docs)
@@ -148,7 +157,8 @@ def build_keywords(cfg: Config, progress: bool = True, force: bool = False) -> K
         tfidf_top(docs, dtm, vocab, "period", kp.top).rename(columns={"period": "group"}).assign(grouping="period"),
         tfidf_top(docs, dtm, vocab, "province", kp.top).rename(columns={"province": "group"}).assign(grouping="province"),
     ], ignore_index=True)
-    tr = trends(docs, dtm, vocab, "period", kp.period, kp.floor, min_docs=kp.min_docs)
+    tr = trends(docs, dtm, vocab, "period", kp.period, kp.floor, min_docs=kp.min_docs, min_term_docs=kp.trend_min_docs,
+                min_term_periods=kp.trend_min_periods)
     tables["trends"] = tr
     top_terms = top_trending(tr, kp.top)
     plotted = sorted(set(top_terms) | set(kp.terms))

@@ -15,18 +15,24 @@ def _ordered(values, unknown_last: bool = True) -> list[str]:
     return known + ([UNKNOWN] if UNKNOWN in set(values) else [])
 
 
-def _heatmap(ax, grid: pd.DataFrame, title: str, fmt) -> None:
+def _heatmap(ax, grid: pd.DataFrame, title: str, fmt, small: pd.DataFrame | None = None) -> None:
+    """Cells coloured by value; cells flagged in ``small`` (too few documents) are hatched grey, kept
+    out of the colour scale, and their value printed in grey."""
     data = grid.to_numpy(dtype=float)
-    shown = np.where(data > 0, data, np.nan)
+    flagged = small.reindex(index=grid.index, columns=grid.columns).fillna(False).to_numpy(dtype=bool) \
+        if small is not None else np.zeros(data.shape, bool)
+    shown = np.where((data > 0) & ~flagged, data, np.nan)
     im = ax.imshow(shown, cmap="Blues", aspect="auto", vmin=0)
+    for i, j in zip(*np.nonzero(flagged)):
+        ax.add_patch(_hatched_cell(j, i))
     ax.set_xticks(range(grid.shape[1]), grid.columns, rotation=45, ha="right")
     ax.set_yticks(range(grid.shape[0]), grid.index)
     ax.set_title(title)
     top = np.nanmax(shown) if np.isfinite(shown).any() else 1
     for (i, j), v in np.ndenumerate(data):
         if v > 0:
-            ax.text(j, i, fmt(v), ha="center", va="center", fontsize=6,
-                    color="white" if v > 0.6 * top else "black")
+            color = "#777777" if flagged[i, j] else ("white" if v > 0.6 * top else "black")
+            ax.text(j, i, fmt(v), ha="center", va="center", fontsize=6, color=color)
     ax.set_xticks(np.arange(-0.5, grid.shape[1]), minor=True)
     ax.set_yticks(np.arange(-0.5, grid.shape[0]), minor=True)
     ax.grid(which="minor", color="white", linewidth=1)
@@ -34,6 +40,12 @@ def _heatmap(ax, grid: pd.DataFrame, title: str, fmt) -> None:
     for side in ("left", "bottom"):
         ax.spines[side].set_visible(False)
     return im
+
+
+def _hatched_cell(x: float, y: float):
+    from matplotlib.patches import Rectangle
+
+    return Rectangle((x - 0.5, y - 0.5), 1, 1, facecolor="#f2f2f2", edgecolor="#bbbbbb", hatch="////", lw=0)
 
 
 def corpus_overview(by_pq: pd.DataFrame, by_lang: pd.DataFrame):
@@ -106,17 +118,18 @@ def slogan_heatmap(rates: pd.DataFrame, column: str, top: int = 20, title: str =
     for lang in langs:
         names = top_slogans(rates, lang, top)
         sub = data[(data["lang"] == lang) & data["slogan"].isin(names)]
-        grid = (sub.assign(**{column: sub[column].astype("string").fillna(UNKNOWN)})
-                .pivot_table(index="slogan", columns=column, values="rate", aggfunc="first")
-                .reindex(index=names))
+        cells = sub.assign(**{column: sub[column].astype("string").fillna(UNKNOWN)})
+        grid = cells.pivot_table(index="slogan", columns=column, values="rate", aggfunc="first").reindex(index=names)
         grid = grid.reindex(columns=_ordered(grid.columns))
-        panels.append((lang, grid))
-    height = max(2.6, 0.9 + 0.24 * max(len(g) for _, g in panels))
-    widths = [max(1.2, 0.55 * g.shape[1]) + 1.0 for _, g in panels]
+        small = (cells.pivot_table(index="slogan", columns=column, values="small", aggfunc="first")
+                 if "small" in cells else None)
+        panels.append((lang, grid, small))
+    height = max(2.6, 0.9 + 0.24 * max(len(g) for _, g, _ in panels))
+    widths = [max(1.2, 0.55 * g.shape[1]) + 1.0 for _, g, _ in panels]
     fig, axes = figure("double", height, ncols=len(panels), gridspec_kw={"width_ratios": widths}, squeeze=False)
-    for ax, (lang, grid) in zip(axes[0], panels):
-        _heatmap(ax, grid.fillna(0), _LANG_NAME[lang], lambda v: f"{v:.1f}" if v < 100 else f"{v:.0f}")
-        ax.set_xlabel(column)
+    for ax, (lang, grid, small) in zip(axes[0], panels):
+        _heatmap(ax, grid.fillna(0), _LANG_NAME[lang], lambda v: f"{v:.1f}" if v < 100 else f"{v:.0f}", small)
+        ax.set_xlabel(column + ("; hatched: too few documents" if small is not None and small.any().any() else ""))
     if title:
         fig.suptitle(title, fontsize=9)
     fig.tight_layout()
@@ -126,8 +139,10 @@ def slogan_heatmap(rates: pd.DataFrame, column: str, top: int = 20, title: str =
 def dot_interval_panels(panels: list[tuple[str, pd.DataFrame]], xlabel: str, ncols: int = 3):
     """One panel per item (a slogan, a topic): a row per group with its estimate and 95% interval.
 
-    ``panels``: (title, frame with columns group, value, low, high, documents). Rows scale with the
-    number of groups, so 30 provinces stay readable; 'unknown' is grey and last.
+    ``panels``: (title, frame with columns group, value, low, high, documents, and optionally
+    ``small`` (hollow marker: too few documents) and ``pooled`` (a partially pooled estimate, drawn
+    as an orange tick beside the raw one)). Rows scale with the number of groups, so 30 provinces
+    stay readable; 'unknown' is grey and last.
     """
     if not panels:
         return _message_figure("Nothing to show.")
@@ -144,8 +159,13 @@ def dot_interval_panels(panels: list[tuple[str, pd.DataFrame]], xlabel: str, nco
         lo = np.nan_to_num(np.maximum(x - f["low"].to_numpy(dtype=float), 0))
         hi = np.nan_to_num(np.maximum(f["high"].to_numpy(dtype=float) - x, 0))
         colors = ["#999999" if g == UNKNOWN else PALETTE[0] for g in groups]
+        small = f["small"].fillna(False).to_numpy(dtype=bool) if "small" in f else np.zeros(len(groups), bool)
         ax.errorbar(x, y, xerr=[lo, hi], fmt="none", ecolor=colors, lw=0.9)
-        ax.scatter(x, y, c=colors, s=10, zorder=3)
+        ax.scatter(x[~small], y[~small], c=[c for c, s_ in zip(colors, small) if not s_], s=10, zorder=3)
+        ax.scatter(x[small], y[small], facecolors="white", edgecolors=[c for c, s_ in zip(colors, small) if s_],
+                   s=10, zorder=3, linewidths=0.8)
+        if "pooled" in f and f["pooled"].notna().any():
+            ax.scatter(f["pooled"].to_numpy(dtype=float), y + 0.3, marker="|", color=PALETTE[1], s=18, zorder=4)
         ax.set_yticks(y, [f"{g} ({int(n)})" for g, n in zip(groups, f["documents"].fillna(0))], fontsize=5.5)
         ax.invert_yaxis()
         ax.set_title(title, fontsize=7)
@@ -172,9 +192,9 @@ def slogan_intervals(rates: pd.DataFrame, column: str = "province", top: int = 6
             sub = data[(data["lang"] == lang) & (data["slogan"] == slogan)]
             panels.append((f"{slogan} ({lang})", pd.DataFrame({
                 "group": sub[column], "value": sub["rate"], "low": sub["rate_low"], "high": sub["rate_high"],
-                "documents": sub["documents"]})))
-    return dot_interval_panels(panels, "rate per 10,000 characters (zh) or words (en), 95% bootstrap interval over "
-                                       "documents; in brackets: documents")
+                "documents": sub["documents"], "small": sub.get("small"), "pooled": sub.get("rate_pooled")})))
+    return dot_interval_panels(panels, "rate per 10,000 characters (zh) or words (en), 95% interval over documents; "
+                                       "in brackets: documents; hollow: too few documents; orange tick: pooled rate")
 
 
 def slogan_contrast(contrasts: pd.DataFrame, label: str, top: int = 20):
@@ -365,9 +385,9 @@ def topic_top_words(topics: pd.DataFrame, model_words: dict, n: int = 8):
     return fig
 
 
-def topic_prevalence(prev: pd.DataFrame, topics: pd.DataFrame, grouping: str):
+def topic_prevalence(prev: pd.DataFrame, topics: pd.DataFrame, grouping: str, min_docs: int = 2):
     """Prevalence of each topic by group (quarter or province) with 95% intervals (method of
-    composition), a panel per topic."""
+    composition), a panel per topic; groups with fewer than ``min_docs`` documents are hollow."""
     data = prev[prev["grouping"] == grouping]
     if "kind" in data:
         data = data[data["kind"] == "mean"]
@@ -378,9 +398,9 @@ def topic_prevalence(prev: pd.DataFrame, topics: pd.DataFrame, grouping: str):
     for (lang, topic), sub in sorted(data.assign(topic=data["topic"].astype(int)).groupby(["lang", "topic"])):
         panels.append((f"{lang} {topic}: {label.get((lang, topic), topic)}", pd.DataFrame({
             "group": sub["group"], "value": sub["prevalence"], "low": sub["low"], "high": sub["high"],
-            "documents": sub["documents"]})))
+            "documents": sub["documents"], "small": sub["documents"] < min_docs})))
     return dot_interval_panels(panels, f"topic prevalence by {grouping}, 95% interval (method of composition); "
-                                       "in brackets: documents", ncols=3)
+                                       f"in brackets: documents; hollow: fewer than {min_docs}", ncols=3)
 
 
 def topic_nmf_match(nmf: pd.DataFrame):
@@ -399,5 +419,55 @@ def topic_nmf_match(nmf: pd.DataFrame):
         ax.set_xlim(0, 1)
         ax.set_xlabel("cosine of word weights")
         ax.set_title(_LANG_NAME.get(lang, lang).split(",")[0])
+    fig.tight_layout()
+    return fig
+
+
+# ---- calibration ---------------------------------------------------------------------------------
+def calibration(summary: pd.DataFrame, null: pd.DataFrame):
+    """Three panels: discoveries per permutation of the labels by check (should be about zero),
+    95% interval coverage of a planted rate by group size (target band 0.93-0.97), and power of the
+    contrast test by rate ratio."""
+    fig, axes = figure("double", 2.6, ncols=3, squeeze=False)
+    a, b, c = axes[0]
+    if len(null):
+        checks = list(dict.fromkeys(null["check"]))
+        perms = sorted(null["permutation"].unique())
+        bottom = np.zeros(len(perms))
+        for k, name in enumerate(checks):
+            v = null[null["check"] == name].set_index("permutation")["discoveries"].reindex(perms).fillna(0).to_numpy()
+            a.bar(range(len(perms)), v, bottom=bottom, color=PALETTE[k % len(PALETTE)], label=name, width=0.7)
+            bottom += v
+        a.set_xticks(range(len(perms)), [str(p) for p in perms])
+        a.set_ylim(0, max(3.5, bottom.max() + 0.5))
+        a.axhline(1, color="#999999", lw=0.6, ls="--")
+        a.legend(fontsize=5, frameon=False, loc="upper left")
+    a.set_xlabel("permutation of the labels")
+    a.set_ylabel("findings (should be about 0)")
+    a.set_title("Null: random labels", fontsize=8)
+    cov = summary[summary["check"] == "planted: 95% rate interval coverage"]
+    if len(cov):
+        y = np.arange(len(cov))
+        b.axvspan(0.93, 0.97, color="#e8f2e8")
+        b.axvline(0.95, color="#999999", lw=0.6, ls="--")
+        b.scatter(cov["value"], y, color=PALETTE[0], s=12, zorder=3)
+        b.set_yticks(y, cov["group"].str.replace(" documents", " docs"), fontsize=6)
+        b.set_xlim(min(0.85, cov["value"].min() - 0.01), 1.0)
+        b.invert_yaxis()
+    b.set_xlabel("coverage of the true rate")
+    b.set_title("Planted: 95% intervals", fontsize=8)
+    power = summary[summary["check"] == "planted: power (q < 0.05)"]
+    if len(power):
+        parts = power["group"].str.extract(r"(?P<size>\d+) documents, (?P<rate>[\d.]+) per document, "
+                                           r"ratio (?P<ratio>[\d.]+)")
+        pw = pd.concat([parts.astype(float), power["value"].reset_index(drop=True).set_axis(parts.index)], axis=1)
+        for k, ((size, rate), g) in enumerate(pw.groupby(["size", "rate"])):
+            c.plot(g["ratio"], g["value"], marker="o", ms=3, lw=1, color=PALETTE[k % len(PALETTE)],
+                   label=f"{int(size)} docs, {rate:g} per doc")
+        c.set_ylim(0, 1.02)
+        c.legend(fontsize=5, frameon=False)
+    c.set_xlabel("planted rate ratio")
+    c.set_ylabel("power")
+    c.set_title("Planted: power", fontsize=8)
     fig.tight_layout()
     return fig

@@ -7,22 +7,26 @@ Tables in, tables out; no I/O. Inputs:
   missing values are the group 'unknown');
 - ``counts``: a documents × slogans matrix (numpy, rows in the order of ``docs``) and the slogan names.
 
-Documents, not characters, are the sampling unit: intervals come from resampling documents
-(percentile bootstrap, seeded), and the count model is fitted to documents.
+Documents, not characters, are the sampling unit: rate intervals are cluster-robust over documents
+(log scale, CR2 with small-sample degrees of freedom), shares have Wilson intervals over documents,
+contrasts are tested with a document-level test and the Log Ratio interval comes from resampling
+documents; the count model is fitted to documents. Methods and calibration: docs/inference.md.
 """
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from .inference import (RATE_INTERVAL_METHOD, RATE_TEST_METHOD, bh, group_sums, lumps, rate_interval, rate_test,
+                        shrink_rates, wilson_interval)
 from .measures import bootstrap_weights, g2, log_ratio, seeded_rng
 
 UNKNOWN = "unknown"
 PER = 10_000
-RATE_METHOD = ("rate per 10,000 characters (zh) or words (en) = total count / total length; 95% interval: "
-               "percentile bootstrap over documents ({B} resamples, seed {seed})")
-SHARE_METHOD = "share of documents using the slogan; 95% interval: percentile bootstrap over documents"
+RATE_METHOD = ("rate per 10,000 characters (zh) or words (en) = total count / total length; " + RATE_INTERVAL_METHOD
+               + "; cells with fewer than {min_docs} documents are flagged small; pooled rate: empirical-Bayes "
+               "gamma–Poisson shrinkage across the cells of the grouping, 95% posterior interval")
+SHARE_METHOD = "share of documents using the slogan; 95% Wilson interval over documents"
 
 
 def bootstrap_rates(counts: np.ndarray, exposure: np.ndarray, B: int, rng: np.random.Generator,
@@ -46,32 +50,47 @@ def bootstrap_rates(counts: np.ndarray, exposure: np.ndarray, B: int, rng: np.ra
 
 
 def group_rates(docs: pd.DataFrame, counts: np.ndarray, slogans: list[str], by: list[str],
-                B: int = 2000, seed: int = 0, level: float = 0.95) -> pd.DataFrame:
-    """Count, rate and share per slogan for every group of ``by`` × language, with bootstrap intervals."""
+                B: int = 0, seed: int = 0, level: float = 0.95, min_docs: int = 2,
+                pooled: bool = True) -> pd.DataFrame:
+    """Count, rate and share per slogan for every group of ``by`` × language, with intervals over
+    documents (see :func:`analysis.inference.rate_interval`, :func:`analysis.inference.wilson_interval`).
+
+    ``small`` flags groups with fewer than ``min_docs`` documents; with ``pooled`` (and a grouping),
+    ``rate_pooled`` and its interval shrink each cell's rate toward the language's typical rate, the
+    more the fewer documents the cell has (empirical Bayes, gamma–Poisson). ``B`` and ``seed`` are
+    accepted for compatibility and unused: the rate intervals are analytic.
+    """
     keys = docs[by].astype("string").fillna(UNKNOWN)
     keys["lang"] = docs["lang"].to_numpy()
-    lo, hi = 100 * (1 - level) / 2, 100 * (1 + level) / 2
-    rows = []
+    exposure = docs["exposure"].to_numpy(dtype=float)
+    frames = []
     for key, idx in sorted(keys.groupby(list(keys.columns), sort=True).indices.items()):
         key = key if isinstance(key, tuple) else (key,)
-        c = counts[idx]
-        e = docs["exposure"].to_numpy(dtype=float)[idx]
-        total = c.sum(axis=0)
-        rate = total / e.sum() * PER if e.sum() else np.full(len(slogans), np.nan)
+        c, e = counts[idx], exposure[idx]
+        rate, lo, hi = rate_interval(c, e, level)
         with_s = (c > 0).sum(axis=0)
-        if len(idx) > 1 and B:
-            br, bs = bootstrap_rates(c.astype(float), e, B, seeded_rng(seed, *key))
-            r_lo, r_hi = np.nanpercentile(br, [lo, hi], axis=0)
-            s_lo, s_hi = np.percentile(bs, [lo, hi], axis=0)
-        else:  # one document: no interval
-            r_lo = r_hi = s_lo = s_hi = np.full(len(slogans), np.nan)
-        for j, slogan in enumerate(slogans):
-            rows.append((*key, slogan, int(total[j]), float(e.sum()), rate[j], r_lo[j], r_hi[j], len(idx),
-                         int(with_s[j]), with_s[j] / len(idx), s_lo[j], s_hi[j]))
+        s_lo, s_hi = wilson_interval(with_s, len(idx), level)
+        f = pd.DataFrame({"slogan": slogans, "count": c.sum(axis=0).astype(int), "exposure": e.sum(),
+                          "rate": rate * PER, "rate_low": lo * PER, "rate_high": hi * PER, "documents": len(idx),
+                          "documents_with": with_s.astype(int), "share": with_s / len(idx),
+                          "share_low": s_lo, "share_high": s_hi})
+        for col, value in zip([*by, "lang"], key):
+            f[col] = value
+        frames.append(f)
     cols = [*by, "lang", "slogan", "count", "exposure", "rate", "rate_low", "rate_high", "documents",
             "documents_with", "share", "share_low", "share_high"]
-    out = pd.DataFrame(rows, columns=cols)
+    out = pd.concat(frames, ignore_index=True)[cols] if frames else pd.DataFrame(columns=cols)
     out["exposure_unit"] = np.where(out["lang"] == "en", "words", "characters")
+    out["small"] = out["documents"] < min_docs
+    for col in ("rate_pooled", "rate_pooled_low", "rate_pooled_high"):
+        out[col] = np.nan
+    if pooled and by:
+        known = ~(out[by] == UNKNOWN).any(axis=1)
+        for _, sub in out[known].groupby(["lang", "slogan"], sort=False):
+            sh = shrink_rates(sub["count"].to_numpy(float), sub["exposure"].to_numpy(float), level)
+            out.loc[sub.index, "rate_pooled"] = sh["rate"] * PER
+            out.loc[sub.index, "rate_pooled_low"] = sh["low"] * PER
+            out.loc[sub.index, "rate_pooled_high"] = sh["high"] * PER
     return out
 
 
@@ -82,10 +101,12 @@ def contrast(docs: pd.DataFrame, counts: np.ndarray, slogans: list[str], target:
     """One contrast (target documents against reference documents), every slogan.
 
     Per slogan: counts and rates in both, Log Ratio (effect size) with a percentile-bootstrap
-    interval over documents (resampled within each side), G² (G-test of independence, 1 df) or,
-    when an expected cell count is below 5, Fisher's exact test; Benjamini–Hochberg q-values over
-    the slogans tested. A slogan is 'too small' (not tested) when either side has fewer than
-    ``min_docs`` documents or the two sides together have fewer than ``min_count`` occurrences.
+    interval over documents (resampled within each side), G² (token-level, kept as the corpus-linguistics
+    score), and the document-level test (:func:`analysis.inference.rate_test`) that gives the p-value;
+    Benjamini–Hochberg q-values over the slogans tested (:func:`region_vs_rest` and
+    :func:`quarter_vs_previous` recompute them over every contrast they make). A slogan is 'too small'
+    (not tested) when either side has fewer than ``min_docs`` documents or the two sides together have
+    fewer than ``min_count`` occurrences.
     """
     e = docs["exposure"].to_numpy(dtype=float)
     ct, cr = counts[target], counts[reference]
@@ -101,11 +122,18 @@ def contrast(docs: pd.DataFrame, counts: np.ndarray, slogans: list[str], target:
         rt = np.where(rt > 0, rt, 0.5 / et.sum() * PER)
         rr = np.where(rr > 0, rr, 0.5 / er.sum() * PER)
         boot = np.log2(rt / rr)
+    test = None
+    if n_t and n_r:
+        side = np.r_[np.zeros(n_t, int), np.ones(n_r, int)]
+        both = np.vstack([ct, cr])
+        S = group_sums(side, 2, both, np.r_[et, er])
+        test = rate_test(S.take([0]), S.take([1]), lumpy=lumps(both))
     rows = []
     for j, slogan in enumerate(slogans):
         a, b = float(a_all[j]), float(b_all[j])
         row = {"slogan": slogan, "count_target": int(a), "count_reference": int(b), "exposure_target": A,
                "exposure_reference": Bx, "documents_target": n_t, "documents_reference": n_r,
+               "documents_with_target": int((ct[:, j] > 0).sum()), "documents_with_reference": int((cr[:, j] > 0).sum()),
                "rate_target": a / A * PER if A else np.nan, "rate_reference": b / Bx * PER if Bx else np.nan}
         if a + b == 0:
             row["status"] = "absent"
@@ -118,31 +146,24 @@ def contrast(docs: pd.DataFrame, counts: np.ndarray, slogans: list[str], target:
             row["log_ratio"] = float(log_ratio(a, b, A, Bx))
             if boot is not None:
                 row["log_ratio_low"], row["log_ratio_high"] = np.percentile(boot[:, j], [2.5, 97.5])
-            table = np.array([[a, A - a], [b, Bx - b]])
-            expected = table.sum(1, keepdims=True) * table.sum(0, keepdims=True) / table.sum()
             row["g2"] = float(g2(a, b, A, Bx))
-            if expected.min() < 5:
-                row["p_value"] = stats.fisher_exact(table.astype(np.int64))[1]
-                row["p_method"] = "Fisher's exact test (an expected count below 5)"
-            else:
-                row["p_value"] = float(stats.chi2.sf(row["g2"], 1))
-                row["p_method"] = "G-test (log-likelihood G², 1 df)"
+            row["z"] = float(test["z"][0, j])
+            row["p_value"] = float(test["p"][0, j])
+            row["p_method"] = "document-level rate test"
         rows.append(row)
     out = pd.DataFrame(rows)
-    for col in ("log_ratio", "log_ratio_low", "log_ratio_high", "g2", "p_value", "p_method"):
+    for col in ("log_ratio", "log_ratio_low", "log_ratio_high", "g2", "z", "p_value", "p_method"):
         if col not in out:
             out[col] = np.nan
-    tested = out["status"] == "tested"
-    out["q_value"] = np.nan
-    if tested.any():
-        out.loc[tested, "q_value"] = stats.false_discovery_control(out.loc[tested, "p_value"].to_numpy(), method="bh")
+    out["q_value"] = bh(np.where(out["status"] == "tested", out["p_value"].astype(float), np.nan))
     return out
 
 
 CONTRAST_METHOD = ("effect: Log Ratio = log2 of the ratio of rates (0.5 added to a zero count; Hardie 2014), 95% "
-                   "interval by percentile bootstrap over documents; test: G-test of independence on the 2×2 table "
-                   "(occurrences vs other characters or words; 1 df), Fisher's exact test when an expected count is "
-                   "below 5; multiple testing: Benjamini–Hochberg q-values over the slogans of each contrast")
+                   "interval by percentile bootstrap over documents; test: " + RATE_TEST_METHOD + "; G² (token-level "
+                   "log-likelihood) kept as the corpus-linguistics score; multiple testing: Benjamini–Hochberg "
+                   "q-values over every slogan and contrast of a kind (all provinces against their rest, all "
+                   "quarters against the previous one)")
 
 
 def region_vs_rest(docs, counts, slogans, column: str, **kw) -> pd.DataFrame:
@@ -186,9 +207,12 @@ def quarter_vs_previous(docs, counts, slogans, column: str = "quarter", **kw) ->
 
 
 def _finish(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Concatenate the contrasts of one kind; q-values over all of them (one family)."""
     if not frames:
         return pd.DataFrame(columns=["contrast", "lang", "slogan", "status"])
     out = pd.concat(frames, ignore_index=True)
+    if "p_value" in out:
+        out["q_value"] = bh(np.where(out["status"] == "tested", out["p_value"].astype(float), np.nan))
     out["method"] = CONTRAST_METHOD
     return out
 
@@ -200,8 +224,31 @@ def previous_quarter(q: str) -> str:
 
 # ---- count model --------------------------------------------------------------------------------
 NB_METHOD = ("negative binomial (NB2) regression of each slogan's count per document on region and quarter "
-             "(treatment coding, the first level in sorted order is the reference), log length as offset; "
-             "adjusted rate ratio = exp(coefficient), 95% Wald interval; statsmodels NegativeBinomial")
+             "(treatment coding; reference: the first level in sorted order where the slogan occurs), log length "
+             "as offset; adjusted rate ratio = exp(coefficient), 95% Wald interval; statsmodels NegativeBinomial. "
+             "When the estimated dispersion is near zero or the NB fit fails, a Poisson GLM with quasi-Poisson "
+             "(Pearson) scale; a level where the slogan never occurs has no finite rate ratio and is reported as such")
+
+
+def _count_fit(y, X, offset):
+    """NB2 fit, or quasi-Poisson when there is no over-dispersion to estimate; (fit, model name, alpha)."""
+    import warnings
+
+    import statsmodels.api as sm
+    from statsmodels.discrete.discrete_model import NegativeBinomial
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            fit = NegativeBinomial(y, X, offset=offset, loglike_method="nb2").fit(disp=0, maxiter=200)
+            alpha = float(fit.params["alpha"])
+            finite = np.isfinite(fit.bse.drop("alpha")).all() and np.isfinite(fit.params.drop("alpha")).all()
+            if fit.mle_retvals.get("converged", True) and alpha > 1e-3 and finite:
+                return fit, "negative binomial", alpha
+        except Exception:  # noqa: BLE001 - any NB failure falls back to the quasi-Poisson fit below
+            pass
+        fit = sm.GLM(y, X, family=sm.families.Poisson(), offset=offset).fit(scale="X2")
+        return fit, "quasi-Poisson", 0.0
 
 
 def nb_effects(docs: pd.DataFrame, counts: np.ndarray, slogans: list[str], region: str = "province",
@@ -210,13 +257,10 @@ def nb_effects(docs: pd.DataFrame, counts: np.ndarray, slogans: list[str], regio
 
     Uses documents whose region and quarter are known. A factor with one level is left out; a slogan
     with fewer than ``min_count`` occurrences, or a design that cannot be estimated, is reported
-    with the reason instead of numbers.
+    with the reason instead of numbers. A level in which the slogan never occurs is reported as
+    "not estimable: no occurrences in <level>" and its documents leave that slogan's fit (the rate
+    ratio would be zero, its interval undefined); the reference is the first level where it occurs.
     """
-    import warnings
-
-    import statsmodels.api as sm
-    from statsmodels.discrete.discrete_model import NegativeBinomial
-
     rows = []
     for lang in sorted(docs["lang"].unique()):
         mask = (docs["lang"] == lang) & docs[region].notna() & docs[quarter].notna()
@@ -225,42 +269,73 @@ def nb_effects(docs: pd.DataFrame, counts: np.ndarray, slogans: list[str], regio
         factors = [f for f in (region, quarter) if sub[f].nunique() > 1]
         if len(sub) == 0:
             continue
-        X = pd.get_dummies(sub[factors].astype(str), drop_first=True, dtype=float) if factors else \
-            pd.DataFrame(index=sub.index)
-        X = sm.add_constant(X, has_constant="add")
-        offset = np.log(sub["exposure"].to_numpy(dtype=float))
-        reason = None
-        if np.linalg.matrix_rank(X.to_numpy()) < X.shape[1]:
-            reason = "not estimable: region and quarter are confounded (collinear design)"
-        elif len(sub) <= X.shape[1] + 1:
-            reason = f"not estimable: {len(sub)} documents for {X.shape[1] + 1} parameters"
+        levels = sub[factors].astype(str)
+        offset_all = np.log(sub["exposure"].to_numpy(dtype=float))
+        full = sm_constant(pd.get_dummies(levels, drop_first=True, dtype=float) if factors else
+                           pd.DataFrame(index=sub.index))
+        design = None
+        if np.linalg.matrix_rank(full.to_numpy()) < full.shape[1]:
+            design = "not estimable: region and quarter are confounded (collinear design)"
+        elif len(sub) <= full.shape[1] + 1:
+            design = f"not estimable: {len(sub)} documents for {full.shape[1] + 1} parameters"
         for j, slogan in enumerate(slogans):
-            y = c[:, j]
-            base = {"lang": lang, "slogan": slogan, "documents": len(sub), "count": int(y.sum())}
-            if reason:
-                rows.append({**base, "term": "", "status": reason})
+            y_all = c[:, j]
+            base = {"lang": lang, "slogan": slogan, "documents": len(sub), "count": int(y_all.sum())}
+            if design:
+                rows.append({**base, "term": "", "status": design})
                 continue
-            if y.sum() < min_count:
-                rows.append({**base, "term": "", "status": f"too small: {int(y.sum())} occurrences"})
+            if y_all.sum() < min_count:
+                rows.append({**base, "term": "", "status": f"too small: {int(y_all.sum())} occurrences"})
+                continue
+            keep = np.ones(len(sub), bool)
+            for f in factors:  # levels without a single occurrence
+                totals = pd.Series(y_all).groupby(levels[f].to_numpy()).sum()
+                for level in sorted(totals[totals == 0].index):
+                    rows.append({**base, "term": f"{f}_{level}",
+                                 "status": f"not estimable: no occurrences in {f} {level}"})
+                    keep &= (levels[f] != level).to_numpy()
+            lv = levels[keep]
+            used = [f for f in factors if lv[f].nunique() > 1]
+            X = pd.get_dummies(lv[used], drop_first=True, dtype=float) if used else pd.DataFrame(index=lv.index)
+            X = sm_constant(X)
+            y, offset = y_all[keep], offset_all[keep]
+            reference = ", ".join(f"{f} {sorted(lv[f].unique())[0]}" for f in used)
+            if np.linalg.matrix_rank(X.to_numpy()) < X.shape[1]:
+                rows.append({**base, "term": "", "status": "not estimable: region and quarter are confounded "
+                                                           "(collinear design)"})
+                continue
+            if keep.sum() <= X.shape[1] + 1:
+                rows.append({**base, "term": "", "status": f"not estimable: {int(keep.sum())} documents for "
+                                                           f"{X.shape[1] + 1} parameters"})
                 continue
             try:
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore")
-                    fit = NegativeBinomial(y, X, offset=offset, loglike_method="nb2").fit(disp=0, maxiter=200)
-                ci = fit.conf_int()
-                for term in X.columns[1:]:
-                    b, lo, hi = fit.params[term], ci.loc[term, 0], ci.loc[term, 1]
-                    if not (np.isfinite([b, lo, hi]).all() and max(abs(b), abs(lo), abs(hi)) < 20):
-                        # a level where the slogan never (or always) occurs: no finite rate ratio
-                        rows.append({**base, "term": term, "status": "not estimable: separation (no occurrence "
-                                                                     "in a level, or no convergence)"})
-                        continue
-                    rows.append({**base, "term": term, "status": "estimated", "rate_ratio": float(np.exp(b)),
-                                 "rate_ratio_low": float(np.exp(lo)), "rate_ratio_high": float(np.exp(hi)),
-                                 "p_value": float(fit.pvalues[term]), "alpha": float(fit.params["alpha"])})
-            except Exception as exc:  # convergence failures are reported, not hidden
+                fit, model, alpha = _count_fit(y, X, offset)
+            except Exception as exc:  # noqa: BLE001 - reported, not hidden
                 rows.append({**base, "term": "", "status": f"not estimable: {type(exc).__name__}"})
-    out = pd.DataFrame(rows, columns=["lang", "slogan", "term", "documents", "count", "status", "rate_ratio",
-                                      "rate_ratio_low", "rate_ratio_high", "p_value", "alpha"])
+                continue
+            ci = fit.conf_int()
+            for term in X.columns[1:]:
+                b, lo, hi = fit.params[term], ci.loc[term, 0], ci.loc[term, 1]
+                if not np.isfinite([b, lo, hi]).all():
+                    rows.append({**base, "term": term, "status": f"not estimable: {model} fit did not converge"})
+                    continue
+                if max(abs(lo), abs(hi)) > 20:  # a rate ratio beyond e^±20: nearly no occurrence in the level
+                    n_level = int(y[X[term].to_numpy() == 1].sum())
+                    rows.append({**base, "term": term, "status": f"not estimable: {n_level} occurrence(s) in "
+                                                                 f"{term}, too few for a finite interval"})
+                    continue
+                rows.append({**base, "term": term, "status": "estimated", "model": model, "reference": reference,
+                             "rate_ratio": float(np.exp(b)), "rate_ratio_low": float(np.exp(lo)),
+                             "rate_ratio_high": float(np.exp(hi)), "p_value": float(fit.pvalues[term]),
+                             "alpha": alpha})
+    out = pd.DataFrame(rows, columns=["lang", "slogan", "term", "documents", "count", "status", "model", "reference",
+                                      "rate_ratio", "rate_ratio_low", "rate_ratio_high", "p_value", "alpha"])
     out["method"] = NB_METHOD
     return out
+
+
+def sm_constant(X: pd.DataFrame) -> pd.DataFrame:
+    """The design with an intercept column first."""
+    import statsmodels.api as sm
+
+    return sm.add_constant(X, has_constant="add")

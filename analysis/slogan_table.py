@@ -133,7 +133,7 @@ def build_slogans(cfg: Config, progress: bool = True, force: bool = False) -> Sl
               "documents": stage_docs}
     rate_frames = []
     for name, cols in GROUPINGS.items():
-        r = group_rates(stage_docs, matrix, slogans, cols, B=sp.bootstrap, seed=cfg.random.seed)
+        r = group_rates(stage_docs, matrix, slogans, cols, min_docs=sp.min_docs, pooled=sp.pooled)
         r.insert(0, "grouping", name)
         rate_frames.append(r)
     rates = pd.concat(rate_frames, ignore_index=True)
@@ -141,7 +141,7 @@ def build_slogans(cfg: Config, progress: bool = True, force: bool = False) -> Sl
         if col not in rates:
             rates[col] = pd.NA
     rates["rule"] = RULE_TEXT[sp.rule]
-    rates["method"] = RATE_METHOD.format(B=sp.bootstrap, seed=cfg.random.seed) + "; " + SHARE_METHOD
+    rates["method"] = RATE_METHOD.format(min_docs=sp.min_docs) + "; " + SHARE_METHOD
     tables["rates"] = rates
     kw = dict(B=sp.bootstrap, seed=cfg.random.seed, min_docs=sp.min_docs, min_count=sp.min_count)
     contrasts = pd.concat([

@@ -55,3 +55,19 @@ def test_count_command_with_a_rule(tmp_path, seeds):
     total = next(line.split() for line in out.stdout.splitlines() if line.startswith("total"))
     assert total[1:] == ["5", "3"]  # documents using each (literal strings: no English renderings here)
     assert (tmp_path / "counts.csv").read_text(encoding="utf-8").startswith("doc_id,lang,双过半,营商环境")
+
+
+def test_calibrate_on_the_seeds(tmp_path):
+    """`calibrate` in CI: the seeds are too small for the planted check (said), and random labels
+    give no finding."""
+    import pandas as pd
+
+    res = subprocess.run([sys.executable, "-m", "analysis", "calibrate", "--quiet", "--permutations", "3",
+                          "--data", str(tmp_path / "data"), "--figures", str(tmp_path / "fig")],
+                         cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert res.returncode == 0, res.stderr
+    summary = pd.read_csv(tmp_path / "fig" / "calibration_summary.csv")
+    null = summary.set_index("check").loc["null: discoveries per permutation (all tests)"]
+    assert null["value"] <= 1 and null["max"] <= 3
+    assert "planted: skipped" in set(summary["check"])
+    assert (tmp_path / "fig" / "calibration.png").exists() and "null: keyness by period" in res.stdout

@@ -149,10 +149,24 @@ def test_vectorised_mann_kendall_matches_scipy():
     Y[:, 1] = [0, 1, 0, 1, 2, 2, 3, 2]  # ties
     tau, p, sen = mann_kendall(x, Y)
     for k in (0, 1, 3):
-        ref = stats.kendalltau(x, Y[:, k], method="asymptotic")
+        # exact for a short untied series (as scipy's exact method), normal with tie correction otherwise
+        ref = stats.kendalltau(x, Y[:, k], method="asymptotic" if k == 1 else "exact")
         assert tau[k] == pytest.approx(ref.statistic) and p[k] == pytest.approx(ref.pvalue)
         assert sen[k] == pytest.approx(stats.theilslopes(Y[:, k], x)[0])
     assert np.isnan(tau[2])  # a constant series has no trend statistic
+
+
+@pytest.mark.parametrize("n", [4, 5, 7, 10])
+def test_exact_mann_kendall_for_short_series(n):
+    from analysis.keywords import mann_kendall
+
+    x = np.arange(n, dtype=float)
+    Y = np.c_[np.arange(n), np.r_[1, 0, np.arange(2, n)], np.random.default_rng(n).permutation(n)].astype(float)
+    _, p, _ = mann_kendall(x, Y)
+    for k in range(3):
+        assert p[k] == pytest.approx(stats.kendalltau(x, Y[:, k], method="exact").pvalue)
+    if n == 4:
+        assert p[0] == pytest.approx(1 / 12)  # a monotone series of 4: 2/4!, not the normal 0.041
 
 
 def test_sparse_periods_are_left_out_and_said():

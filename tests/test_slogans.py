@@ -9,7 +9,7 @@ from analysis.corpus import build_corpus
 from analysis.matcher import Matcher
 from analysis.measures import g2 as g_test, log_ratio
 from analysis.slogan_stats import (bootstrap_rates, contrast, nb_effects,
-                                   previous_quarter, quarter_vs_previous)
+                                   previous_quarter, quarter_vs_previous, region_vs_rest)
 from analysis.slogan_table import build_slogans, count_strings
 from tests.conftest import ROOT
 
@@ -116,35 +116,75 @@ def _toy(n_t=30, n_r=30, rate_t=0.004, rate_r=0.002, seed=1):
 
 
 def test_contrast_tests_effects_and_bh():
-    docs, counts = _toy()
+    docs, counts = _toy(rate_t=0.0004, rate_r=0.0002)
     counts = np.c_[counts, np.zeros(len(docs)), np.r_[np.ones(2), np.zeros(len(docs) - 2)]]
     res = contrast(docs, counts, ["稳", "absent", "rare"], np.arange(30), np.arange(30, 60), B=500, seed=3)
     row = res.iloc[0]
     a, b = counts[:30, 0].sum(), counts[30:, 0].sum()
     A, B = docs["exposure"][:30].sum(), docs["exposure"][30:].sum()
-    assert row["status"] == "tested" and row["p_method"].startswith("G-test")
-    assert row["p_value"] == pytest.approx(stats.chi2.sf(g_test(a, b, A, B), 1))
+    assert row["status"] == "tested" and row["p_method"] == "document-level rate test"
+    assert row["g2"] == pytest.approx(g_test(a, b, A, B))  # kept as the corpus-linguistics score
     assert row["log_ratio_low"] < row["log_ratio"] < row["log_ratio_high"]
     assert row["log_ratio"] == pytest.approx(log_ratio(a, b, A, B))
     assert res.iloc[1]["status"] == "absent"
     assert res.iloc[2]["status"].startswith("too small") and np.isnan(res.iloc[2]["p_value"])
+    e = docs["exposure"].to_numpy()
+    burst = np.zeros(len(docs))
+    burst[[2, 40]] = [19, 1]  # one document carries the term
+    for y in (counts[:, 0], burst):
+        alone = contrast(docs, y[:, None], ["稳"], np.arange(30), np.arange(30, 60), B=0, min_count=1).iloc[0]
+        assert alone["p_value"] == pytest.approx(_rate_test_by_hand(y[:30], e[:30], y[30:], e[30:]), rel=1e-6)
+    assert alone["p_value"] > 0.05  # a burst in one document is not a difference between groups
 
 
-def test_fisher_for_small_expected_counts_and_bh_against_statsmodels():
+def _rate_test_by_hand(ya, ea, yb, eb):
+    """The document-level test written out document by document (docs/inference.md), with scipy's
+    beta-binomial distribution."""
+    def moments(y, e):
+        E, R = e.sum(), y.sum() / e.sum()
+        ss = sum((yi - ei * R) ** 2 for yi, ei in zip(y, e))
+        Ee, E3 = (e ** 2).sum(), (e ** 3).sum()
+        return ss - R * (E - Ee / E), R * R * (Ee + Ee ** 2 / E ** 2 - 2 * E3 / E)
+
+    (na, da), (nb, db) = moments(ya, ea), moments(yb, eb)
+    kappa = max(0.0, (na + nb) / (da + db))
+    T, Ea, Eb = ya.sum() + yb.sum(), ea.sum(), eb.sum()
+    lam = T / (Ea + Eb)
+    va, vb = lam * Ea + kappa * lam ** 2 * (ea ** 2).sum(), lam * Eb + kappa * lam ** 2 * (eb ** 2).sum()
+    Ra, Rb = ya.sum() / Ea, yb.sum() / Eb
+    within = sum((y - e * Ra) ** 2 for y, e in zip(ya, ea)) + sum((y - e * Rb) ** 2 for y, e in zip(yb, eb))
+    n_a, n_b = len(ya), len(yb)
+    permutation = n_a * n_b / (n_a + n_b) * within / (n_a + n_b - 2)
+    pi = Ea / (Ea + Eb)
+    rho = (max(va * vb / (va + vb), permutation) / (T * pi * (1 - pi)) - 1) / (T - 1)
+    dist = stats.binom(int(T), pi) if rho <= 1e-9 else stats.betabinom(int(T), pi * (1 - rho) / rho,
+                                                                    (1 - pi) * (1 - rho) / rho)
+    y = ya.sum()
+    up, low = dist.sf(y - 1), dist.cdf(y)
+    counts = np.r_[ya, yb]
+    held = counts[counts > 0]
+    if held.sum() ** 2 / (held ** 2).sum() <= 30 and min(up, low) < 0.025:  # lumpy: also deal the documents
+        import itertools
+
+        f = n_a / (n_a + n_b)
+        totals = [(sum(c for c, inside in zip(held, pick) if inside), np.prod([f if i else 1 - f for i in pick]))
+                  for pick in itertools.product([0, 1], repeat=len(held))]
+        up = max(up, sum(w for t, w in totals if t >= y))
+        low = max(low, sum(w for t, w in totals if t <= y))
+    return min(1.0, 2 * min(up, low))
+
+
+def test_bh_over_all_contrasts_of_a_kind_against_statsmodels():
     from statsmodels.stats.multitest import multipletests
 
     rng = np.random.default_rng(7)
-    docs = pd.DataFrame({"doc_id": [f"d{i}" for i in range(10)], "lang": "zh", "exposure": 30.0})
-    counts = rng.poisson(0.8, size=(10, 6)).astype(float)
-    counts[:, 0] = [2, 1, 1, 1, 0, 0, 0, 1, 0, 0]
-    res = contrast(docs, counts, [f"s{j}" for j in range(6)], np.arange(5), np.arange(5, 10), B=0,
-                   min_count=1)
+    docs = pd.DataFrame({"doc_id": [f"d{i}" for i in range(30)], "lang": "zh", "exposure": 300.0,
+                         "province": ["甲", "乙", "丙"] * 10})
+    counts = rng.poisson(0.8, size=(30, 6)).astype(float)
+    res = region_vs_rest(docs, counts, [f"s{j}" for j in range(6)], "province", B=0, min_count=1)
     tested = res[res["status"] == "tested"]
-    first = res.iloc[0]
-    table = [[5, 150 - 5], [1, 150 - 1]]  # expected count 3 in a cell: below 5
-    assert first["p_method"].startswith("Fisher") and first["p_value"] == pytest.approx(stats.fisher_exact(table)[1])
-    expected = multipletests(tested["p_value"], method="fdr_bh")[1]
-    assert np.allclose(tested["q_value"], expected)
+    assert len(tested) == 18  # one family: three provinces × six slogans
+    assert np.allclose(tested["q_value"], multipletests(tested["p_value"], method="fdr_bh")[1])
 
 
 def test_too_small_groups_are_reported_not_tested():
@@ -163,7 +203,7 @@ def test_quarter_against_previous_and_gaps():
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
-def test_bootstrap_interval_covers_the_truth(seed):
+def test_bootstrap_replicates(seed):
     docs, counts = _toy(n_t=200, n_r=0, rate_t=0.003, seed=seed)
     rng = np.random.default_rng(seed)
     rates, shares = bootstrap_rates(counts, docs["exposure"].to_numpy(), 1000, rng)
@@ -213,7 +253,11 @@ def test_rates_table(slogan_tables):
     assert zj["rate"] == pytest.approx(expected / zj_docs["exposure"].sum() * 10_000)
     assert zj["rate_low"] <= zj["rate"] <= zj["rate_high"]
     assert set(r["grouping"]) == {"province", "prefecture", "quarter", "province_quarter", "language"}
-    assert r["method"].str.contains("bootstrap over documents").all()
+    assert r["method"].str.contains("cluster-robust").all() and r["method"].str.contains("Wilson").all()
+    assert (r["small"] == (r["documents"] < 2)).all()
+    pooled = r[r["rate_pooled"].notna()]
+    assert len(pooled) and (pooled["rate_pooled_low"] <= pooled["rate_pooled"]).all()
+    assert (pooled["rate_pooled"] <= pooled["rate_pooled_high"]).all()
 
 
 def test_candidates(slogan_tables):

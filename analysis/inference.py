@@ -1,0 +1,456 @@
+"""Document-level inference for rates of words and slogans: the tests, intervals and shrinkage that
+decide "distinctive", "significant" and a trend class.
+
+Words are bursty: a term used ten times by one speech says little about the next speech. Every
+function here treats the **document** (or a declared cluster of documents) as the unit, and works
+from per-group sufficient statistics so that it is vectorised over terms and groups:
+
+- :func:`rate_test`: two groups of documents, every term at once. The difference of the two rates
+  (ratio estimators Σy/Σe) over a cluster-robust standard error (CR1, documents as clusters), with
+  each side's variance floored by what the other side's per-length variance implies for it, and
+  Welch–Satterthwaite degrees of freedom. Calibrated by simulation and on permuted real labels
+  (bench/RESULTS.md): conservative where few documents carry a term, about nominal elsewhere.
+- :func:`score_trend_test`: a linear trend in a numeric covariate (the period index): robust score
+  test of a Poisson log-linear model with length offsets, fitted under the null (no separation, no
+  Hauck–Donner effect), with an effective-degrees-of-freedom t reference.
+- :func:`rate_interval`: rate of a group with a 95% interval on the log scale from the CR2 (HC2)
+  variance of the ratio estimator, Bell–McCaffrey-style degrees of freedom from the document
+  lengths and a Poisson variance floor.
+- :func:`wilson_interval`: share of documents (a binomial proportion over documents).
+- :func:`shrink_rates`: empirical-Bayes gamma–Poisson partial pooling of cell rates.
+- :func:`mk_exact_p`: the exact null distribution of Kendall's S for short series without ties.
+
+Methods, citations and calibration numbers: docs/inference.md.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+from scipy import optimize, sparse, special, stats
+
+Z975 = stats.norm.ppf(0.975)
+
+
+# ---- sufficient statistics ----------------------------------------------------------------------
+@dataclass(frozen=True)
+class Sums:
+    """Per-group sufficient statistics of document counts ``y`` (documents × terms) and lengths ``e``.
+
+    Arrays are groups × terms (``Y``, ``Yy``, ``Ye``, ``Yy_e``) or per group (``n``, ``E``, ``Ee``,
+    ``E3``, ``E4``): number of documents, Σe, Σe², Σe³, Σe⁴, Σy, Σy², Σe·y, Σy²/e.
+    """
+    n: np.ndarray
+    E: np.ndarray
+    Ee: np.ndarray
+    E3: np.ndarray
+    E4: np.ndarray
+    Y: np.ndarray
+    Yy: np.ndarray
+    Ye: np.ndarray
+    Yy_e: np.ndarray
+
+    def __sub__(self, other: "Sums") -> "Sums":
+        return Sums(*(getattr(self, f) - getattr(other, f) for f in self.__dataclass_fields__))
+
+    def take(self, rows) -> "Sums":
+        return Sums(*(getattr(self, f)[rows] for f in self.__dataclass_fields__))
+
+    def cumsum(self) -> "Sums":
+        return Sums(*(np.cumsum(getattr(self, f), axis=0) for f in self.__dataclass_fields__))
+
+
+def _dense(m) -> np.ndarray:
+    return np.asarray(m.todense()) if sparse.issparse(m) else np.asarray(m, dtype=float)
+
+
+def group_sums(groups: np.ndarray, n_groups: int, X, e: np.ndarray) -> Sums:
+    """Sufficient statistics per group: ``groups`` is each document's group (0..n_groups-1, or -1 for
+    documents in none), ``X`` the documents × terms counts (sparse or dense), ``e`` the lengths."""
+    groups = np.asarray(groups)
+    e = np.asarray(e, dtype=float)
+    keep = np.flatnonzero(groups >= 0)
+    M = sparse.csr_matrix((np.ones(len(keep)), (groups[keep], keep)), shape=(n_groups, len(groups)))
+    Xs = sparse.csr_matrix(X) if not sparse.issparse(X) else X.tocsr()
+    inv_e = np.divide(1.0, e, out=np.zeros_like(e), where=e > 0)
+    sq = Xs.multiply(Xs)
+    return Sums(n=np.asarray(M.sum(axis=1)).ravel(), E=M @ e, Ee=M @ (e * e), E3=M @ e ** 3, E4=M @ e ** 4,
+                Y=_dense(M @ Xs), Yy=_dense(M @ sq), Ye=_dense(M @ sparse.diags(e) @ Xs),
+                Yy_e=_dense(M @ sparse.diags(inv_e) @ sq))
+
+
+def _col(v: np.ndarray, like: np.ndarray) -> np.ndarray:
+    """A per-group vector shaped to broadcast against a groups × terms array."""
+    v = np.asarray(v, dtype=float)
+    return v.reshape(v.shape + (1,) * (like.ndim - v.ndim))
+
+
+def _dispersion_moments(s: Sums, R: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Numerator and denominator of the moment estimate of κ in Var(y_i) = e_i λ + κ (e_i λ)² from one
+    group's residuals around its own rate R, corrected for the rate being estimated from the same
+    documents: E Σ(y − eR)² = λ(E − Σe²/E) + κ λ² (Σe² + (Σe²)²/E² − 2 Σe³/E). Without the
+    correction a group carried by a few long documents looks far less over-dispersed than it is."""
+    E, Ee, E3 = (_col(getattr(s, f), s.Y) for f in ("E", "Ee", "E3"))
+    ss = np.maximum(s.Yy - 2 * R * s.Ye + R * R * Ee, 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        num = ss - R * (E - Ee / E)
+        den = R * R * (Ee + Ee * Ee / (E * E) - 2 * E3 / E)
+    ok = np.isfinite(num) & np.isfinite(den) & (den > 0)
+    return np.where(ok, num, 0.0), np.where(ok, den, 0.0)
+
+
+def moderated_dispersion(kappa: np.ndarray, total: np.ndarray, bin_size: int = 200) -> np.ndarray:
+    """Each term's dispersion, never below the median of the terms of similar frequency (bins of
+    ``bin_size`` terms ordered by ``total``), row by row: a sparse term's own moment estimate is often
+    zero by chance, and a too-small dispersion makes any test too sure (edgeR moderates dispersions
+    across genes for the same reason; Robinson & Smyth 2008)."""
+    kappa = np.atleast_2d(np.asarray(kappa, dtype=float))
+    total = np.broadcast_to(np.atleast_2d(total), kappa.shape)
+    out = kappa.copy()
+    for g in range(kappa.shape[0]):
+        order = np.argsort(total[g], kind="stable")
+        for chunk in np.array_split(order, max(1, len(order) // bin_size)):
+            if len(chunk):
+                out[g, chunk] = np.maximum(kappa[g, chunk], np.mean(kappa[g, chunk]))
+    return out
+
+
+def betabinom_tails(y: np.ndarray, T: np.ndarray, pi: np.ndarray, rho: np.ndarray, exact_max: int = 200,
+                    chunk: int = 20_000) -> tuple[np.ndarray, np.ndarray]:
+    """P(Y ≥ y) and P(Y ≤ y) for Y ~ BetaBinomial(T, mean share ``pi``, intra-class correlation ``rho``)
+    (ρ = 0: binomial), elementwise. Exact sums of the probabilities (by the ratio of successive
+    probabilities) for T ≤ ``exact_max``; above it,
+    a beta distribution for Y/T with the same mean and variance, continuity-corrected."""
+    y, T, pi, rho = (np.asarray(a, dtype=float).ravel() for a in np.broadcast_arrays(y, T, pi, rho))
+    up, low = np.ones(len(y)), np.ones(len(y))
+    rho = np.clip(rho, 1e-12, 0.999)
+    s = np.minimum((1 - rho) / rho, 1e10)                       # α + β
+    small = np.flatnonzero((T <= exact_max) & (T > 0))
+    order = small[np.argsort(T[small], kind="stable")]
+    for start in range(0, len(order), chunk):
+        idx = order[start:start + chunk]
+        t_max = int(T[idx].max())
+        k = np.arange(t_max)[None, :]                           # steps k → k + 1
+        Ti, a, b = T[idx][:, None], (pi[idx] * s[idx])[:, None], ((1 - pi[idx]) * s[idx])[:, None]
+        binomial = (rho[idx] <= 1e-9)[:, None]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            # log P(0), then the ratio P(k+1)/P(k) = (T−k)(k+α) / ((k+1)(T−k−1+β)); binomial: (T−k)π / ((k+1)(1−π))
+            log0 = np.where(binomial[:, 0], Ti[:, 0] * np.log1p(-pi[idx]),
+                            special.betaln(a[:, 0], Ti[:, 0] + b[:, 0]) - special.betaln(a[:, 0], b[:, 0]))
+            ratio = np.where(binomial, np.log(pi[idx] / (1 - pi[idx]))[:, None],
+                             np.log(k + a) - np.log(Ti - k - 1 + b))
+            steps = np.log(np.maximum(Ti - k, 1e-300)) - np.log(k + 1) + ratio
+            log_pmf = np.hstack([log0[:, None], log0[:, None] + np.cumsum(np.where(k < Ti, steps, 0.0), axis=1)])
+        kk = np.arange(t_max + 1)[None, :]
+        pmf = np.where(kk <= Ti, np.exp(log_pmf - log_pmf.max(axis=1, keepdims=True)), 0.0)
+        pmf /= pmf.sum(axis=1, keepdims=True)
+        yi = y[idx][:, None]
+        up[idx] = np.where(kk >= yi, pmf, 0).sum(1)
+        low[idx] = np.where(kk <= yi, pmf, 0).sum(1)
+    large = np.flatnonzero(T > exact_max)
+    if len(large):
+        Tl, p_, r_ = T[large], pi[large], rho[large]
+        var = p_ * (1 - p_) * (1 + (Tl - 1) * r_) / Tl          # of Y/T
+        prec = np.maximum(p_ * (1 - p_) / var - 1, 1e-6)
+        a, b = p_ * prec, (1 - p_) * prec
+        up[large] = stats.beta.sf(np.clip((y[large] - 0.5) / Tl, 0, 1), a, b)
+        low[large] = stats.beta.cdf(np.clip((y[large] + 0.5) / Tl, 0, 1), a, b)
+    return up.clip(0, 1), low.clip(0, 1)
+
+
+def lumps(X, max_docs: int = 300, max_effective: float = 30.0) -> list:
+    """Per column of ``X`` (documents × terms), the counts of the documents that contain the term when
+    the term is *lumpy* (its occurrences sit in a few documents: T²/Σy² ≤ ``max_effective`` and at
+    most ``max_docs`` documents), else None. What :func:`rate_test` needs for its exact check."""
+    X = sparse.csc_matrix(X)
+    out = []
+    for j in range(X.shape[1]):
+        v = X.data[X.indptr[j]:X.indptr[j + 1]]
+        v = v[v > 0]
+        T, sq = v.sum(), (v * v).sum()
+        out.append(v.astype(np.int64) if 0 < len(v) <= max_docs and sq > 0 and T * T / sq <= max_effective
+                   else None)
+    return out
+
+
+def lump_tails(values: list, share: np.ndarray, y: np.ndarray, needed: np.ndarray | None = None
+               ) -> tuple[np.ndarray, np.ndarray]:
+    """P(Y ≥ y) and P(Y ≤ y) of a group's count when each containing document (counts ``values[j]``)
+    falls in the group with probability ``share`` (rows: groups; the document share of the group), by
+    exact convolution over the documents. NaN for columns that are not lumpy, and for the cells
+    where ``needed`` (rows × columns, optional) is False."""
+    share = np.asarray(share, dtype=float)
+    y = np.asarray(y, dtype=float)
+    up, low = np.full(y.shape, np.nan), np.full(y.shape, np.nan)
+    for j, v in enumerate(values):
+        if v is None:
+            continue
+        rows = np.arange(len(share)) if needed is None else np.flatnonzero(needed[:, j])
+        if len(rows) == 0:
+            continue
+        f = share[rows][:, None]
+        dist = np.zeros((len(rows), int(v.sum()) + 1))
+        dist[:, 0] = 1.0
+        width = 1
+        for c in v:                                              # the document falls in the group or not
+            nxt = dist * (1 - f)
+            nxt[:, c:c + width] += dist[:, :width] * f
+            dist, width = nxt, width + c
+        cum = np.cumsum(dist, axis=1)
+        k = np.clip(y[rows, j].astype(int), 0, dist.shape[1] - 1)
+        at = np.arange(len(rows))
+        low[rows, j] = cum[at, k]
+        up[rows, j] = 1 - np.where(k > 0, cum[at, k - 1], 0.0)
+    return np.clip(up, 0, 1), np.clip(low, 0, 1)
+
+
+def rate_test(a: Sums, b: Sums, moderate: bool = True, lumpy: list | None = None) -> dict:
+    """Document-level test of equal rates in groups ``a`` and ``b`` for every term.
+
+    Conditional on the term's total count T in the two groups, the count in ``a`` is compared with
+    its distribution under equal rates: beta-binomial with mean share E_a/(E_a+E_b) and a variance
+    that is the larger of two: (1) what over-dispersed document counts imply, Var(y_i) = e_i λ +
+    κ (e_i λ)² on each side, κ the term's moment estimate over the documents of both groups
+    (residuals around each group's own rate, corrected for the estimated rate), never below the mean
+    of terms of similar frequency; (2) the variance of the count under random reassignment of the
+    documents to the two groups (each group centred on its own rate). Without over-dispersion this
+    is the exact conditional (binomial) test of two Poisson rates; a term concentrated in a few
+    documents gets a wide distribution.
+
+    A beta-binomial cannot be lumpy enough for a term whose occurrences sit in a few documents (a name
+    said 80 times in one news item either falls in the group or not). For such terms (``lumpy``, from
+    :func:`lumps` over the documents of both groups) the p-value is the larger of the beta-binomial's
+    and the exact one of dealing those documents to the groups at random (computed where the
+    beta-binomial's is below 0.05: above it no finding is possible).
+
+    Returns arrays ``rate_a``, ``rate_b``, ``p`` (two-sided), ``p_up`` (``a`` higher), ``z`` (the
+    signed normal score of ``p``, positive when ``a`` uses the term more) and ``kappa``. Sides with
+    fewer than two documents give NaN.
+    """
+    Ea, Eb = _col(a.E, a.Y), _col(b.E, b.Y)
+    Eea, Eeb = _col(a.Ee, a.Y), _col(b.Ee, b.Y)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        Ra, Rb = a.Y / Ea, b.Y / Eb
+        num_a, den_a = _dispersion_moments(a, Ra)
+        num_b, den_b = _dispersion_moments(b, Rb)
+        kappa = np.where(den_a + den_b > 0, np.maximum((num_a + num_b) / (den_a + den_b), 0), 0.0)
+    T = a.Y + b.Y
+    shape = np.broadcast_shapes(T.shape, np.shape(Ea))
+    kappa = np.broadcast_to(kappa, shape)
+    if moderate and kappa.size:
+        kappa = moderated_dispersion(kappa.reshape(-1, shape[-1]), np.broadcast_to(T, shape).reshape(-1, shape[-1])
+                                     ).reshape(shape)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lam = T / (Ea + Eb)
+        va = lam * Ea + kappa * lam * lam * Eea                    # variance of each side's count under H0
+        vb = lam * Eb + kappa * lam * lam * Eeb
+        pi = np.broadcast_to(Ea / (Ea + Eb), shape)
+        model = va * vb / (va + vb)                                # of the target's count given T
+        # the same, by permutation of documents between the groups (each group centred on its own
+        # rate, so that a real difference does not inflate it): a term whose occurrences sit in one
+        # or two documents varies as much as those documents, whatever the dispersion model says
+        na_, nb_ = _col(a.n, a.Y), _col(b.n, b.Y)
+        within = (np.maximum(a.Yy - 2 * Ra * a.Ye + Ra * Ra * Eea, 0)
+                  + np.maximum(b.Yy - 2 * Rb * b.Ye + Rb * Rb * Eeb, 0))
+        permutation = na_ * nb_ / (na_ + nb_) * within / (na_ + nb_ - 2)
+        cond = np.fmax(model, permutation)
+        binom = T * pi * (1 - pi)
+        rho = np.where((T > 1) & (binom > 0), (cond / binom - 1) / (T - 1), 0.0)
+    up, low = betabinom_tails(np.broadcast_to(a.Y, shape), np.broadcast_to(T, shape), pi,
+                              np.nan_to_num(np.clip(rho, 0, 0.999)))
+    up, low = up.reshape(shape), low.reshape(shape)
+    if lumpy is not None and any(v is not None for v in lumpy):
+        share = np.broadcast_to(a.n / (a.n + b.n), shape[:1])
+        needed = np.minimum(up, low) < 0.025                      # elsewhere p is already above 0.05
+        l_up, l_low = lump_tails(lumpy, share, np.broadcast_to(a.Y, shape), needed)
+        up = np.fmax(up, l_up.reshape(shape))
+        low = np.fmax(low, l_low.reshape(shape))
+    p = np.minimum(1.0, 2 * np.minimum(up, low))
+    na, nb = np.broadcast_to(_col(a.n, a.Y), shape), np.broadcast_to(_col(b.n, b.Y), shape)
+    bad = (na < 2) | (nb < 2) | (np.broadcast_to(T, shape) <= 0)
+    p, up = np.where(bad, np.nan, p), np.where(bad, np.nan, up)
+    with np.errstate(invalid="ignore"):
+        z = np.sign(np.broadcast_to(Ra - Rb, shape)) * stats.norm.isf(p / 2)
+    return {"rate_a": np.broadcast_to(Ra, shape), "rate_b": np.broadcast_to(Rb, shape), "p": p, "p_up": up,
+            "z": np.where(bad, np.nan, z), "kappa": kappa}
+
+
+RATE_TEST_METHOD = ("document-level test: the count in one group given the total of both, against its beta-binomial "
+                    "distribution under equal rates, with the larger of the over-dispersion model's variance (moment "
+                    "estimate per term, moderated across terms of similar frequency) and the variance under random "
+                    "reassignment of documents (docs/inference.md)")
+
+
+# ---- trend test ---------------------------------------------------------------------------------
+def score_trend_test(X, e: np.ndarray, x: np.ndarray) -> dict:
+    """Robust score test of a log-linear trend in ``x`` (one value per document, e.g. the calendar
+    index of its period) for every column of ``X`` (documents × terms counts, sparse or dense).
+
+    Under the null the rate is constant (λ = ΣY/ΣE); the score is U = Σ_i c_i (y_i − e_i λ) with
+    c = x − x̄ (x̄ weighted by length), its variance max(Σ c_i² r_i², σ² Σ c_i² e_i) with σ² the
+    per-length residual variance (a floor against a sandwich that collapses when few documents use
+    the term); t reference with (Σv_i)²/Σv_i² − 2 degrees of freedom, the effective number of
+    documents carrying the score (Satterthwaite). No model is fitted under the alternative, so a
+    term confined to one period cannot make the slope run away. Returns ``t`` (positive: rising),
+    ``df``, ``p``.
+    """
+    X = sparse.csr_matrix(X) if not sparse.issparse(X) else X.tocsr()
+    e = np.asarray(e, dtype=float)
+    x = np.asarray(x, dtype=float)
+    n, V = X.shape
+    E = e.sum()
+    c = x - (e @ x) / E
+    coo = X.tocoo()
+    rows, cols, y = coo.row, coo.col, coo.data.astype(float)
+    Y = np.bincount(cols, weights=y, minlength=V)
+    lam = Y / E
+    ci, ei, li = c[rows], e[rows], lam[cols]
+    r = y - ei * li                                              # residuals where the term occurs
+    U = np.bincount(cols, weights=ci * y, minlength=V)           # Σ c e λ = 0 by centring
+    c2e2, c4e4 = (c * c * e * e).sum(), (c ** 4 * e ** 4).sum()
+    V_rob = np.bincount(cols, weights=ci * ci * (r * r - (ei * li) ** 2), minlength=V) + lam ** 2 * c2e2
+    Q = np.bincount(cols, weights=ci ** 4 * (r ** 4 - (ei * li) ** 4), minlength=V) + lam ** 4 * c4e4
+    ss_e = np.bincount(cols, weights=(r * r - (ei * li) ** 2) / ei, minlength=V) + lam * lam * E
+    sigma2 = np.maximum(ss_e, 0) / (n - 1)
+    V_floor = sigma2 * (c * c * e).sum()
+    V_rob = np.maximum(V_rob, 0)
+    Vt = np.fmax(V_rob, V_floor)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t = U / np.sqrt(Vt)
+        df = np.where(V_rob >= V_floor, V_rob * V_rob / Q, n) - 2
+    ok = np.isfinite(t) & (Vt > 0)
+    t = np.where(ok, t, np.nan)
+    df = np.where(ok, np.clip(df, 1, None), np.nan)
+    with np.errstate(invalid="ignore"):
+        p = 2 * stats.t.sf(np.abs(t), df)
+    return {"t": t, "df": df, "p": p}
+
+
+# ---- intervals ----------------------------------------------------------------------------------
+def rate_interval(y: np.ndarray, e: np.ndarray, level: float = 0.95) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Rate (Σy/Σe) of one group of documents for every column of ``y`` (documents × terms, dense)
+    with a ``level`` interval.
+
+    Log-scale Wald interval with the CR2 (HC2) variance of the ratio estimator (leverage e_i/Σe) and
+    a Poisson floor, and a t quantile whose degrees of freedom are the Satterthwaite count of
+    documents that carry the variance under Var(y_i) = e_i R + κ (e_i R)², κ estimated from the
+    group: a group whose occurrences come from two long speeches has few, one of many similar
+    documents has many. A zero count gets [0, the exact Poisson upper bound]; one document, no interval.
+    """
+    y = np.asarray(y, dtype=float)
+    if y.ndim == 1:
+        y = y[:, None]
+    e = np.asarray(e, dtype=float)
+    n, E = len(e), e.sum()
+    Y = y.sum(0)
+    R = Y / E if E > 0 else np.full(y.shape[1], np.nan)
+    if n < 2 or E <= 0:
+        nan = np.full(y.shape[1], np.nan)
+        return R, nan, nan
+    w = e / E
+    a = 1.0 / np.maximum(1 - w, 1e-12)                          # HC2 leverage correction
+    r = y - np.outer(e, R)
+    v = np.maximum((a[:, None] * r * r).sum(0) / (E * E), R / E)  # never tighter than Poisson
+    S = group_sums(np.zeros(n, int), 1, y, e)
+    num, den = _dispersion_moments(S, R[None, :])
+    kappa = np.where(den > 0, np.maximum(num / np.where(den > 0, den, 1), 0), 0.0)[0]
+    Ee, E3, E4 = (e ** 2).sum(), (e ** 3).sum(), (e ** 4).sum()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        tot = R * E + kappa * R * R * Ee
+        sq = R * R * Ee + 2 * kappa * R ** 3 * E3 + kappa * kappa * R ** 4 * E4
+        df = np.where(R > 0, tot * tot / sq, E * E / Ee) - 1
+    df = np.clip(np.nan_to_num(df, nan=1.0), 1, n - 1)
+    q = stats.t.ppf(0.5 + level / 2, df)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        se = np.sqrt(v) / R
+        lo, hi = R * np.exp(-q * se), R * np.exp(q * se)
+    upper0 = stats.chi2.ppf(0.5 + level / 2, 2) / 2 / E         # exact Poisson upper bound for a zero count
+    return R, np.where(Y > 0, lo, 0.0), np.where(Y > 0, hi, upper0)
+
+
+RATE_INTERVAL_METHOD = ("95% interval: log scale, CR2 (HC2) cluster-robust variance of the ratio estimator over "
+                        "documents, t quantile with the Satterthwaite degrees of freedom of the documents that carry "
+                        "the variance, Poisson variance floor; a zero count gets the exact Poisson upper bound")
+
+
+def wilson_interval(k, n, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson score interval for a share of documents (k of n)."""
+    k, n = np.asarray(k, dtype=float), np.asarray(n, dtype=float)
+    z = stats.norm.ppf(0.5 + level / 2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = k / n
+        centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+        half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return np.clip(centre - half, 0, 1), np.clip(centre + half, 0, 1)
+
+
+# ---- partial pooling ----------------------------------------------------------------------------
+def shrink_rates(Y: np.ndarray, E: np.ndarray, level: float = 0.95) -> dict:
+    """Empirical-Bayes gamma–Poisson shrinkage of cell rates (one term, many cells).
+
+    Cell counts Y_g ~ Poisson(E_g θ_g), θ_g ~ Gamma(shape a, mean μ); a and μ by marginal (negative
+    binomial) maximum likelihood over the cells; posterior mean (a + Y_g) / (a/μ + E_g) and the
+    posterior's equal-tailed interval. Small cells move toward μ, large cells keep their rate.
+    Returns ``rate``, ``low``, ``high``, ``mu``, ``shape`` (NaN when fewer than 3 cells or no count).
+    """
+    Y, E = np.asarray(Y, dtype=float), np.asarray(E, dtype=float)
+    ok = E > 0
+    out = {k: np.full(len(Y), np.nan) for k in ("rate", "low", "high")}
+    if ok.sum() < 3 or Y[ok].sum() == 0:
+        return {**out, "mu": np.nan, "shape": np.nan}
+    y, ex = Y[ok], E[ok]
+    mu0 = y.sum() / ex.sum()
+
+    def nll(params):
+        log_mu, log_a = params
+        mu, a = np.exp(log_mu), np.exp(log_a)
+        b = a / mu
+        ll = (special.gammaln(a + y) - special.gammaln(a) - special.gammaln(y + 1)
+              + a * np.log(b / (b + ex)) + y * np.log(ex / (b + ex)))
+        return -ll.sum()
+
+    res = optimize.minimize(nll, [np.log(mu0), 0.0], method="L-BFGS-B",
+                            bounds=[(np.log(mu0) - 10, np.log(mu0) + 10), (-8, 12)])
+    mu, a = float(np.exp(res.x[0])), float(np.exp(res.x[1]))
+    shape, rate = a + Y, a / mu + E
+    tail = (1 - level) / 2
+    out["rate"] = np.where(ok, shape / rate, np.nan)
+    out["low"] = np.where(ok, stats.gamma.ppf(tail, shape) / rate, np.nan)
+    out["high"] = np.where(ok, stats.gamma.ppf(1 - tail, shape) / rate, np.nan)
+    return {**out, "mu": mu, "shape": a}
+
+
+# ---- Mann–Kendall, exact ------------------------------------------------------------------------
+@lru_cache(maxsize=64)
+def _kendall_s_distribution(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Exact null distribution of Kendall's S for n untied values: S = n(n−1)/2 − 2·inversions, the
+    inversion counts following the Mahonian numbers (product of (1 + q + … + q^(k−1)))."""
+    counts = np.array([1.0])
+    for k in range(2, n + 1):
+        counts = np.convolve(counts, np.ones(k))
+    inv = np.arange(len(counts))
+    S = n * (n - 1) // 2 - 2 * inv
+    return S, counts / counts.sum()
+
+
+def mk_exact_p(S: np.ndarray, n: int) -> np.ndarray:
+    """Two-sided exact p-value P(|S'| ≥ |S|) of Kendall's S under independence (no ties)."""
+    values, prob = _kendall_s_distribution(n)
+    absS = np.abs(np.asarray(S, dtype=float))
+    order = np.argsort(-np.abs(values))
+    sorted_abs = np.abs(values)[order]
+    cum = np.cumsum(prob[order])
+    # P(|S'| >= s): all mass with |S'| >= s
+    idx = np.searchsorted(-sorted_abs, -absS, side="right") - 1
+    return np.where(idx >= 0, cum[np.clip(idx, 0, None)], 1.0).clip(0, 1)
+
+
+def bh(p: np.ndarray) -> np.ndarray:
+    """Benjamini–Hochberg q-values of the finite entries of ``p`` (NaN stays NaN)."""
+    p = np.asarray(p, dtype=float)
+    q = np.full(p.shape, np.nan)
+    ok = np.isfinite(p)
+    if ok.any():
+        q[ok] = stats.false_discovery_control(p[ok], method="bh")
+    return q
