@@ -428,7 +428,7 @@ def calibration(summary: pd.DataFrame, null: pd.DataFrame):
     """Three panels: discoveries per permutation of the labels by check (should be about zero),
     95% interval coverage of a planted rate by group size (target band 0.93-0.97), and power of the
     contrast test by rate ratio."""
-    fig, axes = figure("double", 2.6, ncols=3, squeeze=False)
+    fig, axes = figure("double", 2.6, ncols=3, squeeze=False, gridspec_kw={"width_ratios": [1.1, 0.9, 1.0]})
     a, b, c = axes[0]
     if len(null):
         checks = list(dict.fromkeys(null["check"]))
@@ -451,7 +451,8 @@ def calibration(summary: pd.DataFrame, null: pd.DataFrame):
         b.axvspan(0.93, 0.97, color="#e8f2e8")
         b.axvline(0.95, color="#999999", lw=0.6, ls="--")
         b.scatter(cov["value"], y, color=PALETTE[0], s=12, zorder=3)
-        b.set_yticks(y, cov["group"].str.replace(" documents", " docs"), fontsize=6)
+        b.set_yticks(y, cov["group"].str.replace(" documents", " docs").str.replace(" per document", "/doc"),
+                     fontsize=6)
         b.set_xlim(min(0.85, cov["value"].min() - 0.01), 1.0)
         b.invert_yaxis()
     b.set_xlabel("coverage of the true rate")

@@ -74,7 +74,7 @@ def main() -> None:
         timings[name] = time.perf_counter() - s
     s = time.perf_counter()
     tr = trends(docs, dtm, vocab, "period", "quarter", kp.floor)
-    timings["trends (Poisson + robust SE, Mann–Kendall)"] = time.perf_counter() - s
+    timings["trends (linear, peak and level-shift tests over documents; Mann–Kendall)"] = time.perf_counter() - s
     top = top_trending(tr, kp.top)
     s = time.perf_counter()
     period_rates(docs, dtm, vocab, top, "period", kp.bootstrap, 0)
