@@ -289,7 +289,9 @@ def build_all(cfg: Config, progress: bool = True, force: bool = False) -> dict:
     from .slogan_table import build_slogans
     from .token_table import build_tokens
 
-    corpus = build_corpus(cfg, progress=progress, force=force)
+    from .corpus import require_documents
+
+    corpus = require_documents(build_corpus(cfg, progress=progress, force=force), cfg)
     wrote = build_corpus_outputs(cfg, corpus, force=force)
     tokens = build_tokens(cfg, progress=progress, force=force)
     slogans = build_slogans(cfg, progress=progress, force=force)

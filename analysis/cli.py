@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from .config import ConfigError, load_config
+from .problems import EmptyCorpusError
 from .lexicon import LexiconError
 
 EPILOG = """\
@@ -128,6 +129,19 @@ def _config(args):
     return cfg
 
 
+def _corpus(cfg, args):
+    """The corpus stage, and a clear stop when it leaves nothing to analyse."""
+    from .corpus import build_corpus, require_documents
+
+    return require_documents(build_corpus(cfg, progress=not args.quiet, force=args.force), cfg)
+
+
+def _tokens(cfg, args):
+    from .token_table import build_tokens
+
+    return build_tokens(cfg, progress=not args.quiet, force=args.force)
+
+
 def print_corpus_summary(result, out=sys.stdout) -> None:
     docs, problems = result.documents, result.problems
     state = "built" if result.rebuilt else "up to date"
@@ -229,31 +243,22 @@ def main(argv: list[str] | None = None) -> int:
             result = build_corpus(cfg, progress=not args.quiet, force=args.force)
             print_corpus_summary(result)
         elif args.command == "tokens":
-            from .corpus import build_corpus
-            from .token_table import build_tokens
-            build_corpus(cfg, progress=not args.quiet, force=args.force)
-            result = build_tokens(cfg, progress=not args.quiet, force=args.force)
-            print_token_summary(result, args.top)
+            _corpus(cfg, args)
+            print_token_summary(_tokens(cfg, args), args.top)
         elif args.command == "slogans":
-            from .corpus import build_corpus
             from .slogan_table import build_slogans
-            from .token_table import build_tokens
-            build_corpus(cfg, progress=not args.quiet, force=args.force)
-            build_tokens(cfg, progress=not args.quiet, force=args.force)
+            _corpus(cfg, args)
+            _tokens(cfg, args)
             print_slogan_summary(build_slogans(cfg, progress=not args.quiet, force=args.force))
         elif args.command == "keywords":
-            from .corpus import build_corpus
             from .keyword_table import build_keywords
-            from .token_table import build_tokens
-            build_corpus(cfg, progress=not args.quiet, force=args.force)
-            build_tokens(cfg, progress=not args.quiet, force=args.force)
+            _corpus(cfg, args)
+            _tokens(cfg, args)
             print_keyword_summary(build_keywords(cfg, progress=not args.quiet, force=args.force))
         elif args.command == "topics":
-            from .corpus import build_corpus
-            from .token_table import build_tokens
             from .topic_table import build_topics
-            build_corpus(cfg, progress=not args.quiet, force=args.force)
-            build_tokens(cfg, progress=not args.quiet, force=args.force)
+            _corpus(cfg, args)
+            _tokens(cfg, args)
             print_topic_summary(build_topics(cfg, progress=not args.quiet, force=args.force))
         elif args.command == "count":
             from .corpus import analysable, build_corpus
@@ -266,14 +271,12 @@ def main(argv: list[str] | None = None) -> int:
                 atomic.write_text(args.csv, table.to_csv(index=False, lineterminator="\n"))
         elif args.command == "calibrate":
             from .calibrate import build_calibration
-            from .corpus import build_corpus
             from .keyword_table import build_keywords
             from .slogan_table import build_slogans
-            from .token_table import build_tokens
             if args.permutations < 1 or args.replicates < 1:
                 raise ConfigError("--permutations and --replicates must be at least 1")
-            build_corpus(cfg, progress=not args.quiet, force=args.force)
-            build_tokens(cfg, progress=not args.quiet, force=args.force)
+            _corpus(cfg, args)
+            _tokens(cfg, args)
             build_slogans(cfg, progress=not args.quiet, force=args.force)
             build_keywords(cfg, progress=not args.quiet, force=args.force)
             res = build_calibration(cfg, args.permutations, args.replicates, progress=not args.quiet)
@@ -294,7 +297,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"corpus figure and tables: {'written' if done['corpus_outputs'] else 'up to date'} in {cfg.paths.figures}")
             print(f"report: {cfg.paths.figures / 'report.html'} and report.md; manifest: MANIFEST.csv")
             fastpath.record(cfg)
-    except (ConfigError, FileNotFoundError, LexiconError) as exc:
+    except (ConfigError, FileNotFoundError, LexiconError, EmptyCorpusError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     return 0

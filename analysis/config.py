@@ -31,6 +31,20 @@ class Paths:
     overrides: str = "metadata.csv"
 
 
+#: Fields a tabular corpus's columns can fill (``[corpus] columns = {text = "content"}``), each with
+#: the column names recognised without a mapping, in order of preference.
+TABLE_FIELDS: dict[str, tuple[str, ...]] = {
+    "text": ("text", "content", "body", "full_text", "fulltext", "article", "正文", "内容", "文本", "全文"),
+    "title": ("title", "headline", "标题", "题目"),
+    "pub_date": ("pub_date", "date", "publish_date", "published", "published_date", "broadcast_date", "pubdate",
+                 "日期", "发布日期", "发布时间", "pub_time", "publish_time", "time", "时间"),
+    "meeting_date": ("meeting_date", "会议日期"),
+    "region": ("region", "place", "地区", "地域"),
+    "outlet": ("outlet", "source", "media", "来源", "媒体"),
+    "lang": ("lang", "language", "语言"),
+}
+
+
 @dataclass(frozen=True)
 class CorpusParams:
     traditional_share: float = 0.05
@@ -38,6 +52,7 @@ class CorpusParams:
     latin_share: float = 0.7
     max_file_mb: float = 200.0
     workers: int = 1
+    columns: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -181,9 +196,14 @@ def _build(cls: type, raw: Mapping[str, Any], where: str, base: Path) -> Any:
                                   for v in value)
             elif isinstance(default, str):
                 value = str(value)
+            elif isinstance(default, dict):
+                if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+                    raise TypeError
+                value = {str(k): v for k, v in value.items()}
         except (TypeError, ValueError):
-            raise ConfigError(
-                f"{where}.{key}: expected {type(default).__name__}, got {value!r}") from None
+            expected = "a table of names (like {text = \"content\"})" if isinstance(default, dict) \
+                else type(default).__name__
+            raise ConfigError(f"{where}.{key}: expected {expected}, got {value!r}") from None
         kwargs[key] = value
     for f in fields(cls):  # defaults that are files are relative to the configuration file too
         if f.name in kwargs:
@@ -224,4 +244,8 @@ def load_config(path: str | Path | None = None) -> Config:
     for name, cls in _SECTIONS.items():
         if name not in sections:
             sections[name] = _build(cls, {}, f"{path}: [{name}]", base)
+    unknown = sorted(set(sections["corpus"].columns) - set(TABLE_FIELDS) - {"date", "source"})
+    if unknown:
+        raise ConfigError(f"{path}: [corpus] columns: unknown field(s) {', '.join(unknown)} "
+                          f"(known: {', '.join(TABLE_FIELDS)})")
     return Config(**sections, source=path)

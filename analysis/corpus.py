@@ -19,7 +19,7 @@ from .config import Config
 from .documents import DocParams, PROVENANCE_FIELDS, documents_from_raw
 from .overrides import apply_overrides, parse_value, read_overrides
 from .parallel import chunks_by_size, ordered_map
-from .problems import PROBLEM_COLUMNS, Problem
+from .problems import PROBLEM_COLUMNS, EmptyCorpusError, Problem
 from .readers import RawText, iter_corpus
 from .regions import load_gazetteer
 
@@ -59,6 +59,8 @@ DOCUMENT_COLUMNS: dict[str, tuple[str, str]] = {
     "converted_t2s": ("boolean", "True when the text was Traditional Chinese and converted to Simplified"),
     "boilerplate_removed": ("string", "boilerplate rules applied, rule:lines"),
     "lines_joined": ("Int64", "broken lines joined back into sentences"),
+    "doc_vars": ("string", "a tabular corpus's other columns for this row (JSON object: column → value); "
+                           "expand with analysis.corpus.document_variables"),
 }
 for _field in PROVENANCE_FIELDS:
     DOCUMENT_COLUMNS[f"{_field}_source"] = ("string", f"rule that gave {_field}, 'override', or 'unknown: reason'")
@@ -95,31 +97,24 @@ def _work_chunk(jobs: list[tuple[RawText, DocParams]]) -> list[tuple[list[dict],
 _CHUNK_CHARS = 500_000
 
 
-#: Columns of a tabular corpus → override fields.
-_TABLE_FIELDS = {"date": "pub_date", "source": "outlet", "title": "title", "pub_date": "pub_date",
-                 "meeting_date": "meeting_date", "region": "region", "lang": "lang"}
-
-
 def _tabular_overrides(raw: RawText) -> tuple[dict, list[Problem]]:
     """Parse the metadata columns of a tabular row; a bad cell is reported and ignored."""
     values, problems = {}, []
     if not raw.overrides:
         return values, problems
     gaz = load_gazetteer()
-    for column, cell in raw.overrides.items():
-        field = _TABLE_FIELDS.get(column)
-        if field is None:
-            continue
+    for field, cell in raw.overrides.items():
         try:
             values[field] = parse_value(field, cell, gaz)
         except ValueError as exc:
+            column = raw.columns.get(field, field)
             problems.append(Problem(raw.source_file, f"row {raw.row + 1}, column {column}", str(exc), "ignored"))
     return values, problems
 
 
 def process_corpus(folder: Path, params: DocParams, overrides_name: str = "metadata.csv",
-                   max_file_mb: float = 200.0, workers: int = 1, progress: bool = True
-                   ) -> tuple[pd.DataFrame, pd.DataFrame]:
+                   max_file_mb: float = 200.0, workers: int = 1, progress: bool = True,
+                   columns: dict | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Read and clean every text of ``folder``; return (documents, problems) tables.
 
     Texts are streamed: a raw text is dropped as soon as its documents are made, and documents are
@@ -132,7 +127,7 @@ def process_corpus(folder: Path, params: DocParams, overrides_name: str = "metad
     pending: list[dict] = []
 
     def jobs():
-        for item in iter_corpus(folder, overrides_name, max_file_mb):
+        for item in iter_corpus(folder, overrides_name, max_file_mb, columns):
             if isinstance(item, Problem):
                 problems.append(item)
             else:
@@ -250,12 +245,14 @@ def build_corpus(cfg: Config, progress: bool = True, force: bool = False) -> Cor
     params = DocParams.from_config(cfg.corpus)
     inputs = [p for p in source.rglob("*") if p.is_file() and not any(x.startswith(".") for x in p.relative_to(source).parts)]
     key = stages.stage_key("corpus", {"params": params.__dict__, "overrides": cfg.paths.overrides,
-                                      "max_file_mb": cfg.corpus.max_file_mb}, inputs, base=source)
+                                      "max_file_mb": cfg.corpus.max_file_mb, "columns": cfg.corpus.columns},
+                           inputs, base=source)
     if not force and stages.is_fresh(out, key, OUTPUTS):
         return CorpusResult(load_documents(cfg), pd.read_csv(out / "problems.csv", dtype="string", keep_default_na=False),
                             out, rebuilt=False)
     workers = cfg.corpus.workers or mp.cpu_count()
-    docs, problems = process_corpus(source, params, cfg.paths.overrides, cfg.corpus.max_file_mb, workers, progress)
+    docs, problems = process_corpus(source, params, cfg.paths.overrides, cfg.corpus.max_file_mb, workers, progress,
+                                    cfg.corpus.columns)
     atomic.write_parquet(out / "documents.parquet", docs)
     with atomic.atomic_path(out / "problems.csv") as tmp:
         problems.to_csv(tmp, index=False)
@@ -274,6 +271,26 @@ def load_documents(cfg: Config | None = None, path: str | Path | None = None) ->
     if not path.exists():
         raise FileNotFoundError(f"{path} not found: run `python -m analysis corpus` first")
     return pd.read_parquet(path)
+
+
+def require_documents(result: CorpusResult, cfg: Config) -> CorpusResult:
+    """``result`` unchanged, or :class:`EmptyCorpusError` naming the folder and what was skipped."""
+    if len(analysable(result.documents)):
+        return result
+    skipped = result.problems[result.problems["action"] == "skipped"] if len(result.problems) else result.problems
+    why = f"; {len(skipped)} file(s) or row(s) skipped, first: {skipped.iloc[0]['source_file']}: " \
+          f"{skipped.iloc[0]['problem']}" if len(skipped) else ""
+    raise EmptyCorpusError(f"no Chinese or English document in {cfg.paths.corpus} ({len(result.documents)} "
+                           f"documents in other languages{why}); see {result.folder / 'problems.csv'}")
+
+
+def document_variables(docs: pd.DataFrame) -> pd.DataFrame:
+    """The ``doc_vars`` of each document as columns (one per variable, text values), indexed like
+    ``docs``: join them to group by any column of a tabular corpus."""
+    import json
+
+    rows = [json.loads(v) if isinstance(v, str) and v else {} for v in docs["doc_vars"]]
+    return pd.DataFrame(rows, index=docs.index).astype("string")
 
 
 def analysable(docs: pd.DataFrame) -> pd.DataFrame:

@@ -8,6 +8,7 @@ Every metadata value carries ``<field>_source`` (the rule, or ``override``) and 
 from __future__ import annotations
 
 import functools
+import json
 import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -91,6 +92,7 @@ def documents_from_raw(raw: RawText, params: DocParams = DocParams(),
         return [], problems
     pub = dates.publication_date(header.lines)
     base = {
+        "doc_vars": json.dumps(raw.variables, ensure_ascii=False, sort_keys=True) if raw.variables else None,
         "source_file": raw.source_file,
         "encoding": raw.encoding,
         "converted_t2s": converted,

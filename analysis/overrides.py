@@ -35,13 +35,18 @@ class Override:
     row: int
 
 
+#: A date cell: 2022-07-08, 2022/7/8, 2022.07.08 or 2022年7月8日, optionally followed by a time.
+_DATE_CELL = re.compile(r"^\s*(?P<y>\d{4})[-/.年](?P<m>\d{1,2})[-/.月](?P<d>\d{1,2})日?(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?\s*$")
+
+
 def parse_value(field: str, text: str, gaz: Gazetteer):
     """Parse one override cell; raise ValueError with a readable reason."""
     if field in ("pub_date", "meeting_date"):
+        m = _DATE_CELL.match(text)
         try:
-            return dt.date.fromisoformat(text)
+            return dt.date(int(m["y"]), int(m["m"]), int(m["d"])) if m else dt.date.fromisoformat(text)
         except ValueError:
-            raise ValueError(f"'{text}' is not a date (YYYY-MM-DD)") from None
+            raise ValueError(f"'{text}' is not a date (YYYY-MM-DD, optionally with a time)") from None
     if field == "year":
         if not re.fullmatch(r"\d{4}", text):
             raise ValueError(f"'{text}' is not a year")

@@ -23,3 +23,7 @@ class Problem:
 
 
 PROBLEM_COLUMNS = ["source_file", "where", "problem", "action"]
+
+
+class EmptyCorpusError(ValueError):
+    """No document in a supported language: nothing to analyse. The message says why."""

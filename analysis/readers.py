@@ -15,12 +15,11 @@ from typing import Iterator
 
 import pandas as pd
 
+from .config import TABLE_FIELDS
 from .problems import Problem
 
 TEXT_SUFFIXES = {".txt", ".text", ".md"}
 TABLE_SUFFIXES = {".csv", ".jsonl", ".parquet"}
-#: Columns of a tabular corpus that are read as metadata overrides (all optional but ``text``).
-TABLE_COLUMNS = ("text", "title", "date", "pub_date", "meeting_date", "region", "lang", "source")
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
@@ -33,7 +32,9 @@ class RawText:
     row: int | None           # row number (0-based) in a tabular corpus, else None
     text: str
     encoding: str
-    overrides: dict = field(default_factory=dict)  # metadata given by the file itself
+    overrides: dict = field(default_factory=dict)  # metadata given by the file itself (field → cell)
+    variables: dict = field(default_factory=dict)  # the row's other columns (name → cell), kept as they are
+    columns: dict = field(default_factory=dict)    # field → the column it was read from
 
 
 class DecodeError(ValueError):
@@ -76,8 +77,9 @@ def _checked(text: str, encoding: str) -> tuple[str, str]:
 
 
 def iter_corpus(folder: Path, overrides_name: str = "metadata.csv",
-                max_file_mb: float = 200.0) -> Iterator[RawText | Problem]:
-    """Yield every text of a corpus folder (recursively, in sorted path order) or a Problem."""
+                max_file_mb: float = 200.0, columns: dict | None = None) -> Iterator[RawText | Problem]:
+    """Yield every text of a corpus folder (recursively, in sorted path order) or a Problem.
+    ``columns`` maps fields to the column names of tabular corpora (see :func:`map_columns`)."""
     folder = Path(folder)
     if not folder.is_dir():
         raise FileNotFoundError(f"corpus folder not found: {folder}")
@@ -94,7 +96,7 @@ def iter_corpus(folder: Path, overrides_name: str = "metadata.csv",
         if suffix in TEXT_SUFFIXES:
             yield _read_text_file(path, rel)
         elif suffix in TABLE_SUFFIXES:
-            yield from _read_table_file(path, rel)
+            yield from _read_table_file(path, rel, columns or {})
         else:
             yield Problem(rel, "", f"not a corpus file (expected {', '.join(sorted(TEXT_SUFFIXES | TABLE_SUFFIXES))})", "skipped")
 
@@ -112,7 +114,26 @@ def _read_text_file(path: Path, rel: str) -> RawText | Problem:
     return RawText(rel, None, text, encoding)
 
 
-def _read_table_file(path: Path, rel: str) -> Iterator[RawText | Problem]:
+def map_columns(available: list[str], given: dict) -> dict[str, str]:
+    """Field → column of a table: the columns named in ``given`` (tifa.toml ``[corpus] columns``;
+    ``date`` and ``source`` are read as ``pub_date`` and ``outlet``), else the first column whose
+    name is a common one for the field (content, 正文, 标题, 发布时间 …: ``config.TABLE_FIELDS``)."""
+    given = {{"date": "pub_date", "source": "outlet"}.get(k, k): v for k, v in given.items()}
+    lower = {str(c).strip().lower(): c for c in available}
+    out = {}
+    for name, candidates in TABLE_FIELDS.items():
+        if name in given:
+            if given[name] in available:
+                out[name] = given[name]
+            continue
+        for cand in candidates:
+            if cand in lower and lower[cand] not in out.values():
+                out[name] = lower[cand]
+                break
+    return out
+
+
+def _read_table_file(path: Path, rel: str, columns: dict) -> Iterator[RawText | Problem]:
     suffix = path.suffix.lower()
     encoding = "utf-8"
     rows = None
@@ -148,21 +169,42 @@ def _read_table_file(path: Path, rel: str) -> Iterator[RawText | Problem]:
     except Exception as exc:  # pandas/pyarrow parse errors have many types
         yield Problem(rel, "", f"cannot be read as a {suffix[1:].upper()} table: {exc}", "skipped")
         return
-    if "text" not in frame.columns:
-        yield Problem(rel, "", f"has no 'text' column (columns: {', '.join(map(str, frame.columns))})", "skipped")
+    available = [str(c) for c in frame.columns]
+    mapping = map_columns(available, columns)
+    missing = [f"{k} = '{v}'" for k, v in columns.items() if v not in available]
+    if missing:
+        yield Problem(rel, "", f"corpus.columns names column(s) not in the file: {', '.join(missing)} "
+                               f"(columns: {', '.join(available)})", "ignored")
+    if "text" not in mapping:
+        yield Problem(rel, "", f"no text column (columns: {', '.join(available)}); name it in tifa.toml, "
+                               "for example [corpus] columns = {text = \"content\"}", "skipped")
         return
-    unknown = [c for c in frame.columns if c not in TABLE_COLUMNS]
-    if unknown:
-        yield Problem(rel, "", f"columns not used: {', '.join(map(str, unknown))}", "ignored")
+    kept = [c for c in available if c not in mapping.values()]
+    yield Problem(rel, "", "columns used: " + ", ".join(f"{f} ← {c}" for f, c in mapping.items())
+                  + (f"; kept as document variables: {', '.join(kept)}" if kept else ""), "mapped")
     records = frame.to_dict("records") if rows is None else rows
+    text_col = mapping["text"]
+    empty = []
     for i, record in enumerate(records):
-        text = record.get("text")
+        text = record.get(text_col)
         if not isinstance(text, str) or not text.strip():
-            yield Problem(rel, f"row {i + 1}", "empty or missing text", "skipped")
+            empty.append(i + 1)
             continue
-        given = {k: str(v).strip() for k, v in record.items()
-                 if k in TABLE_COLUMNS and k != "text" and v is not None and not _is_na(v) and str(v).strip()}
-        yield RawText(rel, i, text, encoding, given)
+        given = {f: _cell(record.get(c)) for f, c in mapping.items() if f != "text" and _cell(record.get(c))}
+        variables = {c: _cell(record.get(c)) for c in kept if _cell(record.get(c))}
+        yield RawText(rel, i, text, encoding, given, variables, mapping)
+    if empty:
+        shown = ", ".join(map(str, empty[:10])) + (f" and {len(empty) - 10} more" if len(empty) > 10 else "")
+        yield Problem(rel, f"{len(empty)} row(s)", f"empty or missing text (rows {shown})", "skipped")
+
+
+def _cell(value) -> str:
+    """A table cell as stripped text; '' for missing values."""
+    if value is None or _is_na(value):
+        return ""
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return str(value).strip()
 
 
 def _is_na(value) -> bool:

@@ -71,3 +71,37 @@ def test_calibrate_on_the_seeds(tmp_path):
     assert null["value"] <= 1 and null["max"] <= 3
     assert "planted: skipped" in set(summary["check"])
     assert (tmp_path / "fig" / "calibration.png").exists() and "null: keyness by period" in res.stdout
+
+
+def test_a_corpus_with_nothing_to_analyse_stops_with_one_line(tmp_path):
+    """Every file skipped (a JSON-lines corpus whose rows have no text): one clear line, exit 2, no
+    traceback, and no half-built figures folder."""
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "a.jsonl").write_text('{"content": ""}\n{"content": "  "}\n', encoding="utf-8")
+    for command in ("figures", "slogans", "keywords", "topics", "calibrate"):
+        out = run(command, "--corpus", str(corpus), "--data", str(tmp_path / "d"), "--figures",
+                  str(tmp_path / "f"), "--quiet")
+        assert out.returncode == 2, (command, out.stderr)
+        assert "Traceback" not in out.stderr and len(out.stderr.strip().splitlines()) == 1
+        assert "no Chinese or English document" in out.stderr and "empty or missing text (rows 1, 2)" in out.stderr
+    assert not (tmp_path / "f" / "report.html").exists()
+
+
+def test_a_news_corpus_with_a_content_column(tmp_path, seeds):
+    """CCTV-style JSON lines (content, title, broadcast_date) are read without configuration."""
+    import json
+
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    text = (seeds / "002_5367abb05a89029a.txt").read_text(encoding="utf-8")
+    rows = [{"content": text, "title": "经济运行分析会", "broadcast_date": "2022-04-08", "url": "http://x"}]
+    (corpus / "news.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    out = run("corpus", "--corpus", str(corpus), "--data", str(tmp_path / "d"), "--quiet")
+    assert out.returncode == 0, out.stderr
+    assert "columns used: text ← content, title ← title, pub_date ← broadcast_date; kept as document " \
+           "variables: url" in out.stdout
+    import pandas as pd
+
+    docs = pd.read_parquet(tmp_path / "d" / "corpus" / "documents.parquet")
+    assert str(docs["pub_date"].iloc[0]) == "2022-04-08" and json.loads(docs["doc_vars"].iloc[0]) == {"url": "http://x"}

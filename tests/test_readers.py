@@ -61,15 +61,39 @@ def test_tabular_corpora_csv_jsonl_parquet(tmp_path):
     pd.DataFrame(rows).to_csv(tmp_path / "a.csv", index=False)
     (tmp_path / "b.jsonl").write_text(json.dumps(rows[0], ensure_ascii=False) + "\n{broken\n[1, 2]\n", encoding="utf-8")
     pd.DataFrame(rows[:1]).to_parquet(tmp_path / "c.parquet")
-    pd.DataFrame([{"body": TEXT}]).to_csv(tmp_path / "d.csv", index=False)
+    pd.DataFrame([{"body": TEXT, "tags": "经济"}]).to_csv(tmp_path / "d.csv", index=False)
+    pd.DataFrame([{"words": TEXT}]).to_csv(tmp_path / "e.csv", index=False)
     items, _, _ = _read(tmp_path)
     texts = [i for i in items if isinstance(i, RawText)]
     problems = [i for i in items if isinstance(i, Problem)]
-    assert [(t.source_file, t.row) for t in texts] == [("a.csv", 0), ("b.jsonl", 0), ("c.parquet", 0)]
-    assert texts[0].overrides == {"title": "县经济运行分析会", "date": "2022-07-23", "region": "萧山区"}
+    assert [(t.source_file, t.row) for t in texts] == [("a.csv", 0), ("b.jsonl", 0), ("c.parquet", 0), ("d.csv", 0)]
+    assert texts[0].overrides == {"title": "县经济运行分析会", "pub_date": "2022-07-23", "region": "萧山区"}
     messages = {(p.source_file, p.where): p.problem for p in problems}
-    assert messages[("a.csv", "row 2")] == "empty or missing text"
+    assert messages[("a.csv", "1 row(s)")] == "empty or missing text (rows 2)"
     assert "not valid JSON" in messages[("b.jsonl", "line 2")]
     assert messages[("b.jsonl", "line 3")] == "not a JSON object (a list)"
     assert texts[1].overrides == texts[0].overrides  # JSON lines: the same columns as a CSV
-    assert "no 'text' column" in messages[("d.csv", "")]
+    # a common name for the text column is recognised, the columns used are said, the rest kept
+    assert texts[3].text == TEXT and texts[3].variables == {"tags": "经济"}
+    assert messages[("d.csv", "")] == "columns used: text ← body; kept as document variables: tags"
+    assert "no text column (columns: words)" in messages[("e.csv", "")]
+    assert "columns = {text" in messages[("e.csv", "")]
+
+
+def test_column_mapping_from_the_configuration(tmp_path):
+    from analysis.readers import iter_corpus
+
+    pd.DataFrame([{"正文": TEXT, "content": "not this", "发布时间": "2022-07-23 19:00:00"}]).to_csv(
+        tmp_path / "a.csv", index=False)
+    texts = [i for i in iter_corpus(tmp_path, columns={"text": "正文"}) if isinstance(i, RawText)]
+    assert texts[0].text == TEXT and texts[0].overrides == {"pub_date": "2022-07-23 19:00:00"}
+    assert texts[0].variables == {"content": "not this"}
+
+
+def test_many_empty_rows_are_one_problem(tmp_path):
+    from analysis.readers import iter_corpus
+
+    rows = [{"content": ""}] * 189 + [{"content": TEXT}]
+    (tmp_path / "a.jsonl").write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    problems = [i for i in iter_corpus(tmp_path) if isinstance(i, Problem) and i.action == "skipped"]
+    assert len(problems) == 1 and problems[0].where == "189 row(s)"
