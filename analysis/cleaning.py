@@ -19,7 +19,11 @@ BOILERPLATE_RULES: list[tuple[str, re.Pattern, int]] = [
                                   r"|\d+\s*min(?:ute)?s? read|reading time", re.I), 80),
     ("page_marker", re.compile(r"^(?:[-—–]\s*)?\d{1,8}(?:\s*[-—–])?$|^第\s*\d+\s*页(?:\s*/?\s*共\s*\d+\s*页)?$"
                                r"|^page \d+(?: of \d+)?$|^\d+\s*/\s*\d+$", re.I), 30),
-    ("editor_line", re.compile(r"^(?:责任编辑|编辑|校对|审核|审校|初审|终审|编审)[:：]"), 40),
+    ("editor_line", re.compile(r"^[（(]?(?:责任编辑|编辑|校对|审核|审校|初审|终审|编审|文字编辑|视频编辑|来源)[:：]"), 40),
+    # page toolbars: 下载 打印 全屏 收藏 【字号：加大 还原 减小】, 【打印】【关闭】, 字体：大 中 小
+    ("toolbar", re.compile(r"【?字号[:：]|字体[:：]\s*[大中小]|【(?:打印|关闭|返回顶部|收藏|纠错)】"
+                           r"|^(?:(?:下载|打印|全屏|收藏|关闭|分享|纠错|返回顶部|打印本页|关闭窗口)\s*){2,}"
+                           r"|\[(?:打印|关闭)\]"), 80),
 ]
 _ANY_BOILERPLATE = re.compile("|".join(f"(?P<{name}>{pat.pattern})" for name, pat, _ in BOILERPLATE_RULES), re.I)
 _LONGEST = {name: longest for name, _, longest in BOILERPLATE_RULES}

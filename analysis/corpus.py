@@ -34,7 +34,8 @@ DOCUMENT_COLUMNS: dict[str, tuple[str, str]] = {
     "parent_title": ("string", "title of the compilation a part comes from"),
     "title": ("string", "title of the document or part"),
     "lang": ("string", "zh, en, or other (other is reported and left out of analyses)"),
-    "outlet": ("string", "source outlet where stated (newspaper, website)"),
+    "outlet": ("string", "source outlet where stated (newspaper, website, the agency of a news lede)"),
+    "dateline": ("string", "the place of a news dateline (新华社杭州7月23日电 → 杭州), as written"),
     "pub_date": ("date32", "publication date"),
     "meeting_date": ("date32", "date of the meeting the text reports"),
     "year": ("Int64", "calendar year of the meeting (else publication, else content anchors)"),
@@ -51,6 +52,8 @@ DOCUMENT_COLUMNS: dict[str, tuple[str, str]] = {
     "mentioned_regions": ("list<string>", "full names of those places"),
     "ambiguous_mentions": ("list<string>", "names that exist in several places and were not resolved"),
     "region_candidates": ("list<string>", "when the region is unknown: candidates from content clues, with why"),
+    "covered_regions": ("list<string>", "an item that reports on several regions (河南：… 天津：…): all of them; its "
+                                        "own region is then unknown, never the first one"),
     "text": ("string", "cleaned text (title and header lines removed); paragraphs separated by a blank line"),
     "n_chars": ("Int64", "characters, whitespace excluded"),
     "n_cjk": ("Int64", "Chinese characters"),
@@ -187,6 +190,7 @@ def _revive(record: dict) -> dict:
     """A table row back into a working record (for overrides)."""
     record = dict(record)
     record["_title_for_region"] = record.get("title") or ""
+    record["_dateline"] = record.get("dateline")
     return record
 
 

@@ -7,6 +7,7 @@ Every metadata value carries ``<field>_source`` (the rule, or ``override``) and 
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import re
@@ -17,7 +18,7 @@ from . import dates
 from .cleaning import join_broken_lines, remove_boilerplate
 from .compilation import split_compilation
 from .config import CorpusParams
-from .header import read_header, strip_header
+from .header import read_header, read_lede, strip_header
 from .language import detect_language
 from .normalize import normalize_chars, to_simplified, traditional_share
 from .problems import Problem
@@ -87,6 +88,11 @@ def documents_from_raw(raw: RawText, params: DocParams = DocParams(),
     header = read_header(text)
     cleaned, removed = remove_boilerplate(strip_header(text, header))
     body, joins = join_broken_lines(cleaned)
+    body = body.lstrip()
+    lede = read_lede(body)
+    if lede.length:  # an agency lede is header: its outlet and place are read, its words not counted
+        body = body[lede.length:].lstrip()
+        header = dataclasses.replace(header, outlet=header.outlet if header.outlet.known else lede.outlet)
     if not body.strip():
         problems.append(Problem(raw.source_file, _where(raw), "no text left after removing boilerplate", "skipped"))
         return [], problems
@@ -96,7 +102,8 @@ def documents_from_raw(raw: RawText, params: DocParams = DocParams(),
         "source_file": raw.source_file,
         "encoding": raw.encoding,
         "converted_t2s": converted,
-        "boilerplate_removed": ", ".join(f"{k}:{v}" for k, v in sorted(removed.items())),
+        "boilerplate_removed": ", ".join(f"{k}:{v}" for k, v in sorted(removed.items())
+                                         ) + (", news_lede:1" if lede.length else ""),
         "lines_joined": joins,
     }
     paragraphs = body.split("\n\n")
@@ -104,7 +111,8 @@ def documents_from_raw(raw: RawText, params: DocParams = DocParams(),
     records = []
     if parts is None:
         records.append(_record(raw, None, header.title, body, header, pub, params, base,
-                               parent_id=None, partial=False, partial_reason=None, given=given))
+                               parent_id=None, partial=False, partial_reason=None, given=given,
+                               header_place=lede.place))
     else:
         parent_id = doc_id_for(raw, None)
         parent_year = dates.year_from_anchors(body)
@@ -135,7 +143,7 @@ def _where(raw: RawText, part: int | None = None) -> str:
 def _record(raw: RawText, part: int | None, title: Found, text: str, header, pub: Found,
             params: DocParams, base: dict, *, parent_id, partial, partial_reason,
             parent_year: Found | None = None, parent_title: str | None = None,
-            given: dict | None = None) -> dict:
+            given: dict | None = None, header_place: str | None = None) -> dict:
     lang = detect_language(text, params.cjk_share, params.latin_share)
     outlet = header.outlet
     if part is not None:
@@ -157,6 +165,7 @@ def _record(raw: RawText, part: int | None, title: Found, text: str, header, pub
     _put(rec, "pub_date", pub)
     rec["_parent_year"] = parent_year
     rec["_title_for_region"] = title.value or ""
+    rec["_dateline"] = rec["dateline"] = header_place
     for field, value in (given or {}).items():
         set_override(rec, field, value)
     derive(rec)
@@ -210,7 +219,8 @@ def derive(rec: dict) -> None:
         _put(rec, "period", period)
     rec["periods_mentioned"] = mentioned
     gaz = load_gazetteer()
-    found = locate(rec.get("_title_for_region", ""), text, rec["lang"] if rec["lang"] in ("zh", "en") else "zh", gaz)
+    found = locate(rec.get("_title_for_region", ""), text, rec["lang"] if rec["lang"] in ("zh", "en") else "zh", gaz,
+                   dateline=rec.get("_dateline"))
     if rec.get("region_source") != "override":
         _put(rec, "region", found.jurisdiction)
         rec["adcode"] = rec["region"]
@@ -223,4 +233,5 @@ def derive(rec: dict) -> None:
     rec["mentioned_regions"] = [gaz.full_name(c) for c in found.mentioned]
     rec["ambiguous_mentions"] = list(found.ambiguous)
     rec["region_candidates"] = list(found.candidates) if not code else []
+    rec["covered_regions"] = [gaz.full_name(c) for c in found.covered]
     rec.update(text_sizes(text))

@@ -44,7 +44,8 @@ def read_header(text: str) -> Header:
             if len(lines) == HEADER_LINES:
                 break
     title = _title(lines) if len(lines) > 1 else Found.unknown("a one-paragraph text has no title line")
-    consumed = [ln for ln in lines if _DATE_ONLY.match(ln) or (_BYLINE.match(ln) and len(ln) <= 120)]
+    consumed = [ln for ln in lines if _DATE_ONLY.match(ln)
+                or (_BYLINE.match(ln) and len(ln) <= 120 and not re.search(r"[。！？!?]$", ln))]
     if title.known:
         consumed += [ln for ln in lines if _DATE_PREFIX.sub("", ln).strip() == title.value]
     short = [ln[:HEADER_CHARS] for ln in lines]  # a dateline or byline sits at the start of a line
@@ -105,3 +106,45 @@ def _search_lines(pattern: re.Pattern, lines: list[str]):
         if m:
             return m
     return None
+
+
+# ---- news ledes ----------------------------------------------------------------------------------
+#: "央视网消息（新闻联播）：", "中国网络电视台消息(新闻联播)：", "本报讯（记者 张三）"
+_LEDE_NEWS = re.compile(r"^(?P<outlet>本报|本台|本刊|[\u4e00-\u9fffA-Za-z]{1,10}(?:网|社|台|报|新闻|客户端|融媒|发布|电视|广播))"
+                        r"(?:消息|讯)"
+                        r"(?:\s*[（(](?P<paren>[^）)\n]{1,40})[）)]\s*[：:]?|\s*[：:])\s*")
+#: "新华社北京7月23日电（记者 张三）", "人民网杭州7月23日电"
+_LEDE_DATELINE = re.compile(r"^(?P<outlet>新华社|中新社|中国新闻社|[\u4e00-\u9fff]{2,8}?(?:日报|晚报|报|网|台|社))"
+                            r"(?P<place>[\u4e00-\u9fff]{2,6}?)(?P<date>\d{1,2}月\d{1,2}日)电"
+                            r"(?:\s*[（(][^）)\n]{0,40}[）)])?\s*")
+#: "BEIJING, July 23 (Xinhua) -- "
+_LEDE_EN = re.compile(r"^(?P<place>[A-Z][A-Z .'-]{2,24}), (?P<date>[A-Z][a-z]{2,8}\.? \d{1,2})"
+                      r"(?:, \d{4})? \((?P<outlet>[A-Za-z .]{2,30})\) ?[-—–]+ ?")
+
+
+@dataclass(frozen=True)
+class Lede:
+    outlet: Found     # the agency or site (央视网（新闻联播）, 新华社)
+    place: str | None  # the place of a dateline (北京, 杭州), as written
+    length: int       # characters of the text that the lede takes up
+
+
+def read_lede(text: str) -> Lede:
+    """The agency lede that opens a news item, read as header, not as text to count."""
+    head = text[:120]
+    m = _LEDE_DATELINE.match(head)
+    if m:
+        return Lede(Found(m["outlet"], "news_dateline", "high"), m["place"], m.end())
+    m = _LEDE_NEWS.match(head)
+    if m:
+        outlet = m["outlet"]
+        paren = (m["paren"] or "").strip()
+        if paren and not re.search(r"记者|通讯员|实习生|编辑|摄", paren):
+            outlet = f"{outlet}（{paren}）"
+        found = Found(outlet, "news_lede", "high") if outlet not in ("本报", "本台", "本刊") else \
+            Found.unknown("the lede says only 本报/本台")
+        return Lede(found, None, m.end())
+    m = _LEDE_EN.match(head)
+    if m:
+        return Lede(Found(m["outlet"].strip(), "news_dateline", "high"), m["place"].strip().title(), m.end())
+    return Lede(Found.unknown("no news lede"), None, 0)

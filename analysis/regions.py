@@ -270,10 +270,19 @@ class RegionResult:
     mentioned: tuple[str, ...]        # adcodes, in order of first mention
     ambiguous: tuple[str, ...]        # surfaces that stayed ambiguous
     candidates: tuple[str, ...]       # "name (why)" when the jurisdiction is unknown
+    covered: tuple[str, ...] = ()     # adcodes of the regions a multi-region item reports on
 
 
-def locate(title: str, body: str, lang: str, gaz: Gazetteer | None = None) -> RegionResult:
-    """Find the places a document mentions and its own jurisdiction."""
+def locate(title: str, body: str, lang: str, gaz: Gazetteer | None = None,
+           dateline: str | None = None) -> RegionResult:
+    """Find the places a document mentions and its own jurisdiction.
+
+    Rules, in order: a place that heads the title as news headlines do ("广东：…", "河南渑池：…",
+    "【杭州】…"; several such places make a multi-region item, whose own region stays unknown);
+    a region named in the title; the place of a news dateline (新华社杭州7月23日电); a place that
+    opens the text ("上海市在统筹做好…"); a self-reference (我区, 全县) with the most-mentioned
+    region of that kind.
+    """
     gaz = gaz or load_gazetteer()
     lang = "en" if lang == "en" else "zh"
     title_t = gaz.tally(title, lang) if title else []
@@ -287,14 +296,143 @@ def locate(title: str, body: str, lang: str, gaz: Gazetteer | None = None) -> Re
             counts[code] += n
     mentioned = tuple(dict.fromkeys(c for c in resolved if c))
     ambiguous = tuple(dict.fromkeys(m.surface for (m, _), c in zip(tallied, resolved) if c is None and m.strong))
+    context = set(mentioned)
 
-    juris = _from_title(title_codes, gaz)
+    covered: tuple[str, ...] = ()
+    heads = _headline_places(title, lang, context, gaz) if title else []
+    juris = None
+    if len(heads) == 1:
+        juris = Found(heads[0], "headline_prefix", "high")
+    elif len(heads) > 1:
+        covered = tuple(heads)
+        names = "、".join(gaz.divisions[c].name for c in heads)
+        juris = Found.unknown(f"multi-region item ({names}): its own region is not one of them")
+    if juris is None:
+        juris = _from_title(title_codes, gaz)
+    if juris is None and lang == "zh":
+        heads = _paragraph_heads(body, context, gaz)
+        if len(heads) > 1:
+            covered = tuple(heads)
+            names = "、".join(gaz.divisions[c].name for c in heads)
+            juris = Found.unknown(f"multi-region item ({names} head its paragraphs)")
+    if juris is None and dateline:
+        code = _place(dateline, lang, context, gaz)
+        juris = Found(code, "news_dateline", "medium") if code else None
+    if juris is None and lang == "zh":
+        code = _place(_opening(body), lang, context, gaz, prefix_only=True)
+        juris = Found(code, "lede_place", "medium") if code else None
     if juris is None:
         juris = _from_self_reference(body, lang, counts, gaz)
+    if not juris.known and lang == "zh" and not covered:
+        code = _first_place(body, context, gaz)
+        if code:
+            juris = Found(code, "lede_first_place", "low")
     candidates: tuple[str, ...] = ()
     if not juris.known:
         candidates = _candidates(body, counts, gaz)
-    return RegionResult(juris, mentioned, ambiguous, candidates)
+    return RegionResult(juris, mentioned, ambiguous, candidates, covered)
+
+
+_BRACKET_TAG = re.compile(r"^\s*(?:\[[^\]]{1,8}\]|【(?:视频|图文|组图|专题|直播|快讯|独家)】)\s*")
+_HEAD_ZH = re.compile(r"(?:^|(?<=[\s，,；;。！!】\]]))(?:【(?P<b>[\u4e00-\u9fff]{2,12})】|(?P<p>[\u4e00-\u9fff]{2,12})\s*[：:])")
+
+
+def _headline_places(title: str, lang: str, context: set, gaz: Gazetteer) -> list[str]:
+    """Places that head a headline or its segments: 广东：…, 河南渑池：…, 【杭州】…; several for a
+    multi-region item (河南：… 天津：…). A head that is not wholly a place name (央视快评：,
+    财政部：, 普京：) is no place."""
+    if lang != "zh":
+        return []
+    title = _BRACKET_TAG.sub("", title)
+    out: list[str] = []
+    for m in _HEAD_ZH.finditer(title):
+        code = _place(m["b"] or m["p"], lang, context, gaz, whole=True)
+        if code and not any(code == c or code in gaz.divisions[c].ancestors or c in gaz.divisions[code].ancestors
+                            for c in out):
+            out.append(code)
+    return out
+
+
+def _paragraph_heads(body: str, context: set, gaz: Gazetteer) -> list[str]:
+    """Places that head paragraphs as "陕西石泉：…" (a bulletin that visits several places)."""
+    out: list[str] = []
+    for para in body.split("\n"):
+        m = re.match(r"\s*([\u4e00-\u9fff]{2,12})\s*[：:]", para)
+        if m:
+            code = _place(m.group(1), "zh", context, gaz, whole=True)
+            if code and code not in out:
+                out.append(code)
+    return out
+
+
+def _first_place(body: str, context: set, gaz: Gazetteer, chars: int = 150) -> str | None:
+    """The first place the opening of a news item names: a full name, or a province's short name
+    (广东, 内蒙古: never common words), with the names right after it (江西赣州 → 赣州市)."""
+    head = body.lstrip()[:chars]
+    for m in sorted(gaz.find_mentions(head, "zh"), key=lambda m: m.start):
+        if m.strong or any(gaz.divisions[c].level == "province" for c in m.codes):
+            code = _place(head[m.start:m.start + 12], "zh", context, gaz, prefix_only=True)
+            if code:
+                return code
+    return None
+
+
+def _opening(body: str) -> str:
+    """The first sentence of a text, up to 40 characters."""
+    first = re.split(r"[，,。；;：:！!？?\n]", body.lstrip(), maxsplit=1)[0]
+    return first[:40]
+
+
+def _place(text: str, lang: str, context: set, gaz: Gazetteer, whole: bool = False,
+           prefix_only: bool = False) -> str | None:
+    """The place named by a short piece of text (a headline head, a dateline, a lede's opening):
+    its names resolved together, short names counting as full ones here (the position says it is a
+    place), the deepest of one chain. ``whole``: the text must be nothing but place names;
+    ``prefix_only``: the names must open the text."""
+    if not text:
+        return None
+    mentions = gaz.find_mentions(text, lang)
+    if not mentions:
+        return None
+    if prefix_only:
+        chain, pos = [], 0
+        for m in sorted(mentions, key=lambda m: m.start):
+            if m.start != pos:
+                break
+            chain.append(m)
+            pos = m.start + len(m.surface)
+        mentions = chain
+        if not mentions:
+            return None
+    if whole and sum(len(m.surface) for m in mentions) != len(text.strip()):
+        return None
+    strong = [Mention(m.surface, m.start, m.codes, True) for m in mentions]
+    explicit = {m.codes[0] for m in strong if len(m.codes) == 1}
+    codes = []
+    for m in strong:
+        if len(m.codes) == 1:
+            codes.append(m.codes[0])
+            continue
+        # an ambiguous name: the candidate under another name of the same piece, else under a place
+        # the document names elsewhere
+        for ctx in (explicit, context):
+            below = {a for x in ctx for a in gaz.divisions[x].ancestors}
+            fits = [c for c in m.codes if c in ctx or c in below or any(a in ctx for a in gaz.divisions[c].ancestors)]
+            if len(fits) == 1:
+                codes.append(fits[0])
+                break
+        else:
+            # no context decides: a headline's 河南 is the province, not 河南县 (the most prominent
+            # level, when only one candidate is at it)
+            top = min(LEVELS.index(gaz.divisions[c].level) for c in m.codes)
+            at_top = [c for c in m.codes if LEVELS.index(gaz.divisions[c].level) == top]
+            if len(at_top) != 1 or top == LEVELS.index("county"):
+                return None
+            codes.append(at_top[0])
+    deepest = max(codes, key=lambda c: LEVELS.index(gaz.divisions[c].level))
+    if all(c == deepest or c in gaz.divisions[deepest].ancestors for c in codes):
+        return deepest
+    return None
 
 
 def _from_title(codes: list[str], gaz: Gazetteer) -> Found | None:

@@ -163,3 +163,30 @@ def test_text_sizes_match_a_plain_count():
     assert sizes["n_cjk"] == len(re.findall(r"[\u4000-\u9fff]", text)) == 14
     assert sizes["n_chars"] == len(re.sub(r"\s", "", text))
     assert sizes["n_words"] == 5  # GDP, grew, 5.5, in, Q1
+
+
+def test_news_lede_is_header_not_text():
+    """央视网消息（新闻联播）： gives the outlet and leaves the counted text (it was among the ten most
+    frequent tokens of the CCTV items)."""
+    from analysis.documents import documents_from_raw
+    from analysis.readers import RawText
+
+    text = "天津：文化送温暖\n\n央视网消息（新闻联播）：天津和平区朝阳里社区的志愿者们不仅给予弱势群体帮助。"
+    rec = documents_from_raw(RawText("a.txt", None, text, "utf-8"))[0][0]
+    assert rec["text"].startswith("天津和平区") and "央视网" not in rec["text"]
+    assert rec["outlet"] == "央视网（新闻联播）" and rec["outlet_source"] == "news_lede"
+    assert rec["province"] == "天津市" and rec["region_source"] == "headline_prefix"
+    rec = documents_from_raw(RawText("b.txt", None, "新华社杭州7月23日电（记者 张三）会议强调，要稳中求进。", "utf-8"))[0][0]
+    assert rec["outlet"] == "新华社" and rec["dateline"] == "杭州" and rec["prefecture"] == "杭州市"
+    assert rec["text"] == "会议强调，要稳中求进。"
+
+
+def test_page_toolbars_are_boilerplate():
+    from analysis.documents import documents_from_raw
+    from analysis.readers import RawText
+
+    text = ("2026年甘肃省政府工作报告\n下载 打印 全屏 收藏 【字号：加大 还原 减小】\n各位代表：\n现在，我代表省人民政府，向大会报告工作。"
+            "\n【打印】【关闭】")
+    rec = documents_from_raw(RawText("a.txt", None, text, "utf-8"))[0][0]
+    assert rec["title"] == "2026年甘肃省政府工作报告" and "字号" not in rec["text"] and "关闭" not in rec["text"]
+    assert "toolbar:2" in rec["boilerplate_removed"]

@@ -80,3 +80,66 @@ def test_self_reference_with_most_mentioned_region(gaz):
 def test_self_reference_without_a_fitting_name_is_unknown(gaz):
     r = locate("", "全县上下要抓项目、稳投资。", "zh", gaz)
     assert not r.jurisdiction.known and "全县" in r.jurisdiction.source
+
+
+# ---- news conventions: headline heads, datelines, ledes, multi-region items -----------------------
+def _region(title, body, dateline=None):
+    from analysis.regions import load_gazetteer, locate
+
+    gaz = load_gazetteer()
+    r = locate(title, body, "zh", gaz, dateline=dateline)
+    code = r.jurisdiction.value
+    return (gaz.full_name(code) if code else None), r.jurisdiction.source, [gaz.full_name(c) for c in r.covered]
+
+
+@pytest.mark.parametrize("title, expected", [
+    ("[视频]江苏：政策“大礼包” 稳生产", "江苏省"),          # was 浙江省 (the body's most-mentioned province)
+    ("广东：粤港澳大湾区重点项目陆续复工复产", "广东省"),
+    ("新疆：让1.5亿亩草原生态重现生机", "新疆维吾尔自治区"),
+    ("河南渑池：小山村的大变化", "河南省三门峡市渑池县"),
+    ("【杭州】西湖边的夜经济", "浙江省杭州市"),
+    ("[视频]【真抓实干】内蒙古：加大治沙力度", "内蒙古自治区"),
+])
+def test_a_headline_head_is_the_region(title, expected):
+    name, source, _ = _region(title, "浙江省某企业负责人介绍，江苏省内外客商……")
+    assert (name, source) == (expected, "headline_prefix")
+
+
+@pytest.mark.parametrize("title", ["[视频]央视快评：携手构建命运共同体", "财政部：推进改革试点", "普京：北约东扩",
+                                   "[视频]香港各界：支持", "北京时间今天凌晨"])
+def test_a_head_that_is_not_a_place_is_no_region(title):
+    assert _region(title, "会议指出……")[1] != "headline_prefix"
+
+
+def test_an_item_on_several_regions_is_marked_not_assigned_to_the_first():
+    name, source, covered = _region("河南：谱写中原更加出彩篇章 天津：奋力绘就新画卷", "……")
+    assert name is None and source.startswith("unknown: multi-region") and covered == ["河南省", "天津市"]
+    body = "陕西石泉：厚植生态优势\n石泉县地处秦巴山区……\n湖南桂阳：做强产业\n桂阳县……"
+    name, source, covered = _region("", body)
+    assert name is None and len(covered) == 2
+
+
+def test_dateline_and_lede_name_the_region():
+    assert _region("国务院常务会议", "国务院总理主持……", dateline="北京")[:2] == ("北京市", "news_dateline")
+    assert _region("生活加快回归", "上海市在统筹做好疫情防控的同时……")[:2] == ("上海市", "lede_place")
+    name, source, _ = _region("", "革命老区赣州，集中了八个国家级贫困县，是江西国家级贫困县最多的地市。")
+    assert (name, source) == ("江西省", "lede_first_place")
+
+
+@pytest.mark.corpora
+def test_cctv_regional_items_body_only(corpora):
+    """The lede alone names the province of most regional items (bench/eval_metadata.py has all)."""
+    import json
+
+    from analysis.documents import documents_from_raw
+    from analysis.readers import RawText
+
+    items = [json.loads(line) for path in sorted((corpora / "xwlb_cctv_news" / "sample_full_text").glob("*.jsonl"))
+             for line in path.read_text(encoding="utf-8").splitlines()]
+    heads = {"广东": "广东省", "山东": "山东省", "四川": "四川省", "河北": "河北省", "浙江": "浙江省", "江西": "江西省",
+             "天津": "天津市", "上海": "上海市", "陕西": "陕西省", "甘肃": "甘肃省", "吉林": "吉林省", "辽宁": "辽宁省"}
+    gold = [(i, heads[i["title"][4:6]]) for i in items if i.get("content") and i["title"][4:6] in heads
+            and i["title"][6:7] == "："]
+    assert len(gold) >= 40
+    hits = sum(documents_from_raw(RawText("x.txt", None, i["content"], "utf-8"))[0][0]["province"] == p for i, p in gold)
+    assert hits >= 0.85 * len(gold)
