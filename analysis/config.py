@@ -31,6 +31,9 @@ class Paths:
     overrides: str = "metadata.csv"
 
 
+#: Confidence levels of metadata values, weakest first.
+CONFIDENCE = ("low", "medium", "high")
+
 #: Fields a tabular corpus's columns can fill (``[corpus] columns = {text = "content"}``), each with
 #: the column names recognised without a mapping, in order of preference.
 TABLE_FIELDS: dict[str, tuple[str, ...]] = {
@@ -53,6 +56,8 @@ class CorpusParams:
     max_file_mb: float = 200.0
     workers: int = 1
     columns: dict = field(default_factory=dict)
+    inference: str = "clues"
+    min_confidence: str = "low"
 
 
 @dataclass(frozen=True)
@@ -244,6 +249,12 @@ def load_config(path: str | Path | None = None) -> Config:
     for name, cls in _SECTIONS.items():
         if name not in sections:
             sections[name] = _build(cls, {}, f"{path}: [{name}]", base)
+    corpus = sections["corpus"]
+    if corpus.inference not in ("clues", "strict"):
+        raise ConfigError(f"{path}: [corpus] inference: '{corpus.inference}' is not 'clues' or 'strict'")
+    if corpus.min_confidence not in CONFIDENCE:
+        raise ConfigError(f"{path}: [corpus] min_confidence: '{corpus.min_confidence}' is not one of "
+                          f"{', '.join(CONFIDENCE)}")
     unknown = sorted(set(sections["corpus"].columns) - set(TABLE_FIELDS) - {"date", "source"})
     if unknown:
         raise ConfigError(f"{path}: [corpus] columns: unknown field(s) {', '.join(unknown)} "

@@ -162,7 +162,7 @@ def process_corpus(folder: Path, params: DocParams, overrides_name: str = "metad
         problems += oproblems
         if overrides:  # overrides need records: bring the batches back (small corpora in practice)
             records = [r for b in batches for r in b.to_pylist()] + pending
-            records = [_revive(r) for r in records]
+            records = [_revive(r, params) for r in records]
             problems += apply_overrides(records, overrides, overrides_name)
             batches, pending[:] = [], records
     if pending:
@@ -186,9 +186,10 @@ def _to_batch(records: list[dict]) -> pa.RecordBatch:
                                        in zip(DOCUMENT_COLUMNS, schema)], schema=schema)
 
 
-def _revive(record: dict) -> dict:
+def _revive(record: dict, params: DocParams) -> dict:
     """A table row back into a working record (for overrides)."""
     record = dict(record)
+    record["_clues"] = params.inference == "clues"
     record["_title_for_region"] = record.get("title") or ""
     record["_dateline"] = record.get("dateline")
     return record
@@ -297,6 +298,25 @@ def document_variables(docs: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, index=docs.index).astype("string")
 
 
-def analysable(docs: pd.DataFrame) -> pd.DataFrame:
-    """Documents in a supported language (zh, en): what every analysis uses."""
-    return docs[docs["lang"].isin(["zh", "en"])]
+#: The fields blanked together when a value is below ``min_confidence``: region → its hierarchy.
+_CONFIDENCE_GROUPS = {"region": ("region", "province", "prefecture", "county", "adcode", "region_level"),
+                      "quarter": ("quarter",), "period": ("period",), "year": ("year",)}
+
+
+def analysable(docs: pd.DataFrame, min_confidence: str = "low") -> pd.DataFrame:
+    """Documents in a supported language (zh, en): what every analysis uses. Region, quarter,
+    period and year values whose confidence is below ``min_confidence`` (low, medium, high;
+    ``corpus.min_confidence``) are treated as unknown."""
+    from .config import CONFIDENCE
+
+    out = docs[docs["lang"].isin(["zh", "en"])]
+    if min_confidence == CONFIDENCE[0]:
+        return out
+    rank = {c: i for i, c in enumerate(CONFIDENCE)}
+    out = out.copy()
+    for field, columns in _CONFIDENCE_GROUPS.items():
+        weak = out[f"{field}_conf"].map(lambda c: rank.get(c, -1) < rank[min_confidence]).astype(bool) \
+            & out[field].notna()
+        if weak.any():
+            out.loc[weak, list(columns)] = pd.NA
+    return out

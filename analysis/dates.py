@@ -30,6 +30,40 @@ def _date(y: int, m: int, d: int) -> dt.date | None:
         return None
 
 
+# ---- Chinese-numeral dates -------------------------------------------------------------------
+_CN_DIGIT = {"〇": 0, "零": 0, "○": 0, "Ｏ": 0, "O": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
+             "八": 8, "九": 9}
+_CN_NUM = "〇零○Ｏ一二三四五六七八九十"
+_CN_DATE = re.compile(rf"(?P<y>[〇零○Ｏ一二三四五六七八九]{{4}})年(?P<m>[{_CN_NUM}]{{1,2}})月(?:(?P<d>[{_CN_NUM}]{{1,3}})日)?")
+
+
+def _cn_number(text: str) -> int | None:
+    """一 → 1, 十 → 10, 十二 → 12, 二十七 → 27, 三十一 → 31; None for anything else."""
+    if "十" in text:
+        tens, _, units = text.partition("十")
+        t = _CN_DIGIT.get(tens, None) if tens else 1
+        u = _CN_DIGIT.get(units, None) if units else 0
+        return None if t is None or u is None else 10 * t + u
+    return _CN_DIGIT.get(text) if len(text) == 1 else None
+
+
+def arabic_dates(text: str) -> str:
+    """Chinese-numeral dates written with Arabic digits: 二〇二六年一月二十七日 → 2026年1月27日
+    (the length changes; use it on the text that the date rules read)."""
+    if "年" not in text:
+        return text
+
+    def repl(m: re.Match) -> str:
+        year = "".join(str(_CN_DIGIT[c]) for c in m["y"])
+        month = _cn_number(m["m"])
+        day = _cn_number(m["d"]) if m["d"] else None
+        if month is None or (m["d"] and day is None):
+            return m.group(0)
+        return f"{year}年{month}月" + (f"{day}日" if day is not None else "")
+
+    return _CN_DATE.sub(repl, text)
+
+
 # ---- publication date: header lines ---------------------------------------------------------
 _PUB_RULES: list[tuple[str, re.Pattern, str]] = [
     ("header_date_label", re.compile(r"^\s*date[:：]?\s*(\d{4})-(\d{1,2})-(\d{1,2})\b", re.I), "high"),
@@ -41,6 +75,7 @@ _PUB_RULES: list[tuple[str, re.Pattern, str]] = [
 
 def publication_date(header_lines: list[str]) -> Found:
     """The publication date written in the first lines of a text."""
+    header_lines = [arabic_dates(line) for line in header_lines]
     for name, pattern, conf in _PUB_RULES:
         for line in header_lines:
             if name == "header_cn_date" and len(line) > 80:
@@ -89,7 +124,7 @@ def meeting_date(body: str, pub: dt.date | None, max_chars: int = 3000) -> Found
     The meeting cues are searched first (a cheap scan); the date expressions only in the sentences
     around them, with one combined pattern.
     """
-    head = body[:max_chars]
+    head = arabic_dates(body[:max_chars])
     pos = 0
     while (cue := _MEETING_CUE.search(head, pos)) is not None:
         start = _sentence_start(head, cue.start())
@@ -183,6 +218,41 @@ def year_from_anchors(text: str) -> Found:
 
 
 # ---- quarter and reference period ---------------------------------------------------------------
+# ---- the meeting's own name ---------------------------------------------------------------------
+#: Campaign phrases that say in which quarter a meeting is held: 冲刺"双过半" happens before 30 June
+#: (half the year gone, half the targets done), 开门红 at the start of the year, 决战四季度 at its end.
+_CAMPAIGN_QUARTER: list[tuple[re.Pattern, int, str]] = [
+    (re.compile(r"双过半|时间过半[、，,]?\s*任务过半"), 2, "双过半"),
+    (re.compile(r"(?:首季|一季度)?开门红"), 1, "开门红"),
+    (re.compile(r"(?:决战|冲刺|攻坚)(?:第?四季度|全年)|全年目标冲刺"), 4, "决战四季度"),
+]
+_QUARTER_WORDS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+#: "二季度经济运行分析", "第一季度经济形势分析会", "上半年经济运行分析": the period a meeting reviews
+_REVIEW = re.compile(r"(?:第?(?P<q>[一二三四1-4])季度|(?P<h>上半年|前三季度))(?:全市|全县|全区|全省)?经济(?:运行|形势)"
+                     r"(?:分析|调度|研判)")
+
+
+def from_meeting_name(names: list[str], year: int | None) -> tuple[Found, Found]:
+    """The quarter in which a meeting is held and the period it reviews, from its name (the title,
+    a compilation's title, the opening sentence): 冲刺"双过半" → the second quarter, a campaign;
+    "二季度经济运行分析" → reviews the second quarter; "上半年经济运行分析" → reviews H1. Low
+    confidence, with the phrase as rule; unknown without a year."""
+    quarter = Found.unknown("no campaign phrase in the meeting's name")
+    period = Found.unknown("no reviewed period in the meeting's name")
+    if year is None:
+        return Found.unknown("no year to place the meeting's name in"), period
+    text = " ".join(n for n in names if n)
+    for pattern, q, label in _CAMPAIGN_QUARTER:
+        if pattern.search(text):
+            quarter = Found(f"{year}Q{q}", f"meeting_name({label})", "low")
+            break
+    m = _REVIEW.search(text)
+    if m:
+        label = f"{year}Q{_QUARTER_WORDS[m['q']]}" if m["q"] else f"{year}{'H1' if m['h'] == '上半年' else 'Q1-Q3'}"
+        period = Found(label, f"meeting_name({m.group(0)})", "low")
+    return quarter, period
+
+
 def quarter_of(d: dt.date) -> str:
     return f"{d.year}Q{(d.month - 1) // 3 + 1}"
 

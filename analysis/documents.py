@@ -55,10 +55,11 @@ class DocParams:
     traditional_share: float = CorpusParams.traditional_share
     cjk_share: float = CorpusParams.cjk_share
     latin_share: float = CorpusParams.latin_share
+    inference: str = CorpusParams.inference
 
     @classmethod
     def from_config(cls, corpus: CorpusParams) -> "DocParams":
-        return cls(corpus.traditional_share, corpus.cjk_share, corpus.latin_share)
+        return cls(corpus.traditional_share, corpus.cjk_share, corpus.latin_share, corpus.inference)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -166,6 +167,7 @@ def _record(raw: RawText, part: int | None, title: Found, text: str, header, pub
     rec["_parent_year"] = parent_year
     rec["_title_for_region"] = title.value or ""
     rec["_dateline"] = rec["dateline"] = header_place
+    rec["_clues"] = params.inference == "clues"
     for field, value in (given or {}).items():
         set_override(rec, field, value)
     derive(rec)
@@ -189,9 +191,11 @@ def _put(rec: dict, field: str, found: Found) -> None:
     rec[f"{field}_conf"] = found.confidence
 
 
-def derive(rec: dict) -> None:
+def derive(rec: dict, clues: bool = True) -> None:
     """Fill the derived fields (year, quarter, period, region, sizes) of a record in place,
-    respecting values whose source is ``override``."""
+    respecting values whose source is ``override``. ``clues``: also infer, at low confidence, the
+    quarter from the meeting's name and the region from content clues (``corpus.inference``)."""
+    clues = rec.get("_clues", clues)
     text = rec["text"]
     if rec.get("meeting_date_source") != "override":
         _put(rec, "meeting_date", dates.meeting_date(text, rec["pub_date"]))
@@ -206,21 +210,27 @@ def derive(rec: dict) -> None:
             if not year.known and parent is not None and parent.known:
                 year = Found(parent.value, f"compilation:{parent.source}", "low")
         _put(rec, "year", year)
+    names = [rec.get("title") or "", rec.get("parent_title") or "", text[:200]]
+    named_quarter, named_period = dates.from_meeting_name(names, rec["year"]) if clues else (None, None)
     if rec.get("quarter_source") != "override":
         if rec["meeting_date"] is not None:
             quarter = Found(dates.quarter_of(rec["meeting_date"]), "meeting_date", rec["meeting_date_conf"])
         elif rec["pub_date"] is not None:
             quarter = Found(dates.quarter_of(rec["pub_date"]), "pub_date (no meeting date)", "low")
+        elif named_quarter is not None and named_quarter.known:
+            quarter = named_quarter
         else:
-            quarter = Found.unknown("no meeting or publication date")
+            quarter = Found.unknown("no meeting or publication date, no campaign phrase in the meeting's name")
         _put(rec, "quarter", quarter)
     period, mentioned = dates.reference_period(text, rec["year"], rec["lang"])
+    if not period.known and named_period is not None and named_period.known:
+        period = named_period
     if rec.get("period_source") != "override":
         _put(rec, "period", period)
     rec["periods_mentioned"] = mentioned
     gaz = load_gazetteer()
     found = locate(rec.get("_title_for_region", ""), text, rec["lang"] if rec["lang"] in ("zh", "en") else "zh", gaz,
-                   dateline=rec.get("_dateline"))
+                   dateline=rec.get("_dateline"), clues=clues)
     if rec.get("region_source") != "override":
         _put(rec, "region", found.jurisdiction)
         rec["adcode"] = rec["region"]

@@ -120,7 +120,7 @@ def keyword_inputs(cfg: Config):
     the token table and the English-phrase mapping."""
     kp = cfg.keywords
     lexicon = read_lexicon(cfg.tokens.lexicon)
-    docs = analysable(load_documents(cfg)).reset_index(drop=True)
+    docs = analysable(load_documents(cfg), cfg.corpus.min_confidence).reset_index(drop=True)
     tokens = pd.read_parquet(tokens_folder(cfg) / "tokens.parquet", columns=["doc_id", "lang", kp.column])
     mapping = {"_".join(words): term for words, term in lexicon.english_phrases().items()}
     dtm, vocab = document_term_matrix(tokens, docs["doc_id"].tolist(), kp.column, mapping)
@@ -135,7 +135,8 @@ def build_keywords(cfg: Config, progress: bool = True, force: bool = False) -> K
     tokens_path = tokens_folder(cfg) / "tokens.parquet"
     kp = cfg.keywords
     lexicon = read_lexicon(cfg.tokens.lexicon)
-    key = stages.stage_key("keywords", {**kp.__dict__, "seed": cfg.random.seed, "lexicon": lexicon.digest},
+    key = stages.stage_key("keywords", {**kp.__dict__, "seed": cfg.random.seed, "lexicon": lexicon.digest,
+                                          "min_confidence": cfg.corpus.min_confidence},
                            [docs_path, tokens_path])
     files = [f"{t}.parquet" for t in TABLES]
     if not force and stages.is_fresh(out, key, files):

@@ -218,9 +218,14 @@ def load_gazetteer() -> Gazetteer:
 
 
 @functools.lru_cache(maxsize=1)
-def load_clues() -> list[tuple[str, str, str]]:
+def load_clues() -> list[tuple[str, str, str, bool]]:
+    """(clue, province, a more specific region or '', used for inference): provincial strategy
+    slogans and distinctive places below the county level (villages, towns, scenic areas), as full
+    name chains. Phrases that other provinces use too (plans to join the Greater Bay Area, lessons
+    from Zhejiang's 千万工程, 对标找差 as a common word) are candidates only (``use = candidate``)."""
     with resources.files("analysis.data").joinpath("region_clues.csv").open(encoding="utf-8") as fh:
-        return [(r["clue"], r["province"], r["note"]) for r in csv.DictReader(fh)]
+        return [(r["clue"], r["province"], r.get("region") or "", r.get("use", "infer") == "infer")
+                for r in csv.DictReader(fh)]
 
 
 def resolve_mentions(mentions: list[Mention], gaz: Gazetteer) -> list[str | None]:
@@ -259,6 +264,7 @@ def _anchor(div: Division, level: str) -> str | None:
 
 
 _SELF_ZH = re.compile(r"(?:我|全|本)(区|县|市|州|省)")
+_FIRST_PERSON = re.compile(r"我(?:区|县|市|州|省)")
 _SELF_EN = re.compile(r"\b(?:our|the whole|this|the entire) (district|county|city|prefecture|province)\b", re.I)
 _UNIT_ORDER = ("县", "区", "市", "州", "省")
 _UNIT_EN = {"district": "区", "county": "县", "city": "市", "prefecture": "州", "province": "省"}
@@ -274,14 +280,15 @@ class RegionResult:
 
 
 def locate(title: str, body: str, lang: str, gaz: Gazetteer | None = None,
-           dateline: str | None = None) -> RegionResult:
+           dateline: str | None = None, clues: bool = True) -> RegionResult:
     """Find the places a document mentions and its own jurisdiction.
 
     Rules, in order: a place that heads the title as news headlines do ("广东：…", "河南渑池：…",
     "【杭州】…"; several such places make a multi-region item, whose own region stays unknown);
     a region named in the title; the place of a news dateline (新华社杭州7月23日电); a place that
     opens the text ("上海市在统筹做好…"); a self-reference (我区, 全县) with the most-mentioned
-    region of that kind.
+    region of that kind. With ``clues`` (``corpus.inference = "clues"``), then at low confidence:
+    the first place a news item's opening names, and the region content clues point to.
     """
     gaz = gaz or load_gazetteer()
     lang = "en" if lang == "en" else "zh"
@@ -323,10 +330,11 @@ def locate(title: str, body: str, lang: str, gaz: Gazetteer | None = None,
         juris = Found(code, "lede_place", "medium") if code else None
     if juris is None:
         juris = _from_self_reference(body, lang, counts, gaz)
-    if not juris.known and lang == "zh" and not covered:
-        code = _first_place(body, context, gaz)
-        if code:
-            juris = Found(code, "lede_first_place", "low")
+    if not juris.known and lang == "zh" and not covered and clues:
+        # a news item's first place; a speech (which speaks of its place as 我区, 我县) goes to the clues
+        code = None if _FIRST_PERSON.search(body) else _first_place(body, context, gaz)
+        inferred = Found(code, "lede_first_place", "low") if code else _from_clues(body, lang, gaz)
+        juris = inferred or juris
     candidates: tuple[str, ...] = ()
     if not juris.known:
         candidates = _candidates(body, counts, gaz)
@@ -474,7 +482,43 @@ def _self_example(unit: str, lang: str) -> str:
 def _candidates(body: str, counts: Counter, gaz: Gazetteer) -> tuple[str, ...]:
     # Unsupported short names (振兴, 合作, 资源 …) are common words: never candidates.
     out = [f"{gaz.full_name(c)} (mentioned {n}x)" for c, n in counts.most_common(5)]
-    for clue, province, _ in load_clues():
+    for clue, province, region, _ in load_clues():
         if clue in body:
-            out.append(f"{province} (slogan clue: {clue})")
+            out.append(f"{region or province} (clue: {clue})")
     return tuple(out)
+
+
+def _from_clues(body: str, lang: str, gaz: Gazetteer) -> Found | None:
+    """The region that content clues point to, at low confidence, when nothing stronger exists: the
+    provincial slogans and distinctive places of ``region_clues.csv`` (三高四新 → 湖南省; 矮寨 →
+    吉首市), narrowed by the text's self-reference (全州: the 州 above those places; 全县: the 县).
+    Clues that point to different provinces give nothing."""
+    hits = [(clue, province, region) for clue, province, region, infer in load_clues() if infer and clue in body]
+    if not hits:
+        return None
+    provinces = {p for _, p, _ in hits}
+    if len(provinces) != 1:
+        return None
+    province = gaz.lookup(provinces.pop())
+    places = [c for _, _, r in hits if r for c in gaz.lookup(r)[:1]]
+    units = _self_units(body, lang)
+    names = "、".join(dict.fromkeys(c for c, _, _ in hits))
+    if units and province:
+        unit = max(units.items(), key=lambda kv: (kv[1], -_UNIT_ORDER.index(kv[0])))[0]
+        pool = {a for c in places for a in (c, *gaz.divisions[c].ancestors)} or set(gaz.divisions)
+        fitting = [c for c in pool if _fits_unit(gaz.divisions[c], unit) and gaz.divisions[c].province == province[0]]
+        if len(fitting) == 1:
+            return Found(fitting[0], f"clues({names})+self_reference({unit})", "low")
+    if province:
+        return Found(province[0], f"clues({names})", "low")
+    return None
+
+
+def _fits_unit(div: Division, unit: str) -> bool:
+    if unit == "州":
+        return div.level == "prefecture" and div.name.endswith(("州", "地区", "盟"))
+    if unit == "省":
+        return div.level == "province"
+    if unit == "市":
+        return div.name.endswith("市") and div.level in ("prefecture", "county")
+    return div.level == "county" and div.name.endswith(unit)

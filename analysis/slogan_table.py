@@ -116,13 +116,14 @@ def build_slogans(cfg: Config, progress: bool = True, force: bool = False) -> Sl
     docs_path = corpus_folder(cfg) / "documents.parquet"
     tokens_path = tokens_folder(cfg) / "tokens.parquet"
     lexicon = read_lexicon(cfg.tokens.lexicon)
-    params = {**cfg.slogans.__dict__, "lexicon": lexicon.digest, "seed": cfg.random.seed}
+    params = {**cfg.slogans.__dict__, "lexicon": lexicon.digest, "seed": cfg.random.seed,
+              "min_confidence": cfg.corpus.min_confidence}
     key = stages.stage_key("slogans", params, [p for p in (docs_path, tokens_path) if p.exists()])
     files = [f"{t}.parquet" for t in TABLES]
     if not force and stages.is_fresh(out, key, files):
         return SloganResult(out, False, {t: pd.read_parquet(out / f"{t}.parquet") for t in TABLES})
     sp = cfg.slogans
-    docs = analysable(load_documents(cfg)).reset_index(drop=True)
+    docs = analysable(load_documents(cfg), cfg.corpus.min_confidence).reset_index(drop=True)
     texts = counted_texts(docs, sp.include_title)
     matcher = Matcher(slogan_concepts(lexicon))
     counts = count_documents(docs, texts, matcher)

@@ -145,11 +145,12 @@ def build_topics(cfg: Config, progress: bool = True, force: bool = False) -> Top
     docs_path = corpus_folder(cfg) / "documents.parquet"
     tokens_path = tokens_folder(cfg) / "tokens.parquet"
     inputs = [docs_path, tokens_path] + ([tp.labels] if Path(tp.labels).exists() else [])
-    key = stages.stage_key("topics", {**tp.__dict__, "seed": cfg.random.seed}, inputs)
+    key = stages.stage_key("topics", {**tp.__dict__, "seed": cfg.random.seed,
+                                        "min_confidence": cfg.corpus.min_confidence}, inputs)
     files = [f"{t}.parquet" for t in TABLES]
     if not force and stages.is_fresh(out, key, files):
         return TopicResult(out, False, {t: pd.read_parquet(out / f"{t}.parquet") for t in TABLES})
-    docs = analysable(load_documents(cfg)).reset_index(drop=True)
+    docs = analysable(load_documents(cfg), cfg.corpus.min_confidence).reset_index(drop=True)
     tokens = pd.read_parquet(tokens_path, columns=["doc_id", "para", "lang", tp.column])
     notes, per_lang, unit_tables = [], {}, {}
     for lang in ("zh", "en"):

@@ -52,15 +52,40 @@ def test_mentioned_places_are_kept_apart_from_the_jurisdiction(seed_docs):
     assert row["region"] == "浙江省" and "浙江省杭州市滨江区" in set(row["mentioned_regions"])
 
 
-def test_compilation_parts_say_unknown_rather_than_invent(seed_docs):
+def test_compilation_parts_infer_with_low_confidence_and_say_how(seed_docs):
+    """Seed 003 (二季度经济运行分析和冲刺'双过半'材料合集): every part is 2021 (建党100周年, 十四五开局)
+    and 2021Q2 (冲刺双过半 happens in the second quarter); the first speech (全州, 三高四新, 矮寨德夯)
+    is 湘西州, 湖南省; all at low confidence with the rule named, none from a date."""
     parts = seed_docs[seed_docs["parent_id"] == "003_332db4b73ec3ed6e"]
-    assert parts["adcode"].isna().all()
-    assert parts["region_source"].str.startswith("unknown").all()
-    assert parts["quarter"].isna().all() and parts["meeting_date"].isna().all()
-    # the year comes from content anchors (建党100周年, 十四五开局): 2021, low confidence
+    assert parts["meeting_date"].isna().all()
     assert (parts["year"] == 2021).all() and (parts["year_conf"] == "low").all()
+    assert (parts["quarter"] == "2021Q2").all() and (parts["quarter_source"] == "meeting_name(双过半)").all()
+    assert (parts["quarter_conf"] == "low").all()
+    first = seed_docs.loc["003_332db4b73ec3ed6e-p01"]
+    assert (first["region"], first["province"], first["region_conf"]) == ("湘西土家族苗族自治州", "湖南省", "low")
+    assert first["region_source"] == "clues(三高四新、矮寨、德夯)+self_reference(州)"
+    others = parts.drop(index="003_332db4b73ec3ed6e-p01")
+    assert others["region_source"].str.startswith("unknown").all()  # nothing to go on: said, not guessed
     assert seed_docs.loc["003_332db4b73ec3ed6e-p03", "period"] == "2021Q2"
-    assert any("三高四新" in c for c in seed_docs.loc["003_332db4b73ec3ed6e-p01", "region_candidates"])
+
+
+def test_strict_inference_and_min_confidence(cfg, tmp_path):
+    """corpus.inference = "strict" keeps only stated metadata; min_confidence filters in analyses."""
+    import dataclasses
+
+    from analysis.corpus import analysable
+
+    strict = dataclasses.replace(cfg, corpus=dataclasses.replace(cfg.corpus, inference="strict"),
+                                 paths=dataclasses.replace(cfg.paths, data=tmp_path / "d"))
+    docs = build_corpus(strict, progress=False).documents
+    parts = docs[docs["parent_id"] == "003_332db4b73ec3ed6e"]
+    assert parts["quarter"].isna().all() and parts["adcode"].isna().all()
+    default = build_corpus(dataclasses.replace(cfg, paths=dataclasses.replace(cfg.paths, data=tmp_path / "e")),
+                           progress=False).documents
+    medium = analysable(default, "medium")
+    assert medium.loc[medium["parent_id"] == "003_332db4b73ec3ed6e", "quarter"].isna().all()
+    assert medium["province"].notna().sum() == default["province"].notna().sum() - 1
+    assert analysable(default)["quarter"].notna().sum() == default["quarter"].notna().sum()
 
 
 def test_schema(seed_docs):

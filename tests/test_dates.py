@@ -79,3 +79,21 @@ def test_a_date_far_from_publication_is_history_not_the_meeting():
     found = dates.meeting_date(body, D(2022, 3, 5))
     assert found.value == D(2022, 3, 2)
     assert dates.meeting_date("1923年2月7日，工人大会召开。", None).value == D(1923, 2, 7)  # no publication date: kept
+
+
+def test_chinese_numeral_dates_and_header_labels():
+    """The 2026 provincial report whose page toolbar became its title and whose dates were not read."""
+    from analysis.dates import arabic_dates
+    from analysis.documents import documents_from_raw
+    from analysis.readers import RawText
+
+    assert arabic_dates("二〇二六年一月二十七日") == "2026年1月27日"
+    assert arabic_dates("二零二一年十二月三十一日 二〇二〇年十月") == "2021年12月31日 2020年10月"
+    assert arabic_dates("十四届人民代表大会") == "十四届人民代表大会"
+    text = ("2026年甘肃省政府工作报告\n下载 打印 全屏 收藏 【字号：加大 还原 减小】\n时间：2026-02-10\n"
+            "——二〇二六年一月二十七日在甘肃省十四届人民代表大会第四次会议上\n省长 任振鹤\n各位代表：\n"
+            "现在，我代表省人民政府，向大会报告工作，请予审议。")
+    rec = documents_from_raw(RawText("gansu.txt", None, text, "utf-8"))[0][0]
+    assert rec["title"] == "2026年甘肃省政府工作报告"
+    assert str(rec["pub_date"]) == "2026-02-10" and str(rec["meeting_date"]) == "2026-01-27"
+    assert rec["quarter"] == "2026Q1" and rec["province"] == "甘肃省"

@@ -127,12 +127,13 @@ def test_keywords_stage_on_the_seeds(tmp_path):
     build_tokens(cfg, progress=False)
     result = build_keywords(cfg, progress=False)
     t = result.tables
-    assert set(t["documents"]["period"].dropna()) == {"2022Q1", "2022Q3"}
+    assert set(t["documents"]["period"].dropna()) == {"2021Q2", "2022Q1", "2022Q3"}  # 2021Q2: 冲刺双过半
     tr = t["trends"]
     assert (tr.loc[tr["lang"] == "en", "periods"] == 2).all()
     assert tr["mk_note"].dropna().str.contains("at least 4 periods").all()
-    # a period with one document: slopes are descriptive, not tested
-    assert set(tr["class"]) <= {"not tested", "emerging", "vanishing"}
+    # a period with one document: slopes are descriptive, not tested; Chinese: one quarter, no trend
+    assert set(tr["class"].dropna()) <= {"not tested", "emerging", "vanishing"}
+    assert tr.loc[tr["lang"] == "zh", "status"].str.startswith("one period only (2021Q2)").all()
     assert t["keyness"]["status"].str.startswith("too small").all()
     # English lexicon phrases are counted under the Chinese term
     freq = t["frequencies"]

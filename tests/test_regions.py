@@ -57,10 +57,15 @@ def test_short_name_that_is_a_common_word_needs_support(gaz):
 
 
 def test_whole_prefecture_self_reference_is_not_quanzhou_county(gaz):
-    r = locate("", "全州各级各部门要围绕落实省委\"三高四新\"战略。全州上下要凝心聚力。", "zh", gaz)
+    text = "全州各级各部门要围绕落实省委\"三高四新\"战略。全州上下要凝心聚力。"
+    r = locate("", text, "zh", gaz, clues=False)
     assert not r.jurisdiction.known
     assert "全州" in r.jurisdiction.source
     assert any("湖南省" in c and "三高四新" in c for c in r.candidates)
+    # with clues: Hunan's one 州 (湘西土家族苗族自治州), at low confidence; never 全州县 (Guangxi)
+    r = locate("", text, "zh", gaz)
+    assert gaz.divisions[r.jurisdiction.value].name == "湘西土家族苗族自治州"
+    assert (r.jurisdiction.source, r.jurisdiction.confidence) == ("clues(三高四新)+self_reference(州)", "low")
 
 
 def test_person_names_are_not_places(gaz):
