@@ -151,6 +151,10 @@ def print_corpus_summary(result, out=sys.stdout) -> None:
     for column, label in (("lang", "language"), ("province", "province"), ("quarter", "quarter")):
         counts = docs[column].astype("string").fillna("unknown").value_counts().sort_index()
         print(f"  by {label}: " + ", ".join(f"{k} {v}" for k, v in counts.items()), file=out)
+    dupes = int(docs["duplicate_of"].notna().sum())
+    if dupes:
+        print(f"  near-duplicates: {dupes} documents left out of analyses "
+              f"(one kept per cluster; {result.folder / 'duplicates.csv'})", file=out)
     unknown = docs[docs["adcode"].isna()]
     if len(unknown):
         print(f"  region unknown for {len(unknown)} documents (reasons in region_source)", file=out)

@@ -58,6 +58,7 @@ class CorpusParams:
     columns: dict = field(default_factory=dict)
     inference: str = "clues"
     min_confidence: str = "low"
+    near_duplicates: float = 0.5
 
 
 @dataclass(frozen=True)

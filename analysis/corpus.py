@@ -62,6 +62,8 @@ DOCUMENT_COLUMNS: dict[str, tuple[str, str]] = {
     "converted_t2s": ("boolean", "True when the text was Traditional Chinese and converted to Simplified"),
     "boilerplate_removed": ("string", "boilerplate rules applied, rule:lines"),
     "lines_joined": ("Int64", "broken lines joined back into sentences"),
+    "duplicate_of": ("string", "a near-duplicate (repost, syndicated copy) of this document, which analyses use "
+                               "instead; empty for kept documents (docs/documents.md, duplicates.csv)"),
     "doc_vars": ("string", "a tabular corpus's other columns for this row (JSON object: column → value); "
                            "expand with analysis.corpus.document_variables"),
 }
@@ -69,7 +71,7 @@ for _field in PROVENANCE_FIELDS:
     DOCUMENT_COLUMNS[f"{_field}_source"] = ("string", f"rule that gave {_field}, 'override', or 'unknown: reason'")
     DOCUMENT_COLUMNS[f"{_field}_conf"] = ("string", f"confidence of {_field}: high, medium or low")
 
-OUTPUTS = ("documents.parquet", "problems.csv")
+OUTPUTS = ("documents.parquet", "problems.csv", "duplicates.csv")
 
 
 @dataclass(frozen=True)
@@ -250,15 +252,17 @@ def build_corpus(cfg: Config, progress: bool = True, force: bool = False) -> Cor
     params = DocParams.from_config(cfg.corpus)
     inputs = [p for p in source.rglob("*") if p.is_file() and not any(x.startswith(".") for x in p.relative_to(source).parts)]
     key = stages.stage_key("corpus", {"params": params.__dict__, "overrides": cfg.paths.overrides,
-                                      "max_file_mb": cfg.corpus.max_file_mb, "columns": cfg.corpus.columns},
-                           inputs, base=source)
+                                      "max_file_mb": cfg.corpus.max_file_mb, "columns": cfg.corpus.columns,
+                                      "near_duplicates": cfg.corpus.near_duplicates}, inputs, base=source)
     if not force and stages.is_fresh(out, key, OUTPUTS):
         return CorpusResult(load_documents(cfg), pd.read_csv(out / "problems.csv", dtype="string", keep_default_na=False),
                             out, rebuilt=False)
     workers = cfg.corpus.workers or mp.cpu_count()
     docs, problems = process_corpus(source, params, cfg.paths.overrides, cfg.corpus.max_file_mb, workers, progress,
                                     cfg.corpus.columns)
+    docs, dupes = mark_near_duplicates(docs, cfg.corpus.near_duplicates)
     atomic.write_parquet(out / "documents.parquet", docs)
+    atomic.write_text(out / "duplicates.csv", dupes.to_csv(index=False, lineterminator="\n"))
     with atomic.atomic_path(out / "problems.csv") as tmp:
         problems.to_csv(tmp, index=False)
     stages.mark_done(out, key, OUTPUTS)
@@ -289,6 +293,22 @@ def require_documents(result: CorpusResult, cfg: Config) -> CorpusResult:
                            f"documents in other languages{why}); see {result.folder / 'problems.csv'}")
 
 
+def mark_near_duplicates(docs: pd.DataFrame, threshold: float) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Fill ``duplicate_of`` for the near-duplicates among documents in a supported language (one
+    document per cluster is kept; see :mod:`analysis.near_duplicates`) and return the clusters."""
+    from .near_duplicates import DUPLICATE_COLUMNS, find_near_duplicates
+
+    docs = docs.copy()
+    docs["duplicate_of"] = pd.array([None] * len(docs), dtype="string")
+    if threshold <= 0:
+        return docs, pd.DataFrame(columns=DUPLICATE_COLUMNS)
+    found = find_near_duplicates(docs[docs["lang"].isin(["zh", "en"])], threshold)
+    if len(found):
+        links = found.dropna(subset=["duplicate_of"]).set_index("doc_id")["duplicate_of"]
+        docs["duplicate_of"] = docs["doc_id"].map(links).astype("string")
+    return docs, found
+
+
 def document_variables(docs: pd.DataFrame) -> pd.DataFrame:
     """The ``doc_vars`` of each document as columns (one per variable, text values), indexed like
     ``docs``: join them to group by any column of a tabular corpus."""
@@ -303,13 +323,16 @@ _CONFIDENCE_GROUPS = {"region": ("region", "province", "prefecture", "county", "
                       "quarter": ("quarter",), "period": ("period",), "year": ("year",)}
 
 
-def analysable(docs: pd.DataFrame, min_confidence: str = "low") -> pd.DataFrame:
-    """Documents in a supported language (zh, en): what every analysis uses. Region, quarter,
-    period and year values whose confidence is below ``min_confidence`` (low, medium, high;
-    ``corpus.min_confidence``) are treated as unknown."""
+def analysable(docs: pd.DataFrame, min_confidence: str = "low", duplicates: bool = False) -> pd.DataFrame:
+    """Documents in a supported language (zh, en), one per near-duplicate cluster unless
+    ``duplicates``: what every analysis uses. Region, quarter, period and year values whose
+    confidence is below ``min_confidence`` (low, medium, high; ``corpus.min_confidence``) are
+    treated as unknown."""
     from .config import CONFIDENCE
 
     out = docs[docs["lang"].isin(["zh", "en"])]
+    if not duplicates and "duplicate_of" in out:
+        out = out[out["duplicate_of"].isna()]
     if min_confidence == CONFIDENCE[0]:
         return out
     rank = {c: i for i, c in enumerate(CONFIDENCE)}

@@ -62,6 +62,7 @@ def corpus_summary(docs: pd.DataFrame, problems: pd.DataFrame) -> pd.DataFrame:
          f"{share(docs['year'].notna())}; low: {int((docs['year_conf'] == 'low').sum())}"),
         ("reference period known", share(docs["period"].notna())),
         ("converted from Traditional", str(int(docs["converted_t2s"].fillna(False).sum()))),
+        ("near-duplicates left out of analyses (duplicates.csv)", str(int(docs["duplicate_of"].notna().sum()))),
         ("files or rows skipped", str(int((problems["action"] == "skipped").sum())) if len(problems) else "0"),
     ]
     return pd.DataFrame(rows, columns=["measure", "value"])
