@@ -8,9 +8,11 @@ from __future__ import annotations
 import functools
 import gc
 import multiprocessing as mp
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -260,6 +262,7 @@ def build_corpus(cfg: Config, progress: bool = True, force: bool = False) -> Cor
     workers = cfg.corpus.workers or mp.cpu_count()
     docs, problems = process_corpus(source, params, cfg.paths.overrides, cfg.corpus.max_file_mb, workers, progress,
                                     cfg.corpus.columns)
+    docs = remove_repeated_lines(docs)
     docs, dupes = mark_near_duplicates(docs, cfg.corpus.near_duplicates)
     atomic.write_parquet(out / "documents.parquet", docs)
     atomic.write_text(out / "duplicates.csv", dupes.to_csv(index=False, lineterminator="\n"))
@@ -291,6 +294,48 @@ def require_documents(result: CorpusResult, cfg: Config) -> CorpusResult:
           f"{skipped.iloc[0]['problem']}" if len(skipped) else ""
     raise EmptyCorpusError(f"no Chinese or English document in {cfg.paths.corpus} ({len(result.documents)} "
                            f"documents in other languages{why}); see {result.folder / 'problems.csv'}")
+
+
+def remove_repeated_lines(docs: pd.DataFrame, min_docs: int = 10, share: float = 0.3,
+                          max_chars: int = 60) -> pd.DataFrame:
+    """Site furniture: a short line (at most ``max_chars`` characters) found in at least ``share`` of
+    the documents of one source (the same table file, or the same folder of text files) with at least
+    ``min_docs`` documents is removed from their texts, and counted in ``boilerplate_removed`` as
+    ``repeated_line``. Lengths are recomputed."""
+    from collections import Counter
+
+    from .documents import text_sizes
+
+    source = docs["source_file"].where(docs["doc_id"].str.contains(r"-r\d{5}", regex=True),
+                                       docs["source_file"].str.rsplit("/", n=1).str[0].where(
+                                           docs["source_file"].str.contains("/"), ""))
+    drop: dict[str, set] = {}
+    for src, idx in docs.groupby(source, sort=False).indices.items():
+        if len(idx) < min_docs:
+            continue
+        counts: Counter = Counter()
+        for text in docs["text"].iloc[idx]:
+            counts.update({line.strip() for line in text.split("\n") if 0 < len(line.strip()) <= max_chars})
+        frequent = {line for line, n in counts.items() if n >= max(min_docs, share * len(idx))}
+        if frequent:
+            drop[src] = frequent
+    if not drop:
+        return docs
+    docs = docs.copy()
+    for i in np.flatnonzero(source.isin(list(drop)).to_numpy()):
+        lines = docs.at[i, "text"].split("\n")
+        kept = [ln for ln in lines if ln.strip() not in drop[source.iat[i]]]
+        if len(kept) == len(lines):
+            continue
+        text = "\n".join(kept).strip()
+        text = re.sub(r"\n{3,}", "\n\n", text)
+        docs.at[i, "text"] = text
+        for k, v in text_sizes(text).items():
+            docs.at[i, k] = v
+        note = f"repeated_line:{len(lines) - len(kept)}"
+        prev = docs.at[i, "boilerplate_removed"]
+        docs.at[i, "boilerplate_removed"] = f"{prev}, {note}" if isinstance(prev, str) and prev else note
+    return docs
 
 
 def mark_near_duplicates(docs: pd.DataFrame, threshold: float) -> tuple[pd.DataFrame, pd.DataFrame]:

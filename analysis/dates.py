@@ -50,7 +50,7 @@ def _cn_number(text: str) -> int | None:
 def arabic_dates(text: str) -> str:
     """Chinese-numeral dates written with Arabic digits: 二〇二六年一月二十七日 → 2026年1月27日
     (the length changes; use it on the text that the date rules read)."""
-    if "年" not in text:
+    if "年" not in text or not any(z in text for z in ("〇", "零", "○", "Ｏ", "一九")):
         return text
 
     def repl(m: re.Match) -> str:
@@ -232,6 +232,10 @@ _REVIEW = re.compile(r"(?:第?(?P<q>[一二三四1-4])季度|(?P<h>上半年|前
                      r"(?:分析|调度|研判)")
 
 
+#: substrings one of which every rule above needs (a cheap test before the patterns)
+_NAME_CUES = ("过半", "开门红", "季度", "全年", "上半年")
+
+
 def from_meeting_name(names: list[str], year: int | None) -> tuple[Found, Found]:
     """The quarter in which a meeting is held and the period it reviews, from its name (the title,
     a compilation's title, the opening sentence): 冲刺"双过半" → the second quarter, a campaign;
@@ -242,6 +246,8 @@ def from_meeting_name(names: list[str], year: int | None) -> tuple[Found, Found]
     if year is None:
         return Found.unknown("no year to place the meeting's name in"), period
     text = " ".join(n for n in names if n)
+    if not any(cue in text for cue in _NAME_CUES):
+        return quarter, period
     for pattern, q, label in _CAMPAIGN_QUARTER:
         if pattern.search(text):
             quarter = Found(f"{year}Q{q}", f"meeting_name({label})", "low")

@@ -1,7 +1,7 @@
 """Near-duplicate documents: syndicated copies, 转载 and reposts of the same text across sites.
 
 Each text is cut into overlapping character 5-grams (whitespace and punctuation removed, the
-first ``max_chars`` characters: a repost with a trimmed ending keeps its beginning); the set of 5-grams
+first ``max_chars`` (1,000) characters: a repost with a trimmed ending keeps its beginning); the set of 5-grams
 gets a MinHash signature, and MinHash LSH (datasketch) proposes the pairs whose estimated Jaccard
 similarity may reach ``threshold``. Pairs whose signatures agree on at least that share of
 positions are joined into clusters (union–find). One document per cluster is kept: the earliest
@@ -29,10 +29,10 @@ SHINGLE = 5
 _WORDISH = re.compile(r"[\W_]+")
 
 
-def signatures(texts: list[str], num_perm: int = NUM_PERM, k: int = SHINGLE, max_chars: int = 2000,
+def signatures(texts: list[str], num_perm: int = NUM_PERM, k: int = SHINGLE, max_chars: int = 1000,
                seed: int = 1, batch: int = 512) -> np.ndarray:
     """MinHash signatures (documents × ``num_perm``, uint32) of the texts' character k-gram sets
-    (whitespace removed, the first ``max_chars`` characters), a batch of texts at a time."""
+    (whitespace and punctuation removed, the first ``max_chars`` characters), a batch of texts at a time."""
     rng = np.random.default_rng(seed)
     a = (rng.integers(1, 2 ** 32, num_perm, dtype=np.uint64) | np.uint64(1)).astype(np.uint32)
     b = rng.integers(0, 2 ** 32, num_perm, dtype=np.uint64).astype(np.uint32)
@@ -48,17 +48,15 @@ def signatures(texts: list[str], num_perm: int = NUM_PERM, k: int = SHINGLE, max
             h = h * np.uint64(1_000_003) + codes[j:len(codes) - k + 1 + j]
         h32 = (h ^ (h >> np.uint64(29))).astype(np.uint32)
         offsets = np.r_[0, np.cumsum(lengths)[:-1]]
-        valid = np.zeros(len(h32), dtype=bool)                       # windows inside one text
-        for off, n in zip(offsets, lengths):
-            if n >= k:
-                valid[off:off + n - k + 1] = True
+        windows = np.maximum(lengths - k + 1, 0)                       # windows inside each text
+        has = windows > 0
+        first = np.r_[0, np.cumsum(windows)[:-1]]
+        inside = np.repeat(offsets - first, windows) + np.arange(windows.sum())
+        h32 = h32[inside]                                              # windows that cross two texts dropped
         with np.errstate(over="ignore"):
-            permuted = h32[:, None] * a[None, :] + b[None, :]          # uint32, wrapping: multiply-shift
-        permuted[~valid] = np.iinfo(np.uint32).max
-        has = lengths >= k
-        starts = np.minimum(offsets, len(h32) - 1)
-        mins = np.minimum.reduceat(permuted, starts, axis=0)
-        out[start:start + len(chunk)][has] = mins[has]
+            permuted = a[:, None] * h32[None, :] + b[:, None]          # uint32, wrapping: multiply-shift
+        mins = np.minimum.reduceat(permuted, first[has], axis=1).T      # positions × windows: contiguous rows
+        out[start:start + len(chunk)][has] = mins
     return out
 
 
@@ -109,7 +107,7 @@ def clusters(signature: np.ndarray, threshold: float, days: np.ndarray | None = 
 DUPLICATE_COLUMNS = ["doc_id", "cluster", "kept", "duplicate_of", "similarity", "why"]
 
 
-def find_near_duplicates(docs: pd.DataFrame, threshold: float = 0.5, max_chars: int = 2000,
+def find_near_duplicates(docs: pd.DataFrame, threshold: float = 0.5, max_chars: int = 1000,
                          max_days: int = 31) -> pd.DataFrame:
     """One row per document in a cluster of two or more: its cluster (the kept document's id), whether
     it is kept, the document it duplicates, the estimated Jaccard similarity to it, and why the kept

@@ -306,7 +306,7 @@ def locate(title: str, body: str, lang: str, gaz: Gazetteer | None = None,
     context = set(mentioned)
 
     covered: tuple[str, ...] = ()
-    heads = _headline_places(title, lang, context, gaz) if title else []
+    heads = _headline_places(title, lang, context, gaz) if title and _HEAD_MARKS.search(title) else []
     juris = None
     if len(heads) == 1:
         juris = Found(heads[0], "headline_prefix", "high")
@@ -325,14 +325,15 @@ def locate(title: str, body: str, lang: str, gaz: Gazetteer | None = None,
     if juris is None and dateline:
         code = _place(dateline, lang, context, gaz)
         juris = Found(code, "news_dateline", "medium") if code else None
-    if juris is None and lang == "zh":
+    opening_mentions = [m for m, _ in body_t if m.start < 150] if lang == "zh" else []
+    if juris is None and opening_mentions and min(m.start for m in opening_mentions) <= len(body) - len(body.lstrip()):
         code = _place(_opening(body), lang, context, gaz, prefix_only=True)
         juris = Found(code, "lede_place", "medium") if code else None
     if juris is None:
         juris = _from_self_reference(body, lang, counts, gaz)
     if not juris.known and lang == "zh" and not covered and clues:
         # a news item's first place; a speech (which speaks of its place as 我区, 我县) goes to the clues
-        code = None if _FIRST_PERSON.search(body) else _first_place(body, context, gaz)
+        code = None if _FIRST_PERSON.search(body) else _first_place(body, opening_mentions, context, gaz)
         inferred = Found(code, "lede_first_place", "low") if code else _from_clues(body, lang, gaz)
         juris = inferred or juris
     candidates: tuple[str, ...] = ()
@@ -341,6 +342,7 @@ def locate(title: str, body: str, lang: str, gaz: Gazetteer | None = None,
     return RegionResult(juris, mentioned, ambiguous, candidates, covered)
 
 
+_HEAD_MARKS = re.compile(r"[：:【]")
 _BRACKET_TAG = re.compile(r"^\s*(?:\[[^\]]{1,8}\]|【(?:视频|图文|组图|专题|直播|快讯|独家)】)\s*")
 _HEAD_ZH = re.compile(r"(?:^|(?<=[\s，,；;。！!】\]]))(?:【(?P<b>[\u4e00-\u9fff]{2,12})】|(?P<p>[\u4e00-\u9fff]{2,12})\s*[：:])")
 
@@ -361,25 +363,26 @@ def _headline_places(title: str, lang: str, context: set, gaz: Gazetteer) -> lis
     return out
 
 
+_PARA_HEAD = re.compile(r"^[ \t]*([\u4e00-\u9fff]{2,12})[ \t]*[：:]", re.M)
+
+
 def _paragraph_heads(body: str, context: set, gaz: Gazetteer) -> list[str]:
     """Places that head paragraphs as "陕西石泉：…" (a bulletin that visits several places)."""
     out: list[str] = []
-    for para in body.split("\n"):
-        m = re.match(r"\s*([\u4e00-\u9fff]{2,12})\s*[：:]", para)
-        if m:
-            code = _place(m.group(1), "zh", context, gaz, whole=True)
-            if code and code not in out:
-                out.append(code)
+    for m in _PARA_HEAD.finditer(body):
+        code = _place(m.group(1), "zh", context, gaz, whole=True)
+        if code and code not in out:
+            out.append(code)
     return out
 
 
-def _first_place(body: str, context: set, gaz: Gazetteer, chars: int = 150) -> str | None:
-    """The first place the opening of a news item names: a full name, or a province's short name
-    (广东, 内蒙古: never common words), with the names right after it (江西赣州 → 赣州市)."""
-    head = body.lstrip()[:chars]
-    for m in sorted(gaz.find_mentions(head, "zh"), key=lambda m: m.start):
+def _first_place(body: str, mentions: list, context: set, gaz: Gazetteer) -> str | None:
+    """The first place the opening of a news item names (``mentions``: the body's place-name
+    mentions in its first 150 characters): a full name, or a province's short name (广东, 内蒙古:
+    never common words), with the names right after it (江西赣州 → 赣州市)."""
+    for m in sorted(mentions, key=lambda m: m.start):
         if m.strong or any(gaz.divisions[c].level == "province" for c in m.codes):
-            code = _place(head[m.start:m.start + 12], "zh", context, gaz, prefix_only=True)
+            code = _place(body[m.start:m.start + 12], "zh", context, gaz, prefix_only=True)
             if code:
                 return code
     return None

@@ -215,3 +215,26 @@ def test_page_toolbars_are_boilerplate():
     rec = documents_from_raw(RawText("a.txt", None, text, "utf-8"))[0][0]
     assert rec["title"] == "2026年甘肃省政府工作报告" and "字号" not in rec["text"] and "关闭" not in rec["text"]
     assert "toolbar:2" in rec["boilerplate_removed"]
+
+
+def test_lines_repeated_across_a_source_are_site_furniture(tmp_path, seeds):
+    """A line that a site prints under every article (扫码关注 is caught by a rule; 本站声明 lines are
+    not) leaves the texts when it is in most documents of one table."""
+    import json
+
+    from analysis.config import load_config
+    from tests.conftest import ROOT
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted(seeds.glob("*.txt"))]
+    rows = []
+    for k in range(12):
+        body = texts[k % len(texts)].split("\n")
+        rows.append({"content": "\n".join(body[:3] + ["本网站所刊载信息不代表本站观点", f"本文第{k}号"] + body[3:])})
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "site.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    cfg = load_config(ROOT / "tifa.toml").with_paths(corpus=corpus, data=tmp_path / "d")
+    docs = build_corpus(cfg, progress=False).documents
+    assert not docs["text"].str.contains("本网站所刊载信息").any()
+    assert docs["boilerplate_removed"].str.contains("repeated_line:1").sum() == 12  # once per row
+    assert all(docs["text"].str.contains(f"本文第{k}号").any() for k in range(12))  # lines unique to a row stay
