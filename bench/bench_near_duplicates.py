@@ -26,8 +26,6 @@ CORPORA = ROOT.parent / "shared" / "corpora"
 
 
 def repost(text: str, rng) -> str:
-    import numpy as np
-
     body = text
     if rng.random() < 0.5 and "：" in body[:30]:
         body = body.split("：", 1)[1]                                  # the agency lede dropped
@@ -57,7 +55,6 @@ def main() -> None:
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--docs", type=int, default=100_000)
-    ap.add_argument("--skip-speed", action="store_true")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "RESULTS.md")
     args = ap.parse_args()
     if not CORPORA.is_dir():
@@ -88,7 +85,6 @@ def main() -> None:
                 if len(members) > 1:
                     kinds = pd.Series(fam[members]).value_counts()
                     false_pairs += (len(members) * (len(members) - 1) - (kinds * (kinds - 1)).sum()) // 2
-            linked = sum(label[2000 + i] != 2000 + i for i in range(1000)) + false_pairs
             precision = found / max(found + false_pairs, 1)
             rows.append((max_chars, threshold, found / 1000, precision, false_pairs))
     # speed: distinct documents of three random passages
