@@ -210,20 +210,27 @@ def derive(rec: dict, clues: bool = True) -> None:
             if not year.known and parent is not None and parent.known:
                 year = Found(parent.value, f"compilation:{parent.source}", "low")
         _put(rec, "year", year)
-    names = [rec.get("title") or "", rec.get("parent_title") or "", text[:200]]
-    named_quarter, named_period = dates.from_meeting_name(names, rec["year"]) if clues else (None, None)
+    named: list = []
+
+    def from_name() -> tuple[Found | None, Found | None]:
+        """The meeting's name read once, and only when a rule needs it."""
+        if not named:
+            names = [rec.get("title") or "", rec.get("parent_title") or "", text[:200]]
+            named.append(dates.from_meeting_name(names, rec["year"]) if clues else (None, None))
+        return named[0]
+
     if rec.get("quarter_source") != "override":
         if rec["meeting_date"] is not None:
             quarter = Found(dates.quarter_of(rec["meeting_date"]), "meeting_date", rec["meeting_date_conf"])
         elif rec["pub_date"] is not None:
             quarter = Found(dates.quarter_of(rec["pub_date"]), "pub_date (no meeting date)", "low")
-        elif named_quarter is not None and named_quarter.known:
+        elif (named_quarter := from_name()[0]) is not None and named_quarter.known:
             quarter = named_quarter
         else:
             quarter = Found.unknown("no meeting or publication date, no campaign phrase in the meeting's name")
         _put(rec, "quarter", quarter)
     period, mentioned = dates.reference_period(text, rec["year"], rec["lang"])
-    if not period.known and named_period is not None and named_period.known:
+    if not period.known and (named_period := from_name()[1]) is not None and named_period.known:
         period = named_period
     if rec.get("period_source") != "override":
         _put(rec, "period", period)

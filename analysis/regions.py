@@ -316,7 +316,7 @@ def locate(title: str, body: str, lang: str, gaz: Gazetteer | None = None,
         juris = Found.unknown(f"multi-region item ({names}): its own region is not one of them")
     if juris is None:
         juris = _from_title(title_codes, gaz)
-    if juris is None and lang == "zh":
+    if juris is None and lang == "zh" and ("：" in body or ":" in body):
         heads = _paragraph_heads(body, context, gaz)
         if len(heads) > 1:
             covered = tuple(heads)
@@ -482,12 +482,24 @@ def _self_example(unit: str, lang: str) -> str:
     return f"全{unit}/我{unit}" if lang == "zh" else f"'our {[k for k, v in _UNIT_EN.items() if v == unit][0]}'"
 
 
+@functools.lru_cache(maxsize=1)
+def _clue_automaton():
+    import ahocorasick_rs
+
+    return ahocorasick_rs.AhoCorasick([c for c, _, _, _ in load_clues()])
+
+
+def clue_hits(body: str) -> list[tuple[str, str, str, bool]]:
+    """The clues of ``region_clues.csv`` found in a text, in table order (one scan for all)."""
+    found = {i for i, _, _ in _clue_automaton().find_matches_as_indexes(body, overlapping=True)}
+    return [clue for i, clue in enumerate(load_clues()) if i in found]
+
+
 def _candidates(body: str, counts: Counter, gaz: Gazetteer) -> tuple[str, ...]:
     # Unsupported short names (振兴, 合作, 资源 …) are common words: never candidates.
     out = [f"{gaz.full_name(c)} (mentioned {n}x)" for c, n in counts.most_common(5)]
-    for clue, province, region, _ in load_clues():
-        if clue in body:
-            out.append(f"{region or province} (clue: {clue})")
+    for clue, province, region, _ in clue_hits(body):
+        out.append(f"{region or province} (clue: {clue})")
     return tuple(out)
 
 
@@ -496,7 +508,7 @@ def _from_clues(body: str, lang: str, gaz: Gazetteer) -> Found | None:
     provincial slogans and distinctive places of ``region_clues.csv`` (三高四新 → 湖南省; 矮寨 →
     吉首市), narrowed by the text's self-reference (全州: the 州 above those places; 全县: the 县).
     Clues that point to different provinces give nothing."""
-    hits = [(clue, province, region) for clue, province, region, infer in load_clues() if infer and clue in body]
+    hits = [(clue, province, region) for clue, province, region, infer in clue_hits(body) if infer]
     if not hits:
         return None
     provinces = {p for _, p, _ in hits}

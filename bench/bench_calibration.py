@@ -28,16 +28,14 @@ CORPORA = ROOT.parent / "shared" / "corpora"
 
 
 def cctv_corpus(folder: Path) -> int:
-    n = 0
+    from bench_results import cctv_items
+
+    items = cctv_items(CORPORA)
     with open(folder / "xwlb.jsonl", "w", encoding="utf-8") as out:
-        for path in sorted((CORPORA / "xwlb_cctv_news" / "sample_full_text").glob("*.jsonl")):
-            for line in path.read_text(encoding="utf-8").splitlines():
-                item = json.loads(line)
-                if item.get("content"):
-                    out.write(json.dumps({"text": item["content"], "title": item.get("title", ""),
-                                          "pub_date": item["broadcast_date"]}, ensure_ascii=False) + "\n")
-                    n += 1
-    return n
+        for item in items:
+            out.write(json.dumps({"text": item["content"], "title": item.get("title", ""),
+                                  "pub_date": item["broadcast_date"]}, ensure_ascii=False) + "\n")
+    return len(items)
 
 
 def compare_intervals(exposure, R: int, seed: int, sizes=(12, 48), per_doc=(0.5, 2.0), B: int = 1000) -> list[dict]:

@@ -194,6 +194,7 @@ def main() -> None:
             print(f"{kind} {result['bytes'] / 1e6:.1f} MB, {result['documents']} documents, {workers} worker(s): "
                   f"{result['seconds']:.1f} s, {result['mb_per_s']:.1f} MB/s, max RSS {result['max_rss_mb']:.0f} MB, "
                   f"table {result['table_mb']:.0f} MB, {result['problems']} problems")
+        profile = profile_section(Path(tmp) / f"news{args.mb / 5:g}", args.mb / 5)  # while the corpus exists
     lines = [f"### Ingestion (issue 2), {time.strftime('%Y-%m-%d')}", "",
              f"Ingestion, cleaning and metadata (`analysis.corpus.process_corpus`), {platform.machine()}, "
              f"Python {platform.python_version()}; command `python bench/bench_ingest.py --mb {args.mb:g}`. "
@@ -211,7 +212,6 @@ def main() -> None:
         lines.append(f"| {r['kind']} | {r['bytes'] / 1e6:.1f} | {r['documents']:,} | {r['workers']} | {r['repeats']} | "
                      f"{r['seconds']:.1f} | {r['mb_per_s']:.1f} | {r['median_mb_per_s']:.1f} | {r['base_rss_mb']:.0f} | "
                      f"{r['max_rss_mb']:.0f} | {r['max_rss_mb'] - r['base_rss_mb']:.0f} | {r['table_mb']:.0f} |")
-        profile = profile_section(Path(tmp) / f"news{args.mb / 5:g}", args.mb / 5)
     print("\n".join(lines))
     print(profile)
     sys.path.insert(0, str(Path(__file__).resolve().parent))

@@ -11,7 +11,6 @@ intervals, TF-IDF, trends, period rates, collocates).
 from __future__ import annotations
 
 import argparse
-import json
 import platform
 import sys
 import time
@@ -38,10 +37,9 @@ def main() -> None:
     args = ap.parse_args()
     if not CORPORA.is_dir():
         sys.exit("../shared/corpora is absent: nothing to benchmark")
-    items = []
-    for path in sorted((CORPORA / "xwlb_cctv_news" / "sample_full_text").glob("*.jsonl")):
-        items += [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
-    items = [i for i in items if i.get("content")]
+    from bench_results import cctv_items
+
+    items = cctv_items(CORPORA)
     cfg = load_config(ROOT / "tifa.toml")
     tok = make_tokenizer(cfg.tokens)
     base = [(i["broadcast_date"], tok.tokens(i["content"], "zh")) for i in items]

@@ -14,7 +14,6 @@ through analysis.near_duplicates.find_near_duplicates, beside the signature and 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from pathlib import Path
@@ -59,9 +58,9 @@ def main() -> None:
     args = ap.parse_args()
     if not CORPORA.is_dir():
         sys.exit("../shared/corpora is absent: nothing to benchmark")
-    items = []
-    for path in sorted((CORPORA / "xwlb_cctv_news" / "sample_full_text").glob("*.jsonl")):
-        items += [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    from bench_results import cctv_items
+
+    items = cctv_items(CORPORA)
     texts = [i["content"] for i in items if len(i.get("content") or "") >= 300]
     pre = clusters(signatures(texts), 0.6)                             # leave out what is already near-identical
     texts = [t for t, c in zip(texts, pre) if (pre == c).sum() == 1]

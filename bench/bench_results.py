@@ -41,3 +41,13 @@ def machine_speed() -> str:
             total += i
         best = min(best, time.perf_counter() - start)
     return f"reference workload (sum of 10 million integers in a Python loop) {best:.2f} s"
+
+
+def cctv_items(corpora: Path) -> list[dict]:
+    """The CCTV news items of ../shared/corpora (xwlb_cctv_news) that have a text, in file order."""
+    import json
+
+    items = []
+    for path in sorted((corpora / "xwlb_cctv_news" / "sample_full_text").glob("*.jsonl")):
+        items += [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    return [i for i in items if i.get("content")]

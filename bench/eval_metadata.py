@@ -76,10 +76,9 @@ def main() -> None:
     if not CORPORA.is_dir():
         sys.exit("../shared/corpora is absent: nothing to evaluate")
     work = Path(tempfile.mkdtemp(prefix="tifa-meta-"))
-    items = []
-    for path in sorted((CORPORA / "xwlb_cctv_news" / "sample_full_text").glob("*.jsonl")):
-        items += [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
-    items = [i for i in items if i.get("content")]
+    from bench_results import cctv_items
+
+    items = cctv_items(CORPORA)
     regional = [(i, gold_province(i["title"])) for i in items]
     single = [(i, g[0]) for i, g in regional if len(g) == 1]
     multi = [(i, g) for i, g in regional if len(g) > 1]
