@@ -190,8 +190,8 @@ def _read_table_file(path: Path, rel: str, columns: dict) -> Iterator[RawText | 
         if not isinstance(text, str) or not text.strip():
             empty.append(i + 1)
             continue
-        given = {f: _cell(record.get(c)) for f, c in mapping.items() if f != "text" and _cell(record.get(c))}
-        variables = {c: _cell(record.get(c)) for c in kept if _cell(record.get(c))}
+        given = {f: v for f, c in mapping.items() if f != "text" and (v := _cell(record.get(c)))}
+        variables = {c: v for c in kept if (v := _cell(record.get(c)))}
         yield RawText(rel, i, text, encoding, given, variables, mapping)
     if empty:
         shown = ", ".join(map(str, empty[:10])) + (f" and {len(empty) - 10} more" if len(empty) > 10 else "")
@@ -200,6 +200,8 @@ def _read_table_file(path: Path, rel: str, columns: dict) -> Iterator[RawText | 
 
 def _cell(value) -> str:
     """A table cell as stripped text; '' for missing values."""
+    if isinstance(value, str):
+        return value.strip()
     if value is None or _is_na(value):
         return ""
     if isinstance(value, (list, dict)):

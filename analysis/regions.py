@@ -306,6 +306,7 @@ def locate(title: str, body: str, lang: str, gaz: Gazetteer | None = None,
     context = set(mentioned)
 
     covered: tuple[str, ...] = ()
+    hits = None                                                      # the clues found, when looked for
     heads = _headline_places(title, lang, context, gaz) if title and _HEAD_MARKS.search(title) else []
     juris = None
     if len(heads) == 1:
@@ -334,11 +335,14 @@ def locate(title: str, body: str, lang: str, gaz: Gazetteer | None = None,
     if not juris.known and lang == "zh" and not covered and clues:
         # a news item's first place; a speech (which speaks of its place as 我区, 我县) goes to the clues
         code = None if _FIRST_PERSON.search(body) else _first_place(body, opening_mentions, context, gaz)
-        inferred = Found(code, "lede_first_place", "low") if code else _from_clues(body, lang, gaz)
-        juris = inferred or juris
+        if code:
+            juris = Found(code, "lede_first_place", "low")
+        else:
+            hits = clue_hits(body)
+            juris = _from_clues(body, hits, lang, gaz) or juris
     candidates: tuple[str, ...] = ()
     if not juris.known:
-        candidates = _candidates(body, counts, gaz)
+        candidates = _candidates(hits if hits is not None else clue_hits(body), counts, gaz)
     return RegionResult(juris, mentioned, ambiguous, candidates, covered)
 
 
@@ -495,20 +499,20 @@ def clue_hits(body: str) -> list[tuple[str, str, str, bool]]:
     return [clue for i, clue in enumerate(load_clues()) if i in found]
 
 
-def _candidates(body: str, counts: Counter, gaz: Gazetteer) -> tuple[str, ...]:
+def _candidates(hits: list, counts: Counter, gaz: Gazetteer) -> tuple[str, ...]:
     # Unsupported short names (振兴, 合作, 资源 …) are common words: never candidates.
     out = [f"{gaz.full_name(c)} (mentioned {n}x)" for c, n in counts.most_common(5)]
-    for clue, province, region, _ in clue_hits(body):
+    for clue, province, region, _ in hits:
         out.append(f"{region or province} (clue: {clue})")
     return tuple(out)
 
 
-def _from_clues(body: str, lang: str, gaz: Gazetteer) -> Found | None:
+def _from_clues(body: str, found: list, lang: str, gaz: Gazetteer) -> Found | None:
     """The region that content clues point to, at low confidence, when nothing stronger exists: the
     provincial slogans and distinctive places of ``region_clues.csv`` (三高四新 → 湖南省; 矮寨 →
     吉首市), narrowed by the text's self-reference (全州: the 州 above those places; 全县: the 县).
     Clues that point to different provinces give nothing."""
-    hits = [(clue, province, region) for clue, province, region, infer in clue_hits(body) if infer]
+    hits = [(clue, province, region) for clue, province, region, infer in found if infer]
     if not hits:
         return None
     provinces = {p for _, p, _ in hits}
