@@ -37,6 +37,10 @@ _CN_NUM = "〇零○Ｏ一二三四五六七八九十"
 _CN_DATE = re.compile(rf"(?P<y>[〇零○Ｏ一二三四五六七八九]{{4}})年(?P<m>[{_CN_NUM}]{{1,2}})月(?:(?P<d>[{_CN_NUM}]{{1,3}})日)?")
 
 
+#: a Chinese-numeral year has a zero (二〇二六, 二零二一) or is of the 1900s (一九九八)
+_CN_YEAR_HINT = re.compile(r"[〇零○Ｏ]|一九")
+
+
 def _cn_number(text: str) -> int | None:
     """一 → 1, 十 → 10, 十二 → 12, 二十七 → 27, 三十一 → 31; None for anything else."""
     if "十" in text:
@@ -50,7 +54,7 @@ def _cn_number(text: str) -> int | None:
 def arabic_dates(text: str) -> str:
     """Chinese-numeral dates written with Arabic digits: 二〇二六年一月二十七日 → 2026年1月27日
     (the length changes; use it on the text that the date rules read)."""
-    if "年" not in text or not any(z in text for z in ("〇", "零", "○", "Ｏ", "一九")):
+    if "年" not in text or not _CN_YEAR_HINT.search(text):
         return text
 
     def repl(m: re.Match) -> str:
@@ -75,7 +79,8 @@ _PUB_RULES: list[tuple[str, re.Pattern, str]] = [
 
 def publication_date(header_lines: list[str]) -> Found:
     """The publication date written in the first lines of a text."""
-    header_lines = [arabic_dates(line) for line in header_lines]
+    if _CN_YEAR_HINT.search("".join(header_lines)):
+        header_lines = [arabic_dates(line) for line in header_lines]
     for name, pattern, conf in _PUB_RULES:
         for line in header_lines:
             if name == "header_cn_date" and len(line) > 80:
@@ -233,7 +238,11 @@ _REVIEW = re.compile(r"(?:第?(?P<q>[一二三四1-4])季度|(?P<h>上半年|前
 
 
 #: substrings one of which every rule above needs (a cheap test before the patterns)
-_NAME_CUES = ("过半", "开门红", "季度", "全年", "上半年")
+_NAME_CUE = re.compile("过半|开门红|季度|全年|上半年")
+
+
+_NO_QUARTER = Found.unknown("no campaign phrase in the meeting's name")
+_NO_PERIOD = Found.unknown("no reviewed period in the meeting's name")
 
 
 def from_meeting_name(names: list[str], year: int | None) -> tuple[Found, Found]:
@@ -241,13 +250,12 @@ def from_meeting_name(names: list[str], year: int | None) -> tuple[Found, Found]
     a compilation's title, the opening sentence): 冲刺"双过半" → the second quarter, a campaign;
     "二季度经济运行分析" → reviews the second quarter; "上半年经济运行分析" → reviews H1. Low
     confidence, with the phrase as rule; unknown without a year."""
-    quarter = Found.unknown("no campaign phrase in the meeting's name")
-    period = Found.unknown("no reviewed period in the meeting's name")
+    text = " ".join(n for n in names if n)
+    if not _NAME_CUE.search(text):
+        return _NO_QUARTER, _NO_PERIOD
+    quarter, period = _NO_QUARTER, _NO_PERIOD
     if year is None:
         return Found.unknown("no year to place the meeting's name in"), period
-    text = " ".join(n for n in names if n)
-    if not any(cue in text for cue in _NAME_CUES):
-        return quarter, period
     for pattern, q, label in _CAMPAIGN_QUARTER:
         if pattern.search(text):
             quarter = Found(f"{year}Q{q}", f"meeting_name({label})", "low")

@@ -129,9 +129,15 @@ class Lede:
     length: int       # characters of the text that the lede takes up
 
 
+_NO_LEDE = Lede(Found.unknown("no news lede"), None, 0)
+_LEDE_CUES = re.compile(r"消息|讯|电")
+
+
 def read_lede(text: str) -> Lede:
     """The agency lede that opens a news item, read as header, not as text to count."""
     head = text[:120]
+    if not (_LEDE_CUES.search(head[:40]) or head[:1].isupper()):
+        return _NO_LEDE
     m = _LEDE_DATELINE.match(head)
     if m:
         return Lede(Found(m["outlet"], "news_dateline", "high"), m["place"], m.end())
@@ -147,4 +153,4 @@ def read_lede(text: str) -> Lede:
     m = _LEDE_EN.match(head)
     if m:
         return Lede(Found(m["outlet"].strip(), "news_dateline", "high"), m["place"].strip().title(), m.end())
-    return Lede(Found.unknown("no news lede"), None, 0)
+    return _NO_LEDE
