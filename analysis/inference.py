@@ -60,6 +60,10 @@ class Sums:
     def cumsum(self) -> "Sums":
         return Sums(*(np.cumsum(getattr(self, f), axis=0) for f in self.__dataclass_fields__))
 
+    def total(self) -> "Sums":
+        """The sums over all groups, as one group (no second pass over the documents)."""
+        return Sums(*(getattr(self, f).sum(axis=0, keepdims=True) for f in self.__dataclass_fields__))
+
 
 def _dense(m) -> np.ndarray:
     return np.asarray(m.todense()) if sparse.issparse(m) else np.asarray(m, dtype=float)
@@ -164,13 +168,17 @@ def lumps(X, max_docs: int = 300, max_effective: float = 30.0) -> list:
     the term is *lumpy* (its occurrences sit in a few documents: T²/Σy² ≤ ``max_effective`` and at
     most ``max_docs`` documents), else None. What :func:`rate_test` needs for its exact check."""
     X = sparse.csc_matrix(X)
-    out = []
-    for j in range(X.shape[1]):
-        v = X.data[X.indptr[j]:X.indptr[j + 1]]
-        v = v[v > 0]
-        T, sq = v.sum(), (v * v).sum()
-        out.append(v.astype(np.int64) if 0 < len(v) <= max_docs and sq > 0 and T * T / sq <= max_effective
-                   else None)
+    X.eliminate_zeros()
+    ptr, data = X.indptr, X.data.astype(float)
+    nnz = np.diff(ptr)
+    col = np.repeat(np.arange(X.shape[1]), nnz)
+    T = np.bincount(col, weights=data, minlength=X.shape[1])
+    sq = np.bincount(col, weights=data * data, minlength=X.shape[1])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lumpy = (nnz > 0) & (nnz <= max_docs) & (T * T / sq <= max_effective)
+    out: list = [None] * X.shape[1]
+    for j in np.flatnonzero(lumpy):
+        out[j] = data[ptr[j]:ptr[j + 1]].astype(np.int64)
     return out
 
 

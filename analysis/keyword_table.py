@@ -23,7 +23,7 @@ from .corpus import analysable, corpus_folder, load_documents
 from .keywords import (frequencies, keyness, period_of, period_rates, tfidf_top, trends)
 from .lexicon import read_lexicon
 from .measures import g2
-from .token_table import tokens_folder
+from .token_table import load_tokens, tokens_folder
 
 TABLES = ("documents", "frequencies", "keyness", "tfidf", "trends", "period_rates", "collocates", "contexts")
 
@@ -121,7 +121,7 @@ def keyword_inputs(cfg: Config):
     kp = cfg.keywords
     lexicon = read_lexicon(cfg.tokens.lexicon)
     docs = analysable(load_documents(cfg), cfg.corpus.min_confidence).reset_index(drop=True)
-    tokens = pd.read_parquet(tokens_folder(cfg) / "tokens.parquet", columns=["doc_id", "lang", kp.column])
+    tokens = load_tokens(cfg, ["doc_id", "lang", kp.column], docs)
     mapping = {"_".join(words): term for words, term in lexicon.english_phrases().items()}
     dtm, vocab = document_term_matrix(tokens, docs["doc_id"].tolist(), kp.column, mapping)
     docs = docs.assign(period=keyword_documents(docs, kp.period), length=np.asarray(dtm.sum(axis=1)).ravel())

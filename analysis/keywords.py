@@ -119,7 +119,7 @@ def keyness(docs: pd.DataFrame, dtm, vocab: list[str], by: str, min_count: int =
         ok_group = (sizes >= min_docs) & (len(idx) - sizes >= min_docs)
         if len(tested):
             S = group_sums(code, len(groups), X[:, tested], lengths[idx])
-            rest = group_sums(np.zeros(len(idx), int), 1, X[:, tested], lengths[idx]) - S
+            rest = S.total() - S                                 # every document is in one group
             res = rate_test(S, rest, lumpy=lumps(X[:, tested]))
             p = np.where(ok_group[:, None], res["p"], np.nan)
             q = bh(p)
@@ -293,7 +293,7 @@ def trend_tests(X, e: np.ndarray, t: np.ndarray) -> dict:
     P = len(periods)
     lin = score_trend_test(X, e, t)
     S = group_sums(inv, P, X, e)
-    total = group_sums(np.zeros(len(t), int), 1, X, e)
+    total = S.total()
     V = X.shape[1]
     if P >= 2:
         lumpy = lumps(X)
@@ -314,7 +314,7 @@ def trend_tests(X, e: np.ndarray, t: np.ndarray) -> dict:
     p = np.minimum(1, 3 * np.fmin(np.fmin(p_lin, np.nan_to_num(p_peak, nan=1.0)), np.nan_to_num(p_shift, nan=1.0)))
     return {"periods": periods, "Y": S.Y, "E": S.E, "n": S.n, "t_linear": lin["t"], "p_linear": p_lin,
             "p_peak": p_peak, "peak": best_peak, "p_shift": p_shift, "shift": best_shift, "t_shift": t_shift,
-            "p": p}
+            "p": p, "sums": S}
 
 
 def _deviance(Y: np.ndarray, mu: np.ndarray) -> np.ndarray:
@@ -404,7 +404,7 @@ def trends(docs: pd.DataFrame, dtm, vocab: list[str], period_col: str, unit: str
         q = bh(p)
         with np.errstate(divide="ignore", invalid="ignore"):
             lam = Y.sum(0) / E.sum()
-            r2_e = np.asarray(Xc.multiply(Xc).T @ (1 / e)).ravel() - 2 * lam * Y.sum(0) + lam * lam * E.sum()
+            r2_e = tests["sums"].Yy_e.sum(0) - 2 * lam * Y.sum(0) + lam * lam * E.sum()   # Σ (y − eλ)² / e
             phi = np.maximum(1.0, r2_e / (len(e) - 1) / lam)
         tests.update(trend_pattern(Y, E, fit["fitted"], phi))
         slope = np.where(fit["converged"], fit["slope"], np.nan)

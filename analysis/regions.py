@@ -422,28 +422,20 @@ def _place(text: str, lang: str, context: set, gaz: Gazetteer, whole: bool = Fal
     if whole and sum(len(m.surface) for m in mentions) != len(text.strip()):
         return None
     strong = [Mention(m.surface, m.start, m.codes, True) for m in mentions]
-    explicit = {m.codes[0] for m in strong if len(m.codes) == 1}
+    explicit = {m.codes[0] for m in strong if len(m.codes) == 1} | context
+    siblings = {a for c in explicit for a in gaz.divisions[c].ancestors} | explicit
     codes = []
     for m in strong:
-        if len(m.codes) == 1:
-            codes.append(m.codes[0])
-            continue
-        # an ambiguous name: the candidate under another name of the same piece, else under a place
-        # the document names elsewhere
-        for ctx in (explicit, context):
-            below = {a for x in ctx for a in gaz.divisions[x].ancestors}
-            fits = [c for c in m.codes if c in ctx or c in below or any(a in ctx for a in gaz.divisions[c].ancestors)]
-            if len(fits) == 1:
-                codes.append(fits[0])
-                break
-        else:
+        code = _resolve_one(m, explicit, siblings, gaz)
+        if code is None:
             # no context decides: a headline's 河南 is the province, not 河南县 (the most prominent
             # level, when only one candidate is at it)
             top = min(LEVELS.index(gaz.divisions[c].level) for c in m.codes)
             at_top = [c for c in m.codes if LEVELS.index(gaz.divisions[c].level) == top]
             if len(at_top) != 1 or top == LEVELS.index("county"):
                 return None
-            codes.append(at_top[0])
+            code = at_top[0]
+        codes.append(code)
     deepest = max(codes, key=lambda c: LEVELS.index(gaz.divisions[c].level))
     if all(c == deepest or c in gaz.divisions[deepest].ancestors for c in codes):
         return deepest

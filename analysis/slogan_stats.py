@@ -50,15 +50,13 @@ def bootstrap_rates(counts: np.ndarray, exposure: np.ndarray, B: int, rng: np.ra
 
 
 def group_rates(docs: pd.DataFrame, counts: np.ndarray, slogans: list[str], by: list[str],
-                B: int = 0, seed: int = 0, level: float = 0.95, min_docs: int = 2,
-                pooled: bool = True) -> pd.DataFrame:
+                level: float = 0.95, min_docs: int = 2, pooled: bool = True) -> pd.DataFrame:
     """Count, rate and share per slogan for every group of ``by`` × language, with intervals over
     documents (see :func:`analysis.inference.rate_interval`, :func:`analysis.inference.wilson_interval`).
 
     ``small`` flags groups with fewer than ``min_docs`` documents; with ``pooled`` (and a grouping),
     ``rate_pooled`` and its interval shrink each cell's rate toward the language's typical rate, the
-    more the fewer documents the cell has (empirical Bayes, gamma–Poisson). ``B`` and ``seed`` are
-    accepted for compatibility and unused: the rate intervals are analytic.
+    more the fewer documents the cell has (empirical Bayes, gamma–Poisson).
     """
     keys = docs[by].astype("string").fillna(UNKNOWN)
     keys["lang"] = docs["lang"].to_numpy()

@@ -110,7 +110,7 @@ def stage_documents(docs: pd.DataFrame, texts: dict[str, str]) -> pd.DataFrame:
 
 def build_slogans(cfg: Config, progress: bool = True, force: bool = False) -> SloganResult:
     """Run the slogans stage unless it is up to date."""
-    from .token_table import tokens_folder
+    from .token_table import load_tokens, tokens_folder
 
     out = Path(cfg.paths.data) / "slogans"
     docs_path = corpus_folder(cfg) / "documents.parquet"
@@ -154,7 +154,7 @@ def build_slogans(cfg: Config, progress: bool = True, force: bool = False) -> Sl
     tables["contrasts"] = contrasts
     tables["nb_effects"] = nb_effects(stage_docs, matrix, slogans, min_count=sp.min_count).assign(rule=RULE_TEXT[sp.rule])
     known = {s for e in lexicon.entries for s in e.surfaces} | {r for e in lexicon.entries for r in e.english}
-    tokens = pd.read_parquet(tokens_path, columns=["doc_id", "lang", "tokens"]) if tokens_path.exists() else None
+    tokens = load_tokens(cfg, ["doc_id", "lang", "tokens"], docs) if tokens_path.exists() else None
     tables["candidates"] = discover(stage_docs, texts, known, tokens, sp.candidate_min_docs)
     tables["concordance"] = concordance(stage_docs, texts, matcher, sp.rule, sp.context_chars)
     for name, table in tables.items():

@@ -286,8 +286,9 @@ def _read_problems(folder: Path) -> list:
     return [Problem(**p) for p in json.loads(path.read_text())] if path.exists() else []
 
 
-def load_tokens(cfg: Config | None = None, columns: list[str] | None = None):
-    """The token table as a DataFrame (one row per paragraph)."""
+def load_tokens(cfg: Config | None = None, columns: list[str] | None = None, docs=None):
+    """The token table as a DataFrame (one row per paragraph); with ``docs``, only the rows of those
+    documents (the analysable ones, near-duplicates left out), read with a filter."""
     import pandas as pd
 
     if cfg is None:
@@ -296,7 +297,8 @@ def load_tokens(cfg: Config | None = None, columns: list[str] | None = None):
     path = tokens_folder(cfg) / "tokens.parquet"
     if not path.exists():
         raise FileNotFoundError(f"{path} not found: run `python -m analysis tokens` first")
-    return pd.read_parquet(path, columns=columns)
+    filters = [("doc_id", "in", docs["doc_id"].tolist())] if docs is not None else None
+    return pd.read_parquet(path, columns=columns, filters=filters)
 
 
 def token_summary(path: Path, top: int = 15, column: str = "tokens") -> dict:

@@ -21,7 +21,7 @@ from . import atomic, stages
 from .config import Config, TopicParams
 from .corpus import analysable, corpus_folder, load_documents
 from .parallel import ordered_map
-from .token_table import tokens_folder
+from .token_table import load_tokens, tokens_folder
 from .topics import (PREVALENCE_METHOD, LdaTopics, choose_k, frex, heldout_perplexity, nmf_match,
                      prevalence_effects, relevance, top_by, topic_dictionary, topic_overlap, unit_weights)
 
@@ -151,7 +151,7 @@ def build_topics(cfg: Config, progress: bool = True, force: bool = False) -> Top
     if not force and stages.is_fresh(out, key, files):
         return TopicResult(out, False, {t: pd.read_parquet(out / f"{t}.parquet") for t in TABLES})
     docs = analysable(load_documents(cfg), cfg.corpus.min_confidence).reset_index(drop=True)
-    tokens = pd.read_parquet(tokens_path, columns=["doc_id", "para", "lang", tp.column])
+    tokens = load_tokens(cfg, ["doc_id", "para", "lang", tp.column], docs)
     notes, per_lang, unit_tables = [], {}, {}
     for lang in ("zh", "en"):
         u = units(tokens, lang, tp.unit, tp.column)
