@@ -159,10 +159,8 @@ def main() -> None:
               f"{r['above']:.3f} |" for r in interval_rows]
     lines += ["", f"**Speed**: keyness by quarter and by province (document-level test, bootstrap intervals for the "
                   f"reported terms) on {len(big):,} documents: {t_key:.1f} s (target: under 60 s)."]
-    text = "\n".join(lines)
-    print(text)
-    from bench_results import replace_section
-    replace_section(args.out, "### Calibration (issue 12)", text)
+    from bench_results import publish
+    publish(args.out, "### Calibration (issue 12)", "\n".join(lines))
 
 
 if __name__ == "__main__":

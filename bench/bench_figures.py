@@ -51,10 +51,8 @@ def main() -> None:
              f"| from nothing (every stage, every figure, the report) | {first:.1f} |",
              f"| again, nothing changed (target: under 2 s) | {second:.1f} |",
              f"| after changing keywords.top (keywords stage and its outputs rerun) | {third:.1f} |"]
-    text = "\n".join(lines)
-    print(text)
-    from bench_results import replace_section
-    replace_section(args.out, "### make figures (issue 7)", text)
+    from bench_results import publish
+    publish(args.out, "### make figures (issue 7)", "\n".join(lines))
 
 
 if __name__ == "__main__":

@@ -87,10 +87,8 @@ def main() -> None:
              "| step | seconds |", "|:---|---:|"]
     lines += [f"| {k} | {v:.1f} |" for k, v in timings.items()]
     lines += [f"| **total** | **{total:.1f}** |", "", f"Target: under 60 s. Result: {total:.1f} s."]
-    text = "\n".join(lines)
-    print(text)
-    from bench_results import replace_section
-    replace_section(args.out, "### Keyword statistics (issue 5)", text)
+    from bench_results import publish
+    publish(args.out, "### Keyword statistics (issue 5)", "\n".join(lines))
 
 
 if __name__ == "__main__":

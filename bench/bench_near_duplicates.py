@@ -110,10 +110,8 @@ def main() -> None:
     lines += ["", f"Speed on {len(big):,} distinct documents ({np.mean([len(t) for t in big]):.0f} characters each): "
                   f"signatures {t_sig:.1f} s, LSH and clusters {t_lsh:.1f} s, the whole `find_near_duplicates` "
                   f"{t_all:.1f} s (target: under 60 s); {len(found_big)} documents in clusters."]
-    text = "\n".join(lines)
-    print(text)
-    from bench_results import replace_section
-    replace_section(args.out, "### Near-duplicates (issue 13)", text)
+    from bench_results import publish
+    publish(args.out, "### Near-duplicates (issue 13)", "\n".join(lines))
 
 
 if __name__ == "__main__":

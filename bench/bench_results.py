@@ -13,6 +13,14 @@ def replace_section(path: Path, marker: str, text: str) -> None:
     path.write_text(old.rstrip("\n") + "\n\n" + text.rstrip("\n") + "\n", encoding="utf-8")
 
 
+def publish(path: Path, marker: str, lines: list[str] | str) -> str:
+    """Print a benchmark's section and write it into RESULTS.md in place of the older one."""
+    text = lines if isinstance(lines, str) else "\n".join(lines)
+    print(text)
+    replace_section(path, marker, text)
+    return text
+
+
 def peak_rss_mb() -> float:
     """Peak resident memory of this process in MB: VmHWM from /proc (Linux), which starts afresh at
     exec. getrusage's ru_maxrss does not: a child started by a large parent reports the parent's peak."""

@@ -53,10 +53,8 @@ def main() -> None:
              "| rule | seconds | MB/s | occurrences |", "|:---|---:|---:|---:|"]
     for rule, s, total in rows:
         lines.append(f"| {rule} | {s:.2f} | {size / 1e6 / s:.1f} | {total:,} |")
-    text = "\n".join(lines)
-    print(text)
-    from bench_results import replace_section
-    replace_section(args.out, "### Slogan counting (issue 4)", text)
+    from bench_results import publish
+    publish(args.out, "### Slogan counting (issue 4)", "\n".join(lines))
 
 
 if __name__ == "__main__":

@@ -231,10 +231,8 @@ def main() -> None:
         lines.append(f"| {r['mb']:g} | {r['chars']:,} | {r['workers']} | {r['runs']} | {r['seconds']:.1f} | "
                      f"{r['chars'] / r['seconds'] / 1e6:.2f} | {one['seconds'] / r['seconds']:.2f} | "
                      f"{r['collocations']:,} | {r['max_rss_mb']:.0f} / {r['worker_max_rss_mb']:.0f} |")
-    text = "\n".join(lines)
-    print(text)
-    from bench_results import replace_section
-    replace_section(args.out, "### Tokenisation (issue 3)", text)
+    from bench_results import publish
+    publish(args.out, "### Tokenisation (issue 3)", "\n".join(lines))
 
 
 if __name__ == "__main__":

@@ -185,10 +185,8 @@ def main() -> None:
                   "same dictionary for both; gensim reads the corpus streamed from a Matrix Market file on disk; "
                   "c_npmi of each model's top 10 words per topic over the same paragraphs, one run each." + verdict,
                   "", "| model | seconds | max RSS MB | c_npmi |", "|:---|---:|---:|---:|", *rows]
-    text = "\n".join(lines)
-    print(text)
-    from bench_results import replace_section
-    replace_section(args.out, "### Topic models (issue 6)", text)
+    from bench_results import publish
+    publish(args.out, "### Topic models (issue 6)", "\n".join(lines))
 
 
 if __name__ == "__main__":

@@ -137,10 +137,8 @@ def main() -> None:
             lines.append(f"| {corpus} | {mode} | {field} | {p:.1f} s | | | |")
         else:
             lines.append(f"| {corpus} | {mode} | {field} | {p:.3f} | {r:.3f} | {k} | {total} |")
-    text = "\n".join(lines)
-    print(text)
-    from bench_results import replace_section
-    replace_section(args.out, "### Metadata accuracy (issue 13)", text)
+    from bench_results import publish
+    publish(args.out, "### Metadata accuracy (issue 13)", "\n".join(lines))
 
 
 if __name__ == "__main__":

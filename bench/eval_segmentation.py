@@ -62,10 +62,8 @@ def main() -> None:
     for name in ("PKU", "MSR"):
         a, b = (next(r for r in rows if r["set"] == name and r["lexicon"] == lab) for lab in ("without lexicon", "with lexicon"))
         lines.append(f"\n{name}: the lexicon changes F1 by {100 * (b['f1'] - a['f1']):+.2f} points (limit: -0.50).")
-    text = "\n".join(lines) + "\n"
-    print(text)
-    from bench_results import replace_section
-    replace_section(args.out, "### Segmentation accuracy (issue 3)", text)
+    from bench_results import publish
+    publish(args.out, "### Segmentation accuracy (issue 3)", "\n".join(lines) + "\n")
 
 
 if __name__ == "__main__":
