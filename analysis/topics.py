@@ -121,6 +121,9 @@ def choose_k(grid: pd.DataFrame, min_stability: float = 0.5) -> tuple[int, str]:
     if len(stable):
         k = int(stable["c_npmi"].idxmax())
         return k, f"highest mean c_npmi ({stable.loc[k, 'c_npmi']:.3f}) among K with stability ≥ {min_stability}"
+    if means["stability"].isna().all():  # one seed: no stability to measure
+        k = int(means["c_npmi"].idxmax())
+        return k, f"one seed, no stability measured: highest mean c_npmi ({means.loc[k, 'c_npmi']:.3f})"
     k = int(means["stability"].idxmax())
     return k, f"no K reached stability {min_stability}: the most stable K ({means.loc[k, 'stability']:.2f})"
 

@@ -160,3 +160,14 @@ def test_unit_weights_average_units_to_documents_by_length_and_stay_sparse():
     assert np.allclose(got, [[0.75, 0.25], [0.5, 0.5], [0.2, 0.8]])
     big = unit_weights(np.repeat(np.arange(20000), 5), np.ones(100000), 20000)  # dense: 16 GB
     assert big.shape == (20000, 100000) and big.nnz == 100000
+
+
+def test_one_seed_chooses_k_by_coherence():
+    """topics.seeds = [1]: no stability to measure; K by coherence instead of a crash."""
+    import pandas as pd
+
+    from analysis.topics import choose_k
+
+    grid = pd.DataFrame({"k": [4, 6], "seed": [1, 1], "c_npmi": [0.02, 0.05], "c_v": [0.4, 0.5],
+                         "perplexity": [10.0, 12.0], "stability": [float("nan")] * 2})
+    assert choose_k(grid)[0] == 6 and "one seed" in choose_k(grid)[1]
