@@ -102,6 +102,7 @@ class Gazetteer:
         self.zh_patterns = [(surface, tuple(sorted(codes)), strong) for surface, (codes, strong) in sorted(zh.items())]
         self.en_patterns = [(surface, tuple(sorted(codes)), True) for surface, codes in sorted(en.items())]
         self.zh = ahocorasick_rs.AhoCorasick([p[0] for p in self.zh_patterns], matchkind=longest)
+        self.zh_openings = frozenset(p[0][:2] for p in self.zh_patterns)  # a cheap test: can a name start here?
         self.en = ahocorasick_rs.AhoCorasick([p[0] for p in self.en_patterns], matchkind=longest)
         self.by_name: dict[str, list[str]] = {}
         for code, div in self.divisions.items():
@@ -367,13 +368,16 @@ def _headline_places(title: str, lang: str, context: set, gaz: Gazetteer) -> lis
     return out
 
 
-_PARA_HEAD = re.compile(r"^[ \t]*([\u4e00-\u9fff]{2,12})[ \t]*[：:]", re.M)
+# a line break as literal start (not ``^`` with re.M, which is tried at every position)
+_PARA_HEAD = re.compile(r"\n[ \t]*([\u4e00-\u9fff]{2,12})[ \t]*[：:]")
 
 
 def _paragraph_heads(body: str, context: set, gaz: Gazetteer) -> list[str]:
     """Places that head paragraphs as "陕西石泉：…" (a bulletin that visits several places)."""
     out: list[str] = []
-    for m in _PARA_HEAD.finditer(body):
+    for m in _PARA_HEAD.finditer("\n" + body):
+        if m.group(1)[:2] not in gaz.zh_openings:
+            continue
         code = _place(m.group(1), "zh", context, gaz, whole=True)
         if code and code not in out:
             out.append(code)

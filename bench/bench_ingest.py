@@ -111,6 +111,7 @@ def profile_steps(folder: Path) -> list[tuple[str, float]]:
     from analysis.header import read_header, strip_header
     from analysis.language import detect_language
     from analysis.normalize import normalize_chars, traditional_only_pattern, traditional_share
+    from analysis.problems import Problem
     from analysis.readers import iter_corpus
     from analysis.regions import load_gazetteer, locate
 
@@ -125,7 +126,7 @@ def profile_steps(folder: Path) -> list[tuple[str, float]]:
         return result
 
     start = time.process_time()
-    raws = list(iter_corpus(folder, "metadata.csv", 200))
+    raws = [r for r in iter_corpus(folder, "metadata.csv", 200) if not isinstance(r, Problem)]
     out.append(("read and decode files, parse rows", time.process_time() - start))
     texts = step("normalise characters", lambda r: normalize_chars(r.text), raws)
     step("share of Traditional characters", traditional_share, texts)
@@ -152,7 +153,7 @@ def profile_section(folder: Path, mb: float) -> str:
     steps = profile_steps(folder)
     from analysis.readers import iter_corpus
 
-    n = sum(1 for _ in iter_corpus(folder, "metadata.csv", 200))
+    n = sum(1 for r in iter_corpus(folder, "metadata.csv", 200) if not hasattr(r, "problem"))
     lines = [f"### Ingestion per document (issue 2), {time.strftime('%Y-%m-%d')}", "",
              f"Where the time of short documents goes: {n:,} CCTV news items ({mb:g} MB, about "
              f"{mb * 1e6 / n / 1e3:.1f} kB each), each step run on its own over all of them (CPU seconds, one "
