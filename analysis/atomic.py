@@ -11,6 +11,17 @@ from pathlib import Path
 from typing import Iterator
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+#: mkstemp creates files readable by their owner only (0600); outputs get the usual permissions
+#: (0666 less the umask, as ``open`` gives), so others on a shared server can read the figures
+_MODE = 0o666 & ~_umask()
+
+
 @contextmanager
 def atomic_path(target: str | Path) -> Iterator[Path]:
     """Yield a temporary path in the target's folder; on success rename it onto the target."""
@@ -19,6 +30,7 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(fd)
     tmp_path = Path(tmp)
+    os.chmod(tmp_path, _MODE)
     try:
         yield tmp_path
         os.replace(tmp_path, target)

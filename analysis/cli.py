@@ -6,6 +6,7 @@ Every command reads ``tifa.toml`` (or ``--config FILE``); ``--corpus DIR``, ``--
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
@@ -153,18 +154,40 @@ def print_corpus_summary(result, out=sys.stdout) -> None:
         print(f"  by {label}: " + ", ".join(f"{k} {v}" for k, v in counts.items()), file=out)
     dupes = int(docs["duplicate_of"].notna().sum())
     if dupes:
-        print(f"  near-duplicates: {dupes} documents left out of analyses "
-              f"(one kept per cluster; {result.folder / 'duplicates.csv'})", file=out)
+        print(f"  duplicates: {dupes} documents left out of analyses (exact copies and near-duplicates; "
+              f"one kept per cluster; {result.folder / 'duplicates.csv'})", file=out)
     unknown = docs[docs["adcode"].isna()]
     if len(unknown):
         print(f"  region unknown for {len(unknown)} documents (reasons in region_source)", file=out)
-    if len(problems):
-        print(f"problems ({len(problems)}):", file=out)
-        for row in problems.itertuples(index=False):
-            where = f" ({row.where})" if row.where else ""
-            print(f"  {row.source_file}{where}: {row.problem} [{row.action}]", file=out)
-    else:
+    print_problems(problems, result.folder / "problems.csv", out)
+
+
+def print_problems(problems, path, out=sys.stdout, show: int = 10, examples: int = 3) -> None:
+    """Every problem when there are at most ``show``; else a count per kind of problem with a few
+    examples (the full list is in ``path``)."""
+    if not len(problems):
         print("  no files skipped", file=out)
+        return
+    lines = [f"{r.source_file}{f' ({r.where})' if r.where else ''}: {r.problem} [{r.action}]"
+             for r in problems.itertuples(index=False)]
+    if len(lines) <= show:
+        print(f"problems ({len(lines)}; also in {path}):", file=out)
+        for line in lines:
+            print(f"  {line}", file=out)
+        return
+    kinds = problems.assign(_kind=problems["problem"].map(problem_kind), _line=lines)
+    print(f"problems ({len(lines)}, by kind; every one in {path}):", file=out)
+    for (action, kind), group in kinds.groupby(["action", "_kind"], sort=False):
+        print(f"  {len(group)} × [{action}] {kind}", file=out)
+        for line in group["_line"].head(examples):
+            print(f"      e.g. {line}", file=out)
+
+
+def problem_kind(problem: str) -> str:
+    """A problem's text without its particulars (numbers, quoted values, file names, document ids)."""
+    kind = re.sub(r"'[^']*'|\"[^\"]*\"|\S+\.(?:csv|txt|text|md|jsonl|parquet)\b|\S+-r\d{5}\S*", "…", problem)
+    kind = re.sub(r"\d[\d,.]*", "N", kind)
+    return kind.split(";")[0].strip()
 
 
 def print_token_summary(result, top: int = 15, out=sys.stdout) -> None:

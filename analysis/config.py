@@ -13,6 +13,8 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Mapping
 
+from .problems import all_errors
+
 try:  # Python 3.11+
     import tomllib
 except ModuleNotFoundError:  # pragma: no cover - Python 3.10
@@ -59,6 +61,8 @@ class CorpusParams:
     inference: str = "clues"
     min_confidence: str = "low"
     near_duplicates: float = 0.5
+    max_doc_chars: int = 500_000
+    long_docs: str = "cap"
 
 
 @dataclass(frozen=True)
@@ -176,12 +180,15 @@ def _plain(obj: Any) -> Any:
     return obj
 
 
-def _build(cls: type, raw: Mapping[str, Any], where: str, base: Path) -> Any:
+def _build(cls: type, raw: Mapping[str, Any], where: str, base: Path, errors: list[str]) -> Any:
+    """The section's object from the file's table; each bad key is added to ``errors`` (and left at
+    its default), so that a file's mistakes are all reported at once."""
     known = {f.name: f for f in fields(cls)}
     kwargs: dict[str, Any] = {}
     for key, value in raw.items():
         if key not in known:
-            raise ConfigError(f"{where}: unknown key '{key}' (known: {', '.join(sorted(known))})")
+            errors.append(f"{where} unknown key '{key}' (known: {', '.join(sorted(known))})")
+            continue
         default = getattr(cls(), key)
         try:
             if isinstance(default, Path):
@@ -209,7 +216,13 @@ def _build(cls: type, raw: Mapping[str, Any], where: str, base: Path) -> Any:
         except (TypeError, ValueError):
             expected = "a table of names (like {text = \"content\"})" if isinstance(default, dict) \
                 else type(default).__name__
-            raise ConfigError(f"{where}.{key}: expected {expected}, got {value!r}") from None
+            errors.append(f"{where} {key}: expected {expected}, got {value!r}")
+            continue
+        problem = check_value(cls, key, value)
+        if problem:
+            shown = list(value) if isinstance(value, tuple) else value
+            errors.append(f"{where} {key} = {shown!r}: {problem}")
+            continue
         kwargs[key] = value
     for f in fields(cls):  # defaults that are files are relative to the configuration file too
         if f.name in kwargs:
@@ -241,23 +254,110 @@ def load_config(path: str | Path | None = None) -> Config:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
     base = path.resolve().parent
     sections: dict[str, Any] = {}
+    errors: list[str] = []
     for name, value in raw.items():
         if name not in _SECTIONS:
-            raise ConfigError(f"{path}: unknown section [{name}] (known: {', '.join(_SECTIONS)})")
-        if not isinstance(value, dict):
-            raise ConfigError(f"{path}: [{name}] must be a table")
-        sections[name] = _build(_SECTIONS[name], value, f"{path}: [{name}]", base)
+            errors.append(f"unknown section [{name}] (known: {', '.join(_SECTIONS)})")
+        elif not isinstance(value, dict):
+            errors.append(f"[{name}] must be a table")
+        else:
+            sections[name] = _build(_SECTIONS[name], value, f"[{name}]", base, errors)
     for name, cls in _SECTIONS.items():
         if name not in sections:
-            sections[name] = _build(cls, {}, f"{path}: [{name}]", base)
-    corpus = sections["corpus"]
-    if corpus.inference not in ("clues", "strict"):
-        raise ConfigError(f"{path}: [corpus] inference: '{corpus.inference}' is not 'clues' or 'strict'")
-    if corpus.min_confidence not in CONFIDENCE:
-        raise ConfigError(f"{path}: [corpus] min_confidence: '{corpus.min_confidence}' is not one of "
-                          f"{', '.join(CONFIDENCE)}")
+            sections[name] = _build(cls, {}, f"[{name}]", base, errors)
     unknown = sorted(set(sections["corpus"].columns) - set(TABLE_FIELDS) - {"date", "source"})
     if unknown:
-        raise ConfigError(f"{path}: [corpus] columns: unknown field(s) {', '.join(unknown)} "
-                          f"(known: {', '.join(TABLE_FIELDS)})")
+        errors.append(f"[corpus] columns: unknown field(s) {', '.join(unknown)} (known: {', '.join(TABLE_FIELDS)})")
+    if errors:
+        raise ConfigError(all_errors(str(path), errors))
     return Config(**sections, source=path)
+
+
+# ---- allowed values -----------------------------------------------------------------------------
+def _at_least(low):
+    return lambda v: None if v >= low else f"must be at least {low}"
+
+
+def _between(low, high):
+    return lambda v: None if low <= v <= high else f"must be between {low} and {high}"
+
+
+def _one_of(*choices):
+    return lambda v: None if v in choices else f"must be one of {', '.join(map(str, choices))}"
+
+
+def _each(check, nonempty=True):
+    def run(values):
+        if nonempty and not values:
+            return "must not be empty"
+        bad = [f"{v!r}: {p}" for v in values if (p := check(v))]
+        return "; ".join(bad) or None
+    return run
+
+
+#: (section class, key) → a check returning what is wrong, or None. Keys without a check take any
+#: value of their type.
+CHECKS: dict[tuple[type, str], Any] = {
+    (CorpusParams, "traditional_share"): _between(0, 1),
+    (CorpusParams, "cjk_share"): _between(0, 1),
+    (CorpusParams, "latin_share"): _between(0, 1),
+    (CorpusParams, "max_file_mb"): lambda v: None if v > 0 else "must be more than 0",
+    (CorpusParams, "max_doc_chars"): _at_least(1000),
+    (CorpusParams, "long_docs"): _one_of("cap", "keep", "skip"),
+    (CorpusParams, "workers"): _at_least(0),
+    (CorpusParams, "inference"): _one_of("clues", "strict"),
+    (CorpusParams, "min_confidence"): _one_of(*CONFIDENCE),
+    (CorpusParams, "near_duplicates"): _between(0, 1),
+    (TokenParams, "backend"): _one_of("rjieba", "jieba"),
+    (TokenParams, "min_chars_zh"): _at_least(1),
+    (TokenParams, "min_chars_en"): _at_least(1),
+    (TokenParams, "workers"): _at_least(0),
+    (TokenParams, "phrases_min_count"): _at_least(1),
+    (TokenParams, "phrases_threshold"): _between(-1, 1),
+    (SloganParams, "rule"): _one_of("all", "longest", "presence"),
+    (SloganParams, "bootstrap"): lambda v: None if v == 0 or v >= 100 else
+        "must be 0 (no bootstrap) or at least 100 resamples (2000 is the default)",
+    (SloganParams, "min_docs"): _at_least(1),
+    (SloganParams, "min_count"): _at_least(1),
+    (SloganParams, "top"): _at_least(1),
+    (SloganParams, "context_chars"): _at_least(0),
+    (SloganParams, "candidate_min_docs"): _at_least(1),
+    (KeywordParams, "period"): _one_of("quarter", "month", "year"),
+    (KeywordParams, "column"): _one_of("tokens", "phrased"),
+    (KeywordParams, "min_count"): _at_least(1),
+    (KeywordParams, "min_log_ratio"): _at_least(0),
+    (KeywordParams, "min_docs"): _at_least(1),
+    (KeywordParams, "top"): _at_least(1),
+    (KeywordParams, "floor"): _at_least(0),
+    (KeywordParams, "trend_min_docs"): _at_least(1),
+    (KeywordParams, "trend_min_periods"): _at_least(1),
+    (KeywordParams, "bootstrap"): lambda v: None if v == 0 or v >= 50 else
+        "must be 0 (no bootstrap) or at least 50 resamples (200 is the default)",
+    (KeywordParams, "window"): _at_least(1),
+    (TopicParams, "unit"): _one_of("paragraph", "document"),
+    (TopicParams, "column"): _one_of("tokens", "phrased"),
+    (TopicParams, "k_grid"): _each(lambda k: None if isinstance(k, int) and k >= 2 else "K must be a whole number of at least 2"),
+    (TopicParams, "seeds"): _each(lambda k: None if isinstance(k, int) and k >= 0 else "a seed is a whole number of at least 0"),
+    (TopicParams, "k"): lambda v: None if v == 0 or v >= 2 else "must be 0 (choose K from the grid) or at least 2",
+    (TopicParams, "min_stability"): _between(0, 1),
+    (TopicParams, "passes"): _at_least(1),
+    (TopicParams, "iterations"): _at_least(1),
+    (TopicParams, "no_below"): _at_least(1),
+    (TopicParams, "no_above"): lambda v: None if 0 < v <= 1 else "must be more than 0 and at most 1",
+    (TopicParams, "keep_n"): _at_least(10),
+    (TopicParams, "min_units"): _at_least(2),
+    (TopicParams, "heldout"): lambda v: None if 0 <= v < 0.5 else "must be at least 0 and under 0.5",
+    (TopicParams, "top_words"): _at_least(1),
+    (TopicParams, "relevance_lambda"): _between(0, 1),
+    (TopicParams, "draws"): _at_least(1),
+    (TopicParams, "workers"): _at_least(0),
+    (FigureParams, "dpi"): _between(50, 1200),
+    (FigureParams, "formats"): _each(_one_of("pdf", "png", "svg")),
+    (RandomParams, "seed"): _at_least(0),
+}
+
+
+def check_value(cls: type, key: str, value: Any) -> str | None:
+    """What is wrong with ``value`` for ``key`` of a section, or None."""
+    check = CHECKS.get((cls, key))
+    return check(value) if check else None

@@ -5,6 +5,8 @@ schema that is checked on every write.
 """
 from __future__ import annotations
 
+import dataclasses
+
 import functools
 import gc
 import multiprocessing as mp
@@ -22,7 +24,7 @@ from .documents import DocParams, PROVENANCE_FIELDS, documents_from_raw
 from .overrides import apply_overrides, parse_value, read_overrides
 from .parallel import chunks_by_size, ordered_map
 from .problems import PROBLEM_COLUMNS, EmptyCorpusError, Problem
-from .readers import RawText, iter_corpus
+from .readers import RawText, corpus_files, iter_corpus
 from .regions import load_gazetteer
 
 #: column → (pandas dtype, meaning). The documents table has exactly these columns, in this order.
@@ -87,12 +89,36 @@ class CorpusResult:
 def _worker(args: tuple[RawText, DocParams]) -> tuple[list[dict], list[Problem]]:
     raw, params = args
     given, problems = _tabular_overrides(raw)
+    if len(raw.text) > params.max_doc_chars:
+        raw, problem = cap_long_text(raw, params)
+        problems.append(problem)
+        if raw is None:
+            return [], problems
     try:
         records, more = documents_from_raw(raw, params, given)
     except Exception as exc:  # a bug on one text must not stop the run; it is reported by name
         return [], problems + [Problem(raw.source_file, "" if raw.row is None else f"row {raw.row + 1}",
                                        f"internal error while processing: {type(exc).__name__}: {exc}", "skipped")]
     return records, problems + more
+
+
+def cap_long_text(raw: RawText, params: DocParams) -> tuple[RawText | None, Problem]:
+    """A text longer than ``corpus.max_doc_chars``: one such text (a whole archive in one line, a
+    scraped dump) would dominate every count. ``long_docs``: "cap" keeps its beginning, up to the last
+    line or sentence end within the limit; "skip" leaves it out; "keep" keeps it whole. Each is reported."""
+    n, limit = len(raw.text), params.max_doc_chars
+    where = "" if raw.row is None else f"row {raw.row + 1}"
+    size = f"{n:,} characters, over corpus.max_doc_chars ({limit:,})"
+    if params.long_docs == "skip":
+        return None, Problem(raw.source_file, where, f"{size}; corpus.long_docs = \"skip\"", "skipped")
+    if params.long_docs == "keep":
+        return raw, Problem(raw.source_file, where, f"{size}; kept whole (corpus.long_docs = \"keep\")", "kept")
+    head = raw.text[:limit]
+    cut = max(head.rfind("\n"), *(head.rfind(c) + 1 for c in "。！？.!?"))
+    head = head[:cut] if cut > limit // 2 else head
+    return dataclasses.replace(raw, text=head), Problem(
+        raw.source_file, where, f"{size}; only its first {len(head):,} characters are used "
+        "(corpus.long_docs = \"cap\"; \"keep\" keeps it whole)", "capped")
 
 
 def _work_chunk(jobs: list[tuple[RawText, DocParams]]) -> list[tuple[list[dict], list[Problem]]]:
@@ -252,10 +278,11 @@ def build_corpus(cfg: Config, progress: bool = True, force: bool = False) -> Cor
         raise FileNotFoundError(f"corpus folder not found: {source} (set paths.corpus in tifa.toml or pass --corpus)")
     out = corpus_folder(cfg)
     params = DocParams.from_config(cfg.corpus)
-    inputs = [p for p in source.rglob("*") if p.is_file() and not any(x.startswith(".") for x in p.relative_to(source).parts)]
+    inputs, _ = corpus_files(source)
     key = stages.stage_key("corpus", {"params": params.__dict__, "overrides": cfg.paths.overrides,
                                       "max_file_mb": cfg.corpus.max_file_mb, "columns": cfg.corpus.columns,
-                                      "near_duplicates": cfg.corpus.near_duplicates}, inputs, base=source)
+                                      "near_duplicates": cfg.corpus.near_duplicates}, inputs, base=source,
+                             unreadable_ok=True)
     if not force and stages.is_fresh(out, key, OUTPUTS):
         return CorpusResult(load_documents(cfg), pd.read_csv(out / "problems.csv", dtype="string", keep_default_na=False),
                             out, rebuilt=False)
@@ -264,6 +291,9 @@ def build_corpus(cfg: Config, progress: bool = True, force: bool = False) -> Cor
                                     cfg.corpus.columns)
     docs = remove_repeated_lines(docs)
     docs, dupes = mark_near_duplicates(docs, cfg.corpus.near_duplicates)
+    more = duplicate_problems(docs, dupes)
+    if more:
+        problems = pd.concat([problems, problems_frame(more)], ignore_index=True)
     atomic.write_parquet(out / "documents.parquet", docs)
     atomic.write_text(out / "duplicates.csv", dupes.to_csv(index=False, lineterminator="\n"))
     with atomic.atomic_path(out / "problems.csv") as tmp:
@@ -339,19 +369,41 @@ def remove_repeated_lines(docs: pd.DataFrame, min_docs: int = 10, share: float =
 
 
 def mark_near_duplicates(docs: pd.DataFrame, threshold: float) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Fill ``duplicate_of`` for the near-duplicates among documents in a supported language (one
-    document per cluster is kept; see :mod:`analysis.near_duplicates`) and return the clusters."""
-    from .near_duplicates import DUPLICATE_COLUMNS, find_near_duplicates
+    """Fill ``duplicate_of`` for exact duplicates (the same text, always) and near-duplicates
+    among documents in a supported language (``threshold`` > 0; one document per cluster is kept;
+    see :mod:`analysis.near_duplicates`) and return the clusters (``duplicates.csv``)."""
+    from .near_duplicates import DUPLICATE_COLUMNS, find_exact_duplicates, find_near_duplicates
 
     docs = docs.copy()
     docs["duplicate_of"] = pd.array([None] * len(docs), dtype="string")
-    if threshold <= 0:
-        return docs, pd.DataFrame(columns=DUPLICATE_COLUMNS)
-    found = find_near_duplicates(docs[docs["lang"].isin(["zh", "en"])], threshold)
+    exact = find_exact_duplicates(docs) if len(docs) > 1 else pd.DataFrame(columns=DUPLICATE_COLUMNS)
+    copies = set(exact.loc[~exact["kept"].astype(bool), "doc_id"]) if len(exact) else set()
+    near = pd.DataFrame(columns=DUPLICATE_COLUMNS)
+    if threshold > 0:
+        near = find_near_duplicates(docs[docs["lang"].isin(["zh", "en"]) & ~docs["doc_id"].isin(copies)], threshold)
+    if len(exact) and len(near):  # an exact cluster whose kept text is itself a near-duplicate joins that cluster
+        cluster_of = dict(zip(near["doc_id"], near["cluster"]))
+        exact = exact[~(exact["kept"].astype(bool) & exact["doc_id"].isin(list(cluster_of)))].copy()
+        exact["cluster"] = [cluster_of.get(c, c) for c in exact["cluster"]]
+        exact["duplicate_of"] = [None if k else c for k, c in zip(exact["kept"].astype(bool), exact["cluster"])]
+    found = pd.concat([f for f in (exact, near) if len(f)], ignore_index=True) if len(exact) or len(near) \
+        else near
     if len(found):
         links = found.dropna(subset=["duplicate_of"]).set_index("doc_id")["duplicate_of"]
         docs["duplicate_of"] = docs["doc_id"].map(links).astype("string")
     return docs, found
+
+
+def duplicate_problems(docs: pd.DataFrame, found: pd.DataFrame) -> list[Problem]:
+    """One problem per exact duplicate: the same text twice is usually a mistake in the corpus."""
+    if not len(found):
+        return []
+    source = docs.set_index("doc_id")["source_file"]
+    out = []
+    for r in found[(found["rule"] == "exact") & ~found["kept"].astype(bool)].itertuples():
+        out.append(Problem(source[r.doc_id], f"document {r.doc_id}",
+                           f"the same text as {r.duplicate_of} ({source[r.duplicate_of]}): counted once", "counted once"))
+    return out
 
 
 def document_variables(docs: pd.DataFrame) -> pd.DataFrame:

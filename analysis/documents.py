@@ -56,10 +56,13 @@ class DocParams:
     cjk_share: float = CorpusParams.cjk_share
     latin_share: float = CorpusParams.latin_share
     inference: str = CorpusParams.inference
+    max_doc_chars: int = CorpusParams.max_doc_chars
+    long_docs: str = CorpusParams.long_docs
 
     @classmethod
     def from_config(cls, corpus: CorpusParams) -> "DocParams":
-        return cls(corpus.traditional_share, corpus.cjk_share, corpus.latin_share, corpus.inference)
+        return cls(corpus.traditional_share, corpus.cjk_share, corpus.latin_share, corpus.inference,
+                   corpus.max_doc_chars, corpus.long_docs)
 
 
 @functools.lru_cache(maxsize=4096)

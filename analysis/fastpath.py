@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 
 from .config import Config, _plain
-from .stages import code_version, file_digest, read_json
+from .stages import code_version, content_state, file_digest, read_json
 
 STAMP = ".build_stamp.json"
 
@@ -26,12 +26,14 @@ def fingerprint(cfg: Config) -> str:
     files = []
     corpus = Path(cfg.paths.corpus)
     if corpus.is_dir():
-        files += sorted(p for p in corpus.rglob("*") if p.is_file())
+        from .readers import corpus_files  # a light import: pandas is loaded only when tables are read
+
+        files += corpus_files(corpus)[0]
     files += [Path(cfg.tokens.lexicon), Path(cfg.topics.labels)]
     files += [Path(s) for s in (*cfg.tokens.stopwords_zh, *cfg.tokens.stopwords_en) if not str(s).startswith("iso:")]
     for f in files:
         h.update(str(f).encode())
-        h.update(file_digest(f).encode() if f.exists() else b"absent")
+        h.update(content_state(f).encode())
     return h.hexdigest()
 
 

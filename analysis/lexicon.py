@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .problems import all_errors
+
 COLUMNS = ("term", "category", "slogan", "variants", "english", "note")
 CATEGORIES = ("general", "growth_investment", "reform_business", "industry_innovation", "rural",
               "epidemic", "party", "livelihood", "fiscal_financial")
@@ -86,27 +88,38 @@ def read_lexicon(path: str | Path) -> Lexicon:
         raise LexiconError(f"{path}: line 1: header must be {','.join(COLUMNS)}")
     entries: list[Entry] = []
     owner: dict[str, tuple[str, int]] = {}
+    errors: list[str] = []
     for lineno, row in enumerate(reader, start=2):
         if not row or not "".join(row).strip():
             continue
         if len(row) != len(COLUMNS):
-            raise LexiconError(f"{path}: line {lineno}: expected {len(COLUMNS)} fields, found {len(row)} "
-                               "(quote a field that contains a comma)")
+            errors.append(f"line {lineno}: expected {len(COLUMNS)} fields, found {len(row)} "
+                          "(quote a field that contains a comma)")
+            continue
         term, category, slogan, variants, english, note = (c.strip() for c in row)
+        bad = []
         if not term:
-            raise LexiconError(f"{path}: line {lineno}: empty term")
+            bad.append("empty term")
         if category not in CATEGORIES:
-            raise LexiconError(f"{path}: line {lineno}: unknown category '{category}' (known: {', '.join(CATEGORIES)})")
+            bad.append(f"unknown category '{category}' (known: {', '.join(CATEGORIES)})")
         if slogan not in ("yes", "no"):
-            raise LexiconError(f"{path}: line {lineno}: slogan must be yes or no, not '{slogan}'")
+            bad.append(f"slogan must be yes or no, not '{slogan}'")
+        if term in owner and owner[term][0] == term:
+            bad.append(f"'{term}' is already a term on line {owner[term][1]} (one row per term: put the "
+                       "variants and renderings of both rows in one)")
+        if bad:
+            errors += [f"line {lineno}: {b}" for b in bad]
+            continue
         entry = Entry(term, category, slogan == "yes", _split(variants), tuple(e.lower() for e in _split(english)),
                       note, lineno)
         for surface in entry.surfaces:
             if surface in owner and owner[surface][0] != term:
-                raise LexiconError(f"{path}: line {lineno}: '{surface}' already belongs to "
-                                   f"'{owner[surface][0]}' (line {owner[surface][1]})")
-            owner[surface] = (term, lineno)
+                errors.append(f"line {lineno}: '{surface}' already belongs to "
+                              f"'{owner[surface][0]}' (line {owner[surface][1]})")
+            owner.setdefault(surface, (term, lineno))
         entries.append(entry)
+    if errors:
+        raise LexiconError(all_errors(str(path), errors))
     digest = hashlib.sha256(data).hexdigest()
     return Lexicon(tuple(entries), str(path), digest)
 

@@ -104,7 +104,7 @@ def clusters(signature: np.ndarray, threshold: float, days: np.ndarray | None = 
     return labels
 
 
-DUPLICATE_COLUMNS = ["doc_id", "cluster", "kept", "duplicate_of", "similarity", "why"]
+DUPLICATE_COLUMNS = ["doc_id", "cluster", "kept", "duplicate_of", "similarity", "rule", "why"]
 
 
 def find_near_duplicates(docs: pd.DataFrame, threshold: float = 0.5, max_chars: int = 1000,
@@ -123,20 +123,44 @@ def find_near_duplicates(docs: pd.DataFrame, threshold: float = 0.5, max_chars: 
     rows = []
     for root in np.flatnonzero(sizes > 1):
         members = np.flatnonzero(label == root)
-        part = docs.iloc[members]
-        order = part.assign(_d=pd.to_datetime(part["pub_date"]), _n=-part["n_chars"].astype(float)).sort_values(
-            ["_d", "_n", "doc_id"], na_position="last", kind="stable")
-        kept_pos = members[list(part.index).index(order.index[0])]
-        kept = docs.loc[kept_pos]
-        dated = order["_d"].notna()
-        if dated.iloc[0] and (dated.sum() > 1 and order["_d"].iloc[0] < order["_d"].iloc[1:].min()):
-            why = "earliest publication date"
-        elif order["_n"].iloc[0] < order["_n"].iloc[1:].min():
-            why = "longest text"
-        else:
-            why = "first doc_id"
-        for m in members:
-            sim = float(np.mean(sig[m] == sig[kept_pos]))
-            rows.append({"doc_id": docs.at[m, "doc_id"], "cluster": kept["doc_id"], "kept": bool(m == kept_pos),
-                         "duplicate_of": None if m == kept_pos else kept["doc_id"], "similarity": sim, "why": why})
+        rows += _cluster_rows(docs, members, lambda m, kept: float(np.mean(sig[m] == sig[kept])), "minhash")
     return pd.DataFrame(rows, columns=DUPLICATE_COLUMNS).sort_values(["cluster", "doc_id"]).reset_index(drop=True)
+
+
+def _cluster_rows(docs: pd.DataFrame, members: np.ndarray, similarity, rule: str) -> list[dict]:
+    """The rows of one cluster: the kept document is the earliest published, then the longest, then
+    the first doc_id."""
+    part = docs.iloc[members]
+    order = part.assign(_d=pd.to_datetime(part["pub_date"]), _n=-part["n_chars"].astype(float)).sort_values(
+        ["_d", "_n", "doc_id"], na_position="last", kind="stable")
+    kept_pos = members[list(part.index).index(order.index[0])]
+    kept = docs.loc[kept_pos]
+    dated = order["_d"].notna()
+    if dated.iloc[0] and (dated.sum() > 1 and order["_d"].iloc[0] < order["_d"].iloc[1:].min()):
+        why = "earliest publication date"
+    elif order["_n"].iloc[0] < order["_n"].iloc[1:].min():
+        why = "longest text"
+    else:
+        why = "first doc_id"
+    return [{"doc_id": docs.at[m, "doc_id"], "cluster": kept["doc_id"], "kept": bool(m == kept_pos),
+             "duplicate_of": None if m == kept_pos else kept["doc_id"], "similarity": similarity(m, kept_pos),
+             "rule": rule, "why": why} for m in members]
+
+
+_SPACE = re.compile(r"\s+")
+
+
+def find_exact_duplicates(docs: pd.DataFrame) -> pd.DataFrame:
+    """Documents whose texts are the same but for white space (the same file twice, a text file and
+    a table row of the same speech), whatever their dates: rows as :func:`find_near_duplicates`,
+    with rule "exact"."""
+    import hashlib
+
+    docs = docs.reset_index(drop=True)
+    digests = pd.Series([hashlib.blake2b(_SPACE.sub("", t or "").encode(), digest_size=16).digest()
+                         for t in docs["text"]], index=docs.index)
+    groups = digests[digests.duplicated(keep=False) & docs["text"].fillna("").str.strip().ne("").to_numpy()]
+    rows = []
+    for _, idx in groups.groupby(groups, sort=False).groups.items():
+        rows += _cluster_rows(docs, np.asarray(idx), lambda m, kept: 1.0, "exact")
+    return pd.DataFrame(rows, columns=DUPLICATE_COLUMNS)

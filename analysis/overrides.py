@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .problems import Problem
-from .readers import DecodeError, decode_bytes
+from .readers import DecodeError, decode_bytes, read_file
 from .regions import Gazetteer
 
 FIELDS = ("title", "lang", "outlet", "pub_date", "meeting_date", "year", "quarter", "period", "region")
@@ -72,9 +72,11 @@ def read_overrides(path: Path, gaz: Gazetteer) -> tuple[list[Override], list[Pro
     name = path.name
     problems: list[Problem] = []
     try:
-        text, _ = decode_bytes(path.read_bytes())
+        text = decode_bytes(read_file(path)).text
     except DecodeError as exc:
         return [], [Problem(name, "", str(exc), "skipped")]
+    except OSError as exc:
+        return [], [Problem(name, "", f"cannot be read: {exc.strerror or exc}", "skipped")]
     reader = csv.DictReader(io.StringIO(text))
     columns = reader.fieldnames or []
     if "source_file" not in columns:

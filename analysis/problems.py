@@ -27,3 +27,11 @@ PROBLEM_COLUMNS = ["source_file", "where", "problem", "action"]
 
 class EmptyCorpusError(ValueError):
     """No document in a supported language: nothing to analyse. The message says why."""
+
+
+def all_errors(where: str, errors: list[str], show: int = 20) -> str:
+    """One message for all the errors of a file: each on its own line (the first ``show``)."""
+    if len(errors) == 1:
+        return f"{where}: {errors[0]}"
+    more = f"\n  … and {len(errors) - show} more" if len(errors) > show else ""
+    return f"{where}: {len(errors)} problems\n" + "\n".join(f"  {e}" for e in errors[:show]) + more

@@ -6,23 +6,18 @@ and the run goes on.
 """
 from __future__ import annotations
 
-import codecs
 import json
-import re
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-import pandas as pd
-
 from .config import TABLE_FIELDS
+from .encoding import DecodeError, Decoded, decode_bytes  # noqa: F401 (part of this module's API)
 from .problems import Problem
 
 TEXT_SUFFIXES = {".txt", ".text", ".md"}
 TABLE_SUFFIXES = {".csv", ".jsonl", ".parquet"}
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
-
 
 @dataclass(frozen=True)
 class RawText:
@@ -37,45 +32,6 @@ class RawText:
     columns: dict = field(default_factory=dict)    # field → the column it was read from
 
 
-class DecodeError(ValueError):
-    pass
-
-
-def decode_bytes(data: bytes) -> tuple[str, str]:
-    """Decode raw bytes, returning ``(text, encoding)``.
-
-    Tried in order: a byte-order mark (UTF-8, UTF-16 LE/BE), strict UTF-8, strict GB18030 (a superset
-    of GBK and GB2312). Bytes that are binary (NUL bytes outside UTF-16, or many control characters)
-    or that no encoding decodes raise :class:`DecodeError` with the reason.
-    """
-    if data.startswith(codecs.BOM_UTF8):
-        return _checked(data[3:].decode("utf-8", errors="strict"), "utf-8-sig")
-    for bom, name in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
-        if data.startswith(bom):
-            try:
-                return _checked(data[2:].decode(name), "utf-16")
-            except UnicodeDecodeError:
-                raise DecodeError("has a UTF-16 byte-order mark but is not valid UTF-16") from None
-    if b"\x00" in data:
-        raise DecodeError("looks binary (contains NUL bytes)")
-    try:
-        return _checked(data.decode("utf-8"), "utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return _checked(data.decode("gb18030"), "gb18030")
-    except UnicodeDecodeError:
-        raise DecodeError("cannot be decoded as UTF-8, UTF-16 (with BOM) or GB18030/GBK") from None
-
-
-def _checked(text: str, encoding: str) -> tuple[str, str]:
-    if text:
-        sample = text[:20000]
-        if len(_CONTROL.findall(sample)) > max(5, 0.01 * len(sample)):
-            raise DecodeError(f"looks binary (many control characters after decoding as {encoding})")
-    return text, encoding
-
-
 def iter_corpus(folder: Path, overrides_name: str = "metadata.csv",
                 max_file_mb: float = 200.0, columns: dict | None = None) -> Iterator[RawText | Problem]:
     """Yield every text of a corpus folder (recursively, in sorted path order) or a Problem.
@@ -83,35 +39,72 @@ def iter_corpus(folder: Path, overrides_name: str = "metadata.csv",
     folder = Path(folder)
     if not folder.is_dir():
         raise FileNotFoundError(f"corpus folder not found: {folder}")
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+    files, problems = corpus_files(folder)
+    yield from problems
+    for path in files:
         rel = path.relative_to(folder).as_posix()
-        if any(part.startswith(".") for part in path.relative_to(folder).parts):
-            continue
         suffix = path.suffix.lower()
         if rel == overrides_name:
             continue
-        if path.stat().st_size > max_file_mb * 1e6:
+        try:
+            size = path.stat().st_size
+        except OSError as exc:
+            yield Problem(rel, "", f"cannot be read: {exc.strerror or exc}", "skipped")
+            continue
+        if size > max_file_mb * 1e6:
             yield Problem(rel, "", f"larger than {max_file_mb:g} MB (corpus.max_file_mb)", "skipped")
             continue
         if suffix in TEXT_SUFFIXES:
-            yield _read_text_file(path, rel)
+            yield from _read_text_file(path, rel)
         elif suffix in TABLE_SUFFIXES:
             yield from _read_table_file(path, rel, columns or {})
         else:
             yield Problem(rel, "", f"not a corpus file (expected {', '.join(sorted(TEXT_SUFFIXES | TABLE_SUFFIXES))})", "skipped")
 
 
-def _read_text_file(path: Path, rel: str) -> RawText | Problem:
-    data = path.read_bytes()
-    if not data:
-        return Problem(rel, "", "empty file", "skipped")
+def corpus_files(folder: Path) -> tuple[list[Path], list[Problem]]:
+    """The files of a corpus folder, recursively, in sorted path order (hidden files and folders
+    left out), and a problem for each sub-folder that cannot be listed."""
+    files: list[Path] = []
+    problems: list[Problem] = []
+
+    def unlistable(exc: OSError) -> None:
+        rel = Path(exc.filename).relative_to(folder).as_posix() if exc.filename else "?"
+        problems.append(Problem(rel + "/", "", f"folder cannot be read: {exc.strerror or exc}; its files are "
+                                               "not in the corpus", "skipped"))
+
+    for root, dirs, names in os.walk(folder, onerror=unlistable):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        files += [Path(root) / n for n in names if not n.startswith(".")]
+    return sorted(files, key=lambda p: p.relative_to(folder).as_posix()), problems
+
+
+def read_file(path: Path) -> bytes:
+    """A raw file's bytes (the one place that reads them)."""
+    with open(path, "rb") as fh:
+        return fh.read()
+
+
+def _read_text_file(path: Path, rel: str) -> Iterator[RawText | Problem]:
     try:
-        text, encoding = decode_bytes(data)
+        data = read_file(path)
+    except OSError as exc:
+        yield Problem(rel, "", f"cannot be read: {exc.strerror or exc}", "skipped")
+        return
+    if not data:
+        yield Problem(rel, "", "empty file", "skipped")
+        return
+    try:
+        found = decode_bytes(data)
     except DecodeError as exc:
-        return Problem(rel, "", str(exc), "skipped")
-    if not text.strip():
-        return Problem(rel, "", "empty file (only whitespace after decoding)", "skipped")
-    return RawText(rel, None, text, encoding)
+        yield Problem(rel, "", str(exc), "skipped")
+        return
+    if not found.text.strip():
+        yield Problem(rel, "", "empty file (only whitespace after decoding)", "skipped")
+        return
+    if found.note:
+        yield Problem(rel, "", found.note, "repaired" if "replaced" in found.note else "kept")
+    yield RawText(rel, None, found.text, found.encoding)
 
 
 def map_columns(available: list[str], given: dict) -> dict[str, str]:
@@ -134,6 +127,8 @@ def map_columns(available: list[str], given: dict) -> dict[str, str]:
 
 
 def _read_table_file(path: Path, rel: str, columns: dict) -> Iterator[RawText | Problem]:
+    import pandas as pd
+
     suffix = path.suffix.lower()
     encoding = "utf-8"
     rows = None
@@ -142,8 +137,10 @@ def _read_table_file(path: Path, rel: str, columns: dict) -> Iterator[RawText | 
             frame = pd.read_parquet(path)
             encoding = "parquet"
         else:
-            raw = path.read_bytes()
-            text, encoding = decode_bytes(raw)
+            found = decode_bytes(read_file(path))
+            text, encoding = found.text, found.encoding
+            if found.note:
+                yield Problem(rel, "", found.note, "repaired" if "replaced" in found.note else "kept")
             if suffix == ".csv":
                 import io
                 frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
@@ -165,6 +162,9 @@ def _read_table_file(path: Path, rel: str, columns: dict) -> Iterator[RawText | 
                 frame = pd.DataFrame(columns=list(dict.fromkeys(k for r in rows for k in r)))
     except DecodeError as exc:
         yield Problem(rel, "", str(exc), "skipped")
+        return
+    except OSError as exc:
+        yield Problem(rel, "", f"cannot be read: {exc.strerror or exc}", "skipped")
         return
     except Exception as exc:  # pandas/pyarrow parse errors have many types
         yield Problem(rel, "", f"cannot be read as a {suffix[1:].upper()} table: {exc}", "skipped")
@@ -212,6 +212,8 @@ def _cell(value) -> str:
 def _is_na(value) -> bool:
     if isinstance(value, str):
         return False
+    import pandas as pd
+
     try:
         return bool(pd.isna(value))
     except (TypeError, ValueError):

@@ -42,6 +42,16 @@ def file_digest(path: Path) -> str:
     return digest
 
 
+def content_state(path: Path) -> str:
+    """A file's digest, or "absent", or "unreadable: <why>" (a file a stage reports and skips)."""
+    try:
+        return file_digest(path)
+    except FileNotFoundError:
+        return "absent"
+    except OSError as exc:
+        return f"unreadable: {exc.strerror or exc}"
+
+
 @functools.lru_cache(maxsize=1)
 def code_version() -> str:
     """Hash of the package's source and data files."""
@@ -54,7 +64,10 @@ def code_version() -> str:
     return h.hexdigest()
 
 
-def stage_key(name: str, params: dict, inputs: Iterable[Path], base: Path | None = None) -> str:
+def stage_key(name: str, params: dict, inputs: Iterable[Path], base: Path | None = None,
+              unreadable_ok: bool = False) -> str:
+    """``unreadable_ok``: an input that cannot be read (a raw file without read permission, which the
+    stage reports and skips) enters the key as unreadable, so that it is read once it can be."""
     h = hashlib.sha256()
     h.update(name.encode())
     h.update(json.dumps(params, sort_keys=True, ensure_ascii=False, default=str).encode())
@@ -63,7 +76,7 @@ def stage_key(name: str, params: dict, inputs: Iterable[Path], base: Path | None
         # names, not absolute paths: a copied project folder keeps its keys
         rel = path.relative_to(base).as_posix() if base else f"{path.parent.name}/{path.name}"
         h.update(rel.encode())
-        h.update(file_digest(path).encode())
+        h.update((content_state(path) if unreadable_ok else file_digest(path)).encode())
     return h.hexdigest()
 
 

@@ -19,9 +19,9 @@ TEXT = "稳中求进，全县经济运行总体平稳。"
     (TEXT.encode("gb18030"), "gb18030"),
 ])
 def test_decode_every_supported_encoding(data, encoding):
-    text, used = decode_bytes(data)
-    assert text == TEXT
-    assert used == encoding
+    found = decode_bytes(data)
+    assert found.text == TEXT
+    assert found.encoding == encoding
 
 
 def test_binary_and_undecodable_bytes_are_refused():
