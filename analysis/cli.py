@@ -13,6 +13,8 @@ from pathlib import Path
 from .config import ConfigError, load_config
 from .problems import EmptyCorpusError
 from .lexicon import LexiconError
+from .lock import LockedError, data_lock
+from .topic_labels import LabelsError
 
 EPILOG = """\
 examples:
@@ -43,6 +45,7 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
     p.add_argument("--workers", type=int, default=None, help="processes for ingestion (0 = one per core)")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
+    p.add_argument("--debug", action="store_true", help="show the full traceback of an error")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -261,10 +264,52 @@ def print_counts(table, strings, rule: str, out=sys.stdout) -> None:
     print(f"{'total':<{width}}        " + "  ".join(f"{int(table[s].sum()):>6}" for s in strings), file=out)
 
 
+#: Errors that are the user's to fix: one line, exit status 2.
+USER_ERRORS = (ConfigError, FileNotFoundError, LexiconError, EmptyCorpusError, LabelsError, LockedError,
+               PermissionError)
+
+
+def check_inputs(cfg, command: str) -> None:
+    """Read the researcher's files a command will need before any work starts, so that every mistake
+    in them is reported at once, not after an hour of fitting."""
+    from .lexicon import read_lexicon, read_stopwords
+    from .topic_labels import read_labels
+
+    if command in ("corpus", "count"):
+        return
+    read_lexicon(cfg.tokens.lexicon)
+    read_stopwords(cfg.tokens.stopwords_zh)
+    read_stopwords(cfg.tokens.stopwords_en)
+    if command in ("topics", "figures"):
+        read_labels(cfg.topics.labels)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         cfg = _config(args)
+        check_inputs(cfg, args.command)
+        with data_lock(cfg.paths.data, args.command):
+            return run(args, cfg)
+    except USER_ERRORS as exc:
+        if args.debug:
+            raise
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted: finished outputs are kept; rerun to continue", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug: one line, the traceback with --debug
+        if args.debug:
+            raise
+        print(f"error: internal error ({type(exc).__name__}: {exc}); rerun with --debug for the traceback "
+              "and please report it", file=sys.stderr)
+        return 1
+
+
+def run(args, cfg) -> int:
+    """Run one command (the configuration read and checked, the data folder locked)."""
+    if True:
         if args.command == "corpus":
             from .corpus import build_corpus
             result = build_corpus(cfg, progress=not args.quiet, force=args.force)
@@ -289,9 +334,14 @@ def main(argv: list[str] | None = None) -> int:
             print_topic_summary(build_topics(cfg, progress=not args.quiet, force=args.force))
         elif args.command == "count":
             from .corpus import analysable, build_corpus
-            from .slogan_table import count_strings
+            from .slogan_table import count_strings, normalized_query
             docs = analysable(build_corpus(cfg, progress=not args.quiet, force=args.force).documents)
             table = count_strings(args.strings, docs, args.rule, include_title=not args.no_title)
+            for query in args.strings:
+                forms = dict.fromkeys(f for f in normalized_query(query) if f != query)
+                if forms:
+                    print(f"note: '{query}' is counted as {' and '.join(repr(f) for f in forms)}, "
+                          "normalised as the texts are (quotes, widths, Traditional to Simplified)")
             print_counts(table, args.strings, args.rule)
             if args.csv:
                 from . import atomic
@@ -324,7 +374,4 @@ def main(argv: list[str] | None = None) -> int:
             print(f"corpus figure and tables: {'written' if done['corpus_outputs'] else 'up to date'} in {cfg.paths.figures}")
             print(f"report: {cfg.paths.figures / 'report.html'} and report.md; manifest: MANIFEST.csv")
             fastpath.record(cfg)
-    except (ConfigError, FileNotFoundError, LexiconError, EmptyCorpusError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
     return 0

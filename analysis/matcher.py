@@ -123,4 +123,8 @@ def _nested(surfaces: list[str]) -> bool:
 
 
 def _word_bounded(text: str, start: int, end: int) -> bool:
-    return (start == 0 or not text[start - 1].isalnum()) and (end >= len(text) or not text[end].isalnum())
+    """A match is a word (or words) of the text: no letter or digit continues it on a side where it
+    ends in one ("GDP" not in "GDPs"; "%" in "5%", whose end is no letter)."""
+    left = start == 0 or not text[start].isalnum() or not text[start - 1].isalnum()
+    right = end >= len(text) or not text[end - 1].isalnum() or not text[end].isalnum()
+    return left and right

@@ -22,6 +22,7 @@ from .config import Config, TopicParams
 from .corpus import analysable, corpus_folder, load_documents
 from .parallel import ordered_map
 from .token_table import load_tokens, tokens_folder
+from .topic_labels import read_labels
 from .topics import (PREVALENCE_METHOD, LdaTopics, choose_k, frex, heldout_perplexity, nmf_match,
                      prevalence_effects, relevance, top_by, topic_dictionary, topic_overlap, unit_weights)
 
@@ -132,13 +133,6 @@ def grid_for(n_units: int, k_grid) -> list[int]:
     return sorted({k for k in k_grid if k <= cap}) or [min(2, cap)]
 
 
-def read_labels(path: Path) -> dict:
-    if not Path(path).exists():
-        return {}
-    table = pd.read_csv(path, dtype={"lang": str, "label": str})
-    return {(r.lang, int(r.topic)): r.label for r in table.itertuples() if isinstance(r.label, str) and r.label.strip()}
-
-
 def build_topics(cfg: Config, progress: bool = True, force: bool = False) -> TopicResult:
     out = Path(cfg.paths.data) / "topics"
     tp = cfg.topics
@@ -175,7 +169,8 @@ def build_topics(cfg: Config, progress: bool = True, force: bool = False) -> Top
     grid = run_grid(per_lang, tp, progress)
     tables = {"grid": grid}
     topics, passages, doc_topics, prevalence, over_time, nmf = [], [], [], [], [], []
-    labels = read_labels(tp.labels)
+    labels, label_notes = read_labels(tp.labels)
+    notes += [("", n) for n in label_notes]
     text_of = dict(zip(docs["doc_id"], docs["text"]))
     models = {}
     for lang, u in unit_tables.items():
@@ -185,6 +180,8 @@ def build_topics(cfg: Config, progress: bool = True, force: bool = False) -> Top
         else:
             k, why = choose_k(g, tp.min_stability)
         notes.append((lang, f"K = {k}: {why}"))
+        notes += [(lang, f"{Path(tp.labels).name} line {line}: {lang} topic {t} does not exist (K = {k}): label not used")
+                  for (la, t), (_, line) in sorted(labels.items()) if la == lang and t >= k]
         texts = u["toks"].tolist()
         model = LdaTopics(k, cfg.random.seed, tp.passes, tp.iterations, tp.no_below, tp.no_above, tp.keep_n)
         model.fit(texts, per_lang[lang][2])
@@ -198,7 +195,7 @@ def build_topics(cfg: Config, progress: bool = True, force: bool = False) -> Top
         share = model.doc_topic_.mean(0)
         for t in range(k):
             suggested = "·".join(by_rel[t][:3])
-            topics.append({"lang": lang, "topic": t, "label": labels.get((lang, t), suggested),
+            topics.append({"lang": lang, "topic": t, "label": labels.get((lang, t), (suggested,))[0],
                            "suggested_label": suggested, "share": float(share[t]), "k": k,
                            "top_relevance": " ".join(by_rel[t]), "top_frex": " ".join(by_frex[t]),
                            "top_probability": " ".join(by_prob[t])})
