@@ -267,7 +267,7 @@ def build_topic_outputs(cfg: Config, result, force: bool = False) -> bool:
         w.figure(plots.topic_prevalence(t["prevalence"], topics, "province"), "topic_prevalence_by_region")
         w.figure(plots.topic_nmf_match(t["nmf"]), "topic_nmf_match")
         w.table(topics, "topic_table")
-        w.table(t["grid"].drop(columns=["top"]), "topic_grid_table",
+        w.table(t["grid"].drop(columns=["top"], errors="ignore"), "topic_grid_table",
                 "; ".join(f"{r.lang}: {r.note}" for r in t["notes"].itertuples()))
         prev = t["prevalence"]
         w.table(prev.drop(columns=["method"]), "topic_prevalence", _method(prev))
@@ -367,7 +367,10 @@ def manifest_entries(cfg: Config) -> list[dict]:
 def _table(folder: Path, name: str, rows: int | None = None, columns: list[str] | None = None):
     import pandas as pd
 
-    frame = pd.read_csv(Path(folder) / f"{name}.csv", keep_default_na=False)
+    try:
+        frame = pd.read_csv(Path(folder) / f"{name}.csv", keep_default_na=False)
+    except pd.errors.EmptyDataError:  # a table without columns (no topic model was fitted)
+        return pd.DataFrame()
     if columns:
         frame = frame[[c for c in columns if c in frame.columns]]
     return frame.head(rows) if rows else frame

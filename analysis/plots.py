@@ -203,6 +203,9 @@ def slogan_contrast(contrasts: pd.DataFrame, label: str, top: int = 20):
     rows = contrasts[(contrasts["contrast"] == label) & (contrasts["status"] != "absent")].copy()
     if rows.empty or rows["count_target"].isna().all():
         return _message_figure(f"{label}: no slogan occurs on either side.")
+    rows = rows[(rows["exposure_target"].astype(float) > 0) & (rows["exposure_reference"].astype(float) > 0)]
+    if rows.empty:
+        return _message_figure(f"{label}: one side has no text to compare.")
     a = rows["count_target"].astype(float).replace(0, 0.5)
     b = rows["count_reference"].astype(float).replace(0, 0.5)
     rows["lr"] = np.log2((a / rows["exposure_target"].astype(float)) / (b / rows["exposure_reference"].astype(float)))
