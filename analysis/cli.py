@@ -146,7 +146,8 @@ def _tokens(cfg, args):
     return build_tokens(cfg, progress=not args.quiet, force=args.force)
 
 
-def print_corpus_summary(result, out=sys.stdout) -> None:
+def print_corpus_summary(result, out=None) -> None:
+    out = out or sys.stdout
     docs, problems = result.documents, result.problems
     state = "built" if result.rebuilt else "up to date"
     print(f"documents table {state}: {result.folder / 'documents.parquet'}", file=out)
@@ -165,9 +166,10 @@ def print_corpus_summary(result, out=sys.stdout) -> None:
     print_problems(problems, result.folder / "problems.csv", out)
 
 
-def print_problems(problems, path, out=sys.stdout, show: int = 10, examples: int = 3) -> None:
+def print_problems(problems, path, out=None, show: int = 10, examples: int = 3) -> None:
     """Every problem when there are at most ``show``; else a count per kind of problem with a few
     examples (the full list is in ``path``)."""
+    out = out or sys.stdout
     if not len(problems):
         print("  no files skipped", file=out)
         return
@@ -193,7 +195,8 @@ def problem_kind(problem: str) -> str:
     return kind.split(";")[0].strip()
 
 
-def print_token_summary(result, top: int = 15, out=sys.stdout) -> None:
+def print_token_summary(result, top: int = 15, out=None) -> None:
+    out = out or sys.stdout
     from .token_table import token_summary
 
     state = "built" if result.rebuilt else "up to date"
@@ -206,7 +209,8 @@ def print_token_summary(result, top: int = 15, out=sys.stdout) -> None:
         print(f"  {p}", file=out)
 
 
-def print_slogan_summary(result, out=sys.stdout) -> None:
+def print_slogan_summary(result, out=None) -> None:
+    out = out or sys.stdout
     import json
 
     s = json.loads((result.folder / "summary.json").read_text(encoding="utf-8"))
@@ -218,7 +222,8 @@ def print_slogan_summary(result, out=sys.stdout) -> None:
           f"{s['candidates']} candidates not in the lexicon", file=out)
 
 
-def print_keyword_summary(result, out=sys.stdout) -> None:
+def print_keyword_summary(result, out=None) -> None:
+    out = out or sys.stdout
     import json
 
     s = json.loads((result.folder / "summary.json").read_text(encoding="utf-8"))
@@ -236,7 +241,8 @@ def print_keyword_summary(result, out=sys.stdout) -> None:
     print(f"  groups with distinctive terms: {s['distinctive_groups']}", file=out)
 
 
-def print_topic_summary(result, out=sys.stdout) -> None:
+def print_topic_summary(result, out=None) -> None:
+    out = out or sys.stdout
     t = result.tables
     state = "built" if result.rebuilt else "up to date"
     print(f"topic models {state}: {result.folder}", file=out)
@@ -246,14 +252,16 @@ def print_topic_summary(result, out=sys.stdout) -> None:
         print(f"  {r.lang} topic {r.topic} ({100 * r.share:.0f}%): {r.label}", file=out)
 
 
-def print_calibration(summary, out=sys.stdout) -> None:
+def print_calibration(summary, out=None) -> None:
+    out = out or sys.stdout
     print("calibration:", file=out)
     for r in summary.itertuples():
         extra = f" (max {r.max:g})" if r.max == r.max else ""
         print(f"  {r.check} [{r.group}]: {r.value:.3g}{extra}; target {r.target}", file=out)
 
 
-def print_counts(table, strings, rule: str, out=sys.stdout) -> None:
+def print_counts(table, strings, rule: str, out=None) -> None:
+    out = out or sys.stdout
     from .matcher import RULE_TEXT
 
     width = max(len("document"), *(len(d) for d in table["doc_id"])) if len(table) else 8

@@ -289,7 +289,10 @@ def build_corpus(cfg: Config, progress: bool = True, force: bool = False) -> Cor
     workers = cfg.corpus.workers or mp.cpu_count()
     docs, problems = process_corpus(source, params, cfg.paths.overrides, cfg.corpus.max_file_mb, workers, progress,
                                     cfg.corpus.columns)
-    docs = remove_repeated_lines(docs)
+    from .near_duplicates import find_exact_duplicates
+
+    exact = find_exact_duplicates(docs)  # copies would make every line of a text look like site furniture
+    docs = remove_repeated_lines(docs, exclude=set(exact.loc[~exact["kept"].astype(bool), "doc_id"]))
     docs, dupes = mark_near_duplicates(docs, cfg.corpus.near_duplicates)
     more = duplicate_problems(docs, dupes)
     if more:
@@ -327,11 +330,12 @@ def require_documents(result: CorpusResult, cfg: Config) -> CorpusResult:
 
 
 def remove_repeated_lines(docs: pd.DataFrame, min_docs: int = 10, share: float = 0.3,
-                          max_chars: int = 60) -> pd.DataFrame:
+                          max_chars: int = 60, exclude: set | None = None) -> pd.DataFrame:
     """Site furniture: a short line (at most ``max_chars`` characters) found in at least ``share`` of
     the documents of one source (the same table file, or the same folder of text files) with at least
     ``min_docs`` documents is removed from their texts, and counted in ``boilerplate_removed`` as
-    ``repeated_line``. Lengths are recomputed."""
+    ``repeated_line``. Documents in ``exclude`` (exact copies of others) are not counted; a text that
+    would be left empty is left whole. Lengths are recomputed."""
     from collections import Counter
 
     from .documents import text_sizes
@@ -340,7 +344,9 @@ def remove_repeated_lines(docs: pd.DataFrame, min_docs: int = 10, share: float =
                                        docs["source_file"].str.rsplit("/", n=1).str[0].where(
                                            docs["source_file"].str.contains("/"), ""))
     drop: dict[str, set] = {}
+    counted = ~docs["doc_id"].isin(list(exclude or ())).to_numpy()
     for src, idx in docs.groupby(source, sort=False).indices.items():
+        idx = idx[counted[idx]]
         if len(idx) < min_docs:
             continue
         counts: Counter = Counter()
@@ -355,7 +361,7 @@ def remove_repeated_lines(docs: pd.DataFrame, min_docs: int = 10, share: float =
     for i in np.flatnonzero(source.isin(list(drop)).to_numpy()):
         lines = docs.at[i, "text"].split("\n")
         kept = [ln for ln in lines if ln.strip() not in drop[source.iat[i]]]
-        if len(kept) == len(lines):
+        if len(kept) == len(lines) or not "".join(kept).strip():
             continue
         text = "\n".join(kept).strip()
         text = re.sub(r"\n{3,}", "\n\n", text)

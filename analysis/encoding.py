@@ -15,7 +15,7 @@ candidate decodes a sample, and the one whose text looks least like mojibake win
 
 A UTF-8 file with a few bad bytes is kept with those bytes replaced (U+FFFD) and the lines named; a
 file spliced from UTF-8 and GB18030 lines is decoded line by line. A file that is mostly unreadable
-in every candidate is refused.
+(replacement, private-use and control characters) in every candidate is refused.
 """
 from __future__ import annotations
 
@@ -26,12 +26,13 @@ from dataclasses import dataclass
 
 #: bytes of the sample that candidates are scored on (cut at a line break)
 SAMPLE_BYTES = 65536
-#: a decoding with more than this share of implausible characters is no decoding
+#: a reading with more than this share of replacement, private-use or control characters is none
 MAX_BAD_SHARE = 0.3
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _ALWAYS_BAD = re.compile("[\ufffd\ue000-\uf8ff\U000f0000-\U0010ffff\x00-\x08\x0b\x0e-\x1f\x7f-\x9f"
                          "\u3040-\u30ff\uac00-\ud7af\u0370-\u04ff\u2500-\u257f]")
+_UNREADABLE = re.compile("[\ufffd\ue000-\uf8ff\U000f0000-\U0010ffff\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 _HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]")
 _HAN_IN_LATIN_WORD = re.compile("(?<=[A-Za-z])[\u3400-\u9fff]+(?=[A-Za-z])")
 _LONE_ACCENTED = re.compile("(?<![A-Za-z])[\u00a1-\u024f]+(?![A-Za-z])")
@@ -81,9 +82,12 @@ def badness(text: str) -> int:
     return bad
 
 
-def bad_share(text: str) -> float:
+def bad_share(text: str, unreadable_only: bool = False) -> float:
+    """The share of visible characters that look like mojibake (or, with ``unreadable_only``, that
+    are replacement, private-use or control characters: no reading at all)."""
     visible = len(text) - len(_SPACE.findall(text))
-    return badness(text) / visible if visible else 0.0
+    bad = len(_UNREADABLE.findall(text)) if unreadable_only else badness(text)
+    return bad / visible if visible else 0.0
 
 
 def decode_bytes(data: bytes) -> Decoded:
@@ -113,10 +117,11 @@ def decode_bytes(data: bytes) -> Decoded:
         except UnicodeDecodeError:
             continue
         if text is not None:
-            scored.append((bad_share(text), len(scored), name, decode))
+            scored.append((bad_share(text), len(scored), name, text))
     if not scored:
         raise DecodeError("cannot be decoded as UTF-8, UTF-16, GB18030/GBK, Big5 or Windows-1252")
-    share, _, name, _ = min(scored)
+    _, _, name, text = min(scored)
+    share = bad_share(text, unreadable_only=True)
     if share > MAX_BAD_SHARE:
         raise DecodeError(f"cannot be decoded as UTF-8, UTF-16, GB18030/GBK, Big5 or Windows-1252: "
                           f"the best reading ({_LABEL[name]}) has {share:.0%} unreadable characters")
@@ -183,6 +188,11 @@ def _mixed_sample(data: bytes) -> str | None:
     return None
 
 
+def _mostly_utf8(text: str) -> str | None:
+    """UTF-8 with a few bad bytes (at most 1 character in 10 replaced): else not UTF-8 at all."""
+    return text if text.count("\ufffd") <= 0.1 * len(text) else None
+
+
 def _mostly_ascii(data: bytes) -> bool:
     return sum(b < 0x80 for b in data[:SAMPLE_BYTES]) >= 0.9 * min(len(data), SAMPLE_BYTES)
 
@@ -191,7 +201,7 @@ _CANDIDATES = [
     ("gb18030", lambda b: b.decode("gb18030")),
     ("big5", lambda b: b.decode("cp950")),
     ("mixed", _mixed_sample),
-    ("utf-8-repaired", lambda b: b.decode("utf-8", errors="replace")),
+    ("utf-8-repaired", lambda b: _mostly_utf8(b.decode("utf-8", errors="replace"))),
     ("cp1252", lambda b: b.decode("cp1252") if _mostly_ascii(b) else None),
 ]
 _LABEL = {"gb18030": "GB18030", "big5": "Big5", "mixed": "UTF-8 and GB18030 by line",

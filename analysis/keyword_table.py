@@ -192,7 +192,7 @@ def top_trending(tr: pd.DataFrame, n: int) -> list[str]:
 
 def _strongest(tr: pd.DataFrame, cls: str, n: int = 5) -> list[str]:
     """The n most frequent terms of a class."""
-    if "class" not in tr:
+    if not {"class", "count", "term"} <= set(tr.columns):  # no trend was tested (no dated documents)
         return []
     return tr[tr["class"] == cls].sort_values(["count", "term"], ascending=[False, True])["term"].head(n).tolist()
 

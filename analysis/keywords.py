@@ -152,7 +152,9 @@ def keyness(docs: pd.DataFrame, dtm, vocab: list[str], by: str, min_count: int =
                              "rate": a[j] / A * PER, "rate_rest": b[j] / Bx * PER,
                              "log_ratio": lr[j], "log_ratio_low": lo[k], "log_ratio_high": hi[k], "g2": g2s[k],
                              "z": res["z"][g, j], "p_value": p[g, j], "q_value": q[g, j]})
-    out = pd.DataFrame(rows)
+    out = pd.DataFrame(rows, columns=None if rows else [
+        "lang", by, "documents", "documents_rest", "status", "terms_tested", "rank", "term", "count", "count_rest",
+        "rate", "rate_rest", "log_ratio", "log_ratio_low", "log_ratio_high", "g2", "z", "p_value", "q_value"])
     out["method"] = KEYNESS_METHOD
     return out
 
@@ -435,7 +437,7 @@ def trends(docs: pd.DataFrame, dtm, vocab: list[str], period_col: str, unit: str
             rows.append(row)
         frames.append(pd.DataFrame(rows))
     if not frames:
-        return pd.DataFrame(columns=["lang", "term", "class", "status"])
+        return pd.DataFrame(columns=["lang", "term", "count", "documents", "slope", "class", "evidence", "status"])
     out = pd.concat(frames, ignore_index=True)
     out["method"] = TREND_METHOD
     return out

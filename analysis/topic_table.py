@@ -9,6 +9,8 @@ province, method of composition), ``over_time`` (each topic's top words per peri
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import multiprocessing as mp
 import zlib
 from dataclasses import dataclass
@@ -66,19 +68,35 @@ def _grid_job(job: tuple) -> dict:
             "top": m.top_words(tp.top_words)}
 
 
-def run_grid(per_lang: dict, tp: TopicParams, progress: bool = True) -> pd.DataFrame:
-    """Fit every (K, seed) of every language, in parallel processes, with a progress bar."""
+def run_grid(per_lang: dict, tp: TopicParams, progress: bool = True, cache: Path | None = None) -> pd.DataFrame:
+    """Fit every (K, seed) of every language, in parallel processes, with a progress bar. With
+    ``cache`` (a folder), each fit's result is saved as it finishes and reused when its language's
+    training and held-out units and the fitting settings are the same: a killed run resumes where
+    it stopped."""
     from tqdm import tqdm
 
     global _JOB_TEXTS
     _JOB_TEXTS = per_lang
     jobs = [(lang, k, s, tp) for lang, (train, _, _) in sorted(per_lang.items())
             for k in grid_for(len(train), tp.k_grid) for s in tp.seeds]
-    workers = min(tp.workers or mp.cpu_count(), len(jobs))
-    results = []
-    bar = tqdm(total=len(jobs), desc="topics K grid", unit="fit", disable=not progress or None, leave=False)
-    for r in ordered_map(_grid_job, jobs, workers):
+    keys = {lang: _grid_key(train, held, tp) for lang, (train, held, _) in per_lang.items()} if cache else {}
+    saved = {}
+    if cache:
+        for lang, k, s, _ in jobs:
+            found = stages.read_json(_fit_path(cache, lang, k, s, keys[lang]))
+            if found:
+                saved[(lang, k, s)] = found
+        _prune(cache, {_fit_path(cache, lang, k, s, keys[lang]).name for lang, k, s, _ in jobs})
+    todo = [j for j in jobs if j[:3] not in saved]
+    results = list(saved.values())
+    workers = max(1, min(tp.workers or mp.cpu_count(), len(todo)))
+    bar = tqdm(total=len(jobs), initial=len(saved), desc="topics K grid", unit="fit", disable=not progress or None,
+               leave=False)
+    for r in ordered_map(_grid_job, todo, workers):
         results.append(r)
+        if cache:
+            atomic.write_text(_fit_path(cache, r["lang"], r["k"], r["seed"], keys[r["lang"]]),
+                              json.dumps(r, ensure_ascii=False))
         bar.update()
     bar.close()
     grid = pd.DataFrame(results)
@@ -99,6 +117,30 @@ def run_grid(per_lang: dict, tp: TopicParams, progress: bool = True) -> pd.DataF
     grid = grid.merge(pd.DataFrame(stab, columns=["lang", "k", "stability"]), on=["lang", "k"])
     grid["top"] = grid["top"].apply(lambda t: " | ".join(" ".join(w) for w in t))
     return grid.sort_values(["lang", "k", "seed"]).reset_index(drop=True)
+
+
+def _grid_key(train: list, held: list, tp: TopicParams) -> str:
+    """What a grid fit depends on: the units it is trained and scored on, and the fitting settings."""
+    h = hashlib.sha256(json.dumps({k: getattr(tp, k) for k in ("passes", "iterations", "top_words", "no_below",
+                                                                 "no_above", "keep_n")}).encode())
+    for part in (train, held):
+        for toks in part:
+            h.update("\x1f".join(toks).encode())
+            h.update(b"\x1e")
+        h.update(b"\x1d")
+    return h.hexdigest()[:20]
+
+
+def _fit_path(cache: Path, lang: str, k: int, seed: int, key: str) -> Path:
+    return Path(cache) / f"{lang}-k{k}-s{seed}-{key}.json"
+
+
+def _prune(cache: Path, keep: set[str]) -> None:
+    """Remove saved fits of other inputs or settings."""
+    if Path(cache).is_dir():
+        for p in Path(cache).glob("*.json"):
+            if p.name not in keep:
+                p.unlink()
 
 
 def coherence_per_fit(fits: list[list[list[str]]], texts, dictionary, measure: str, topn: int) -> list[float]:
@@ -166,7 +208,7 @@ def build_topics(cfg: Config, progress: bool = True, force: bool = False) -> Top
             notes.append((lang, f"K grid capped at a third of the {len(train)} training units: {ks}"))
         per_lang[lang] = (train, u.loc[held, "toks"].tolist(), dictionary)
         unit_tables[lang] = u
-    grid = run_grid(per_lang, tp, progress)
+    grid = run_grid(per_lang, tp, progress, cache=out / "grid")
     tables = {"grid": grid}
     topics, passages, doc_topics, prevalence, over_time, nmf = [], [], [], [], [], []
     labels, label_notes = read_labels(tp.labels)
