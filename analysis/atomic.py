@@ -17,10 +17,6 @@ def _umask() -> int:
     return mask
 
 
-#: mkstemp creates files readable by their owner only (0600); outputs get the usual permissions
-#: (0666 less the umask, as ``open`` gives), so others on a shared server can read the figures
-_MODE = 0o666 & ~_umask()
-
 
 @contextmanager
 def atomic_path(target: str | Path) -> Iterator[Path]:
@@ -30,7 +26,9 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(fd)
     tmp_path = Path(tmp)
-    os.chmod(tmp_path, _MODE)
+    # mkstemp creates files readable by their owner only (0600); outputs get the usual permissions
+    # (0666 less the umask, as ``open`` gives), so others on a shared server can read the figures
+    os.chmod(tmp_path, 0o666 & ~_umask())
     try:
         yield tmp_path
         os.replace(tmp_path, target)

@@ -12,13 +12,15 @@ from tests.hostile.conftest import ZH, toml_for
 
 
 def test_outputs_get_the_usual_permissions_not_owner_only(tmp_path):
-    old = os.umask(0o022)
-    try:
-        atomic.write_text(tmp_path / "figure.csv", "a,b\n")
-    finally:
-        os.umask(old)
-    mode = stat.S_IMODE((tmp_path / "figure.csv").stat().st_mode)
-    assert mode == 0o666 & ~atomic._umask() or mode == 0o644
+    modes = {}
+    for umask in (0o022, 0o077):
+        old = os.umask(umask)
+        try:
+            atomic.write_text(tmp_path / f"figure{umask:o}.csv", "a,b\n")
+        finally:
+            os.umask(old)
+        modes[umask] = stat.S_IMODE((tmp_path / f"figure{umask:o}.csv").stat().st_mode)
+    assert modes == {0o022: 0o644, 0o077: 0o600}     # readable by others unless the umask says otherwise
 
 
 def test_a_second_run_on_the_same_data_folder_stops_with_a_message(tmp_path, run_cli):
