@@ -9,7 +9,10 @@ class Problem:
     """One thing that went wrong with one input.
 
     ``action`` says what the run did about it: ``skipped`` (the file or row is not in the table),
-    ``ignored`` (a value was not used, the rest was) or ``kept`` (kept, with a warning).
+    ``ignored`` (a value was not used, the rest was), ``kept`` (kept, with a warning: an encoding
+    guessed, a long text kept whole), ``repaired`` (bad bytes replaced), ``capped`` (a text over
+    ``corpus.max_doc_chars`` cut), ``counted once`` (an exact copy of another document) or
+    ``mapped`` (the columns a table was read with).
     """
 
     source_file: str
