@@ -1,10 +1,12 @@
 """Build every figure and table from the corpus (what ``make figures`` runs)."""
 from __future__ import annotations
 
+import dataclasses
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import atomic, corpus_tables, plots, stages
+from . import atomic, corpus_tables, plots, runner, stages
 from .config import Config
 from .corpus import CorpusResult, build_corpus, corpus_folder
 from .export import save_figure, save_table
@@ -52,12 +54,21 @@ class _Writer:
         save_table(frame, name, self.folder, f"{self.captions[name]} {note}".strip())
 
 
-def _output_step(cfg: Config, step: str, outputs, stamp_dir: Path, inputs: list, draw, force: bool = False,
-                 sections: tuple[str, ...] = (), extra_files: tuple[str, ...] = ()) -> bool:
-    """Run ``draw(writer)`` unless every output file is up to date for these inputs and the figures
-    section (and ``sections``) of the config; returns True when the outputs were (re)written."""
+#: What every drawing step reads, and what each reads besides (figure settings, captions, labels).
+FIGURES = ("figures.dpi", "figures.formats")
+DRAW_CORPUS = runner.Stage("corpus_outputs", __name__, FIGURES)
+DRAW_SLOGANS = runner.Stage("slogan_outputs", __name__, FIGURES + ("slogans.top", "slogans.contrast", "slogans.rule",
+                                                                    "slogans.context_chars"))
+DRAW_KEYWORDS = runner.Stage("keyword_outputs", __name__, FIGURES + ("keywords.top", "keywords.terms"))
+DRAW_TOPICS = runner.Stage("topic_outputs", __name__, FIGURES, files=("topics.labels",))
+
+
+def _output_step(cfg: Config, stage: runner.Stage, outputs, stamp_dir: Path, inputs: list, draw, force: bool = False,
+                 extra_files: tuple[str, ...] = ()) -> bool:
+    """Run ``draw(writer)`` unless every output file is up to date for these inputs and what the step
+    declares it reads; returns True when the outputs were (re)written."""
     folder = Path(cfg.paths.figures)
-    key = stages.stage_key(step, {s: cfg.section_hash(s) for s in ("figures", *sections)}, inputs)
+    key = runner.key(stage, cfg, inputs)
     files = _files(outputs, cfg.figures.formats) + list(extra_files)
     if not force and stages.files_fresh(stamp_dir, key, folder, files):
         return False
@@ -68,6 +79,8 @@ def _output_step(cfg: Config, step: str, outputs, stamp_dir: Path, inputs: list,
 
 def build_corpus_outputs(cfg: Config, corpus: CorpusResult, force: bool = False) -> bool:
     """Corpus figure and tables; returns True when they were (re)written."""
+    cfg = runner.view(cfg, DRAW_CORPUS)
+
     def draw(w: _Writer) -> None:
         docs, problems = corpus.documents, corpus.problems
         by_pq = corpus_tables.corpus_by_province_quarter(docs)
@@ -79,7 +92,7 @@ def build_corpus_outputs(cfg: Config, corpus: CorpusResult, force: bool = False)
         w.table(corpus_tables.unknown_metadata(docs), "corpus_unknown_metadata")
 
     folder = corpus_folder(cfg)
-    return _output_step(cfg, "corpus_outputs", CORPUS_OUTPUTS, folder / "outputs",
+    return _output_step(cfg, DRAW_CORPUS, CORPUS_OUTPUTS, folder / "outputs",
                         [folder / "documents.parquet", folder / "problems.csv"], draw, force)
 
 
@@ -137,6 +150,8 @@ def build_slogan_outputs(cfg: Config, result, force: bool = False) -> bool:
     from .kwic import concordance_html
     from .matcher import RULE_TEXT
 
+    cfg = runner.view(cfg, DRAW_SLOGANS)
+
     def draw(w: _Writer) -> None:
         t = result.tables
         rates, contrasts, docs = t["rates"], t["contrasts"], t["documents"]
@@ -173,8 +188,8 @@ def build_slogan_outputs(cfg: Config, result, force: bool = False) -> bool:
             f"with {sp.context_chars} characters of context."))
 
     data = Path(result.folder)
-    return _output_step(cfg, "slogan_outputs", SLOGAN_OUTPUTS, data / "outputs", sorted(data.glob("*.parquet")),
-                        draw, force, sections=("slogans",),
+    return _output_step(cfg, DRAW_SLOGANS, SLOGAN_OUTPUTS, data / "outputs", sorted(data.glob("*.parquet")),
+                        draw, force,
                         extra_files=("slogan_concordance.csv", "slogan_concordance.html"))
 
 
@@ -209,6 +224,8 @@ def build_keyword_outputs(cfg: Config, result, force: bool = False) -> bool:
     """Keyword figures and tables; returns True when they were (re)written."""
     from .keyword_table import top_trending
 
+    cfg = runner.view(cfg, DRAW_KEYWORDS)
+
     def draw(w: _Writer) -> None:
         t = result.tables
         kp = cfg.keywords
@@ -226,8 +243,8 @@ def build_keyword_outputs(cfg: Config, result, force: bool = False) -> bool:
         w.table(t["contexts"], "keyword_contexts")
 
     data = Path(result.folder)
-    return _output_step(cfg, "keyword_outputs", KEYWORD_OUTPUTS, data / "outputs", sorted(data.glob("*.parquet")),
-                        draw, force, sections=("keywords",))
+    return _output_step(cfg, DRAW_KEYWORDS, KEYWORD_OUTPUTS, data / "outputs", sorted(data.glob("*.parquet")),
+                        draw, force)
 
 
 TOPIC_OUTPUTS = (
@@ -248,7 +265,12 @@ TOPIC_OUTPUTS = (
 
 
 def build_topic_outputs(cfg: Config, result, force: bool = False) -> bool:
-    """Topic figures, tables, browser and suggested labels; returns True when they were (re)written."""
+    """Topic figures, tables, browser and suggested labels; returns True when they were (re)written.
+    ``result``: the topics stage's, with labels applied (:func:`labelled`)."""
+    from .topic_browser import browser_html
+
+    cfg = runner.view(cfg, DRAW_TOPICS)
+
     def draw(w: _Writer) -> None:
         t = result.tables
         topics = t["topics"]
@@ -273,14 +295,15 @@ def build_topic_outputs(cfg: Config, result, force: bool = False) -> bool:
         w.table(prev.drop(columns=["method"]), "topic_prevalence", _method(prev))
         w.table(t["over_time"], "topic_over_time")
         w.table(t["nmf"], "topic_nmf")
-        atomic.write_bytes(w.folder / "topic_browser.html", (data / "browser.html").read_bytes())
+        browser = json.loads((data / "browser.json").read_text(encoding="utf-8"))
+        atomic.write_text(w.folder / "topic_browser.html", browser_html(browser, topics))
         atomic.write_text(w.folder / "topic_labels_suggested.csv",
                           topics[["lang", "topic", "suggested_label"]].rename(columns={"suggested_label": "label"})
                           .to_csv(index=False, lineterminator="\n"))
 
     data = Path(result.folder)
-    return _output_step(cfg, "topic_outputs", TOPIC_OUTPUTS, data / "outputs",
-                        sorted(data.glob("*.parquet")) + [data / "browser.html"], draw, force,
+    return _output_step(cfg, DRAW_TOPICS, TOPIC_OUTPUTS, data / "outputs",
+                        sorted(data.glob("*.parquet")) + [data / "browser.json", Path(cfg.topics.labels)], draw, force,
                         extra_files=("topic_browser.html", "topic_labels_suggested.csv"))
 
 
@@ -302,13 +325,20 @@ def build_all(cfg: Config, progress: bool = True, force: bool = False) -> dict:
     keyword_wrote = build_keyword_outputs(cfg, keywords, force=force)
     from .topic_table import build_topics
 
-    topics = build_topics(cfg, progress=progress, force=force)
+    topics = labelled(cfg, build_topics(cfg, progress=progress, force=force))
     topic_wrote = build_topic_outputs(cfg, topics, force=force)
     done = {"corpus": corpus, "corpus_outputs": wrote, "tokens": tokens, "slogans": slogans,
             "slogan_outputs": slogan_wrote, "keywords": keywords, "keyword_outputs": keyword_wrote,
             "topics": topics, "topic_outputs": topic_wrote}
     build_report(cfg, done)
     return done
+
+
+def labelled(cfg: Config, result):
+    """The topics stage's result with the researcher's labels (topic_labels.csv) applied."""
+    from .topic_labels import apply_labels
+
+    return dataclasses.replace(result, tables=apply_labels(result.tables, cfg.topics.labels))
 
 
 # ---- manifest and report -------------------------------------------------------------------------
@@ -359,7 +389,7 @@ def manifest_entries(cfg: Config) -> list[dict]:
                     "parameters": f"slogans:{cfg.section_hash('slogans')}"})
     entries.append({"id": "topic_browser", "kind": "page", "files": ["topic_browser.html", "topic_labels_suggested.csv"],
                     "caption": "Offline topic browser, and suggested topic labels to edit.",
-                    "made_by": MADE_BY["topic_browser"], "inputs": [f"{data.name}/topics/browser.html"],
+                    "made_by": MADE_BY["topic_browser"], "inputs": [f"{data.name}/topics/browser.json"],
                     "parameters": f"topics:{cfg.section_hash('topics')}"})
     return entries
 

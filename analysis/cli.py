@@ -339,7 +339,8 @@ def run(args, cfg) -> int:
             from .topic_table import build_topics
             _corpus(cfg, args)
             _tokens(cfg, args)
-            print_topic_summary(build_topics(cfg, progress=not args.quiet, force=args.force))
+            from .build import labelled
+            print_topic_summary(labelled(cfg, build_topics(cfg, progress=not args.quiet, force=args.force)))
         elif args.command == "count":
             from .corpus import analysable, build_corpus
             from .slogan_table import count_strings, normalized_query

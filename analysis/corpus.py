@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from . import atomic, stages
+from . import atomic, runner, stages
 from .config import Config
 from .documents import DocParams, PROVENANCE_FIELDS, documents_from_raw
 from .overrides import apply_overrides, parse_value, read_overrides
@@ -271,18 +271,25 @@ def corpus_folder(cfg: Config) -> Path:
     return Path(cfg.paths.data) / "corpus"
 
 
+#: What the corpus stage reads besides the corpus folder. corpus.min_confidence is read by the
+#: analyses, not here; the worker count changes nothing but speed.
+STAGE = runner.Stage(
+    "corpus", __name__,
+    params=("corpus.traditional_share", "corpus.cjk_share", "corpus.latin_share", "corpus.inference",
+            "corpus.max_doc_chars", "corpus.long_docs", "corpus.max_file_mb", "corpus.columns", "corpus.near_duplicates"),
+    runtime=("corpus.workers",))
+
+
 def build_corpus(cfg: Config, progress: bool = True, force: bool = False) -> CorpusResult:
     """The corpus stage: build the documents table unless it is up to date."""
     source = Path(cfg.paths.corpus)
     if not source.is_dir():
         raise FileNotFoundError(f"corpus folder not found: {source} (set paths.corpus in tifa.toml or pass --corpus)")
     out = corpus_folder(cfg)
-    params = DocParams.from_config(cfg.corpus)
     inputs, _ = corpus_files(source)
-    key = stages.stage_key("corpus", {"params": params.__dict__, "overrides": cfg.paths.overrides,
-                                      "max_file_mb": cfg.corpus.max_file_mb, "columns": cfg.corpus.columns,
-                                      "near_duplicates": cfg.corpus.near_duplicates}, inputs, base=source,
-                             unreadable_ok=True)
+    key = runner.key(STAGE, cfg, inputs, base=source, unreadable_ok=True, extra={"overrides": cfg.paths.overrides})
+    cfg = runner.view(cfg, STAGE)
+    params = DocParams.from_config(cfg.corpus)
     if not force and stages.is_fresh(out, key, OUTPUTS):
         return CorpusResult(load_documents(cfg), pd.read_csv(out / "problems.csv", dtype="string", keep_default_na=False),
                             out, rebuilt=False)

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from . import atomic, stages
+from . import atomic, runner, stages
 from .config import Config
 from .corpus import analysable, corpus_folder, load_documents
 from .keywords import (frequencies, keyness, period_of, period_rates, tfidf_top, trends)
@@ -129,15 +129,23 @@ def keyword_inputs(cfg: Config):
     return docs[has_tokens].reset_index(drop=True), dtm[np.flatnonzero(has_tokens)], vocab, tokens, mapping
 
 
+#: What the keywords stage reads.
+STAGE = runner.Stage(
+    "keywords", __name__,
+    params=("keywords.period", "keywords.column", "keywords.min_count", "keywords.min_log_ratio", "keywords.min_docs",
+            "keywords.top", "keywords.floor", "keywords.trend_min_docs", "keywords.trend_min_periods",
+            "keywords.bootstrap", "keywords.window", "keywords.terms", "random.seed", "corpus.min_confidence"),
+    files=("tokens.lexicon",))
+
+
 def build_keywords(cfg: Config, progress: bool = True, force: bool = False) -> KeywordResult:
     out = Path(cfg.paths.data) / "keywords"
     docs_path = corpus_folder(cfg) / "documents.parquet"
     tokens_path = tokens_folder(cfg) / "tokens.parquet"
+    key = runner.key(STAGE, cfg, [docs_path, tokens_path])
+    cfg = runner.view(cfg, STAGE)
     kp = cfg.keywords
     lexicon = read_lexicon(cfg.tokens.lexicon)
-    key = stages.stage_key("keywords", {**kp.__dict__, "seed": cfg.random.seed, "lexicon": lexicon.digest,
-                                          "min_confidence": cfg.corpus.min_confidence},
-                           [docs_path, tokens_path])
     files = [f"{t}.parquet" for t in TABLES]
     if not force and stages.is_fresh(out, key, files):
         return KeywordResult(out, False, {t: pd.read_parquet(out / f"{t}.parquet") for t in TABLES})

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import atomic, stages
+from . import atomic, runner, stages
 from .config import Config
 from .corpus import analysable, corpus_folder, load_documents
 from .discovery import discover
@@ -118,6 +118,15 @@ def stage_documents(docs: pd.DataFrame, texts: dict[str, str]) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
+#: What the slogans stage reads. slogans.top and slogans.contrast choose what figures show: not here.
+STAGE = runner.Stage(
+    "slogans", __name__,
+    params=("slogans.rule", "slogans.include_title", "slogans.bootstrap", "slogans.min_docs", "slogans.min_count",
+            "slogans.context_chars", "slogans.candidate_min_docs", "slogans.pooled", "random.seed",
+            "corpus.min_confidence"),
+    files=("tokens.lexicon",))
+
+
 def build_slogans(cfg: Config, progress: bool = True, force: bool = False) -> SloganResult:
     """Run the slogans stage unless it is up to date."""
     from .token_table import load_tokens, tokens_folder
@@ -125,10 +134,12 @@ def build_slogans(cfg: Config, progress: bool = True, force: bool = False) -> Sl
     out = Path(cfg.paths.data) / "slogans"
     docs_path = corpus_folder(cfg) / "documents.parquet"
     tokens_path = tokens_folder(cfg) / "tokens.parquet"
+    for path in (docs_path, tokens_path):
+        if not path.exists():
+            raise FileNotFoundError(f"{path} not found: run `python -m analysis {path.parent.name}` first")
+    key = runner.key(STAGE, cfg, [docs_path, tokens_path])
+    cfg = runner.view(cfg, STAGE)
     lexicon = read_lexicon(cfg.tokens.lexicon)
-    params = {**cfg.slogans.__dict__, "lexicon": lexicon.digest, "seed": cfg.random.seed,
-              "min_confidence": cfg.corpus.min_confidence}
-    key = stages.stage_key("slogans", params, [p for p in (docs_path, tokens_path) if p.exists()])
     files = [f"{t}.parquet" for t in TABLES]
     if not force and stages.is_fresh(out, key, files):
         return SloganResult(out, False, {t: pd.read_parquet(out / f"{t}.parquet") for t in TABLES})
@@ -164,7 +175,7 @@ def build_slogans(cfg: Config, progress: bool = True, force: bool = False) -> Sl
     tables["contrasts"] = contrasts
     tables["nb_effects"] = nb_effects(stage_docs, matrix, slogans, min_count=sp.min_count).assign(rule=RULE_TEXT[sp.rule])
     known = {s for e in lexicon.entries for s in e.surfaces} | {r for e in lexicon.entries for r in e.english}
-    tokens = load_tokens(cfg, ["doc_id", "lang", "tokens"], docs) if tokens_path.exists() else None
+    tokens = load_tokens(cfg, ["doc_id", "lang", "tokens"], docs)
     tables["candidates"] = discover(stage_docs, texts, known, tokens, sp.candidate_min_docs)
     tables["concordance"] = concordance(stage_docs, texts, matcher, sp.rule, sp.context_chars)
     for name, table in tables.items():

@@ -65,18 +65,22 @@ def code_version() -> str:
 
 
 def stage_key(name: str, params: dict, inputs: Iterable[Path], base: Path | None = None,
-              unreadable_ok: bool = False) -> str:
-    """``unreadable_ok``: an input that cannot be read (a raw file without read permission, which the
+              unreadable_ok: bool = False, code: str | None = None) -> str:
+    """``code``: the hash of the code the stage runs (default: the whole package's).
+    ``unreadable_ok``: an input that cannot be read (a raw file without read permission, which the
     stage reports and skips) enters the key as unreadable, so that it is read once it can be."""
     h = hashlib.sha256()
     h.update(name.encode())
     h.update(json.dumps(params, sort_keys=True, ensure_ascii=False, default=str).encode())
-    h.update(code_version().encode())
+    h.update((code or code_version()).encode())
     for path in sorted(Path(p) for p in inputs):
         # names, not absolute paths: a copied project folder keeps its keys
         rel = path.relative_to(base).as_posix() if base else f"{path.parent.name}/{path.name}"
         h.update(rel.encode())
-        h.update((content_state(path) if unreadable_ok else file_digest(path)).encode())
+        state = content_state(path)
+        if state.startswith("unreadable") and not unreadable_ok:
+            file_digest(path)  # raises the error
+        h.update(state.encode())
     return h.hexdigest()
 
 

@@ -24,7 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from . import atomic, stages
+from . import atomic, runner, stages
 from .collocations import Collocations
 from .config import Config, TokenParams
 from .corpus import corpus_folder
@@ -75,7 +75,16 @@ def make_tokenizer(params: TokenParams, cache_dir: Path | None = None) -> Tokeni
     return Tokenizer(segmenter, rules, EnglishPhraser(english), canonical)
 
 
-_TOKENIZER: Tokenizer | None = None  # set in the parent before the worker processes fork
+_TOKENIZER: Tokenizer | None = None  # this process's tokenizer, built by _init_tokenizer
+_TOKENIZER_FOR: tuple | None = None
+
+
+def _init_tokenizer(params: TokenParams, cache_dir: Path | None) -> None:
+    """Build the tokenizer of this process (once: a forked worker inherits the parent's)."""
+    global _TOKENIZER, _TOKENIZER_FOR
+    if _TOKENIZER_FOR != (params, cache_dir):
+        _TOKENIZER = make_tokenizer(params, cache_dir)
+        _TOKENIZER_FOR = (params, cache_dir)
 
 
 def _tokenize_chunk(jobs: list[tuple[str, str, str, str, list | None]]) -> tuple[int, pa.Table]:
@@ -107,19 +116,27 @@ def text_hash(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
+#: What the tokens stage reads (the lexicon's and stop-word lists' content, not their paths).
+STAGE = runner.Stage(
+    "tokens", __name__,
+    params=("tokens.backend", "tokens.hmm", "tokens.min_chars_zh", "tokens.min_chars_en", "tokens.canonical",
+            "tokens.phrases_min_count", "tokens.phrases_threshold"),
+    files=("tokens.lexicon", "tokens.stopwords_zh", "tokens.stopwords_en"),
+    runtime=("tokens.workers",))
+
+
 def build_tokens(cfg: Config, progress: bool = True, force: bool = False) -> TokensResult:
     """Build (or reuse) the token table from the documents table."""
-    global _TOKENIZER
     from tqdm import tqdm
 
     out = tokens_folder(cfg)
     docs_path = corpus_folder(cfg) / "documents.parquet"
     if not docs_path.exists():
         raise FileNotFoundError(f"{docs_path} not found: run `python -m analysis corpus` first")
+    key = runner.key(STAGE, cfg, [docs_path])
+    cfg = runner.view(cfg, STAGE)
     params = cfg.tokens
     setting = settings(params)
-    phrase_params = {"min_count": params.phrases_min_count, "threshold": params.phrases_threshold}
-    key = stages.stage_key("tokens", {**setting, **phrase_params}, [docs_path])
     final = out / "tokens.parquet"
     unigram_path = out / "unigrams.parquet"
     if not force and stages.is_fresh(out, key, ["tokens.parquet"]):
@@ -127,7 +144,7 @@ def build_tokens(cfg: Config, progress: bool = True, force: bool = False) -> Tok
 
     setting_hash = hashlib.sha256(json.dumps(setting, sort_keys=True).encode()).hexdigest()
     previous = _reusable(unigram_path, setting_hash) if not force else {}
-    _TOKENIZER = make_tokenizer(params, Path(cfg.paths.data) / "cache")
+    tokenizer_args = (_plain_params(params), Path(cfg.paths.data) / "cache")
     workers = params.workers or mp.cpu_count()
     problems: list[Problem] = []
     reused = segmented = 0
@@ -161,7 +178,8 @@ def build_tokens(cfg: Config, progress: bool = True, force: bool = False) -> Tok
             writer = pq.ParquetWriter(tmp, unigram_schema)
             group: list[pa.Table] = []  # written as one row group of about _GROUP_ROWS paragraphs
             # one pipeline over the whole corpus: workers keep segmenting while the parent writes
-            for n_docs, table in ordered_map(_tokenize_chunk, tasks, workers):
+            for n_docs, table in ordered_map(_tokenize_chunk, tasks, workers, initializer=_init_tokenizer,
+                                             initargs=tokenizer_args):
                 group.append(table)
                 bar.update(n_docs)
                 if sum(t.num_rows for t in group) >= _GROUP_ROWS:
@@ -223,18 +241,17 @@ def learn_phrases(unigram_path: Path, min_count: int, threshold: float, workers:
     """Bigram collocations per language (NPMI, see :mod:`analysis.collocations`), from the
     paragraphs, in two streamed, vectorised passes over the unigram table (tokens, then pairs),
     each split by row group across ``workers`` processes."""
-    global _LEARNING
     groups = [(str(unigram_path), g) for g in range(pq.ParquetFile(unigram_path).num_row_groups)]
     models = {lang: Collocations(min_count, threshold) for lang in LANGS}
     for counted in ordered_map(_count_tokens, groups, workers):
         for lang, (n_tokens, parts) in counted.items():
             models[lang].absorb_tokens(n_tokens, parts)
     models = {lang: m for lang, m in models.items() if m.n_tokens}
-    _LEARNING = {lang: m.pair_twin() for lang, m in models.items()}  # inherited by the workers
-    for counted in ordered_map(_count_pairs, groups, workers):
+    twins = {lang: m.pair_twin() for lang, m in models.items()}
+    for counted in ordered_map(_count_pairs, groups, workers, initializer=_set_learning, initargs=(twins,)):
         for lang, (key, pending) in counted.items():
             models[lang].absorb_pairs(key, pending)
-    _LEARNING = {}
+    _set_learning({})
     fitted = {lang: m.fit().compact() for lang, m in models.items()}
     del models
     return fitted
@@ -252,6 +269,19 @@ def release_memory() -> None:
 
 
 _LEARNING: dict = {}  # lang → a pair_twin of the model after the token pass (for the pair pass)
+
+
+def _set_learning(twins: dict) -> None:
+    global _LEARNING
+    _LEARNING = twins
+
+
+def _plain_params(params) -> TokenParams:
+    """The token settings as a plain (picklable, hashable) TokenParams, whatever view they come in."""
+    return params if isinstance(params, TokenParams) else TokenParams(
+        **{f: getattr(params, f) for f in ("backend", "hmm", "lexicon", "stopwords_zh", "stopwords_en",
+                                            "min_chars_zh", "min_chars_en", "canonical", "workers",
+                                            "phrases_min_count", "phrases_threshold")})
 _LEARN_BATCH = 1000  # paragraphs per step: bounds the memory of a step
 
 

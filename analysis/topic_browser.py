@@ -8,8 +8,9 @@ import json
 import numpy as np
 
 
-def browser_html(models: dict, topics, passages, lambdas=np.linspace(0, 1, 11), n: int = 15) -> str:
-    """``models``: lang → fitted LdaTopics; ``topics`` and ``passages``: the stage's tables."""
+def browser_data(models: dict, topics, passages, lambdas=np.linspace(0, 1, 11), n: int = 15) -> dict:
+    """What the browser shows, per language: ``models``: lang → fitted LdaTopics; ``topics`` and
+    ``passages``: the stage's tables."""
     from .topics import relevance
 
     data = {}
@@ -28,6 +29,13 @@ def browser_html(models: dict, topics, passages, lambdas=np.linspace(0, 1, 11), 
                       "passages": [[[str(r.doc_id), float(r.proportion), str(r.text)] for r in
                                     passages[(passages["lang"] == lang) & (passages["topic"] == t)].itertuples()]
                                    for t in range(m.k)]}
+    return data
+
+
+def browser_html(data: dict, topics) -> str:
+    """The offline page for :func:`browser_data`, with the labels of ``topics`` (the researcher's)."""
+    data = {lang: {**d, "labels": [str(x) for x in topics[topics["lang"] == lang].sort_values("topic")["label"]]}
+            for lang, d in data.items()}
     payload = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
     return f"""<!DOCTYPE html><html lang="zh"><head><meta charset="utf-8"><title>Topic browser</title>
 <style>body{{font-family:"Noto Sans CJK SC","PingFang SC",sans-serif;margin:1.5em;color:#222}}

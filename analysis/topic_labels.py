@@ -64,3 +64,23 @@ def read_labels(path: Path) -> tuple[dict, list[str]]:
     if errors:
         raise LabelsError(all_errors(str(path), errors))
     return labels, notes
+
+
+def apply_labels(tables: dict, path: Path) -> dict:
+    """The topics stage's tables with the researcher's labels in ``topics.label`` (the suggested label
+    where none is given) and a note for each label that is empty or names a topic beyond K."""
+    import pandas as pd
+
+    labels, notes = read_labels(path)
+    topics = tables["topics"].copy()
+    ks = {r.lang: int(r.k) for r in topics.drop_duplicates("lang").itertuples()}
+    given = [labels.get((lang, int(t)), (None,))[0] for lang, t in zip(topics["lang"], topics["topic"])]
+    topics["label"] = [g if g is not None else s for g, s in zip(given, topics["suggested_label"])]
+    more = [("", n) for n in notes]
+    more += [(lang, f"{Path(path).name} line {line}: {lang} topic {t} does not exist"
+                    + (f" (K = {ks[lang]})" if lang in ks else " (no topic model of this language)") + ": label not used")
+             for (lang, t), (_, line) in sorted(labels.items()) if t >= ks.get(lang, 0)]
+    out = dict(tables, topics=topics)
+    if more:
+        out["notes"] = pd.concat([tables["notes"], pd.DataFrame(more, columns=["lang", "note"])], ignore_index=True)
+    return out

@@ -19,12 +19,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import atomic, stages
+from . import atomic, runner, stages
 from .config import Config, TopicParams
 from .corpus import analysable, corpus_folder, load_documents
 from .parallel import ordered_map
 from .token_table import load_tokens, tokens_folder
-from .topic_labels import read_labels
 from .topics import (PREVALENCE_METHOD, LdaTopics, choose_k, frex, heldout_perplexity, nmf_match,
                      prevalence_effects, relevance, top_by, topic_dictionary, topic_overlap, unit_weights)
 
@@ -57,7 +56,12 @@ def heldout_mask(doc_ids: pd.Series, share: float) -> np.ndarray:
     return np.array([zlib.crc32(d.encode()) % 1000 < share * 1000 for d in doc_ids])
 
 
-_JOB_TEXTS: dict = {}
+_JOB_TEXTS: dict = {}  # this process's units per language, set by _set_texts
+
+
+def _set_texts(per_lang: dict) -> None:
+    global _JOB_TEXTS
+    _JOB_TEXTS = per_lang
 
 
 def _grid_job(job: tuple) -> dict:
@@ -75,8 +79,6 @@ def run_grid(per_lang: dict, tp: TopicParams, progress: bool = True, cache: Path
     it stopped."""
     from tqdm import tqdm
 
-    global _JOB_TEXTS
-    _JOB_TEXTS = per_lang
     jobs = [(lang, k, s, tp) for lang, (train, _, _) in sorted(per_lang.items())
             for k in grid_for(len(train), tp.k_grid) for s in tp.seeds]
     keys = {lang: _grid_key(train, held, tp) for lang, (train, held, _) in per_lang.items()} if cache else {}
@@ -92,7 +94,7 @@ def run_grid(per_lang: dict, tp: TopicParams, progress: bool = True, cache: Path
     workers = max(1, min(tp.workers or mp.cpu_count(), len(todo)))
     bar = tqdm(total=len(jobs), initial=len(saved), desc="topics K grid", unit="fit", disable=not progress or None,
                leave=False)
-    for r in ordered_map(_grid_job, todo, workers):
+    for r in ordered_map(_grid_job, todo, workers, initializer=_set_texts, initargs=(per_lang,)):
         results.append(r)
         if cache:
             atomic.write_text(_fit_path(cache, r["lang"], r["k"], r["seed"], keys[r["lang"]]),
@@ -175,14 +177,24 @@ def grid_for(n_units: int, k_grid) -> list[int]:
     return sorted({k for k in k_grid if k <= cap}) or [min(2, cap)]
 
 
+#: What the topics stage reads. The labels file is read when the outputs are drawn, and the worker
+#: count changes nothing but speed: editing either never refits.
+STAGE = runner.Stage(
+    "topics", __name__,
+    params=("topics.unit", "topics.column", "topics.k_grid", "topics.seeds", "topics.k", "topics.min_stability",
+            "topics.passes", "topics.iterations", "topics.no_below", "topics.no_above", "topics.keep_n",
+            "topics.min_units", "topics.heldout", "topics.top_words", "topics.relevance_lambda", "topics.draws",
+            "random.seed", "corpus.min_confidence"),
+    runtime=("topics.workers",))
+
+
 def build_topics(cfg: Config, progress: bool = True, force: bool = False) -> TopicResult:
     out = Path(cfg.paths.data) / "topics"
-    tp = cfg.topics
     docs_path = corpus_folder(cfg) / "documents.parquet"
     tokens_path = tokens_folder(cfg) / "tokens.parquet"
-    inputs = [docs_path, tokens_path] + ([tp.labels] if Path(tp.labels).exists() else [])
-    key = stages.stage_key("topics", {**tp.__dict__, "seed": cfg.random.seed,
-                                        "min_confidence": cfg.corpus.min_confidence}, inputs)
+    key = runner.key(STAGE, cfg, [docs_path, tokens_path])
+    cfg = runner.view(cfg, STAGE)
+    tp = cfg.topics
     files = [f"{t}.parquet" for t in TABLES]
     if not force and stages.is_fresh(out, key, files):
         return TopicResult(out, False, {t: pd.read_parquet(out / f"{t}.parquet") for t in TABLES})
@@ -211,8 +223,6 @@ def build_topics(cfg: Config, progress: bool = True, force: bool = False) -> Top
     grid = run_grid(per_lang, tp, progress, cache=out / "grid")
     tables = {"grid": grid}
     topics, passages, doc_topics, prevalence, over_time, nmf = [], [], [], [], [], []
-    labels, label_notes = read_labels(tp.labels)
-    notes += [("", n) for n in label_notes]
     text_of = dict(zip(docs["doc_id"], docs["text"]))
     models = {}
     for lang, u in unit_tables.items():
@@ -222,8 +232,6 @@ def build_topics(cfg: Config, progress: bool = True, force: bool = False) -> Top
         else:
             k, why = choose_k(g, tp.min_stability)
         notes.append((lang, f"K = {k}: {why}"))
-        notes += [(lang, f"{Path(tp.labels).name} line {line}: {lang} topic {t} does not exist (K = {k}): label not used")
-                  for (la, t), (_, line) in sorted(labels.items()) if la == lang and t >= k]
         texts = u["toks"].tolist()
         model = LdaTopics(k, cfg.random.seed, tp.passes, tp.iterations, tp.no_below, tp.no_above, tp.keep_n)
         model.fit(texts, per_lang[lang][2])
@@ -237,7 +245,7 @@ def build_topics(cfg: Config, progress: bool = True, force: bool = False) -> Top
         share = model.doc_topic_.mean(0)
         for t in range(k):
             suggested = "·".join(by_rel[t][:3])
-            topics.append({"lang": lang, "topic": t, "label": labels.get((lang, t), (suggested,))[0],
+            topics.append({"lang": lang, "topic": t, "label": suggested,
                            "suggested_label": suggested, "share": float(share[t]), "k": k,
                            "top_relevance": " ".join(by_rel[t]), "top_frex": " ".join(by_frex[t]),
                            "top_probability": " ".join(by_prob[t])})
@@ -288,8 +296,9 @@ def build_topics(cfg: Config, progress: bool = True, force: bool = False) -> Top
     tables["nmf"] = pd.concat(nmf, ignore_index=True) if nmf else pd.DataFrame(
         columns=["lda_topic", "nmf_topic", "cosine", "lda_top_words", "nmf_top_words", "lang"])
     tables["notes"] = pd.DataFrame(notes, columns=["lang", "note"])
-    from .topic_browser import browser_html
-    atomic.write_text(out / "browser.html", browser_html(models, tables["topics"], tables["passages"]))
+    from .topic_browser import browser_data
+    atomic.write_text(out / "browser.json", json.dumps(browser_data(models, tables["topics"], tables["passages"]),
+                                                       ensure_ascii=False))
     words = []
     for lang, m in models.items():
         for t in range(m.k):

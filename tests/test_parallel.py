@@ -1,4 +1,6 @@
 """The ordered map that the corpus and tokens stages run their workers through."""
+import pytest
+
 from analysis.parallel import chunks_by_size, ordered_map
 
 
@@ -34,3 +36,34 @@ def test_chunks_hold_about_the_size_asked_for_and_keep_the_order():
     assert chunks == [["aaa", "aaaa"], ["a" * 10], ["a", "a", "a", "a", "aa"]]
     assert [len(c) for c in chunks_by_size(["", "", "", "", ""], len, 6, max_items=2)] == [2, 2, 1]
     assert list(chunks_by_size([], len, 6)) == []
+
+
+@pytest.mark.parametrize("method", ["spawn", "forkserver"])
+def test_tokens_and_the_topic_grid_run_under_spawn_and_forkserver(tmp_path, monkeypatch, method):
+    """macOS and Windows start workers by spawn: nothing may come through globals set before a fork."""
+    import dataclasses
+
+    import pandas as pd
+
+    from analysis.config import TopicParams, load_config
+    from analysis.corpus import build_corpus
+    from analysis.token_table import build_tokens
+    from analysis.topic_table import run_grid, topic_dictionary
+    from tests.conftest import ROOT
+
+    cfg = load_config(ROOT / "tifa.toml").with_paths(data=tmp_path / "one")
+    build_corpus(cfg, progress=False)
+    one = pd.read_parquet(build_tokens(dataclasses.replace(cfg, tokens=dataclasses.replace(cfg.tokens, workers=1)),
+                                       progress=False).path)
+    monkeypatch.setenv("TIFA_START_METHOD", method)
+    two_cfg = cfg.with_paths(data=tmp_path / "two")
+    build_corpus(two_cfg, progress=False)
+    two = pd.read_parquet(build_tokens(dataclasses.replace(two_cfg, tokens=dataclasses.replace(cfg.tokens, workers=2)),
+                                       progress=False).path)
+    pd.testing.assert_frame_equal(one, two)
+    texts = [t for t in one[one["lang"] == "zh"]["tokens"].map(list) if t][:60]
+    per_lang = {"zh": (texts, texts[:5], topic_dictionary(texts, 1, 1.0, 1000))}
+    tp = TopicParams(k_grid=(2, 3), seeds=(1,), passes=1, iterations=5)
+    serial = run_grid(per_lang, dataclasses.replace(tp, workers=1), progress=False)
+    parallel = run_grid(per_lang, dataclasses.replace(tp, workers=2), progress=False)
+    pd.testing.assert_frame_equal(serial, parallel)

@@ -116,9 +116,12 @@ def test_notebook_runs_top_to_bottom(name, tmp_path):
     assert not errors
 
 
-def test_cli_second_run_takes_the_fast_path(built):
+def test_cli_second_run_takes_the_fast_path(built, tmp_path):
     cfg, _, tmp = built
     from analysis import fastpath
+
+    shutil.copytree(tmp, tmp_path / "copy")  # the CLI rebuilds with tifa.toml's settings: not in the shared folder
+    cfg = cfg.with_paths(data=tmp_path / "copy" / "data", figures=tmp_path / "copy" / "figures")
 
     fastpath.record(cfg)
     assert fastpath.up_to_date(cfg)
@@ -135,3 +138,43 @@ def test_cli_second_run_takes_the_fast_path(built):
                             "--figures", str(cfg.paths.figures)], cwd=ROOT, capture_output=True, text=True)
     assert "everything up to date" not in third.stdout
     assert (cfg.paths.figures / "slogan_counts.csv").read_text() != "tampered"
+
+
+def _rerun_flags(built, tmp_path, change):
+    cfg, _, tmp = built
+    shutil.copytree(tmp, tmp_path / "copy")
+    moved = cfg.with_paths(data=tmp_path / "copy" / "data", figures=tmp_path / "copy" / "figures")
+    done = build_all(change(moved), progress=False)
+    return {k for k, r in done.items() if getattr(r, "rebuilt", r)}, done
+
+
+def test_figure_settings_labels_and_workers_never_refit(built, tmp_path):
+    rerun, _ = _rerun_flags(built, tmp_path / "a", lambda c: dataclasses.replace(
+        c, slogans=dataclasses.replace(c.slogans, top=7, contrast="quarter:2022Q3")))
+    assert rerun == {"slogan_outputs"}
+    rerun, _ = _rerun_flags(built, tmp_path / "b", lambda c: dataclasses.replace(
+        c, topics=dataclasses.replace(c.topics, workers=3), tokens=dataclasses.replace(c.tokens, workers=3),
+        corpus=dataclasses.replace(c.corpus, workers=3)))
+    assert rerun == set()
+    labels = tmp_path / "labels.csv"
+    labels.write_text("lang,topic,label\nzh,0,我的标签\n", encoding="utf-8")
+    rerun, done = _rerun_flags(built, tmp_path / "c", lambda c: dataclasses.replace(
+        c, topics=dataclasses.replace(c.topics, labels=labels)))
+    assert rerun == {"topic_outputs"}
+    table = pd.read_csv(tmp_path / "c" / "copy" / "figures" / "topic_table.csv")
+    assert table.loc[(table["lang"] == "zh") & (table["topic"] == 0), "label"].item() == "我的标签"
+    assert "我的标签" in (tmp_path / "c" / "copy" / "figures" / "topic_browser.html").read_text(encoding="utf-8")
+
+
+def test_every_stage_reads_what_it_declares_and_nothing_else(built):
+    from analysis import runner
+    from analysis.build import DRAW_CORPUS, DRAW_KEYWORDS, DRAW_SLOGANS, DRAW_TOPICS
+    from analysis.corpus import STAGE as CORPUS
+    from analysis.keyword_table import STAGE as KEYWORDS
+    from analysis.slogan_table import STAGE as SLOGANS
+    from analysis.token_table import STAGE as TOKENS
+    from analysis.topic_table import STAGE as TOPICS
+
+    for stage in (CORPUS, TOKENS, SLOGANS, KEYWORDS, TOPICS, DRAW_CORPUS, DRAW_SLOGANS, DRAW_KEYWORDS, DRAW_TOPICS):
+        declared = set(stage.params) | set(stage.files) | set(stage.runtime)
+        assert runner.READ.get(stage.name, set()) == declared, stage.name

@@ -11,6 +11,7 @@ from analysis.measures import g2 as g_test, log_ratio
 from analysis.slogan_stats import (bootstrap_rates, contrast, nb_effects,
                                    previous_quarter, quarter_vs_previous, region_vs_rest)
 from analysis.slogan_table import build_slogans, count_strings
+from analysis.token_table import build_tokens
 from tests.conftest import ROOT
 
 SEED3 = "003_332db4b73ec3ed6e"
@@ -21,6 +22,7 @@ def slogan_tables(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("slogans")
     cfg = load_config(ROOT / "tifa.toml").with_paths(data=tmp / "data", figures=tmp / "figures")
     build_corpus(cfg, progress=False)
+    build_tokens(cfg, progress=False)
     return build_slogans(cfg, progress=False).tables
 
 
@@ -282,6 +284,7 @@ def test_concordance(slogan_tables):
 def test_stage_is_deterministic(tmp_path):
     cfg = load_config(ROOT / "tifa.toml").with_paths(data=tmp_path / "data")
     build_corpus(cfg, progress=False)
+    build_tokens(cfg, progress=False)
     build_slogans(cfg, progress=False)
     first = {p.name: p.read_bytes() for p in (tmp_path / "data" / "slogans").glob("*.parquet")}
     build_slogans(cfg, progress=False, force=True)

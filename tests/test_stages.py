@@ -1,8 +1,13 @@
 import hashlib
 import os
 import time
+from pathlib import Path
+
+import pytest
 
 from analysis import stages
+from analysis.config import load_config
+from tests.conftest import ROOT
 
 
 def test_file_digest_is_sha256_and_sees_every_change(tmp_path):
@@ -31,3 +36,90 @@ def test_read_json_is_empty_for_a_missing_or_broken_file(tmp_path):
     assert stages.read_json(tmp_path / "bad.json") == {}
     (tmp_path / "ok.json").write_text('{"标签": 1}', encoding="utf-8")
     assert stages.read_json(tmp_path / "ok.json") == {"标签": 1}
+
+
+def _declared_stages():
+    from analysis.build import DRAW_CORPUS, DRAW_KEYWORDS, DRAW_SLOGANS, DRAW_TOPICS
+    from analysis.corpus import STAGE as CORPUS
+    from analysis.keyword_table import STAGE as KEYWORDS
+    from analysis.slogan_table import STAGE as SLOGANS
+    from analysis.token_table import STAGE as TOKENS
+    from analysis.topic_table import STAGE as TOPICS
+
+    return (CORPUS, TOKENS, SLOGANS, KEYWORDS, TOPICS, DRAW_CORPUS, DRAW_SLOGANS, DRAW_KEYWORDS, DRAW_TOPICS)
+
+
+def _changed(value, tmp_path, name):
+    """Another value of the same kind (validity does not matter for a key)."""
+    if isinstance(value, bool):
+        return not value
+    if isinstance(value, int):
+        return value + 2
+    if isinstance(value, float):
+        return value + 0.125
+    if isinstance(value, Path):
+        other = tmp_path / f"{name}.csv"
+        other.write_text(value.read_text(encoding="utf-8") + "\n" if value.exists() else "lang,topic,label\n",
+                         encoding="utf-8")
+        return other
+    if isinstance(value, tuple):
+        if name.startswith("stopwords"):
+            extra = tmp_path / f"{name}.txt"
+            extra.write_text("额外\n", encoding="utf-8")
+            return value + (str(extra),)
+        return value + ((value[-1] + 5) if value and isinstance(value[-1], int) else ("额外",),)
+    if isinstance(value, dict):
+        return {"text": "content"}
+    return f"{value}x"
+
+
+def test_every_parameter_changes_exactly_the_keys_of_the_stages_that_read_it(tmp_path):
+    """For every value in tifa.toml: the stages whose key changes are those that declare it; worker
+    counts and figure-only settings change no computing stage."""
+    import dataclasses
+
+    from analysis import runner
+    from analysis.config import _SECTIONS
+
+    cfg = load_config(ROOT / "tifa.toml")
+    declared = _declared_stages()
+    base = {s.name: runner.key(s, cfg, []) for s in declared}
+    checked = 0
+    for section, cls in _SECTIONS.items():
+        if section == "paths":
+            continue
+        for f in dataclasses.fields(cls):
+            dotted = f"{section}.{f.name}"
+            value = _changed(getattr(getattr(cfg, section), f.name), tmp_path, f.name)
+            changed = dataclasses.replace(cfg, **{section: dataclasses.replace(getattr(cfg, section), **{f.name: value})})
+            moved = {s.name for s in declared if runner.key(s, changed, []) != base[s.name]}
+            readers = {s.name for s in declared if dotted in s.params or dotted in s.files}
+            assert moved == readers, dotted
+            checked += 1
+    assert checked > 60
+    computing = {"corpus", "tokens", "slogans", "keywords", "topics"}
+    for dotted in ("corpus.workers", "tokens.workers", "topics.workers", "slogans.top", "slogans.contrast",
+                   "topics.labels", "figures.dpi", "figures.formats"):
+        assert not any(dotted in s.params or dotted in s.files for s in declared if s.name in computing), dotted
+
+
+def test_a_stage_cannot_read_what_it_does_not_declare():
+    from analysis import runner
+    from analysis.slogan_table import STAGE
+
+    view = runner.view(load_config(ROOT / "tifa.toml"), STAGE)
+    assert view.slogans.rule == "all"
+    with pytest.raises(runner.UndeclaredParameter, match="slogans.top"):
+        view.slogans.top
+    with pytest.raises(runner.UndeclaredParameter, match="topics.k"):
+        view.topics.k
+
+
+def test_editing_a_module_changes_only_the_stages_that_import_it():
+    from analysis import runner
+
+    assert "analysis.plots" in runner.closure("analysis.build")
+    for module in ("analysis.corpus", "analysis.token_table", "analysis.slogan_table", "analysis.keyword_table",
+                   "analysis.topic_table"):
+        assert "analysis.plots" not in runner.closure(module), module   # a figure's code never refits
+    assert "analysis.inference" in runner.closure("analysis.slogan_table")

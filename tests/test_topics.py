@@ -1,4 +1,6 @@
 """Topic models: recovery of known topics, of a planted prevalence effect, determinism, the stage."""
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -110,13 +112,20 @@ def test_topics_stage_on_the_seeds(tmp_path):
     build_corpus(cfg, progress=False)
     build_tokens(cfg, progress=False)
     r = build_topics(cfg, progress=False)
-    t = r.tables
+    from analysis.build import labelled
+
+    assert (r.tables["topics"]["label"] == r.tables["topics"]["suggested_label"]).all()  # the stage does not label
+    t = labelled(cfg, r).tables                                                        # the outputs do
     assert set(t["topics"]["lang"]) == {"zh", "en"}
     assert t["topics"].set_index(["lang", "topic"]).loc[("zh", 0), "label"] == "我的标签"
     assert set(t["grid"]["k"]) == {4, 6} and t["grid"]["stability"].between(0, 1).all()
     assert t["notes"]["note"].str.contains("K = ").sum() == 2
     assert (tmp_path / "data" / "topics" / "zh" / "lda.model").exists()
-    assert "Topic browser" in (tmp_path / "data" / "topics" / "browser.html").read_text(encoding="utf-8")
+    from analysis.topic_browser import browser_html
+
+    data = json.loads((tmp_path / "data" / "topics" / "browser.json").read_text(encoding="utf-8"))
+    page = browser_html(data, t["topics"])
+    assert "Topic browser" in page and "我的标签" in page
     doc = t["doc_topics"]
     assert np.allclose(doc.filter(like="topic_").sum(axis=1, skipna=True), 1.0)
     assert doc.filter(like="topic_").shape[1] == t["topics"]["k"].max()  # as many columns as the largest K

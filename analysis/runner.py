@@ -1,0 +1,190 @@
+"""Declared stages: what each stage reads, and one key made of exactly that.
+
+A stage declares the configuration values it reads (``slogans.rule``), the researcher files whose
+content it reads (``tokens.lexicon``: the content, not the path), and the module that computes it.
+Its key hashes those values, the content of its input files, and the source of its module and of
+every module of the package that module imports (found by reading the imports, so a new import is
+covered without a list to keep). A figure-only setting, a worker count or a docstring in plots.py
+is in no computing stage's key: changing it re-draws or does nothing, it never refits.
+
+While a stage computes, it sees the configuration through :func:`view`, which refuses any value the
+stage has not declared: a key cannot silently miss a parameter.
+"""
+from __future__ import annotations
+
+import ast
+import functools
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+from . import stages
+from .config import Config, _plain
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+#: stage name → the declared values its views gave out in this process (a test checks that a stage
+#: declares nothing it does not read)
+READ: dict[str, set] = {}
+
+
+class UndeclaredParameter(AttributeError):
+    """A stage read a configuration value that it does not declare (a bug: its key would miss it)."""
+
+
+@dataclass(frozen=True)
+class Stage:
+    name: str
+    module: str                  # "analysis.slogan_table": where it is computed (its code key)
+    params: tuple[str, ...]      # configuration values it reads, "section.key"
+    files: tuple[str, ...] = ()  # configuration keys naming files whose content it reads
+    runtime: tuple[str, ...] = ()  # values it reads that never change its outputs (worker counts): not in the key
+
+
+def value(cfg: Config, dotted: str):
+    section, key = dotted.split(".")
+    return getattr(getattr(cfg, section), key)
+
+
+def file_content(cfg: Config, dotted: str) -> str:
+    """The content key of a researcher file (or list of stop-word specs) named by the configuration."""
+    from .lexicon import stopword_digest
+
+    target = value(cfg, dotted)
+    if dotted.startswith("tokens.stopwords"):
+        return stopword_digest(target)
+    return stages.content_state(Path(target))
+
+
+def key(stage: Stage, cfg: Config, inputs: Iterable[Path], base: Path | None = None, unreadable_ok: bool = False,
+        extra: dict | None = None) -> str:
+    """The stage's key: its declared values, the content of its declared files and of ``inputs``, its code."""
+    cfg = cfg._cfg if isinstance(cfg, ConfigView) else cfg
+    payload = {"params": {p: _plain(value(cfg, p)) for p in stage.params},
+               "files": {f: file_content(cfg, f) for f in stage.files}, **(extra or {})}
+    return stages.stage_key(stage.name, payload, inputs, base=base, unreadable_ok=unreadable_ok,
+                            code=module_code(stage.module))
+
+
+# ---- code keys ------------------------------------------------------------------------------------
+def _imports(module: str) -> set[str]:
+    """The package modules that ``module`` imports anywhere in its source (top level or in functions)."""
+    path = _module_path(module)
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    package = module.rsplit(".", 1)[0] if path.name != "__init__.py" else module
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+                target = f"{base}.{node.module}" if node.module else base
+            else:
+                target = node.module or ""
+            candidates = [target] + [f"{target}.{a.name}" for a in node.names]
+        elif isinstance(node, ast.Import):
+            candidates = [a.name for a in node.names]
+        else:
+            continue
+        # the package itself (its __init__: names re-exported for users, no computation) is left out
+        found |= {c for c in candidates if c.startswith("analysis.") and _exists(c)}
+    return found
+
+
+def _module_path(module: str) -> Path:
+    rel = Path(*module.split(".")[1:])
+    path = _PACKAGE / rel
+    return path / "__init__.py" if path.is_dir() else path.with_suffix(".py")
+
+
+def _exists(module: str) -> bool:
+    return _module_path(module).is_file()
+
+
+@functools.lru_cache(maxsize=None)
+def closure(module: str) -> tuple[str, ...]:
+    """``module`` and every package module it imports, directly or not, sorted."""
+    seen, todo = set(), [module]
+    while todo:
+        m = todo.pop()
+        if m in seen:
+            continue
+        seen.add(m)
+        todo += sorted(_imports(m) - seen)
+    return tuple(sorted(seen))
+
+
+@functools.lru_cache(maxsize=None)
+def module_code(module: str) -> str:
+    """Hash of the source of ``module``'s closure (and of the package's data files when a module of it
+    reads them)."""
+    h = hashlib.sha256()
+    for m in closure(module):
+        path = _module_path(m)
+        source = path.read_bytes()
+        h.update(m.encode())
+        h.update(hashlib.sha256(source).digest())
+        if b"analysis.data" in source:
+            for data in sorted((_PACKAGE / "data").glob("*")):
+                if data.is_file():
+                    h.update(data.name.encode())
+                    h.update(stages.file_digest(data).encode())
+    return h.hexdigest()
+
+
+# ---- what a stage may read ------------------------------------------------------------------------
+class _Section:
+    """One configuration section as a stage sees it: only the declared keys."""
+
+    def __init__(self, section, name: str, allowed: frozenset, stage: str, seen: set):
+        object.__setattr__(self, "_section", section)
+        object.__setattr__(self, "_name", name)
+        object.__setattr__(self, "_allowed", allowed)
+        object.__setattr__(self, "_stage", stage)
+        object.__setattr__(self, "_seen", seen)
+
+    def __getattr__(self, key: str):
+        if key.startswith("__"):
+            raise AttributeError(key)
+        if key not in self._allowed:
+            raise UndeclaredParameter(f"stage '{self._stage}' reads {self._name}.{key}, which it does not declare "
+                                      f"(add it to the STAGE declaration in its module)")
+        self._seen.add(f"{self._name}.{key}")
+        return getattr(self._section, key)
+
+    def __reduce__(self):  # a worker process gets the plain section
+        return (_identity, (self._section,))
+
+
+def _identity(x):
+    return x
+
+
+class ConfigView:
+    """A configuration that gives a stage only what it declares (paths always; see :class:`Stage`)."""
+
+    def __init__(self, cfg: Config, stage: Stage, seen: set | None = None):
+        self._cfg = cfg
+        self._stage = stage
+        self.seen = READ.setdefault(stage.name, set()) if seen is None else seen
+        allowed: dict[str, set] = {}
+        for dotted in (*stage.params, *stage.files, *stage.runtime):
+            section, k = dotted.split(".")
+            allowed.setdefault(section, set()).add(k)
+        self._allowed = {s: frozenset(v) for s, v in allowed.items()}
+
+    def __getattr__(self, section: str):
+        if section.startswith("__"):
+            raise AttributeError(section)
+        if section in ("paths", "source"):
+            return getattr(self._cfg, section)
+        return _Section(getattr(self._cfg, section), section, self._allowed.get(section, frozenset()),
+                        self._stage.name, self.seen)
+
+    def __reduce__(self):
+        return (_identity, (self._cfg,))
+
+
+def view(cfg: Config, stage: Stage) -> ConfigView:
+    return cfg if isinstance(cfg, ConfigView) else ConfigView(cfg, stage)
