@@ -1,17 +1,16 @@
 """tifa: slogans (提法), keywords and topics in Chinese local-government economic speech.
 
-The public API, in pipeline order (raw text → documents → tokens → counts and models → figures)::
+The public API (docs/api.md), in pipeline order (raw text → documents → tokens → counts and
+models → figures)::
 
-    from analysis import load_config, build_all
-    cfg = load_config("tifa.toml")
-    done = build_all(cfg)                 # every stage that is out of date, then figures and report
-
-    docs = load_documents(cfg)            # the documents table (docs/documents.md)
-    tokens = load_tokens(cfg)             # the token table (docs/tokens.md)
-    count_strings(["稳", "就业"], analysable(docs))
-    build_slogans(cfg).tables["rates"]    # docs/slogans.md
-    build_keywords(cfg).tables["trends"]  # docs/keywords.md
-    build_topics(cfg).tables["topics"]    # docs/topics.md
+    import analysis as tf
+    corp = tf.load_corpus("tifa.toml")                  # documents with their variables
+    tf.slogan_rates(corp, by="outlet", add={"一线工作法": ["一线工作法"]})
+    dfm = corp.tokens().dfm()                      # document-feature matrix
+    tf.textstat_keyness(dfm, by="province")
+    tf.textstat_trends(dfm, period="quarter")
+    tf.fit_topics(corp, k=8)
+    tf.build_all(tf.load_config())                 # every figure and table (make figures)
 
 Figures are functions of tables in :mod:`analysis.plots` (a table in, a figure out). Names are
 imported on first use, so ``import analysis`` is cheap.
@@ -31,6 +30,9 @@ _API = {
     "build_topics": "topic_table",
     "build_all": "build",
     "plots": None, "corpus_tables": None,
+    "Corpus": "api", "load_corpus": "api", "Tokens": "api", "DFM": "api", "textstat_frequency": "api",
+    "textstat_keyness": "api", "textstat_trends": "api", "slogan_rates": "api", "slogan_counts": "api",
+    "slogans_of": "api", "fit_topics": "api",
 }
 __all__ = sorted(_API)
 
@@ -42,3 +44,7 @@ def __getattr__(name: str):
     if module is None:
         return import_module(f".{name}", __name__)
     return getattr(import_module(f".{module}", __name__), name)
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__ + ["__version__"])

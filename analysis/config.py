@@ -160,6 +160,31 @@ class Config:
         payload = json.dumps(_plain(getattr(self, name)), sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
+    def replace(self, **sections: Mapping[str, Any]) -> "Config":
+        """A copy with some settings replaced, checked as in tifa.toml:
+        ``cfg.replace(topics={"k": 8}, slogans={"rule": "longest"})``."""
+        changed, errors = {}, []
+        for name, values in sections.items():
+            if name not in _SECTIONS or name == "paths":
+                raise ConfigError(f"unknown section '{name}' (known: {', '.join(s for s in _SECTIONS if s != 'paths')})")
+            section = getattr(self, name)
+            known = {f.name for f in fields(section)}
+            given = {}
+            for key, value in values.items():
+                if key not in known:
+                    errors.append(f"[{name}] unknown key '{key}' (known: {', '.join(sorted(known))})")
+                    continue
+                default = getattr(section, key)
+                value = tuple(value) if isinstance(default, tuple) else Path(value) if isinstance(default, Path) else value
+                problem = check_value(type(section), key, value)
+                if problem:
+                    errors.append(f"[{name}] {key} = {value!r}: {problem}")
+                given[key] = value
+            changed[name] = dataclasses.replace(section, **given)
+        if errors:
+            raise ConfigError(all_errors("settings", errors))
+        return dataclasses.replace(self, **changed)
+
     def with_paths(self, **changes: Any) -> "Config":
         """A copy with some paths replaced (``None`` values are ignored)."""
         given = {k: Path(v) for k, v in changes.items() if v is not None}

@@ -1,0 +1,265 @@
+"""The public API for notebooks, in the grammar of quanteda and pandas.
+
+A corpus (documents with their variables) → tokens → a document-feature matrix; verbs return new
+objects; ``textstat_*`` functions and ``slogan_rates`` return DataFrames, grouped ``by=`` any
+document variable (a metadata column, or a column of a tabular corpus kept as a document variable)::
+
+    import analysis as tf
+    corp = tf.load_corpus("tifa.toml")                        # builds what is out of date
+    corp.subset(corp.documents["lang"] == "zh")          # a new Corpus
+    tf.slogan_rates(corp, by="outlet",                   # lexicon slogans and one of your own
+                    add={"一线工作法": ["一线工作法", "一线工作"]})
+    dfm = corp.tokens().dfm()
+    tf.textstat_keyness(dfm, by="province")
+    tf.textstat_trends(dfm, period="quarter")
+    tf.fit_topics(corp, k=8)                             # the topic stage with K fixed
+
+Every function runs on the same tables, tests and intervals as ``make figures`` (docs/api.md).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .config import Config, load_config
+
+#: columns of the documents table that are not document variables
+_TEXT_COLUMNS = ("text", "doc_vars")
+
+
+def _config(config: Config | str | Path | None, **sections) -> Config:
+    cfg = config if isinstance(config, Config) else load_config(config)
+    return cfg.replace(**sections) if sections else cfg
+
+
+# ---- corpus ---------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Corpus:
+    """Documents in a supported language (one per duplicate cluster unless asked otherwise), with
+    their metadata and the document variables of tabular corpora as columns."""
+
+    documents: pd.DataFrame
+    config: Config
+
+    def __len__(self) -> int:
+        return len(self.documents)
+
+    def __repr__(self) -> str:
+        langs = ", ".join(f"{k} {v}" for k, v in self.documents["lang"].value_counts().sort_index().items())
+        return f"Corpus of {len(self)} documents ({langs}); variables: {', '.join(self.variables)}"
+
+    @property
+    def variables(self) -> list[str]:
+        """The columns one can group by (everything but the text)."""
+        return [c for c in self.documents.columns if c not in _TEXT_COLUMNS and not c.endswith(("_source", "_conf"))]
+
+    @property
+    def docvars(self) -> pd.DataFrame:
+        return self.documents[["doc_id", *[v for v in self.variables if v != "doc_id"]]]
+
+    def subset(self, rows) -> "Corpus":
+        """A corpus of some documents: a boolean mask, a pandas query string or a list of doc_ids."""
+        docs = self.documents
+        if isinstance(rows, str):
+            chosen = docs.query(rows)
+        elif isinstance(rows, (list, tuple, set)):
+            chosen = docs[docs["doc_id"].isin(list(rows))]
+        else:
+            chosen = docs[np.asarray(rows, dtype=bool)]
+        return Corpus(chosen.reset_index(drop=True), self.config)
+
+    def tokens(self, progress: bool = False) -> "Tokens":
+        """The tokens of these documents (the tokens stage runs if it is out of date)."""
+        from .token_table import build_tokens, load_tokens
+
+        build_tokens(self.config, progress=progress)
+        return Tokens(load_tokens(self.config, None, self.documents), self)
+
+    def count(self, strings: list[str], rule: str = "all", include_title: bool = True) -> pd.DataFrame:
+        """Any strings counted in every document (see ``python -m analysis count``)."""
+        from .slogan_table import count_strings
+
+        return count_strings(list(strings), self.documents, rule, include_title)
+
+
+def load_corpus(config: Config | str | Path | None = None, *, folder: str | Path | None = None,
+           data: str | Path | None = None, duplicates: bool = False, min_confidence: str | None = None,
+           progress: bool = False, **sections) -> Corpus:
+    """The corpus of a configuration (tifa.toml by default; ``folder`` and ``data`` replace its
+    paths; ``sections`` replace settings, as ``corpus={"inference": "strict"}``). The corpus stage
+    runs when it is out of date."""
+    from .corpus import analysable, build_corpus, document_variables, require_documents
+
+    cfg = _config(config, **sections).with_paths(corpus=folder, data=data)
+    result = require_documents(build_corpus(cfg, progress=progress), cfg)
+    docs = analysable(result.documents, min_confidence or cfg.corpus.min_confidence, duplicates=duplicates)
+    variables = document_variables(docs)
+    clash = [c for c in variables.columns if c in docs.columns]
+    variables = variables.rename(columns={c: f"var_{c}" for c in clash})
+    return Corpus(pd.concat([docs, variables], axis=1).reset_index(drop=True), cfg)
+
+
+# ---- tokens and the document-feature matrix ---------------------------------------------------------
+@dataclass(frozen=True)
+class Tokens:
+    """The token table of a corpus's documents: one row per paragraph (docs/tokens.md)."""
+
+    table: pd.DataFrame
+    corpus: Corpus
+
+    def __repr__(self) -> str:
+        return f"Tokens of {self.table['doc_id'].nunique()} documents, {len(self.table)} paragraphs"
+
+    def dfm(self, column: str = "tokens") -> "DFM":
+        """Documents × features counts (``column``: tokens, or phrased with collocations joined);
+        English renderings of lexicon terms count as the term."""
+        from .keyword_table import document_term_matrix
+        from .lexicon import read_lexicon
+
+        lexicon = read_lexicon(self.corpus.config.tokens.lexicon)
+        mapping = {"_".join(words): term for words, term in lexicon.english_phrases().items()}
+        docs = self.corpus.documents
+        matrix, features = document_term_matrix(self.table, docs["doc_id"].tolist(), column, mapping)
+        docvars = self.corpus.docvars.assign(length=np.asarray(matrix.sum(axis=1)).ravel())
+        return DFM(matrix, features, docvars.reset_index(drop=True), self.corpus.config)
+
+
+@dataclass(frozen=True)
+class DFM:
+    """A document-feature matrix: ``matrix`` (scipy sparse, documents × features), ``features``,
+    and ``docvars`` (one row per document, with ``length`` in tokens)."""
+
+    matrix: object
+    features: list
+    docvars: pd.DataFrame
+    config: Config
+
+    def __repr__(self) -> str:
+        return f"Document-feature matrix: {self.matrix.shape[0]} documents × {self.matrix.shape[1]} features"
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return self.matrix.shape
+
+    def subset(self, rows) -> "DFM":
+        """Some documents (a boolean mask over ``docvars``)."""
+        keep = np.flatnonzero(np.asarray(rows, dtype=bool))
+        return DFM(self.matrix[keep], self.features, self.docvars.iloc[keep].reset_index(drop=True), self.config)
+
+
+def _grouped(dfm: DFM, by: str | None) -> tuple[pd.DataFrame, str]:
+    docs = dfm.docvars
+    if by is None or by == "lang":  # every table is per language already
+        return docs.assign(_all="all"), "_all"
+    if by not in docs:
+        raise KeyError(f"no document variable '{by}' (variables: {', '.join(docs.columns)})")
+    return docs, by
+
+
+def textstat_frequency(dfm: DFM, by: str | None = None, n: int | None = None) -> pd.DataFrame:
+    """Count, rate per 10,000 tokens and documents of every feature, per group of ``by`` and language,
+    most frequent first (the top ``n`` of each group)."""
+    from .keywords import frequencies
+
+    docs, col = _grouped(dfm, by)
+    out = frequencies(docs, dfm.matrix, dfm.features, col).sort_values(
+        [col, "lang", "count"], ascending=[True, True, False], kind="stable")
+    if n:
+        out = out.groupby([col, "lang"], sort=False).head(n)
+    return out.drop(columns=["_all"], errors="ignore").reset_index(drop=True)
+
+
+def textstat_keyness(dfm: DFM, by: str, **settings) -> pd.DataFrame:
+    """Distinctive features of each group of ``by`` against the rest: the document-level test with
+    Benjamini–Hochberg over the grouping, Log Ratio with bootstrap interval (docs/keywords.md).
+    ``settings``: min_count, min_log_ratio, top, B, min_docs (default: the configuration's)."""
+    from .keywords import keyness
+
+    kp = dfm.config.keywords
+    kw = dict(min_count=kp.min_count, min_log_ratio=kp.min_log_ratio, top=kp.top, B=kp.bootstrap,
+              min_docs=kp.min_docs, seed=dfm.config.random.seed)
+    docs, col = _grouped(dfm, by)
+    return keyness(docs, dfm.matrix, dfm.features, col, **{**kw, **settings})
+
+
+def textstat_trends(dfm: DFM, period: str = "quarter", **settings) -> pd.DataFrame:
+    """Trend of every frequent feature over ``period`` (quarter, month or year): linear, peak and
+    level-shift tests over documents, a class and its evidence (docs/keywords.md)."""
+    from .keyword_table import keyword_documents
+    from .keywords import trends
+
+    kp = dfm.config.keywords
+    docs = dfm.docvars.assign(period=keyword_documents(dfm.docvars, period))
+    kw = dict(floor=kp.floor, min_docs=kp.min_docs, min_term_docs=kp.trend_min_docs,
+              min_term_periods=kp.trend_min_periods)
+    return trends(docs, dfm.matrix, dfm.features, "period", period, **{**kw, **settings})
+
+
+# ---- slogans --------------------------------------------------------------------------------------
+def slogans_of(add: dict | None = None, lexicon: bool = True, config: Config | None = None) -> dict:
+    """Slogan → (Chinese forms, English renderings): the lexicon's slogans and those in ``add``, given
+    as ``{"腾笼换鸟": ["腾笼换鸟"]}`` (Chinese forms) or ``{"腾笼换鸟": {"zh": [...], "en": [...]}}``."""
+    from .lexicon import read_lexicon
+    from .slogan_table import slogan_concepts
+
+    cfg = config or load_config()
+    out = slogan_concepts(read_lexicon(cfg.tokens.lexicon)) if lexicon else {}
+    for term, forms in (add or {}).items():
+        zh, en = (forms.get("zh", [term]), forms.get("en", [])) if isinstance(forms, dict) else (list(forms), [])
+        out[term] = (list(dict.fromkeys([*zh, *out.get(term, ([], []))[0]])),
+                     list(dict.fromkeys([*en, *out.get(term, ([], []))[1]])))
+    return out
+
+
+def slogan_counts(corp: Corpus, add: dict | None = None, lexicon: bool = True, rule: str | None = None) -> pd.DataFrame:
+    """Documents × slogans counts (a column per slogan) under the counting rule (slogans.rule)."""
+    from .matcher import Matcher
+    from .slogan_table import count_documents, count_matrix, counted_texts
+
+    cfg = corp.config
+    concepts = slogans_of(add, lexicon, cfg)
+    texts = counted_texts(corp.documents, cfg.slogans.include_title)
+    counts = count_documents(corp.documents, texts, Matcher(concepts))
+    names = sorted(concepts)
+    matrix = count_matrix(counts, corp.documents["doc_id"].tolist(), names, rule or cfg.slogans.rule)
+    return pd.DataFrame(matrix.astype(int), columns=names).assign(doc_id=corp.documents["doc_id"].to_numpy())[
+        ["doc_id", *names]]
+
+
+def slogan_rates(corp: Corpus, by: str | list[str] | None = None, add: dict | None = None, lexicon: bool = True,
+                 rule: str | None = None, min_docs: int | None = None) -> pd.DataFrame:
+    """Count, rate per 10,000 characters (words in English), share of documents with it, and their
+    intervals over documents, per slogan × group of ``by`` (any document variable) × language; the
+    lexicon's slogans and those in ``add`` (see :func:`slogans_of`)."""
+    from .slogan_stats import group_rates
+    from .slogan_table import counted_texts, exposures
+
+    cfg = corp.config
+    by = [by] if isinstance(by, str) else list(by or [])
+    missing = [b for b in by if b not in corp.documents]
+    if missing:
+        raise KeyError(f"no document variable {', '.join(missing)} (variables: {', '.join(corp.variables)})")
+    table = slogan_counts(corp, add, lexicon, rule)
+    # the slogans found (as the slogans stage reports them) and every slogan added, found or not
+    names = [c for c in table.columns if c != "doc_id" and (table[c].any() or c in (add or {}))]
+    docs = corp.documents[["doc_id", "lang", *by]].copy()
+    docs["exposure"] = exposures(corp.documents, counted_texts(corp.documents, cfg.slogans.include_title))
+    rates = group_rates(docs, table[names].to_numpy(dtype=float), names, by,
+                        min_docs=min_docs or cfg.slogans.min_docs, pooled=cfg.slogans.pooled)
+    return rates
+
+
+# ---- topics ---------------------------------------------------------------------------------------
+def fit_topics(corp: Corpus | Config | str | Path | None = None, progress: bool = False, **settings):
+    """The topic stage on a corpus's configuration, with ``settings`` of [topics] replaced
+    (``k=8``, ``k_grid=(6, 10)``, ``unit="document"`` …): its tables, with your labels applied."""
+    from .build import labelled
+    from .topic_table import build_topics
+
+    cfg = corp.config if isinstance(corp, Corpus) else _config(corp)
+    if settings:
+        cfg = cfg.replace(topics=settings)
+    return labelled(cfg, build_topics(cfg, progress=progress))
