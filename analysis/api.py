@@ -256,10 +256,10 @@ def slogan_rates(corp: Corpus, by: str | list[str] | None = None, add: dict | No
 def fit_topics(corp: Corpus | Config | str | Path | None = None, progress: bool = False, **settings):
     """The topic stage on a corpus's configuration, with ``settings`` of [topics] replaced
     (``k=8``, ``k_grid=(6, 10)``, ``unit="document"`` …): its tables, with your labels applied."""
-    from .build import labelled
+    from .topic_labels import labelled
     from .topic_table import build_topics
 
     cfg = corp.config if isinstance(corp, Corpus) else _config(corp)
     if settings:
         cfg = cfg.replace(topics=settings)
-    return labelled(cfg, build_topics(cfg, progress=progress))
+    return labelled(build_topics(cfg, progress=progress), cfg.topics.labels)

@@ -1,14 +1,13 @@
 """Build every figure and table from the corpus (what ``make figures`` runs)."""
 from __future__ import annotations
 
-import dataclasses
 import json
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import atomic, corpus_tables, plots, runner, stages
 from .config import Config
-from .corpus import CorpusResult, build_corpus, corpus_folder
+from .corpus import CorpusResult, corpus_folder
 from .export import save_figure, save_table
 
 
@@ -266,7 +265,7 @@ TOPIC_OUTPUTS = (
 
 def build_topic_outputs(cfg: Config, result, force: bool = False) -> bool:
     """Topic figures, tables, browser and suggested labels; returns True when they were (re)written.
-    ``result``: the topics stage's, with labels applied (:func:`labelled`)."""
+    ``result``: the topics stage's, with labels applied (:func:`analysis.topic_labels.labelled`)."""
     from .topic_browser import browser_html
 
     cfg = runner.view(cfg, DRAW_TOPICS)
@@ -308,37 +307,16 @@ def build_topic_outputs(cfg: Config, result, force: bool = False) -> bool:
 
 
 def build_all(cfg: Config, progress: bool = True, force: bool = False) -> dict:
-    """Run every stage that is out of date; return what each did."""
-    from .slogan_table import build_slogans
-    from .token_table import build_tokens
+    """Run every stage that is out of date, draw what changed, write the report; return what each did."""
+    from .pipeline import run_stages
 
-    from .corpus import require_documents
-
-    corpus = require_documents(build_corpus(cfg, progress=progress, force=force), cfg)
-    wrote = build_corpus_outputs(cfg, corpus, force=force)
-    tokens = build_tokens(cfg, progress=progress, force=force)
-    slogans = build_slogans(cfg, progress=progress, force=force)
-    slogan_wrote = build_slogan_outputs(cfg, slogans, force=force)
-    from .keyword_table import build_keywords
-
-    keywords = build_keywords(cfg, progress=progress, force=force)
-    keyword_wrote = build_keyword_outputs(cfg, keywords, force=force)
-    from .topic_table import build_topics
-
-    topics = labelled(cfg, build_topics(cfg, progress=progress, force=force))
-    topic_wrote = build_topic_outputs(cfg, topics, force=force)
-    done = {"corpus": corpus, "corpus_outputs": wrote, "tokens": tokens, "slogans": slogans,
-            "slogan_outputs": slogan_wrote, "keywords": keywords, "keyword_outputs": keyword_wrote,
-            "topics": topics, "topic_outputs": topic_wrote}
+    done = run_stages(cfg, progress=progress, force=force)
+    done["corpus_outputs"] = build_corpus_outputs(cfg, done["corpus"], force=force)
+    done["slogan_outputs"] = build_slogan_outputs(cfg, done["slogans"], force=force)
+    done["keyword_outputs"] = build_keyword_outputs(cfg, done["keywords"], force=force)
+    done["topic_outputs"] = build_topic_outputs(cfg, done["topics"], force=force)
     build_report(cfg, done)
     return done
-
-
-def labelled(cfg: Config, result):
-    """The topics stage's result with the researcher's labels (topic_labels.csv) applied."""
-    from .topic_labels import apply_labels
-
-    return dataclasses.replace(result, tables=apply_labels(result.tables, cfg.topics.labels))
 
 
 # ---- manifest and report -------------------------------------------------------------------------

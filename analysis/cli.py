@@ -133,19 +133,6 @@ def _config(args):
     return cfg
 
 
-def _corpus(cfg, args):
-    """The corpus stage, and a clear stop when it leaves nothing to analyse."""
-    from .corpus import build_corpus, require_documents
-
-    return require_documents(build_corpus(cfg, progress=not args.quiet, force=args.force), cfg)
-
-
-def _tokens(cfg, args):
-    from .token_table import build_tokens
-
-    return build_tokens(cfg, progress=not args.quiet, force=args.force)
-
-
 def print_corpus_summary(result, out=None) -> None:
     out = out or sys.stdout
     docs, problems = result.documents, result.problems
@@ -317,34 +304,24 @@ def main(argv: list[str] | None = None) -> int:
 
 def run(args, cfg) -> int:
     """Run one command (the configuration read and checked, the data folder locked)."""
+    from .pipeline import run_stages
+
+    progress, force = not args.quiet, args.force
     if True:
         if args.command == "corpus":
             from .corpus import build_corpus
-            result = build_corpus(cfg, progress=not args.quiet, force=args.force)
-            print_corpus_summary(result)
-        elif args.command == "tokens":
-            _corpus(cfg, args)
-            print_token_summary(_tokens(cfg, args), args.top)
-        elif args.command == "slogans":
-            from .slogan_table import build_slogans
-            _corpus(cfg, args)
-            _tokens(cfg, args)
-            print_slogan_summary(build_slogans(cfg, progress=not args.quiet, force=args.force))
-        elif args.command == "keywords":
-            from .keyword_table import build_keywords
-            _corpus(cfg, args)
-            _tokens(cfg, args)
-            print_keyword_summary(build_keywords(cfg, progress=not args.quiet, force=args.force))
-        elif args.command == "topics":
-            from .topic_table import build_topics
-            _corpus(cfg, args)
-            _tokens(cfg, args)
-            from .build import labelled
-            print_topic_summary(labelled(cfg, build_topics(cfg, progress=not args.quiet, force=args.force)))
+            print_corpus_summary(build_corpus(cfg, progress=progress, force=force))
+        elif args.command in ("tokens", "slogans", "keywords", "topics"):
+            result = run_stages(cfg, [args.command], progress, force)[args.command]
+            if args.command == "tokens":
+                print_token_summary(result, args.top)
+            else:
+                {"slogans": print_slogan_summary, "keywords": print_keyword_summary,
+                 "topics": print_topic_summary}[args.command](result)
         elif args.command == "count":
             from .corpus import analysable, build_corpus
             from .slogan_table import count_strings, normalized_query
-            docs = analysable(build_corpus(cfg, progress=not args.quiet, force=args.force).documents)
+            docs = analysable(build_corpus(cfg, progress=progress, force=force).documents)
             table = count_strings(args.strings, docs, args.rule, include_title=not args.no_title)
             for query in args.strings:
                 forms = dict.fromkeys(f for f in normalized_query(query) if f != query)
@@ -357,15 +334,10 @@ def run(args, cfg) -> int:
                 atomic.write_text(args.csv, table.to_csv(index=False, lineterminator="\n"))
         elif args.command == "calibrate":
             from .calibrate import build_calibration
-            from .keyword_table import build_keywords
-            from .slogan_table import build_slogans
             if args.permutations < 1 or args.replicates < 1:
                 raise ConfigError("--permutations and --replicates must be at least 1")
-            _corpus(cfg, args)
-            _tokens(cfg, args)
-            build_slogans(cfg, progress=not args.quiet, force=args.force)
-            build_keywords(cfg, progress=not args.quiet, force=args.force)
-            res = build_calibration(cfg, args.permutations, args.replicates, progress=not args.quiet)
+            run_stages(cfg, ["slogans", "keywords"], progress, force)
+            res = build_calibration(cfg, args.permutations, args.replicates, progress=progress)
             print_calibration(res["summary"])
             print(f"calibration tables and figure in {cfg.paths.figures}; rerun `figures` to add them to the report")
         elif args.command == "figures":
@@ -374,7 +346,7 @@ def run(args, cfg) -> int:
                 print(f"everything up to date: nothing changed since the last build ({cfg.paths.figures})")
                 return 0
             from .build import build_all
-            done = build_all(cfg, progress=not args.quiet, force=args.force)
+            done = build_all(cfg, progress=progress, force=force)
             print_corpus_summary(done["corpus"])
             print_token_summary(done["tokens"], 10)
             print_slogan_summary(done["slogans"])

@@ -8,7 +8,6 @@ the lexicon's Chinese term (business_environment → 营商环境), so concepts 
 """
 from __future__ import annotations
 
-import json
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +16,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from . import atomic, runner, stages
+from . import runner
 from .config import Config
 from .corpus import analysable, corpus_folder, load_documents
 from .keywords import (frequencies, keyness, period_of, period_rates, tfidf_top, trends)
@@ -139,16 +138,15 @@ STAGE = runner.Stage(
 
 
 def build_keywords(cfg: Config, progress: bool = True, force: bool = False) -> KeywordResult:
-    out = Path(cfg.paths.data) / "keywords"
-    docs_path = corpus_folder(cfg) / "documents.parquet"
-    tokens_path = tokens_folder(cfg) / "tokens.parquet"
-    key = runner.key(STAGE, cfg, [docs_path, tokens_path])
-    cfg = runner.view(cfg, STAGE)
+    inputs = [corpus_folder(cfg) / "documents.parquet", tokens_folder(cfg) / "tokens.parquet"]
+    return KeywordResult(*runner.run_tables(STAGE, cfg, inputs, TABLES, compute_keywords, force,
+                                            lambda tables: summary(tables, cfg.keywords)))
+
+
+def compute_keywords(cfg: Config, out: Path) -> dict[str, pd.DataFrame]:
+    """The keywords stage's tables (``cfg``: the stage's view of the configuration)."""
     kp = cfg.keywords
     lexicon = read_lexicon(cfg.tokens.lexicon)
-    files = [f"{t}.parquet" for t in TABLES]
-    if not force and stages.is_fresh(out, key, files):
-        return KeywordResult(out, False, {t: pd.read_parquet(out / f"{t}.parquet") for t in TABLES})
     docs, dtm, vocab, tokens, mapping = keyword_inputs(cfg)
     seed = cfg.random.seed
     kw = dict(min_count=kp.min_count, min_log_ratio=kp.min_log_ratio, top=kp.top, B=kp.bootstrap, seed=seed,
@@ -177,11 +175,7 @@ def build_keywords(cfg: Config, progress: bool = True, force: bool = False) -> K
     for e in lexicon.entries:
         english[e.term] = list(e.english)
     tables["contexts"] = contexts(docs, plotted, english)
-    for name, table in tables.items():
-        atomic.write_parquet(out / f"{name}.parquet", atomic.stable_strings(table))
-    atomic.write_text(out / "summary.json", json.dumps(summary(tables, kp), ensure_ascii=False, indent=1))
-    stages.mark_done(out, key, files)
-    return KeywordResult(out, True, {t: pd.read_parquet(out / f"{t}.parquet") for t in TABLES})
+    return tables
 
 
 def top_trending(tr: pd.DataFrame, n: int) -> list[str]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import ast
 import functools
 import hashlib
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
@@ -188,3 +189,32 @@ class ConfigView:
 
 def view(cfg: Config, stage: Stage) -> ConfigView:
     return cfg if isinstance(cfg, ConfigView) else ConfigView(cfg, stage)
+
+
+# ---- running a stage that makes tables ------------------------------------------------------------
+def run_tables(stage: Stage, cfg: Config, inputs: list[Path], tables: tuple[str, ...], compute,
+               force: bool = False, summary=None) -> tuple[Path, bool, dict]:
+    """The one way a table-making stage runs: its inputs must exist; when its key is unchanged and
+    its tables are there, they are read back; else ``compute(view, folder)`` makes them (it may write
+    other files into ``folder``), each is written atomically as ``<name>.parquet`` (with
+    ``summary(tables)`` as summary.json), and the key is stamped last. Returns (folder, rebuilt, tables)."""
+    import pandas as pd
+
+    from . import atomic
+
+    out = Path(cfg.paths.data) / stage.name
+    for path in inputs:
+        if not Path(path).exists():
+            raise FileNotFoundError(f"{path} not found: run `python -m analysis {Path(path).parent.name}` first")
+    stage_key = key(stage, cfg, inputs)
+    files = [f"{t}.parquet" for t in tables]
+    if not force and stages.is_fresh(out, stage_key, files):
+        return out, False, {t: pd.read_parquet(out / f"{t}.parquet") for t in tables}
+    out.mkdir(parents=True, exist_ok=True)
+    made = compute(view(cfg, stage), out)
+    for name, table in made.items():
+        atomic.write_parquet(out / f"{name}.parquet", atomic.stable_strings(table))
+    if summary is not None:
+        atomic.write_text(out / "summary.json", json.dumps(summary(made), ensure_ascii=False, indent=1))
+    stages.mark_done(out, stage_key, files)
+    return out, True, {t: pd.read_parquet(out / f"{t}.parquet") for t in tables}

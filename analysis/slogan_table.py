@@ -8,14 +8,13 @@ rule and the method that made it.
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from . import atomic, runner, stages
+from . import runner
 from .config import Config
 from .corpus import analysable, corpus_folder, load_documents
 from .discovery import discover
@@ -129,20 +128,17 @@ STAGE = runner.Stage(
 
 def build_slogans(cfg: Config, progress: bool = True, force: bool = False) -> SloganResult:
     """Run the slogans stage unless it is up to date."""
-    from .token_table import load_tokens, tokens_folder
+    from .token_table import tokens_folder
 
-    out = Path(cfg.paths.data) / "slogans"
-    docs_path = corpus_folder(cfg) / "documents.parquet"
-    tokens_path = tokens_folder(cfg) / "tokens.parquet"
-    for path in (docs_path, tokens_path):
-        if not path.exists():
-            raise FileNotFoundError(f"{path} not found: run `python -m analysis {path.parent.name}` first")
-    key = runner.key(STAGE, cfg, [docs_path, tokens_path])
-    cfg = runner.view(cfg, STAGE)
+    inputs = [corpus_folder(cfg) / "documents.parquet", tokens_folder(cfg) / "tokens.parquet"]
+    return SloganResult(*runner.run_tables(STAGE, cfg, inputs, TABLES, compute_slogans, force, summary))
+
+
+def compute_slogans(cfg: Config, out: Path) -> dict[str, pd.DataFrame]:
+    """The slogans stage's tables (``cfg``: the stage's view of the configuration)."""
+    from .token_table import load_tokens
+
     lexicon = read_lexicon(cfg.tokens.lexicon)
-    files = [f"{t}.parquet" for t in TABLES]
-    if not force and stages.is_fresh(out, key, files):
-        return SloganResult(out, False, {t: pd.read_parquet(out / f"{t}.parquet") for t in TABLES})
     sp = cfg.slogans
     docs = analysable(load_documents(cfg), cfg.corpus.min_confidence).reset_index(drop=True)
     texts = counted_texts(docs, sp.include_title)
@@ -178,11 +174,7 @@ def build_slogans(cfg: Config, progress: bool = True, force: bool = False) -> Sl
     tokens = load_tokens(cfg, ["doc_id", "lang", "tokens"], docs)
     tables["candidates"] = discover(stage_docs, texts, known, tokens, sp.candidate_min_docs)
     tables["concordance"] = concordance(stage_docs, texts, matcher, sp.rule, sp.context_chars)
-    for name, table in tables.items():
-        atomic.write_parquet(out / f"{name}.parquet", atomic.stable_strings(table))
-    atomic.write_text(out / "summary.json", json.dumps(summary(tables), ensure_ascii=False, indent=1))
-    stages.mark_done(out, key, files)
-    return SloganResult(out, True, {t: pd.read_parquet(out / f"{t}.parquet") for t in TABLES})
+    return tables
 
 
 

@@ -84,3 +84,10 @@ def apply_labels(tables: dict, path: Path) -> dict:
     if more:
         out["notes"] = pd.concat([tables["notes"], pd.DataFrame(more, columns=["lang", "note"])], ignore_index=True)
     return out
+
+
+def labelled(result, path: Path):
+    """A topics stage result (folder, rebuilt, tables) with the labels of ``path`` applied."""
+    import dataclasses
+
+    return dataclasses.replace(result, tables=apply_labels(result.tables, path))

@@ -189,15 +189,15 @@ STAGE = runner.Stage(
 
 
 def build_topics(cfg: Config, progress: bool = True, force: bool = False) -> TopicResult:
-    out = Path(cfg.paths.data) / "topics"
-    docs_path = corpus_folder(cfg) / "documents.parquet"
-    tokens_path = tokens_folder(cfg) / "tokens.parquet"
-    key = runner.key(STAGE, cfg, [docs_path, tokens_path])
-    cfg = runner.view(cfg, STAGE)
+    inputs = [corpus_folder(cfg) / "documents.parquet", tokens_folder(cfg) / "tokens.parquet"]
+    return TopicResult(*runner.run_tables(STAGE, cfg, inputs, TABLES,
+                                          lambda view, out: compute_topics(view, out, progress), force))
+
+
+def compute_topics(cfg: Config, out: Path, progress: bool = True) -> dict[str, pd.DataFrame]:
+    """The topics stage's tables (``cfg``: the stage's view of the configuration); the models, the
+    saved grid fits and the browser's data are written into ``out``."""
     tp = cfg.topics
-    files = [f"{t}.parquet" for t in TABLES]
-    if not force and stages.is_fresh(out, key, files):
-        return TopicResult(out, False, {t: pd.read_parquet(out / f"{t}.parquet") for t in TABLES})
     docs = analysable(load_documents(cfg), cfg.corpus.min_confidence).reset_index(drop=True)
     tokens = load_tokens(cfg, ["doc_id", "para", "lang", tp.column], docs)
     notes, per_lang, unit_tables = [], {}, {}
@@ -305,8 +305,5 @@ def build_topics(cfg: Config, progress: bool = True, force: bool = False) -> Top
             order = np.argsort(-m.topic_term_[t], kind="stable")[:20]
             words += [(lang, t, rank, m.vocabulary_[j], float(m.topic_term_[t, j])) for rank, j in enumerate(order)]
     tables["words"] = pd.DataFrame(words, columns=["lang", "topic", "rank", "word", "probability"])
-    for name, table in tables.items():
-        atomic.write_parquet(out / f"{name}.parquet", atomic.stable_strings(table))
-    stages.mark_done(out, key, files)
-    return TopicResult(out, True, {t: pd.read_parquet(out / f"{t}.parquet") for t in TABLES})
+    return tables
 

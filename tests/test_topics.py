@@ -112,10 +112,10 @@ def test_topics_stage_on_the_seeds(tmp_path):
     build_corpus(cfg, progress=False)
     build_tokens(cfg, progress=False)
     r = build_topics(cfg, progress=False)
-    from analysis.build import labelled
+    from analysis.topic_labels import labelled
 
     assert (r.tables["topics"]["label"] == r.tables["topics"]["suggested_label"]).all()  # the stage does not label
-    t = labelled(cfg, r).tables                                                        # the outputs do
+    t = labelled(r, cfg.topics.labels).tables                                                       # the outputs do
     assert set(t["topics"]["lang"]) == {"zh", "en"}
     assert t["topics"].set_index(["lang", "topic"]).loc[("zh", 0), "label"] == "我的标签"
     assert set(t["grid"]["k"]) == {4, 6} and t["grid"]["stability"].between(0, 1).all()
