@@ -14,8 +14,20 @@ from .export import save_figure, save_table
 @dataclass(frozen=True)
 class Output:
     name: str
-    kind: str  # figure or table
+    kind: str  # figure, table or page
     caption: str
+    reads: tuple[str, ...] = ()  # configuration values this output reads besides the figure settings
+    files: tuple[str, ...] = ()  # a page's files (figures and tables: name.<format>)
+
+
+#: What every drawing step reads, and what each reads besides (figure settings, captions, labels).
+FIGURES = ("figures.dpi", "figures.formats")
+
+
+def _draw_stage(name: str, outputs, files: tuple[str, ...] = ()) -> runner.Stage:
+    """A drawing step reads the figure settings and what its outputs declare."""
+    reads = tuple(dict.fromkeys(p for o in outputs for p in o.reads if p not in files))
+    return runner.Stage(name, __name__, FIGURES + reads, files=files)
 
 
 CORPUS_OUTPUTS = (
@@ -27,53 +39,85 @@ CORPUS_OUTPUTS = (
     Output("corpus_by_language", "table", "Documents, compilation parts and length by language."),
     Output("corpus_unknown_metadata", "table", "Documents with unknown region or quarter, with the reason and candidates."),
 )
+DRAW_CORPUS = _draw_stage("corpus_outputs", CORPUS_OUTPUTS)
 
 
 def _files(outputs, formats) -> list[str]:
     names = []
     for out in outputs:
-        exts = formats if out.kind == "figure" else ("csv", "tex", "md")
-        names += [f"{out.name}.{e}" for e in exts]
+        names += output_files(out, formats)
     return names
 
 
-@dataclass(frozen=True)
-class _Writer:
-    """Where one step's figures and tables go, in the configured formats, with their captions."""
-    folder: Path
-    formats: tuple
-    dpi: int
-    captions: dict
+def output_files(out: Output, formats) -> list[str]:
+    if out.kind == "page":
+        return list(out.files)
+    return [f"{out.name}.{e}" for e in (formats if out.kind == "figure" else ("csv", "tex", "md"))]
 
-    def figure(self, fig, name: str) -> None:
-        save_figure(fig, name, self.folder, self.formats, self.dpi)
+
+class _Writer:
+    """Where one step's outputs go. Each output has its own key (the step's inputs and code, the
+    figure settings, and the values it reads): one that is up to date, byte for byte, is not made
+    again, so a setting that one figure reads re-draws that figure only. ``make`` is called only
+    for outputs that are out of date."""
+
+    def __init__(self, folder: Path, cfg, outputs, base: str, saved: dict, force: bool):
+        self.folder, self.cfg, self.force = folder, cfg, force
+        self.formats, self.dpi = cfg.figures.formats, cfg.figures.dpi
+        self.outputs = {o.name: o for o in outputs}
+        self.base, self.saved, self.stamps, self.wrote = base, saved, {}, False
+
+    def _key(self, name: str) -> str:
+        reads = {p: runner.read(self.cfg, p) for p in self.outputs[name].reads}
+        return stages.hashlib.sha256(json.dumps([self.base, reads], sort_keys=True, default=str).encode()).hexdigest()
+
+    def _todo(self, name: str) -> bool:
+        files = output_files(self.outputs[name], self.formats)
+        key = self._key(name)
+        old = self.saved.get(name, {})
+        fresh = not self.force and old.get("key") == key and all((self.folder / f).exists() for f in files) \
+            and old.get("hashes") == {f: stages.file_digest(self.folder / f) for f in files}
+        self.stamps[name] = old if fresh else {"key": key, "files": files}
+        return not fresh
+
+    def figure(self, make, name: str) -> None:
+        if self._todo(name):
+            save_figure(make(), name, self.folder, self.formats, self.dpi)
+            self.wrote = True
 
     def table(self, frame, name: str, note: str = "") -> None:
         """A table with its caption; ``note`` (the method, a rule) is appended to the caption."""
-        save_table(frame, name, self.folder, f"{self.captions[name]} {note}".strip())
+        if self._todo(name):
+            save_table(frame() if callable(frame) else frame, name, self.folder,
+                       f"{self.outputs[name].caption} {note}".strip())
+            self.wrote = True
+
+    def page(self, name: str, write) -> None:
+        """A page's files, written by ``write(folder)``."""
+        if self._todo(name):
+            write(self.folder)
+            self.wrote = True
+
+    def done(self) -> dict:
+        """The stamps of every output (file hashes of those just written)."""
+        for name, stamp in self.stamps.items():
+            if "files" in stamp:
+                self.stamps[name] = {"key": stamp["key"],
+                                     "hashes": {f: stages.file_digest(self.folder / f) for f in stamp["files"]}}
+        return self.stamps
 
 
-#: What every drawing step reads, and what each reads besides (figure settings, captions, labels).
-FIGURES = ("figures.dpi", "figures.formats")
-DRAW_CORPUS = runner.Stage("corpus_outputs", __name__, FIGURES)
-DRAW_SLOGANS = runner.Stage("slogan_outputs", __name__, FIGURES + ("slogans.top", "slogans.contrast", "slogans.rule",
-                                                                    "slogans.context_chars"))
-DRAW_KEYWORDS = runner.Stage("keyword_outputs", __name__, FIGURES + ("keywords.top", "keywords.terms"))
-DRAW_TOPICS = runner.Stage("topic_outputs", __name__, FIGURES, files=("topics.labels",))
 
 
-def _output_step(cfg: Config, stage: runner.Stage, outputs, stamp_dir: Path, inputs: list, draw, force: bool = False,
-                 extra_files: tuple[str, ...] = ()) -> bool:
-    """Run ``draw(writer)`` unless every output file is up to date for these inputs and what the step
-    declares it reads; returns True when the outputs were (re)written."""
-    folder = Path(cfg.paths.figures)
-    key = runner.key(stage, cfg, inputs)
-    files = _files(outputs, cfg.figures.formats) + list(extra_files)
-    if not force and stages.files_fresh(stamp_dir, key, folder, files):
-        return False
-    draw(_Writer(folder, cfg.figures.formats, cfg.figures.dpi, {o.name: o.caption for o in outputs}))
-    stages.mark_files_done(stamp_dir, key, folder, files)
-    return True
+def _output_step(cfg: Config, stage: runner.Stage, outputs, stamp_dir: Path, inputs: list, draw, force: bool = False) -> bool:
+    """Run ``draw(writer)``: the writer makes the outputs that are out of date (see :class:`_Writer`);
+    returns True when any was (re)written."""
+    base = runner.key(runner.Stage(stage.name, stage.module, FIGURES), cfg, inputs)  # the outputs add their reads
+    saved = stages.read_json(Path(stamp_dir) / "_outputs.json")
+    writer = _Writer(Path(cfg.paths.figures), cfg, outputs, base, saved, force)
+    draw(writer)
+    atomic.write_text(Path(stamp_dir) / "_outputs.json", json.dumps(writer.done(), indent=1, sort_keys=True) + "\n")
+    return writer.wrote
 
 
 def build_corpus_outputs(cfg: Config, corpus: CorpusResult, force: bool = False) -> bool:
@@ -84,7 +128,7 @@ def build_corpus_outputs(cfg: Config, corpus: CorpusResult, force: bool = False)
         docs, problems = corpus.documents, corpus.problems
         by_pq = corpus_tables.corpus_by_province_quarter(docs)
         by_lang = corpus_tables.corpus_by_language(docs)
-        w.figure(plots.corpus_overview(by_pq, by_lang), "corpus_overview")
+        w.figure(lambda: plots.corpus_overview(by_pq, by_lang), "corpus_overview")
         w.table(corpus_tables.corpus_summary(docs, problems), "corpus_summary")
         w.table(by_pq, "corpus_by_province_quarter")
         w.table(by_lang, "corpus_by_language")
@@ -99,17 +143,17 @@ SLOGAN_OUTPUTS = (
     Output("slogan_rates_by_region", "figure",
            "Slogan rates by province: the most widely used slogans, per 10,000 characters (Chinese) or words "
            "(English); 'unknown' collects documents whose region the text does not state; hatched cells have fewer "
-           "documents than slogans.min_docs."),
-    Output("slogan_rates_by_quarter", "figure", "Slogan rates by quarter of the meeting."),
+           "documents than slogans.min_docs.", reads=("slogans.top",)),
+    Output("slogan_rates_by_quarter", "figure", "Slogan rates by quarter of the meeting.", reads=("slogans.top",)),
     Output("slogan_intervals_by_region", "figure",
            "Rates of the top slogans by province with 95% cluster-robust intervals over documents; hollow points: "
-           "fewer documents than slogans.min_docs; orange ticks: partially pooled (empirical-Bayes) rates."),
+           "fewer documents than slogans.min_docs; orange ticks: partially pooled (empirical-Bayes) rates.", reads=("slogans.top",)),
     Output("slogan_contrast", "figure",
            "Log Ratio of slogan rates for the chosen contrast, with 95% bootstrap intervals; hollow points are "
-           "descriptive only (too few documents or occurrences to test)."),
+           "descriptive only (too few documents or occurrences to test).", reads=("slogans.top", "slogans.contrast")),
     Output("slogan_rates_by_region_quarter", "table",
            "Slogan counts, rates and shares of documents by province and quarter, with 95% intervals over documents, "
-           "a flag for small cells and partially pooled rates beside the raw ones."),
+           "a flag for small cells and partially pooled rates beside the raw ones.", reads=("slogans.rule",)),
     Output("slogan_contrasts", "table",
            "Each province against the rest and each quarter against the previous one: Log Ratio with interval, "
            "the document-level rate test and Benjamini–Hochberg q-values over every contrast of a kind; G² kept as "
@@ -118,8 +162,11 @@ SLOGAN_OUTPUTS = (
            "Adjusted rate ratios of province and quarter from negative binomial models with a length offset "
            "(quasi-Poisson where there is no over-dispersion; levels without occurrences named)."),
     Output("slogan_candidates", "table", "Slogan candidates not in the lexicon, for review."),
+    Output("slogan_concordance", "page", "Every slogan occurrence in context (table and page).",
+           reads=("slogans.rule", "slogans.context_chars"), files=("slogan_concordance.csv", "slogan_concordance.html")),
     Output("slogan_counts", "table", "Counts of every slogan in every document, under both counting rules."),
 )
+DRAW_SLOGANS = _draw_stage("slogan_outputs", SLOGAN_OUTPUTS)
 
 
 def contrast_label(contrasts, docs, spec: str) -> str | None:
@@ -155,15 +202,15 @@ def build_slogan_outputs(cfg: Config, result, force: bool = False) -> bool:
         t = result.tables
         rates, contrasts, docs = t["rates"], t["contrasts"], t["documents"]
         sp = cfg.slogans
-        w.figure(plots.slogan_heatmap(rates, "province", sp.top), "slogan_rates_by_region")
-        w.figure(plots.slogan_heatmap(rates, "quarter", sp.top), "slogan_rates_by_quarter")
-        w.figure(plots.slogan_intervals(rates, "province", min(sp.top, 6)), "slogan_intervals_by_region")
+        w.figure(lambda: plots.slogan_heatmap(rates, "province", sp.top), "slogan_rates_by_region")
+        w.figure(lambda: plots.slogan_heatmap(rates, "quarter", sp.top), "slogan_rates_by_quarter")
+        w.figure(lambda: plots.slogan_intervals(rates, "province", min(sp.top, 6)), "slogan_intervals_by_region")
         label = contrast_label(contrasts, docs, sp.contrast)
         chosen = contrasts[contrasts["contrast"] == label]
         if len(chosen):  # the language with most documents in the contrast
             lang = chosen.groupby("lang")["documents_target"].max().sort_values(ascending=False).index[0]
             chosen = chosen[chosen["lang"] == lang]
-        w.figure(plots.slogan_contrast(chosen, label or "no contrast available", sp.top), "slogan_contrast")
+        w.figure(lambda: plots.slogan_contrast(chosen, label or "no contrast available", sp.top), "slogan_contrast")
         pq = rates[rates["grouping"] == "province_quarter"]
         pq = pq[pq["count"] > 0][["province", "quarter", "lang", "slogan", "count", "exposure", "exposure_unit", "rate",
                                   "rate_low", "rate_high", "documents", "documents_with", "share", "share_low",
@@ -181,15 +228,17 @@ def build_slogan_outputs(cfg: Config, result, force: bool = False) -> bool:
         w.table(t["counts"][["doc_id", "slogan", "n_all", "n_longest"]], "slogan_counts",
                 f"n_all: {RULE_TEXT['all']}; n_longest: {RULE_TEXT['longest']}.")
         conc = t["concordance"]
-        atomic.write_text(w.folder / "slogan_concordance.csv", conc.to_csv(index=False, lineterminator="\n"))
-        atomic.write_text(w.folder / "slogan_concordance.html", concordance_html(
-            conc, "Slogan concordance", f"Every occurrence of every lexicon slogan ({RULE_TEXT[sp.rule]}), "
-            f"with {sp.context_chars} characters of context."))
+
+        def concordance_page(folder: Path) -> None:
+            atomic.write_text(folder / "slogan_concordance.csv", conc.to_csv(index=False, lineterminator="\n"))
+            atomic.write_text(folder / "slogan_concordance.html", concordance_html(
+                conc, "Slogan concordance", f"Every occurrence of every lexicon slogan ({RULE_TEXT[sp.rule]}), "
+                f"with {sp.context_chars} characters of context."))
+        w.page("slogan_concordance", concordance_page)
 
     data = Path(result.folder)
     return _output_step(cfg, DRAW_SLOGANS, SLOGAN_OUTPUTS, data / "outputs", sorted(data.glob("*.parquet")),
-                        draw, force,
-                        extra_files=("slogan_concordance.csv", "slogan_concordance.html"))
+                        draw, force)
 
 
 def _method(table) -> str:
@@ -201,14 +250,14 @@ def _method(table) -> str:
 
 KEYWORD_OUTPUTS = (
     Output("keyword_trends", "figure", "Rates of the most clearly rising and falling terms per period, with 95% "
-           "bootstrap intervals over documents; a gap in the line is a period without documents."),
-    Output("keyword_slope_chart", "figure", "Rates of the top trending terms in the first and the last period."),
+           "bootstrap intervals over documents; a gap in the line is a period without documents.", reads=("keywords.top",)),
+    Output("keyword_slope_chart", "figure", "Rates of the top trending terms in the first and the last period.", reads=("keywords.top",)),
     Output("keyword_keyness_by_quarter", "figure", "Most distinctive terms of each period against the rest (the first "
            "eight periods with distinctive terms; all are in the keyness table): Log Ratio with 95% bootstrap interval."),
     Output("keyword_keyness_by_region", "figure", "Most distinctive terms of each province against the rest (up to "
            "eight provinces; all are in the keyness table)."),
     Output("keyword_user_terms", "figure", "The terms chosen in tifa.toml (keywords.terms): rates per period with "
-           "95% bootstrap intervals."),
+           "95% bootstrap intervals.", reads=("keywords.terms",)),
     Output("keyword_trend_table", "table", "Trend of every frequent term: linear, peak and level-shift tests over "
            "documents, Poisson slope with test-based interval, exact Mann–Kendall and Sen's slope, class and evidence."),
     Output("keyword_keyness", "table", "Distinctive terms per period and per province: document-level test with "
@@ -217,6 +266,7 @@ KEYWORD_OUTPUTS = (
     Output("keyword_collocates", "table", "Strongest collocates of the top trending terms per period (G²)."),
     Output("keyword_contexts", "table", "Keyword-in-context sample of the top trending and chosen terms."),
 )
+DRAW_KEYWORDS = _draw_stage("keyword_outputs", KEYWORD_OUTPUTS)
 
 
 def build_keyword_outputs(cfg: Config, result, force: bool = False) -> bool:
@@ -229,11 +279,11 @@ def build_keyword_outputs(cfg: Config, result, force: bool = False) -> bool:
         t = result.tables
         kp = cfg.keywords
         top = top_trending(t["trends"], min(kp.top, 12))
-        w.figure(plots.keyword_small_multiples(t["period_rates"], t["trends"], top), "keyword_trends")
-        w.figure(plots.keyword_slope_chart(t["trends"], top), "keyword_slope_chart")
-        w.figure(plots.keyness_bars(t["keyness"], "period"), "keyword_keyness_by_quarter")
-        w.figure(plots.keyness_bars(t["keyness"], "province"), "keyword_keyness_by_region")
-        w.figure(plots.keyword_small_multiples(t["period_rates"], t["trends"], list(kp.terms)), "keyword_user_terms")
+        w.figure(lambda: plots.keyword_small_multiples(t["period_rates"], t["trends"], top), "keyword_trends")
+        w.figure(lambda: plots.keyword_slope_chart(t["trends"], top), "keyword_slope_chart")
+        w.figure(lambda: plots.keyness_bars(t["keyness"], "period"), "keyword_keyness_by_quarter")
+        w.figure(lambda: plots.keyness_bars(t["keyness"], "province"), "keyword_keyness_by_region")
+        w.figure(lambda: plots.keyword_small_multiples(t["period_rates"], t["trends"], list(kp.terms)), "keyword_user_terms")
         tr, kn = t["trends"], t["keyness"]
         w.table(tr.drop(columns=[c for c in ("method",) if c in tr]), "keyword_trend_table", _method(tr))
         w.table(kn.drop(columns=["method"]), "keyword_keyness", _method(kn))
@@ -250,17 +300,21 @@ TOPIC_OUTPUTS = (
     Output("topic_k_grid", "figure", "Choosing K: coherence (c_npmi, c_v), held-out perplexity and stability across "
            "seeds for each K (mean and range over seeds); the dashed line is the K used."),
     Output("topic_top_words", "figure", "Top words of each topic (by relevance, λ = 0.6) with their probability "
-           "(near zero for a rare word that is exclusive to the topic)."),
+           "(near zero for a rare word that is exclusive to the topic).", reads=("topics.labels",)),
     Output("topic_prevalence_by_quarter", "figure", "Topic prevalence by quarter with 95% intervals that include "
-           "the topic model's uncertainty (method of composition)."),
-    Output("topic_prevalence_by_region", "figure", "Topic prevalence by province with 95% intervals."),
-    Output("topic_nmf_match", "figure", "Cross-check: cosine similarity of each LDA topic with its matched NMF topic."),
-    Output("topic_table", "table", "Topics: label, share, top words by relevance, FREX and probability."),
-    Output("topic_grid_table", "table", "The K grid: coherence, held-out perplexity and stability per K and seed."),
+           "the topic model's uncertainty (method of composition).", reads=("topics.labels",)),
+    Output("topic_prevalence_by_region", "figure", "Topic prevalence by province with 95% intervals.", reads=("topics.labels",)),
+    Output("topic_nmf_match", "figure", "Cross-check: cosine similarity of each LDA topic with its matched NMF topic.", reads=("topics.labels",)),
+    Output("topic_table", "table", "Topics: label, share, top words by relevance, FREX and probability.", reads=("topics.labels",)),
+    Output("topic_grid_table", "table", "The K grid: coherence, held-out perplexity and stability per K and seed.", reads=("topics.labels",)),
     Output("topic_prevalence", "table", "Topic prevalence by quarter and province with 95% intervals."),
     Output("topic_over_time", "table", "Each topic's top words in each period."),
     Output("topic_nmf", "table", "LDA topics matched to NMF topics."),
+    Output("topic_browser", "page", "Offline topic browser.", reads=("topics.labels",), files=("topic_browser.html",)),
+    Output("topic_labels_suggested", "page", "Suggested topic labels to edit (topic_labels.csv).",
+           files=("topic_labels_suggested.csv",)),
 )
+DRAW_TOPICS = _draw_stage("topic_outputs", TOPIC_OUTPUTS, files=("topics.labels",))
 
 
 def build_topic_outputs(cfg: Config, result, force: bool = False) -> bool:
@@ -274,7 +328,7 @@ def build_topic_outputs(cfg: Config, result, force: bool = False) -> bool:
         t = result.tables
         topics = t["topics"]
         chosen = {r.lang: int(r.k) for r in topics.drop_duplicates("lang").itertuples()}
-        w.figure(plots.topic_grid(t["grid"], chosen), "topic_k_grid")
+        w.figure(lambda: plots.topic_grid(t["grid"], chosen), "topic_k_grid")
         words = {}
         for (lang, topic), g in t["words"].groupby(["lang", "topic"]):
             g = g.sort_values("rank")
@@ -283,10 +337,10 @@ def build_topic_outputs(cfg: Config, result, force: bool = False) -> bool:
         for r in topics.itertuples():  # bars: the relevance-ranked words with their probability
             rel = str(r.top_relevance).split()
             rel_words[(r.lang, int(r.topic))] = (rel, [words[(r.lang, int(r.topic))].get(x, 0.0) for x in rel])
-        w.figure(plots.topic_top_words(topics.assign(topic=topics["topic"].astype(int)), rel_words), "topic_top_words")
-        w.figure(plots.topic_prevalence(t["prevalence"], topics, "quarter"), "topic_prevalence_by_quarter")
-        w.figure(plots.topic_prevalence(t["prevalence"], topics, "province"), "topic_prevalence_by_region")
-        w.figure(plots.topic_nmf_match(t["nmf"]), "topic_nmf_match")
+        w.figure(lambda: plots.topic_top_words(topics.assign(topic=topics["topic"].astype(int)), rel_words), "topic_top_words")
+        w.figure(lambda: plots.topic_prevalence(t["prevalence"], topics, "quarter"), "topic_prevalence_by_quarter")
+        w.figure(lambda: plots.topic_prevalence(t["prevalence"], topics, "province"), "topic_prevalence_by_region")
+        w.figure(lambda: plots.topic_nmf_match(t["nmf"]), "topic_nmf_match")
         w.table(topics, "topic_table")
         w.table(t["grid"].drop(columns=["top"], errors="ignore"), "topic_grid_table",
                 "; ".join(f"{r.lang}: {r.note}" for r in t["notes"].itertuples()))
@@ -295,15 +349,15 @@ def build_topic_outputs(cfg: Config, result, force: bool = False) -> bool:
         w.table(t["over_time"], "topic_over_time")
         w.table(t["nmf"], "topic_nmf")
         browser = json.loads((data / "browser.json").read_text(encoding="utf-8"))
-        atomic.write_text(w.folder / "topic_browser.html", browser_html(browser, topics))
-        atomic.write_text(w.folder / "topic_labels_suggested.csv",
-                          topics[["lang", "topic", "suggested_label"]].rename(columns={"suggested_label": "label"})
-                          .to_csv(index=False, lineterminator="\n"))
+        w.page("topic_browser", lambda folder: atomic.write_text(folder / "topic_browser.html",
+                                                                 browser_html(browser, topics)))
+        suggested = topics[["lang", "topic", "suggested_label"]].rename(columns={"suggested_label": "label"})
+        w.page("topic_labels_suggested", lambda folder: atomic.write_text(
+            folder / "topic_labels_suggested.csv", suggested.to_csv(index=False, lineterminator="\n")))
 
     data = Path(result.folder)
     return _output_step(cfg, DRAW_TOPICS, TOPIC_OUTPUTS, data / "outputs",
-                        sorted(data.glob("*.parquet")) + [data / "browser.json", Path(cfg.topics.labels)], draw, force,
-                        extra_files=("topic_browser.html", "topic_labels_suggested.csv"))
+                        sorted(data.glob("*.parquet")) + [data / "browser.json"], draw, force)
 
 
 def build_all(cfg: Config, progress: bool = True, force: bool = False) -> dict:
@@ -342,11 +396,11 @@ MADE_BY = {
     "topic_table": "analysis.topic_table.build_topics", "topic_grid_table": "analysis.topic_table.run_grid",
     "topic_prevalence": "analysis.topics.prevalence_effects", "topic_over_time": "analysis.topic_table.build_topics",
     "topic_nmf": "analysis.topics.nmf_match", "topic_browser": "analysis.topic_browser.browser_html",
+    "topic_labels_suggested": "analysis.topic_table.compute_topics",
 }
 
 
 def manifest_entries(cfg: Config) -> list[dict]:
-    data = Path(cfg.paths.data)
     groups = [
         (CORPUS_OUTPUTS, ["corpus/documents.parquet", "corpus/problems.csv"], "figures"),
         (SLOGAN_OUTPUTS, ["slogans/*.parquet"], "slogans"),
@@ -357,18 +411,10 @@ def manifest_entries(cfg: Config) -> list[dict]:
     for outputs, inputs, section in groups:
         params = f"{section}:{cfg.section_hash(section)} figures:{cfg.section_hash('figures')}"
         for o in outputs:
-            exts = cfg.figures.formats if o.kind == "figure" else ("csv", "tex", "md")
-            entries.append({"id": o.name, "kind": o.kind, "files": [f"{o.name}.{e}" for e in exts], "caption": o.caption,
+            entries.append({"id": o.name, "kind": o.kind, "files": output_files(o, cfg.figures.formats),
+                            "caption": o.caption,
                             "made_by": MADE_BY.get(o.name, ""), "inputs": [f"{cfg.paths.data.name}/{i}" for i in inputs],
                             "parameters": params})
-    entries.append({"id": "slogan_concordance", "kind": "table", "files": ["slogan_concordance.csv",
-                    "slogan_concordance.html"], "caption": "Every slogan occurrence in context (table and page).",
-                    "made_by": MADE_BY["slogan_concordance"], "inputs": [f"{data.name}/slogans/concordance.parquet"],
-                    "parameters": f"slogans:{cfg.section_hash('slogans')}"})
-    entries.append({"id": "topic_browser", "kind": "page", "files": ["topic_browser.html", "topic_labels_suggested.csv"],
-                    "caption": "Offline topic browser, and suggested topic labels to edit.",
-                    "made_by": MADE_BY["topic_browser"], "inputs": [f"{data.name}/topics/browser.json"],
-                    "parameters": f"topics:{cfg.section_hash('topics')}"})
     return entries
 
 

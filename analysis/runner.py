@@ -49,6 +49,18 @@ def value(cfg: Config, dotted: str):
     return getattr(getattr(cfg, section), key)
 
 
+#: configuration keys that name files: what counts is their content
+FILE_KEYS = frozenset({"tokens.lexicon", "tokens.stopwords_zh", "tokens.stopwords_en", "topics.labels"})
+
+
+def read(cfg: Config, dotted: str):
+    """A configuration value as a key sees it: a file's content, any other value as it is."""
+    if isinstance(cfg, ConfigView):
+        getattr(getattr(cfg, dotted.split(".")[0]), dotted.split(".")[1])  # refused when undeclared; recorded
+        cfg = cfg._cfg
+    return file_content(cfg, dotted) if dotted in FILE_KEYS else _plain(value(cfg, dotted))
+
+
 def file_content(cfg: Config, dotted: str) -> str:
     """The content key of a researcher file (or list of stop-word specs) named by the configuration."""
     from .lexicon import stopword_digest

@@ -148,10 +148,21 @@ def _rerun_flags(built, tmp_path, change):
     return {k for k, r in done.items() if getattr(r, "rebuilt", r)}, done
 
 
+def _written(folder):
+    return {p.name: p.stat().st_mtime_ns for p in folder.iterdir() if p.is_file()}
+
+
 def test_figure_settings_labels_and_workers_never_refit(built, tmp_path):
+    cfg, _, tmp = built
+    before = _written(tmp / "figures")
     rerun, _ = _rerun_flags(built, tmp_path / "a", lambda c: dataclasses.replace(
         c, slogans=dataclasses.replace(c.slogans, top=7, contrast="quarter:2022Q3")))
     assert rerun == {"slogan_outputs"}
+    after = _written(tmp_path / "a" / "copy" / "figures")
+    redrawn = {name.rsplit(".", 1)[0] for name in after if after[name] != before.get(name)}
+    # only the figures that read slogans.top or slogans.contrast, and the report that shows them
+    assert redrawn == {"slogan_rates_by_region", "slogan_rates_by_quarter", "slogan_intervals_by_region",
+                       "slogan_contrast", "report", "MANIFEST"}
     rerun, _ = _rerun_flags(built, tmp_path / "b", lambda c: dataclasses.replace(
         c, topics=dataclasses.replace(c.topics, workers=3), tokens=dataclasses.replace(c.tokens, workers=3),
         corpus=dataclasses.replace(c.corpus, workers=3)))
