@@ -6,7 +6,6 @@ actually used: nothing in them is typed by hand.
 from __future__ import annotations
 
 import base64
-import html
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,45 +64,22 @@ def _md_table(frame: pd.DataFrame) -> str:
 
 
 def render_html(blocks: list[Block], folder: Path, title: str) -> str:
-    parts = []
+    """The report as one self-contained page (templates/report.html.j2; figures embedded)."""
+    from .export import _cell
+    from .templating import render
+
+    shown = []
     for b in blocks:
-        if b.kind in ("h1", "h2", "h3"):
-            parts.append(f"<{b.kind}>{html.escape(str(b.content))}</{b.kind}>")
-        elif b.kind == "p":
-            parts.append(f"<p>{_inline(str(b.content))}</p>")
-        elif b.kind == "list":
-            parts.append("<ul>" + "".join(f"<li>{_inline(str(x))}</li>" for x in b.content) + "</ul>")
-        elif b.kind == "figure":
+        if b.kind == "figure":
             data = base64.b64encode((Path(folder) / str(b.content)).read_bytes()).decode()
-            parts.append(f'<figure><img src="data:image/png;base64,{data}" alt="{html.escape(b.caption)}">'
-                         f"<figcaption>{html.escape(b.caption)}</figcaption></figure>")
+            shown.append({"kind": "figure", "data": data, "caption": b.caption})
         elif b.kind == "table":
             frame, name = b.content
-            parts.append(f"<p class='cap'>{html.escape(b.caption)}</p>" + _html_table(frame)
-                         + (f"<p class='note'>Full table: <code>{html.escape(name)}</code></p>" if name else ""))
-    style = ("body{font-family:'Noto Sans CJK SC','PingFang SC',Georgia,serif;max-width:60em;margin:2em auto;"
-             "padding:0 1em;color:#222;line-height:1.5}img{max-width:100%}figure{margin:1.5em 0}"
-             "figcaption,.cap{font-size:0.9em;color:#444;font-style:italic}table{border-collapse:collapse;"
-             "font-size:0.85em;margin:0.5em 0}td,th{border-bottom:1px solid #ddd;padding:2px 8px;text-align:left}"
-             "th{border-bottom:2px solid #444}.note{font-size:0.8em;color:#666}code{font-size:0.9em}")
-    return (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
-            f"<style>{style}</style></head><body>{''.join(parts)}</body></html>\n")
-
-
-def _inline(text: str) -> str:
-    out = html.escape(text)
-    while "`" in out and out.count("`") >= 2:
-        out = out.replace("`", "<code>", 1).replace("`", "</code>", 1)
-    return out
-
-
-def _html_table(frame: pd.DataFrame) -> str:
-    from .export import _cell
-
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
-    body = "".join("<tr>" + "".join(f"<td>{html.escape(_cell(v, 3))}</td>" for v in row) + "</tr>"
-                   for row in frame.itertuples(index=False))
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+            shown.append({"kind": "table", "caption": b.caption, "name": name, "head": [str(c) for c in frame.columns],
+                          "rows": [[_cell(v, 3) for v in row] for row in frame.itertuples(index=False)]})
+        else:
+            shown.append({"kind": b.kind, "content": b.content})
+    return render("report.html.j2", title=title, blocks=shown)
 
 
 def write_report(blocks: list[Block], folder: Path, title: str) -> list[Path]:

@@ -52,9 +52,11 @@ def test_a_table_keeps_its_caption_when_its_statistics_table_is_empty(tmp_path):
     """The method text is appended to the caption; an empty table has none, and the caption stays
     (it was lost once: `caption + method if rows else ""`)."""
     from analysis.build import SLOGAN_OUTPUTS, _method, _Writer
+    from analysis.config import load_config
+    from tests.conftest import ROOT
 
     captions = {o.name: o.caption for o in SLOGAN_OUTPUTS}
-    w = _Writer(tmp_path, ("png",), 100, captions)
+    w = _Writer(tmp_path, load_config(ROOT / "tifa.toml"), SLOGAN_OUTPUTS, "key", {}, force=False)
     empty = pd.DataFrame(columns=["slogan", "method"])
     w.table(empty, "slogan_contrasts", _method(empty))
     assert captions["slogan_contrasts"] in (tmp_path / "slogan_contrasts.md").read_text(encoding="utf-8")

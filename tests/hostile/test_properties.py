@@ -8,7 +8,7 @@ from analysis.normalize import normalize_chars
 from analysis.problems import Problem
 from analysis.readers import RawText, iter_corpus
 
-FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+FAST = settings(max_examples=150, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
 @FAST
@@ -23,8 +23,9 @@ def test_any_bytes_decode_or_are_refused_with_a_reason(data):
 
 
 @FAST
-@given(st.text(max_size=2000))
+@given(st.text(alphabet=st.characters(exclude_characters="\x00", exclude_categories=("Cs",)), max_size=2000))
 def test_utf8_text_comes_back_exactly(text):
+    """(Text has no NUL character: bytes with one are binary, or UTF-16.)"""
     try:
         found = decode_bytes(text.encode("utf-8"))
     except DecodeError as exc:      # text full of control characters is refused as binary, with the reason
@@ -34,7 +35,7 @@ def test_utf8_text_comes_back_exactly(text):
 
 
 @FAST
-@given(st.text(alphabet=st.characters(codec="gb18030", exclude_categories=("Cc", "Cs")), min_size=1, max_size=500))
+@given(st.text(alphabet=st.characters(codec="gb18030", exclude_categories=("Cc", "Cs", "Co")), min_size=1, max_size=500))
 def test_chinese_text_in_gb18030_is_never_refused(text):
     if not any("\u4e00" <= c <= "\u9fff" for c in text):
         return
