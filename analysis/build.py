@@ -582,3 +582,16 @@ def build_report(cfg: Config, done: dict) -> None:
     write_report(blocks, folder, "tifa report")
     man = manifest(entries, folder)
     atomic.write_text(folder / "MANIFEST.csv", man.to_csv(index=False, lineterminator="\n"))
+
+
+def readme_table(formats=("pdf", "png")) -> str:
+    """The README's table of outputs, made from the catalog (a test checks that the README has it):
+    ``python -c "from analysis.build import readme_table; print(readme_table())"``."""
+    rows = ["| output | what | made by |", "|---|---|---|"]
+    for outputs in (CORPUS_OUTPUTS, SLOGAN_OUTPUTS, KEYWORD_OUTPUTS, TOPIC_OUTPUTS):
+        for o in outputs:
+            files = output_files(o, formats)
+            shown = ", ".join(f"`{f}`" for f in files) if o.kind == "page" else \
+                f"`{o.name}.{{{','.join(f.rsplit('.', 1)[1] for f in files)}}}`"
+            rows.append(f"| {shown} | {o.caption} | `{MADE_BY.get(o.name, '')}` |")
+    return "\n".join(rows)

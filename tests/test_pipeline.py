@@ -189,3 +189,11 @@ def test_every_stage_reads_what_it_declares_and_nothing_else(built):
     for stage in (CORPUS, TOKENS, SLOGANS, KEYWORDS, TOPICS, DRAW_CORPUS, DRAW_SLOGANS, DRAW_KEYWORDS, DRAW_TOPICS):
         declared = set(stage.params) | set(stage.files) | set(stage.runtime)
         assert runner.READ.get(stage.name, set()) == declared, stage.name
+
+
+def test_the_readme_lists_the_outputs_of_the_catalog():
+    from analysis.build import readme_table
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    listed = readme.split("<!-- catalog -->\n", 1)[1].split("\n<!-- /catalog -->", 1)[0]
+    assert listed == readme_table(), "regenerate the README's table: python -c 'from analysis.build import readme_table; print(readme_table())'"
