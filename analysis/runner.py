@@ -16,6 +16,7 @@ import ast
 import functools
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
@@ -210,8 +211,6 @@ def run_tables(stage: Stage, cfg: Config, inputs: list[Path], tables: tuple[str,
     its tables are there, they are read back; else ``compute(view, folder)`` makes them (it may write
     other files into ``folder``), each is written atomically as ``<name>.parquet`` (with
     ``summary(tables)`` as summary.json), and the key is stamped last. Returns (folder, rebuilt, tables)."""
-    import pandas as pd
-
     from . import atomic
 
     out = Path(cfg.paths.data) / stage.name
@@ -221,7 +220,7 @@ def run_tables(stage: Stage, cfg: Config, inputs: list[Path], tables: tuple[str,
     stage_key = key(stage, cfg, inputs)
     files = [f"{t}.parquet" for t in tables]
     if not force and stages.is_fresh(out, stage_key, files):
-        return out, False, {t: pd.read_parquet(out / f"{t}.parquet") for t in tables}
+        return out, False, StageTables(out, tables)
     out.mkdir(parents=True, exist_ok=True)
     made = compute(view(cfg, stage), out)
     for name, table in made.items():
@@ -229,4 +228,31 @@ def run_tables(stage: Stage, cfg: Config, inputs: list[Path], tables: tuple[str,
     if summary is not None:
         atomic.write_text(out / "summary.json", json.dumps(summary(made), ensure_ascii=False, indent=1))
     stages.mark_done(out, stage_key, files)
-    return out, True, {t: pd.read_parquet(out / f"{t}.parquet") for t in tables}
+    return out, True, StageTables(out, tables)
+
+
+class StageTables(Mapping):
+    """A stage's tables, each read from its Parquet file the first time it is used (a run that only
+    re-draws one figure reads only the tables that figure needs). ``replace(name=frame)`` gives a
+    copy with some tables replaced."""
+
+    def __init__(self, folder: Path, names, given: dict | None = None):
+        self._folder, self._names, self._frames = Path(folder), tuple(names), dict(given or {})
+
+    def __getitem__(self, name: str):
+        if name not in self._frames:
+            if name not in self._names:
+                raise KeyError(name)
+            import pandas as pd
+
+            self._frames[name] = pd.read_parquet(self._folder / f"{name}.parquet")
+        return self._frames[name]
+
+    def __iter__(self):
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    def replace(self, **frames) -> "StageTables":
+        return StageTables(self._folder, tuple(dict.fromkeys((*self._names, *frames))), {**self._frames, **frames})

@@ -80,10 +80,10 @@ def apply_labels(tables: dict, path: Path) -> dict:
     more += [(lang, f"{Path(path).name} line {line}: {lang} topic {t} does not exist"
                     + (f" (K = {ks[lang]})" if lang in ks else " (no topic model of this language)") + ": label not used")
              for (lang, t), (_, line) in sorted(labels.items()) if t >= ks.get(lang, 0)]
-    out = dict(tables, topics=topics)
+    replaced = {"topics": topics}
     if more:
-        out["notes"] = pd.concat([tables["notes"], pd.DataFrame(more, columns=["lang", "note"])], ignore_index=True)
-    return out
+        replaced["notes"] = pd.concat([tables["notes"], pd.DataFrame(more, columns=["lang", "note"])], ignore_index=True)
+    return tables.replace(**replaced) if hasattr(tables, "replace") else {**tables, **replaced}
 
 
 def labelled(result, path: Path):
