@@ -422,7 +422,7 @@ def _table(folder: Path, name: str, rows: int | None = None, columns: list[str] 
     import pandas as pd
 
     try:
-        frame = pd.read_csv(Path(folder) / f"{name}.csv", keep_default_na=False)
+        frame = pd.read_csv(Path(folder) / f"{name}.csv", keep_default_na=False, low_memory=False)
     except pd.errors.EmptyDataError:  # a table without columns (no topic model was fitted)
         return pd.DataFrame()
     if columns:
