@@ -2,26 +2,14 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from pathlib import Path
 
 from . import atomic, corpus_tables, plots, runner, stages
+from .catalog import (CORPUS_OUTPUTS, FIGURES, KEYWORD_OUTPUTS, SLOGAN_OUTPUTS, TOPIC_OUTPUTS, Output,  # noqa: F401
+                      manifest_entries, output_files, readme_table)
 from .config import Config
 from .corpus import CorpusResult, corpus_folder
 from .export import save_figure, save_table
-
-
-@dataclass(frozen=True)
-class Output:
-    name: str
-    kind: str  # figure, table or page
-    caption: str
-    reads: tuple[str, ...] = ()  # configuration values this output reads besides the figure settings
-    files: tuple[str, ...] = ()  # a page's files (figures and tables: name.<format>)
-
-
-#: What every drawing step reads, and what each reads besides (figure settings, captions, labels).
-FIGURES = ("figures.dpi", "figures.formats")
 
 
 def _draw_stage(name: str, outputs, files: tuple[str, ...] = ()) -> runner.Stage:
@@ -30,29 +18,10 @@ def _draw_stage(name: str, outputs, files: tuple[str, ...] = ()) -> runner.Stage
     return runner.Stage(name, __name__, FIGURES + reads, files=files)
 
 
-CORPUS_OUTPUTS = (
-    Output("corpus_overview", "figure",
-           "The corpus at a glance: documents and characters by province and quarter of the meeting, "
-           "and documents by language. 'unknown' collects documents whose region or quarter the text does not state."),
-    Output("corpus_summary", "table", "Corpus summary: size and how much metadata is known."),
-    Output("corpus_by_province_quarter", "table", "Documents and characters by province and quarter."),
-    Output("corpus_by_language", "table", "Documents, compilation parts and length by language."),
-    Output("corpus_unknown_metadata", "table", "Documents with unknown region or quarter, with the reason and candidates."),
-)
 DRAW_CORPUS = _draw_stage("corpus_outputs", CORPUS_OUTPUTS)
-
-
-def _files(outputs, formats) -> list[str]:
-    names = []
-    for out in outputs:
-        names += output_files(out, formats)
-    return names
-
-
-def output_files(out: Output, formats) -> list[str]:
-    if out.kind == "page":
-        return list(out.files)
-    return [f"{out.name}.{e}" for e in (formats if out.kind == "figure" else ("csv", "tex", "md"))]
+DRAW_SLOGANS = _draw_stage("slogan_outputs", SLOGAN_OUTPUTS)
+DRAW_KEYWORDS = _draw_stage("keyword_outputs", KEYWORD_OUTPUTS)
+DRAW_TOPICS = _draw_stage("topic_outputs", TOPIC_OUTPUTS, files=("topics.labels",))
 
 
 class _Writer:
@@ -139,34 +108,7 @@ def build_corpus_outputs(cfg: Config, corpus: CorpusResult, force: bool = False)
                         [folder / "documents.parquet", folder / "problems.csv"], draw, force)
 
 
-SLOGAN_OUTPUTS = (
-    Output("slogan_rates_by_region", "figure",
-           "Slogan rates by province: the most widely used slogans, per 10,000 characters (Chinese) or words "
-           "(English); 'unknown' collects documents whose region the text does not state; hatched cells have fewer "
-           "documents than slogans.min_docs.", reads=("slogans.top",)),
-    Output("slogan_rates_by_quarter", "figure", "Slogan rates by quarter of the meeting.", reads=("slogans.top",)),
-    Output("slogan_intervals_by_region", "figure",
-           "Rates of the top slogans by province with 95% cluster-robust intervals over documents; hollow points: "
-           "fewer documents than slogans.min_docs; orange ticks: partially pooled (empirical-Bayes) rates.", reads=("slogans.top",)),
-    Output("slogan_contrast", "figure",
-           "Log Ratio of slogan rates for the chosen contrast, with 95% bootstrap intervals; hollow points are "
-           "descriptive only (too few documents or occurrences to test).", reads=("slogans.top", "slogans.contrast")),
-    Output("slogan_rates_by_region_quarter", "table",
-           "Slogan counts, rates and shares of documents by province and quarter, with 95% intervals over documents, "
-           "a flag for small cells and partially pooled rates beside the raw ones.", reads=("slogans.rule",)),
-    Output("slogan_contrasts", "table",
-           "Each province against the rest and each quarter against the previous one: Log Ratio with interval, "
-           "the document-level rate test and Benjamini–Hochberg q-values over every contrast of a kind; G² kept as "
-           "the corpus-linguistics score."),
-    Output("slogan_nb_effects", "table",
-           "Adjusted rate ratios of province and quarter from negative binomial models with a length offset "
-           "(quasi-Poisson where there is no over-dispersion; levels without occurrences named)."),
-    Output("slogan_candidates", "table", "Slogan candidates not in the lexicon, for review."),
-    Output("slogan_concordance", "page", "Every slogan occurrence in context (table and page).",
-           reads=("slogans.rule", "slogans.context_chars"), files=("slogan_concordance.csv", "slogan_concordance.html")),
-    Output("slogan_counts", "table", "Counts of every slogan in every document, under both counting rules."),
-)
-DRAW_SLOGANS = _draw_stage("slogan_outputs", SLOGAN_OUTPUTS)
+
 
 
 def contrast_label(contrasts, docs, spec: str) -> str | None:
@@ -248,25 +190,7 @@ def _method(table) -> str:
     return str(table["method"].dropna().iloc[0])
 
 
-KEYWORD_OUTPUTS = (
-    Output("keyword_trends", "figure", "Rates of the most clearly rising and falling terms per period, with 95% "
-           "bootstrap intervals over documents; a gap in the line is a period without documents.", reads=("keywords.top",)),
-    Output("keyword_slope_chart", "figure", "Rates of the top trending terms in the first and the last period.", reads=("keywords.top",)),
-    Output("keyword_keyness_by_quarter", "figure", "Most distinctive terms of each period against the rest (the first "
-           "eight periods with distinctive terms; all are in the keyness table): Log Ratio with 95% bootstrap interval."),
-    Output("keyword_keyness_by_region", "figure", "Most distinctive terms of each province against the rest (up to "
-           "eight provinces; all are in the keyness table)."),
-    Output("keyword_user_terms", "figure", "The terms chosen in tifa.toml (keywords.terms): rates per period with "
-           "95% bootstrap intervals.", reads=("keywords.terms",)),
-    Output("keyword_trend_table", "table", "Trend of every frequent term: linear, peak and level-shift tests over "
-           "documents, Poisson slope with test-based interval, exact Mann–Kendall and Sen's slope, class and evidence."),
-    Output("keyword_keyness", "table", "Distinctive terms per period and per province: document-level test with "
-           "Benjamini–Hochberg q-values over the grouping, Log Ratio with bootstrap interval, G²."),
-    Output("keyword_tfidf", "table", "Top TF-IDF terms per period and per province, for comparison with keyness."),
-    Output("keyword_collocates", "table", "Strongest collocates of the top trending terms per period (G²)."),
-    Output("keyword_contexts", "table", "Keyword-in-context sample of the top trending and chosen terms."),
-)
-DRAW_KEYWORDS = _draw_stage("keyword_outputs", KEYWORD_OUTPUTS)
+
 
 
 def build_keyword_outputs(cfg: Config, result, force: bool = False) -> bool:
@@ -296,25 +220,7 @@ def build_keyword_outputs(cfg: Config, result, force: bool = False) -> bool:
                         draw, force)
 
 
-TOPIC_OUTPUTS = (
-    Output("topic_k_grid", "figure", "Choosing K: coherence (c_npmi, c_v), held-out perplexity and stability across "
-           "seeds for each K (mean and range over seeds); the dashed line is the K used."),
-    Output("topic_top_words", "figure", "Top words of each topic (by relevance, λ = 0.6) with their probability "
-           "(near zero for a rare word that is exclusive to the topic).", reads=("topics.labels",)),
-    Output("topic_prevalence_by_quarter", "figure", "Topic prevalence by quarter with 95% intervals that include "
-           "the topic model's uncertainty (method of composition).", reads=("topics.labels",)),
-    Output("topic_prevalence_by_region", "figure", "Topic prevalence by province with 95% intervals.", reads=("topics.labels",)),
-    Output("topic_nmf_match", "figure", "Cross-check: cosine similarity of each LDA topic with its matched NMF topic.", reads=("topics.labels",)),
-    Output("topic_table", "table", "Topics: label, share, top words by relevance, FREX and probability.", reads=("topics.labels",)),
-    Output("topic_grid_table", "table", "The K grid: coherence, held-out perplexity and stability per K and seed.", reads=("topics.labels",)),
-    Output("topic_prevalence", "table", "Topic prevalence by quarter and province with 95% intervals."),
-    Output("topic_over_time", "table", "Each topic's top words in each period."),
-    Output("topic_nmf", "table", "LDA topics matched to NMF topics."),
-    Output("topic_browser", "page", "Offline topic browser.", reads=("topics.labels",), files=("topic_browser.html",)),
-    Output("topic_labels_suggested", "page", "Suggested topic labels to edit (topic_labels.csv).",
-           files=("topic_labels_suggested.csv",)),
-)
-DRAW_TOPICS = _draw_stage("topic_outputs", TOPIC_OUTPUTS, files=("topics.labels",))
+
 
 
 def build_topic_outputs(cfg: Config, result, force: bool = False) -> bool:
@@ -374,48 +280,6 @@ def build_all(cfg: Config, progress: bool = True, force: bool = False) -> dict:
 
 
 # ---- manifest and report -------------------------------------------------------------------------
-MADE_BY = {
-    "corpus_overview": "analysis.plots.corpus_overview", "corpus_summary": "analysis.corpus_tables.corpus_summary",
-    "corpus_by_province_quarter": "analysis.corpus_tables.corpus_by_province_quarter",
-    "corpus_by_language": "analysis.corpus_tables.corpus_by_language",
-    "corpus_unknown_metadata": "analysis.corpus_tables.unknown_metadata",
-    "slogan_rates_by_region": "analysis.plots.slogan_heatmap", "slogan_rates_by_quarter": "analysis.plots.slogan_heatmap",
-    "slogan_intervals_by_region": "analysis.plots.slogan_intervals", "slogan_contrast": "analysis.plots.slogan_contrast",
-    "slogan_rates_by_region_quarter": "analysis.slogan_stats.group_rates",
-    "slogan_contrasts": "analysis.slogan_stats.contrast", "slogan_nb_effects": "analysis.slogan_stats.nb_effects",
-    "slogan_candidates": "analysis.discovery.discover", "slogan_counts": "analysis.slogan_table.count_documents",
-    "slogan_concordance": "analysis.kwic.concordance",
-    "keyword_trends": "analysis.plots.keyword_small_multiples", "keyword_slope_chart": "analysis.plots.keyword_slope_chart",
-    "keyword_keyness_by_quarter": "analysis.plots.keyness_bars", "keyword_keyness_by_region": "analysis.plots.keyness_bars",
-    "keyword_user_terms": "analysis.plots.keyword_small_multiples", "keyword_trend_table": "analysis.keywords.trends",
-    "keyword_keyness": "analysis.keywords.keyness", "keyword_tfidf": "analysis.keywords.tfidf_top",
-    "keyword_collocates": "analysis.keyword_table.collocates", "keyword_contexts": "analysis.keyword_table.contexts",
-    "topic_k_grid": "analysis.plots.topic_grid", "topic_top_words": "analysis.plots.topic_top_words",
-    "topic_prevalence_by_quarter": "analysis.plots.topic_prevalence",
-    "topic_prevalence_by_region": "analysis.plots.topic_prevalence", "topic_nmf_match": "analysis.plots.topic_nmf_match",
-    "topic_table": "analysis.topic_table.build_topics", "topic_grid_table": "analysis.topic_table.run_grid",
-    "topic_prevalence": "analysis.topics.prevalence_effects", "topic_over_time": "analysis.topic_table.build_topics",
-    "topic_nmf": "analysis.topics.nmf_match", "topic_browser": "analysis.topic_browser.browser_html",
-    "topic_labels_suggested": "analysis.topic_table.compute_topics",
-}
-
-
-def manifest_entries(cfg: Config) -> list[dict]:
-    groups = [
-        (CORPUS_OUTPUTS, ["corpus/documents.parquet", "corpus/problems.csv"], "figures"),
-        (SLOGAN_OUTPUTS, ["slogans/*.parquet"], "slogans"),
-        (KEYWORD_OUTPUTS, ["keywords/*.parquet"], "keywords"),
-        (TOPIC_OUTPUTS, ["topics/*.parquet"], "topics"),
-    ]
-    entries = []
-    for outputs, inputs, section in groups:
-        params = f"{section}:{cfg.section_hash(section)} figures:{cfg.section_hash('figures')}"
-        for o in outputs:
-            entries.append({"id": o.name, "kind": o.kind, "files": output_files(o, cfg.figures.formats),
-                            "caption": o.caption,
-                            "made_by": MADE_BY.get(o.name, ""), "inputs": [f"{cfg.paths.data.name}/{i}" for i in inputs],
-                            "parameters": params})
-    return entries
 
 
 def _table(folder: Path, name: str, rows: int | None = None, columns: list[str] | None = None):
@@ -582,16 +446,3 @@ def build_report(cfg: Config, done: dict) -> None:
     write_report(blocks, folder, "tifa report")
     man = manifest(entries, folder)
     atomic.write_text(folder / "MANIFEST.csv", man.to_csv(index=False, lineterminator="\n"))
-
-
-def readme_table(formats=("pdf", "png")) -> str:
-    """The README's table of outputs, made from the catalog (a test checks that the README has it):
-    ``python -c "from analysis.build import readme_table; print(readme_table())"``."""
-    rows = ["| output | what | made by |", "|---|---|---|"]
-    for outputs in (CORPUS_OUTPUTS, SLOGAN_OUTPUTS, KEYWORD_OUTPUTS, TOPIC_OUTPUTS):
-        for o in outputs:
-            files = output_files(o, formats)
-            shown = ", ".join(f"`{f}`" for f in files) if o.kind == "page" else \
-                f"`{o.name}.{{{','.join(f.rsplit('.', 1)[1] for f in files)}}}`"
-            rows.append(f"| {shown} | {o.caption} | `{MADE_BY.get(o.name, '')}` |")
-    return "\n".join(rows)
