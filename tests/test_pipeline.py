@@ -120,22 +120,28 @@ def test_cli_second_run_takes_the_fast_path(built, tmp_path):
     cfg, _, tmp = built
     from analysis import fastpath
 
-    shutil.copytree(tmp, tmp_path / "copy")  # the CLI rebuilds with tifa.toml's settings: not in the shared folder
+    shutil.copytree(tmp, tmp_path / "copy")  # the CLI rebuilds: not in the shared folder
     cfg = cfg.with_paths(data=tmp_path / "copy" / "data", figures=tmp_path / "copy" / "figures")
+    # the fixture's settings but one figure setting: the CLI must re-draw, not skip (and not refit)
+    lexicon = ROOT / "lexicon"
+    config = tmp_path / "tifa.toml"
+    config.write_text(f'[paths]\ncorpus = "{ROOT / "seeds"}"\n[tokens]\nlexicon = "{lexicon / "lexicon.csv"}"\n'
+                      f'stopwords_zh = ["iso:zh", "{lexicon / "stopwords_gov_zh.txt"}"]\n'
+                      f'stopwords_en = ["iso:en", "{lexicon / "stopwords_gov_en.txt"}"]\n'
+                      f'[topics]\nk_grid = [4, 6]\nseeds = [1, 2]\ndraws = 20\nlabels = "{ROOT / "topic_labels.csv"}"\n'
+                      '[slogans]\nbootstrap = 200\ntop = 7\n', encoding="utf-8")
+    cli = [sys.executable, "-m", "analysis", "figures", "--quiet", "--config", str(config), "--data", str(cfg.paths.data),
+           "--figures", str(cfg.paths.figures)]
 
     fastpath.record(cfg)
     assert fastpath.up_to_date(cfg)
-    out = subprocess.run([sys.executable, "-m", "analysis", "figures", "--quiet", "--data", str(cfg.paths.data),
-                          "--figures", str(cfg.paths.figures)], cwd=ROOT, capture_output=True, text=True)
-    # the CLI reads tifa.toml (whose topic grid differs from this fixture's): it must rebuild, not skip
+    out = subprocess.run(cli, cwd=ROOT, capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert "everything up to date" not in out.stdout
-    again = subprocess.run([sys.executable, "-m", "analysis", "figures", "--quiet", "--data", str(cfg.paths.data),
-                            "--figures", str(cfg.paths.figures)], cwd=ROOT, capture_output=True, text=True)
+    again = subprocess.run(cli, cwd=ROOT, capture_output=True, text=True)
     assert "everything up to date" in again.stdout
     (cfg.paths.figures / "slogan_counts.csv").write_text("tampered")  # an output changed by hand
-    third = subprocess.run([sys.executable, "-m", "analysis", "figures", "--quiet", "--data", str(cfg.paths.data),
-                            "--figures", str(cfg.paths.figures)], cwd=ROOT, capture_output=True, text=True)
+    third = subprocess.run(cli, cwd=ROOT, capture_output=True, text=True)
     assert "everything up to date" not in third.stdout
     assert (cfg.paths.figures / "slogan_counts.csv").read_text() != "tampered"
 
