@@ -216,6 +216,11 @@ def slogans_of(add: dict | None = None, lexicon: bool = True, config: Config | N
 
 def slogan_counts(corp: Corpus, add: dict | None = None, lexicon: bool = True, rule: str | None = None) -> pd.DataFrame:
     """Documents × slogans counts (a column per slogan) under the counting rule (slogans.rule)."""
+    return _counted(corp, add, lexicon, rule)[0]
+
+
+def _counted(corp: Corpus, add, lexicon: bool, rule) -> tuple[pd.DataFrame, dict]:
+    """The counts table and the counted texts (title and text) it was made from."""
     from .matcher import Matcher
     from .slogan_table import count_documents, count_matrix, counted_texts
 
@@ -225,8 +230,8 @@ def slogan_counts(corp: Corpus, add: dict | None = None, lexicon: bool = True, r
     counts = count_documents(corp.documents, texts, Matcher(concepts))
     names = sorted(concepts)
     matrix = count_matrix(counts, corp.documents["doc_id"].tolist(), names, rule or cfg.slogans.rule)
-    return pd.DataFrame(matrix.astype(int), columns=names).assign(doc_id=corp.documents["doc_id"].to_numpy())[
-        ["doc_id", *names]]
+    table = pd.DataFrame(matrix.astype(int), columns=names).assign(doc_id=corp.documents["doc_id"].to_numpy())
+    return table[["doc_id", *names]], texts
 
 
 def slogan_rates(corp: Corpus, by: str | list[str] | None = None, add: dict | None = None, lexicon: bool = True,
@@ -235,18 +240,18 @@ def slogan_rates(corp: Corpus, by: str | list[str] | None = None, add: dict | No
     intervals over documents, per slogan × group of ``by`` (any document variable) × language; the
     lexicon's slogans and those in ``add`` (see :func:`slogans_of`)."""
     from .slogan_stats import group_rates
-    from .slogan_table import counted_texts, exposures
+    from .slogan_table import exposures
 
     cfg = corp.config
     by = [by] if isinstance(by, str) else list(by or [])
     missing = [b for b in by if b not in corp.documents]
     if missing:
         raise KeyError(f"no document variable {', '.join(missing)} (variables: {', '.join(corp.variables)})")
-    table = slogan_counts(corp, add, lexicon, rule)
+    table, texts = _counted(corp, add, lexicon, rule)
     # the slogans found (as the slogans stage reports them) and every slogan added, found or not
     names = [c for c in table.columns if c != "doc_id" and (table[c].any() or c in (add or {}))]
     docs = corp.documents[["doc_id", "lang", *by]].copy()
-    docs["exposure"] = exposures(corp.documents, counted_texts(corp.documents, cfg.slogans.include_title))
+    docs["exposure"] = exposures(corp.documents, texts)
     rates = group_rates(docs, table[names].to_numpy(dtype=float), names, by,
                         min_docs=min_docs or cfg.slogans.min_docs, pooled=cfg.slogans.pooled)
     return rates

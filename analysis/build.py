@@ -1,6 +1,7 @@
 """Build every figure and table from the corpus (what ``make figures`` runs)."""
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -38,7 +39,7 @@ class _Writer:
 
     def _key(self, name: str) -> str:
         reads = {p: runner.read(self.cfg, p) for p in self.outputs[name].reads}
-        return stages.hashlib.sha256(json.dumps([self.base, reads], sort_keys=True, default=str).encode()).hexdigest()
+        return hashlib.sha256(json.dumps([self.base, reads], sort_keys=True, default=str).encode()).hexdigest()
 
     def _todo(self, name: str) -> bool:
         files = output_files(self.outputs[name], self.formats)

@@ -307,52 +307,51 @@ def run(args, cfg) -> int:
     from .pipeline import run_stages
 
     progress, force = not args.quiet, args.force
-    if True:
-        if args.command == "corpus":
-            from .corpus import build_corpus
-            print_corpus_summary(build_corpus(cfg, progress=progress, force=force))
-        elif args.command in ("tokens", "slogans", "keywords", "topics"):
-            result = run_stages(cfg, [args.command], progress, force)[args.command]
-            if args.command == "tokens":
-                print_token_summary(result, args.top)
-            else:
-                {"slogans": print_slogan_summary, "keywords": print_keyword_summary,
-                 "topics": print_topic_summary}[args.command](result)
-        elif args.command == "count":
-            from .corpus import analysable, build_corpus
-            from .slogan_table import count_strings, normalized_query
-            docs = analysable(build_corpus(cfg, progress=progress, force=force).documents)
-            table = count_strings(args.strings, docs, args.rule, include_title=not args.no_title)
-            for query in args.strings:
-                forms = dict.fromkeys(f for f in normalized_query(query) if f != query)
-                if forms:
-                    print(f"note: '{query}' is counted as {' and '.join(repr(f) for f in forms)}, "
-                          "normalised as the texts are (quotes, widths, Traditional to Simplified)")
-            print_counts(table, args.strings, args.rule)
-            if args.csv:
-                from . import atomic
-                atomic.write_text(args.csv, table.to_csv(index=False, lineterminator="\n"))
-        elif args.command == "calibrate":
-            from .calibrate import build_calibration
-            if args.permutations < 1 or args.replicates < 1:
-                raise ConfigError("--permutations and --replicates must be at least 1")
-            run_stages(cfg, ["slogans", "keywords"], progress, force)
-            res = build_calibration(cfg, args.permutations, args.replicates, progress=progress)
-            print_calibration(res["summary"])
-            print(f"calibration tables and figure in {cfg.paths.figures}; rerun `figures` to add them to the report")
-        elif args.command == "figures":
-            from . import fastpath
-            if not args.force and fastpath.up_to_date(cfg):
-                print(f"everything up to date: nothing changed since the last build ({cfg.paths.figures})")
-                return 0
-            from .build import build_all
-            done = build_all(cfg, progress=progress, force=force)
-            print_corpus_summary(done["corpus"])
-            print_token_summary(done["tokens"], 10)
-            print_slogan_summary(done["slogans"])
-            print_keyword_summary(done["keywords"])
-            print_topic_summary(done["topics"])
-            print(f"corpus figure and tables: {'written' if done['corpus_outputs'] else 'up to date'} in {cfg.paths.figures}")
-            print(f"report: {cfg.paths.figures / 'report.html'} and report.md; manifest: MANIFEST.csv")
-            fastpath.record(cfg)
+    if args.command == "corpus":
+        from .corpus import build_corpus
+        print_corpus_summary(build_corpus(cfg, progress=progress, force=force))
+    elif args.command in ("tokens", "slogans", "keywords", "topics"):
+        result = run_stages(cfg, [args.command], progress, force)[args.command]
+        if args.command == "tokens":
+            print_token_summary(result, args.top)
+        else:
+            {"slogans": print_slogan_summary, "keywords": print_keyword_summary,
+             "topics": print_topic_summary}[args.command](result)
+    elif args.command == "count":
+        from .corpus import analysable, build_corpus
+        from .slogan_table import count_strings, normalized_query
+        docs = analysable(build_corpus(cfg, progress=progress, force=force).documents)
+        table = count_strings(args.strings, docs, args.rule, include_title=not args.no_title)
+        for query in args.strings:
+            forms = dict.fromkeys(f for f in normalized_query(query) if f != query)
+            if forms:
+                print(f"note: '{query}' is counted as {' and '.join(repr(f) for f in forms)}, "
+                      "normalised as the texts are (quotes, widths, Traditional to Simplified)")
+        print_counts(table, args.strings, args.rule)
+        if args.csv:
+            from . import atomic
+            atomic.write_text(args.csv, table.to_csv(index=False, lineterminator="\n"))
+    elif args.command == "calibrate":
+        from .calibrate import build_calibration
+        if args.permutations < 1 or args.replicates < 1:
+            raise ConfigError("--permutations and --replicates must be at least 1")
+        run_stages(cfg, ["slogans", "keywords"], progress, force)
+        res = build_calibration(cfg, args.permutations, args.replicates, progress=progress)
+        print_calibration(res["summary"])
+        print(f"calibration tables and figure in {cfg.paths.figures}; rerun `figures` to add them to the report")
+    elif args.command == "figures":
+        from . import fastpath
+        if not args.force and fastpath.up_to_date(cfg):
+            print(f"everything up to date: nothing changed since the last build ({cfg.paths.figures})")
+            return 0
+        from .build import build_all
+        done = build_all(cfg, progress=progress, force=force)
+        print_corpus_summary(done["corpus"])
+        print_token_summary(done["tokens"], 10)
+        print_slogan_summary(done["slogans"])
+        print_keyword_summary(done["keywords"])
+        print_topic_summary(done["topics"])
+        print(f"corpus figure and tables: {'written' if done['corpus_outputs'] else 'up to date'} in {cfg.paths.figures}")
+        print(f"report: {cfg.paths.figures / 'report.html'} and report.md; manifest: MANIFEST.csv")
+        fastpath.record(cfg)
     return 0

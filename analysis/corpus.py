@@ -300,7 +300,7 @@ def build_corpus(cfg: Config, progress: bool = True, force: bool = False) -> Cor
 
     exact = find_exact_duplicates(docs)  # copies would make every line of a text look like site furniture
     docs = remove_repeated_lines(docs, exclude=set(exact.loc[~exact["kept"].astype(bool), "doc_id"]))
-    docs, dupes = mark_near_duplicates(docs, cfg.corpus.near_duplicates)
+    docs, dupes = mark_near_duplicates(docs, cfg.corpus.near_duplicates, exact)
     more = duplicate_problems(docs, dupes)
     if more:
         problems = pd.concat([problems, problems_frame(more)], ignore_index=True)
@@ -381,7 +381,8 @@ def remove_repeated_lines(docs: pd.DataFrame, min_docs: int = 10, share: float =
     return docs
 
 
-def mark_near_duplicates(docs: pd.DataFrame, threshold: float) -> tuple[pd.DataFrame, pd.DataFrame]:
+def mark_near_duplicates(docs: pd.DataFrame, threshold: float,
+                         exact: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Fill ``duplicate_of`` for exact duplicates (the same text, always) and near-duplicates
     among documents in a supported language (``threshold`` > 0; one document per cluster is kept;
     see :mod:`analysis.near_duplicates`) and return the clusters (``duplicates.csv``)."""
@@ -389,7 +390,8 @@ def mark_near_duplicates(docs: pd.DataFrame, threshold: float) -> tuple[pd.DataF
 
     docs = docs.copy()
     docs["duplicate_of"] = pd.array([None] * len(docs), dtype="string")
-    exact = find_exact_duplicates(docs) if len(docs) > 1 else pd.DataFrame(columns=DUPLICATE_COLUMNS)
+    if exact is None:  # (the corpus stage finds them before site furniture is removed, and passes them)
+        exact = find_exact_duplicates(docs) if len(docs) > 1 else pd.DataFrame(columns=DUPLICATE_COLUMNS)
     copies = set(exact.loc[~exact["kept"].astype(bool), "doc_id"]) if len(exact) else set()
     near = pd.DataFrame(columns=DUPLICATE_COLUMNS)
     if threshold > 0:

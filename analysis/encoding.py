@@ -111,21 +111,21 @@ def decode_bytes(data: bytes) -> Decoded:
         pass
     sample = _sample(data)
     scored = []
-    for name, decode in _CANDIDATES:
+    for reading in _READINGS:
         try:
-            text = decode(sample)
+            text = reading.sample(sample)
         except UnicodeDecodeError:
             continue
         if text is not None:
-            scored.append((bad_share(text), len(scored), name, text))
+            scored.append((bad_share(text), len(scored), reading, text))
     if not scored:
         raise DecodeError("cannot be decoded as UTF-8, UTF-16, GB18030/GBK, Big5 or Windows-1252")
-    _, _, name, text = min(scored)
+    _, _, reading, text = min(scored, key=lambda x: x[:2])
     share = bad_share(text, unreadable_only=True)
     if share > MAX_BAD_SHARE:
         raise DecodeError(f"cannot be decoded as UTF-8, UTF-16, GB18030/GBK, Big5 or Windows-1252: "
-                          f"the best reading ({_LABEL[name]}) has {share:.0%} unreadable characters")
-    return _checked(_FULL[name](data))
+                          f"the best reading ({reading.label}) has {share:.0%} unreadable characters")
+    return _checked(reading.full(data))
 
 
 def _sample(data: bytes) -> bytes:
@@ -197,23 +197,25 @@ def _mostly_ascii(data: bytes) -> bool:
     return sum(b < 0x80 for b in data[:SAMPLE_BYTES]) >= 0.9 * min(len(data), SAMPLE_BYTES)
 
 
-_CANDIDATES = [
-    ("gb18030", lambda b: b.decode("gb18030")),
-    ("big5", lambda b: b.decode("cp950")),
-    ("mixed", _mixed_sample),
-    ("utf-8-repaired", lambda b: _mostly_utf8(b.decode("utf-8", errors="replace"))),
-    ("cp1252", lambda b: b.decode("cp1252") if _mostly_ascii(b) else None),
+@dataclass(frozen=True)
+class _Reading:
+    name: str
+    label: str      # as named in a message
+    sample: object  # bytes → text of a sample, or None when this reading does not apply
+    full: object    # bytes → Decoded, for the whole file
+
+
+_READINGS = [
+    _Reading("gb18030", "GB18030", lambda b: b.decode("gb18030"), lambda b: Decoded(b.decode("gb18030"), "gb18030")),
+    _Reading("big5", "Big5", lambda b: b.decode("cp950"),
+             lambda b: Decoded(b.decode("cp950"), "big5", "decoded as Big5 (Traditional Chinese): it reads better "
+                                                          "than GB18030")),
+    _Reading("mixed", "UTF-8 and GB18030 by line", _mixed_sample, _by_line),
+    _Reading("utf-8-repaired", "UTF-8 with bad bytes replaced",
+             lambda b: _mostly_utf8(b.decode("utf-8", errors="replace")), _utf8_lenient),
+    _Reading("cp1252", "Windows-1252", lambda b: b.decode("cp1252") if _mostly_ascii(b) else None,
+             lambda b: Decoded(b.decode("cp1252"), "windows-1252", "decoded as Windows-1252 (Western European)")),
 ]
-_LABEL = {"gb18030": "GB18030", "big5": "Big5", "mixed": "UTF-8 and GB18030 by line",
-          "utf-8-repaired": "UTF-8 with bad bytes replaced", "cp1252": "Windows-1252"}
-_FULL = {
-    "gb18030": lambda b: Decoded(b.decode("gb18030"), "gb18030"),
-    "big5": lambda b: Decoded(b.decode("cp950"), "big5", "decoded as Big5 (Traditional Chinese): it reads better "
-                                                          "than GB18030"),
-    "mixed": _by_line,
-    "utf-8-repaired": _utf8_lenient,
-    "cp1252": lambda b: Decoded(b.decode("cp1252"), "windows-1252", "decoded as Windows-1252 (Western European)"),
-}
 
 
 def _utf16_without_bom(data: bytes) -> Decoded | None:

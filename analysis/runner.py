@@ -200,6 +200,11 @@ class ConfigView:
         return (_identity, (self._cfg,))
 
 
+def plain(section):
+    """A section as the plain (picklable, hashable) dataclass, whatever view it comes in."""
+    return section._section if isinstance(section, _Section) else section
+
+
 def view(cfg: Config, stage: Stage) -> ConfigView:
     return cfg if isinstance(cfg, ConfigView) else ConfigView(cfg, stage)
 

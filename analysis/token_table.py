@@ -144,7 +144,7 @@ def build_tokens(cfg: Config, progress: bool = True, force: bool = False) -> Tok
 
     setting_hash = hashlib.sha256(json.dumps(setting, sort_keys=True).encode()).hexdigest()
     previous = _reusable(unigram_path, setting_hash) if not force else {}
-    tokenizer_args = (_plain_params(params), Path(cfg.paths.data) / "cache")
+    tokenizer_args = (runner.plain(params), Path(cfg.paths.data) / "cache")
     workers = params.workers or mp.cpu_count()
     problems: list[Problem] = []
     reused = segmented = 0
@@ -276,12 +276,6 @@ def _set_learning(twins: dict) -> None:
     _LEARNING = twins
 
 
-def _plain_params(params) -> TokenParams:
-    """The token settings as a plain (picklable, hashable) TokenParams, whatever view they come in."""
-    return params if isinstance(params, TokenParams) else TokenParams(
-        **{f: getattr(params, f) for f in ("backend", "hmm", "lexicon", "stopwords_zh", "stopwords_en",
-                                            "min_chars_zh", "min_chars_en", "canonical", "workers",
-                                            "phrases_min_count", "phrases_threshold")})
 _LEARN_BATCH = 1000  # paragraphs per step: bounds the memory of a step
 
 

@@ -10,7 +10,6 @@ intervals, TF-IDF, trends, period rates, collocates).
 """
 from __future__ import annotations
 
-import argparse
 import platform
 import sys
 import time
@@ -19,7 +18,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
-CORPORA = ROOT.parent / "shared" / "corpora"
 
 
 def main() -> None:
@@ -31,15 +29,9 @@ def main() -> None:
     from analysis.keywords import frequencies, keyness, period_rates, tfidf_top, trends
     from analysis.token_table import make_tokenizer
 
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--docs", type=int, default=20000)
-    ap.add_argument("--out", type=Path, default=ROOT / "bench" / "RESULTS.md")
-    args = ap.parse_args()
-    if not CORPORA.is_dir():
-        sys.exit("../shared/corpora is absent: nothing to benchmark")
-    from bench_results import cctv_items
+    from bench_results import cctv_bench
 
-    items = cctv_items(CORPORA)
+    args, items = cctv_bench(__doc__.splitlines()[0], 20000)
     cfg = load_config(ROOT / "tifa.toml")
     tok = make_tokenizer(cfg.tokens)
     base = [(i["broadcast_date"], tok.tokens(i["content"], "zh")) for i in items]

@@ -13,7 +13,6 @@ through analysis.near_duplicates.find_near_duplicates, beside the signature and 
 """
 from __future__ import annotations
 
-import argparse
 import sys
 import time
 from pathlib import Path
@@ -21,7 +20,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
-CORPORA = ROOT.parent / "shared" / "corpora"
 
 
 def repost(text: str, rng) -> str:
@@ -52,15 +50,9 @@ def main() -> None:
 
     from analysis.near_duplicates import clusters, find_near_duplicates, signatures
 
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--docs", type=int, default=100_000)
-    ap.add_argument("--out", type=Path, default=ROOT / "bench" / "RESULTS.md")
-    args = ap.parse_args()
-    if not CORPORA.is_dir():
-        sys.exit("../shared/corpora is absent: nothing to benchmark")
-    from bench_results import cctv_items
+    from bench_results import cctv_bench
 
-    items = cctv_items(CORPORA)
+    args, items = cctv_bench(__doc__.splitlines()[0], 100_000)
     texts = [i["content"] for i in items if len(i.get("content") or "") >= 300]
     pre = clusters(signatures(texts), 0.6)                             # leave out what is already near-identical
     texts = [t for t, c in zip(texts, pre) if (pre == c).sum() == 1]

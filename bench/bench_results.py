@@ -59,3 +59,20 @@ def cctv_items(corpora: Path) -> list[dict]:
     for path in sorted((corpora / "xwlb_cctv_news" / "sample_full_text").glob("*.jsonl")):
         items += [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
     return [i for i in items if i.get("content")]
+
+
+def cctv_bench(description: str, docs: int):
+    """The command line of a benchmark on the CCTV items (--docs, --out) and the items; exits with
+    a message when ../shared/corpora is absent."""
+    import argparse
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    corpora = root.parent / "shared" / "corpora"
+    ap = argparse.ArgumentParser(description=description)
+    ap.add_argument("--docs", type=int, default=docs)
+    ap.add_argument("--out", type=Path, default=root / "bench" / "RESULTS.md")
+    args = ap.parse_args()
+    if not corpora.is_dir():
+        sys.exit("../shared/corpora is absent: nothing to benchmark")
+    return args, cctv_items(corpora)
