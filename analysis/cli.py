@@ -177,7 +177,8 @@ def print_problems(problems, path, out=None, show: int = 10, examples: int = 3) 
 
 def problem_kind(problem: str) -> str:
     """A problem's text without its particulars (numbers, quoted values, file names, document ids)."""
-    kind = re.sub(r"'[^']*'|\"[^\"]*\"|\S+\.(?:csv|txt|text|md|jsonl|parquet)\b|\S+-r\d{5}\S*", "…", problem)
+    kind = re.sub(r"'[^']*'|\"[^\"]*\"|[^\s()]+\.(?:csv|txt|text|md|jsonl|parquet)\b|[^\s()]+-r\d{5}[^\s()]*", "…",
+                  problem)
     kind = re.sub(r"\d[\d,.]*", "N", kind)
     return kind.split(";")[0].strip()
 
