@@ -12,7 +12,7 @@ models → figures)::
     tf.fit_topics(corp, k=8)
     tf.build_all(tf.load_config())                 # every figure and table (make figures)
 
-Figures are functions of tables in :mod:`analysis.plots` (a table in, a figure out). Names are
+Figures are functions of tables in :mod:`analysis.publishing.plots` (a table in, a figure out). Names are
 imported on first use, so ``import analysis`` is cheap.
 """
 from __future__ import annotations
@@ -22,28 +22,29 @@ from importlib import import_module
 __version__ = "0.1.0"
 
 _API = {
-    "Config": "config", "load_config": "config",
-    "build_corpus": "corpus", "load_documents": "corpus", "analysable": "corpus", "DOCUMENT_COLUMNS": "corpus",
-    "build_tokens": "token_table", "load_tokens": "token_table",
-    "build_slogans": "slogan_table", "count_strings": "slogan_table",
-    "build_keywords": "keyword_table",
-    "build_topics": "topic_table",
-    "build_all": "build",
-    "plots": None, "corpus_tables": None,
+    "Config": "pipeline.config", "load_config": "pipeline.config",
+    "build_corpus": "corpus.stage", "load_documents": "corpus.stage", "analysable": "corpus.stage",
+    "DOCUMENT_COLUMNS": "corpus.stage",
+    "build_tokens": "text.stage", "load_tokens": "text.stage",
+    "build_slogans": "slogans.stage", "count_strings": "slogans.stage",
+    "build_keywords": "keywords.stage",
+    "build_topics": "topics.stage",
+    "build_all": "publishing.build",
     "Corpus": "api", "load_corpus": "api", "Tokens": "api", "DFM": "api", "textstat_frequency": "api",
     "textstat_keyness": "api", "textstat_trends": "api", "slogan_rates": "api", "slogan_counts": "api",
     "slogans_of": "api", "fit_topics": "api",
 }
-__all__ = sorted(_API)
+#: modules offered by name: figures are functions of tables, the corpus tables functions of documents
+_MODULES = {"plots": "publishing.plots", "corpus_tables": "corpus.tables"}
+__all__ = sorted({**_API, **_MODULES})
 
 
 def __getattr__(name: str):
+    if name in _MODULES:
+        return import_module(f".{_MODULES[name]}", __name__)
     if name not in _API:
         raise AttributeError(f"module 'analysis' has no attribute '{name}'")
-    module = _API[name]
-    if module is None:
-        return import_module(f".{name}", __name__)
-    return getattr(import_module(f".{module}", __name__), name)
+    return getattr(import_module(f".{_API[name]}", __name__), name)
 
 
 def __dir__() -> list[str]:

@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .config import Config, load_config
+from .pipeline.config import Config, load_config
 
 #: columns of the documents table that are not document variables
 _TEXT_COLUMNS = ("text", "doc_vars")
@@ -73,14 +73,14 @@ class Corpus:
 
     def tokens(self, progress: bool = False) -> "Tokens":
         """The tokens of these documents (the tokens stage runs if it is out of date)."""
-        from .token_table import build_tokens, load_tokens
+        from .text.stage import build_tokens, load_tokens
 
         build_tokens(self.config, progress=progress)
         return Tokens(load_tokens(self.config, None, self.documents), self)
 
     def count(self, strings: list[str], rule: str = "all", include_title: bool = True) -> pd.DataFrame:
         """Any strings counted in every document (see ``python -m analysis count``)."""
-        from .slogan_table import count_strings
+        from .slogans.stage import count_strings
 
         return count_strings(list(strings), self.documents, rule, include_title)
 
@@ -91,7 +91,7 @@ def load_corpus(config: Config | str | Path | None = None, *, folder: str | Path
     """The corpus of a configuration (tifa.toml by default; ``folder`` and ``data`` replace its
     paths; ``sections`` replace settings, as ``corpus={"inference": "strict"}``). The corpus stage
     runs when it is out of date."""
-    from .corpus import analysable, build_corpus, document_variables, require_documents
+    from .corpus.stage import analysable, build_corpus, document_variables, require_documents
 
     cfg = _config(config, **sections).with_paths(corpus=folder, data=data)
     result = require_documents(build_corpus(cfg, progress=progress), cfg)
@@ -116,8 +116,8 @@ class Tokens:
     def dfm(self, column: str = "tokens") -> "DFM":
         """Documents × features counts (``column``: tokens, or phrased with collocations joined);
         English renderings of lexicon terms count as the term."""
-        from .keyword_table import document_term_matrix
-        from .lexicon import read_lexicon
+        from .keywords.stage import document_term_matrix
+        from .text.lexicon import read_lexicon
 
         lexicon = read_lexicon(self.corpus.config.tokens.lexicon)
         mapping = {"_".join(words): term for words, term in lexicon.english_phrases().items()}
@@ -162,7 +162,7 @@ def _grouped(dfm: DFM, by: str | None) -> tuple[pd.DataFrame, str]:
 def textstat_frequency(dfm: DFM, by: str | None = None, n: int | None = None) -> pd.DataFrame:
     """Count, rate per 10,000 tokens and documents of every feature, per group of ``by`` and language,
     most frequent first (the top ``n`` of each group)."""
-    from .keywords import frequencies
+    from .keywords.statistics import frequencies
 
     docs, col = _grouped(dfm, by)
     out = frequencies(docs, dfm.matrix, dfm.features, col).sort_values(
@@ -176,7 +176,7 @@ def textstat_keyness(dfm: DFM, by: str, **settings) -> pd.DataFrame:
     """Distinctive features of each group of ``by`` against the rest: the document-level test with
     Benjamini–Hochberg over the grouping, Log Ratio with bootstrap interval (docs/keywords.md).
     ``settings``: min_count, min_log_ratio, top, B, min_docs (default: the configuration's)."""
-    from .keywords import keyness
+    from .keywords.statistics import keyness
 
     kp = dfm.config.keywords
     kw = dict(min_count=kp.min_count, min_log_ratio=kp.min_log_ratio, top=kp.top, B=kp.bootstrap,
@@ -188,8 +188,8 @@ def textstat_keyness(dfm: DFM, by: str, **settings) -> pd.DataFrame:
 def textstat_trends(dfm: DFM, period: str = "quarter", **settings) -> pd.DataFrame:
     """Trend of every frequent feature over ``period`` (quarter, month or year): linear, peak and
     level-shift tests over documents, a class and its evidence (docs/keywords.md)."""
-    from .keyword_table import keyword_documents
-    from .keywords import trends
+    from .keywords.stage import keyword_documents
+    from .keywords.statistics import trends
 
     kp = dfm.config.keywords
     docs = dfm.docvars.assign(period=keyword_documents(dfm.docvars, period))
@@ -202,8 +202,8 @@ def textstat_trends(dfm: DFM, period: str = "quarter", **settings) -> pd.DataFra
 def slogans_of(add: dict | None = None, lexicon: bool = True, config: Config | None = None) -> dict:
     """Slogan → (Chinese forms, English renderings): the lexicon's slogans and those in ``add``, given
     as ``{"腾笼换鸟": ["腾笼换鸟"]}`` (Chinese forms) or ``{"腾笼换鸟": {"zh": [...], "en": [...]}}``."""
-    from .lexicon import read_lexicon
-    from .slogan_table import slogan_concepts
+    from .text.lexicon import read_lexicon
+    from .slogans.stage import slogan_concepts
 
     cfg = config or load_config()
     out = slogan_concepts(read_lexicon(cfg.tokens.lexicon)) if lexicon else {}
@@ -221,8 +221,8 @@ def slogan_counts(corp: Corpus, add: dict | None = None, lexicon: bool = True, r
 
 def _counted(corp: Corpus, add, lexicon: bool, rule) -> tuple[pd.DataFrame, dict]:
     """The counts table and the counted texts (title and text) it was made from."""
-    from .matcher import Matcher
-    from .slogan_table import count_documents, count_matrix, counted_texts
+    from .slogans.matcher import Matcher
+    from .slogans.stage import count_documents, count_matrix, counted_texts
 
     cfg = corp.config
     concepts = slogans_of(add, lexicon, cfg)
@@ -239,8 +239,8 @@ def slogan_rates(corp: Corpus, by: str | list[str] | None = None, add: dict | No
     """Count, rate per 10,000 characters (words in English), share of documents with it, and their
     intervals over documents, per slogan × group of ``by`` (any document variable) × language; the
     lexicon's slogans and those in ``add`` (see :func:`slogans_of`)."""
-    from .slogan_stats import group_rates
-    from .slogan_table import exposures
+    from .slogans.statistics import group_rates
+    from .slogans.stage import exposures
 
     cfg = corp.config
     by = [by] if isinstance(by, str) else list(by or [])
@@ -261,8 +261,8 @@ def slogan_rates(corp: Corpus, by: str | list[str] | None = None, add: dict | No
 def fit_topics(corp: Corpus | Config | str | Path | None = None, progress: bool = False, **settings):
     """The topic stage on a corpus's configuration, with ``settings`` of [topics] replaced
     (``k=8``, ``k_grid=(6, 10)``, ``unit="document"`` …): its tables, with your labels applied."""
-    from .topic_labels import labelled
-    from .topic_table import build_topics
+    from .topics.labels import labelled
+    from .topics.stage import build_topics
 
     cfg = corp.config if isinstance(corp, Corpus) else _config(corp)
     if settings:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .inference import bh, group_sums, lumps, rate_interval, rate_test
+from .stats.inference import bh, group_sums, lumps, rate_interval, rate_test
 
 NOT_FINDINGS = {"stable", "too little evidence", "not tested"}
 
@@ -40,8 +40,8 @@ def null_discoveries(keyword_docs: pd.DataFrame, dtm, vocab: list[str], slogan_d
                      slogan_counts: np.ndarray, slogans: list[str], kp, sp, unit: str) -> dict:
     """Findings on one set of (permuted) labels: distinctive keyness rows by period and by province,
     slogan contrasts with q < 0.05 by kind, and trend terms with a class other than stable."""
-    from .keywords import keyness, trends
-    from .slogan_stats import quarter_vs_previous, region_vs_rest
+    from .keywords.statistics import keyness, trends
+    from .slogans.statistics import quarter_vs_previous, region_vs_rest
 
     out = {}
     for by in ("period", "province"):
@@ -171,10 +171,10 @@ def build_calibration(cfg, permutations: int = 5, replicates: int = 200, progres
 
     from tqdm import tqdm
 
-    from . import plots
-    from .export import save_figure, save_table
-    from .keyword_table import keyword_inputs
-    from .slogan_table import count_matrix
+    from .publishing import plots
+    from .publishing.export import save_figure, save_table
+    from .keywords.stage import keyword_inputs
+    from .slogans.stage import count_matrix
 
     kdocs, dtm, vocab, _, _ = keyword_inputs(cfg)
     sfolder = Path(cfg.paths.data) / "slogans"

@@ -10,11 +10,11 @@ import re
 import sys
 from pathlib import Path
 
-from .config import ConfigError, load_config
-from .problems import EmptyCorpusError
-from .lexicon import LexiconError
-from .lock import LockedError, data_lock
-from .topic_labels import LabelsError
+from .pipeline.config import ConfigError, load_config
+from .pipeline.problems import EmptyCorpusError
+from .text.lexicon import LexiconError
+from .pipeline.lock import LockedError, data_lock
+from .topics.labels import LabelsError
 
 EPILOG = """\
 examples:
@@ -185,7 +185,7 @@ def problem_kind(problem: str) -> str:
 
 def print_token_summary(result, top: int = 15, out=None) -> None:
     out = out or sys.stdout
-    from .token_table import token_summary
+    from .text.stage import token_summary
 
     state = "built" if result.rebuilt else "up to date"
     extra = f" ({result.segmented_docs} documents segmented, {result.reused_docs} reused)" if result.rebuilt else ""
@@ -250,7 +250,7 @@ def print_calibration(summary, out=None) -> None:
 
 def print_counts(table, strings, rule: str, out=None) -> None:
     out = out or sys.stdout
-    from .matcher import RULE_TEXT
+    from .slogans.matcher import RULE_TEXT
 
     width = max(len("document"), *(len(d) for d in table["doc_id"])) if len(table) else 8
     print(f"rule: {RULE_TEXT[rule]}", file=out)
@@ -268,8 +268,8 @@ USER_ERRORS = (ConfigError, FileNotFoundError, LexiconError, EmptyCorpusError, L
 def check_inputs(cfg, command: str) -> None:
     """Read the researcher's files a command will need before any work starts, so that every mistake
     in them is reported at once, not after an hour of fitting."""
-    from .lexicon import read_lexicon, read_stopwords
-    from .topic_labels import read_labels
+    from .text.lexicon import read_lexicon, read_stopwords
+    from .topics.labels import read_labels
 
     if command in ("corpus", "count"):
         return
@@ -305,11 +305,11 @@ def main(argv: list[str] | None = None) -> int:
 
 def run(args, cfg) -> int:
     """Run one command (the configuration read and checked, the data folder locked)."""
-    from .pipeline import run_stages
+    from .pipeline.run import run_stages
 
     progress, force = not args.quiet, args.force
     if args.command == "corpus":
-        from .corpus import build_corpus
+        from .corpus.stage import build_corpus
         print_corpus_summary(build_corpus(cfg, progress=progress, force=force))
     elif args.command in ("tokens", "slogans", "keywords", "topics"):
         result = run_stages(cfg, [args.command], progress, force)[args.command]
@@ -319,8 +319,8 @@ def run(args, cfg) -> int:
             {"slogans": print_slogan_summary, "keywords": print_keyword_summary,
              "topics": print_topic_summary}[args.command](result)
     elif args.command == "count":
-        from .corpus import analysable, build_corpus
-        from .slogan_table import count_strings, normalized_query
+        from .corpus.stage import analysable, build_corpus
+        from .slogans.stage import count_strings, normalized_query
         docs = analysable(build_corpus(cfg, progress=progress, force=force).documents)
         table = count_strings(args.strings, docs, args.rule, include_title=not args.no_title)
         for query in args.strings:
@@ -330,7 +330,7 @@ def run(args, cfg) -> int:
                       "normalised as the texts are (quotes, widths, Traditional to Simplified)")
         print_counts(table, args.strings, args.rule)
         if args.csv:
-            from . import atomic
+            from .pipeline import atomic
             atomic.write_text(args.csv, table.to_csv(index=False, lineterminator="\n"))
     elif args.command == "calibrate":
         from .calibrate import build_calibration
@@ -341,11 +341,11 @@ def run(args, cfg) -> int:
         print_calibration(res["summary"])
         print(f"calibration tables and figure in {cfg.paths.figures}; rerun `figures` to add them to the report")
     elif args.command == "figures":
-        from . import fastpath
+        from .pipeline import fastpath
         if not args.force and fastpath.up_to_date(cfg):
             print(f"everything up to date: nothing changed since the last build ({cfg.paths.figures})")
             return 0
-        from .build import build_all
+        from .publishing.build import build_all
         done = build_all(cfg, progress=progress, force=force)
         print_corpus_summary(done["corpus"])
         print_token_summary(done["tokens"], 10)

@@ -43,7 +43,7 @@ def compare_intervals(exposure, R: int, seed: int, sizes=(12, 48), per_doc=(0.5,
     import numpy as np
     from scipy import stats
 
-    from analysis.inference import rate_interval
+    from analysis.stats.inference import rate_interval
 
     e_all = np.asarray(exposure, dtype=float)
     rows = []
@@ -81,11 +81,11 @@ def main() -> None:
     import pandas as pd
 
     from analysis.calibrate import null_check, planted_check, summarise
-    from analysis.config import load_config
-    from analysis.corpus import build_corpus
-    from analysis.keyword_table import build_keywords, keyword_inputs
-    from analysis.slogan_table import build_slogans, count_matrix
-    from analysis.token_table import build_tokens
+    from analysis.pipeline.config import load_config
+    from analysis.corpus.stage import build_corpus
+    from analysis.keywords.stage import build_keywords, keyword_inputs
+    from analysis.slogans.stage import build_slogans, count_matrix
+    from analysis.text.stage import build_tokens
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--permutations", type=int, default=5)
@@ -121,7 +121,7 @@ def main() -> None:
     planted = {}
     for name, e in (("CCTV item lengths", exposure), ("synthetic lognormal lengths (σ = 0.8)", synthetic)):
         planted[name] = planted_check(e, R=args.replicates, seed=cfg.random.seed)
-    from analysis.keywords import keyness
+    from analysis.keywords.statistics import keyness
 
     big = pd.concat([kdocs, kdocs.assign(doc_id=kdocs["doc_id"] + "-b")], ignore_index=True)
     import scipy.sparse as sp

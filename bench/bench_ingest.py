@@ -77,10 +77,10 @@ REPEATS = 5
 
 
 def run_one(folder: Path, workers: int = 1, repeats: int = REPEATS) -> dict:
-    from analysis.corpus import process_corpus
-    from analysis.documents import DocParams
-    from analysis.regions import load_gazetteer
-    from analysis.normalize import traditional_only_pattern
+    from analysis.corpus.stage import process_corpus
+    from analysis.corpus.documents import DocParams
+    from analysis.corpus.regions import load_gazetteer
+    from analysis.corpus.normalize import traditional_only_pattern
 
     load_gazetteer()
     traditional_only_pattern()
@@ -104,16 +104,16 @@ def run_one(folder: Path, workers: int = 1, repeats: int = REPEATS) -> dict:
 def profile_steps(folder: Path) -> list[tuple[str, float]]:
     """CPU seconds of each step of ``documents_from_raw``, run step by step over every text of
     ``folder`` (one process): where a document's time goes."""
-    from analysis import dates
-    from analysis.cleaning import join_broken_lines, remove_boilerplate
-    from analysis.corpus import _to_batch, _worker
-    from analysis.documents import DocParams, text_sizes
-    from analysis.header import read_header, strip_header
-    from analysis.language import detect_language
-    from analysis.normalize import normalize_chars, traditional_only_pattern, traditional_share
-    from analysis.problems import Problem
-    from analysis.readers import iter_corpus
-    from analysis.regions import load_gazetteer, locate
+    from analysis.corpus import dates
+    from analysis.corpus.cleaning import join_broken_lines, remove_boilerplate
+    from analysis.corpus.stage import _to_batch, _worker
+    from analysis.corpus.documents import DocParams, text_sizes
+    from analysis.corpus.header import read_header, strip_header
+    from analysis.corpus.language import detect_language
+    from analysis.corpus.normalize import normalize_chars, traditional_only_pattern, traditional_share
+    from analysis.pipeline.problems import Problem
+    from analysis.corpus.readers import iter_corpus
+    from analysis.corpus.regions import load_gazetteer, locate
 
     gaz = load_gazetteer()
     traditional_only_pattern()
@@ -151,7 +151,7 @@ def profile_steps(folder: Path) -> list[tuple[str, float]]:
 
 def profile_section(folder: Path, mb: float) -> str:
     steps = profile_steps(folder)
-    from analysis.readers import iter_corpus
+    from analysis.corpus.readers import iter_corpus
 
     n = sum(1 for r in iter_corpus(folder, "metadata.csv", 200) if not hasattr(r, "problem"))
     lines = [f"### Ingestion per document (issue 2), {time.strftime('%Y-%m-%d')}", "",
@@ -197,7 +197,7 @@ def main() -> None:
                   f"table {result['table_mb']:.0f} MB, {result['problems']} problems")
         profile = profile_section(Path(tmp) / f"news{args.mb / 5:g}", args.mb / 5)  # while the corpus exists
     lines = [f"### Ingestion (issue 2), {time.strftime('%Y-%m-%d')}", "",
-             f"Ingestion, cleaning and metadata (`analysis.corpus.process_corpus`), {platform.machine()}, "
+             f"Ingestion, cleaning and metadata (`analysis.corpus.stage.process_corpus`), {platform.machine()}, "
              f"Python {platform.python_version()}; command `python bench/bench_ingest.py --mb {args.mb:g}`. "
              f"MB are megabytes of UTF-8 input; each row is {REPEATS} runs (or 1, see runs) in one process after a warm-up run on "
              "the seeds (imports, caches): seconds and MB/s of the best run, and MB/s of the median run (this "

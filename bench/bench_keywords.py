@@ -24,10 +24,10 @@ def main() -> None:
     import numpy as np
     import pandas as pd
 
-    from analysis.config import load_config
-    from analysis.keyword_table import collocates, document_term_matrix, top_trending
-    from analysis.keywords import frequencies, keyness, period_rates, tfidf_top, trends
-    from analysis.token_table import make_tokenizer
+    from analysis.pipeline.config import load_config
+    from analysis.keywords.stage import collocates, document_term_matrix, top_trending
+    from analysis.keywords.statistics import frequencies, keyness, period_rates, tfidf_top, trends
+    from analysis.text.stage import make_tokenizer
 
     from bench_results import cctv_bench
 

@@ -9,7 +9,7 @@ of the characters changed; every text read and cleaned as the corpus stage does.
 documents of different origin in one cluster are a false pair. Reported for several thresholds
 and lengths read.
 Speed: --docs documents, each three random passages of random items (distinct texts), timed
-through analysis.near_duplicates.find_near_duplicates, beside the signature and LSH steps.
+through analysis.corpus.near_duplicates.find_near_duplicates, beside the signature and LSH steps.
 """
 from __future__ import annotations
 
@@ -37,8 +37,8 @@ def repost(text: str, rng) -> str:
 
 
 def cleaned(text: str) -> str:
-    from analysis.documents import documents_from_raw
-    from analysis.readers import RawText
+    from analysis.corpus.documents import documents_from_raw
+    from analysis.corpus.readers import RawText
 
     records, _ = documents_from_raw(RawText("x.txt", None, text, "utf-8"))
     return records[0]["text"] if records else ""
@@ -48,7 +48,7 @@ def main() -> None:
     import numpy as np
     import pandas as pd
 
-    from analysis.near_duplicates import clusters, find_near_duplicates, signatures
+    from analysis.corpus.near_duplicates import clusters, find_near_duplicates, signatures
 
     from bench_results import cctv_bench
 

@@ -24,8 +24,8 @@ from bench_results import machine_speed, publish  # noqa: E402
 
 
 def main() -> None:
-    from analysis.build import build_all
-    from analysis.config import load_config
+    from analysis.publishing.build import build_all
+    from analysis.pipeline.config import load_config
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--config", type=Path, required=True)

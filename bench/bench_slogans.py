@@ -22,9 +22,9 @@ sys.path.insert(0, str(ROOT / "bench"))
 def main() -> None:
     from bench_tokens import chinese_texts, repeat_to
 
-    from analysis.discovery import find_candidates
-    from analysis.lexicon import read_lexicon
-    from analysis.matcher import Matcher
+    from analysis.slogans.discovery import find_candidates
+    from analysis.text.lexicon import read_lexicon
+    from analysis.slogans.matcher import Matcher
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--mb", type=float, default=50)

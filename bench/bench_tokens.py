@@ -70,10 +70,10 @@ def measure_cut(mb: float) -> list[dict]:
 
     import rjieba
 
-    from analysis.config import load_config
-    from analysis.segment import Segmenter
-    from analysis.token_table import make_tokenizer
-    from analysis.lexicon import read_lexicon
+    from analysis.pipeline.config import load_config
+    from analysis.text.segment import Segmenter
+    from analysis.text.stage import make_tokenizer
+    from analysis.text.lexicon import read_lexicon
 
     global _TOK, _TEXTS
     cfg = load_config(ROOT / "tifa.toml")
@@ -145,8 +145,8 @@ STAGE_REPEATS = 3
 
 
 def stage_child(data: str, workers: int, repeats: int = STAGE_REPEATS) -> dict:
-    from analysis.config import load_config
-    from analysis.token_table import build_tokens
+    from analysis.pipeline.config import load_config
+    from analysis.text.stage import build_tokens
 
     cfg = load_config(ROOT / "tifa.toml").with_paths(data=Path(data))
     cfg = dataclasses.replace(cfg, tokens=dataclasses.replace(cfg.tokens, workers=workers))
@@ -165,8 +165,8 @@ def stage_child(data: str, workers: int, repeats: int = STAGE_REPEATS) -> dict:
 
 def make_documents(folder: Path, mb: float) -> int:
     """A documents table of Chinese texts (the corpus stage is not what is measured here)."""
-    from analysis.corpus import documents_frame_from_batches, _to_batch
-    from analysis import atomic
+    from analysis.corpus.stage import documents_frame_from_batches, _to_batch
+    from analysis.pipeline import atomic
 
     texts = repeat_to(chinese_texts(), mb)
     records = [{"doc_id": f"d{i:07d}", "source_file": "bench", "lang": "zh", "text": t, "n_chars": len(t),

@@ -30,8 +30,8 @@ from bench_results import peak_rss_mb  # noqa: E402
 
 
 def texts(n: int, paragraphs: bool) -> list[list[str]]:
-    from analysis.config import load_config
-    from analysis.token_table import make_tokenizer
+    from analysis.pipeline.config import load_config
+    from analysis.text.stage import make_tokenizer
 
     tok = make_tokenizer(load_config(ROOT / "tifa.toml").tokens)
     raw = []
@@ -48,9 +48,9 @@ def texts(n: int, paragraphs: bool) -> list[list[str]]:
 def part_grid() -> dict:
     import dataclasses
 
-    from analysis.config import load_config
-    from analysis.topic_table import run_grid
-    from analysis.topics import topic_dictionary
+    from analysis.pipeline.config import load_config
+    from analysis.topics.stage import run_grid
+    from analysis.topics.models import topic_dictionary
 
     tp = load_config(ROOT / "tifa.toml").topics
     docs = texts(10000, paragraphs=False)
@@ -147,8 +147,8 @@ def main() -> None:
     if args.part in ("compare", "all"):
         from gensim.corpora import MmCorpus
 
-        from analysis.config import load_config
-        from analysis.topics import topic_dictionary
+        from analysis.pipeline.config import load_config
+        from analysis.topics.models import topic_dictionary
 
         tp = load_config(ROOT / "tifa.toml").topics  # the stage's dictionary settings
         paras = texts(50000, paragraphs=True)

@@ -67,8 +67,8 @@ def score(pairs: list[tuple[str | None, str]]) -> tuple[float, float, int, int]:
 def main() -> None:
     import pandas as pd
 
-    from analysis.config import load_config
-    from analysis.corpus import build_corpus
+    from analysis.pipeline.config import load_config
+    from analysis.corpus.stage import build_corpus
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "RESULTS.md")

@@ -4,7 +4,7 @@ usage: python bench/eval_segmentation.py [--backend jieba] [--out bench/RESULTS.
 
 Reads ../shared/corpora/sighan2005_icwb2 (exits with a message when absent). Scores word precision,
 recall, F1 and out-of-vocabulary recall (against each set's training word list), the bakeoff
-metric reimplemented in analysis.segment.score_segmentation.
+metric reimplemented in analysis.text.segment.score_segmentation.
 """
 from __future__ import annotations
 
@@ -26,8 +26,8 @@ def load(name: str) -> tuple[list[list[str]], set[str]]:
 
 
 def evaluate(backend: str = "jieba") -> list[dict]:
-    from analysis.lexicon import read_lexicon
-    from analysis.segment import Segmenter, score_segmentation
+    from analysis.text.lexicon import read_lexicon
+    from analysis.text.segment import Segmenter, score_segmentation
 
     words = read_lexicon(ROOT / "lexicon" / "lexicon.csv").segmenter_words()
     rows = []

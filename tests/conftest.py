@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis.config import load_config
+from analysis.pipeline.config import load_config
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -35,7 +35,7 @@ def cfg(tmp_path):
 
 @pytest.fixture(scope="session")
 def seed_docs(tmp_path_factory):
-    from analysis.corpus import build_corpus
+    from analysis.corpus.stage import build_corpus
 
     tmp = tmp_path_factory.mktemp("seedcorpus")
     base = load_config(ROOT / "tifa.toml").with_paths(data=tmp / "data", figures=tmp / "figures")

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 import analysis as tf
-from analysis.config import ConfigError
+from analysis.pipeline.config import ConfigError
 from tests.conftest import ROOT
 
 
@@ -25,9 +25,9 @@ def test_tab_completion_shows_the_api():
     import pkgutil
     import types
 
-    for m in pkgutil.iter_modules(tf.__path__):   # a submodule of the same name would shadow an API name
-        if m.name != "__main__":
-            importlib.import_module(f"analysis.{m.name}")
+    for m in pkgutil.walk_packages(tf.__path__, "analysis."):   # a submodule of the same name would shadow an API name
+        if not m.name.endswith("__main__"):
+            importlib.import_module(m.name)
     for name in tf.__all__:
         assert name in ("plots", "corpus_tables") or not isinstance(getattr(tf, name), types.ModuleType), name
 

@@ -1,5 +1,5 @@
-from analysis.cleaning import join_broken_lines, remove_boilerplate
-from analysis.normalize import normalize_chars
+from analysis.corpus.cleaning import join_broken_lines, remove_boilerplate
+from analysis.corpus.normalize import normalize_chars
 
 
 def _clean(path):

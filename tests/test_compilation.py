@@ -1,4 +1,4 @@
-from analysis.compilation import page_of, split_compilation
+from analysis.corpus.compilation import page_of, split_compilation
 
 
 def test_page_of_title():

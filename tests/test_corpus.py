@@ -5,7 +5,7 @@ import shutil
 import pandas as pd
 import pytest
 
-from analysis.corpus import DOCUMENT_COLUMNS, build_corpus, load_documents
+from analysis.corpus.stage import DOCUMENT_COLUMNS, build_corpus, load_documents
 from tests.conftest import with_corpus
 
 D = dt.date
@@ -73,7 +73,7 @@ def test_strict_inference_and_min_confidence(cfg, tmp_path):
     """corpus.inference = "strict" keeps only stated metadata; min_confidence filters in analyses."""
     import dataclasses
 
-    from analysis.corpus import analysable
+    from analysis.corpus.stage import analysable
 
     strict = dataclasses.replace(cfg, corpus=dataclasses.replace(cfg.corpus, inference="strict"),
                                  paths=dataclasses.replace(cfg.paths, data=tmp_path / "d"))
@@ -181,7 +181,7 @@ def test_every_column_is_documented():
 def test_text_sizes_match_a_plain_count():
     import re
 
-    from analysis.documents import text_sizes
+    from analysis.corpus.documents import text_sizes
 
     text = "稳中求进，狠抓落实。\n\nGDP grew 5.5% in Q1 — 一季度开门红 㐀"
     sizes = text_sizes(text)
@@ -193,8 +193,8 @@ def test_text_sizes_match_a_plain_count():
 def test_news_lede_is_header_not_text():
     """央视网消息（新闻联播）： gives the outlet and leaves the counted text (it was among the ten most
     frequent tokens of the CCTV items)."""
-    from analysis.documents import documents_from_raw
-    from analysis.readers import RawText
+    from analysis.corpus.documents import documents_from_raw
+    from analysis.corpus.readers import RawText
 
     text = "天津：文化送温暖\n\n央视网消息（新闻联播）：天津和平区朝阳里社区的志愿者们不仅给予弱势群体帮助。"
     rec = documents_from_raw(RawText("a.txt", None, text, "utf-8"))[0][0]
@@ -207,8 +207,8 @@ def test_news_lede_is_header_not_text():
 
 
 def test_page_toolbars_are_boilerplate():
-    from analysis.documents import documents_from_raw
-    from analysis.readers import RawText
+    from analysis.corpus.documents import documents_from_raw
+    from analysis.corpus.readers import RawText
 
     text = ("2026年甘肃省政府工作报告\n下载 打印 全屏 收藏 【字号：加大 还原 减小】\n各位代表：\n现在，我代表省人民政府，向大会报告工作。"
             "\n【打印】【关闭】")
@@ -222,7 +222,7 @@ def test_lines_repeated_across_a_source_are_site_furniture(tmp_path, seeds):
     not) leaves the texts when it is in most documents of one table."""
     import json
 
-    from analysis.config import load_config
+    from analysis.pipeline.config import load_config
     from tests.conftest import ROOT
 
     texts = [p.read_text(encoding="utf-8") for p in sorted(seeds.glob("*.txt"))]

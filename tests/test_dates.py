@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from analysis import dates
+from analysis.corpus import dates
 
 D = dt.date
 
@@ -83,9 +83,9 @@ def test_a_date_far_from_publication_is_history_not_the_meeting():
 
 def test_chinese_numeral_dates_and_header_labels():
     """The 2026 provincial report whose page toolbar became its title and whose dates were not read."""
-    from analysis.dates import arabic_dates
-    from analysis.documents import documents_from_raw
-    from analysis.readers import RawText
+    from analysis.corpus.dates import arabic_dates
+    from analysis.corpus.documents import documents_from_raw
+    from analysis.corpus.readers import RawText
 
     assert arabic_dates("二〇二六年一月二十七日") == "2026年1月27日"
     assert arabic_dates("二零二一年十二月三十一日 二〇二〇年十月") == "2021年12月31日 2020年10月"

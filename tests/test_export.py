@@ -1,10 +1,10 @@
 import pandas as pd
 import pytest
 
-from analysis import atomic
-from analysis.build import build_corpus_outputs
-from analysis.corpus import build_corpus
-from analysis.export import save_table, to_latex, to_markdown
+from analysis.pipeline import atomic
+from analysis.publishing.draw import build_corpus_outputs
+from analysis.corpus.stage import build_corpus
+from analysis.publishing.export import save_table, to_latex, to_markdown
 
 
 def test_figures_and_tables_are_byte_identical_on_rerun(cfg):
@@ -51,14 +51,37 @@ def test_atomic_write_keeps_the_old_file_when_interrupted(tmp_path):
 def test_a_table_keeps_its_caption_when_its_statistics_table_is_empty(tmp_path):
     """The method text is appended to the caption; an empty table has none, and the caption stays
     (it was lost once: `caption + method if rows else ""`)."""
-    from analysis.build import SLOGAN_OUTPUTS, _method, _Writer
-    from analysis.config import load_config
+    from analysis.publishing.catalog import SLOGAN_OUTPUTS
+    from analysis.publishing.draw import _method
+    from analysis.publishing.writer import Writer
+    from analysis.pipeline.config import load_config
     from tests.conftest import ROOT
 
     captions = {o.name: o.caption for o in SLOGAN_OUTPUTS}
-    w = _Writer(tmp_path, load_config(ROOT / "tifa.toml"), SLOGAN_OUTPUTS, "key", {}, force=False)
+    w = Writer(tmp_path, load_config(ROOT / "tifa.toml"), SLOGAN_OUTPUTS, "key", {}, force=False)
     empty = pd.DataFrame(columns=["slogan", "method"])
     w.table(empty, "slogan_contrasts", _method(empty))
     assert captions["slogan_contrasts"] in (tmp_path / "slogan_contrasts.md").read_text(encoding="utf-8")
     rows = pd.DataFrame({"slogan": ["稳中求进"], "method": ["G-test, BH"]})
     assert _method(rows) == "G-test, BH" and _method(pd.DataFrame({"x": [1]})) == ""
+
+
+def test_the_report_script_reads_as_blocks():
+    """The report's prose template renders a small script; headings, joined paragraphs, lists with
+    continued items and the figure/table directives (catalog captions, or the text after '|')."""
+    from analysis.publishing.report import parse_blocks
+
+    script = ("# Title\n\nOne line\nand the next.\n\n- item `a`\n  continued\n- item b\n@figure f1\n"
+              "@table t1 rows=2 cols=x,y\n@table t2 | Own caption.\n")
+    asked = []
+
+    def table(name, rows, cols):
+        asked.append((name, rows, cols))
+        return pd.DataFrame({"x": [1, 2, 3]})
+
+    blocks = parse_blocks(script, {"f1": "Figure one.", "t1": "Table one."}, table)
+    assert [b.kind for b in blocks] == ["h1", "p", "list", "figure", "table", "table"]
+    assert blocks[1].content == "One line and the next."
+    assert blocks[2].content == ["item `a` continued", "item b"]
+    assert (blocks[3].content, blocks[3].caption) == ("f1.png", "Figure one.")
+    assert blocks[5].caption == "Own caption." and asked == [("t1", 2, ["x", "y"]), ("t2", None, None)]

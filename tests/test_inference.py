@@ -7,10 +7,10 @@ import pytest
 from scipy import sparse, stats
 
 from analysis.calibrate import planted_check, summarise
-from analysis.inference import (group_sums, mk_exact_p, rate_interval, rate_test, score_trend_test,
+from analysis.stats.inference import (group_sums, mk_exact_p, rate_interval, rate_test, score_trend_test,
                                 shrink_rates, wilson_interval)
-from analysis.keywords import keyness, trends
-from analysis.slogan_stats import nb_effects, region_vs_rest
+from analysis.keywords.statistics import keyness, trends
+from analysis.slogans.statistics import nb_effects, region_vs_rest
 
 
 def bursty_corpus(seed, n_docs=240, n_terms=1500, shape=0.7):
@@ -43,7 +43,7 @@ def test_random_labels_give_about_no_findings(seed):
 
 def test_token_level_g2_would_have_found_many(seed=0):
     """The same corpus under the old token-level G-test: the bursty words pass by the dozen."""
-    from analysis.measures import g2
+    from analysis.stats.measures import g2
 
     docs, dtm, vocab = bursty_corpus(seed)
     g = (docs["province"] == "省0").to_numpy()
@@ -119,7 +119,7 @@ def test_planted_rate_intervals_cover_and_contrasts_control_false_discoveries(si
 @pytest.mark.parametrize("T, y, pi, rho", [(40, 9, 0.2, 0.0), (40, 15, 0.2, 0.05), (180, 60, 0.25, 0.02),
                                           (3, 3, 0.1, 0.3)])
 def test_beta_binomial_tails_are_exact_for_small_totals(T, y, pi, rho):
-    from analysis.inference import betabinom_tails
+    from analysis.stats.inference import betabinom_tails
 
     up, low = betabinom_tails(np.array([y]), np.array([T]), np.array([pi]), np.array([rho]))
     dist = stats.binom(T, pi) if rho == 0 else stats.betabinom(T, pi * (1 - rho) / rho, (1 - pi) * (1 - rho) / rho)
@@ -128,7 +128,7 @@ def test_beta_binomial_tails_are_exact_for_small_totals(T, y, pi, rho):
 
 @pytest.mark.parametrize("rho", [0.0, 0.01])
 def test_beta_binomial_tails_for_large_totals_are_close(rho):
-    from analysis.inference import betabinom_tails
+    from analysis.stats.inference import betabinom_tails
 
     T, pi = 2000, 0.1
     dist = stats.binom(T, pi) if rho == 0 else stats.betabinom(T, pi * (1 - rho) / rho, (1 - pi) * (1 - rho) / rho)
@@ -235,7 +235,7 @@ def test_a_name_said_80_times_in_one_item_is_not_distinctive():
 def test_lump_tails_against_enumeration():
     import itertools
 
-    from analysis.inference import lump_tails, lumps
+    from analysis.stats.inference import lump_tails, lumps
 
     X = sparse.csr_matrix(np.array([[5, 0], [0, 1], [2, 0], [7, 1], [0, 1]] + [[0, 1]] * 40, dtype=float))
     values = lumps(X)

@@ -4,13 +4,13 @@ import pandas as pd
 import pytest
 from scipy import sparse, stats
 
-from analysis.config import load_config
-from analysis.corpus import build_corpus
-from analysis.keyword_table import build_keywords, document_term_matrix
-from analysis.measures import g2 as g2_vector, log_ratio as log_ratio_vector
-from analysis.keywords import (frequencies, keyness, period_index, period_of,
+from analysis.pipeline.config import load_config
+from analysis.corpus.stage import build_corpus
+from analysis.keywords.stage import build_keywords, document_term_matrix
+from analysis.stats.measures import g2 as g2_vector, log_ratio as log_ratio_vector
+from analysis.keywords.statistics import (frequencies, keyness, period_index, period_of,
                                period_rates, poisson_trends, trends)
-from analysis.token_table import build_tokens
+from analysis.text.stage import build_tokens
 from tests.conftest import ROOT
 
 
@@ -142,7 +142,7 @@ def test_keywords_stage_on_the_seeds(tmp_path):
 
 
 def test_vectorised_mann_kendall_matches_scipy():
-    from analysis.keywords import mann_kendall
+    from analysis.keywords.statistics import mann_kendall
 
     rng = np.random.default_rng(3)
     x = np.array([0, 1, 2, 4, 5, 6, 7, 9], float)  # a gap at 3 and 8
@@ -159,7 +159,7 @@ def test_vectorised_mann_kendall_matches_scipy():
 
 @pytest.mark.parametrize("n", [4, 5, 7, 10])
 def test_exact_mann_kendall_for_short_series(n):
-    from analysis.keywords import mann_kendall
+    from analysis.keywords.statistics import mann_kendall
 
     x = np.arange(n, dtype=float)
     Y = np.c_[np.arange(n), np.r_[1, 0, np.arange(2, n)], np.random.default_rng(n).permutation(n)].astype(float)

@@ -2,7 +2,7 @@ import collections
 
 import pytest
 
-from analysis.lexicon import CATEGORIES, LexiconError, read_lexicon, read_stopwords
+from analysis.text.lexicon import CATEGORIES, LexiconError, read_lexicon, read_stopwords
 from tests.conftest import ROOT
 
 LEXICON = ROOT / "lexicon" / "lexicon.csv"

@@ -2,9 +2,9 @@
 import numpy as np
 import pandas as pd
 
-from analysis.config import load_config
-from analysis.corpus import analysable, build_corpus
-from analysis.near_duplicates import find_near_duplicates, signatures
+from analysis.pipeline.config import load_config
+from analysis.corpus.stage import analysable, build_corpus
+from analysis.corpus.near_duplicates import find_near_duplicates, signatures
 from tests.conftest import ROOT
 
 
@@ -51,9 +51,9 @@ def test_signatures_ignore_punctuation_and_spacing():
 def test_stages_run_on_a_corpus_with_reposts(tmp_path, seeds):
     """Every stage reads only the tokens of the documents it analyses: a repost is in the token table
     but in no analysis (found on 2,500 CCTV items: the candidates step failed on a repost's id)."""
-    from analysis.keyword_table import build_keywords
-    from analysis.slogan_table import build_slogans
-    from analysis.token_table import build_tokens
+    from analysis.keywords.stage import build_keywords
+    from analysis.slogans.stage import build_slogans
+    from analysis.text.stage import build_tokens
 
     corpus = tmp_path / "c"
     corpus.mkdir()

@@ -1,4 +1,4 @@
-from analysis.normalize import normalize_chars, to_simplified, traditional_share
+from analysis.corpus.normalize import normalize_chars, to_simplified, traditional_share
 
 
 def test_fullwidth_letters_digits_and_formula_symbols_become_halfwidth():

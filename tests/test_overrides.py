@@ -1,7 +1,7 @@
 import datetime as dt
 import shutil
 
-from analysis.corpus import build_corpus
+from analysis.corpus.stage import build_corpus
 from tests.conftest import with_corpus
 
 HEADER = "source_file,part,title,pub_date,meeting_date,region,period,colour\n"

@@ -1,7 +1,7 @@
 """The ordered map that the corpus and tokens stages run their workers through."""
 import pytest
 
-from analysis.parallel import chunks_by_size, ordered_map
+from analysis.pipeline.parallel import chunks_by_size, ordered_map
 
 
 def _square(x: int) -> int:
@@ -45,10 +45,10 @@ def test_tokens_and_the_topic_grid_run_under_spawn_and_forkserver(tmp_path, monk
 
     import pandas as pd
 
-    from analysis.config import TopicParams, load_config
-    from analysis.corpus import build_corpus
-    from analysis.token_table import build_tokens
-    from analysis.topic_table import run_grid, topic_dictionary
+    from analysis.pipeline.config import TopicParams, load_config
+    from analysis.corpus.stage import build_corpus
+    from analysis.text.stage import build_tokens
+    from analysis.topics.stage import run_grid, topic_dictionary
     from tests.conftest import ROOT
 
     cfg = load_config(ROOT / "tifa.toml").with_paths(data=tmp_path / "one")

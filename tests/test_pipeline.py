@@ -9,8 +9,9 @@ import sys
 import pandas as pd
 import pytest
 
-from analysis.build import build_all, manifest_entries
-from analysis.config import load_config
+from analysis.publishing.build import build_all
+from analysis.publishing.catalog import manifest_entries
+from analysis.pipeline.config import load_config
 from tests.conftest import ROOT
 
 
@@ -80,7 +81,7 @@ def test_an_interrupted_run_leaves_the_previous_outputs(built, tmp_path, monkeyp
     moved = cfg.with_paths(data=tmp_path / "copy" / "data", figures=tmp_path / "copy" / "figures")
     changed = dataclasses.replace(moved, slogans=dataclasses.replace(moved.slogans, top=7))
     before = snapshot(tmp_path / "copy" / "figures")
-    from analysis import plots
+    from analysis.publishing import plots
 
     def broken(*a, **k):
         raise KeyboardInterrupt("interrupted while drawing")
@@ -118,7 +119,7 @@ def test_notebook_runs_top_to_bottom(name, tmp_path):
 
 def test_cli_second_run_takes_the_fast_path(built, tmp_path):
     cfg, _, tmp = built
-    from analysis import fastpath
+    from analysis.pipeline import fastpath
 
     shutil.copytree(tmp, tmp_path / "copy")  # the CLI rebuilds: not in the shared folder
     cfg = cfg.with_paths(data=tmp_path / "copy" / "data", figures=tmp_path / "copy" / "figures")
@@ -184,13 +185,13 @@ def test_figure_settings_labels_and_workers_never_refit(built, tmp_path):
 
 
 def test_every_stage_reads_what_it_declares_and_nothing_else(built):
-    from analysis import runner
-    from analysis.build import DRAW_CORPUS, DRAW_KEYWORDS, DRAW_SLOGANS, DRAW_TOPICS
-    from analysis.corpus import STAGE as CORPUS
-    from analysis.keyword_table import STAGE as KEYWORDS
-    from analysis.slogan_table import STAGE as SLOGANS
-    from analysis.token_table import STAGE as TOKENS
-    from analysis.topic_table import STAGE as TOPICS
+    from analysis.pipeline import runner
+    from analysis.publishing.draw import DRAW_CORPUS, DRAW_KEYWORDS, DRAW_SLOGANS, DRAW_TOPICS
+    from analysis.corpus.stage import STAGE as CORPUS
+    from analysis.keywords.stage import STAGE as KEYWORDS
+    from analysis.slogans.stage import STAGE as SLOGANS
+    from analysis.text.stage import STAGE as TOKENS
+    from analysis.topics.stage import STAGE as TOPICS
 
     for stage in (CORPUS, TOKENS, SLOGANS, KEYWORDS, TOPICS, DRAW_CORPUS, DRAW_SLOGANS, DRAW_KEYWORDS, DRAW_TOPICS):
         declared = set(stage.params) | set(stage.files) | set(stage.runtime)
@@ -198,8 +199,8 @@ def test_every_stage_reads_what_it_declares_and_nothing_else(built):
 
 
 def test_the_readme_lists_the_outputs_of_the_catalog():
-    from analysis.build import readme_table
+    from analysis.publishing.catalog import readme_table
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     listed = readme.split("<!-- catalog -->\n", 1)[1].split("\n<!-- /catalog -->", 1)[0]
-    assert listed == readme_table(), "regenerate the README's table: python -c 'from analysis.build import readme_table; print(readme_table())'"
+    assert listed == readme_table(), "regenerate the README's table: python -c 'from analysis.publishing.catalog import readme_table; print(readme_table())'"

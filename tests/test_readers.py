@@ -4,8 +4,8 @@ import json
 import pandas as pd
 import pytest
 
-from analysis.problems import Problem
-from analysis.readers import DecodeError, RawText, decode_bytes, iter_corpus
+from analysis.pipeline.problems import Problem
+from analysis.corpus.readers import DecodeError, RawText, decode_bytes, iter_corpus
 
 TEXT = "稳中求进，全县经济运行总体平稳。"
 
@@ -81,7 +81,7 @@ def test_tabular_corpora_csv_jsonl_parquet(tmp_path):
 
 
 def test_column_mapping_from_the_configuration(tmp_path):
-    from analysis.readers import iter_corpus
+    from analysis.corpus.readers import iter_corpus
 
     pd.DataFrame([{"正文": TEXT, "content": "not this", "发布时间": "2022-07-23 19:00:00"}]).to_csv(
         tmp_path / "a.csv", index=False)
@@ -91,7 +91,7 @@ def test_column_mapping_from_the_configuration(tmp_path):
 
 
 def test_many_empty_rows_are_one_problem(tmp_path):
-    from analysis.readers import iter_corpus
+    from analysis.corpus.readers import iter_corpus
 
     rows = [{"content": ""}] * 189 + [{"content": TEXT}]
     (tmp_path / "a.jsonl").write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")

@@ -4,7 +4,7 @@ import shutil
 import pandas as pd
 import pytest
 
-from analysis.corpus import build_corpus
+from analysis.corpus.stage import build_corpus
 from tests.conftest import with_corpus
 
 

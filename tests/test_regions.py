@@ -1,6 +1,6 @@
 import pytest
 
-from analysis.regions import load_gazetteer, locate, short_name
+from analysis.corpus.regions import load_gazetteer, locate, short_name
 
 
 @pytest.fixture(scope="module")
@@ -89,7 +89,7 @@ def test_self_reference_without_a_fitting_name_is_unknown(gaz):
 
 # ---- news conventions: headline heads, datelines, ledes, multi-region items -----------------------
 def _region(title, body, dateline=None):
-    from analysis.regions import load_gazetteer, locate
+    from analysis.corpus.regions import load_gazetteer, locate
 
     gaz = load_gazetteer()
     r = locate(title, body, "zh", gaz, dateline=dateline)
@@ -136,8 +136,8 @@ def test_cctv_regional_items_body_only(corpora):
     """The lede alone names the province of most regional items (bench/eval_metadata.py has all)."""
     import json
 
-    from analysis.documents import documents_from_raw
-    from analysis.readers import RawText
+    from analysis.corpus.documents import documents_from_raw
+    from analysis.corpus.readers import RawText
 
     items = [json.loads(line) for path in sorted((corpora / "xwlb_cctv_news" / "sample_full_text").glob("*.jsonl"))
              for line in path.read_text(encoding="utf-8").splitlines()]

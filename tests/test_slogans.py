@@ -4,14 +4,14 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from analysis.config import load_config
-from analysis.corpus import build_corpus
-from analysis.matcher import Matcher
-from analysis.measures import g2 as g_test, log_ratio
-from analysis.slogan_stats import (bootstrap_rates, contrast, nb_effects,
+from analysis.pipeline.config import load_config
+from analysis.corpus.stage import build_corpus
+from analysis.slogans.matcher import Matcher
+from analysis.stats.measures import g2 as g_test, log_ratio
+from analysis.slogans.statistics import (bootstrap_rates, contrast, nb_effects,
                                    previous_quarter, quarter_vs_previous, region_vs_rest)
-from analysis.slogan_table import build_slogans, count_strings
-from analysis.token_table import build_tokens
+from analysis.slogans.stage import build_slogans, count_strings
+from analysis.text.stage import build_tokens
 from tests.conftest import ROOT
 
 SEED3 = "003_332db4b73ec3ed6e"

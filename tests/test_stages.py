@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from analysis import stages
-from analysis.config import load_config
+from analysis.pipeline import cache as stages
+from analysis.pipeline.config import load_config
 from tests.conftest import ROOT
 
 
@@ -39,12 +39,12 @@ def test_read_json_is_empty_for_a_missing_or_broken_file(tmp_path):
 
 
 def _declared_stages():
-    from analysis.build import DRAW_CORPUS, DRAW_KEYWORDS, DRAW_SLOGANS, DRAW_TOPICS
-    from analysis.corpus import STAGE as CORPUS
-    from analysis.keyword_table import STAGE as KEYWORDS
-    from analysis.slogan_table import STAGE as SLOGANS
-    from analysis.token_table import STAGE as TOKENS
-    from analysis.topic_table import STAGE as TOPICS
+    from analysis.publishing.draw import DRAW_CORPUS, DRAW_KEYWORDS, DRAW_SLOGANS, DRAW_TOPICS
+    from analysis.corpus.stage import STAGE as CORPUS
+    from analysis.keywords.stage import STAGE as KEYWORDS
+    from analysis.slogans.stage import STAGE as SLOGANS
+    from analysis.text.stage import STAGE as TOKENS
+    from analysis.topics.stage import STAGE as TOPICS
 
     return (CORPUS, TOKENS, SLOGANS, KEYWORDS, TOPICS, DRAW_CORPUS, DRAW_SLOGANS, DRAW_KEYWORDS, DRAW_TOPICS)
 
@@ -78,8 +78,8 @@ def test_every_parameter_changes_exactly_the_keys_of_the_stages_that_read_it(tmp
     counts and figure-only settings change no computing stage."""
     import dataclasses
 
-    from analysis import runner
-    from analysis.config import _SECTIONS
+    from analysis.pipeline import runner
+    from analysis.pipeline.config import _SECTIONS
 
     cfg = load_config(ROOT / "tifa.toml")
     declared = _declared_stages()
@@ -104,8 +104,8 @@ def test_every_parameter_changes_exactly_the_keys_of_the_stages_that_read_it(tmp
 
 
 def test_a_stage_cannot_read_what_it_does_not_declare():
-    from analysis import runner
-    from analysis.slogan_table import STAGE
+    from analysis.pipeline import runner
+    from analysis.slogans.stage import STAGE
 
     view = runner.view(load_config(ROOT / "tifa.toml"), STAGE)
     assert view.slogans.rule == "all"
@@ -116,10 +116,10 @@ def test_a_stage_cannot_read_what_it_does_not_declare():
 
 
 def test_editing_a_module_changes_only_the_stages_that_import_it():
-    from analysis import runner
+    from analysis.pipeline import runner
 
-    assert "analysis.plots" in runner.closure("analysis.build")
-    for module in ("analysis.corpus", "analysis.token_table", "analysis.slogan_table", "analysis.keyword_table",
-                   "analysis.topic_table"):
-        assert "analysis.plots" not in runner.closure(module), module   # a figure's code never refits
-    assert "analysis.inference" in runner.closure("analysis.slogan_table")
+    assert "analysis.publishing.plots" in runner.closure("analysis.publishing.build")
+    for module in ("analysis.corpus.stage", "analysis.text.stage", "analysis.slogans.stage", "analysis.keywords.stage",
+                   "analysis.topics.stage"):
+        assert "analysis.publishing.plots" not in runner.closure(module), module   # a figure's code never refits
+    assert "analysis.stats.inference" in runner.closure("analysis.slogans.stage")

@@ -7,12 +7,12 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from analysis.config import load_config
-from analysis.corpus import build_corpus
-from analysis.lexicon import read_lexicon
-from analysis.segment import EMBEDDED_DICT_SHA256, Segmenter, dictionary_path, rjieba_with_dictionary
-from analysis.token_table import build_tokens, load_tokens, make_tokenizer, token_summary
-from analysis.tokens import EnglishPhraser, english_words, is_numeric
+from analysis.pipeline.config import load_config
+from analysis.corpus.stage import build_corpus
+from analysis.text.lexicon import read_lexicon
+from analysis.text.segment import EMBEDDED_DICT_SHA256, Segmenter, dictionary_path, rjieba_with_dictionary
+from analysis.text.stage import build_tokens, load_tokens, make_tokenizer, token_summary
+from analysis.text.tokens import EnglishPhraser, english_words, is_numeric
 from tests.conftest import ROOT, with_corpus
 
 LEXICON = ROOT / "lexicon" / "lexicon.csv"
@@ -239,7 +239,7 @@ def test_collocations_are_learned(cfg, tmp_path):
 
 @pytest.mark.corpora
 def test_lexicon_costs_at_most_half_an_f1_point_on_sighan(corpora):
-    from analysis.segment import score_segmentation
+    from analysis.text.segment import score_segmentation
 
     sighan = corpora / "sighan2005_icwb2" / "gold"
     words = read_lexicon(LEXICON).segmenter_words()
@@ -255,7 +255,7 @@ def test_lexicon_costs_at_most_half_an_f1_point_on_sighan(corpora):
 
 
 def test_score_segmentation_by_hand():
-    from analysis.segment import score_segmentation
+    from analysis.text.segment import score_segmentation
 
     gold = [["稳中求进", "工作", "总", "基调"]]
     pred = [["稳中", "求进", "工作", "总基调"]]
@@ -270,7 +270,7 @@ def _learned(sentences, min_count, threshold):
     """Collocations counted from the whole list at once (columnar, as the stage counts)."""
     import pyarrow as pa
 
-    from analysis.collocations import Collocations
+    from analysis.text.collocations import Collocations
 
     arr = pa.array(sentences, pa.list_(pa.string()))
     return Collocations(min_count, threshold).add_unigrams_arrow(arr).add_bigrams_arrow(arr).fit()
@@ -299,7 +299,7 @@ def test_collocations_counted_in_slices_equal_those_counted_at_once(seed_docs, t
     """The stage streams batches through both passes; empty and one-token sentences included."""
     import pyarrow as pa
 
-    from analysis.collocations import Collocations
+    from analysis.text.collocations import Collocations
 
     sentences = [tokenizer.tokens(p, "zh") for t in seed_docs.loc[seed_docs["lang"] == "zh", "text"]
                  for p in t.split("\n\n")] + [[], ["项目"]]
@@ -322,7 +322,7 @@ def test_columnar_phrase_joining_is_greedy_left_to_right_like_the_plain_one():
 
     import pyarrow as pa
 
-    from analysis.collocations import Collocations
+    from analysis.text.collocations import Collocations
 
     col = Collocations(1, 0.0)
     col.phrases_ = {("甲", "甲"): 0.5, ("甲", "乙"): 0.5, ("乙", "甲"): 0.5, ("丙", "丁"): 0.9}
@@ -340,7 +340,7 @@ def test_collocations_learned_in_worker_processes_equal_the_plain_ones(seed_docs
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from analysis.token_table import learn_phrases
+    from analysis.text.stage import learn_phrases
 
     sentences = [tokenizer.tokens(p, "zh") for t in seed_docs.loc[seed_docs["lang"] == "zh", "text"]
                  for p in t.split("\n\n")]

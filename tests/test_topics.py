@@ -6,11 +6,11 @@ import pandas as pd
 import pytest
 from scipy.optimize import linear_sum_assignment
 
-from analysis.config import load_config
-from analysis.corpus import build_corpus
-from analysis.token_table import build_tokens
-from analysis.topic_table import build_topics, grid_for
-from analysis.topics import LdaTopics, choose_k, frex, nmf_match, prevalence_effects, relevance, topic_overlap
+from analysis.pipeline.config import load_config
+from analysis.corpus.stage import build_corpus
+from analysis.text.stage import build_tokens
+from analysis.topics.stage import build_topics, grid_for
+from analysis.topics.models import LdaTopics, choose_k, frex, nmf_match, prevalence_effects, relevance, topic_overlap
 from tests.conftest import ROOT
 
 
@@ -112,7 +112,7 @@ def test_topics_stage_on_the_seeds(tmp_path):
     build_corpus(cfg, progress=False)
     build_tokens(cfg, progress=False)
     r = build_topics(cfg, progress=False)
-    from analysis.topic_labels import labelled
+    from analysis.topics.labels import labelled
 
     assert (r.tables["topics"]["label"] == r.tables["topics"]["suggested_label"]).all()  # the stage does not label
     t = labelled(r, cfg.topics.labels).tables                                                       # the outputs do
@@ -121,7 +121,7 @@ def test_topics_stage_on_the_seeds(tmp_path):
     assert set(t["grid"]["k"]) == {4, 6} and t["grid"]["stability"].between(0, 1).all()
     assert t["notes"]["note"].str.contains("K = ").sum() == 2
     assert (tmp_path / "data" / "topics" / "zh" / "lda.model").exists()
-    from analysis.topic_browser import browser_html
+    from analysis.publishing.browser import browser_html
 
     data = json.loads((tmp_path / "data" / "topics" / "browser.json").read_text(encoding="utf-8"))
     page = browser_html(data, t["topics"])
@@ -139,7 +139,7 @@ def test_coherence_of_all_fits_at_once_equals_one_by_one():
 
     from gensim.models import CoherenceModel
 
-    from analysis.topic_table import coherence_per_fit
+    from analysis.topics.stage import coherence_per_fit
 
     def coherence(model, texts, measure, topn=10):  # one CoherenceModel per fit, the plain way
         return CoherenceModel(topics=model.top_words(topn), texts=texts, dictionary=model.dictionary_,
@@ -158,7 +158,7 @@ def test_coherence_of_all_fits_at_once_equals_one_by_one():
 def test_unit_weights_average_units_to_documents_by_length_and_stay_sparse():
     from scipy import sparse
 
-    from analysis.topics import unit_weights
+    from analysis.topics.models import unit_weights
 
     unit_doc = np.array([0, 0, 1, 2, 2, 2])
     unit_len = np.array([3, 1, 5, 0, 2, 2])  # an empty unit still counts once
@@ -175,7 +175,7 @@ def test_one_seed_chooses_k_by_coherence():
     """topics.seeds = [1]: no stability to measure; K by coherence instead of a crash."""
     import pandas as pd
 
-    from analysis.topics import choose_k
+    from analysis.topics.models import choose_k
 
     grid = pd.DataFrame({"k": [4, 6], "seed": [1, 1], "c_npmi": [0.02, 0.05], "c_v": [0.4, 0.5],
                          "perplexity": [10.0, 12.0], "stability": [float("nan")] * 2})

@@ -6,8 +6,8 @@ import os
 
 import pytest
 
-from analysis.config import load_config
-from analysis.corpus import build_corpus
+from analysis.pipeline.config import load_config
+from analysis.corpus.stage import build_corpus
 from tests.conftest import ROOT
 
 #: a paragraph of a real speech (seed 002), in Simplified characters

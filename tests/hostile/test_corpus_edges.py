@@ -5,7 +5,7 @@ import os
 
 import pandas as pd
 
-from analysis.corpus import analysable
+from analysis.corpus.stage import analysable
 from tests.hostile.conftest import IS_ROOT, ZH, corpus_of, toml_for
 
 
@@ -39,7 +39,8 @@ def _unreadable(monkeypatch, path):
     if not IS_ROOT:
         os.chmod(path, 0)
         return
-    from analysis import readers, stages
+    from analysis.corpus import readers
+    from analysis.pipeline import cache as stages
 
     real_read, real_digest = readers.read_file, stages.file_digest
 

@@ -3,7 +3,7 @@ import codecs
 
 import pytest
 
-from analysis.encoding import DecodeError, decode_bytes
+from analysis.corpus.encoding import DecodeError, decode_bytes
 from tests.hostile.conftest import EN, ZH, ZH_TRADITIONAL, corpus_of
 
 
@@ -80,7 +80,7 @@ def test_mostly_unreadable_bytes_are_refused_with_the_reason(tmp_path):
 
 
 def test_every_gbk_and_big5_text_of_the_real_reports_is_decoded_right(corpora):
-    from analysis.normalize import _converters
+    from analysis.corpus.normalize import _converters
 
     _, s2t = _converters()
     texts = [p.read_text(encoding="utf-8") for p in sorted((corpora / "gwr_provincial_2025" / "texts").glob("*.txt"))]

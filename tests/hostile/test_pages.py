@@ -2,9 +2,9 @@
 escaped, no script of the text's own, and the pages the same bytes as before they were templates."""
 import pandas as pd
 
-from analysis.kwic import COLUMNS, concordance_html
-from analysis.report import Block, render_html
-from analysis.topic_browser import browser_html
+from analysis.text.kwic import COLUMNS, concordance_html
+from analysis.publishing.report import Block, render_html
+from analysis.publishing.browser import browser_html
 
 HOSTILE = "</script><script>alert('x')</script><img src=x onerror=alert(1)> & \"q\""
 

@@ -3,10 +3,10 @@ other than with a stated reason, and never garble what they keep."""
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analysis.encoding import DecodeError, decode_bytes
-from analysis.normalize import normalize_chars
-from analysis.problems import Problem
-from analysis.readers import RawText, iter_corpus
+from analysis.corpus.encoding import DecodeError, decode_bytes
+from analysis.corpus.normalize import normalize_chars
+from analysis.pipeline.problems import Problem
+from analysis.corpus.readers import RawText, iter_corpus
 
 FAST = settings(max_examples=150, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
 

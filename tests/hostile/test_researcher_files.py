@@ -3,9 +3,9 @@ at once with its line, before any work starts; never a traceback."""
 
 import pytest
 
-from analysis.config import ConfigError, load_config
-from analysis.lexicon import LexiconError, read_lexicon
-from analysis.topic_labels import LabelsError, read_labels
+from analysis.pipeline.config import ConfigError, load_config
+from analysis.text.lexicon import LexiconError, read_lexicon
+from analysis.topics.labels import LabelsError, read_labels
 from tests.conftest import ROOT
 from tests.hostile.conftest import toml_for
 

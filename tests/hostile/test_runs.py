@@ -5,9 +5,9 @@ import stat
 import pandas as pd
 import pytest
 
-from analysis import atomic
-from analysis.config import TopicParams
-from analysis.lock import LockedError, data_lock
+from analysis.pipeline import atomic
+from analysis.pipeline.config import TopicParams
+from analysis.pipeline.lock import LockedError, data_lock
 from tests.hostile.conftest import ZH, toml_for
 
 
@@ -40,7 +40,7 @@ def test_a_second_run_on_the_same_data_folder_stops_with_a_message(tmp_path, run
 
 
 def test_a_killed_k_grid_resumes_from_the_fits_that_finished(tmp_path, monkeypatch):
-    from analysis import topic_table
+    from analysis.topics import stage as topic_table
 
     texts = [[w for w in para.split("，") if w] for para in (ZH * 8).replace("。", "，").split("\n") if para]
     train = [t * 3 for t in texts]
@@ -49,21 +49,21 @@ def test_a_killed_k_grid_resumes_from_the_fits_that_finished(tmp_path, monkeypat
     calls = []
     real = topic_table._grid_job
     monkeypatch.setattr(topic_table, "_grid_job", lambda job: calls.append(job[1:3]) or real(job))
-    first = topic_table.run_grid(per_lang, tp, progress=False, cache=tmp_path / "grid")
+    first = topic_table.run_grid(per_lang, tp, progress=False, fits=tmp_path / "grid")
     assert len(calls) == 4 and len(list((tmp_path / "grid").glob("*.json"))) == 4
     (tmp_path / "grid" / sorted(os.listdir(tmp_path / "grid"))[0]).unlink()   # as if killed before the last fit
     calls.clear()
-    again = topic_table.run_grid(per_lang, tp, progress=False, cache=tmp_path / "grid")
+    again = topic_table.run_grid(per_lang, tp, progress=False, fits=tmp_path / "grid")
     assert len(calls) == 1                                                     # only the missing fit ran
     pd.testing.assert_frame_equal(first, again)
     calls.clear()
     topic_table.run_grid(per_lang, TopicParams(k_grid=(2, 3), seeds=(1, 2), passes=2, iterations=5, workers=1),
-                         progress=False, cache=tmp_path / "grid")
+                         progress=False, fits=tmp_path / "grid")
     assert len(calls) == 4 and len(list((tmp_path / "grid").glob("*.json"))) == 4   # other settings: refit, old pruned
 
 
 def test_an_internal_error_is_one_line_and_debug_shows_the_traceback(tmp_path, run_cli, monkeypatch):
-    from analysis import corpus
+    from analysis.corpus import stage as corpus
 
     def broken(*a, **k):
         raise RuntimeError("boom")

@@ -1,0 +1,1 @@
+"""Raw files → documents: reading and decoding, cleaning, compilations, metadata (dates, regions, language) with provenance, duplicates; the corpus stage."""

@@ -1,0 +1,134 @@
+"""Researcher's metadata overrides: a CSV in the corpus folder that wins over extracted values.
+
+Columns: ``source_file`` (required: the file name as in the corpus folder), ``part`` (optional:
+a part number of a compilation, or a row number of a tabular corpus; blank means every document
+of the file), and any of ``title``, ``lang``, ``outlet``, ``pub_date``, ``meeting_date``, ``year``,
+``quarter``, ``period``, ``region``. Blank cells change nothing. Dates are ``YYYY-MM-DD``; region is
+a name, a chain of names (浙江省杭州市萧山区) or an official code; quarter is ``2022Q3``; period is
+``2022``, ``2022Q1``…``2022Q4``, ``2022H1``, ``2022H2`` or ``2022Q1-Q3``.
+
+A malformed cell is reported with its row and column, and only that cell is ignored.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..pipeline.problems import Problem
+from .readers import DecodeError, decode_bytes, read_file
+from .regions import Gazetteer
+
+FIELDS = ("title", "lang", "outlet", "pub_date", "meeting_date", "year", "quarter", "period", "region")
+_PERIOD = re.compile(r"^\d{4}(?:Q[1-4]|H[12]|Q1-Q3)?$")
+_QUARTER = re.compile(r"^\d{4}Q[1-4]$")
+
+
+@dataclass(frozen=True)
+class Override:
+    source_file: str
+    part: int | None
+    values: dict  # field -> parsed value (region: adcode)
+    row: int
+
+
+#: A date cell: 2022-07-08, 2022/7/8, 2022.07.08 or 2022年7月8日, optionally followed by a time.
+_DATE_CELL = re.compile(r"^\s*(?P<y>\d{4})[-/.年](?P<m>\d{1,2})[-/.月](?P<d>\d{1,2})日?(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?\s*$")
+
+
+def parse_value(field: str, text: str, gaz: Gazetteer):
+    """Parse one override cell; raise ValueError with a readable reason."""
+    if field in ("pub_date", "meeting_date"):
+        m = _DATE_CELL.match(text)
+        try:
+            return dt.date(int(m["y"]), int(m["m"]), int(m["d"])) if m else dt.date.fromisoformat(text)
+        except ValueError:
+            raise ValueError(f"'{text}' is not a date (YYYY-MM-DD, optionally with a time)") from None
+    if field == "year":
+        if not re.fullmatch(r"\d{4}", text):
+            raise ValueError(f"'{text}' is not a year")
+        return int(text)
+    if field == "quarter" and not _QUARTER.match(text):
+        raise ValueError(f"'{text}' is not a quarter (like 2022Q3)")
+    if field == "period" and not _PERIOD.match(text):
+        raise ValueError(f"'{text}' is not a period (2022, 2022Q1, 2022H1, 2022Q1-Q3)")
+    if field == "lang" and text not in ("zh", "en"):
+        raise ValueError(f"'{text}' is not a supported language (zh, en)")
+    if field == "region":
+        codes = gaz.lookup(text)
+        if not codes:
+            raise ValueError(f"'{text}' is not a known region name or code")
+        if len(codes) > 1:
+            names = ", ".join(gaz.full_name(c) for c in codes[:4])
+            raise ValueError(f"'{text}' is ambiguous ({names}); give the full chain or the code")
+        return codes[0]
+    return text
+
+
+def read_overrides(path: Path, gaz: Gazetteer) -> tuple[list[Override], list[Problem]]:
+    name = path.name
+    problems: list[Problem] = []
+    try:
+        text = decode_bytes(read_file(path)).text
+    except DecodeError as exc:
+        return [], [Problem(name, "", str(exc), "skipped")]
+    except OSError as exc:
+        return [], [Problem(name, "", f"cannot be read: {exc.strerror or exc}", "skipped")]
+    reader = csv.DictReader(io.StringIO(text))
+    columns = reader.fieldnames or []
+    if "source_file" not in columns:
+        return [], [Problem(name, "header", "no 'source_file' column; the override file is not used", "skipped")]
+    unknown = [c for c in columns if c not in FIELDS and c not in ("source_file", "part", "note")]
+    if unknown:
+        problems.append(Problem(name, "header", f"unknown columns {', '.join(unknown)} (known: {', '.join(FIELDS)})", "ignored"))
+    out: list[Override] = []
+    for i, row in enumerate(reader, start=2):  # row 1 is the header
+        source = (row.get("source_file") or "").strip()
+        if not source:
+            problems.append(Problem(name, f"row {i}, column source_file", "empty", "skipped"))
+            continue
+        part_text = (row.get("part") or "").strip()
+        part = None
+        if part_text:
+            if not part_text.isdigit():
+                problems.append(Problem(name, f"row {i}, column part", f"'{part_text}' is not a whole number", "skipped"))
+                continue
+            part = int(part_text)
+        values = {}
+        for field in FIELDS:
+            cell = (row.get(field) or "").strip()
+            if not cell:
+                continue
+            try:
+                values[field] = parse_value(field, cell, gaz)
+            except ValueError as exc:
+                problems.append(Problem(name, f"row {i}, column {field}", str(exc), "ignored"))
+        out.append(Override(source, part, values, i))
+    return out, problems
+
+
+def apply_overrides(records: list[dict], overrides: list[Override], overrides_name: str) -> list[Problem]:
+    """Set override values on matching records (in place) and return rows that matched nothing."""
+    from .documents import derive, set_override
+
+    problems = []
+    for ov in overrides:
+        hits = [r for r in records if r["source_file"] == ov.source_file
+                and (ov.part is None or r["part"] == ov.part or (r["part"] is None and _row_of(r) == ov.part))]
+        if not hits:
+            problems.append(Problem(overrides_name, f"row {ov.row}",
+                                    f"no document matches source_file={ov.source_file!r} part={ov.part}", "ignored"))
+            continue
+        for rec in hits:
+            for field, value in ov.values.items():
+                set_override(rec, field, value)
+            derive(rec)
+    return problems
+
+
+def _row_of(rec: dict) -> int | None:
+    m = re.search(r"-r(\d+)$", rec["doc_id"])
+    return int(m.group(1)) if m else None

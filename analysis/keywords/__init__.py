@@ -1,0 +1,1 @@
+"""Tokens → keyness, trends, tf-idf and collocates; the keywords stage."""

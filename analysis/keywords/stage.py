@@ -1,0 +1,216 @@
+"""The keywords stage: term frequencies, keyness, TF-IDF, trends, collocates and contexts.
+
+Reads the documents and token tables; writes ``<data>/keywords/*.parquet``: ``documents`` (doc_id,
+lang, length, period, province), ``frequencies`` (by period and by province), ``keyness`` (by
+period and by province), ``tfidf``, ``trends``, ``period_rates`` (the plotted and the user's
+terms), ``collocates`` and ``contexts``. English tokens that are lexicon phrases are counted under
+the lexicon's Chinese term (business_environment → 营商环境), so concepts compare across languages.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+
+from ..pipeline import runner
+from ..pipeline.config import Config
+from ..corpus.stage import analysable, corpus_folder, load_documents
+from .statistics import (frequencies, keyness, period_of, period_rates, tfidf_top, trends)
+from ..text.lexicon import read_lexicon
+from ..stats.measures import g2
+from ..text.stage import load_tokens, tokens_folder
+
+TABLES = ("documents", "frequencies", "keyness", "tfidf", "trends", "period_rates", "collocates", "contexts")
+
+
+@dataclass(frozen=True)
+class KeywordResult:
+    folder: Path
+    rebuilt: bool
+    tables: dict
+
+
+def document_term_matrix(tokens: pd.DataFrame, doc_ids: list[str], column: str = "tokens",
+                         mapping: dict | None = None) -> tuple[sparse.csr_matrix, list[str]]:
+    """Documents × terms counts (rows in ``doc_ids`` order, terms sorted) from the token table."""
+    mapping = mapping or {}
+    per_doc: dict[str, Counter] = {d: Counter() for d in doc_ids}
+    for doc_id, toks in zip(tokens["doc_id"], tokens[column]):
+        if doc_id in per_doc:
+            per_doc[doc_id].update(mapping.get(t, t) for t in toks)
+    vocab = sorted({t for c in per_doc.values() for t in c})
+    index = {t: j for j, t in enumerate(vocab)}
+    rows, cols, vals = [], [], []
+    for i, d in enumerate(doc_ids):
+        for t, n in per_doc[d].items():
+            rows.append(i)
+            cols.append(index[t])
+            vals.append(n)
+    dtm = sparse.csr_matrix((np.asarray(vals, float), (rows, cols)), shape=(len(doc_ids), len(vocab)))
+    return dtm, vocab
+
+
+def keyword_documents(docs: pd.DataFrame, unit: str) -> pd.Series:
+    """The period of each document: its quarter column, or the month/year of the meeting (else publication)."""
+    if unit == "quarter":
+        return docs["quarter"].astype("string")
+    date = docs["meeting_date"].where(docs["meeting_date"].notna(), docs["pub_date"])
+    return period_of(date, unit)
+
+
+def collocates(tokens: pd.DataFrame, docs: pd.DataFrame, terms: list[str], window: int, column: str,
+               mapping: dict, top: int = 5) -> pd.DataFrame:
+    """Strongest collocates of each term within ±``window`` tokens, per language and period, scored
+    by G² against the collocate's frequency in the period (at least 2 co-occurrences)."""
+    period = dict(zip(docs["doc_id"], docs["period"]))
+    lang_of = dict(zip(docs["doc_id"], docs["lang"]))
+    wanted = set(terms)
+    near: dict[tuple, Counter] = {}
+    freq: dict[tuple, Counter] = {}
+    for doc_id, toks in zip(tokens["doc_id"], tokens[column]):
+        p = period.get(doc_id)
+        if p is None or pd.isna(p):
+            continue
+        key = (lang_of[doc_id], p)
+        toks = [mapping.get(t, t) for t in toks]
+        freq.setdefault(key, Counter()).update(toks)
+        for i, tok in enumerate(toks):
+            if tok in wanted:
+                ctx = toks[max(0, i - window):i] + toks[i + 1:i + 1 + window]
+                near.setdefault(key + (tok,), Counter()).update(c for c in ctx if c != tok)
+    rows = []
+    for (lang, p, term), c in sorted(near.items()):
+        f = freq[(lang, p)]
+        N, W = sum(f.values()), sum(c.values())
+        words = [w for w, n in c.items() if n >= 2]
+        if not words:
+            continue
+        a = np.array([c[w] for w in words], float)
+        fw = np.array([f[w] for w in words], float)
+        score = g2(a, fw - a, W, N - W)
+        over = a / W > fw / N
+        order = [k for k in np.argsort(-score, kind="stable") if over[k]][:top]
+        for rank, k in enumerate(order, 1):
+            rows.append((lang, p, term, rank, words[k], int(a[k]), float(score[k])))
+    return pd.DataFrame(rows, columns=["lang", "period", "term", "rank", "collocate", "cooccurrences", "g2"])
+
+
+def contexts(docs: pd.DataFrame, terms: list[str], english: dict, per_period: int = 3, width: int = 30) -> pd.DataFrame:
+    """A keyword-in-context sample: up to ``per_period`` lines per term, language and period."""
+    from ..text.kwic import concordance
+    from ..slogans.matcher import Matcher
+
+    surfaces = {t: ([t], english.get(t, [])) for t in terms}
+    dated = docs[docs["period"].notna()]
+    texts = {d: t for d, t in zip(dated["doc_id"], dated["text"])}
+    conc = concordance(dated.assign(region=dated["province"], quarter=dated["period"]), texts, Matcher(surfaces),
+                       "all", width)
+    conc = conc.rename(columns={"slogan": "term", "quarter": "period"})
+    return conc.groupby(["term", "lang", "period"], sort=True).head(per_period).reset_index(drop=True)
+
+
+def keyword_inputs(cfg: Config):
+    """The keywords stage's inputs: analysable documents with their period and token count (documents
+    without tokens left out: they have no rate to give), the document–term matrix, its vocabulary,
+    the token table and the English-phrase mapping."""
+    kp = cfg.keywords
+    lexicon = read_lexicon(cfg.tokens.lexicon)
+    docs = analysable(load_documents(cfg), cfg.corpus.min_confidence).reset_index(drop=True)
+    tokens = load_tokens(cfg, ["doc_id", "lang", kp.column], docs)
+    mapping = {"_".join(words): term for words, term in lexicon.english_phrases().items()}
+    dtm, vocab = document_term_matrix(tokens, docs["doc_id"].tolist(), kp.column, mapping)
+    docs = docs.assign(period=keyword_documents(docs, kp.period), length=np.asarray(dtm.sum(axis=1)).ravel())
+    has_tokens = (docs["length"] > 0).to_numpy()
+    return docs[has_tokens].reset_index(drop=True), dtm[np.flatnonzero(has_tokens)], vocab, tokens, mapping
+
+
+#: What the keywords stage reads.
+STAGE = runner.Stage(
+    "keywords", __name__,
+    params=("keywords.period", "keywords.column", "keywords.min_count", "keywords.min_log_ratio", "keywords.min_docs",
+            "keywords.top", "keywords.floor", "keywords.trend_min_docs", "keywords.trend_min_periods",
+            "keywords.bootstrap", "keywords.window", "keywords.terms", "random.seed", "corpus.min_confidence"),
+    files=("tokens.lexicon",))
+
+
+def build_keywords(cfg: Config, progress: bool = True, force: bool = False) -> KeywordResult:
+    inputs = [corpus_folder(cfg) / "documents.parquet", tokens_folder(cfg) / "tokens.parquet"]
+    return KeywordResult(*runner.run_tables(STAGE, cfg, inputs, TABLES, compute_keywords, force,
+                                            lambda tables: summary(tables, cfg.keywords)))
+
+
+def compute_keywords(cfg: Config, out: Path) -> dict[str, pd.DataFrame]:
+    """The keywords stage's tables (``cfg``: the stage's view of the configuration)."""
+    kp = cfg.keywords
+    lexicon = read_lexicon(cfg.tokens.lexicon)
+    docs, dtm, vocab, tokens, mapping = keyword_inputs(cfg)
+    seed = cfg.random.seed
+    kw = dict(min_count=kp.min_count, min_log_ratio=kp.min_log_ratio, top=kp.top, B=kp.bootstrap, seed=seed,
+              min_docs=kp.min_docs)
+    tables = {"documents": docs[["doc_id", "lang", "length", "period", "province"]]}
+    tables["frequencies"] = pd.concat([
+        frequencies(docs, dtm, vocab, "period").rename(columns={"period": "group"}).assign(grouping="period"),
+        frequencies(docs, dtm, vocab, "province").rename(columns={"province": "group"}).assign(grouping="province"),
+    ], ignore_index=True)
+    tables["keyness"] = pd.concat([
+        keyness(docs, dtm, vocab, "period", **kw).rename(columns={"period": "group"}).assign(grouping="period"),
+        keyness(docs, dtm, vocab, "province", **kw).rename(columns={"province": "group"}).assign(grouping="province"),
+    ], ignore_index=True)
+    tables["tfidf"] = pd.concat([
+        tfidf_top(docs, dtm, vocab, "period", kp.top).rename(columns={"period": "group"}).assign(grouping="period"),
+        tfidf_top(docs, dtm, vocab, "province", kp.top).rename(columns={"province": "group"}).assign(grouping="province"),
+    ], ignore_index=True)
+    tr = trends(docs, dtm, vocab, "period", kp.period, kp.floor, min_docs=kp.min_docs, min_term_docs=kp.trend_min_docs,
+                min_term_periods=kp.trend_min_periods)
+    tables["trends"] = tr
+    top_terms = top_trending(tr, kp.top)
+    plotted = sorted(set(top_terms) | set(kp.terms))
+    tables["period_rates"] = period_rates(docs, dtm, vocab, plotted, "period", kp.bootstrap, seed)
+    tables["collocates"] = collocates(tokens, docs, top_terms, kp.window, kp.column, mapping)
+    english = {}
+    for e in lexicon.entries:
+        english[e.term] = list(e.english)
+    tables["contexts"] = contexts(docs, plotted, english)
+    return tables
+
+
+def top_trending(tr: pd.DataFrame, n: int) -> list[str]:
+    """Terms to show: the most frequent rising and falling terms, alternately (frequent terms have
+    the most trustworthy trends); when none is rising or falling, the largest slopes."""
+    if "slope" not in tr or tr["slope"].isna().all():
+        return []
+    rising, falling = _strongest(tr, "rising", n), _strongest(tr, "falling", n)
+    out = [t for pair in zip(rising + [None] * n, falling + [None] * n) for t in pair if t][:n]
+    if out:
+        return out
+    est = tr[tr["slope"].notna()]
+    return est.assign(a=est["slope"].abs()).sort_values(["a", "count", "term"], ascending=[False, False, True])[
+        "term"].head(n).tolist()
+
+
+def _strongest(tr: pd.DataFrame, cls: str, n: int = 5) -> list[str]:
+    """The n most frequent terms of a class."""
+    if not {"class", "count", "term"} <= set(tr.columns):  # no trend was tested (no dated documents)
+        return []
+    return tr[tr["class"] == cls].sort_values(["count", "term"], ascending=[False, True])["term"].head(n).tolist()
+
+
+def summary(tables: dict, kp) -> dict:
+    tr = tables["trends"]
+    classes = tr["class"].value_counts().to_dict() if "class" in tr else {}
+    key = tables["keyness"]
+    return {
+        "documents": int(len(tables["documents"])),
+        "periods": sorted(tables["documents"]["period"].dropna().unique().tolist()),
+        "trend_terms": int(tr["term"].notna().sum()) if "term" in tr else 0,
+        "classes": {k: int(v) for k, v in classes.items()},
+        "rising": _strongest(tr, "rising"),
+        "falling": _strongest(tr, "falling"),
+        "notes": sorted(set(tr["status"].dropna()) - {"estimated"}) if "status" in tr else [],
+        "distinctive_groups": int(key.loc[key["status"] == "distinctive", "group"].nunique()) if len(key) else 0,
+        "period_unit": kp.period,
+    }

@@ -1,0 +1,494 @@
+"""Keyword statistics: term frequencies by period and region, keyness, and trends over periods.
+
+Tables in, tables out; no I/O. The input is a document–term matrix (``scipy.sparse`` CSR, counts
+of each term in each document) with one row per document of ``docs`` (``doc_id``, ``lang``,
+``length`` = tokens in the document, the period column and region columns).
+
+Documents are the sampling unit: keyness intervals come from a bootstrap over documents and trend
+standard errors are robust (sandwich, HC0) over documents, so overdispersion between documents
+does not make a term look more certain than it is.
+"""
+from __future__ import annotations
+
+
+import numpy as np
+import pandas as pd
+from scipy import sparse, stats
+
+from ..stats.inference import bh, group_sums, lumps, mk_exact_p, rate_test, score_trend_test
+from ..stats.measures import bootstrap_weights, g2, log_ratio, seeded_rng
+
+PER = 10_000
+UNKNOWN = "unknown"
+
+
+# ---- periods ------------------------------------------------------------------------------------
+def period_of(dates: pd.Series, unit: str) -> pd.Series:
+    """Calendar period labels of dates: quarter (2022Q3), month (2022-07) or year (2022)."""
+    d = pd.to_datetime(dates)
+    if unit == "quarter":
+        out = d.dt.year.astype("Int64").astype("string") + "Q" + d.dt.quarter.astype("Int64").astype("string")
+    elif unit == "month":
+        out = d.dt.strftime("%Y-%m").astype("string")
+    elif unit == "year":
+        out = d.dt.year.astype("Int64").astype("string")
+    else:
+        raise ValueError(f"unknown period unit '{unit}' (quarter, month, year)")
+    return out.where(d.notna(), pd.NA)
+
+
+def period_index(label: str, unit: str) -> int:
+    """Position of a period on the calendar, so that a missing period leaves a gap of one."""
+    if unit == "quarter":
+        return int(label[:4]) * 4 + int(label[-1]) - 1
+    if unit == "month":
+        return int(label[:4]) * 12 + int(label[5:7]) - 1
+    return int(label)
+
+
+# ---- frequencies --------------------------------------------------------------------------------
+def frequencies(docs: pd.DataFrame, dtm: sparse.csr_matrix, vocab: list[str], by: str,
+                terms: list[str] | None = None) -> pd.DataFrame:
+    """Count, rate per 10,000 tokens and document frequency of terms per group (``by``) and
+    language. Only groups that have documents appear: a period without documents is a gap."""
+    cols = range(len(vocab)) if terms is None else [vocab.index(t) for t in terms if t in vocab]
+    rows = []
+    keys = docs[by].astype("string").fillna(UNKNOWN)
+    for (lang, group), idx in sorted(docs.assign(_g=keys).groupby(["lang", "_g"]).indices.items()):
+        sub = dtm[idx][:, list(cols)]
+        total = docs["length"].to_numpy()[idx].sum()
+        counts = np.asarray(sub.sum(axis=0)).ravel()
+        dfreq = np.asarray((sub > 0).sum(axis=0)).ravel()
+        for k, j in enumerate(cols):
+            if counts[k]:
+                rows.append((lang, group, vocab[j], int(counts[k]), int(total), counts[k] / total * PER,
+                             int(dfreq[k]), len(idx)))
+    return pd.DataFrame(rows, columns=["lang", by, "term", "count", "tokens", "rate", "documents_with", "documents"])
+
+
+# ---- keyness ------------------------------------------------------------------------------------
+def _boot_lr(X_t, len_t, X_r, len_r, B, rng) -> tuple[np.ndarray, np.ndarray]:
+    """Percentile 95% interval of the Log Ratio, resampling documents within each side."""
+    def reps(X, lengths):
+        W = bootstrap_weights(B, X.shape[0], rng)
+        return np.asarray(X.T @ W.T).T, W @ lengths
+
+    ct, tt = reps(X_t, len_t)
+    cr, tr = reps(X_r, len_r)
+    rt = np.where(ct > 0, ct, 0.5) / tt[:, None]
+    rr = np.where(cr > 0, cr, 0.5) / tr[:, None]
+    lr = np.log2(rt / rr)
+    lo, hi = np.percentile(lr, [2.5, 97.5], axis=0)
+    return lo, hi
+
+
+KEYNESS_METHOD = ("keyness of a group against all other documents of the language: document-level test (the "
+                  "group's count given the total, beta-binomial with over-dispersion between documents; "
+                  "docs/inference.md), Benjamini–Hochberg q-values over every group and term of the grouping; "
+                  "effect: Log Ratio (log2 of the ratio of relative frequencies, 0.5 for a zero count; Hardie 2014) "
+                  "with a 95% percentile-bootstrap interval over documents for the reported terms; G² (log-likelihood, "
+                  "token-level) is kept as the corpus-linguistics score, not as the test")
+
+
+def keyness(docs: pd.DataFrame, dtm, vocab: list[str], by: str, min_count: int = 5, min_log_ratio: float = 1.0,
+            top: int = 20, B: int = 200, seed: int = 0, min_docs: int = 2, alpha: float = 0.05) -> pd.DataFrame:
+    """Distinctive terms of each group (value of ``by``) against the rest, per language.
+
+    Terms with fewer than ``min_count`` occurrences in the language's documents with a known group
+    are not tested. Every group × term is tested at the document level (:func:`analysis.stats.inference.rate_test`)
+    and the q-values are Benjamini–Hochberg over all groups and terms of the grouping: "which terms
+    are distinctive of which group" is one question. Reported: the ``top`` terms of each group by the
+    test's z score (then Log Ratio) among those with q < ``alpha``, over-used, and Log Ratio ≥ ``min_log_ratio``, each
+    with its bootstrap interval. Groups with fewer than ``min_docs`` documents (or a rest with fewer)
+    are reported as too small.
+    """
+    rows = []
+    keys = docs[by].astype("string")
+    lengths = docs["length"].to_numpy(dtype=float)
+    for lang in sorted(docs["lang"].unique()):
+        in_lang = (docs["lang"] == lang).to_numpy() & keys.notna().to_numpy()
+        groups = sorted(keys[in_lang].unique())
+        idx = np.flatnonzero(in_lang)
+        if not groups:
+            continue
+        code = pd.Categorical(keys.to_numpy()[idx], categories=groups).codes
+        sizes = np.bincount(code, minlength=len(groups))
+        X = dtm[idx]
+        totals = np.asarray(X.sum(axis=0)).ravel()
+        tested = np.flatnonzero(totals >= min_count)
+        ok_group = (sizes >= min_docs) & (len(idx) - sizes >= min_docs)
+        if len(tested):
+            S = group_sums(code, len(groups), X[:, tested], lengths[idx])
+            rest = S.total() - S                                 # every document is in one group
+            res = rate_test(S, rest, lumpy=lumps(X[:, tested]))
+            p = np.where(ok_group[:, None], res["p"], np.nan)
+            q = bh(p)
+        for g, group in enumerate(groups):
+            base = {"lang": lang, by: group, "documents": int(sizes[g]), "documents_rest": int(len(idx) - sizes[g])}
+            if not ok_group[g]:
+                rows.append({**base, "status": f"too small: fewer than {min_docs} documents "
+                                               f"({sizes[g]} vs {len(idx) - sizes[g]})"})
+                continue
+            if len(tested) == 0:
+                rows.append({**base, "status": f"too small: no term with {min_count} occurrences"})
+                continue
+            a, b = S.Y[g], rest.Y[g]
+            A, Bx = S.E[g], rest.E[g]
+            lr = log_ratio(a, b, A, Bx)
+            keep = np.flatnonzero((q[g] < alpha) & (res["z"][g] > 0) & (lr >= min_log_ratio))
+            keep = keep[np.lexsort((-lr[keep], -res["z"][g][keep]))][:top]
+            if len(keep) == 0:
+                rows.append({**base, "status": f"no distinctive term (q < {alpha:g}, over-used, Log Ratio at least "
+                                               f"{min_log_ratio:g})", "terms_tested": len(tested)})
+                continue
+            cols = tested[keep]
+            t_rows, r_rows = idx[code == g], idx[code != g]
+            lo, hi = _boot_lr(dtm[t_rows][:, cols], lengths[t_rows], dtm[r_rows][:, cols], lengths[r_rows], B,
+                              seeded_rng(seed, lang, by, group)) if B else (np.full(len(cols), np.nan),) * 2
+            g2s = g2(a[keep], b[keep], A, Bx)
+            for k, j in enumerate(keep):
+                rows.append({**base, "status": "distinctive", "terms_tested": len(tested), "rank": k + 1,
+                             "term": vocab[tested[j]], "count": int(a[j]), "count_rest": int(b[j]),
+                             "rate": a[j] / A * PER, "rate_rest": b[j] / Bx * PER,
+                             "log_ratio": lr[j], "log_ratio_low": lo[k], "log_ratio_high": hi[k], "g2": g2s[k],
+                             "z": res["z"][g, j], "p_value": p[g, j], "q_value": q[g, j]})
+    out = pd.DataFrame(rows, columns=None if rows else [
+        "lang", by, "documents", "documents_rest", "status", "terms_tested", "rank", "term", "count", "count_rest",
+        "rate", "rate_rest", "log_ratio", "log_ratio_low", "log_ratio_high", "g2", "z", "p_value", "q_value"])
+    out["method"] = KEYNESS_METHOD
+    return out
+
+
+def tfidf_top(docs: pd.DataFrame, dtm, vocab: list[str], by: str, top: int = 20) -> pd.DataFrame:
+    """Top TF-IDF terms of each group, treating each group's documents as one text (scikit-learn,
+    smooth idf, l2 norm), for comparison with keyness."""
+    from sklearn.feature_extraction.text import TfidfTransformer
+
+    rows = []
+    keys = docs[by].astype("string")
+    for lang in sorted(docs["lang"].unique()):
+        mask = (docs["lang"] == lang).to_numpy() & keys.notna().to_numpy()
+        groups = sorted(keys[mask].unique())
+        if not groups:
+            continue
+        G = sparse.vstack([sparse.csr_matrix(dtm[np.flatnonzero(mask & (keys == g).fillna(False).to_numpy())]
+                                             .sum(axis=0)) for g in groups])
+        W = TfidfTransformer().fit_transform(G).toarray()
+        for i, g in enumerate(groups):
+            order = np.argsort(-W[i], kind="stable")[:top]
+            for rank, j in enumerate(order, start=1):
+                if W[i, j] > 0:
+                    rows.append((lang, g, rank, vocab[j], float(W[i, j]), int(G[i, j])))
+    return pd.DataFrame(rows, columns=["lang", by, "rank", "term", "tfidf", "count"])
+
+
+# ---- trends -------------------------------------------------------------------------------------
+TREND_METHOD = ("classes from three document-level tests, each over documents with length offsets: a linear trend "
+                "(robust score test of a log-linear slope in the calendar period index), a peak (each period against "
+                "the rest, one-sided, Bonferroni over periods) and a level shift (periods after each split against "
+                "those before, Bonferroni over splits); the smallest of the three adjusted p-values, times 3, is the "
+                "term's p, Benjamini–Hochberg over terms; the class is the pattern of that test (a shift from or to "
+                "zero is emerging or vanishing). Slope: Poisson regression on the period index, with a test-based "
+                "95% interval. Mann–Kendall (exact for up to 10 untied periods) with Sen's slope on period rates is "
+                "descriptive (docs/inference.md)")
+
+def poisson_trends(docs: pd.DataFrame, dtm, t: np.ndarray, iters: int = 30) -> dict:
+    """Vectorised Poisson fits of every column of ``dtm`` on ``t`` (per document) with log-length offset.
+
+    Returns arrays: beta0, slope, se (robust HC0), converged. The fit only needs per-period totals
+    (the Poisson score depends on the data through them); the robust variance needs per-period sums
+    of y, y² and y·length, all read from the sparse matrix.
+    """
+    e = docs["length"].to_numpy(dtype=float)
+    periods, inv = np.unique(t, return_inverse=True)
+    P = len(periods)
+    M = sparse.csr_matrix((np.ones(len(t)), (inv, np.arange(len(t)))), shape=(P, len(t)))  # period × docs
+    Y = np.asarray((M @ dtm).todense())                       # P × V totals
+    E = M @ e                                                 # P
+    Yy = np.asarray((M @ dtm.multiply(dtm)).todense())        # Σ y²
+    Ye = np.asarray((M @ sparse.diags(e) @ dtm).todense())    # Σ e·y
+    Ee = M @ (e * e)                                          # Σ e²
+    x = periods.astype(float)
+    xc = x - (E @ x) / E.sum()                                # centre the period index for stability
+    V = Y.shape[1]
+    b0 = np.log(np.maximum(Y.sum(0), 0.5) / E.sum())
+    b1 = np.zeros(V)
+    for _ in range(iters):
+        lam = np.exp(b0[None, :] + np.outer(xc, b1))          # P × V rate per token
+        mu = E[:, None] * lam
+        g0, g1 = (Y - mu).sum(0), ((Y - mu) * xc[:, None]).sum(0)
+        h00, h01, h11 = mu.sum(0), (mu * xc[:, None]).sum(0), (mu * (xc ** 2)[:, None]).sum(0)
+        det = h00 * h11 - h01 ** 2
+        with np.errstate(divide="ignore", invalid="ignore"):
+            d0 = (h11 * g0 - h01 * g1) / det
+            d1 = (h00 * g1 - h01 * g0) / det
+        d0, d1 = np.nan_to_num(d0), np.nan_to_num(d1)
+        b0, b1 = b0 + np.clip(d0, -5, 5), b1 + np.clip(d1, -5, 5)
+    lam = np.exp(b0[None, :] + np.outer(xc, b1))
+    mu = E[:, None] * lam
+    converged = np.abs(((Y - mu) * xc[:, None]).sum(0)) < 1e-6 * np.maximum(1, Y.sum(0))
+    # sandwich: bread = (X'WX)^-1, meat = Σ_i (y_i − μ_i)² x_i x_i'; per period Σ (y − e λ)²
+    r2 = Yy - 2 * lam * Ye + lam ** 2 * Ee[:, None]
+    m00, m01, m11 = r2.sum(0), (r2 * xc[:, None]).sum(0), (r2 * (xc ** 2)[:, None]).sum(0)
+    h00, h01, h11 = mu.sum(0), (mu * xc[:, None]).sum(0), (mu * (xc ** 2)[:, None]).sum(0)
+    det = h00 * h11 - h01 ** 2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        i01, i11 = -h01 / det, h00 / det                           # second row of the inverse information
+        var1 = i01 * i01 * m00 + 2 * i01 * i11 * m01 + i11 * i11 * m11
+    return {"slope": b1, "se": np.sqrt(np.maximum(var1, 0)), "converged": converged, "periods": periods,
+            "Y": Y, "E": E, "fitted": mu}
+
+
+def mann_kendall(x: np.ndarray, Y: np.ndarray, chunk: int = 2000) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Mann–Kendall test of each column of ``Y`` (periods × terms) against time ``x`` (no ties),
+    vectorised over terms: Kendall's tau-b, the two-sided p-value and Sen's slope (the median of
+    pairwise slopes, as ``scipy.stats.theilslopes``). The p-value is exact (the distribution of
+    Kendall's S) for up to 10 periods without ties in the series, else the normal approximation with
+    the tie-corrected variance (as ``scipy.stats.kendalltau(method="asymptotic")``)."""
+    order = np.argsort(x)
+    x, Y = np.asarray(x, float)[order], np.asarray(Y, float)[order]
+    n = len(x)
+    i, j = np.triu_indices(n, k=1)
+    S = np.zeros(Y.shape[1])
+    sen = np.zeros(Y.shape[1])
+    for a in range(0, Y.shape[1], chunk):
+        d = Y[j, a:a + chunk] - Y[i, a:a + chunk]                # pairs × terms
+        S[a:a + chunk] = np.sign(d).sum(0)
+        sen[a:a + chunk] = np.median(d / (x[j] - x[i])[:, None], axis=0)
+    ties = _tie_sums(Y)                                          # Σ t(t−1)(2t+5), Σ t(t−1)/2 per term
+    var = (n * (n - 1) * (2 * n + 5) - ties[0]) / 18
+    n0 = n * (n - 1) / 2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        tau = S / np.sqrt(n0 * (n0 - ties[1]))
+        p = 2 * stats.norm.sf(np.abs(S) / np.sqrt(var))
+    if n <= 10:
+        untied = ties[1] == 0
+        p = np.where(untied, mk_exact_p(S, n), p)
+    return tau, p, sen
+
+
+def _tie_sums(Y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per column, over groups of tied values of size t: Σ t(t−1)(2t+5) and Σ t(t−1)/2."""
+    P, V = Y.shape
+    srt = np.sort(Y, axis=0)
+    new_run = np.vstack([np.ones((1, V), bool), np.diff(srt, axis=0) != 0])
+    run_id = np.cumsum(new_run, axis=0) - 1                      # 0.. per column
+    flat = (np.arange(V)[None, :] * P + run_id).ravel()
+    t = np.bincount(flat, minlength=P * V).reshape(V, P).T.astype(float)
+    return (t * (t - 1) * (2 * t + 5)).sum(0), (t * (t - 1) / 2).sum(0)
+
+
+TREND_CLASSES = ("rising", "falling", "peak", "level shift", "emerging", "vanishing", "stable",
+                 "too little evidence", "not tested")
+
+
+def trend_tests(X, e: np.ndarray, t: np.ndarray) -> dict:
+    """The three document-level trend tests of every column of ``X`` (documents × terms) over
+    documents with lengths ``e`` and calendar period index ``t``.
+
+    Returns per term: ``p_linear`` and ``t_linear`` (score test of a log-linear slope),
+    ``p_peak`` and ``peak`` (the period most clearly above the rest; Bonferroni over periods),
+    ``p_shift``, ``shift`` (index of the last period before the best split) and ``t_shift``
+    (positive: higher after; Bonferroni over splits), and ``p`` = min(1, 3 · the smallest).
+    """
+    periods, inv = np.unique(t, return_inverse=True)
+    P = len(periods)
+    lin = score_trend_test(X, e, t)
+    S = group_sums(inv, P, X, e)
+    total = S.total()
+    V = X.shape[1]
+    if P >= 2:
+        lumpy = lumps(X)
+        peak = rate_test(S, total - S, lumpy=lumpy)              # each period against the rest
+        p_peak_all = np.where(np.isfinite(peak["p_up"]), peak["p_up"], 1.0)
+        best_peak = p_peak_all.argmin(axis=0)
+        p_peak = np.minimum(1, P * p_peak_all[best_peak, np.arange(V)])
+        before = S.cumsum().take(np.arange(P - 1))               # periods 0..k
+        shift = rate_test(total - before, before, lumpy=lumpy)  # after the split against before
+        p_shift_all = np.where(np.isfinite(shift["p"]), shift["p"], 1.0)
+        best_shift = p_shift_all.argmin(axis=0)
+        p_shift = np.minimum(1, (P - 1) * p_shift_all[best_shift, np.arange(V)])
+        t_shift = shift["z"][best_shift, np.arange(V)]
+    else:
+        p_peak = p_shift = t_shift = np.full(V, np.nan)
+        best_peak = best_shift = np.zeros(V, int)
+    p_lin = np.where(np.isfinite(lin["p"]), lin["p"], 1.0)
+    p = np.minimum(1, 3 * np.fmin(np.fmin(p_lin, np.nan_to_num(p_peak, nan=1.0)), np.nan_to_num(p_shift, nan=1.0)))
+    return {"periods": periods, "Y": S.Y, "E": S.E, "n": S.n, "t_linear": lin["t"], "p_linear": p_lin,
+            "p_peak": p_peak, "peak": best_peak, "p_shift": p_shift, "shift": best_shift, "t_shift": t_shift,
+            "p": p, "sums": S}
+
+
+def _deviance(Y: np.ndarray, mu: np.ndarray) -> np.ndarray:
+    """Poisson deviance per column (periods × terms arrays)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        term = np.where(Y > 0, Y * np.log(Y / mu), 0.0) - (Y - mu)
+    return 2 * term.sum(0)
+
+
+def trend_pattern(Y: np.ndarray, E: np.ndarray, fitted_linear: np.ndarray, phi: np.ndarray) -> dict:
+    """Which pattern describes a term's period totals best: a log-linear trend (2 parameters), one
+    peak period (3: its location counts), or a level shift (3), by quasi-AIC (Poisson deviance /
+    dispersion + 2 × parameters). Returns ``pattern`` (0 linear, 1 peak, 2 shift), ``peak`` and
+    ``shift`` (the best location of each: the peak period, the last period before the shift)."""
+    P, V = Y.shape
+    Ecol = E[:, None]
+    tot_Y, tot_E = Y.sum(0), E.sum()
+    # peak at p: its own rate, the rest one rate
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rest_rate = (tot_Y - Y) / (tot_E - Ecol)
+    dev_peak = np.empty((P, V))
+    for p in range(P):
+        mu = Ecol * rest_rate[p][None, :]
+        mu[p] = Y[p]
+        dev_peak[p] = _deviance(Y, np.maximum(mu, 1e-300))
+    cY, cE = np.cumsum(Y, 0)[:-1], np.cumsum(E)[:-1]
+    dev_shift = np.full((max(P - 1, 1), V), np.inf)
+    for k in range(P - 1):
+        mu = np.vstack([Ecol[:k + 1] * (cY[k] / cE[k]), Ecol[k + 1:] * ((tot_Y - cY[k]) / (tot_E - cE[k]))])
+        dev_shift[k] = _deviance(Y, np.maximum(mu, 1e-300))
+    peak, shift = dev_peak.argmin(0), dev_shift.argmin(0)
+    cols = np.arange(V)
+    qaic = np.vstack([_deviance(Y, np.maximum(fitted_linear, 1e-300)) / phi + 4,
+                      dev_peak[peak, cols] / phi + 6, dev_shift[shift, cols] / phi + 6])
+    return {"pattern": qaic.argmin(0), "peak": peak, "shift": shift}
+
+
+def trends(docs: pd.DataFrame, dtm, vocab: list[str], period_col: str, unit: str, floor: int = 10,
+           alpha: float = 0.05, min_docs: int = 2, min_term_docs: int = 5, min_term_periods: int = 1) -> pd.DataFrame:
+    """Trend of every term above ``floor`` occurrences, per language, with a class, its test and evidence.
+
+    Classes: ``rising`` / ``falling`` (linear trend), ``peak`` (one period above the rest),
+    ``level shift`` (a changepoint), ``emerging`` / ``vanishing`` (a shift from or to zero), else
+    ``stable``; the class comes from the test with the smallest adjusted p-value among terms whose
+    q < ``alpha`` (see :func:`trend_tests`). A term in fewer than ``min_term_docs`` documents or
+    ``min_term_periods`` periods is ``too little evidence`` (the declared minimum). With one period
+    there is no trend; with fewer than 4 periods the Mann–Kendall column is empty and says why.
+    Periods with fewer than ``min_docs`` documents are left out (``periods_note`` says which) when
+    at least two others remain; otherwise the terms are ``not tested``.
+    """
+    frames = []
+    for lang in sorted(docs["lang"].unique()):
+        mask = ((docs["lang"] == lang) & docs[period_col].notna()).to_numpy()
+        if not mask.any():
+            continue
+        # periods with fewer than min_docs documents give no document-level variance: left out, and said
+        sizes = docs.loc[mask, period_col].value_counts()
+        sparse_periods = sorted(sizes[sizes < min_docs].index)
+        if sparse_periods and (sizes >= min_docs).sum() >= 2:
+            mask = mask & ~docs[period_col].isin(sparse_periods).to_numpy()
+            note = f"left out {len(sparse_periods)} period(s) with fewer than {min_docs} documents: " + \
+                ", ".join(sparse_periods[:6]) + (" …" if len(sparse_periods) > 6 else "")
+        else:
+            note = ""
+        sub_docs = docs[mask]
+        X = dtm[np.flatnonzero(mask)]
+        totals = np.asarray(X.sum(0)).ravel()
+        cols = np.flatnonzero(totals >= floor)
+        t = np.array([period_index(p, unit) for p in sub_docs[period_col]])
+        n_periods = len(np.unique(t))
+        if n_periods < 2 or len(cols) == 0:
+            why = (f"one period only ({sub_docs[period_col].iloc[0]}): no trend" if n_periods < 2
+                   else f"no term with {floor} occurrences")
+            frames.append(pd.DataFrame({"lang": [lang], "status": [why], "periods": [n_periods]}))
+            continue
+        Xc = X[:, cols]
+        e = sub_docs["length"].to_numpy(dtype=float)
+        fit = poisson_trends(sub_docs, Xc, t)
+        tests = trend_tests(Xc, e, t)
+        periods, Y, E = tests["periods"], tests["Y"], tests["E"]
+        doc_freq = np.asarray((Xc > 0).sum(0)).ravel()
+        period_freq = (Y > 0).sum(0)
+        enough = (doc_freq >= min_term_docs) & (period_freq >= min_term_periods)
+        docs_per_period = tests["n"]
+        testable = docs_per_period.min() >= min_docs
+        p = np.where(enough & testable, tests["p"], np.nan)
+        q = bh(p)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            lam = Y.sum(0) / E.sum()
+            r2_e = tests["sums"].Yy_e.sum(0) - 2 * lam * Y.sum(0) + lam * lam * E.sum()   # Σ (y − eλ)² / e
+            phi = np.maximum(1.0, r2_e / (len(e) - 1) / lam)
+        tests.update(trend_pattern(Y, E, fit["fitted"], phi))
+        slope = np.where(fit["converged"], fit["slope"], np.nan)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            se_tb = np.abs(slope / tests["t_linear"])            # test-based standard error (Miettinen)
+        rates = Y / E[:, None] * PER
+        labels = {period_index(l, unit): l for l in sub_docs[period_col].unique()}
+        if n_periods >= 4:
+            mk_tau, mk_p, sen = mann_kendall(periods, rates)
+            mk_note = "exact" if n_periods <= 10 else "normal approximation, tie-corrected"
+        else:
+            mk_tau = mk_p = sen = np.full(len(cols), np.nan)
+            mk_note = f"Mann–Kendall needs at least 4 periods ({n_periods})"
+        rows = []
+        for k, j in enumerate(cols):
+            row = {"lang": lang, "term": vocab[j], "count": int(totals[j]), "documents_with": int(doc_freq[k]),
+                   "periods_with": int(period_freq[k]), "periods": n_periods,
+                   "first_period": labels[periods.min()], "last_period": labels[periods.max()],
+                   "rate_first": rates[0, k], "rate_last": rates[-1, k], "slope": slope[k],
+                   "slope_low": slope[k] - 1.96 * se_tb[k], "slope_high": slope[k] + 1.96 * se_tb[k],
+                   "p_linear": tests["p_linear"][k], "p_peak": tests["p_peak"][k], "p_shift": tests["p_shift"][k],
+                   "p_value": p[k], "q_value": q[k],
+                   "mk_tau": mk_tau[k], "mk_p": mk_p[k], "sen_slope": sen[k], "mk_note": mk_note,
+                   "periods_note": note}
+            row["class"], row["evidence"] = _trend_class(k, tests, labels, q[k], alpha, enough[k], testable,
+                                                          doc_freq[k], min_term_docs, docs_per_period.min(), min_docs)
+            row["status"] = "estimated"
+            rows.append(row)
+        frames.append(pd.DataFrame(rows))
+    if not frames:
+        return pd.DataFrame(columns=["lang", "term", "count", "documents", "slope", "class", "evidence", "status"])
+    out = pd.concat(frames, ignore_index=True)
+    out["method"] = TREND_METHOD
+    return out
+
+
+def _trend_class(k: int, tests: dict, labels: dict, q: float, alpha: float, enough: bool, testable: bool,
+                 doc_freq: int, min_term_docs: int, smallest_period: int, min_docs: int) -> tuple[str, str]:
+    """Class and evidence of term ``k`` from its three tests."""
+    if not testable:
+        return "not tested", f"a period has {smallest_period} document(s), fewer than {min_docs}"
+    if not enough:
+        return "too little evidence", f"in {doc_freq} document(s) (at least {min_term_docs}) or too few periods"
+    periods, Y = tests["periods"], tests["Y"][:, k]
+    pl, pp, ps = tests["p_linear"][k], tests["p_peak"][k], tests["p_shift"][k]
+    if not (q < alpha):
+        return "stable", f"q = {q:.3g} (linear p = {pl:.3g}, peak p = {pp:.3g}, shift p = {ps:.3g})"
+    best = int(tests["pattern"][k])
+    if best == 0:
+        cls = "rising" if tests["t_linear"][k] > 0 else "falling"
+        return cls, f"linear trend, score t = {tests['t_linear'][k]:+.2f}, q = {q:.3g}"
+    if best == 1:
+        at = labels[periods[tests["peak"][k]]]
+        return "peak", f"{at} above the other periods, q = {q:.3g}"
+    split = tests["shift"][k]
+    after = labels[periods[split + 1]]
+    if Y[:split + 1].sum() == 0:
+        return "emerging", f"absent before {after}, present from it on, q = {q:.3g}"
+    if Y[split + 1:].sum() == 0:
+        return "vanishing", f"present until {labels[periods[split]]}, absent from {after} on, q = {q:.3g}"
+    direction = "up" if tests["t_shift"][k] > 0 else "down"
+    return "level shift", f"shift {direction} from {after} on, q = {q:.3g}"
+
+
+def period_rates(docs: pd.DataFrame, dtm, vocab: list[str], terms: list[str], period_col: str,
+                 B: int = 200, seed: int = 0) -> pd.DataFrame:
+    """Rate per 10,000 tokens of chosen terms in each period with a bootstrap interval over the
+    period's documents. Periods without documents are absent (a gap), never zero."""
+    rows = []
+    cols = [vocab.index(t) for t in terms if t in vocab]
+    lengths = docs["length"].to_numpy(dtype=float)
+    for (lang, period) in sorted(docs[docs[period_col].notna()].groupby(["lang", period_col]).indices):
+        idx = np.flatnonzero(((docs["lang"] == lang) & (docs[period_col] == period)).fillna(False).to_numpy())
+        X = dtm[idx][:, cols].toarray() if cols else np.zeros((len(idx), 0))
+        e = lengths[idx]
+        rate = X.sum(0) / e.sum() * PER
+        if len(idx) > 1 and B:
+            w = bootstrap_weights(B, len(idx), seeded_rng(seed, lang, period))
+            reps = (w @ X) / (w @ e)[:, None] * PER
+            lo, hi = np.percentile(reps, [2.5, 97.5], axis=0)
+        else:
+            lo = hi = np.full(len(cols), np.nan)
+        for k, j in enumerate(cols):
+            rows.append((lang, period, vocab[j], int(X[:, k].sum()), rate[k], lo[k], hi[k], len(idx)))
+    return pd.DataFrame(rows, columns=["lang", "period", "term", "count", "rate", "rate_low", "rate_high", "documents"])

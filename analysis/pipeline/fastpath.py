@@ -1,0 +1,55 @@
+"""A whole-pipeline fingerprint, so that `make figures` with nothing changed returns at once.
+
+The fingerprint hashes everything the outputs depend on: the configuration (every value), the
+corpus folder, the lexicon, the stop-word files, the topic labels file and the package's code. After
+a successful build it is stored with the hash of every output file. When both still match, nothing
+has to be imported or rebuilt. Only the standard library is used here.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from .config import Config, _plain
+from .cache import code_version, content_state, file_digest, read_json
+
+STAMP = ".build_stamp.json"
+
+
+def fingerprint(cfg: Config) -> str:
+    h = hashlib.sha256()
+    h.update(json.dumps({k: _plain(getattr(cfg, k)) for k in ("paths", "corpus", "tokens", "slogans", "keywords",
+                                                               "topics", "figures", "random")},
+                        sort_keys=True, ensure_ascii=False).encode())
+    h.update(code_version().encode())
+    files = []
+    corpus = Path(cfg.paths.corpus)
+    if corpus.is_dir():
+        from ..corpus.readers import corpus_files  # a light import: pandas is loaded only when tables are read
+
+        files += corpus_files(corpus)[0]
+    files += [Path(cfg.tokens.lexicon), Path(cfg.topics.labels)]
+    files += [Path(s) for s in (*cfg.tokens.stopwords_zh, *cfg.tokens.stopwords_en) if not str(s).startswith("iso:")]
+    for f in files:
+        h.update(str(f).encode())
+        h.update(content_state(f).encode())
+    return h.hexdigest()
+
+
+def _outputs(cfg: Config) -> dict:
+    folder = Path(cfg.paths.figures)
+    return {p.name: file_digest(p) for p in sorted(folder.iterdir()) if p.is_file() and p.name != STAMP} \
+        if folder.is_dir() else {}
+
+
+def up_to_date(cfg: Config) -> bool:
+    saved = read_json(Path(cfg.paths.figures) / STAMP)
+    return bool(saved.get("outputs")) and saved.get("fingerprint") == fingerprint(cfg) and saved["outputs"] == _outputs(cfg)
+
+
+def record(cfg: Config) -> None:
+    from . import atomic
+
+    atomic.write_text(Path(cfg.paths.figures) / STAMP,
+                      json.dumps({"fingerprint": fingerprint(cfg), "outputs": _outputs(cfg)}, indent=1) + "\n")

@@ -1,0 +1,263 @@
+"""Declared stages: what each stage reads, and one key made of exactly that.
+
+A stage declares the configuration values it reads (``slogans.rule``), the researcher files whose
+content it reads (``tokens.lexicon``: the content, not the path), and the module that computes it.
+Its key hashes those values, the content of its input files, and the source of its module and of
+every module of the package that module imports (found by reading the imports, so a new import is
+covered without a list to keep). A figure-only setting, a worker count or a docstring in plots.py
+is in no computing stage's key: changing it re-draws or does nothing, it never refits.
+
+While a stage computes, it sees the configuration through :func:`view`, which refuses any value the
+stage has not declared: a key cannot silently miss a parameter.
+"""
+from __future__ import annotations
+
+import ast
+import functools
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+from . import cache
+from .config import Config, _plain
+
+_PACKAGE = Path(__file__).resolve().parent.parent
+
+
+#: stage name → the declared values its views gave out in this process (a test checks that a stage
+#: declares nothing it does not read)
+READ: dict[str, set] = {}
+
+
+class UndeclaredParameter(AttributeError):
+    """A stage read a configuration value that it does not declare (a bug: its key would miss it)."""
+
+
+@dataclass(frozen=True)
+class Stage:
+    name: str
+    module: str                  # "analysis.slogans.stage": where it is computed (its code key)
+    params: tuple[str, ...]      # configuration values it reads, "section.key"
+    files: tuple[str, ...] = ()  # configuration keys naming files whose content it reads
+    runtime: tuple[str, ...] = ()  # values it reads that never change its outputs (worker counts): not in the key
+
+
+def value(cfg: Config, dotted: str):
+    section, key = dotted.split(".")
+    return getattr(getattr(cfg, section), key)
+
+
+#: configuration keys that name files: what counts is their content
+FILE_KEYS = frozenset({"tokens.lexicon", "tokens.stopwords_zh", "tokens.stopwords_en", "topics.labels"})
+
+
+def read(cfg: Config, dotted: str):
+    """A configuration value as a key sees it: a file's content, any other value as it is."""
+    if isinstance(cfg, ConfigView):
+        getattr(getattr(cfg, dotted.split(".")[0]), dotted.split(".")[1])  # refused when undeclared; recorded
+        cfg = cfg._cfg
+    return file_content(cfg, dotted) if dotted in FILE_KEYS else _plain(value(cfg, dotted))
+
+
+def file_content(cfg: Config, dotted: str) -> str:
+    """The content key of a researcher file (or list of stop-word specs) named by the configuration."""
+    from ..text.lexicon import stopword_digest
+
+    target = value(cfg, dotted)
+    if dotted.startswith("tokens.stopwords"):
+        return stopword_digest(target)
+    return cache.content_state(Path(target))
+
+
+def key(stage: Stage, cfg: Config, inputs: Iterable[Path], base: Path | None = None, unreadable_ok: bool = False,
+        extra: dict | None = None) -> str:
+    """The stage's key: its declared values, the content of its declared files and of ``inputs``, its code."""
+    cfg = cfg._cfg if isinstance(cfg, ConfigView) else cfg
+    payload = {"params": {p: _plain(value(cfg, p)) for p in stage.params},
+               "files": {f: file_content(cfg, f) for f in stage.files}, **(extra or {})}
+    return cache.stage_key(stage.name, payload, inputs, base=base, unreadable_ok=unreadable_ok,
+                            code=module_code(stage.module))
+
+
+# ---- code keys ------------------------------------------------------------------------------------
+def _imports(module: str) -> set[str]:
+    """The package modules that ``module`` imports anywhere in its source (top level or in functions)."""
+    path = _module_path(module)
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    package = module.rsplit(".", 1)[0] if path.name != "__init__.py" else module
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+                target = f"{base}.{node.module}" if node.module else base
+            else:
+                target = node.module or ""
+            candidates = [target] + [f"{target}.{a.name}" for a in node.names]
+        elif isinstance(node, ast.Import):
+            candidates = [a.name for a in node.names]
+        else:
+            continue
+        # packages (their __init__: a docstring, or names re-exported for users; no computation) are left out
+        found |= {c for c in candidates if c.startswith("analysis.") and _exists(c) and _module_path(c).name != "__init__.py"}
+    return found
+
+
+def _module_path(module: str) -> Path:
+    rel = Path(*module.split(".")[1:])
+    path = _PACKAGE / rel
+    return path / "__init__.py" if path.is_dir() else path.with_suffix(".py")
+
+
+def _exists(module: str) -> bool:
+    return _module_path(module).is_file()
+
+
+@functools.lru_cache(maxsize=None)
+def closure(module: str) -> tuple[str, ...]:
+    """``module`` and every package module it imports, directly or not, sorted."""
+    seen, todo = set(), [module]
+    while todo:
+        m = todo.pop()
+        if m in seen:
+            continue
+        seen.add(m)
+        todo += sorted(_imports(m) - seen)
+    return tuple(sorted(seen))
+
+
+@functools.lru_cache(maxsize=None)
+def module_code(module: str) -> str:
+    """Hash of the source of ``module``'s closure (and of the package's data files when a module of it
+    reads them)."""
+    h = hashlib.sha256()
+    for m in closure(module):
+        path = _module_path(m)
+        source = path.read_bytes()
+        h.update(m.encode())
+        h.update(hashlib.sha256(source).digest())
+        if b"analysis.data" in source:
+            for data in sorted((_PACKAGE / "data").glob("*")):
+                if data.is_file():
+                    h.update(data.name.encode())
+                    h.update(cache.file_digest(data).encode())
+    return h.hexdigest()
+
+
+# ---- what a stage may read ------------------------------------------------------------------------
+class _Section:
+    """One configuration section as a stage sees it: only the declared keys."""
+
+    def __init__(self, section, name: str, allowed: frozenset, stage: str, seen: set):
+        object.__setattr__(self, "_section", section)
+        object.__setattr__(self, "_name", name)
+        object.__setattr__(self, "_allowed", allowed)
+        object.__setattr__(self, "_stage", stage)
+        object.__setattr__(self, "_seen", seen)
+
+    def __getattr__(self, key: str):
+        if key.startswith("__"):
+            raise AttributeError(key)
+        if key not in self._allowed:
+            raise UndeclaredParameter(f"stage '{self._stage}' reads {self._name}.{key}, which it does not declare "
+                                      f"(add it to the STAGE declaration in its module)")
+        self._seen.add(f"{self._name}.{key}")
+        return getattr(self._section, key)
+
+    def __reduce__(self):  # a worker process gets the plain section
+        return (_identity, (self._section,))
+
+
+def _identity(x):
+    return x
+
+
+class ConfigView:
+    """A configuration that gives a stage only what it declares (paths always; see :class:`Stage`)."""
+
+    def __init__(self, cfg: Config, stage: Stage, seen: set | None = None):
+        self._cfg = cfg
+        self._stage = stage
+        self.seen = READ.setdefault(stage.name, set()) if seen is None else seen
+        allowed: dict[str, set] = {}
+        for dotted in (*stage.params, *stage.files, *stage.runtime):
+            section, k = dotted.split(".")
+            allowed.setdefault(section, set()).add(k)
+        self._allowed = {s: frozenset(v) for s, v in allowed.items()}
+
+    def __getattr__(self, section: str):
+        if section.startswith("__"):
+            raise AttributeError(section)
+        if section in ("paths", "source"):
+            return getattr(self._cfg, section)
+        return _Section(getattr(self._cfg, section), section, self._allowed.get(section, frozenset()),
+                        self._stage.name, self.seen)
+
+    def __reduce__(self):
+        return (_identity, (self._cfg,))
+
+
+def plain(section):
+    """A section as the plain (picklable, hashable) dataclass, whatever view it comes in."""
+    return section._section if isinstance(section, _Section) else section
+
+
+def view(cfg: Config, stage: Stage) -> ConfigView:
+    return cfg if isinstance(cfg, ConfigView) else ConfigView(cfg, stage)
+
+
+# ---- running a stage that makes tables ------------------------------------------------------------
+def run_tables(stage: Stage, cfg: Config, inputs: list[Path], tables: tuple[str, ...], compute,
+               force: bool = False, summary=None) -> tuple[Path, bool, dict]:
+    """The one way a table-making stage runs: its inputs must exist; when its key is unchanged and
+    its tables are there, they are read back; else ``compute(view, folder)`` makes them (it may write
+    other files into ``folder``), each is written atomically as ``<name>.parquet`` (with
+    ``summary(tables)`` as summary.json), and the key is stamped last. Returns (folder, rebuilt, tables)."""
+    from . import atomic
+
+    out = Path(cfg.paths.data) / stage.name
+    for path in inputs:
+        if not Path(path).exists():
+            raise FileNotFoundError(f"{path} not found: run `python -m analysis {Path(path).parent.name}` first")
+    stage_key = key(stage, cfg, inputs)
+    files = [f"{t}.parquet" for t in tables]
+    if not force and cache.is_fresh(out, stage_key, files):
+        return out, False, StageTables(out, tables)
+    out.mkdir(parents=True, exist_ok=True)
+    made = compute(view(cfg, stage), out)
+    for name, table in made.items():
+        atomic.write_parquet(out / f"{name}.parquet", atomic.stable_strings(table))
+    if summary is not None:
+        atomic.write_text(out / "summary.json", json.dumps(summary(made), ensure_ascii=False, indent=1))
+    cache.mark_done(out, stage_key, files)
+    return out, True, StageTables(out, tables)
+
+
+class StageTables(Mapping):
+    """A stage's tables, each read from its Parquet file the first time it is used (a run that only
+    re-draws one figure reads only the tables that figure needs). ``replace(name=frame)`` gives a
+    copy with some tables replaced."""
+
+    def __init__(self, folder: Path, names, given: dict | None = None):
+        self._folder, self._names, self._frames = Path(folder), tuple(names), dict(given or {})
+
+    def __getitem__(self, name: str):
+        if name not in self._frames:
+            if name not in self._names:
+                raise KeyError(name)
+            import pandas as pd
+
+            self._frames[name] = pd.read_parquet(self._folder / f"{name}.parquet")
+        return self._frames[name]
+
+    def __iter__(self):
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    def replace(self, **frames) -> "StageTables":
+        return StageTables(self._folder, tuple(dict.fromkeys((*self._names, *frames))), {**self._frames, **frames})

@@ -1,0 +1,1 @@
+"""Tables → figures, tables, pages and the report: style, plots, export, templates, the catalog."""

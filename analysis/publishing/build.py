@@ -1,0 +1,41 @@
+"""Build every figure and table from the corpus, and the report (what ``make figures`` runs)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..pipeline import atomic
+from ..pipeline.config import Config
+from .catalog import manifest_entries
+from .draw import build_corpus_outputs, build_keyword_outputs, build_slogan_outputs, build_topic_outputs
+from .report import manifest, parse_blocks, write_report
+from .report_facts import read_output_table, report_facts
+from .templating import render_text
+
+
+def build_all(cfg: Config, progress: bool = True, force: bool = False) -> dict:
+    """Run every stage that is out of date, draw what changed, write the report; return what each did."""
+    from ..pipeline.run import run_stages
+
+    done = run_stages(cfg, progress=progress, force=force)
+    done["corpus_outputs"] = build_corpus_outputs(cfg, done["corpus"], force=force)
+    done["slogan_outputs"] = build_slogan_outputs(cfg, done["slogans"], force=force)
+    done["keyword_outputs"] = build_keyword_outputs(cfg, done["keywords"], force=force)
+    done["topic_outputs"] = build_topic_outputs(cfg, done["topics"], force=force)
+    build_report(cfg, done)
+    return done
+
+
+def report_blocks(cfg: Config, done: dict, entries: list[dict]) -> list:
+    """The report's blocks: templates/report.md.j2 filled with :func:`report_facts`."""
+    folder = Path(cfg.paths.figures)
+    script = render_text("report.md.j2", **report_facts(cfg, done, entries))
+    return parse_blocks(script, {e["id"]: e["caption"] for e in entries},
+                        lambda name, rows, cols: read_output_table(folder, name, rows, cols))
+
+
+def build_report(cfg: Config, done: dict) -> None:
+    """report.md, report.html and MANIFEST.csv in the figures folder."""
+    folder = Path(cfg.paths.figures)
+    entries = manifest_entries(cfg)
+    write_report(report_blocks(cfg, done, entries), folder, "tifa report")
+    atomic.write_text(folder / "MANIFEST.csv", manifest(entries, folder).to_csv(index=False, lineterminator="\n"))

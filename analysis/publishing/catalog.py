@@ -1,0 +1,146 @@
+"""The catalog of outputs: every figure, table and page, with its caption, the function that makes
+it and the configuration values it reads. The manifest, the report and the README's table of
+outputs are made from it (a test checks the README)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..pipeline.config import Config
+
+
+@dataclass(frozen=True)
+class Output:
+    name: str
+    kind: str  # figure, table or page
+    caption: str
+    reads: tuple[str, ...] = ()  # configuration values this output reads besides the figure settings
+    files: tuple[str, ...] = ()  # a page's files (figures and tables: name.<format>)
+    made_by: str = ""            # the function that makes it (in the manifest and the README)
+
+
+#: What every drawing step reads, and what each reads besides (figure settings, captions, labels).
+FIGURES = ("figures.dpi", "figures.formats")
+
+
+CORPUS_OUTPUTS = (
+    Output("corpus_overview", "figure",
+           "The corpus at a glance: documents and characters by province and quarter of the meeting, "
+           "and documents by language. 'unknown' collects documents whose region or quarter the text does not state.", made_by="analysis.publishing.plots.corpus_overview"),
+    Output("corpus_summary", "table", "Corpus summary: size and how much metadata is known.", made_by="analysis.corpus.tables.corpus_summary"),
+    Output("corpus_by_province_quarter", "table", "Documents and characters by province and quarter.", made_by="analysis.corpus.tables.corpus_by_province_quarter"),
+    Output("corpus_by_language", "table", "Documents, compilation parts and length by language.", made_by="analysis.corpus.tables.corpus_by_language"),
+    Output("corpus_unknown_metadata", "table", "Documents with unknown region or quarter, with the reason and candidates.", made_by="analysis.corpus.tables.unknown_metadata"),
+)
+
+
+def _files(outputs, formats) -> list[str]:
+    names = []
+    for out in outputs:
+        names += output_files(out, formats)
+    return names
+
+
+def output_files(out: Output, formats) -> list[str]:
+    if out.kind == "page":
+        return list(out.files)
+    return [f"{out.name}.{e}" for e in (formats if out.kind == "figure" else ("csv", "tex", "md"))]
+
+
+SLOGAN_OUTPUTS = (
+    Output("slogan_rates_by_region", "figure",
+           "Slogan rates by province: the most widely used slogans, per 10,000 characters (Chinese) or words "
+           "(English); 'unknown' collects documents whose region the text does not state; hatched cells have fewer "
+           "documents than slogans.min_docs.", reads=("slogans.top",), made_by="analysis.publishing.plots.slogan_heatmap"),
+    Output("slogan_rates_by_quarter", "figure", "Slogan rates by quarter of the meeting.", reads=("slogans.top",), made_by="analysis.publishing.plots.slogan_heatmap"),
+    Output("slogan_intervals_by_region", "figure",
+           "Rates of the top slogans by province with 95% cluster-robust intervals over documents; hollow points: "
+           "fewer documents than slogans.min_docs; orange ticks: partially pooled (empirical-Bayes) rates.", reads=("slogans.top",), made_by="analysis.publishing.plots.slogan_intervals"),
+    Output("slogan_contrast", "figure",
+           "Log Ratio of slogan rates for the chosen contrast, with 95% bootstrap intervals; hollow points are "
+           "descriptive only (too few documents or occurrences to test).", reads=("slogans.top", "slogans.contrast"), made_by="analysis.publishing.plots.slogan_contrast"),
+    Output("slogan_rates_by_region_quarter", "table",
+           "Slogan counts, rates and shares of documents by province and quarter, with 95% intervals over documents, "
+           "a flag for small cells and partially pooled rates beside the raw ones.", reads=("slogans.rule",), made_by="analysis.slogans.statistics.group_rates"),
+    Output("slogan_contrasts", "table",
+           "Each province against the rest and each quarter against the previous one: Log Ratio with interval, "
+           "the document-level rate test and Benjamini–Hochberg q-values over every contrast of a kind; G² kept as "
+           "the corpus-linguistics score.", made_by="analysis.slogans.statistics.contrast"),
+    Output("slogan_nb_effects", "table",
+           "Adjusted rate ratios of province and quarter from negative binomial models with a length offset "
+           "(quasi-Poisson where there is no over-dispersion; levels without occurrences named).", made_by="analysis.slogans.statistics.nb_effects"),
+    Output("slogan_candidates", "table", "Slogan candidates not in the lexicon, for review.", made_by="analysis.slogans.discovery.discover"),
+    Output("slogan_concordance", "page", "Every slogan occurrence in context (table and page).",
+           reads=("slogans.rule", "slogans.context_chars"), files=("slogan_concordance.csv", "slogan_concordance.html"), made_by="analysis.text.kwic.concordance"),
+    Output("slogan_counts", "table", "Counts of every slogan in every document, under both counting rules.", made_by="analysis.slogans.stage.count_documents"),
+)
+
+
+KEYWORD_OUTPUTS = (
+    Output("keyword_trends", "figure", "Rates of the most clearly rising and falling terms per period, with 95% "
+           "bootstrap intervals over documents; a gap in the line is a period without documents.", reads=("keywords.top",), made_by="analysis.publishing.plots.keyword_small_multiples"),
+    Output("keyword_slope_chart", "figure", "Rates of the top trending terms in the first and the last period.", reads=("keywords.top",), made_by="analysis.publishing.plots.keyword_slope_chart"),
+    Output("keyword_keyness_by_quarter", "figure", "Most distinctive terms of each period against the rest (the first "
+           "eight periods with distinctive terms; all are in the keyness table): Log Ratio with 95% bootstrap interval.", made_by="analysis.publishing.plots.keyness_bars"),
+    Output("keyword_keyness_by_region", "figure", "Most distinctive terms of each province against the rest (up to "
+           "eight provinces; all are in the keyness table).", made_by="analysis.publishing.plots.keyness_bars"),
+    Output("keyword_user_terms", "figure", "The terms chosen in tifa.toml (keywords.terms): rates per period with "
+           "95% bootstrap intervals.", reads=("keywords.terms",), made_by="analysis.publishing.plots.keyword_small_multiples"),
+    Output("keyword_trend_table", "table", "Trend of every frequent term: linear, peak and level-shift tests over "
+           "documents, Poisson slope with test-based interval, exact Mann–Kendall and Sen's slope, class and evidence.", made_by="analysis.keywords.statistics.trends"),
+    Output("keyword_keyness", "table", "Distinctive terms per period and per province: document-level test with "
+           "Benjamini–Hochberg q-values over the grouping, Log Ratio with bootstrap interval, G².", made_by="analysis.keywords.statistics.keyness"),
+    Output("keyword_tfidf", "table", "Top TF-IDF terms per period and per province, for comparison with keyness.", made_by="analysis.keywords.statistics.tfidf_top"),
+    Output("keyword_collocates", "table", "Strongest collocates of the top trending terms per period (G²).", made_by="analysis.keywords.stage.collocates"),
+    Output("keyword_contexts", "table", "Keyword-in-context sample of the top trending and chosen terms.", made_by="analysis.keywords.stage.contexts"),
+)
+
+
+TOPIC_OUTPUTS = (
+    Output("topic_k_grid", "figure", "Choosing K: coherence (c_npmi, c_v), held-out perplexity and stability across "
+           "seeds for each K (mean and range over seeds); the dashed line is the K used.", made_by="analysis.publishing.plots.topic_grid"),
+    Output("topic_top_words", "figure", "Top words of each topic (by relevance, λ = 0.6) with their probability "
+           "(near zero for a rare word that is exclusive to the topic).", reads=("topics.labels",), made_by="analysis.publishing.plots.topic_top_words"),
+    Output("topic_prevalence_by_quarter", "figure", "Topic prevalence by quarter with 95% intervals that include "
+           "the topic model's uncertainty (method of composition).", reads=("topics.labels",), made_by="analysis.publishing.plots.topic_prevalence"),
+    Output("topic_prevalence_by_region", "figure", "Topic prevalence by province with 95% intervals.", reads=("topics.labels",), made_by="analysis.publishing.plots.topic_prevalence"),
+    Output("topic_nmf_match", "figure", "Cross-check: cosine similarity of each LDA topic with its matched NMF topic.", reads=("topics.labels",), made_by="analysis.publishing.plots.topic_nmf_match"),
+    Output("topic_table", "table", "Topics: label, share, top words by relevance, FREX and probability.", reads=("topics.labels",), made_by="analysis.topics.stage.build_topics"),
+    Output("topic_grid_table", "table", "The K grid: coherence, held-out perplexity and stability per K and seed.", reads=("topics.labels",), made_by="analysis.topics.stage.run_grid"),
+    Output("topic_prevalence", "table", "Topic prevalence by quarter and province with 95% intervals.", made_by="analysis.topics.models.prevalence_effects"),
+    Output("topic_over_time", "table", "Each topic's top words in each period.", made_by="analysis.topics.stage.build_topics"),
+    Output("topic_nmf", "table", "LDA topics matched to NMF topics.", made_by="analysis.topics.models.nmf_match"),
+    Output("topic_browser", "page", "Offline topic browser.", reads=("topics.labels",), files=("topic_browser.html",), made_by="analysis.publishing.browser.browser_html"),
+    Output("topic_labels_suggested", "page", "Suggested topic labels to edit (topic_labels.csv).",
+           files=("topic_labels_suggested.csv",), made_by="analysis.topics.stage.compute_topics"),
+)
+
+
+def manifest_entries(cfg: Config) -> list[dict]:
+    groups = [
+        (CORPUS_OUTPUTS, ["corpus/documents.parquet", "corpus/problems.csv"], "figures"),
+        (SLOGAN_OUTPUTS, ["slogans/*.parquet"], "slogans"),
+        (KEYWORD_OUTPUTS, ["keywords/*.parquet"], "keywords"),
+        (TOPIC_OUTPUTS, ["topics/*.parquet"], "topics"),
+    ]
+    entries = []
+    for outputs, inputs, section in groups:
+        params = f"{section}:{cfg.section_hash(section)} figures:{cfg.section_hash('figures')}"
+        for o in outputs:
+            entries.append({"id": o.name, "kind": o.kind, "files": output_files(o, cfg.figures.formats),
+                            "caption": o.caption,
+                            "made_by": o.made_by, "inputs": [f"{cfg.paths.data.name}/{i}" for i in inputs],
+                            "parameters": params})
+    return entries
+
+
+def readme_table(formats=("pdf", "png")) -> str:
+    """The README's table of outputs, made from the catalog (a test checks that the README has it):
+    ``python -c "from analysis.publishing.catalog import readme_table; print(readme_table())"``."""
+    rows = ["| output | what | made by |", "|---|---|---|"]
+    for outputs in (CORPUS_OUTPUTS, SLOGAN_OUTPUTS, KEYWORD_OUTPUTS, TOPIC_OUTPUTS):
+        for o in outputs:
+            files = output_files(o, formats)
+            shown = ", ".join(f"`{f}`" for f in files) if o.kind == "page" else \
+                f"`{o.name}.{{{','.join(f.rsplit('.', 1)[1] for f in files)}}}`"
+            rows.append(f"| {shown} | {o.caption} | `{o.made_by}` |")
+    return "\n".join(rows)

@@ -1,0 +1,188 @@
+"""Each stage's outputs: its figures, tables and pages, drawn from its tables (the catalog says
+what each one is; :mod:`analysis.publishing.writer` decides which are out of date)."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ..corpus import tables as corpus_tables
+from ..corpus.stage import CorpusResult, corpus_folder
+from ..pipeline import atomic
+from ..pipeline.runner import view
+from ..pipeline.config import Config
+from . import plots
+from .catalog import CORPUS_OUTPUTS, KEYWORD_OUTPUTS, SLOGAN_OUTPUTS, TOPIC_OUTPUTS
+from .writer import Writer, draw_stage, output_step
+
+DRAW_CORPUS = draw_stage("corpus_outputs", CORPUS_OUTPUTS)
+DRAW_SLOGANS = draw_stage("slogan_outputs", SLOGAN_OUTPUTS)
+DRAW_KEYWORDS = draw_stage("keyword_outputs", KEYWORD_OUTPUTS)
+DRAW_TOPICS = draw_stage("topic_outputs", TOPIC_OUTPUTS, files=("topics.labels",))
+
+
+def build_corpus_outputs(cfg: Config, corpus: CorpusResult, force: bool = False) -> bool:
+    """Corpus figure and tables; returns True when they were (re)written."""
+    cfg = view(cfg, DRAW_CORPUS)
+
+    def draw(w: Writer) -> None:
+        docs, problems = corpus.documents, corpus.problems
+        by_pq = corpus_tables.corpus_by_province_quarter(docs)
+        by_lang = corpus_tables.corpus_by_language(docs)
+        w.figure(lambda: plots.corpus_overview(by_pq, by_lang), "corpus_overview")
+        w.table(corpus_tables.corpus_summary(docs, problems), "corpus_summary")
+        w.table(by_pq, "corpus_by_province_quarter")
+        w.table(by_lang, "corpus_by_language")
+        w.table(corpus_tables.unknown_metadata(docs), "corpus_unknown_metadata")
+
+    folder = corpus_folder(cfg)
+    return output_step(cfg, DRAW_CORPUS, CORPUS_OUTPUTS, folder / "outputs",
+                        [folder / "documents.parquet", folder / "problems.csv"], draw, force)
+
+
+def contrast_label(contrasts, docs, spec: str) -> str | None:
+    """The contrast named by the configuration (see tifa.toml, slogans.contrast)."""
+    from ..slogans.statistics import previous_quarter
+
+    if spec == "auto":
+        known = docs[docs["province"].notna()]
+        if known.empty:
+            quarters = docs["quarter"].dropna()
+            if quarters.empty:
+                return None
+            q = quarters.value_counts().sort_index().idxmax()
+            return f"{q} vs {previous_quarter(q)}"
+        top = known.groupby(["province"]).size().sort_values(ascending=False, kind="stable")
+        return f"{top.index[0]} vs other provinces"
+    kind, _, value = spec.partition(":")
+    if kind in ("province", "prefecture"):
+        return f"{value} vs other {kind}s"
+    if kind == "quarter":
+        return f"{value} vs {previous_quarter(value)}"
+    raise ValueError(f"slogans.contrast: '{spec}' is not auto, province:NAME, prefecture:NAME or quarter:YYYYQn")
+
+
+def build_slogan_outputs(cfg: Config, result, force: bool = False) -> bool:
+    """Slogan figures, tables and the concordance page; returns True when they were (re)written."""
+    from ..text.kwic import concordance_html
+    from ..slogans.matcher import RULE_TEXT
+
+    cfg = view(cfg, DRAW_SLOGANS)
+
+    def draw(w: Writer) -> None:
+        t = result.tables
+        rates, contrasts, docs = t["rates"], t["contrasts"], t["documents"]
+        sp = cfg.slogans
+        w.figure(lambda: plots.slogan_heatmap(rates, "province", sp.top), "slogan_rates_by_region")
+        w.figure(lambda: plots.slogan_heatmap(rates, "quarter", sp.top), "slogan_rates_by_quarter")
+        w.figure(lambda: plots.slogan_intervals(rates, "province", min(sp.top, 6)), "slogan_intervals_by_region")
+        label = contrast_label(contrasts, docs, sp.contrast)
+        chosen = contrasts[contrasts["contrast"] == label]
+        if len(chosen):  # the language with most documents in the contrast
+            lang = chosen.groupby("lang")["documents_target"].max().sort_values(ascending=False).index[0]
+            chosen = chosen[chosen["lang"] == lang]
+        w.figure(lambda: plots.slogan_contrast(chosen, label or "no contrast available", sp.top), "slogan_contrast")
+        pq = rates[rates["grouping"] == "province_quarter"]
+        pq = pq[pq["count"] > 0][["province", "quarter", "lang", "slogan", "count", "exposure", "exposure_unit", "rate",
+                                  "rate_low", "rate_high", "documents", "documents_with", "share", "share_low",
+                                  "share_high", "small", "rate_pooled", "rate_pooled_low", "rate_pooled_high"]
+                ].fillna({"province": "unknown", "quarter": "unknown"})
+        w.table(pq.reset_index(drop=True), "slogan_rates_by_region_quarter", f"Rule: {RULE_TEXT[sp.rule]}.")
+        shown = contrasts[contrasts["status"] != "absent"].reindex(columns=[
+            "kind", "contrast", "lang", "slogan", "count_target", "count_reference", "rate_target", "rate_reference",
+            "documents_with_target", "documents_with_reference", "log_ratio", "log_ratio_low", "log_ratio_high", "g2",
+            "z", "p_value", "p_method", "q_value", "status"])
+        w.table(shown.reset_index(drop=True), "slogan_contrasts", _method(contrasts))
+        nb = t["nb_effects"]
+        w.table(nb.drop(columns=["method", "rule"]).reset_index(drop=True), "slogan_nb_effects", _method(nb))
+        w.table(t["candidates"], "slogan_candidates")
+        w.table(t["counts"][["doc_id", "slogan", "n_all", "n_longest"]], "slogan_counts",
+                f"n_all: {RULE_TEXT['all']}; n_longest: {RULE_TEXT['longest']}.")
+        conc = t["concordance"]
+
+        def concordance_page(folder: Path) -> None:
+            atomic.write_text(folder / "slogan_concordance.csv", conc.to_csv(index=False, lineterminator="\n"))
+            atomic.write_text(folder / "slogan_concordance.html", concordance_html(
+                conc, "Slogan concordance", f"Every occurrence of every lexicon slogan ({RULE_TEXT[sp.rule]}), "
+                f"with {sp.context_chars} characters of context."))
+        w.page("slogan_concordance", concordance_page)
+
+    data = Path(result.folder)
+    return output_step(cfg, DRAW_SLOGANS, SLOGAN_OUTPUTS, data / "outputs", sorted(data.glob("*.parquet")),
+                        draw, force)
+
+
+def _method(table) -> str:
+    """The method text a statistics table carries in its ``method`` column ('' when empty)."""
+    if "method" not in table or not len(table) or not table["method"].notna().any():
+        return ""
+    return str(table["method"].dropna().iloc[0])
+
+
+def build_keyword_outputs(cfg: Config, result, force: bool = False) -> bool:
+    """Keyword figures and tables; returns True when they were (re)written."""
+    from ..keywords.stage import top_trending
+
+    cfg = view(cfg, DRAW_KEYWORDS)
+
+    def draw(w: Writer) -> None:
+        t = result.tables
+        kp = cfg.keywords
+        top = top_trending(t["trends"], min(kp.top, 12))
+        w.figure(lambda: plots.keyword_small_multiples(t["period_rates"], t["trends"], top), "keyword_trends")
+        w.figure(lambda: plots.keyword_slope_chart(t["trends"], top), "keyword_slope_chart")
+        w.figure(lambda: plots.keyness_bars(t["keyness"], "period"), "keyword_keyness_by_quarter")
+        w.figure(lambda: plots.keyness_bars(t["keyness"], "province"), "keyword_keyness_by_region")
+        w.figure(lambda: plots.keyword_small_multiples(t["period_rates"], t["trends"], list(kp.terms)), "keyword_user_terms")
+        tr, kn = t["trends"], t["keyness"]
+        w.table(tr.drop(columns=[c for c in ("method",) if c in tr]), "keyword_trend_table", _method(tr))
+        w.table(kn.drop(columns=["method"]), "keyword_keyness", _method(kn))
+        w.table(t["tfidf"], "keyword_tfidf")
+        w.table(t["collocates"], "keyword_collocates")
+        w.table(t["contexts"], "keyword_contexts")
+
+    data = Path(result.folder)
+    return output_step(cfg, DRAW_KEYWORDS, KEYWORD_OUTPUTS, data / "outputs", sorted(data.glob("*.parquet")),
+                        draw, force)
+
+
+def build_topic_outputs(cfg: Config, result, force: bool = False) -> bool:
+    """Topic figures, tables, browser and suggested labels; returns True when they were (re)written.
+    ``result``: the topics stage's, with labels applied (:func:`analysis.topics.labels.labelled`)."""
+    from .browser import browser_html
+
+    cfg = view(cfg, DRAW_TOPICS)
+
+    def draw(w: Writer) -> None:
+        t = result.tables
+        topics = t["topics"]
+        chosen = {r.lang: int(r.k) for r in topics.drop_duplicates("lang").itertuples()}
+        w.figure(lambda: plots.topic_grid(t["grid"], chosen), "topic_k_grid")
+        words = {}
+        for (lang, topic), g in t["words"].groupby(["lang", "topic"]):
+            g = g.sort_values("rank")
+            words[(lang, int(topic))] = dict(zip(g["word"], g["probability"]))
+        rel_words = {}
+        for r in topics.itertuples():  # bars: the relevance-ranked words with their probability
+            rel = str(r.top_relevance).split()
+            rel_words[(r.lang, int(r.topic))] = (rel, [words[(r.lang, int(r.topic))].get(x, 0.0) for x in rel])
+        w.figure(lambda: plots.topic_top_words(topics.assign(topic=topics["topic"].astype(int)), rel_words), "topic_top_words")
+        w.figure(lambda: plots.topic_prevalence(t["prevalence"], topics, "quarter"), "topic_prevalence_by_quarter")
+        w.figure(lambda: plots.topic_prevalence(t["prevalence"], topics, "province"), "topic_prevalence_by_region")
+        w.figure(lambda: plots.topic_nmf_match(t["nmf"]), "topic_nmf_match")
+        w.table(topics, "topic_table")
+        w.table(t["grid"].drop(columns=["top"], errors="ignore"), "topic_grid_table",
+                "; ".join(f"{r.lang}: {r.note}" for r in t["notes"].itertuples()))
+        prev = t["prevalence"]
+        w.table(prev.drop(columns=["method"]), "topic_prevalence", _method(prev))
+        w.table(t["over_time"], "topic_over_time")
+        w.table(t["nmf"], "topic_nmf")
+        browser = json.loads((data / "browser.json").read_text(encoding="utf-8"))
+        w.page("topic_browser", lambda folder: atomic.write_text(folder / "topic_browser.html",
+                                                                 browser_html(browser, topics)))
+        suggested = topics[["lang", "topic", "suggested_label"]].rename(columns={"suggested_label": "label"})
+        w.page("topic_labels_suggested", lambda folder: atomic.write_text(
+            folder / "topic_labels_suggested.csv", suggested.to_csv(index=False, lineterminator="\n")))
+
+    data = Path(result.folder)
+    return output_step(cfg, DRAW_TOPICS, TOPIC_OUTPUTS, data / "outputs",
+                        sorted(data.glob("*.parquet")) + [data / "browser.json"], draw, force)

@@ -1,0 +1,477 @@
+"""Figures: a table in, a matplotlib figure out. No file I/O here (see :mod:`analysis.publishing.export`)."""
+from __future__ import annotations
+
+import textwrap
+
+import numpy as np
+import pandas as pd
+
+from ..corpus.tables import UNKNOWN
+from .style import PALETTE, figure
+
+
+def _ordered(values, unknown_last: bool = True) -> list[str]:
+    known = sorted(v for v in set(values) if v != UNKNOWN)
+    return known + ([UNKNOWN] if UNKNOWN in set(values) else [])
+
+
+def _heatmap(ax, grid: pd.DataFrame, title: str, fmt, small: pd.DataFrame | None = None) -> None:
+    """Cells coloured by value; cells flagged in ``small`` (too few documents) are hatched grey, kept
+    out of the colour scale, and their value printed in grey."""
+    data = grid.to_numpy(dtype=float)
+    flagged = small.reindex(index=grid.index, columns=grid.columns).fillna(False).to_numpy(dtype=bool) \
+        if small is not None else np.zeros(data.shape, bool)
+    shown = np.where((data > 0) & ~flagged, data, np.nan)
+    im = ax.imshow(shown, cmap="Blues", aspect="auto", vmin=0)
+    for i, j in zip(*np.nonzero(flagged)):
+        ax.add_patch(_hatched_cell(j, i))
+    ax.set_xticks(range(grid.shape[1]), grid.columns, rotation=45, ha="right")
+    ax.set_yticks(range(grid.shape[0]), grid.index)
+    ax.set_title(title)
+    top = np.nanmax(shown) if np.isfinite(shown).any() else 1
+    for (i, j), v in np.ndenumerate(data):
+        if v > 0:
+            color = "#777777" if flagged[i, j] else ("white" if v > 0.6 * top else "black")
+            ax.text(j, i, fmt(v), ha="center", va="center", fontsize=6, color=color)
+    ax.set_xticks(np.arange(-0.5, grid.shape[1]), minor=True)
+    ax.set_yticks(np.arange(-0.5, grid.shape[0]), minor=True)
+    ax.grid(which="minor", color="white", linewidth=1)
+    ax.tick_params(which="both", length=0)
+    for side in ("left", "bottom"):
+        ax.spines[side].set_visible(False)
+    return im
+
+
+def _hatched_cell(x: float, y: float):
+    from matplotlib.patches import Rectangle
+
+    return Rectangle((x - 0.5, y - 0.5), 1, 1, facecolor="#f2f2f2", edgecolor="#bbbbbb", hatch="////", lw=0)
+
+
+def corpus_overview(by_pq: pd.DataFrame, by_lang: pd.DataFrame):
+    """Documents and characters by province × quarter, and documents by language.
+
+    ``by_pq`` is :func:`~analysis.corpus.tables.corpus_by_province_quarter`; ``by_lang`` is
+    :func:`~analysis.corpus.tables.corpus_by_language`.
+    """
+    provinces = _ordered(by_pq["province"])
+    quarters = _ordered(by_pq["quarter"])
+    height = max(2.4, 0.9 + 0.28 * len(provinces))
+    fig, axes = figure("double", height, ncols=3, gridspec_kw={"width_ratios": [1, 1, 0.7]})
+    for ax, column, title, fmt in (
+            (axes[0], "documents", "Documents", lambda v: f"{v:.0f}"),
+            (axes[1], "characters", "Characters (thousands)", lambda v: f"{v / 1000:.1f}")):
+        grid = (by_pq.pivot(index="province", columns="quarter", values=column)
+                .reindex(index=provinces, columns=quarters).fillna(0))
+        _heatmap(ax, grid, title, fmt)
+        ax.set_xlabel("quarter of the meeting")
+    axes[1].set_yticklabels([])
+    # the language panel keeps a fixed height at the top, however many provinces there are
+    langs = by_lang.sort_values("lang")
+    bar_height = min(1.0, (0.8 + 0.3 * len(langs)) / height)
+    axes[2].remove()
+    ax = fig.add_subplot(fig.axes[0].get_gridspec()[0, 2].subgridspec(2, 1, height_ratios=[bar_height, 1 - bar_height + 1e-9],
+                                                                        hspace=0)[0])
+    y = np.arange(len(langs))
+    ax.barh(y, langs["documents"], color=PALETTE[0], height=0.6)
+    ax.set_yticks(y, langs["lang"])
+    ax.invert_yaxis()
+    ax.set_title("Documents by language")
+    ax.set_xlabel("documents")
+    for yi, (d, c) in enumerate(zip(langs["documents"], langs["characters"])):
+        ax.text(d, yi, f" {d} ({c / 1000:.1f}k chars)", va="center", fontsize=6)
+    ax.set_xlim(0, max(1, langs["documents"].max()) * 1.9)
+    fig.tight_layout()
+    return fig
+
+
+# ---- slogans -------------------------------------------------------------------------------------
+_LANG_NAME = {"zh": "Chinese texts, per 10,000 characters", "en": "English texts, per 10,000 words"}
+
+
+def _panel_grid(n: int, ncols: int, row_height: float, extra: float):
+    """A double-column figure of ``n`` panels in rows of at most ``ncols``, ``row_height`` inches per
+    row plus ``extra``; the cells of the last row that hold no panel are removed. Returns (fig,
+    the n axes in reading order)."""
+    ncols = min(ncols, n)
+    nrows = int(np.ceil(n / ncols))
+    fig, axes = figure("double", extra + row_height * nrows, nrows=nrows, ncols=ncols, squeeze=False)
+    for ax in axes.ravel()[n:]:
+        ax.remove()
+    return fig, list(axes.ravel()[:n])
+
+
+def top_slogans(rates: pd.DataFrame, lang: str, n: int) -> list[str]:
+    """The n slogans used by most documents of a language (then by count, then name)."""
+    overall = rates[(rates["grouping"] == "language") & (rates["lang"] == lang) & (rates["count"] > 0)]
+    overall = overall.sort_values(["documents_with", "count", "slogan"], ascending=[False, False, True])
+    return overall["slogan"].head(n).tolist()
+
+
+def slogan_heatmap(rates: pd.DataFrame, column: str, top: int = 20, title: str = ""):
+    """Rates of the top slogans by ``column`` (province or quarter), one panel per language."""
+    langs = [l for l in ("zh", "en") if ((rates["lang"] == l) & (rates["count"] > 0)).any()]
+    data = rates[rates["grouping"] == column]
+    if not langs:
+        return _message_figure("No slogan occurs in the corpus.")
+    panels = []
+    for lang in langs:
+        names = top_slogans(rates, lang, top)
+        sub = data[(data["lang"] == lang) & data["slogan"].isin(names)]
+        cells = sub.assign(**{column: sub[column].astype("string").fillna(UNKNOWN)})
+        grid = cells.pivot_table(index="slogan", columns=column, values="rate", aggfunc="first").reindex(index=names)
+        grid = grid.reindex(columns=_ordered(grid.columns))
+        small = (cells.pivot_table(index="slogan", columns=column, values="small", aggfunc="first")
+                 if "small" in cells else None)
+        panels.append((lang, grid, small))
+    height = max(2.6, 0.9 + 0.24 * max(len(g) for _, g, _ in panels))
+    widths = [max(1.2, 0.55 * g.shape[1]) + 1.0 for _, g, _ in panels]
+    fig, axes = figure("double", height, ncols=len(panels), gridspec_kw={"width_ratios": widths}, squeeze=False)
+    for ax, (lang, grid, small) in zip(axes[0], panels):
+        _heatmap(ax, grid.fillna(0), _LANG_NAME[lang], lambda v: f"{v:.1f}" if v < 100 else f"{v:.0f}", small)
+        ax.set_xlabel(column + ("; hatched: too few documents" if small is not None and small.any().any() else ""))
+    if title:
+        fig.suptitle(title, fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def dot_interval_panels(panels: list[tuple[str, pd.DataFrame]], xlabel: str, ncols: int = 3):
+    """One panel per item (a slogan, a topic): a row per group with its estimate and 95% interval.
+
+    ``panels``: (title, frame with columns group, value, low, high, documents, and optionally
+    ``small`` (hollow marker: too few documents) and ``pooled`` (a partially pooled estimate, drawn
+    as an orange tick beside the raw one)). Rows scale with the number of groups, so 30 provinces
+    stay readable; 'unknown' is grey and last.
+    """
+    if not panels:
+        return _message_figure("Nothing to show.")
+    ncols = min(ncols, len(panels))
+    n_groups = max(len(f) for _, f in panels)
+    fig, axes = _panel_grid(len(panels), ncols, 0.9 + 0.16 * n_groups, 0.3)
+    width = {1: 90, 2: 50, 3: 32}.get(ncols, 24)  # title characters per line for the panel width
+    for ax, (title, frame) in zip(axes, panels):
+        title = "\n".join(textwrap.wrap(title, width)[:2])
+        groups = _ordered(frame["group"].astype(str))
+        f = frame.assign(group=frame["group"].astype(str)).set_index("group").reindex(groups)
+        y = np.arange(len(groups))
+        x = f["value"].to_numpy(dtype=float)
+        lo = np.nan_to_num(np.maximum(x - f["low"].to_numpy(dtype=float), 0))
+        hi = np.nan_to_num(np.maximum(f["high"].to_numpy(dtype=float) - x, 0))
+        colors = ["#999999" if g == UNKNOWN else PALETTE[0] for g in groups]
+        small = f["small"].fillna(False).to_numpy(dtype=bool) if "small" in f else np.zeros(len(groups), bool)
+        ax.errorbar(x, y, xerr=[lo, hi], fmt="none", ecolor=colors, lw=0.9)
+        ax.scatter(x[~small], y[~small], c=[c for c, s_ in zip(colors, small) if not s_], s=10, zorder=3)
+        ax.scatter(x[small], y[small], facecolors="white", edgecolors=[c for c, s_ in zip(colors, small) if s_],
+                   s=10, zorder=3, linewidths=0.8)
+        if "pooled" in f and f["pooled"].notna().any():
+            ax.scatter(f["pooled"].to_numpy(dtype=float), y + 0.3, marker="|", color=PALETTE[1], s=18, zorder=4)
+        ax.set_yticks(y, [f"{g} ({int(n)})" for g, n in zip(groups, f["documents"].fillna(0))], fontsize=5.5)
+        ax.invert_yaxis()
+        ax.set_title(title, fontsize=7)
+        ax.set_xlim(left=min(0, np.nanmin(x - lo)) if np.isfinite(x).any() else 0)
+        ax.grid(axis="x", color="#eeeeee", lw=0.6)
+        ax.tick_params(axis="x", labelsize=6)
+    fig.supxlabel(xlabel, fontsize=7)
+    fig.tight_layout()
+    return fig
+
+
+def slogan_intervals(rates: pd.DataFrame, column: str = "province", top: int = 6):
+    """The top slogans of each language across groups (rows: groups with their number of documents),
+    rate with its 95% bootstrap interval over documents."""
+    langs = [l for l in ("zh", "en") if ((rates["lang"] == l) & (rates["count"] > 0)).any()]
+    if not langs:
+        return _message_figure("No slogan occurs in the corpus.")
+    data = rates[rates["grouping"] == column].copy()
+    data[column] = data[column].astype("string").fillna(UNKNOWN)
+    per_lang = max(1, top // len(langs))
+    panels = []
+    for lang in langs:
+        for slogan in top_slogans(rates, lang, per_lang):
+            sub = data[(data["lang"] == lang) & (data["slogan"] == slogan)]
+            panels.append((f"{slogan} ({lang})", pd.DataFrame({
+                "group": sub[column], "value": sub["rate"], "low": sub["rate_low"], "high": sub["rate_high"],
+                "documents": sub["documents"], "small": sub.get("small"), "pooled": sub.get("rate_pooled")})))
+    return dot_interval_panels(panels, "rate per 10,000 characters (zh) or words (en), 95% interval over documents; "
+                                       "in brackets: documents; hollow: too few documents; orange tick: pooled rate")
+
+
+def slogan_contrast(contrasts: pd.DataFrame, label: str, top: int = 20):
+    """Log Ratio of the slogans in one contrast: filled with a 95% interval when tested, hollow
+    (descriptive only) when the contrast is too small to test."""
+    rows = contrasts[(contrasts["contrast"] == label) & (contrasts["status"] != "absent")].copy()
+    if rows.empty or rows["count_target"].isna().all():
+        return _message_figure(f"{label}: no slogan occurs on either side.")
+    rows = rows[(rows["exposure_target"].astype(float) > 0) & (rows["exposure_reference"].astype(float) > 0)]
+    if rows.empty:
+        return _message_figure(f"{label}: one side has no text to compare.")
+    a = rows["count_target"].astype(float).replace(0, 0.5)
+    b = rows["count_reference"].astype(float).replace(0, 0.5)
+    rows["lr"] = np.log2((a / rows["exposure_target"].astype(float)) / (b / rows["exposure_reference"].astype(float)))
+    rows = rows.sort_values(["count_target", "count_reference"], ascending=False).head(top)
+    rows = rows.sort_values("lr")
+    tested = rows["status"] == "tested"
+    height = max(2.4, 0.9 + 0.22 * len(rows))
+    fig, ax = figure("single", height)
+    y = np.arange(len(rows))
+    x = rows["lr"].to_numpy()
+    if tested.any():
+        t = tested.to_numpy()
+        lo = x[t] - rows.loc[tested, "log_ratio_low"].to_numpy(dtype=float)
+        hi = rows.loc[tested, "log_ratio_high"].to_numpy(dtype=float) - x[t]
+        sig = (rows.loc[tested, "q_value"] < 0.05).to_numpy()
+        ax.errorbar(x[t], y[t], xerr=[lo, hi], fmt="none", ecolor=PALETTE[0], lw=1)
+        ax.scatter(x[t][sig], y[t][sig], color=PALETTE[3], s=14, zorder=3, label="q < 0.05 (BH)")
+        ax.scatter(x[t][~sig], y[t][~sig], color=PALETTE[0], s=14, zorder=3, label="tested, q ≥ 0.05")
+    if (~tested).any():
+        nt = ~tested.to_numpy()
+        ax.scatter(x[nt], y[nt], facecolors="none", edgecolors="#777777", s=14, zorder=3,
+                   label="not tested (too small): descriptive")
+    ax.axvline(0, color="#444444", lw=0.7)
+    ax.set_yticks(y, rows["slogan"])
+    ax.set_xlabel("Log Ratio (log2 of rate ratio)")
+    lang = rows["lang"].iloc[0] if "lang" in rows else ""
+    note = ""
+    if not tested.any():
+        reasons = rows["status"].str.replace("too small: ", "", regex=False).value_counts()
+        note = f"\nnot tested: {reasons.index[0]}"
+    ax.set_title(f"{label} ({_LANG_NAME.get(lang, lang).split(',')[0]}){note}", fontsize=7)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.9 / height), frameon=False, fontsize=6, ncol=1)
+    fig.tight_layout()
+    return fig
+
+
+def _message_figure(message: str):
+    fig, ax = figure("single", 1.2)
+    ax.axis("off")
+    ax.text(0.5, 0.5, message, ha="center", va="center", fontsize=8, wrap=True)
+    return fig
+
+
+# ---- keywords ------------------------------------------------------------------------------------
+def keyword_small_multiples(rates: pd.DataFrame, trends: pd.DataFrame, terms: list[str], title: str = ""):
+    """One panel per term: rate per 10,000 tokens in each period with its bootstrap interval.
+    Periods without documents are gaps: the line breaks there."""
+    from ..keywords.statistics import period_index
+
+    data = rates[rates["term"].isin(terms)]
+    if data.empty:
+        return _message_figure("No dated documents: no keyword trend to show.")
+    panels = [(t, l) for t in terms for l in ("zh", "en") if ((data["term"] == t) & (data["lang"] == l)).any()][:12]
+    fig, axes = _panel_grid(len(panels), 4, 1.5, 1.0)
+    cls = dict(zip(zip(trends.get("term", []), trends.get("lang", [])), trends.get("class", [])))
+    all_periods = sorted(data["period"].unique(), key=lambda p: (len(p), p))
+    for ax, (term, lang) in zip(axes, panels):
+        sub = data[(data["term"] == term) & (data["lang"] == lang)].copy()
+        unit = "quarter" if "Q" in all_periods[0] else ("month" if "-" in all_periods[0] else "year")
+        sub["x"] = [period_index(p, unit) for p in sub["period"]]
+        sub = sub.sort_values("x")
+        x, y = sub["x"].to_numpy(), sub["rate"].to_numpy()
+        breaks = np.r_[0, np.flatnonzero(np.diff(x) > 1) + 1, len(x)]
+        for a, b in zip(breaks[:-1], breaks[1:]):  # a gap in the periods breaks the line
+            ax.plot(x[a:b], y[a:b], "-o", ms=3, lw=1, color=PALETTE[0])
+        ax.fill_between(x, sub["rate_low"], sub["rate_high"], color=PALETTE[0], alpha=0.2, lw=0)
+        step = max(1, int(np.ceil(len(x) / 6)))  # at most about six labels, so they never overlap
+        ax.set_xticks(x[::step], sub["period"].to_numpy()[::step], rotation=45, ha="right", fontsize=6)
+        ax.set_title(f"{term} ({lang}, {cls.get((term, lang), 'user term')}, n = {int(sub['count'].sum())})", fontsize=7)
+        ax.set_ylim(bottom=0)
+    fig.supylabel("per 10,000 tokens", fontsize=7)
+    if title:
+        fig.suptitle(title, fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def keyword_slope_chart(trends: pd.DataFrame, terms: list[str]):
+    """Rate in the first and the last period of each term, joined by a line."""
+    rows = trends[trends["term"].isin(terms) & trends["rate_first"].notna()] if "rate_first" in trends else trends.iloc[0:0]
+    if rows.empty:
+        return _message_figure("No term has a first and a last period: no slope chart.")
+    langs = [l for l in ("zh", "en") if (rows["lang"] == l).any()]
+    fig, axes = figure("double", 3.2, ncols=len(langs), squeeze=False)
+    for ax, lang in zip(axes[0], langs):
+        sub = rows[rows["lang"] == lang].sort_values("rate_last")
+        top = float(max(sub["rate_first"].max(), sub["rate_last"].max()))
+        label_y = _spread(sub["rate_last"].to_numpy(dtype=float), gap=0.045 * top)
+        for r, ly in zip(sub.itertuples(), label_y):
+            color = PALETTE[3] if r.rate_last > r.rate_first else PALETTE[0]
+            ax.plot([0, 1], [r.rate_first, r.rate_last], "-o", ms=3, lw=1, color=color)
+            ax.plot([1.0, 1.03], [r.rate_last, ly], lw=0.4, color=color)
+            ax.text(1.04, ly, r.term, va="center", fontsize=6, color=color)
+        first, last = sub["first_period"].iloc[0], sub["last_period"].iloc[0]
+        ax.set_xticks([0, 1], [first, last])
+        ax.set_xlim(-0.1, 1.6)
+        ax.set_ylabel("per 10,000 tokens")
+        ax.set_title({"zh": "Chinese texts", "en": "English texts"}[lang])
+    fig.tight_layout()
+    return fig
+
+
+def _spread(values, gap: float):
+    """Label positions near sorted ``values`` but at least ``gap`` apart (labels never overlap)."""
+    out = []
+    for v in values:
+        out.append(max(v, out[-1] + gap) if out else v)
+    return out
+
+
+def keyness_bars(keyness: pd.DataFrame, grouping: str, top: int = 10):
+    """Log Ratio (with bootstrap interval) of each group's most distinctive terms, a panel per group."""
+    data = keyness[(keyness["grouping"] == grouping) & (keyness["status"] == "distinctive")]
+    if data.empty:
+        reasons = keyness.loc[keyness["grouping"] == grouping, "status"].dropna().unique()
+        why = "; ".join(sorted(set(reasons)))[:140] or "no dated or located documents"
+        return _message_figure(f"No distinctive terms by {grouping}: {why}")
+    groups = sorted(set(zip(data["lang"], data["group"])))[:8]
+    fig, axes = _panel_grid(len(groups), 4, 0.18 * top + 0.6, 0.6)
+    for ax, (lang, g) in zip(axes, groups):
+        sub = data[(data["lang"] == lang) & (data["group"] == g)].sort_values("rank").head(top)[::-1]
+        y = np.arange(len(sub))
+        ax.barh(y, sub["log_ratio"], color=PALETTE[0], height=0.6)
+        err = [sub["log_ratio"] - sub["log_ratio_low"], sub["log_ratio_high"] - sub["log_ratio"]]
+        ax.errorbar(sub["log_ratio"], y, xerr=np.nan_to_num(np.asarray(err, float)), fmt="none", ecolor="#333333", lw=0.7)
+        ax.set_yticks(y, sub["term"], fontsize=6)
+        ax.set_title(f"{g} ({lang})", fontsize=7)
+        ax.set_xlabel("Log Ratio vs rest", fontsize=6)
+    fig.tight_layout()
+    return fig
+
+
+# ---- topics ---------------------------------------------------------------------------------------
+def topic_grid(grid: pd.DataFrame, chosen: dict):
+    """Model selection: c_npmi, c_v, held-out perplexity and stability against K (mean and range over
+    seeds), one row of panels per language; the chosen K is marked."""
+    langs = sorted(grid["lang"].unique()) if len(grid) else []
+    if not langs:
+        return _message_figure("No language had enough units for a topic model.")
+    metrics = [("c_npmi", "coherence c_npmi"), ("c_v", "coherence c_v"), ("perplexity", "held-out perplexity"),
+               ("stability", "stability across seeds")]
+    fig, axes = figure("double", 1.9 * len(langs) + 0.4, nrows=len(langs), ncols=4, squeeze=False)
+    for r, lang in enumerate(langs):
+        g = grid[grid["lang"] == lang]
+        for c, (m, title) in enumerate(metrics):
+            ax = axes[r, c]
+            s = g.groupby("k")[m].agg(["mean", "min", "max"])
+            if s["mean"].isna().all():
+                ax.text(0.5, 0.5, "not computed\n(no held-out documents)", ha="center", va="center",
+                        transform=ax.transAxes, fontsize=7, color="#777777")
+                ax.set_xticks(s.index)
+            else:
+                ax.fill_between(s.index, s["min"], s["max"], color=PALETTE[0], alpha=0.2, lw=0)
+                ax.plot(s.index, s["mean"], "-o", ms=3, color=PALETTE[0])
+                ax.set_xticks(s.index)
+            if lang in chosen:
+                ax.axvline(chosen[lang], color=PALETTE[3], lw=0.8, ls="--")
+            ax.set_title(f"{title} ({lang})", fontsize=7)
+            ax.set_xlabel("K", fontsize=7)
+    fig.tight_layout()
+    return fig
+
+
+def topic_top_words(topics: pd.DataFrame, model_words: dict, n: int = 8):
+    """Top words (by relevance) of each topic with their probability, a small panel per topic."""
+    if topics.empty:
+        return _message_figure("No topic model was fitted.")
+    rows = list(topics.itertuples())
+    fig, axes = _panel_grid(len(rows), 4, 1.45, 0.4)
+    for ax, t in zip(axes, rows):
+        words, probs = model_words[(t.lang, t.topic)]
+        words, probs = words[:n][::-1], probs[:n][::-1]
+        ax.barh(range(len(words)), probs, color=PALETTE[(t.topic) % len(PALETTE)], height=0.7)
+        ax.set_yticks(range(len(words)), words, fontsize=6)
+        # wrapped: a long label must not reach the next panel; the share comes first so it is never cut
+        title = textwrap.wrap(f"{t.lang} {t.topic} ({100 * t.share:.0f}%): {t.label}", 30)
+        ax.set_title("\n".join(title[:2]) + ("…" if len(title) > 2 else ""), fontsize=6.5)
+        ax.tick_params(axis="x", labelsize=5)
+    fig.tight_layout()
+    return fig
+
+
+def topic_prevalence(prev: pd.DataFrame, topics: pd.DataFrame, grouping: str, min_docs: int = 2):
+    """Prevalence of each topic by group (quarter or province) with 95% intervals (method of
+    composition), a panel per topic; groups with fewer than ``min_docs`` documents are hollow."""
+    data = prev[prev["grouping"] == grouping]
+    if "kind" in data:
+        data = data[data["kind"] == "mean"]
+    if data.empty:
+        return _message_figure(f"No document has a known {grouping}: no prevalence by {grouping}.")
+    label = {(r.lang, int(r.topic)): r.label for r in topics.itertuples()}
+    panels = []
+    for (lang, topic), sub in sorted(data.assign(topic=data["topic"].astype(int)).groupby(["lang", "topic"])):
+        panels.append((f"{lang} {topic}: {label.get((lang, topic), topic)}", pd.DataFrame({
+            "group": sub["group"], "value": sub["prevalence"], "low": sub["low"], "high": sub["high"],
+            "documents": sub["documents"], "small": sub["documents"] < min_docs})))
+    return dot_interval_panels(panels, f"topic prevalence by {grouping}, 95% interval (method of composition); "
+                                       f"in brackets: documents; hollow: fewer than {min_docs}", ncols=3)
+
+
+def topic_nmf_match(nmf: pd.DataFrame):
+    """Cosine similarity of each LDA topic with its matched NMF topic."""
+    if nmf.empty:
+        return _message_figure("No topic model was fitted: no NMF cross-check.")
+    langs = sorted(nmf["lang"].unique())
+    fig, axes = figure("double", max(2.2, 0.8 + 0.25 * nmf.groupby("lang").size().max()), ncols=len(langs),
+                       squeeze=False)
+    for ax, lang in zip(axes[0], langs):
+        sub = nmf[nmf["lang"] == lang].sort_values("lda_topic")
+        y = np.arange(len(sub))
+        ax.barh(y, sub["cosine"], color=PALETTE[2], height=0.6)
+        ax.set_yticks(y, [f"LDA {a} ↔ NMF {b}" for a, b in zip(sub["lda_topic"], sub["nmf_topic"])], fontsize=6)
+        ax.invert_yaxis()
+        ax.set_xlim(0, 1)
+        ax.set_xlabel("cosine of word weights")
+        ax.set_title(_LANG_NAME.get(lang, lang).split(",")[0])
+    fig.tight_layout()
+    return fig
+
+
+# ---- calibration ---------------------------------------------------------------------------------
+def calibration(summary: pd.DataFrame, null: pd.DataFrame):
+    """Three panels: discoveries per permutation of the labels by check (should be about zero),
+    95% interval coverage of a planted rate by group size (target band 0.93-0.97), and power of the
+    contrast test by rate ratio."""
+    fig, axes = figure("double", 2.6, ncols=3, squeeze=False, gridspec_kw={"width_ratios": [1.1, 0.9, 1.0]})
+    a, b, c = axes[0]
+    if len(null):
+        checks = list(dict.fromkeys(null["check"]))
+        perms = sorted(null["permutation"].unique())
+        bottom = np.zeros(len(perms))
+        for k, name in enumerate(checks):
+            v = null[null["check"] == name].set_index("permutation")["discoveries"].reindex(perms).fillna(0).to_numpy()
+            a.bar(range(len(perms)), v, bottom=bottom, color=PALETTE[k % len(PALETTE)], label=name, width=0.7)
+            bottom += v
+        a.set_xticks(range(len(perms)), [str(p) for p in perms])
+        a.set_ylim(0, max(3.5, bottom.max() + 0.5))
+        a.axhline(1, color="#999999", lw=0.6, ls="--")
+        a.legend(fontsize=5, frameon=False, loc="upper left")
+    a.set_xlabel("permutation of the labels")
+    a.set_ylabel("findings (should be about 0)")
+    a.set_title("Null: random labels", fontsize=8)
+    cov = summary[summary["check"] == "planted: 95% rate interval coverage"]
+    if len(cov):
+        y = np.arange(len(cov))
+        b.axvspan(0.93, 0.97, color="#e8f2e8")
+        b.axvline(0.95, color="#999999", lw=0.6, ls="--")
+        b.scatter(cov["value"], y, color=PALETTE[0], s=12, zorder=3)
+        b.set_yticks(y, cov["group"].str.replace(" documents", " docs").str.replace(" per document", "/doc"),
+                     fontsize=6)
+        b.set_xlim(min(0.85, cov["value"].min() - 0.01), 1.0)
+        b.invert_yaxis()
+    b.set_xlabel("coverage of the true rate")
+    b.set_title("Planted: 95% intervals", fontsize=8)
+    power = summary[summary["check"] == "planted: power (q < 0.05)"]
+    if len(power):
+        parts = power["group"].str.extract(r"(?P<size>\d+) documents, (?P<rate>[\d.]+) per document, "
+                                           r"ratio (?P<ratio>[\d.]+)")
+        pw = pd.concat([parts.astype(float), power["value"].reset_index(drop=True).set_axis(parts.index)], axis=1)
+        for k, ((size, rate), g) in enumerate(pw.groupby(["size", "rate"])):
+            c.plot(g["ratio"], g["value"], marker="o", ms=3, lw=1, color=PALETTE[k % len(PALETTE)],
+                   label=f"{int(size)} docs, {rate:g} per doc")
+        c.set_ylim(0, 1.02)
+        c.legend(fontsize=5, frameon=False)
+    c.set_xlabel("planted rate ratio")
+    c.set_ylabel("power")
+    c.set_title("Planted: power", fontsize=8)
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,78 @@
+"""The facts the report states: numbers from the stage results, their summaries and the outputs.
+
+The prose around them is templates/report.md.j2; this module only gathers values, so that a
+sentence can be reworded without touching code and a number cannot be typed by hand.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from ..pipeline.cache import read_json
+from ..pipeline.config import Config
+from ..text.lexicon import read_lexicon
+
+
+def read_output_table(folder: Path, name: str, rows: int | None = None, columns: list[str] | None = None):
+    """An output table as written (strings kept as they are), its first ``rows`` and ``columns``."""
+    try:
+        frame = pd.read_csv(Path(folder) / f"{name}.csv", keep_default_na=False, low_memory=False)
+    except pd.errors.EmptyDataError:  # a table without columns (no topic model was fitted)
+        return pd.DataFrame()
+    if columns:
+        frame = frame[[c for c in columns if c in frame.columns]]
+    return frame.head(rows) if rows else frame
+
+
+def _summary(folder, defaults: dict) -> dict:
+    return {**defaults, **read_json(Path(folder) / "summary.json")}
+
+
+def report_facts(cfg: Config, done: dict, entries: list[dict]) -> dict:
+    """Everything templates/report.md.j2 prints: the run's results (``done``), the configuration
+    and the catalog ``entries``."""
+    fig = Path(cfg.paths.figures)
+    docs, problems = done["corpus"].documents, done["corpus"].problems
+    langs = docs["lang"].value_counts().sort_index()
+    slogans = _summary(done["slogans"].folder, {"top": [], "slogans_found": 0, "occurrences": 0,
+                                               "contrasts_tested": 0, "significant_q05": 0})
+    keywords = _summary(done["keywords"].folder, {"classes": {}, "periods": [], "period_unit": "quarter",
+                                                 "rising": [], "falling": [], "notes": [], "distinctive_groups": 0})
+    lex = read_lexicon(cfg.tokens.lexicon)
+    return {
+        "cfg": cfg, "outputs": entries,
+        "corpus_folder": Path(cfg.paths.corpus).name, "config_file": cfg.source.name if cfg.source else "defaults",
+        "n": len(docs), "files": docs["source_file"].nunique(), "chars": int(docs["n_chars"].sum()),
+        "languages": ", ".join(f"{v} in {k}" for k, v in langs.items()),
+        "known_region": int(docs["adcode"].notna().sum()), "known_quarter": int(docs["quarter"].notna().sum()),
+        "problems": [_one_line(f"`{r.source_file}`{(' (' + r.where + ')') if r.where else ''}: {r.problem} [{r.action}]")
+                     for r in problems.itertuples()],
+        "unknown_metadata": len(read_output_table(fig, "corpus_unknown_metadata")) > 0,
+        "s": slogans,
+        "top_slogans": ", ".join(f"{name} ({k} occurrences in {d} documents)" for name, k, d in slogans["top"][:5]),
+        "k": keywords,
+        "classes": ", ".join(f"{v} {c}" for c, v in sorted(keywords["classes"].items())) or "none",
+        "topic_notes": [f"{r.lang}: {r.note}" for r in done["topics"].tables["notes"].itertuples()],
+        "calibration": _calibration(fig),
+        "lexicon": {"entries": len(lex.entries), "slogans": sum(e.slogan for e in lex.entries), "digest": lex.digest[:12]},
+        "stopwords_zh": ", ".join(Path(x).name for x in cfg.tokens.stopwords_zh),
+        "stopwords_en": ", ".join(Path(x).name for x in cfg.tokens.stopwords_en),
+    }
+
+
+def _calibration(fig: Path) -> dict | None:
+    """What ``python -m analysis calibrate`` wrote into the figures folder, if it ran."""
+    if not (fig / "calibration_summary.csv").exists():
+        return None
+    from ..calibrate import CALIBRATION_CAPTION
+
+    cal = read_output_table(fig, "calibration_summary")
+    null = cal[cal["check"] == "null: discoveries per permutation (all tests)"]
+    return {"caption": CALIBRATION_CAPTION,
+            "null": {"value": null["value"].iloc[0], "max": null["max"].iloc[0]} if len(null) else None}
+
+
+def _one_line(text: str) -> str:
+    """A value from the corpus on one line of the report script."""
+    return " ".join(str(text).splitlines())

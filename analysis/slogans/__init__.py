@@ -1,0 +1,1 @@
+"""Tokens → slogan (提法) counts, rates, contrasts and candidates; the slogans stage."""

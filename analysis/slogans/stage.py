@@ -1,0 +1,194 @@
+"""The slogans stage: exact counts of every lexicon slogan in every document, rates with
+intervals by region and quarter, contrasts, a count model, candidates and the concordance.
+
+Outputs in ``<data>/slogans/`` (Parquet): ``counts`` (doc_id, slogan, n_all, n_longest; only
+non-zero rows), ``documents`` (doc_id, lang, exposure, region columns, quarter), ``rates``,
+``contrasts``, ``nb_effects``, ``candidates``, ``concordance``. Every table carries the counting
+rule and the method that made it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..pipeline import runner
+from ..pipeline.config import Config
+from ..corpus.stage import analysable, corpus_folder, load_documents
+from .discovery import discover
+from ..text.kwic import concordance
+from ..text.lexicon import Lexicon, read_lexicon
+from .matcher import RULE_TEXT, Matcher
+from .statistics import (RATE_METHOD, SHARE_METHOD, group_rates, nb_effects, quarter_vs_previous,
+                           region_vs_rest)
+
+TABLES = ("counts", "documents", "rates", "contrasts", "nb_effects", "candidates", "concordance")
+#: Groupings of the rates table: name → columns (language is always added).
+GROUPINGS = {"province": ["province"], "prefecture": ["province", "prefecture"], "quarter": ["quarter"],
+             "province_quarter": ["province", "quarter"], "language": []}
+
+
+@dataclass(frozen=True)
+class SloganResult:
+    folder: Path
+    rebuilt: bool
+    tables: dict
+
+
+def slogan_concepts(lexicon: Lexicon, slogans_only: bool = True) -> dict[str, tuple[list[str], list[str]]]:
+    """Canonical term → (Chinese forms, English renderings) for the lexicon's slogans."""
+    return {e.term: (list(e.surfaces), list(e.english)) for e in lexicon.entries if e.slogan or not slogans_only}
+
+
+def counted_texts(docs: pd.DataFrame, include_title: bool = True) -> dict[str, str]:
+    """doc_id → the text that is counted: the title (when included) and the cleaned text."""
+    out = {}
+    for doc_id, title, text in zip(docs["doc_id"], docs["title"], docs["text"]):
+        title = "" if title is None or pd.isna(title) else str(title)
+        out[doc_id] = f"{title}\n\n{text}" if include_title and title else str(text)
+    return out
+
+
+def exposures(docs: pd.DataFrame, texts: dict[str, str]) -> np.ndarray:
+    """Length of each counted text: characters without whitespace (zh), words (en)."""
+    from ..corpus.documents import text_sizes
+
+    out = []
+    for doc_id, lang in zip(docs["doc_id"], docs["lang"]):
+        sizes = text_sizes(texts[doc_id])
+        out.append(sizes["n_words"] if lang == "en" else sizes["n_chars"])
+    return np.asarray(out, dtype=float)
+
+
+def count_documents(docs: pd.DataFrame, texts: dict[str, str], matcher: Matcher) -> pd.DataFrame:
+    """Long table of non-zero counts: doc_id, slogan, n_all, n_longest."""
+    rows = []
+    for doc_id, lang in zip(docs["doc_id"], docs["lang"]):
+        text = texts[doc_id]
+        every = matcher.count(text, lang, "all")
+        longest = matcher.count(text, lang, "longest")
+        for slogan in sorted(every):
+            rows.append((doc_id, slogan, every[slogan], longest.get(slogan, 0)))
+    return pd.DataFrame(rows, columns=["doc_id", "slogan", "n_all", "n_longest"]).astype(
+        {"n_all": "int64", "n_longest": "int64"})
+
+
+def count_matrix(counts: pd.DataFrame, doc_ids: list[str], slogans: list[str], rule: str) -> np.ndarray:
+    """Documents × slogans matrix under a rule (all, longest or presence)."""
+    col = "n_longest" if rule == "longest" else "n_all"
+    m = np.zeros((len(doc_ids), len(slogans)))
+    if len(counts):
+        r = pd.Index(doc_ids).get_indexer(counts["doc_id"])
+        c = pd.Index(slogans).get_indexer(counts["slogan"])
+        ok = (r >= 0) & (c >= 0)
+        m[r[ok], c[ok]] = counts[col].to_numpy()[ok]
+    return (m > 0).astype(float) if rule == "presence" else m
+
+
+def count_strings(strings: list[str], docs: pd.DataFrame, rule: str = "all",
+                  include_title: bool = True) -> pd.DataFrame:
+    """Count any strings in every document (Chinese forms as substrings, and the same strings at
+    word boundaries in English texts): one row per document, one column per string."""
+    queries = {s: normalized_query(s) for s in strings}
+    matcher = Matcher({s: ([zh], [en]) for s, (zh, en) in queries.items()})
+    texts = counted_texts(docs, include_title)
+    rows = []
+    for doc_id, lang in zip(docs["doc_id"], docs["lang"]):
+        c = matcher.count(texts[doc_id], lang, rule)
+        rows.append([doc_id, lang] + [c.get(s, 0) for s in strings])
+    return pd.DataFrame(rows, columns=["doc_id", "lang", *strings])
+
+
+def normalized_query(query: str) -> tuple[str, str]:
+    """A query as the documents' texts are normalised (quotes, widths, spaces; Traditional to
+    Simplified for Chinese texts): the forms to find in Chinese and in English texts."""
+    from ..corpus.normalize import normalize_chars, to_simplified
+
+    text = normalize_chars(query)
+    return to_simplified(text), text
+
+
+def stage_documents(docs: pd.DataFrame, texts: dict[str, str]) -> pd.DataFrame:
+    out = docs[["doc_id", "lang", "region", "province", "prefecture", "county", "quarter", "period", "year"]].copy()
+    out["exposure"] = exposures(docs, texts)
+    out["exposure_unit"] = np.where(out["lang"] == "en", "words", "characters")
+    return out.reset_index(drop=True)
+
+
+#: What the slogans stage reads. slogans.top and slogans.contrast choose what figures show: not here.
+STAGE = runner.Stage(
+    "slogans", __name__,
+    params=("slogans.rule", "slogans.include_title", "slogans.bootstrap", "slogans.min_docs", "slogans.min_count",
+            "slogans.context_chars", "slogans.candidate_min_docs", "slogans.pooled", "random.seed",
+            "corpus.min_confidence"),
+    files=("tokens.lexicon",))
+
+
+def build_slogans(cfg: Config, progress: bool = True, force: bool = False) -> SloganResult:
+    """Run the slogans stage unless it is up to date."""
+    from ..text.stage import tokens_folder
+
+    inputs = [corpus_folder(cfg) / "documents.parquet", tokens_folder(cfg) / "tokens.parquet"]
+    return SloganResult(*runner.run_tables(STAGE, cfg, inputs, TABLES, compute_slogans, force, summary))
+
+
+def compute_slogans(cfg: Config, out: Path) -> dict[str, pd.DataFrame]:
+    """The slogans stage's tables (``cfg``: the stage's view of the configuration)."""
+    from ..text.stage import load_tokens
+
+    lexicon = read_lexicon(cfg.tokens.lexicon)
+    sp = cfg.slogans
+    docs = analysable(load_documents(cfg), cfg.corpus.min_confidence).reset_index(drop=True)
+    texts = counted_texts(docs, sp.include_title)
+    matcher = Matcher(slogan_concepts(lexicon))
+    counts = count_documents(docs, texts, matcher)
+    stage_docs = stage_documents(docs, texts)
+    slogans = sorted(counts["slogan"].unique())
+    matrix = count_matrix(counts, stage_docs["doc_id"].tolist(), slogans, sp.rule)
+    tables = {"counts": counts.assign(rule_all=RULE_TEXT["all"], rule_longest=RULE_TEXT["longest"]),
+              "documents": stage_docs}
+    rate_frames = []
+    for name, cols in GROUPINGS.items():
+        r = group_rates(stage_docs, matrix, slogans, cols, min_docs=sp.min_docs, pooled=sp.pooled)
+        r.insert(0, "grouping", name)
+        rate_frames.append(r)
+    rates = pd.concat(rate_frames, ignore_index=True)
+    for col in ("province", "prefecture", "quarter"):
+        if col not in rates:
+            rates[col] = pd.NA
+    rates["rule"] = RULE_TEXT[sp.rule]
+    rates["method"] = RATE_METHOD.format(min_docs=sp.min_docs) + "; " + SHARE_METHOD
+    tables["rates"] = rates
+    kw = dict(B=sp.bootstrap, seed=cfg.random.seed, min_docs=sp.min_docs, min_count=sp.min_count)
+    contrasts = pd.concat([
+        region_vs_rest(stage_docs, matrix, slogans, "province", **kw).assign(kind="province vs rest"),
+        region_vs_rest(stage_docs, matrix, slogans, "prefecture", **kw).assign(kind="prefecture vs rest"),
+        quarter_vs_previous(stage_docs, matrix, slogans, **kw).assign(kind="quarter vs previous"),
+    ], ignore_index=True)
+    contrasts["rule"] = RULE_TEXT[sp.rule]
+    tables["contrasts"] = contrasts
+    tables["nb_effects"] = nb_effects(stage_docs, matrix, slogans, min_count=sp.min_count).assign(rule=RULE_TEXT[sp.rule])
+    known = {s for e in lexicon.entries for s in e.surfaces} | {r for e in lexicon.entries for r in e.english}
+    tokens = load_tokens(cfg, ["doc_id", "lang", "tokens"], docs)
+    tables["candidates"] = discover(stage_docs, texts, known, tokens, sp.candidate_min_docs)
+    tables["concordance"] = concordance(stage_docs, texts, matcher, sp.rule, sp.context_chars)
+    return tables
+
+
+
+def summary(tables: dict) -> dict:
+    counts, docs, contrasts = tables["counts"], tables["documents"], tables["contrasts"]
+    totals = counts.groupby("slogan")["n_all"].sum().sort_values(ascending=False)
+    per_doc = counts.groupby("slogan")["doc_id"].nunique()
+    tested = contrasts[contrasts["status"] == "tested"]
+    return {
+        "documents": int(len(docs)),
+        "slogans_found": int(counts["slogan"].nunique()),
+        "occurrences": int(counts["n_all"].sum()),
+        "top": [(s, int(n), int(per_doc[s])) for s, n in totals.head(10).items()],
+        "contrasts_tested": int(len(tested)),
+        "significant_q05": int((tested["q_value"] < 0.05).sum()) if len(tested) else 0,
+        "candidates": int(len(tables["candidates"])),
+    }

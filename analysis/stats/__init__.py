@@ -1,0 +1,1 @@
+"""Document-level statistics shared by slogans and keywords: tests, intervals, bootstrap, shrinkage."""

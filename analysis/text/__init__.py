@@ -1,0 +1,1 @@
+"""Documents → tokens: the lexicon, segmentation, collocations, keyword in context; the tokens stage."""

@@ -1,0 +1,38 @@
+"""Keyword in context: every occurrence with its left and right context, as a table and a page."""
+from __future__ import annotations
+
+
+import pandas as pd
+
+COLUMNS = ["slogan", "doc_id", "region", "quarter", "lang", "left", "match", "right"]
+
+
+def concordance(docs: pd.DataFrame, texts: dict[str, str], matcher, rule: str = "all",
+                context: int = 30) -> pd.DataFrame:
+    """One row per occurrence: slogan, document, region, quarter, left context, match, right context."""
+    meta = docs.set_index("doc_id")
+    rows = []
+    for doc_id in sorted(texts):
+        text = texts[doc_id]
+        lang = meta.at[doc_id, "lang"]
+        region = meta.at[doc_id, "region"]
+        quarter = meta.at[doc_id, "quarter"]
+        for o in matcher.occurrences(text, lang, rule):
+            rows.append((o.concept, doc_id, "unknown" if pd.isna(region) else region,
+                         "unknown" if pd.isna(quarter) else quarter, lang,
+                         _flat(text[max(0, o.start - context):o.start]), text[o.start:o.end],
+                         _flat(text[o.end:o.end + context])))
+    out = pd.DataFrame(rows, columns=COLUMNS)
+    return out.sort_values(["slogan", "doc_id"], kind="stable").reset_index(drop=True)
+
+
+def _flat(s: str) -> str:
+    return s.replace("\n", " ")
+
+
+def concordance_html(table: pd.DataFrame, title: str, note: str) -> str:
+    """A self-contained page: the concordance with a filter box (no network, no external files)."""
+    from ..publishing.templating import render
+
+    return render("concordance.html.j2", title=title, note=note, rows=table[COLUMNS].values.tolist(),
+                  slogans=sorted(table["slogan"].unique()))

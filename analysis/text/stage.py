@@ -1,0 +1,337 @@
+"""The tokens stage: the documents table → a token table (Parquet), one row per paragraph.
+
+Columns: ``doc_id``, ``para`` (0-based paragraph number), ``lang``, ``text_hash`` (SHA-1 of the
+document text), ``tokens`` (filtered unigrams, see :mod:`analysis.text.tokens`) and ``phrased`` (the
+same with learned collocations joined by ``_``). Key: (doc_id, para).
+
+The stage reruns when the documents, the lexicon, a stop-word list, the backend or a parameter
+changes. When only documents changed, the tokens of documents whose text is unchanged are taken
+from the previous table (matched by ``text_hash``) and only new or changed texts are segmented.
+Documents are streamed in batches and rows written as they are made, so memory does not grow with
+the corpus; segmentation runs in parallel processes.
+"""
+from __future__ import annotations
+
+import ctypes
+import hashlib
+import json
+import multiprocessing as mp
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from ..pipeline import atomic, runner, cache
+from .collocations import Collocations
+from ..pipeline.config import Config, TokenParams
+from ..corpus.stage import corpus_folder
+from .lexicon import read_lexicon, read_stopwords, stopword_digest
+from ..pipeline.parallel import chunks_by_size, ordered_map
+from ..pipeline.problems import Problem
+from .segment import Segmenter
+from .tokens import EnglishPhraser, TokenRules, Tokenizer
+
+LANGS = ("zh", "en")
+SCHEMA = pa.schema([("doc_id", pa.string()), ("para", pa.int32()), ("lang", pa.string()),
+                    ("text_hash", pa.string()), ("tokens", pa.list_(pa.string())),
+                    ("phrased", pa.list_(pa.string()))])
+_BATCH_DOCS = 500
+
+
+@dataclass(frozen=True)
+class TokensResult:
+    path: Path
+    rebuilt: bool
+    reused_docs: int
+    segmented_docs: int
+    problems: list
+
+
+def tokens_folder(cfg: Config) -> Path:
+    return Path(cfg.paths.data) / "tokens"
+
+
+def settings(params: TokenParams) -> dict:
+    """Everything that changes tokens, by content: the stage and the reuse cache are keyed on it."""
+    lexicon = read_lexicon(params.lexicon)
+    return {"backend": params.backend, "hmm": params.hmm, "lexicon": lexicon.digest,
+            "stop_zh": stopword_digest(params.stopwords_zh), "stop_en": stopword_digest(params.stopwords_en),
+            "min_chars_zh": params.min_chars_zh, "min_chars_en": params.min_chars_en,
+            "canonical": params.canonical}
+
+
+def make_tokenizer(params: TokenParams, cache_dir: Path | None = None) -> Tokenizer:
+    lexicon = read_lexicon(params.lexicon)
+    words = lexicon.segmenter_words()
+    english = lexicon.english_phrases()
+    keep = frozenset(words) | frozenset("_".join(p) for p in english)
+    rules = TokenRules(read_stopwords(params.stopwords_zh), read_stopwords(params.stopwords_en), keep,
+                       params.min_chars_zh, params.min_chars_en)
+    segmenter = Segmenter(params.backend, words, params.hmm, cache_dir)
+    canonical = lexicon.surface_to_term() if params.canonical else {}
+    return Tokenizer(segmenter, rules, EnglishPhraser(english), canonical)
+
+
+_TOKENIZER: Tokenizer | None = None  # this process's tokenizer, built by _init_tokenizer
+_TOKENIZER_FOR: tuple | None = None
+
+
+def _init_tokenizer(params: TokenParams, cache_dir: Path | None) -> None:
+    """Build the tokenizer of this process (once: a forked worker inherits the parent's)."""
+    global _TOKENIZER, _TOKENIZER_FOR
+    if _TOKENIZER_FOR != (params, cache_dir):
+        _TOKENIZER = make_tokenizer(params, cache_dir)
+        _TOKENIZER_FOR = (params, cache_dir)
+
+
+def _tokenize_chunk(jobs: list[tuple[str, str, str, str, list | None]]) -> tuple[int, pa.Table]:
+    """Tokens of some documents as an Arrow table (built in the worker, sent back as buffers).
+    A job with previous rows (text unchanged) passes them through instead of segmenting again."""
+    rows = []
+    for doc_id, lang, text, h, previous in jobs:
+        paras = previous if previous is not None else enumerate(_TOKENIZER.paragraphs(text, lang))
+        rows += [(doc_id, i, lang, h, toks) for i, toks in paras]
+    return len(jobs), _table(rows)
+
+
+#: Characters of text per task: tens of milliseconds of work, so that sending a task and its
+#: result between processes (about a millisecond) does not dominate.
+_CHUNK_CHARS = 200_000
+_GROUP_ROWS = 2000  # paragraphs per Parquet row group (a row group is one task when learning collocations)
+
+
+def _phrase_batch(batch: pa.RecordBatch, phrasers: dict) -> pa.RecordBatch:
+    """Add the ``phrased`` column to a batch of the unigram table."""
+    phrased = batch.column(4)
+    for lang, model in phrasers.items():
+        phrased = pc.if_else(pc.equal(batch.column(2), lang), model.transform_arrow(batch.column(4)), phrased)
+    return pa.RecordBatch.from_arrays([batch.column(i) for i in range(batch.num_columns)] + [phrased],
+                                      schema=SCHEMA.with_metadata(batch.schema.metadata))
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+#: What the tokens stage reads (the lexicon's and stop-word lists' content, not their paths).
+STAGE = runner.Stage(
+    "tokens", __name__,
+    params=("tokens.backend", "tokens.hmm", "tokens.min_chars_zh", "tokens.min_chars_en", "tokens.canonical",
+            "tokens.phrases_min_count", "tokens.phrases_threshold"),
+    files=("tokens.lexicon", "tokens.stopwords_zh", "tokens.stopwords_en"),
+    runtime=("tokens.workers",))
+
+
+def build_tokens(cfg: Config, progress: bool = True, force: bool = False) -> TokensResult:
+    """Build (or reuse) the token table from the documents table."""
+    from tqdm import tqdm
+
+    out = tokens_folder(cfg)
+    docs_path = corpus_folder(cfg) / "documents.parquet"
+    if not docs_path.exists():
+        raise FileNotFoundError(f"{docs_path} not found: run `python -m analysis corpus` first")
+    key = runner.key(STAGE, cfg, [docs_path])
+    cfg = runner.view(cfg, STAGE)
+    params = cfg.tokens
+    setting = settings(params)
+    final = out / "tokens.parquet"
+    unigram_path = out / "unigrams.parquet"
+    if not force and cache.is_fresh(out, key, ["tokens.parquet"]):
+        return TokensResult(final, False, 0, 0, _read_problems(out))
+
+    setting_hash = hashlib.sha256(json.dumps(setting, sort_keys=True).encode()).hexdigest()
+    previous = _reusable(unigram_path, setting_hash) if not force else {}
+    tokenizer_args = (runner.plain(params), Path(cfg.paths.data) / "cache")
+    workers = params.workers or mp.cpu_count()
+    problems: list[Problem] = []
+    reused = segmented = 0
+    docs_file = pq.ParquetFile(docs_path)
+    bar = tqdm(total=docs_file.metadata.num_rows, desc="tokens", unit="doc", disable=not progress or None,
+               leave=False)
+
+    def jobs():
+        """One job per document, in the order of the documents table; unchanged texts carry their
+        previous rows instead of the text."""
+        nonlocal reused, segmented
+        columns = ["doc_id", "source_file", "part", "lang", "text"]
+        for batch in docs_file.iter_batches(batch_size=_BATCH_DOCS, columns=columns):
+            for doc_id, source, part, lang, text in zip(*(batch.column(i).to_pylist() for i in range(5))):
+                if lang not in LANGS:
+                    problems.append(Problem(source, "" if part is None else f"part {part}",
+                                            f"language '{lang}' is not supported for tokens; left out", "skipped"))
+                    bar.update()
+                    continue
+                h = text_hash(text or "")
+                before = previous.get(h)
+                reused += before is not None
+                segmented += before is None
+                yield (doc_id, lang, "" if before is not None else text or "", h, before)
+
+    tasks = chunks_by_size(jobs(), lambda job: len(job[2]), _CHUNK_CHARS, _BATCH_DOCS)
+    try:
+        with atomic.atomic_path(unigram_path) as tmp:
+            unigram_schema = SCHEMA.remove(SCHEMA.get_field_index("phrased")).with_metadata(
+                {b"tifa_settings": setting_hash.encode()})
+            writer = pq.ParquetWriter(tmp, unigram_schema)
+            group: list[pa.Table] = []  # written as one row group of about _GROUP_ROWS paragraphs
+            # one pipeline over the whole corpus: workers keep segmenting while the parent writes
+            for n_docs, table in ordered_map(_tokenize_chunk, tasks, workers, initializer=_init_tokenizer,
+                                             initargs=tokenizer_args):
+                group.append(table)
+                bar.update(n_docs)
+                if sum(t.num_rows for t in group) >= _GROUP_ROWS:
+                    writer.write_table(pa.concat_tables(group).replace_schema_metadata(unigram_schema.metadata))
+                    group = []
+            if group:
+                writer.write_table(pa.concat_tables(group).replace_schema_metadata(unigram_schema.metadata))
+            writer.close()
+            group = table = None  # the last results: not kept through the passes below
+    finally:
+        bar.close()
+        docs_file = None  # a ParquetFile holds buffers of what it read (60 MB at 100 MB) until freed
+    release_memory()
+    phrasers = learn_phrases(unigram_path, params.phrases_min_count, params.phrases_threshold, workers)
+    release_memory()
+    for lang, phr in phrasers.items():
+        _write_collocations(out / f"collocations_{lang}.csv", phr)
+    # joining is vectorised (Arrow and numpy): one process keeps up with reading and writing
+    with atomic.atomic_path(final) as tmp:
+        writer = pq.ParquetWriter(tmp, SCHEMA)
+        for batch in pq.ParquetFile(unigram_path).iter_batches(batch_size=5000):
+            writer.write_batch(_phrase_batch(batch, phrasers))
+        writer.close()
+    with atomic.atomic_path(out / "problems.json") as tmp:
+        tmp.write_text(json.dumps([p.__dict__ for p in problems], ensure_ascii=False, indent=1))
+    cache.mark_done(out, key, ["tokens.parquet"])
+    return TokensResult(final, True, reused, segmented, problems)
+
+
+def _write_collocations(path: Path, model: Collocations) -> None:
+    lines = ["collocation,count,npmi"] + [f"{w},{c},{s:.4f}" for w, c, s in model.table()]
+    atomic.write_text(path, "\n".join(lines) + "\n")
+
+
+def _table(rows: list[tuple]) -> pa.Table:
+    schema = SCHEMA.remove(SCHEMA.get_field_index("phrased"))
+    cols = list(zip(*rows)) if rows else [[] for _ in range(len(schema))]
+    return pa.Table.from_arrays([pa.array(list(c), type=f.type) for c, f in zip(cols, schema)], schema=schema)
+
+
+def _reusable(path: Path, setting_hash: str) -> dict[str, list]:
+    """text_hash → [(para, tokens)] from a previous unigram table made with the same settings."""
+    if not path.exists():
+        return {}
+    try:
+        meta = pq.read_schema(path).metadata or {}
+    except Exception:
+        return {}
+    if meta.get(b"tifa_settings") != setting_hash.encode():
+        return {}
+    out: dict[str, list] = {}
+    for batch in pq.ParquetFile(path).iter_batches(batch_size=20000, columns=["text_hash", "para", "tokens"]):
+        for h, para, toks in zip(*(batch.column(i).to_pylist() for i in range(3))):
+            out.setdefault(h, []).append((para, toks))
+    return out
+
+
+def learn_phrases(unigram_path: Path, min_count: int, threshold: float, workers: int = 1) -> dict:
+    """Bigram collocations per language (NPMI, see :mod:`analysis.text.collocations`), from the
+    paragraphs, in two streamed, vectorised passes over the unigram table (tokens, then pairs),
+    each split by row group across ``workers`` processes."""
+    groups = [(str(unigram_path), g) for g in range(pq.ParquetFile(unigram_path).num_row_groups)]
+    models = {lang: Collocations(min_count, threshold) for lang in LANGS}
+    for counted in ordered_map(_count_tokens, groups, workers):
+        for lang, (n_tokens, parts) in counted.items():
+            models[lang].absorb_tokens(n_tokens, parts)
+    models = {lang: m for lang, m in models.items() if m.n_tokens}
+    twins = {lang: m.pair_twin() for lang, m in models.items()}
+    for counted in ordered_map(_count_pairs, groups, workers, initializer=_set_learning, initargs=(twins,)):
+        for lang, (key, pending) in counted.items():
+            models[lang].absorb_pairs(key, pending)
+    _set_learning({})
+    fitted = {lang: m.fit().compact() for lang, m in models.items()}
+    del models
+    return fitted
+
+
+def release_memory() -> None:
+    """Hand memory freed by a pass back to the system before the next pass starts, so that the
+    passes' peaks do not stack: Arrow's pool and, on glibc, the C heap (numpy's and Python's
+    freed blocks, which glibc otherwise keeps)."""
+    pa.default_memory_pool().release_unused()
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc (macOS, musl): nothing to trim
+        pass
+
+
+_LEARNING: dict = {}  # lang → a pair_twin of the model after the token pass (for the pair pass)
+
+
+def _set_learning(twins: dict) -> None:
+    global _LEARNING
+    _LEARNING = twins
+
+
+_LEARN_BATCH = 1000  # paragraphs per step: bounds the memory of a step
+
+
+def _row_group_batches(path: str, group: int):
+    for batch in pq.ParquetFile(path).iter_batches(batch_size=_LEARN_BATCH, row_groups=[group],
+                                                   columns=["lang", "tokens"]):
+        for lang in LANGS:
+            rows = batch.filter(pc.equal(batch.column(0), lang))
+            if rows.num_rows:
+                yield lang, rows.column(1)
+
+
+def _count_tokens(job: tuple[str, int]) -> dict:
+    path, group = job
+    models: dict = {}
+    for lang, sentences in _row_group_batches(path, group):
+        models.setdefault(lang, Collocations()).add_unigrams_arrow(sentences)
+    return {lang: (m.n_tokens, m._unigram_parts) for lang, m in models.items()}
+
+
+def _count_pairs(job: tuple[str, int]) -> dict:
+    path, group = job
+    twins: dict = {}
+    for lang, sentences in _row_group_batches(path, group):
+        if lang in _LEARNING:
+            twins.setdefault(lang, _LEARNING[lang].pair_twin()).add_bigrams_arrow(sentences)
+    return {lang: (t._pending_key, t._pending) for lang, t in twins.items()}
+
+
+def _read_problems(folder: Path) -> list:
+    path = folder / "problems.json"
+    return [Problem(**p) for p in json.loads(path.read_text())] if path.exists() else []
+
+
+def load_tokens(cfg: Config | None = None, columns: list[str] | None = None, docs=None):
+    """The token table as a DataFrame (one row per paragraph); with ``docs``, only the rows of those
+    documents (the analysable ones, near-duplicates left out), read with a filter."""
+    import pandas as pd
+
+    if cfg is None:
+        from ..pipeline.config import load_config
+        cfg = load_config()
+    path = tokens_folder(cfg) / "tokens.parquet"
+    if not path.exists():
+        raise FileNotFoundError(f"{path} not found: run `python -m analysis tokens` first")
+    filters = [("doc_id", "in", docs["doc_id"].tolist())] if docs is not None else None
+    return pd.read_parquet(path, columns=columns, filters=filters)
+
+
+def token_summary(path: Path, top: int = 15, column: str = "tokens") -> dict:
+    """Vocabulary size, token count and the most frequent terms per language (streamed)."""
+    counts = {lang: Counter() for lang in LANGS}
+    docs = {lang: set() for lang in LANGS}
+    for batch in pq.ParquetFile(path).iter_batches(batch_size=20000, columns=["doc_id", "lang", column]):
+        for doc_id, lang, toks in zip(*(batch.column(i).to_pylist() for i in range(3))):
+            counts[lang].update(toks)
+            docs[lang].add(doc_id)
+    return {lang: {"documents": len(docs[lang]), "tokens": sum(c.values()), "vocabulary": len(c),
+                   "top": c.most_common(top)} for lang, c in counts.items() if docs[lang]}

@@ -1,0 +1,1 @@
+"""Tokens → topic models, K selection, prevalence, labels; the topics stage."""

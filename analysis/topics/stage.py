@@ -1,0 +1,309 @@
+"""The topics stage: LDA per language with K chosen by evidence, readable topics, prevalence.
+
+Writes ``<data>/topics/``: ``grid`` (every K × seed: c_v, c_npmi, held-out perplexity, stability),
+``topics`` (labels, top words by probability, relevance and FREX), ``passages`` (most
+representative units), ``doc_topics`` (documents × topics), ``prevalence`` (by quarter and by
+province, method of composition), ``over_time`` (each topic's top words per period), ``nmf``
+(the NMF cross-check), ``notes`` (languages skipped, K capped), and the models
+(``<lang>/lda.model``).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing as mp
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..pipeline import atomic, runner, cache
+from ..pipeline.config import Config, TopicParams
+from ..corpus.stage import analysable, corpus_folder, load_documents
+from ..pipeline.parallel import ordered_map
+from ..text.stage import load_tokens, tokens_folder
+from .models import (PREVALENCE_METHOD, LdaTopics, choose_k, frex, heldout_perplexity, nmf_match,
+                     prevalence_effects, relevance, top_by, topic_dictionary, topic_overlap, unit_weights)
+
+TABLES = ("grid", "topics", "passages", "doc_topics", "prevalence", "over_time", "nmf", "notes", "words")
+
+
+@dataclass(frozen=True)
+class TopicResult:
+    folder: Path
+    rebuilt: bool
+    tables: dict
+
+
+def units(tokens: pd.DataFrame, lang: str, unit: str, column: str) -> pd.DataFrame:
+    """Modelling units of a language, in a fixed order (doc_id, para): paragraphs or whole documents."""
+    sub = tokens[tokens["lang"] == lang].sort_values(["doc_id", "para"], kind="stable")
+    if unit == "document":
+        sub = sub.groupby("doc_id", sort=True).agg(para=("para", "min"), toks=(column, lambda s: [t for x in s for t in x]))
+        sub = sub.reset_index()
+    else:
+        sub = sub.rename(columns={column: "toks"})[["doc_id", "para", "toks"]]
+    sub = sub.assign(toks=sub["toks"].apply(list))
+    return sub[sub["toks"].map(len) > 0].reset_index(drop=True)
+
+
+def heldout_mask(doc_ids: pd.Series, share: float) -> np.ndarray:
+    """Whole documents held out, chosen by a hash of their id (stable as the corpus grows)."""
+    if share <= 0:
+        return np.zeros(len(doc_ids), bool)
+    return np.array([zlib.crc32(d.encode()) % 1000 < share * 1000 for d in doc_ids])
+
+
+_JOB_TEXTS: dict = {}  # this process's units per language, set by _set_texts
+
+
+def _set_texts(per_lang: dict) -> None:
+    global _JOB_TEXTS
+    _JOB_TEXTS = per_lang
+
+
+def _grid_job(job: tuple) -> dict:
+    lang, k, seed, tp = job
+    train, held, dictionary = _JOB_TEXTS[lang]
+    m = LdaTopics(k, seed, tp.passes, tp.iterations).fit(train, dictionary)
+    return {"lang": lang, "k": k, "seed": seed, "perplexity": heldout_perplexity(m, held) if held else float("nan"),
+            "top": m.top_words(tp.top_words)}
+
+
+def run_grid(per_lang: dict, tp: TopicParams, progress: bool = True, fits: Path | None = None) -> pd.DataFrame:
+    """Fit every (K, seed) of every language, in parallel processes, with a progress bar. With
+    ``fits`` (a folder), each fit's result is saved as it finishes and reused when its language's
+    training and held-out units and the fitting settings are the same: a killed run resumes where
+    it stopped."""
+    from tqdm import tqdm
+
+    jobs = [(lang, k, s, tp) for lang, (train, _, _) in sorted(per_lang.items())
+            for k in grid_for(len(train), tp.k_grid) for s in tp.seeds]
+    keys = {lang: _grid_key(train, held, tp) for lang, (train, held, _) in per_lang.items()} if fits else {}
+    saved = {}
+    if fits:
+        for lang, k, s, _ in jobs:
+            found = cache.read_json(_fit_path(fits, lang, k, s, keys[lang]))
+            if found:
+                saved[(lang, k, s)] = found
+        _prune(fits, {_fit_path(fits, lang, k, s, keys[lang]).name for lang, k, s, _ in jobs})
+    todo = [j for j in jobs if j[:3] not in saved]
+    results = list(saved.values())
+    workers = max(1, min(tp.workers or mp.cpu_count(), len(todo)))
+    bar = tqdm(total=len(jobs), initial=len(saved), desc="topics K grid", unit="fit", disable=not progress or None,
+               leave=False)
+    for r in ordered_map(_grid_job, todo, workers, initializer=_set_texts, initargs=(per_lang,)):
+        results.append(r)
+        if fits:
+            atomic.write_text(_fit_path(fits, r["lang"], r["k"], r["seed"], keys[r["lang"]]),
+                              json.dumps(r, ensure_ascii=False))
+        bar.update()
+    bar.close()
+    grid = pd.DataFrame(results)
+    if grid.empty:
+        return grid
+    # coherence of every topic of every fit at once: the window statistics are gathered once per
+    # language and measure, not once per fit
+    for lang, (train, _, dictionary) in per_lang.items():
+        rows = grid.index[grid["lang"] == lang]
+        for measure in ("c_v", "c_npmi"):
+            scores = coherence_per_fit([grid.at[i, "top"] for i in rows], train, dictionary, measure, tp.top_words)
+            grid.loc[rows, measure] = scores
+    stab = []
+    for (lang, k), g in grid.groupby(["lang", "k"]):
+        tops = list(g["top"])
+        pairs = [topic_overlap(tops[i], tops[j])[0] for i in range(len(tops)) for j in range(i + 1, len(tops))]
+        stab.append((lang, k, float(np.mean(pairs)) if pairs else float("nan")))
+    grid = grid.merge(pd.DataFrame(stab, columns=["lang", "k", "stability"]), on=["lang", "k"])
+    grid["top"] = grid["top"].apply(lambda t: " | ".join(" ".join(w) for w in t))
+    return grid.sort_values(["lang", "k", "seed"]).reset_index(drop=True)
+
+
+def _grid_key(train: list, held: list, tp: TopicParams) -> str:
+    """What a grid fit depends on: the units it is trained and scored on, and the fitting settings."""
+    h = hashlib.sha256(json.dumps({k: getattr(tp, k) for k in ("passes", "iterations", "top_words", "no_below",
+                                                                 "no_above", "keep_n")}).encode())
+    for part in (train, held):
+        for toks in part:
+            h.update("\x1f".join(toks).encode())
+            h.update(b"\x1e")
+        h.update(b"\x1d")
+    return h.hexdigest()[:20]
+
+
+def _fit_path(folder: Path, lang: str, k: int, seed: int, key: str) -> Path:
+    return Path(folder) / f"{lang}-k{k}-s{seed}-{key}.json"
+
+
+def _prune(folder: Path, keep: set[str]) -> None:
+    """Remove saved fits of other inputs or settings."""
+    if Path(folder).is_dir():
+        for p in Path(folder).glob("*.json"):
+            if p.name not in keep:
+                p.unlink()
+
+
+def coherence_per_fit(fits: list[list[list[str]]], texts, dictionary, measure: str, topn: int) -> list[float]:
+    """Mean coherence of each fit's topics, from one gensim CoherenceModel over all their topics."""
+    from gensim.models import CoherenceModel
+
+    flat = [t for fit in fits for t in fit]
+    cm = CoherenceModel(topics=flat, texts=texts, dictionary=dictionary, coherence=measure, topn=topn, processes=1)
+    per_topic = cm.get_coherence_per_topic()
+    out, i = [], 0
+    for fit in fits:
+        out.append(float(np.mean(per_topic[i:i + len(fit)])))
+        i += len(fit)
+    return out
+
+
+def unit_term_matrix(texts: list[list[str]], dictionary):
+    """Units × words sparse count matrix over the dictionary's words."""
+    from scipy import sparse
+
+    rows, cols, vals = [], [], []
+    for i, toks in enumerate(texts):
+        for j, n in dictionary.doc2bow(toks):
+            rows.append(i)
+            cols.append(j)
+            vals.append(n)
+    return sparse.csr_matrix((vals, (rows, cols)), shape=(len(texts), len(dictionary)), dtype=float)
+
+
+def grid_for(n_units: int, k_grid) -> list[int]:
+    cap = max(2, n_units // 3)
+    return sorted({k for k in k_grid if k <= cap}) or [min(2, cap)]
+
+
+#: What the topics stage reads. The labels file is read when the outputs are drawn, and the worker
+#: count changes nothing but speed: editing either never refits.
+STAGE = runner.Stage(
+    "topics", __name__,
+    params=("topics.unit", "topics.column", "topics.k_grid", "topics.seeds", "topics.k", "topics.min_stability",
+            "topics.passes", "topics.iterations", "topics.no_below", "topics.no_above", "topics.keep_n",
+            "topics.min_units", "topics.heldout", "topics.top_words", "topics.relevance_lambda", "topics.draws",
+            "random.seed", "corpus.min_confidence"),
+    runtime=("topics.workers",))
+
+
+def build_topics(cfg: Config, progress: bool = True, force: bool = False) -> TopicResult:
+    inputs = [corpus_folder(cfg) / "documents.parquet", tokens_folder(cfg) / "tokens.parquet"]
+    return TopicResult(*runner.run_tables(STAGE, cfg, inputs, TABLES,
+                                          lambda view, out: compute_topics(view, out, progress), force))
+
+
+def compute_topics(cfg: Config, out: Path, progress: bool = True) -> dict[str, pd.DataFrame]:
+    """The topics stage's tables (``cfg``: the stage's view of the configuration); the models, the
+    saved grid fits and the browser's data are written into ``out``."""
+    tp = cfg.topics
+    docs = analysable(load_documents(cfg), cfg.corpus.min_confidence).reset_index(drop=True)
+    tokens = load_tokens(cfg, ["doc_id", "para", "lang", tp.column], docs)
+    notes, per_lang, unit_tables = [], {}, {}
+    for lang in ("zh", "en"):
+        u = units(tokens, lang, tp.unit, tp.column)
+        if len(u) < tp.min_units:
+            notes.append((lang, f"skipped: {len(u)} {tp.unit}s, fewer than topics.min_units = {tp.min_units}"))
+            continue
+        held = heldout_mask(u["doc_id"], tp.heldout)
+        if held.all() or not held.any():
+            notes.append((lang, "no held-out document (corpus too small): perplexity not computed"))
+            held = np.zeros(len(u), bool)
+        train = u.loc[~held, "toks"].tolist()
+        dictionary = topic_dictionary(train, tp.no_below, tp.no_above, tp.keep_n)
+        if len(dictionary) < 10:
+            notes.append((lang, f"skipped: {len(dictionary)} words left after the dictionary filters"))
+            continue
+        ks = grid_for(len(train), tp.k_grid)
+        if len(ks) < len(tp.k_grid):
+            notes.append((lang, f"K grid capped at a third of the {len(train)} training units: {ks}"))
+        per_lang[lang] = (train, u.loc[held, "toks"].tolist(), dictionary)
+        unit_tables[lang] = u
+    grid = run_grid(per_lang, tp, progress, fits=out / "grid")
+    tables = {"grid": grid}
+    topics, passages, doc_topics, prevalence, over_time, nmf = [], [], [], [], [], []
+    text_of = dict(zip(docs["doc_id"], docs["text"]))
+    models = {}
+    for lang, u in unit_tables.items():
+        g = grid[grid["lang"] == lang]
+        if tp.k:
+            k, why = tp.k, "set in tifa.toml (topics.k)"
+        else:
+            k, why = choose_k(g, tp.min_stability)
+        notes.append((lang, f"K = {k}: {why}"))
+        texts = u["toks"].tolist()
+        model = LdaTopics(k, cfg.random.seed, tp.passes, tp.iterations, tp.no_below, tp.no_above, tp.keep_n)
+        model.fit(texts, per_lang[lang][2])
+        (out / lang).mkdir(parents=True, exist_ok=True)
+        model.model_.save(str(out / lang / "lda.model"))
+        models[lang] = model
+        vocab = model.vocabulary_
+        rel = relevance(model.topic_term_, np.maximum(model.term_frequency_, 1e-12), tp.relevance_lambda)
+        fx = frex(model.topic_term_)
+        by_rel, by_frex, by_prob = top_by(rel, vocab, tp.top_words), top_by(fx, vocab, tp.top_words), model.top_words(tp.top_words)
+        share = model.doc_topic_.mean(0)
+        for t in range(k):
+            suggested = "·".join(by_rel[t][:3])
+            topics.append({"lang": lang, "topic": t, "label": suggested,
+                           "suggested_label": suggested, "share": float(share[t]), "k": k,
+                           "top_relevance": " ".join(by_rel[t]), "top_frex": " ".join(by_frex[t]),
+                           "top_probability": " ".join(by_prob[t])})
+        for t in range(k):
+            best = np.argsort(-model.doc_topic_[:, t], kind="stable")[:3]
+            for rank, i in enumerate(best, 1):
+                d, para = u.at[i, "doc_id"], int(u.at[i, "para"])
+                paras = text_of.get(d, "").split("\n\n")
+                snippet = paras[para] if tp.unit == "paragraph" and para < len(paras) else text_of.get(d, "")
+                passages.append((lang, t, rank, d, para, float(model.doc_topic_[i, t]), snippet[:300]))
+        doc_index = {d: i for i, d in enumerate(sorted(u["doc_id"].unique()))}
+        unit_doc = u["doc_id"].map(doc_index).to_numpy()
+        unit_len = u["toks"].map(len).to_numpy(dtype=float)
+        dt = unit_weights(unit_doc, unit_len, len(doc_index)) @ model.doc_topic_
+        dmeta = docs.set_index("doc_id").loc[sorted(doc_index)]
+        doc_topics.append(pd.DataFrame(np.asarray(dt), columns=[f"topic_{i}" for i in range(k)])
+                          .assign(lang=lang, doc_id=sorted(doc_index)))
+        for column in ("quarter", "province"):
+            p = prevalence_effects(model.gamma_, unit_doc, unit_len, dmeta[column].reset_index(drop=True),
+                                   tp.draws, cfg.random.seed)
+            prevalence.append(p.assign(lang=lang, grouping=column))
+        # how each topic's top words shift between periods: a word's weight in topic t and period p
+        # is Σ over the period's units of (unit's share of t) × (its count in the unit) × p(word | t)
+        counts = unit_term_matrix(texts, model.dictionary_)
+        for period, idx in dmeta.reset_index().groupby("quarter").indices.items():
+            sel = u["doc_id"].isin(set(dmeta.index[idx])).to_numpy()
+            weights = np.asarray((counts[sel].T @ model.doc_topic_[sel]).T) * model.topic_term_  # K × V
+            for t in range(k):
+                w = weights[t]
+                seen = np.flatnonzero(w > 0)
+                if len(seen) > 8:  # candidates: the 8 largest weights and any tied with the 8th
+                    seen = seen[w[seen] >= np.partition(w[seen], -8)[-8]]
+                top = sorted(seen, key=lambda j: (-w[j], vocab[j]))[:8]
+                over_time.append((lang, t, period, " ".join(vocab[j] for j in top)))
+        nmf.append(nmf_match(texts, model, cfg.random.seed).assign(lang=lang))
+    tables["topics"] = pd.DataFrame(topics, columns=["lang", "topic", "label", "suggested_label", "share", "k",
+                                                     "top_relevance", "top_frex", "top_probability"])
+    tables["passages"] = pd.DataFrame(passages, columns=["lang", "topic", "rank", "doc_id", "para", "proportion", "text"])
+    kmax = max((m.k for m in models.values()), default=0)  # a language with fewer topics: empty columns
+    tables["doc_topics"] = pd.concat(doc_topics, ignore_index=True).reindex(
+        columns=["lang", "doc_id", *[f"topic_{i}" for i in range(kmax)]]) if doc_topics else \
+        pd.DataFrame(columns=["lang", "doc_id"])
+    prev = pd.concat(prevalence, ignore_index=True) if prevalence else pd.DataFrame(
+        columns=["group", "topic", "prevalence", "low", "high", "documents", "lang", "grouping"])
+    prev["method"] = PREVALENCE_METHOD.format(S=tp.draws)
+    tables["prevalence"] = prev
+    tables["over_time"] = pd.DataFrame(over_time, columns=["lang", "topic", "period", "top_words"])
+    tables["nmf"] = pd.concat(nmf, ignore_index=True) if nmf else pd.DataFrame(
+        columns=["lda_topic", "nmf_topic", "cosine", "lda_top_words", "nmf_top_words", "lang"])
+    tables["notes"] = pd.DataFrame(notes, columns=["lang", "note"])
+    from ..publishing.browser import browser_data
+    atomic.write_text(out / "browser.json", json.dumps(browser_data(models, tables["topics"], tables["passages"]),
+                                                       ensure_ascii=False))
+    words = []
+    for lang, m in models.items():
+        for t in range(m.k):
+            order = np.argsort(-m.topic_term_[t], kind="stable")[:20]
+            words += [(lang, t, rank, m.vocabulary_[j], float(m.topic_term_[t, j])) for rank, j in enumerate(order)]
+    tables["words"] = pd.DataFrame(words, columns=["lang", "topic", "rank", "word", "probability"])
+    return tables
+
