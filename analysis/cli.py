@@ -15,6 +15,7 @@ from .pipeline.problems import EmptyCorpusError
 from .text.lexicon import LexiconError
 from .pipeline.lock import LockedError, data_lock
 from .topics.labels import LabelsError
+from .topics.seeds import SeedWordsError
 
 EPILOG = """\
 examples:
@@ -85,11 +86,13 @@ def parser() -> argparse.ArgumentParser:
                                     "collocates and keyword-in-context samples. Writes <data>/keywords/*.parquet.")
     _common(kw)
     tpc = sub.add_parser("topics", help="LDA topic models: K chosen by evidence, readable topics, prevalence",
-                         description="Fit gensim LDA per language on paragraphs (topics.unit) over a grid of K and "
-                                     "seeds (coherence c_v and c_npmi, held-out perplexity, stability across seeds), "
-                                     "choose K by the documented rule (or topics.k), and report top words by relevance "
-                                     "and FREX, representative passages, prevalence by quarter and province with the "
-                                     "method of composition, topics over time, and an NMF cross-check. Writes "
+                         description="Fit LDA per language (topics.engine: tomotopy's Gibbs sampler, or gensim) on paragraphs or "
+                                     "documents (topics.unit) over a grid of K and seeds (coherence, exclusivity, held-out "
+                                     "perplexity by document completion, stability across seeds), choose K by the "
+                                     "documented rule (or fix it with topics.k: no grid), and report top words by relevance "
+                                     "and FREX, representative passages, prevalence by quarter and province (method of "
+                                     "composition, and a covariate DMR model: topics.covariates), seeded topics "
+                                     "(topics.seed_topics), topics over time and an NMF cross-check. Writes "
                                      "<data>/topics/ and prints the chosen K and the topic labels.")
     _common(tpc)
     c2 = sub.add_parser("count", help="count any strings in every document (exact, no segmentation)",
@@ -261,7 +264,7 @@ def print_counts(table, strings, rule: str, out=None) -> None:
 
 
 #: Errors that are the user's to fix: one line, exit status 2.
-USER_ERRORS = (ConfigError, FileNotFoundError, LexiconError, EmptyCorpusError, LabelsError, LockedError,
+USER_ERRORS = (ConfigError, FileNotFoundError, LexiconError, EmptyCorpusError, LabelsError, SeedWordsError, LockedError,
                PermissionError)
 
 
@@ -278,6 +281,10 @@ def check_inputs(cfg, command: str) -> None:
     read_stopwords(cfg.tokens.stopwords_en)
     if command in ("topics", "figures"):
         read_labels(cfg.topics.labels)
+        if cfg.topics.seed_topics == "file":
+            from .topics.seeds import read_seed_file
+
+            read_seed_file(cfg.topics.seed_file)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -123,3 +123,48 @@ def test_editing_a_module_changes_only_the_stages_that_import_it():
                    "analysis.topics.stage"):
         assert "analysis.publishing.plots" not in runner.closure(module), module   # a figure's code never refits
     assert "analysis.stats.inference" in runner.closure("analysis.slogans.stage")
+
+
+def test_editing_a_template_redraws_the_pages_and_the_report(tmp_path, monkeypatch):
+    """Templates are code: the drawing steps' keys and the no-change fingerprint cover them (a
+    reworded sentence of the report once left 'everything up to date')."""
+    import shutil
+
+    from analysis.pipeline import cache, runner
+
+    copy = tmp_path / "analysis"
+    shutil.copytree(ROOT / "analysis", copy, ignore=shutil.ignore_patterns("__pycache__"))
+
+    def keys():
+        runner.closure.cache_clear()
+        runner.module_code.cache_clear()
+        cache.code_version.cache_clear()
+        cache._DIGESTS.clear()
+        return runner.module_code("analysis.publishing.draw"), runner.module_code("analysis.topics.stage"), \
+            cache.code_version()
+
+    monkeypatch.setattr(runner, "_PACKAGE", copy)
+    monkeypatch.setattr(cache, "_PACKAGE", copy)
+    draw, topics, everything = keys()
+    template = copy / "publishing" / "templates" / "concordance.html.j2"
+    template.write_text(template.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    import os
+    import time
+    os.utime(template, (time.time() - 10, time.time() - 10))
+    draw2, topics2, everything2 = keys()
+    assert draw2 != draw and everything2 != everything
+    assert topics2 == topics                       # a page's template never refits a model
+    monkeypatch.undo()
+    keys()
+
+
+def test_the_modules_that_read_package_files_are_declared():
+    """Package files read at run time (the gazetteer's data, the templates) are keyed through
+    runner._FILES_READ; a new reader must be added there."""
+    from analysis.pipeline import runner
+
+    readers = {".".join(("analysis",) + p.relative_to(ROOT / "analysis").with_suffix("").parts)
+               for p in (ROOT / "analysis").rglob("*.py")
+               if "__pycache__" not in p.parts and p.name != "runner.py"
+               and any(marker in p.read_text(encoding="utf-8") for marker in ('"analysis.data"', "PackageLoader("))}
+    assert readers == set(runner._FILES_READ)

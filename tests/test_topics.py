@@ -10,6 +10,7 @@ from analysis.pipeline.config import load_config
 from analysis.corpus.stage import build_corpus
 from analysis.text.stage import build_tokens
 from analysis.topics.stage import build_topics, grid_for
+from analysis.topics.gibbs import GibbsLda
 from analysis.topics.models import LdaTopics, choose_k, frex, nmf_match, prevalence_effects, relevance, topic_overlap
 from tests.conftest import ROOT
 
@@ -46,24 +47,44 @@ def best_match_cosine(model, beta, vocab):
     return sim[r, c].mean()
 
 
+def engine(name, k, seed):
+    """An estimator of each engine with the dictionary of every word (the synthetic vocabulary)."""
+    if name == "gensim":
+        return LdaTopics(k, random_state=seed, no_below=1, no_above=1.0)
+    return GibbsLda(k, random_state=seed)
+
+
+def fit(name, k, seed, texts):
+    from gensim.corpora import Dictionary
+
+    return engine(name, k, seed).fit(texts, Dictionary(texts))
+
+
+ENGINES = ("gensim", "tomotopy")
+
+
+@pytest.mark.parametrize("name", ENGINES)
 @pytest.mark.parametrize("seed", [0, 7])
-def test_fitted_topics_match_the_true_ones(seed):
+def test_fitted_topics_match_the_true_ones(name, seed):
     texts, beta, _, vocab, _ = synthetic(seed)
-    m = LdaTopics(5, random_state=seed, no_below=1, no_above=1.0).fit(texts)
+    m = fit(name, 5, seed, texts)
     assert best_match_cosine(m, beta, vocab) >= 0.9
 
 
-def test_same_seed_same_topics():
+@pytest.mark.parametrize("name", ENGINES)
+def test_same_seed_same_topics(name):
     texts, *_ = synthetic(1, D=200)
-    a = LdaTopics(5, random_state=3, no_below=1, no_above=1.0).fit(texts)
-    b = LdaTopics(5, random_state=3, no_below=1, no_above=1.0).fit(texts)
+    a, b = fit(name, 5, 3, texts), fit(name, 5, 3, texts)
     assert np.array_equal(a.topic_term_, b.topic_term_) and np.array_equal(a.doc_topic_, b.doc_topic_)
     assert topic_overlap(a.top_words(), b.top_words())[0] == 1.0
+    assert np.array_equal(a.transform(texts[:20]), b.transform(texts[:20]))
+    assert a.get_params()["k"] == 5 and a.set_params(k=6).k == 6
 
 
-def test_planted_prevalence_effect_is_recovered():
+@pytest.mark.parametrize("name", ENGINES)
+def test_planted_prevalence_effect_is_recovered(name):
     texts, beta, theta, vocab, group = synthetic(2, D=600, group_effect=1.2)
-    m = LdaTopics(5, random_state=2, no_below=1, no_above=1.0).fit(texts)
+    m = fit(name, 5, 2, texts)
     idx = [vocab.index(w) for w in m.vocabulary_]
     k0 = int(np.argmax(m.topic_term_ @ beta[0, idx]))  # the fitted topic that is true topic 0
     prev = prevalence_effects(m.gamma_, np.arange(len(texts)), np.full(len(texts), 80.0),
@@ -91,7 +112,17 @@ def test_choose_k_rule():
     grid = pd.DataFrame({"k": [4, 4, 6, 6, 8, 8], "c_npmi": [0.1, 0.1, 0.2, 0.2, 0.3, 0.3],
                          "c_v": 0.5, "perplexity": 100.0, "stability": [0.8, 0.8, 0.7, 0.7, 0.3, 0.3]})
     assert choose_k(grid, 0.5)[0] == 6     # 8 is more coherent but unstable
-    assert choose_k(grid, 0.9)[0] == 4     # none stable enough: the most stable
+    grid["exclusivity"] = [0.5, 0.5, 0.6, 0.6, 0.52, 0.52]
+    k, why = choose_k(grid, 0.9)                  # none stable enough: the coherence–exclusivity frontier
+    assert k == 6 and "frontier (6, 8)" in why   # 4 is dominated by 6; 6 is nearer the best of both than 8
+    # the CCTV items' grid (tomotopy, 3 seeds): stability modest everywhere, coherence rising with K;
+    # the rule no longer falls back to the smallest K
+    cctv = pd.DataFrame({"k": [4, 6, 8, 10, 12, 15, 20, 25],
+                         "c_npmi": [0.041, 0.049, 0.044, 0.054, 0.059, 0.051, 0.074, 0.081],
+                         "exclusivity": [0.62, 0.56, 0.55, 0.51, 0.53, 0.48, 0.46, 0.48],
+                         "stability": [0.54, 0.52, 0.46, 0.44, 0.43, 0.44, 0.38, 0.45], "c_v": 0.6, "perplexity": 1.0})
+    k, why = choose_k(cctv, 0.4)
+    assert k == 25 and "frontier (4, 6, 12, 25)" in why
     assert grid_for(29, (4, 6, 8, 10, 12)) == [4, 6, 8]
 
 
@@ -120,8 +151,8 @@ def test_topics_stage_on_the_seeds(tmp_path):
     assert t["topics"].set_index(["lang", "topic"]).loc[("zh", 0), "label"] == "我的标签"
     assert set(t["grid"]["k"]) == {4, 6} and t["grid"]["stability"].between(0, 1).all()
     assert t["notes"]["note"].str.contains("K = ").sum() == 2
-    assert (tmp_path / "data" / "topics" / "zh" / "lda.model").exists()
-    from analysis.publishing.browser import browser_html
+    assert (tmp_path / "data" / "topics" / "zh" / "lda.tomotopy").exists()
+    from analysis.publishing.pages import browser_html
 
     data = json.loads((tmp_path / "data" / "topics" / "browser.json").read_text(encoding="utf-8"))
     page = browser_html(data, t["topics"])
@@ -180,3 +211,76 @@ def test_one_seed_chooses_k_by_coherence():
     grid = pd.DataFrame({"k": [4, 6], "seed": [1, 1], "c_npmi": [0.02, 0.05], "c_v": [0.4, 0.5],
                          "perplexity": [10.0, 12.0], "stability": [float("nan")] * 2})
     assert choose_k(grid)[0] == 6 and "one seed" in choose_k(grid)[1]
+
+
+def test_the_k_grid_is_the_same_whatever_the_worker_count():
+    """Each Gibbs fit samples on one thread: topics.workers changes the speed, never the grid."""
+    import dataclasses
+
+    from gensim.corpora import Dictionary
+
+    from analysis.pipeline.config import TopicParams
+    from analysis.topics.stage import run_grid
+
+    texts, *_ = synthetic(3, D=120, L=40)
+    per_lang = {"zh": (texts[:100], texts[100:], Dictionary(texts[:100]))}
+    tp = dataclasses.replace(TopicParams(), k_grid=(3, 5), seeds=(1, 2), gibbs_iterations=50)
+    one = run_grid(per_lang, dataclasses.replace(tp, workers=1), progress=False)
+    two = run_grid(per_lang, dataclasses.replace(tp, workers=2), progress=False)
+    pd.testing.assert_frame_equal(one, two)
+    assert one["exclusivity"].between(0, 1).all() and one["perplexity"].gt(1).all()
+
+
+def test_covariate_model_recovers_a_planted_effect():
+    """DMR with the group as covariate: the 95% interval of B − A in topic 0's prevalence covers the
+    planted difference (the bench runs 40 replicates; here 6, fixed seeds)."""
+    from gensim.corpora import Dictionary
+
+    from analysis.topics.gibbs import CovariateLda
+    from analysis.topics.models import match_topics
+
+    covered = 0
+    for seed in range(6):
+        texts, beta, theta, vocab, group = synthetic(seed, D=600, L=80, group_effect=0.8)
+        d = Dictionary(texts)
+        m = CovariateLda(5, seed + 1).fit(texts, d, [[f"group={g}"] for g in group])
+        idx = [vocab.index(w) for w in m.vocabulary_]
+        order, cos = match_topics(beta[:, idx], m.topic_term_)
+        assert cos[0] > 0.9            # the topic with the planted effect is found
+        prev = prevalence_effects(m.gamma_[:, order], np.arange(len(texts)), np.full(len(texts), 80.0),
+                                  pd.Series(group), S=60, seed=seed)
+        effect = prev[(prev["topic"] == 0) & (prev["kind"] == "effect")].iloc[0]
+        truth = theta[group == "B", 0].mean() - theta[group == "A", 0].mean()
+        covered += effect["low"] <= truth <= effect["high"]
+        assert m.prior(["group=B"])[order[0]] > m.prior(["group=A"])[order[0]]   # the prior moved with B
+    assert covered >= 5
+
+
+def test_seeded_topics_keep_their_seeds():
+    from gensim.corpora import Dictionary
+
+    from analysis.topics.seeds import seeds_kept
+
+    texts, beta, _, vocab, _ = synthetic(4)
+    seeds = {"first": ["w3", "w7", "w11"], "third": ["w85", "w90"]}     # words of true topics 0 and 2
+    m = GibbsLda(5, 1).fit(texts, Dictionary(texts), seed_words=dict(enumerate(seeds.values())))
+    kept = seeds_kept(m, list(seeds))
+    assert list(kept["seeded_with"][:2]) == ["first", "third"] and kept["seed_share"][:2].gt(0.8).all()
+    idx = [vocab.index(w) for w in m.vocabulary_]
+    assert np.argmax(beta[:, idx] @ m.topic_term_[0]) == 0 and np.argmax(beta[:, idx] @ m.topic_term_[1]) == 2
+
+
+def test_a_seed_file_with_mistakes_names_every_line(tmp_path):
+    from analysis.topics.seeds import SeedWordsError, read_seed_file, seed_groups
+
+    path = tmp_path / "seed_words.csv"
+    path.write_text("topic,word\n增长,投资\n增长\n改革,投资\n,空\n", encoding="utf-8")
+    with pytest.raises(SeedWordsError) as err:
+        read_seed_file(path)
+    message = str(err.value)
+    assert "line 3" in message and "line 4: '投资' already seeds topic '增长' (line 2)" in message and "line 5" in message
+    with pytest.raises(SeedWordsError, match="no such file"):
+        read_seed_file(tmp_path / "absent.csv")
+    groups = seed_groups("lexicon", ROOT / "lexicon" / "lexicon.csv", path)
+    assert "general" in groups and "稳中求进" in groups["general"]
+    assert seed_groups("none", ROOT / "lexicon" / "lexicon.csv", path) == {}

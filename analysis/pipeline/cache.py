@@ -57,7 +57,7 @@ def code_version() -> str:
     """Hash of the package's source and data files."""
     h = hashlib.sha256()
     for path in sorted(_PACKAGE.rglob("*")):
-        if path.is_file() and path.suffix in {".py", ".csv", ".txt", ".toml", ".json", ".mplstyle"} \
+        if path.is_file() and path.suffix in {".py", ".csv", ".txt", ".toml", ".json", ".mplstyle", ".j2"} \
                 and "__pycache__" not in path.parts:
             h.update(path.relative_to(_PACKAGE).as_posix().encode())
             h.update(file_digest(path).encode())

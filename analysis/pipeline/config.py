@@ -112,17 +112,20 @@ class KeywordParams:
 
 @dataclass(frozen=True)
 class TopicParams:
-    unit: str = "paragraph"
+    engine: str = "tomotopy"
+    unit: str = "auto"
     column: str = "phrased"
     k_grid: tuple[int, ...] = (4, 6, 8, 10, 12, 15, 20, 25)
     seeds: tuple[int, ...] = (1, 2, 3)
     k: int = 0
-    min_stability: float = 0.5
+    min_stability: float = 0.4
     passes: int = 5
     iterations: int = 50
+    gibbs_iterations: int = 200
     no_below: int = 2
     no_above: float = 0.5
     keep_n: int = 20000
+    max_doc_share: float = 0.5
     min_units: int = 20
     heldout: float = 0.1
     top_words: int = 10
@@ -130,6 +133,9 @@ class TopicParams:
     draws: int = 100
     workers: int = 0
     labels: Path = Path("topic_labels.csv")
+    covariates: tuple[str, ...] = ("quarter", "province")
+    seed_topics: str = "lexicon"
+    seed_file: Path = Path("seed_words.csv")
 
 
 @dataclass(frozen=True)
@@ -359,7 +365,10 @@ CHECKS: dict[tuple[type, str], Any] = {
     (KeywordParams, "bootstrap"): lambda v: None if v == 0 or v >= 50 else
         "must be 0 (no bootstrap) or at least 50 resamples (200 is the default)",
     (KeywordParams, "window"): _at_least(1),
-    (TopicParams, "unit"): _one_of("paragraph", "document"),
+    (TopicParams, "engine"): _one_of("tomotopy", "gensim"),
+    (TopicParams, "gibbs_iterations"): _at_least(10),
+    (TopicParams, "max_doc_share"): lambda v: None if 0 < v <= 1 else "must be more than 0 and at most 1",
+    (TopicParams, "unit"): _one_of("auto", "paragraph", "document"),
     (TopicParams, "column"): _one_of("tokens", "phrased"),
     (TopicParams, "k_grid"): _each(lambda k: None if isinstance(k, int) and k >= 2 else "K must be a whole number of at least 2"),
     (TopicParams, "seeds"): _each(lambda k: None if isinstance(k, int) and k >= 0 else "a seed is a whole number of at least 0"),
@@ -376,6 +385,9 @@ CHECKS: dict[tuple[type, str], Any] = {
     (TopicParams, "relevance_lambda"): _between(0, 1),
     (TopicParams, "draws"): _at_least(1),
     (TopicParams, "workers"): _at_least(0),
+    (TopicParams, "covariates"): _each(lambda v: None if str(v).isidentifier() else "a document variable's name",
+                                       nonempty=False),
+    (TopicParams, "seed_topics"): _one_of("none", "lexicon", "file"),
     (FigureParams, "dpi"): _between(50, 1200),
     (FigureParams, "formats"): _each(_one_of("pdf", "png", "svg")),
     (RandomParams, "seed"): _at_least(0),

@@ -51,7 +51,8 @@ def value(cfg: Config, dotted: str):
 
 
 #: configuration keys that name files: what counts is their content
-FILE_KEYS = frozenset({"tokens.lexicon", "tokens.stopwords_zh", "tokens.stopwords_en", "topics.labels"})
+FILE_KEYS = frozenset({"tokens.lexicon", "tokens.stopwords_zh", "tokens.stopwords_en", "topics.labels",
+                       "topics.seed_file"})
 
 
 def read(cfg: Config, dotted: str):
@@ -129,18 +130,23 @@ def closure(module: str) -> tuple[str, ...]:
     return tuple(sorted(seen))
 
 
+#: modules that read package files other than code: the files are part of their code key (a test
+#: checks that no other module names analysis.data or a template loader)
+_FILES_READ = {"analysis.corpus.regions": ("data",), "analysis.publishing.templating": ("publishing/templates",)}
+
+
 @functools.lru_cache(maxsize=None)
 def module_code(module: str) -> str:
-    """Hash of the source of ``module``'s closure (and of the package's data files when a module of it
-    reads them)."""
+    """Hash of the source of ``module``'s closure (and of the package's data files and templates when a
+    module of it reads or renders them)."""
     h = hashlib.sha256()
     for m in closure(module):
         path = _module_path(m)
         source = path.read_bytes()
         h.update(m.encode())
         h.update(hashlib.sha256(source).digest())
-        if b"analysis.data" in source:
-            for data in sorted((_PACKAGE / "data").glob("*")):
+        for name in _FILES_READ.get(m, ()):
+            for data in sorted((_PACKAGE / name).glob("*")):
                 if data.is_file():
                     h.update(data.name.encode())
                     h.update(cache.file_digest(data).encode())

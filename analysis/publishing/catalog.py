@@ -96,8 +96,9 @@ KEYWORD_OUTPUTS = (
 
 
 TOPIC_OUTPUTS = (
-    Output("topic_k_grid", "figure", "Choosing K: coherence (c_npmi, c_v), held-out perplexity and stability across "
-           "seeds for each K (mean and range over seeds); the dashed line is the K used.", made_by="analysis.publishing.plots.topic_grid"),
+    Output("topic_k_grid", "figure", "Choosing K: coherence (c_npmi), exclusivity, held-out perplexity by document "
+           "completion and stability across seeds for each K (mean and range over seeds); the dashed line is the K "
+           "used (c_v is in the grid table).", made_by="analysis.publishing.plots.topic_grid"),
     Output("topic_top_words", "figure", "Top words of each topic (by relevance, λ = 0.6) with their probability "
            "(near zero for a rare word that is exclusive to the topic).", reads=("topics.labels",), made_by="analysis.publishing.plots.topic_top_words"),
     Output("topic_prevalence_by_quarter", "figure", "Topic prevalence by quarter with 95% intervals that include "
@@ -109,7 +110,20 @@ TOPIC_OUTPUTS = (
     Output("topic_prevalence", "table", "Topic prevalence by quarter and province with 95% intervals.", made_by="analysis.topics.models.prevalence_effects"),
     Output("topic_over_time", "table", "Each topic's top words in each period.", made_by="analysis.topics.stage.build_topics"),
     Output("topic_nmf", "table", "LDA topics matched to NMF topics.", made_by="analysis.topics.models.nmf_match"),
-    Output("topic_browser", "page", "Offline topic browser.", reads=("topics.labels",), files=("topic_browser.html",), made_by="analysis.publishing.browser.browser_html"),
+    Output("topic_prevalence_compared", "figure", "Topic prevalence by quarter from the covariate (DMR) model beside "
+           "the plain model's method of composition, each with its 95% interval; DMR topics are matched to the plain "
+           "model's by the cosine of their words (topic_prevalence_covariates).", reads=("topics.labels",),
+           made_by="analysis.publishing.plots.topic_prevalence_models"),
+    Output("topic_prevalence_covariates", "table", "Topic prevalence by each covariate from the Dirichlet-multinomial "
+           "regression topic model, with 95% intervals and the cosine of each DMR topic with its plain-model topic.",
+           made_by="analysis.topics.stage.fit_covariate_model"),
+    Output("topic_seeded", "table", "Seeded topics: each category of seed words, how many of its seeds are among "
+           "its topic's top 20 words and the share of the seeds' probability that the topic holds (1 = only there).",
+           made_by="analysis.topics.seeds.seeds_kept"),
+    Output("topic_stopwords", "table", "Corpus stop words: words in more than topics.max_doc_share of the documents "
+           "(a source's own lede, the genre's function words), left out of the topic vocabulary.",
+           made_by="analysis.topics.stage.corpus_stopwords"),
+    Output("topic_browser", "page", "Offline topic browser.", reads=("topics.labels",), files=("topic_browser.html",), made_by="analysis.publishing.pages.browser_html"),
     Output("topic_labels_suggested", "page", "Suggested topic labels to edit (topic_labels.csv).",
            files=("topic_labels_suggested.csv",), made_by="analysis.topics.stage.compute_topics"),
 )

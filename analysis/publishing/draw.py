@@ -63,7 +63,7 @@ def contrast_label(contrasts, docs, spec: str) -> str | None:
 
 def build_slogan_outputs(cfg: Config, result, force: bool = False) -> bool:
     """Slogan figures, tables and the concordance page; returns True when they were (re)written."""
-    from ..text.kwic import concordance_html
+    from .pages import concordance_html
     from ..slogans.matcher import RULE_TEXT
 
     cfg = view(cfg, DRAW_SLOGANS)
@@ -148,7 +148,7 @@ def build_keyword_outputs(cfg: Config, result, force: bool = False) -> bool:
 def build_topic_outputs(cfg: Config, result, force: bool = False) -> bool:
     """Topic figures, tables, browser and suggested labels; returns True when they were (re)written.
     ``result``: the topics stage's, with labels applied (:func:`analysis.topics.labels.labelled`)."""
-    from .browser import browser_html
+    from .pages import browser_html
 
     cfg = view(cfg, DRAW_TOPICS)
 
@@ -176,6 +176,13 @@ def build_topic_outputs(cfg: Config, result, force: bool = False) -> bool:
         w.table(prev.drop(columns=["method"]), "topic_prevalence", _method(prev))
         w.table(t["over_time"], "topic_over_time")
         w.table(t["nmf"], "topic_nmf")
+        w.table(t["stopwords"], "topic_stopwords")
+        cov = t["prevalence_covariates"]
+        grouping = "quarter" if "quarter" in set(cov.get("grouping", [])) else \
+            (str(cov["grouping"].iloc[0]) if len(cov) else "quarter")
+        w.figure(lambda: plots.topic_prevalence_models(t["prevalence"], cov, topics, grouping), "topic_prevalence_compared")
+        w.table(cov.drop(columns=["method"]), "topic_prevalence_covariates", _method(cov))
+        w.table(t["seeded"], "topic_seeded")
         browser = json.loads((data / "browser.json").read_text(encoding="utf-8"))
         w.page("topic_browser", lambda folder: atomic.write_text(folder / "topic_browser.html",
                                                                  browser_html(browser, topics)))

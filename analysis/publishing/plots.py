@@ -344,15 +344,20 @@ def topic_grid(grid: pd.DataFrame, chosen: dict):
     seeds), one row of panels per language; the chosen K is marked."""
     langs = sorted(grid["lang"].unique()) if len(grid) else []
     if not langs:
+        if chosen:
+            return _message_figure("K was set in tifa.toml (topics.k = "
+                                   f"{', '.join(f'{k} for {lang}' for lang, k in sorted(chosen.items()))}): "
+                                   "no K grid was fitted.")
         return _message_figure("No language had enough units for a topic model.")
-    metrics = [("c_npmi", "coherence c_npmi"), ("c_v", "coherence c_v"), ("perplexity", "held-out perplexity"),
-               ("stability", "stability across seeds")]
+    metrics = [("c_npmi", "coherence c_npmi"), ("exclusivity", "exclusivity"),
+               ("perplexity", "held-out perplexity (completion)"), ("stability", "stability across seeds")]
     fig, axes = figure("double", 1.9 * len(langs) + 0.4, nrows=len(langs), ncols=4, squeeze=False)
     for r, lang in enumerate(langs):
         g = grid[grid["lang"] == lang]
         for c, (m, title) in enumerate(metrics):
             ax = axes[r, c]
-            s = g.groupby("k")[m].agg(["mean", "min", "max"])
+            s = g.groupby("k")[m].agg(["mean", "min", "max"]) if m in g else \
+                pd.DataFrame({"mean": np.nan, "min": np.nan, "max": np.nan}, index=sorted(g["k"].unique()))
             if s["mean"].isna().all():
                 ax.text(0.5, 0.5, "not computed\n(no held-out documents)", ha="center", va="center",
                         transform=ax.transAxes, fontsize=7, color="#777777")
@@ -404,6 +409,44 @@ def topic_prevalence(prev: pd.DataFrame, topics: pd.DataFrame, grouping: str, mi
             "documents": sub["documents"], "small": sub["documents"] < min_docs})))
     return dot_interval_panels(panels, f"topic prevalence by {grouping}, 95% interval (method of composition); "
                                        f"in brackets: documents; hollow: fewer than {min_docs}", ncols=3)
+
+
+def topic_prevalence_models(prev: pd.DataFrame, covariate: pd.DataFrame, topics: pd.DataFrame, grouping: str):
+    """Prevalence of each topic by ``grouping`` from the two estimates side by side: the plain
+    model's method of composition and the covariate (DMR) model's, each with its 95% interval; one
+    panel per topic. Time-like groups (quarters) are lines with ribbons, others dodged points."""
+    def means(table):
+        t = table[(table["grouping"] == grouping)] if len(table) else table
+        return t[t["kind"] == "mean"] if "kind" in t and len(t) else t
+
+    a, b = means(prev), means(covariate)
+    if b is None or not len(b):
+        return _message_figure(f"No covariate model with {grouping} was fitted (topics.covariates; engine tomotopy).")
+    label = {(r.lang, int(r.topic)): r.label for r in topics.itertuples()}
+    keys = sorted({(r.lang, int(r.topic)) for r in b.itertuples()})
+    fig, axes = _panel_grid(len(keys), 3, 1.6, 0.9)
+    timelike = grouping in ("quarter", "year", "month", "period")
+    for ax, (lang, topic) in zip(axes, keys):
+        groups = _ordered(set(a.loc[a["lang"] == lang, "group"]) | set(b.loc[b["lang"] == lang, "group"]))
+        x = {g: i for i, g in enumerate(groups)}
+        for j, (table, name) in enumerate(((a, "LDA, method of composition"), (b, "DMR covariate model"))):
+            sub = table[(table["lang"] == lang) & (table["topic"].astype(int) == topic)]
+            sub = sub.assign(x=sub["group"].map(x)).sort_values("x")
+            if timelike and len(sub) > 1:
+                ax.plot(sub["x"], sub["prevalence"], "-o", ms=2.5, lw=1, color=PALETTE[j], label=name)
+                ax.fill_between(sub["x"], sub["low"], sub["high"], color=PALETTE[j], alpha=0.2, lw=0)
+            else:
+                ax.errorbar(sub["x"] + (j - 0.5) * 0.3, sub["prevalence"],
+                            yerr=[sub["prevalence"] - sub["low"], sub["high"] - sub["prevalence"]], fmt="o", ms=2.5,
+                            lw=0.8, color=PALETTE[j], label=name)
+        step = max(1, int(np.ceil(len(groups) / 6)))
+        ax.set_xticks(range(0, len(groups), step), groups[::step], rotation=45, ha="right", fontsize=6)
+        ax.set_ylim(bottom=0)
+        ax.set_title(textwrap.shorten(f"{lang} {topic}: {label.get((lang, topic), topic)}", 40), fontsize=7)
+    axes[0].legend(fontsize=6, frameon=False, loc="upper left")
+    fig.supylabel("topic prevalence", fontsize=7)
+    fig.tight_layout()
+    return fig
 
 
 def topic_nmf_match(nmf: pd.DataFrame):

@@ -28,11 +28,3 @@ def concordance(docs: pd.DataFrame, texts: dict[str, str], matcher, rule: str = 
 
 def _flat(s: str) -> str:
     return s.replace("\n", " ")
-
-
-def concordance_html(table: pd.DataFrame, title: str, note: str) -> str:
-    """A self-contained page: the concordance with a filter box (no network, no external files)."""
-    from ..publishing.templating import render
-
-    return render("concordance.html.j2", title=title, note=note, rows=table[COLUMNS].values.tolist(),
-                  slogans=sorted(table["slogan"].unique()))

@@ -15,8 +15,26 @@ from scipy.optimize import linear_sum_assignment
 from ..stats.measures import seeded_rng
 
 
-class LdaTopics:
-    """``LdaTopics(k, random_state, passes, iterations).fit(texts)``; texts are token lists."""
+class EstimatorParams:
+    """``get_params``/``set_params`` in the scikit-learn sense: the ``__init__`` arguments."""
+
+    def get_params(self, deep: bool = True) -> dict:
+        import inspect
+
+        return {name: getattr(self, name) for name in inspect.signature(type(self).__init__).parameters
+                if name != "self"}
+
+    def set_params(self, **params):
+        for name, value in params.items():
+            if name not in self.get_params():
+                raise ValueError(f"{type(self).__name__} has no parameter '{name}'")
+            setattr(self, name, value)
+        return self
+
+
+class LdaTopics(EstimatorParams):
+    """Variational LDA (gensim), the reference engine: ``LdaTopics(k, random_state, passes,
+    iterations).fit(texts)``; texts are token lists."""
 
     def __init__(self, k: int = 10, random_state: int = 0, passes: int = 10, iterations: int = 200,
                  no_below: int = 2, no_above: float = 0.5, keep_n: int = 20000):
@@ -58,6 +76,28 @@ class LdaTopics:
     def top_words(self, n: int = 10) -> list[list[str]]:
         return top_by(self.topic_term_, self.vocabulary_, n)
 
+    def transform(self, texts: list[list[str]]) -> np.ndarray:
+        """Topic proportions of new units (variational inference with the topics fixed)."""
+        gamma, _ = self.model_.inference([self.dictionary_.doc2bow(t) for t in texts])
+        return gamma / gamma.sum(axis=1, keepdims=True)
+
+    def save(self, path) -> None:
+        self.model_.save(str(path))
+
+
+ENGINES = ("tomotopy", "gensim")
+
+
+def make_model(engine: str, k: int, seed: int, tp) -> "LdaTopics":
+    """The estimator of ``topics.engine`` with the settings of ``tp`` (TopicParams)."""
+    if engine == "gensim":
+        return LdaTopics(k, seed, tp.passes, tp.iterations)
+    if engine == "tomotopy":
+        from .gibbs import GibbsLda
+
+        return GibbsLda(k, seed, tp.gibbs_iterations)
+    raise ValueError(f"topics.engine: '{engine}' is not one of {', '.join(ENGINES)}")
+
 
 def topic_dictionary(texts: list[list[str]], no_below: int, no_above: float, keep_n: int):
     """The gensim Dictionary the models use: words in at least ``no_below`` units and at most a
@@ -95,13 +135,39 @@ def top_by(scores: np.ndarray, vocab: list[str], n: int = 10) -> list[list[str]]
 
 
 # ---- model selection -----------------------------------------------------------------------------
-def heldout_perplexity(model: LdaTopics, texts: list[list[str]]) -> float:
-    """exp(−bound per word) on held-out texts (gensim's variational bound)."""
-    corpus = [model.dictionary_.doc2bow(t) for t in texts]
-    corpus = [b for b in corpus if b]
-    if not corpus:
+def heldout_perplexity(model, texts: list[list[str]]) -> float:
+    """Perplexity by document completion (Wallach et al. 2009), the same for every engine and
+    comparable across K: each held-out unit's known words are split alternately; the topic
+    proportions are inferred from the first half, and the second half is scored with them,
+    exp(−Σ log Σ_k θ_k φ_kw / N)."""
+    known = model.dictionary_.token2id
+    seen, scored = [], []
+    for toks in texts:
+        words = [t for t in toks if t in known]
+        if len(words) >= 2:
+            seen.append(words[0::2])
+            scored.append([known[w] for w in words[1::2]])
+    if not seen:
         return float("nan")
-    return float(np.exp(-model.model_.log_perplexity(corpus)))
+    theta = model.transform(seen)
+    total, n = 0.0, 0
+    for row, ids in zip(theta, scored):
+        p = row @ model.topic_term_[:, ids]
+        total += float(np.log(np.maximum(p, 1e-300)).sum())
+        n += len(ids)
+    return float(np.exp(-total / n))
+
+
+def match_topics(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each topic (row) of ``a``, the topic of ``b`` matched to it by the cosine of their word
+    distributions (Hungarian assignment), and that cosine."""
+    A = a / np.maximum(np.linalg.norm(a, axis=1, keepdims=True), 1e-300)
+    B = b / np.maximum(np.linalg.norm(b, axis=1, keepdims=True), 1e-300)
+    sim = A @ B.T
+    rows, cols = linear_sum_assignment(-sim)
+    order = np.empty(len(a), dtype=int)
+    order[rows] = cols
+    return order, sim[np.arange(len(a)), order]
 
 
 def topic_overlap(a: list[list[str]], b: list[list[str]]) -> tuple[float, np.ndarray]:
@@ -112,20 +178,48 @@ def topic_overlap(a: list[list[str]], b: list[list[str]]) -> tuple[float, np.nda
     return float(sim[rows, cols].mean()), cols
 
 
-def choose_k(grid: pd.DataFrame, min_stability: float = 0.5) -> tuple[int, str]:
-    """The rule: among K whose mean stability across seeds is at least ``min_stability``, the one
-    with the highest mean c_npmi coherence (ties: the smaller K); if none is stable enough, the
-    most stable K."""
-    means = grid.groupby("k")[["c_npmi", "c_v", "perplexity", "stability"]].mean()
+def exclusivity(topic_term: np.ndarray, n: int = 10) -> float:
+    """Mean exclusivity of the topics' top ``n`` words (as stm's searchK reports it): the share of a
+    word's probability mass, summed over topics, that its topic holds, averaged over the words."""
+    share = topic_term / np.maximum(topic_term.sum(axis=0, keepdims=True), 1e-300)
+    top = np.argsort(-topic_term, axis=1, kind="stable")[:, :n]
+    return float(np.take_along_axis(share, top, axis=1).mean())
+
+
+def frontier(means: pd.DataFrame, a: str = "c_npmi", b: str = "exclusivity") -> list[int]:
+    """The K not dominated on both ``a`` and ``b`` (higher is better on each)."""
+    keep = []
+    for k in means.index:
+        x = means.loc[k]
+        dominated = ((means[a] >= x[a]) & (means[b] >= x[b]) & ((means[a] > x[a]) | (means[b] > x[b]))).any()
+        if not dominated:
+            keep.append(int(k))
+    return keep
+
+
+def choose_k(grid: pd.DataFrame, min_stability: float = 0.4) -> tuple[int, str]:
+    """The rule (docs/topics.md), after stm's searchK: the K worth reading are those whose topics
+    recur across seeds (mean stability at least ``min_stability``; all K when none is, or with one
+    seed); among them, the K on the coherence–exclusivity frontier (no other K has both a higher
+    mean c_npmi and a higher mean exclusivity) closest to the best of both: each measure scaled to
+    [0, 1] over the grid, the largest sum (ties: the smaller K). Returns K and why."""
+    cols = [c for c in ("c_npmi", "c_v", "perplexity", "stability", "exclusivity") if c in grid]
+    means = grid.groupby("k")[cols].mean()
+    if "exclusivity" not in means or means["exclusivity"].isna().all():  # a grid without exclusivity
+        means = means.assign(exclusivity=0.0)
     stable = means[means["stability"] >= min_stability]
-    if len(stable):
-        k = int(stable["c_npmi"].idxmax())
-        return k, f"highest mean c_npmi ({stable.loc[k, 'c_npmi']:.3f}) among K with stability ≥ {min_stability}"
-    if means["stability"].isna().all():  # one seed: no stability to measure
-        k = int(means["c_npmi"].idxmax())
-        return k, f"one seed, no stability measured: highest mean c_npmi ({means.loc[k, 'c_npmi']:.3f})"
-    k = int(means["stability"].idxmax())
-    return k, f"no K reached stability {min_stability}: the most stable K ({means.loc[k, 'stability']:.2f})"
+    if means["stability"].isna().all():
+        why, pool = "one seed, no stability measured", means
+    elif stable.empty:
+        why, pool = f"no K reached stability {min_stability} (the most stable: {means['stability'].max():.2f})", means
+    else:
+        why, pool = f"K with stability ≥ {min_stability}: {', '.join(map(str, stable.index))}", stable
+    front = pool.loc[frontier(pool)]
+    scaled = sum((front[c] - means[c].min()) / (means[c].max() - means[c].min() or 1.0) for c in ("c_npmi", "exclusivity"))
+    k = int(scaled.idxmax())
+    return k, (f"{why}; of those on the coherence–exclusivity frontier ({', '.join(map(str, front.index))}), the one "
+               f"closest to the best of both (c_npmi {means.loc[k, 'c_npmi']:.3f}, exclusivity "
+               f"{means.loc[k, 'exclusivity']:.2f})")
 
 
 # ---- prevalence with the topic model's own uncertainty ------------------------------------------
@@ -219,3 +313,26 @@ def nmf_match(texts: list[list[str]], model: LdaTopics, seed: int = 0) -> pd.Dat
         out.append((int(r), int(c), float(sim[r, c]), " ".join(lda_top[r]),
                     " ".join(vocab[j] for j in np.argsort(-H[c], kind="stable")[:8])))
     return pd.DataFrame(out, columns=["lda_topic", "nmf_topic", "cosine", "lda_top_words", "nmf_top_words"])
+
+
+# ---- what the topic browser shows ------------------------------------------------------------------
+def browser_data(models: dict, topics, passages, lambdas=np.linspace(0, 1, 11), n: int = 15) -> dict:
+    """What the browser shows, per language: ``models``: lang → fitted LdaTopics; ``topics`` and
+    ``passages``: the stage's tables."""
+    data = {}
+    for lang, m in models.items():
+        vocab = m.vocabulary_
+        tf = np.maximum(m.term_frequency_, 1e-12)
+        by_lambda = {}
+        for lam in lambdas:
+            rel = relevance(m.topic_term_, tf, float(lam))
+            by_lambda[f"{lam:.1f}"] = [[[vocab[j], float(m.topic_term_[t, j])] for j in np.argsort(-rel[t], kind="stable")[:n]]
+                                       for t in range(m.k)]
+        sub = topics[topics["lang"] == lang]
+        data[lang] = {"labels": [str(x) for x in sub.sort_values("topic")["label"]],
+                      "shares": [float(x) for x in sub.sort_values("topic")["share"]],
+                      "words": by_lambda,
+                      "passages": [[[str(r.doc_id), float(r.proportion), str(r.text)] for r in
+                                    passages[(passages["lang"] == lang) & (passages["topic"] == t)].itertuples()]
+                                   for t in range(m.k)]}
+    return data

@@ -24,10 +24,15 @@ from ..pipeline.config import Config, TopicParams
 from ..corpus.stage import analysable, corpus_folder, load_documents
 from ..pipeline.parallel import ordered_map
 from ..text.stage import load_tokens, tokens_folder
-from .models import (PREVALENCE_METHOD, LdaTopics, choose_k, frex, heldout_perplexity, nmf_match,
-                     prevalence_effects, relevance, top_by, topic_dictionary, topic_overlap, unit_weights)
+from .models import (PREVALENCE_METHOD, choose_k, exclusivity, frex, heldout_perplexity, make_model, match_topics,
+                     nmf_match, prevalence_effects, relevance, top_by, topic_dictionary, topic_overlap, unit_weights)
+from .seeds import seed_groups, seeds_kept
 
-TABLES = ("grid", "topics", "passages", "doc_topics", "prevalence", "over_time", "nmf", "notes", "words")
+TABLES = ("grid", "topics", "passages", "doc_topics", "prevalence", "over_time", "nmf", "notes", "words", "stopwords",
+          "prevalence_covariates", "seeded")
+
+#: corpus stop words need this many documents: with fewer, a share of documents says little
+STOPWORD_MIN_DOCS = 20
 
 
 @dataclass(frozen=True)
@@ -67,9 +72,9 @@ def _set_texts(per_lang: dict) -> None:
 def _grid_job(job: tuple) -> dict:
     lang, k, seed, tp = job
     train, held, dictionary = _JOB_TEXTS[lang]
-    m = LdaTopics(k, seed, tp.passes, tp.iterations).fit(train, dictionary)
+    m = make_model(tp.engine, k, seed, tp).fit(train, dictionary)
     return {"lang": lang, "k": k, "seed": seed, "perplexity": heldout_perplexity(m, held) if held else float("nan"),
-            "top": m.top_words(tp.top_words)}
+            "exclusivity": exclusivity(m.topic_term_, tp.top_words), "top": m.top_words(tp.top_words)}
 
 
 def run_grid(per_lang: dict, tp: TopicParams, progress: bool = True, fits: Path | None = None) -> pd.DataFrame:
@@ -103,7 +108,8 @@ def run_grid(per_lang: dict, tp: TopicParams, progress: bool = True, fits: Path 
     bar.close()
     grid = pd.DataFrame(results)
     if grid.empty:
-        return grid
+        return pd.DataFrame(columns=["lang", "k", "seed", "perplexity", "exclusivity", "top", "c_v", "c_npmi",
+                                     "stability"])
     # coherence of every topic of every fit at once: the window statistics are gathered once per
     # language and measure, not once per fit
     for lang, (train, _, dictionary) in per_lang.items():
@@ -123,8 +129,8 @@ def run_grid(per_lang: dict, tp: TopicParams, progress: bool = True, fits: Path 
 
 def _grid_key(train: list, held: list, tp: TopicParams) -> str:
     """What a grid fit depends on: the units it is trained and scored on, and the fitting settings."""
-    h = hashlib.sha256(json.dumps({k: getattr(tp, k) for k in ("passes", "iterations", "top_words", "no_below",
-                                                                 "no_above", "keep_n")}).encode())
+    h = hashlib.sha256(json.dumps({k: getattr(tp, k) for k in ("engine", "passes", "iterations", "gibbs_iterations",
+                                                                 "top_words")}).encode())
     for part in (train, held):
         for toks in part:
             h.update("\x1f".join(toks).encode())
@@ -172,6 +178,104 @@ def unit_term_matrix(texts: list[list[str]], dictionary):
     return sparse.csr_matrix((vals, (rows, cols)), shape=(len(texts), len(dictionary)), dtype=float)
 
 
+COVARIATE_METHOD = ("Dirichlet-multinomial regression (tomotopy DMRModel) with an indicator per value of the "
+                    "covariates as the prior of each unit's topic proportions, fitted at the chosen K with the "
+                    "same seed; its topics matched to the plain model's by the cosine of their word "
+                    "distributions (match_cosine); prevalence by the method of composition with {S} draws from "
+                    "each unit's posterior Dirichlet(exp(λ·x) + topic counts)")
+
+
+def fit_covariate_model(model, u: pd.DataFrame, dmeta: pd.DataFrame, unit_doc, unit_len, cfg, notes: list,
+                        lang: str) -> pd.DataFrame:
+    """The covariate (DMR) model of a language at the plain model's K, and prevalence by each
+    covariate, with topics numbered as the plain model's; the plain model's method of composition
+    is in the prevalence table, this one beside it."""
+    from .gibbs import CovariateLda
+
+    tp = cfg.topics
+    if tp.engine != "tomotopy":
+        notes.append((lang, "covariate model skipped: it needs topics.engine = \"tomotopy\""))
+        return pd.DataFrame()
+    meta = dmeta.reset_index()
+    missing = [c for c in tp.covariates if c not in meta.columns]
+    if missing:
+        notes.append((lang, f"covariates not in the documents table, left out: {', '.join(missing)} "
+                            f"(document variables: {', '.join(c for c in meta.columns if c != 'text')})"))
+    used = [c for c in tp.covariates if c in meta.columns]
+    if not used:
+        return pd.DataFrame()
+    per_doc = [[f"{c}={v}" for c in used if pd.notna(v := row[c]) and str(v) != ""] for _, row in meta.iterrows()]
+    x = [per_doc[i] for i in unit_doc]
+    dmr = CovariateLda(model.k, cfg.random.seed, tp.gibbs_iterations).fit(u["toks"].tolist(), model.dictionary_, x)
+    order, cosine = match_topics(model.topic_term_, dmr.topic_term_)
+    notes.append((lang, f"covariate model (DMR on {', '.join(used)}): its topics match the plain model's with "
+                        f"cosine {cosine.min():.2f}–{cosine.max():.2f}"))
+    out = []
+    for column in used:
+        p = prevalence_effects(dmr.gamma_[:, order], unit_doc, unit_len, meta[column], tp.draws, cfg.random.seed)
+        out.append(p.assign(lang=lang, grouping=column, model="DMR",
+                            match_cosine=p["topic"].map(lambda t: float(cosine[int(t)]))))
+    return pd.concat(out, ignore_index=True)
+
+
+def fit_seeded_model(texts: list, model, groups: dict, cfg, notes: list, lang: str) -> pd.DataFrame:
+    """A model whose first topics are seeded with each group's words (those in the vocabulary; a
+    group with none is left out), with free topics up to the plain model's K (at least one)."""
+    from .gibbs import GibbsLda
+
+    known = model.dictionary_.token2id
+    usable = {name: [w for w in words if w in known] for name, words in groups.items()}
+    dropped = [name for name, words in usable.items() if not words]
+    usable = {name: words for name, words in usable.items() if words}
+    if not usable:
+        notes.append((lang, "no seed word is in the vocabulary: no seeded model"))
+        return pd.DataFrame()
+    if dropped:
+        notes.append((lang, f"seed groups without a word in the vocabulary, left out: {', '.join(dropped)}"))
+    k = max(model.k, len(usable) + 1)
+    seeded = GibbsLda(k, cfg.random.seed, cfg.topics.gibbs_iterations).fit(
+        texts, model.dictionary_, seed_words={i: words for i, words in enumerate(usable.values())})
+    table = seeds_kept(seeded, list(usable)).assign(lang=lang)
+    kept = table[table["seeds"] > 0]
+    notes.append((lang, f"seeded model: {len(usable)} seeded topics and {k - len(usable)} free; "
+                        f"median share of the seeds' probability in their own topic {kept['seed_share'].median():.2f}"))
+    return table
+
+
+#: topics.unit = "auto": paragraphs shorter than this (median, in tokens) carry too few co-occurrences
+#: for a topic model, and the documents are modelled whole
+MIN_PARAGRAPH_TOKENS = 40
+
+
+def choose_unit(paragraphs: pd.DataFrame, min_units: int) -> tuple[str, str]:
+    """topics.unit = "auto": paragraphs when they are long enough to model (a speech's paragraphs,
+    about 80 tokens), whole documents when they are short (a news item's one-sentence paragraphs),
+    unless there would be fewer than ``min_units`` documents. Returns the unit and why."""
+    lengths = paragraphs["toks"].map(len)
+    median = float(lengths.median()) if len(lengths) else 0.0
+    n_docs = paragraphs["doc_id"].nunique()
+    if median >= MIN_PARAGRAPH_TOKENS:
+        return "paragraph", f"paragraphs of {median:.0f} tokens (median) are long enough to model"
+    if n_docs < min_units:
+        return "paragraph", (f"paragraphs are short ({median:.0f} tokens, median) but {n_docs} documents are fewer "
+                             f"than topics.min_units = {min_units}")
+    return "document", f"paragraphs of {median:.0f} tokens (median, under {MIN_PARAGRAPH_TOKENS}) are too short to model"
+
+
+def corpus_stopwords(units: pd.DataFrame, share: float) -> pd.DataFrame:
+    """Words in more than ``share`` of the documents of ``units`` (doc_id, toks): a source's own
+    lede and the genre's function words, which every topic would otherwise share. Needs
+    STOPWORD_MIN_DOCS documents; returns word, documents, share (most common first)."""
+    doc_words = units.groupby("doc_id", sort=True)["toks"].agg(lambda s: {t for toks in s for t in toks})
+    n = len(doc_words)
+    if n < STOPWORD_MIN_DOCS or share >= 1:
+        return pd.DataFrame(columns=["word", "documents", "share"])
+    df = pd.Series([w for words in doc_words for w in words]).value_counts()
+    df = df[df > share * n]
+    out = pd.DataFrame({"word": df.index, "documents": df.to_numpy(), "share": df.to_numpy() / n})
+    return out.sort_values(["documents", "word"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
 def grid_for(n_units: int, k_grid) -> list[int]:
     cap = max(2, n_units // 3)
     return sorted({k for k in k_grid if k <= cap}) or [min(2, cap)]
@@ -182,9 +286,11 @@ def grid_for(n_units: int, k_grid) -> list[int]:
 STAGE = runner.Stage(
     "topics", __name__,
     params=("topics.unit", "topics.column", "topics.k_grid", "topics.seeds", "topics.k", "topics.min_stability",
-            "topics.passes", "topics.iterations", "topics.no_below", "topics.no_above", "topics.keep_n",
+            "topics.engine", "topics.passes", "topics.iterations", "topics.gibbs_iterations", "topics.no_below",
+            "topics.no_above", "topics.keep_n", "topics.max_doc_share",
             "topics.min_units", "topics.heldout", "topics.top_words", "topics.relevance_lambda", "topics.draws",
-            "random.seed", "corpus.min_confidence"),
+            "topics.covariates", "topics.seed_topics", "random.seed", "corpus.min_confidence"),
+    files=("tokens.lexicon", "topics.seed_file"),
     runtime=("topics.workers",))
 
 
@@ -200,11 +306,16 @@ def compute_topics(cfg: Config, out: Path, progress: bool = True) -> dict[str, p
     tp = cfg.topics
     docs = analysable(load_documents(cfg), cfg.corpus.min_confidence).reset_index(drop=True)
     tokens = load_tokens(cfg, ["doc_id", "para", "lang", tp.column], docs)
-    notes, per_lang, unit_tables = [], {}, {}
+    notes, per_lang, unit_tables, stopwords, unit_of = [], {}, {}, [], {}
     for lang in ("zh", "en"):
-        u = units(tokens, lang, tp.unit, tp.column)
+        unit = tp.unit
+        if unit == "auto":
+            unit, why = choose_unit(units(tokens, lang, "paragraph", tp.column), tp.min_units)
+            notes.append((lang, f"units: {unit}s ({why})"))
+        u = units(tokens, lang, unit, tp.column)
+        unit_of[lang] = unit
         if len(u) < tp.min_units:
-            notes.append((lang, f"skipped: {len(u)} {tp.unit}s, fewer than topics.min_units = {tp.min_units}"))
+            notes.append((lang, f"skipped: {len(u)} {unit}s, fewer than topics.min_units = {tp.min_units}"))
             continue
         held = heldout_mask(u["doc_id"], tp.heldout)
         if held.all() or not held.any():
@@ -212,6 +323,13 @@ def compute_topics(cfg: Config, out: Path, progress: bool = True) -> dict[str, p
             held = np.zeros(len(u), bool)
         train = u.loc[~held, "toks"].tolist()
         dictionary = topic_dictionary(train, tp.no_below, tp.no_above, tp.keep_n)
+        common = corpus_stopwords(u.loc[~held], tp.max_doc_share)
+        if len(common):
+            dictionary.filter_tokens(bad_ids=[dictionary.token2id[w] for w in common["word"] if w in dictionary.token2id])
+            dictionary.compactify()
+            stopwords.append(common.assign(lang=lang))
+            notes.append((lang, f"{len(common)} corpus stop words (in more than {tp.max_doc_share:.0%} of documents) "
+                                f"left out: {', '.join(common['word'].head(12))}" + (" …" if len(common) > 12 else "")))
         if len(dictionary) < 10:
             notes.append((lang, f"skipped: {len(dictionary)} words left after the dictionary filters"))
             continue
@@ -220,23 +338,26 @@ def compute_topics(cfg: Config, out: Path, progress: bool = True) -> dict[str, p
             notes.append((lang, f"K grid capped at a third of the {len(train)} training units: {ks}"))
         per_lang[lang] = (train, u.loc[held, "toks"].tolist(), dictionary)
         unit_tables[lang] = u
-    grid = run_grid(per_lang, tp, progress, fits=out / "grid")
+    if tp.k:  # K is set: no grid to choose it from
+        grid = run_grid({}, tp, progress, fits=out / "grid")
+    else:
+        grid = run_grid(per_lang, tp, progress, fits=out / "grid")
     tables = {"grid": grid}
     topics, passages, doc_topics, prevalence, over_time, nmf = [], [], [], [], [], []
     text_of = dict(zip(docs["doc_id"], docs["text"]))
-    models = {}
+    models, covariate_prevalence, seeded = {}, [], []
+    groups = seed_groups(tp.seed_topics, cfg.tokens.lexicon, cfg.topics.seed_file)
     for lang, u in unit_tables.items():
         g = grid[grid["lang"] == lang]
         if tp.k:
-            k, why = tp.k, "set in tifa.toml (topics.k)"
+            k, why = tp.k, "set in tifa.toml (topics.k); no K grid was fitted"
         else:
             k, why = choose_k(g, tp.min_stability)
         notes.append((lang, f"K = {k}: {why}"))
         texts = u["toks"].tolist()
-        model = LdaTopics(k, cfg.random.seed, tp.passes, tp.iterations, tp.no_below, tp.no_above, tp.keep_n)
-        model.fit(texts, per_lang[lang][2])
+        model = make_model(tp.engine, k, cfg.random.seed, tp).fit(texts, per_lang[lang][2])
         (out / lang).mkdir(parents=True, exist_ok=True)
-        model.model_.save(str(out / lang / "lda.model"))
+        model.save(out / lang / f"lda.{tp.engine}")
         models[lang] = model
         vocab = model.vocabulary_
         rel = relevance(model.topic_term_, np.maximum(model.term_frequency_, 1e-12), tp.relevance_lambda)
@@ -254,7 +375,7 @@ def compute_topics(cfg: Config, out: Path, progress: bool = True) -> dict[str, p
             for rank, i in enumerate(best, 1):
                 d, para = u.at[i, "doc_id"], int(u.at[i, "para"])
                 paras = text_of.get(d, "").split("\n\n")
-                snippet = paras[para] if tp.unit == "paragraph" and para < len(paras) else text_of.get(d, "")
+                snippet = paras[para] if unit_of[lang] == "paragraph" and para < len(paras) else text_of.get(d, "")
                 passages.append((lang, t, rank, d, para, float(model.doc_topic_[i, t]), snippet[:300]))
         doc_index = {d: i for i, d in enumerate(sorted(u["doc_id"].unique()))}
         unit_doc = u["doc_id"].map(doc_index).to_numpy()
@@ -281,6 +402,10 @@ def compute_topics(cfg: Config, out: Path, progress: bool = True) -> dict[str, p
                 top = sorted(seen, key=lambda j: (-w[j], vocab[j]))[:8]
                 over_time.append((lang, t, period, " ".join(vocab[j] for j in top)))
         nmf.append(nmf_match(texts, model, cfg.random.seed).assign(lang=lang))
+        if tp.covariates:
+            covariate_prevalence.append(fit_covariate_model(model, u, dmeta, unit_doc, unit_len, cfg, notes, lang))
+        if groups:
+            seeded.append(fit_seeded_model(texts, model, groups, cfg, notes, lang))
     tables["topics"] = pd.DataFrame(topics, columns=["lang", "topic", "label", "suggested_label", "share", "k",
                                                      "top_relevance", "top_frex", "top_probability"])
     tables["passages"] = pd.DataFrame(passages, columns=["lang", "topic", "rank", "doc_id", "para", "proportion", "text"])
@@ -296,7 +421,16 @@ def compute_topics(cfg: Config, out: Path, progress: bool = True) -> dict[str, p
     tables["nmf"] = pd.concat(nmf, ignore_index=True) if nmf else pd.DataFrame(
         columns=["lda_topic", "nmf_topic", "cosine", "lda_top_words", "nmf_top_words", "lang"])
     tables["notes"] = pd.DataFrame(notes, columns=["lang", "note"])
-    from ..publishing.browser import browser_data
+    tables["stopwords"] = pd.concat(stopwords, ignore_index=True)[["lang", "word", "documents", "share"]] \
+        if stopwords else pd.DataFrame(columns=["lang", "word", "documents", "share"])
+    cov = pd.concat(covariate_prevalence, ignore_index=True) if covariate_prevalence else pd.DataFrame(
+        columns=["group", "topic", "kind", "prevalence", "low", "high", "documents", "lang", "grouping", "model",
+                 "match_cosine"])
+    cov["method"] = COVARIATE_METHOD.format(S=tp.draws)
+    tables["prevalence_covariates"] = cov
+    tables["seeded"] = pd.concat(seeded, ignore_index=True) if seeded else pd.DataFrame(
+        columns=["lang", "topic", "seeded_with", "seeds", "seeds_in_top", "seed_share", "top_words", "seeds_found"])
+    from .models import browser_data
     atomic.write_text(out / "browser.json", json.dumps(browser_data(models, tables["topics"], tables["passages"]),
                                                        ensure_ascii=False))
     words = []

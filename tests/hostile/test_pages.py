@@ -2,9 +2,10 @@
 escaped, no script of the text's own, and the pages the same bytes as before they were templates."""
 import pandas as pd
 
-from analysis.text.kwic import COLUMNS, concordance_html
+from analysis.text.kwic import COLUMNS
+from analysis.publishing.pages import concordance_html
 from analysis.publishing.report import Block, render_html
-from analysis.publishing.browser import browser_html
+from analysis.publishing.pages import browser_html
 
 HOSTILE = "</script><script>alert('x')</script><img src=x onerror=alert(1)> & \"q\""
 

@@ -1,0 +1,159 @@
+"""LDA by collapsed Gibbs sampling (tomotopy): the default topic engine.
+
+Same contract as the gensim engine (:class:`analysis.topics.models.LdaTopics`): ``fit(texts,
+dictionary)`` returns self; ``topic_term_`` is K × V over the dictionary's word ids; ``gamma_`` is
+each unit's Dirichlet posterior, here α + the unit's topic counts after the last sweep (what the
+method of composition draws from); ``transform(texts)`` gives topic proportions of new units.
+
+Each fit samples on one thread, so that a seed gives the same model whatever ``topics.workers``
+is (tomotopy's parallel samplers give a different, equally valid chain for each thread count);
+the K grid runs its fits side by side in worker processes instead.
+"""
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+from .models import EstimatorParams, top_by
+
+
+class GibbsLda(EstimatorParams):
+    """``GibbsLda(k, random_state, iterations).fit(texts, dictionary)``: asymmetric α learned every
+    ``optim_interval`` sweeps after ``burn_in`` (tomotopy's defaults), η = ``eta``."""
+
+    def __init__(self, k: int = 10, random_state: int = 0, iterations: int = 200, alpha: float = 1.0,
+                 eta: float = 0.01, optim_interval: int = 10, burn_in: int = 50, infer_iterations: int = 100):
+        self.k = k
+        self.random_state = random_state
+        self.iterations = iterations
+        self.alpha = alpha
+        self.eta = eta
+        self.optim_interval = optim_interval
+        self.burn_in = burn_in
+        self.infer_iterations = infer_iterations
+
+    def fit(self, texts: list[list[str]], dictionary=None, seed_words: dict[int, list[str]] | None = None) -> "GibbsLda":
+        """``seed_words``: topic → words whose prior leans to that topic (seeded topics, as keyATM's:
+        η 1 for its own topic and 0.01 for the others; words outside the dictionary are ignored)."""
+        import tomotopy as tp
+
+        return self._fit(tp.LDAModel(k=self.k, alpha=self.alpha, eta=self.eta, seed=self._seed()), texts, dictionary,
+                         lambda model, i, words: model.add_doc(words), seed_words)
+
+    def _seed(self) -> int:
+        return int(self.random_state) % (2 ** 32)
+
+    def _fit(self, model, texts, dictionary, add, seed_words=None) -> "GibbsLda":
+        """Add the units (``add(model, i, words)``), sample, and read the fitted model back in the
+        dictionary's word ids."""
+        from .models import topic_dictionary
+
+        if dictionary is None:
+            dictionary = topic_dictionary(texts, 2, 0.5, 20000)
+        self.dictionary_ = dictionary
+        known = dictionary.token2id
+        model.burn_in = self.burn_in
+        model.optim_interval = self.optim_interval
+        kept = []
+        for i, toks in enumerate(texts):
+            words = [t for t in toks if t in known]
+            if words:
+                add(model, i, words)
+                kept.append(i)
+        self.seed_words_ = {}
+        for topic, words in sorted((seed_words or {}).items()):
+            self.seed_words_[topic] = [w for w in words if w in known]
+            for w in self.seed_words_[topic]:
+                model.set_word_prior(w, [1.0 if t == topic else 0.01 for t in range(self.k)])
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            model.train(self.iterations, workers=1)
+        self.model_ = model
+        self.used_ = frozenset(model.used_vocabs)
+        # tomotopy numbers words in its own order: columns go back to the dictionary's ids
+        order = np.array([known[w] for w in model.used_vocabs])
+        phi = np.zeros((self.k, len(dictionary)))
+        phi[:, order] = np.array([model.get_topic_word_dist(t) for t in range(self.k)])
+        self.topic_term_ = phi
+        self.alpha_ = np.asarray(model.alpha, dtype=float) if np.ndim(model.alpha) else np.full(self.k, model.alpha)
+        gamma = self._priors(len(texts))                            # a unit without known words: its prior
+        for i, doc in zip(kept, model.docs):
+            gamma[i] += np.bincount(np.asarray(doc.topics, dtype=np.int64), minlength=self.k)
+        self.gamma_ = gamma
+        self.doc_topic_ = gamma / gamma.sum(axis=1, keepdims=True)
+        freq = np.zeros(len(dictionary))
+        freq[order] = np.asarray(model.used_vocab_freq, dtype=float)
+        self.term_frequency_ = freq
+        return self
+
+    def _priors(self, n: int) -> np.ndarray:
+        """Each unit's Dirichlet prior (α for every unit in plain LDA)."""
+        return np.tile(self.alpha_, (n, 1))
+
+    @property
+    def vocabulary_(self) -> list[str]:
+        return [self.dictionary_[i] for i in range(len(self.dictionary_))]
+
+    def top_words(self, n: int = 10) -> list[list[str]]:
+        return top_by(self.topic_term_, self.vocabulary_, n)
+
+    def transform(self, texts: list[list[str]]) -> np.ndarray:
+        """Topic proportions of new units (Gibbs sampling with the topics fixed, one thread)."""
+        out = np.tile(self.alpha_ / self.alpha_.sum(), (len(texts), 1))
+        docs, where = [], []
+        for i, toks in enumerate(texts):
+            words = [t for t in toks if t in self.used_]
+            if words:
+                docs.append(self.model_.make_doc(words))
+                where.append(i)
+        if docs:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                dists, _ = self.model_.infer(docs, iterations=self.infer_iterations, workers=1)
+            out[where] = np.asarray(dists, dtype=float)
+        return out
+
+    def save(self, path) -> None:
+        self.model_.save(str(path))
+
+
+class CovariateLda(GibbsLda):
+    """Dirichlet-multinomial regression (Mimno & McCallum 2008; tomotopy ``DMRModel``): a unit's
+    prior on topics is exp(λ · x) for its covariates x (an intercept and one indicator per value,
+    such as ``province=广东省`` and ``quarter=2022Q2``), so topic prevalence is estimated as a
+    function of the covariates while the topics are fitted, as stm's prevalence formula does.
+    ``fit(texts, dictionary, covariates)``: ``covariates`` holds each unit's list of indicators.
+    ``gamma_`` is exp(λ · x) + the unit's topic counts."""
+
+    def __init__(self, k: int = 10, random_state: int = 0, iterations: int = 200, alpha: float = 1.0,
+                 eta: float = 0.01, sigma: float = 1.0, optim_interval: int = 10, burn_in: int = 50,
+                 infer_iterations: int = 100):
+        super().__init__(k, random_state, iterations, alpha, eta, optim_interval, burn_in, infer_iterations)
+        self.sigma = sigma
+
+    def fit(self, texts, dictionary=None, covariates: list[list[str]] | None = None,
+            seed_words: dict[int, list[str]] | None = None) -> "CovariateLda":
+        import tomotopy as tp
+
+        covariates = covariates if covariates is not None else [[] for _ in texts]
+        if len(covariates) != len(texts):
+            raise ValueError(f"{len(covariates)} covariate rows for {len(texts)} units")
+        self.covariates_ = [tuple(c) for c in covariates]
+        model = tp.DMRModel(k=self.k, alpha=self.alpha, eta=self.eta, sigma=self.sigma, seed=self._seed())
+        return self._fit(model, texts, dictionary,
+                         lambda m, i, words: m.add_doc(words, metadata="", multi_metadata=list(self.covariates_[i])),
+                         seed_words)
+
+    def _priors(self, n: int) -> np.ndarray:
+        cache: dict = {}
+        out = np.empty((n, self.k))
+        for i, x in enumerate(self.covariates_):
+            if x not in cache:
+                cache[x] = np.asarray(self.model_.get_topic_prior("", list(x)), dtype=float)
+            out[i] = cache[x]
+        return out
+
+    def prior(self, covariates: list[str]) -> np.ndarray:
+        """The Dirichlet prior exp(λ · x) of a unit with these covariate indicators."""
+        return np.asarray(self.model_.get_topic_prior("", list(covariates)), dtype=float)

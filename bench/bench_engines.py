@@ -1,0 +1,167 @@
+"""Benchmark: the topic engines (issue 16).
+
+usage: python bench/bench_engines.py [--out bench/RESULTS.md] [--part fit|grid|all] [--rounds 2]
+
+1. fit: one fit, K = 20, on 50,000 paragraphs (CCTV news, government work reports, Five-Year
+   Plans; tokenised by the tokens stage's tokenizer), the same dictionary for all: the stage's
+   engine (GibbsLda, topics.gibbs_iterations sweeps, one thread) beside tomotopy's LDAModel called
+   directly with the same settings, and gensim's best setting (the batch updates of
+   bench_topics.py). Each run in its own process, alternating, ``--rounds`` times; seconds of the
+   fit, peak memory and c_npmi of the top 10 words per topic over the same paragraphs.
+2. grid: the topics stage's K grid with the default settings of tifa.toml (8 K × 3 seeds,
+   coherence and document-completion perplexity included, 2 worker processes) on 10,000 CCTV
+   documents.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from bench_results import machine_speed, peak_rss_mb, publish  # noqa: E402
+from bench_topics import CORPORA, part_gensim, texts  # noqa: E402
+
+
+def _settings():
+    from analysis.pipeline.config import load_config
+
+    return load_config(ROOT / "tifa.toml").topics
+
+
+def part_stage(folder: str) -> dict:
+    from gensim.corpora import Dictionary
+
+    from analysis.topics.gibbs import GibbsLda
+
+    tp = _settings()
+    docs = json.loads(Path(f"{folder}/texts.json").read_text(encoding="utf-8"))
+    d = Dictionary.load(f"{folder}/dict")
+    start = time.perf_counter()
+    m = GibbsLda(20, 1, tp.gibbs_iterations).fit(docs, d)
+    seconds = time.perf_counter() - start
+    return {"seconds": seconds, "max_rss_mb": peak_rss_mb(), "top": m.top_words(10)}
+
+
+def part_direct(folder: str) -> dict:
+    import warnings
+
+    import tomotopy as tp
+
+    warnings.simplefilter("ignore", RuntimeWarning)
+    iterations = _settings().gibbs_iterations
+    docs = json.loads(Path(f"{folder}/texts.json").read_text(encoding="utf-8"))
+    start = time.perf_counter()
+    m = tp.LDAModel(k=20, alpha=1.0, eta=0.01, seed=1)
+    for t in docs:
+        if t:
+            m.add_doc(t)
+    m.train(iterations, workers=1)
+    seconds = time.perf_counter() - start
+    top = [[w for w, _ in m.get_topic_words(k, top_n=10)] for k in range(20)]
+    return {"seconds": seconds, "max_rss_mb": peak_rss_mb(), "top": top}
+
+
+def part_grid() -> dict:
+    import dataclasses
+
+    from analysis.topics.models import topic_dictionary
+    from analysis.topics.stage import run_grid
+
+    tp = dataclasses.replace(_settings(), workers=2)
+    docs = texts(10000, paragraphs=False)
+    held = docs[:1000]
+    train = docs[1000:]
+    d = topic_dictionary(train, tp.no_below, tp.no_above, tp.keep_n)
+    start = time.perf_counter()
+    grid = run_grid({"zh": (train, held, d)}, tp, progress=False)
+    return {"seconds": time.perf_counter() - start, "fits": len(grid), "ks": sorted(set(grid["k"])),
+            "tokens": sum(map(len, docs)), "iterations": tp.gibbs_iterations,
+            "c_npmi": {int(k): round(float(v), 3) for k, v in grid.groupby("k")["c_npmi"].mean().items()}}
+
+
+PARTS = {"stage": part_stage, "direct": part_direct, "gensim": lambda f: part_gensim(f, GENSIM)}
+GENSIM = "gensim, stage settings (batch, 5 passes)"
+NAMES = {"stage": "the stage's engine (GibbsLda, 1 thread)", "direct": "tomotopy LDAModel called directly (1 thread)",
+         "gensim": "gensim, the stage's settings (batch, 5 passes)"}
+
+
+def child(part: str, folder: str) -> dict:
+    out = subprocess.run([sys.executable, __file__, "--child", part, folder], capture_output=True, text=True)
+    if out.returncode:
+        return {"error": out.stderr.strip().splitlines()[-1] if out.stderr.strip() else "failed"}
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--out", type=Path, default=ROOT / "bench" / "RESULTS.md")
+    ap.add_argument("--part", default="all", choices=("fit", "grid", "all"))
+    ap.add_argument("--rounds", type=int, default=2)
+    ap.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.child:
+        part, folder = args.child
+        print(json.dumps(part_grid() if part == "grid" else PARTS[part](folder), ensure_ascii=False))
+        return
+    if not CORPORA.is_dir():
+        sys.exit("../shared/corpora is absent: nothing to benchmark")
+    tp = _settings()
+    lines = [f"### Topic engines (issue 16), {time.strftime('%Y-%m-%d')}", "",
+             f"{platform.machine()}, Python {platform.python_version()}, 2 cores; machine speed "
+             f"{machine_speed()}; command `python bench/bench_engines.py --part {args.part}`.", ""]
+    if args.part in ("fit", "all"):
+        from gensim.corpora import MmCorpus
+        from gensim.models import CoherenceModel
+
+        from analysis.topics.models import topic_dictionary
+
+        paras = texts(50000, paragraphs=True)
+        runs: dict[str, list] = {p: [] for p in PARTS}
+        with tempfile.TemporaryDirectory() as tmp:
+            d = topic_dictionary(paras, tp.no_below, tp.no_above, tp.keep_n)
+            d.save(f"{tmp}/dict")
+            MmCorpus.serialize(f"{tmp}/corpus.mm", (d.doc2bow(t) for t in paras))
+            Path(f"{tmp}/texts.json").write_text(json.dumps([[w for w in t if w in d.token2id] for t in paras],
+                                                            ensure_ascii=False), encoding="utf-8")
+            for _ in range(args.rounds):
+                for part in PARTS:
+                    runs[part].append(child(part, tmp))
+        rows, best = [], {}
+        for part, results in runs.items():
+            ok = [r for r in results if "error" not in r]
+            if not ok:
+                rows.append(f"| {NAMES[part]} | – | – | – | {results[0]['error']} |")
+                continue
+            top = [[w for w in t if w in d.token2id] for t in ok[0]["top"]]
+            npmi = CoherenceModel(topics=top, texts=paras, dictionary=d, coherence="c_npmi", topn=10).get_coherence()
+            best[part] = min(r["seconds"] for r in ok)
+            every = ", ".join(f"{r['seconds']:.1f}" for r in ok)
+            rows.append(f"| {NAMES[part]} | {best[part]:.1f} ({every}) | "
+                        f"{max(r['max_rss_mb'] for r in ok):.0f} | {npmi:.3f} |")
+            print(rows[-1], flush=True)
+        ratio = best.get("stage", float("nan")) / best.get("direct", float("nan"))
+        lines += [f"One fit, K = 20, {tp.gibbs_iterations} Gibbs sweeps, on {len(paras):,} paragraphs "
+                  f"({sum(map(len, paras)):,} tokens, {len(d):,} words), the same dictionary for all; each run "
+                  f"in its own process, {args.rounds} alternating rounds (best, then every run). The stage's engine "
+                  f"takes {ratio:.2f} times tomotopy called directly (target: within 1.2).", "",
+                  "| engine | seconds | max RSS MB | c_npmi |", "|:---|---:|---:|---:|", *rows, ""]
+    if args.part in ("grid", "all"):
+        g = child("grid", "-")
+        lines += [f"Default K grid (tifa.toml: K = {g.get('ks')}, {len(tp.seeds)} seeds, {g.get('iterations')} "
+                  f"Gibbs sweeps, c_v, c_npmi and document-completion perplexity per fit) on 10,000 CCTV documents "
+                  f"({g.get('tokens', 0):,} tokens), 2 worker processes: **{g.get('seconds', float('nan')):.0f} s** "
+                  f"for {g.get('fits')} fits (target: under 120 s). Mean c_npmi by K: {g.get('c_npmi')}.", ""]
+    publish(args.out, "### Topic engines (issue 16)", "\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
