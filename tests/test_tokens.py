@@ -189,6 +189,24 @@ def test_token_cache_reuses_unchanged_texts_and_reruns_on_changes(cfg, seeds, tm
     assert "项目" not in {t for ts in pq.read_table(third.path).column("tokens").to_pylist() for t in ts}
 
 
+def test_reusing_tokens_never_doubles_a_text_held_by_two_documents(cfg, seeds, tmp_path):
+    """Exact copies share a text hash; reusing their tokens once added the paragraphs of every copy
+    to each copy, so the token table grew with every rerun (1.4 M, 1.6 M, 1.9 M tokens on the
+    CCTV items)."""
+    corpus = tmp_path / "corpus"
+    shutil.copytree(seeds, corpus)
+    shutil.copy(corpus / "001_656eed5168beb8aa.txt", corpus / "001_copy.txt")
+    cfg = with_corpus(cfg, corpus)
+    build_corpus(cfg, progress=False)
+    first = pq.read_table(build_tokens(cfg, progress=False).path).to_pandas()
+    for threshold in (0.6, 0.7):   # a collocation setting: the stage reruns and reuses every document's tokens
+        cfg = dataclasses.replace(cfg, tokens=dataclasses.replace(cfg.tokens, phrases_threshold=threshold))
+        again = build_tokens(cfg, progress=False)
+        assert again.rebuilt and again.segmented_docs == 0
+        table = pq.read_table(again.path).to_pandas()
+        assert len(table) == len(first) and table[["doc_id", "para", "tokens"]].equals(first[["doc_id", "para", "tokens"]])
+
+
 def test_parallel_build_equals_serial(cfg):
     build_corpus(cfg, progress=False)
     serial = dataclasses.replace(cfg, tokens=dataclasses.replace(cfg.tokens, workers=1))

@@ -115,14 +115,14 @@ def test_choose_k_rule():
     grid["exclusivity"] = [0.5, 0.5, 0.6, 0.6, 0.52, 0.52]
     k, why = choose_k(grid, 0.9)                  # none stable enough: the coherence–exclusivity frontier
     assert k == 6 and "frontier (6, 8)" in why   # 4 is dominated by 6; 6 is nearer the best of both than 8
-    # the CCTV items' grid (tomotopy, 3 seeds): stability modest everywhere, coherence rising with K;
-    # the rule no longer falls back to the smallest K
+    # the CCTV items' grid (tomotopy, 3 seeds, whole items): stability modest everywhere, coherence rising
+    # with K; the rule no longer falls back to the smallest K
     cctv = pd.DataFrame({"k": [4, 6, 8, 10, 12, 15, 20, 25],
-                         "c_npmi": [0.041, 0.049, 0.044, 0.054, 0.059, 0.051, 0.074, 0.081],
-                         "exclusivity": [0.62, 0.56, 0.55, 0.51, 0.53, 0.48, 0.46, 0.48],
-                         "stability": [0.54, 0.52, 0.46, 0.44, 0.43, 0.44, 0.38, 0.45], "c_v": 0.6, "perplexity": 1.0})
-    k, why = choose_k(cctv, 0.4)
-    assert k == 25 and "frontier (4, 6, 12, 25)" in why
+                         "c_npmi": [0.040, 0.044, 0.046, 0.067, 0.038, 0.067, 0.078, 0.095],
+                         "exclusivity": [0.82, 0.75, 0.73, 0.72, 0.68, 0.67, 0.64, 0.62],
+                         "stability": [0.53, 0.46, 0.43, 0.39, 0.35, 0.30, 0.35, 0.36], "c_v": 0.6, "perplexity": 1.0})
+    assert choose_k(cctv, 0.3)[0] == 25
+    assert choose_k(cctv, 0.5)[0] == 4                          # a strict floor keeps only the most stable K
     assert grid_for(29, (4, 6, 8, 10, 12)) == [4, 6, 8]
 
 

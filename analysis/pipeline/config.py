@@ -118,14 +118,14 @@ class TopicParams:
     k_grid: tuple[int, ...] = (4, 6, 8, 10, 12, 15, 20, 25)
     seeds: tuple[int, ...] = (1, 2, 3)
     k: int = 0
-    min_stability: float = 0.4
+    min_stability: float = 0.3
     passes: int = 5
     iterations: int = 50
     gibbs_iterations: int = 200
     no_below: int = 2
     no_above: float = 0.5
     keep_n: int = 20000
-    max_doc_share: float = 0.5
+    max_doc_share: float = 0.1
     min_units: int = 20
     heldout: float = 0.1
     top_words: int = 10

@@ -221,7 +221,9 @@ def _table(rows: list[tuple]) -> pa.Table:
 
 
 def _reusable(path: Path, setting_hash: str) -> dict[str, list]:
-    """text_hash → [(para, tokens)] from a previous unigram table made with the same settings."""
+    """text_hash → [(para, tokens)] from a previous unigram table made with the same settings. A
+    text held by several documents (exact copies) is taken from its first document only: its
+    paragraphs are in the table once per copy."""
     if not path.exists():
         return {}
     try:
@@ -231,9 +233,12 @@ def _reusable(path: Path, setting_hash: str) -> dict[str, list]:
     if meta.get(b"tifa_settings") != setting_hash.encode():
         return {}
     out: dict[str, list] = {}
-    for batch in pq.ParquetFile(path).iter_batches(batch_size=20000, columns=["text_hash", "para", "tokens"]):
-        for h, para, toks in zip(*(batch.column(i).to_pylist() for i in range(3))):
-            out.setdefault(h, []).append((para, toks))
+    owner: dict[str, str] = {}
+    for batch in pq.ParquetFile(path).iter_batches(batch_size=20000,
+                                                   columns=["text_hash", "para", "tokens", "doc_id"]):
+        for h, para, toks, doc in zip(*(batch.column(i).to_pylist() for i in range(4))):
+            if owner.setdefault(h, doc) == doc:
+                out.setdefault(h, []).append((para, toks))
     return out
 
 

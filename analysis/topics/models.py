@@ -197,27 +197,32 @@ def frontier(means: pd.DataFrame, a: str = "c_npmi", b: str = "exclusivity") -> 
     return keep
 
 
-def choose_k(grid: pd.DataFrame, min_stability: float = 0.4) -> tuple[int, str]:
-    """The rule (docs/topics.md), after stm's searchK: the K worth reading are those whose topics
-    recur across seeds (mean stability at least ``min_stability``; all K when none is, or with one
-    seed); among them, the K on the coherence–exclusivity frontier (no other K has both a higher
-    mean c_npmi and a higher mean exclusivity) closest to the best of both: each measure scaled to
-    [0, 1] over the grid, the largest sum (ties: the smaller K). Returns K and why."""
+def choose_k(grid: pd.DataFrame, min_stability: float = 0.3) -> tuple[int, str]:
+    """The rule (docs/topics.md): among the K whose topics recur across seeds (mean stability at
+    least ``min_stability``), the most coherent (highest mean c_npmi; ties: the smaller K). With one
+    seed, or when no K is that stable, stability cannot decide and the most stable K is no answer
+    (it is the smallest K on real corpora): among the K on the coherence–exclusivity frontier (as
+    stm's searchK reports it: no other K has both a higher mean c_npmi and a higher mean exclusivity),
+    the one closest to the best of both, each measure scaled to [0, 1] over the grid (ties: the
+    smaller K). Returns K and why."""
     cols = [c for c in ("c_npmi", "c_v", "perplexity", "stability", "exclusivity") if c in grid]
     means = grid.groupby("k")[cols].mean()
-    if "exclusivity" not in means or means["exclusivity"].isna().all():  # a grid without exclusivity
-        means = means.assign(exclusivity=0.0)
     stable = means[means["stability"] >= min_stability]
+    if len(stable):
+        k = int(stable["c_npmi"].idxmax())
+        return k, (f"highest mean c_npmi ({stable.loc[k, 'c_npmi']:.3f}) among K with stability ≥ {min_stability} "
+                   f"({', '.join(map(str, stable.index))})")
     if means["stability"].isna().all():
-        why, pool = "one seed, no stability measured", means
-    elif stable.empty:
-        why, pool = f"no K reached stability {min_stability} (the most stable: {means['stability'].max():.2f})", means
+        why = "one seed, no stability measured"
     else:
-        why, pool = f"K with stability ≥ {min_stability}: {', '.join(map(str, stable.index))}", stable
-    front = pool.loc[frontier(pool)]
+        why = f"no K reached stability {min_stability} (the most stable: {means['stability'].max():.2f})"
+    if "exclusivity" not in means or means["exclusivity"].isna().all():
+        k = int(means["c_npmi"].idxmax())
+        return k, f"{why}: highest mean c_npmi ({means.loc[k, 'c_npmi']:.3f})"
+    front = means.loc[frontier(means)]
     scaled = sum((front[c] - means[c].min()) / (means[c].max() - means[c].min() or 1.0) for c in ("c_npmi", "exclusivity"))
     k = int(scaled.idxmax())
-    return k, (f"{why}; of those on the coherence–exclusivity frontier ({', '.join(map(str, front.index))}), the one "
+    return k, (f"{why}: of the K on the coherence–exclusivity frontier ({', '.join(map(str, front.index))}), the one "
                f"closest to the best of both (c_npmi {means.loc[k, 'c_npmi']:.3f}, exclusivity "
                f"{means.loc[k, 'exclusivity']:.2f})")
 

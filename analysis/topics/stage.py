@@ -27,6 +27,7 @@ from ..text.stage import load_tokens, tokens_folder
 from .models import (PREVALENCE_METHOD, choose_k, exclusivity, frex, heldout_perplexity, make_model, match_topics,
                      nmf_match, prevalence_effects, relevance, top_by, topic_dictionary, topic_overlap, unit_weights)
 from .seeds import seed_groups, seeds_kept
+from ..text.lexicon import read_lexicon
 
 TABLES = ("grid", "topics", "passages", "doc_topics", "prevalence", "over_time", "nmf", "notes", "words", "stopwords",
           "prevalence_covariates", "seeded")
@@ -262,16 +263,17 @@ def choose_unit(paragraphs: pd.DataFrame, min_units: int) -> tuple[str, str]:
     return "document", f"paragraphs of {median:.0f} tokens (median, under {MIN_PARAGRAPH_TOKENS}) are too short to model"
 
 
-def corpus_stopwords(units: pd.DataFrame, share: float) -> pd.DataFrame:
+def corpus_stopwords(units: pd.DataFrame, share: float, keep=frozenset()) -> pd.DataFrame:
     """Words in more than ``share`` of the documents of ``units`` (doc_id, toks): a source's own
-    lede and the genre's function words, which every topic would otherwise share. Needs
-    STOPWORD_MIN_DOCS documents; returns word, documents, share (most common first)."""
+    lede and the genre's function words, which every topic would otherwise share; the words in
+    ``keep`` (the lexicon's terms, the researcher's own) stay. Needs STOPWORD_MIN_DOCS documents;
+    returns word, documents, share (most common first)."""
     doc_words = units.groupby("doc_id", sort=True)["toks"].agg(lambda s: {t for toks in s for t in toks})
     n = len(doc_words)
     if n < STOPWORD_MIN_DOCS or share >= 1:
         return pd.DataFrame(columns=["word", "documents", "share"])
     df = pd.Series([w for words in doc_words for w in words]).value_counts()
-    df = df[df > share * n]
+    df = df[(df > share * n) & ~df.index.isin(list(keep))]
     out = pd.DataFrame({"word": df.index, "documents": df.to_numpy(), "share": df.to_numpy() / n})
     return out.sort_values(["documents", "word"], ascending=[False, True], kind="stable").reset_index(drop=True)
 
@@ -307,6 +309,7 @@ def compute_topics(cfg: Config, out: Path, progress: bool = True) -> dict[str, p
     docs = analysable(load_documents(cfg), cfg.corpus.min_confidence).reset_index(drop=True)
     tokens = load_tokens(cfg, ["doc_id", "para", "lang", tp.column], docs)
     notes, per_lang, unit_tables, stopwords, unit_of = [], {}, {}, [], {}
+    lexicon_terms = frozenset(e.term for e in read_lexicon(cfg.tokens.lexicon).entries)
     for lang in ("zh", "en"):
         unit = tp.unit
         if unit == "auto":
@@ -323,7 +326,7 @@ def compute_topics(cfg: Config, out: Path, progress: bool = True) -> dict[str, p
             held = np.zeros(len(u), bool)
         train = u.loc[~held, "toks"].tolist()
         dictionary = topic_dictionary(train, tp.no_below, tp.no_above, tp.keep_n)
-        common = corpus_stopwords(u.loc[~held], tp.max_doc_share)
+        common = corpus_stopwords(u.loc[~held], tp.max_doc_share, keep=lexicon_terms)
         if len(common):
             dictionary.filter_tokens(bad_ids=[dictionary.token2id[w] for w in common["word"] if w in dictionary.token2id])
             dictionary.compactify()
