@@ -84,7 +84,7 @@ def part_grid() -> dict:
     start = time.perf_counter()
     grid = run_grid({"zh": (train, held, d)}, tp, progress=False)
     return {"seconds": time.perf_counter() - start, "fits": len(grid), "ks": sorted(set(grid["k"])),
-            "tokens": sum(map(len, docs)), "iterations": tp.gibbs_iterations,
+            "tokens": sum(map(len, docs)), "iterations": tp.grid_iterations,
             "c_npmi": {int(k): round(float(v), 3) for k, v in grid.groupby("k")["c_npmi"].mean().items()}}
 
 

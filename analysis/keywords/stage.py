@@ -132,6 +132,7 @@ def keyword_inputs(cfg: Config):
 STAGE = runner.Stage(
     "keywords", __name__,
     params=("keywords.period", "keywords.column", "keywords.min_count", "keywords.min_log_ratio", "keywords.min_docs",
+            "keywords.min_term_docs",
             "keywords.top", "keywords.floor", "keywords.trend_min_docs", "keywords.trend_min_periods",
             "keywords.bootstrap", "keywords.window", "keywords.terms", "random.seed", "corpus.min_confidence"),
     files=("tokens.lexicon",))
@@ -150,7 +151,7 @@ def compute_keywords(cfg: Config, out: Path) -> dict[str, pd.DataFrame]:
     docs, dtm, vocab, tokens, mapping = keyword_inputs(cfg)
     seed = cfg.random.seed
     kw = dict(min_count=kp.min_count, min_log_ratio=kp.min_log_ratio, top=kp.top, B=kp.bootstrap, seed=seed,
-              min_docs=kp.min_docs)
+              min_docs=kp.min_docs, min_term_docs=kp.min_term_docs)
     tables = {"documents": docs[["doc_id", "lang", "length", "period", "province"]]}
     tables["frequencies"] = pd.concat([
         frequencies(docs, dtm, vocab, "period").rename(columns={"period": "group"}).assign(grouping="period"),

@@ -101,7 +101,10 @@ class KeywordParams:
     min_count: int = 5
     min_log_ratio: float = 1.0
     min_docs: int = 2
+    min_term_docs: int = 3
     top: int = 15
+    keyness_panels: str = "latest"
+    keyness_groups: tuple[str, ...] = ()
     floor: int = 10
     trend_min_docs: int = 5
     trend_min_periods: int = 1
@@ -122,6 +125,7 @@ class TopicParams:
     passes: int = 5
     iterations: int = 50
     gibbs_iterations: int = 200
+    grid_iterations: int = 100
     no_below: int = 2
     no_above: float = 0.5
     keep_n: int = 20000
@@ -358,6 +362,8 @@ CHECKS: dict[tuple[type, str], Any] = {
     (KeywordParams, "min_count"): _at_least(1),
     (KeywordParams, "min_log_ratio"): _at_least(0),
     (KeywordParams, "min_docs"): _at_least(1),
+    (KeywordParams, "min_term_docs"): _at_least(1),
+    (KeywordParams, "keyness_panels"): _one_of("latest", "distinctive"),
     (KeywordParams, "top"): _at_least(1),
     (KeywordParams, "floor"): _at_least(0),
     (KeywordParams, "trend_min_docs"): _at_least(1),
@@ -367,6 +373,7 @@ CHECKS: dict[tuple[type, str], Any] = {
     (KeywordParams, "window"): _at_least(1),
     (TopicParams, "engine"): _one_of("tomotopy", "gensim"),
     (TopicParams, "gibbs_iterations"): _at_least(10),
+    (TopicParams, "grid_iterations"): _at_least(10),
     (TopicParams, "max_doc_share"): lambda v: None if 0 < v <= 1 else "must be more than 0 and at most 1",
     (TopicParams, "unit"): _one_of("auto", "paragraph", "document"),
     (TopicParams, "column"): _one_of("tokens", "phrased"),

@@ -79,10 +79,15 @@ KEYWORD_OUTPUTS = (
     Output("keyword_trends", "figure", "Rates of the most clearly rising and falling terms per period, with 95% "
            "bootstrap intervals over documents; a gap in the line is a period without documents.", reads=("keywords.top",), made_by="analysis.publishing.plots.keyword_small_multiples"),
     Output("keyword_slope_chart", "figure", "Rates of the top trending terms in the first and the last period.", reads=("keywords.top",), made_by="analysis.publishing.plots.keyword_slope_chart"),
-    Output("keyword_keyness_by_quarter", "figure", "Most distinctive terms of each period against the rest (the first "
-           "eight periods with distinctive terms; all are in the keyness table): Log Ratio with 95% bootstrap interval.", made_by="analysis.publishing.plots.keyness_bars"),
-    Output("keyword_keyness_by_region", "figure", "Most distinctive terms of each province against the rest (up to "
-           "eight provinces; all are in the keyness table).", made_by="analysis.publishing.plots.keyness_bars"),
+    Output("keyword_keyness_by_quarter", "figure", "Most distinctive terms of periods against the rest, ranked by "
+           "LRC (the lower bound of the Log Ratio's interval), each used by at least keywords.min_term_docs of the "
+           "period's documents: Log Ratio with 95% bootstrap interval. Eight periods (the latest, the most distinctive "
+           "or those named in keywords.keyness_groups; the figure says which); all are in the keyness table.",
+           reads=("keywords.keyness_panels", "keywords.keyness_groups"), made_by="analysis.publishing.plots.keyness_bars"),
+    Output("keyword_keyness_by_region", "figure", "Most distinctive terms of provinces against the rest, ranked by "
+           "LRC (eight provinces: those with most documents, the most distinctive or those named; the figure says "
+           "which; all are in the keyness table).", reads=("keywords.keyness_panels", "keywords.keyness_groups"),
+           made_by="analysis.publishing.plots.keyness_bars"),
     Output("keyword_user_terms", "figure", "The terms chosen in tifa.toml (keywords.terms): rates per period with "
            "95% bootstrap intervals.", reads=("keywords.terms",), made_by="analysis.publishing.plots.keyword_small_multiples"),
     Output("keyword_trend_table", "table", "Trend of every frequent term: linear, peak and level-shift tests over "

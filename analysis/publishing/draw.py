@@ -130,8 +130,10 @@ def build_keyword_outputs(cfg: Config, result, force: bool = False) -> bool:
         top = top_trending(t["trends"], min(kp.top, 12))
         w.figure(lambda: plots.keyword_small_multiples(t["period_rates"], t["trends"], top), "keyword_trends")
         w.figure(lambda: plots.keyword_slope_chart(t["trends"], top), "keyword_slope_chart")
-        w.figure(lambda: plots.keyness_bars(t["keyness"], "period"), "keyword_keyness_by_quarter")
-        w.figure(lambda: plots.keyness_bars(t["keyness"], "province"), "keyword_keyness_by_region")
+        w.figure(lambda: plots.keyness_bars(t["keyness"], "period", panels=kp.keyness_panels, chosen=kp.keyness_groups),
+                 "keyword_keyness_by_quarter")
+        w.figure(lambda: plots.keyness_bars(t["keyness"], "province", panels=kp.keyness_panels,
+                                            chosen=kp.keyness_groups), "keyword_keyness_by_region")
         w.figure(lambda: plots.keyword_small_multiples(t["period_rates"], t["trends"], list(kp.terms)), "keyword_user_terms")
         tr, kn = t["trends"], t["keyness"]
         w.table(tr.drop(columns=[c for c in ("method",) if c in tr]), "keyword_trend_table", _method(tr))

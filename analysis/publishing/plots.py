@@ -9,37 +9,118 @@ import pandas as pd
 from ..corpus.tables import UNKNOWN
 from .style import PALETTE, figure
 
+#: the tallest figure a journal page takes (247 mm), in inches
+PAGE_HEIGHT = 247 / 25.4
+
 
 def _ordered(values, unknown_last: bool = True) -> list[str]:
     known = sorted(v for v in set(values) if v != UNKNOWN)
     return known + ([UNKNOWN] if UNKNOWN in set(values) else [])
 
 
-def _heatmap(ax, grid: pd.DataFrame, title: str, fmt, small: pd.DataFrame | None = None) -> None:
-    """Cells coloured by value; cells flagged in ``small`` (too few documents) are hatched grey, kept
-    out of the colour scale, and their value printed in grey."""
+def _heatmap(ax, grid: pd.DataFrame, title: str, fmt, small: pd.DataFrame | None = None, colorbar_label: str = ""):
+    """Cells coloured by value. Cells flagged in ``small`` (too few documents) are hatched grey and
+    kept out of the colour scale; the 'unknown' row is drawn apart (grey, its own scale), so that
+    the documents whose region the text does not state do not wash out the others. Values are
+    printed in the cells only when they fit; otherwise a colour bar reads them. Time labels on the
+    x axis are thinned so that none overlaps."""
     data = grid.to_numpy(dtype=float)
     flagged = small.reindex(index=grid.index, columns=grid.columns).fillna(False).to_numpy(dtype=bool) \
         if small is not None else np.zeros(data.shape, bool)
-    shown = np.where((data > 0) & ~flagged, data, np.nan)
+    apart = np.array([str(i) == UNKNOWN for i in grid.index])[:, None] & np.ones(data.shape, bool)
+    shown = np.where((data > 0) & ~flagged & ~apart, data, np.nan)
     im = ax.imshow(shown, cmap="Blues", aspect="auto", vmin=0)
+    if apart.any():
+        ax.imshow(np.where(apart & (data > 0), data, np.nan), cmap="Greys", aspect="auto", vmin=0,
+                  vmax=np.nanmax(np.where(apart, data, np.nan)) * 2.5 or 1)
     for i, j in zip(*np.nonzero(flagged)):
         ax.add_patch(_hatched_cell(j, i))
-    ax.set_xticks(range(grid.shape[1]), grid.columns, rotation=45, ha="right")
     ax.set_yticks(range(grid.shape[0]), grid.index)
     ax.set_title(title)
     top = np.nanmax(shown) if np.isfinite(shown).any() else 1
-    for (i, j), v in np.ndenumerate(data):
-        if v > 0:
-            color = "#777777" if flagged[i, j] else ("white" if v > 0.6 * top else "black")
-            ax.text(j, i, fmt(v), ha="center", va="center", fontsize=6, color=color)
+    labels = [fmt(v) for v in data.ravel() if v > 0]
+    if _cells_fit(ax, grid.shape, max((len(x) for x in labels), default=1), 6):
+        for (i, j), v in np.ndenumerate(data):
+            if v > 0:
+                color = "#777777" if flagged[i, j] else ("white" if v > 0.6 * top and not apart[i, j] else "black")
+                ax.text(j, i, fmt(v), ha="center", va="center", fontsize=6, color=color)
+    else:
+        bar = ax.figure.colorbar(im, ax=ax, shrink=0.5, aspect=25, pad=0.02)
+        bar.ax.tick_params(labelsize=6)
+        if colorbar_label:
+            bar.set_label(colorbar_label, fontsize=6)
+    _column_ticks(ax, [str(c) for c in grid.columns])
     ax.set_xticks(np.arange(-0.5, grid.shape[1]), minor=True)
     ax.set_yticks(np.arange(-0.5, grid.shape[0]), minor=True)
-    ax.grid(which="minor", color="white", linewidth=1)
+    ax.grid(which="minor", color="white", linewidth=1 if grid.shape[1] <= 30 else 0.3)
     ax.tick_params(which="both", length=0)
     for side in ("left", "bottom"):
         ax.spines[side].set_visible(False)
     return im
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """Lines of at most ``width`` columns, a Chinese character counting two (textwrap counts one)."""
+    import unicodedata
+
+    lines, line, used = [], "", 0
+    for part in text.replace("·", "· ").split(" "):
+        w = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in part) + 1
+        if used and used + w > width:
+            lines.append(line.rstrip())
+            line, used = "", 0
+        line += part + ("" if part.endswith("·") else " ")
+        used += w
+    return lines + ([line.rstrip()] if line.strip() else [])
+
+
+def _time_ticks(ax, x: np.ndarray, periods: list[str], max_labels: int = 4, fontsize: float = 6) -> None:
+    """Horizontal time labels on a line panel, at most ``max_labels``: years (at their first
+    quarter) when the periods are quarters over more than two years, else evenly spaced periods."""
+    x, periods = np.asarray(x), list(periods)
+    if not len(x):
+        return
+    quarters = all(len(p) == 6 and p[4] == "Q" for p in periods)
+    if quarters and len({p[:4] for p in periods}) > 2:
+        years = sorted({int(p[:4]) for p in periods})
+        step = int(np.ceil(len(years) / max_labels))
+        first = {int(p[:4]): xi for xi, p in sorted(zip(x, periods), key=lambda t: t[0]) if p.endswith("Q1")}
+        keep = [(first[y], str(y)) for y in years if y in first and (y - years[0]) % step == 0]
+        ax.set_xticks([k for k, _ in keep], [lab for _, lab in keep], fontsize=fontsize)
+        return
+    step = int(np.ceil(len(x) / max_labels))
+    ax.set_xticks(x[::step], periods[::step], fontsize=fontsize)
+
+
+def _cells_fit(ax, shape: tuple[int, int], chars: int, fontsize: float) -> bool:
+    """Whether a label of ``chars`` characters fits in a cell of ``ax`` (in its current size)."""
+    fig = ax.figure
+    box = ax.get_position()
+    width_pt = box.width * fig.get_figwidth() * 72 / max(shape[1], 1)
+    height_pt = box.height * fig.get_figheight() * 72 / max(shape[0], 1)
+    return width_pt >= 0.62 * fontsize * chars + 2 and height_pt >= 1.2 * fontsize
+
+
+def _column_ticks(ax, labels: list[str], fontsize: float = 6) -> None:
+    """Column labels under a grid: all of them, rotated, when they fit; else every k-th, so that no
+    two overlap (a year's first quarter when the columns are quarters)."""
+    n = len(labels)
+    box = ax.get_position()
+    width_pt = box.width * ax.figure.get_figwidth() * 72
+    per = width_pt / max(n, 1)
+    if per >= 1.5 * fontsize * 1.2:   # rotated 45°: labels a line height apart need √2 × that of width
+        ax.set_xticks(range(n), labels, rotation=45, ha="right", fontsize=fontsize)
+        return
+    longest = max((len(x) for x in labels), default=1)
+    step = int(np.ceil((0.62 * fontsize * longest + 4) / per))
+    quarters = all(len(x) == 6 and x[4] == "Q" for x in labels if x != UNKNOWN)
+    if quarters:   # years at their first quarter
+        step = 4 * int(np.ceil((0.62 * fontsize * 4 + 4) / (4 * per)))
+        keep = [i for i, x in enumerate(labels) if x.endswith("Q1") and (int(x[:4]) % (step // 4) == 0)]
+        ax.set_xticks(keep, [labels[i][:4] for i in keep], fontsize=fontsize)
+    else:
+        keep = list(range(0, n, step))
+        ax.set_xticks(keep, [labels[i] for i in keep], fontsize=fontsize)
 
 
 def _hatched_cell(x: float, y: float):
@@ -56,21 +137,22 @@ def corpus_overview(by_pq: pd.DataFrame, by_lang: pd.DataFrame):
     """
     provinces = _ordered(by_pq["province"])
     quarters = _ordered(by_pq["quarter"])
-    height = max(2.4, 0.9 + 0.28 * len(provinces))
+    height = max(2.4, 0.9 + min(0.28, (PAGE_HEIGHT - 1.2) / max(len(provinces), 1)) * len(provinces))
     fig, axes = figure("double", height, ncols=3, gridspec_kw={"width_ratios": [1, 1, 0.7]})
+    outer = axes[0].get_gridspec()  # a colour bar splits an axes' own cell: the outer grid is kept here
     for ax, column, title, fmt in (
             (axes[0], "documents", "Documents", lambda v: f"{v:.0f}"),
             (axes[1], "characters", "Characters (thousands)", lambda v: f"{v / 1000:.1f}")):
         grid = (by_pq.pivot(index="province", columns="quarter", values=column)
                 .reindex(index=provinces, columns=quarters).fillna(0))
-        _heatmap(ax, grid, title, fmt)
+        _heatmap(ax, grid, title, fmt, colorbar_label=column)
         ax.set_xlabel("quarter of the meeting")
     axes[1].set_yticklabels([])
     # the language panel keeps a fixed height at the top, however many provinces there are
     langs = by_lang.sort_values("lang")
     bar_height = min(1.0, (0.8 + 0.3 * len(langs)) / height)
     axes[2].remove()
-    ax = fig.add_subplot(fig.axes[0].get_gridspec()[0, 2].subgridspec(2, 1, height_ratios=[bar_height, 1 - bar_height + 1e-9],
+    ax = fig.add_subplot(outer[0, 2].subgridspec(2, 1, height_ratios=[bar_height, 1 - bar_height + 1e-9],
                                                                         hspace=0)[0])
     y = np.arange(len(langs))
     ax.barh(y, langs["documents"], color=PALETTE[0], height=0.6)
@@ -148,12 +230,19 @@ def dot_interval_panels(panels: list[tuple[str, pd.DataFrame]], xlabel: str, nco
         return _message_figure("Nothing to show.")
     ncols = min(ncols, len(panels))
     n_groups = max(len(f) for _, f in panels)
-    fig, axes = _panel_grid(len(panels), ncols, 0.9 + 0.16 * n_groups, 0.3)
+    nrows = int(np.ceil(len(panels) / ncols))
+    per_group = min(0.16, max(0.085, (PAGE_HEIGHT - 0.5 - 0.9 * nrows) / max(n_groups * nrows, 1)))
+    fig, axes = _panel_grid(len(panels), ncols, 0.9 + per_group * n_groups, 0.3)
+    fontsize = 5.5 if per_group >= 0.1 else 4.5
     width = {1: 90, 2: 50, 3: 32}.get(ncols, 24)  # title characters per line for the panel width
     for ax, (title, frame) in zip(axes, panels):
         title = "\n".join(textwrap.wrap(title, width)[:2])
-        groups = _ordered(frame["group"].astype(str))
-        f = frame.assign(group=frame["group"].astype(str)).set_index("group").reindex(groups)
+        f = frame.assign(group=frame["group"].astype(str))
+        # Cleveland dot plot: rows by the estimate, largest first; 'unknown' last
+        f = pd.concat([f[f["group"] != UNKNOWN].sort_values(["value", "group"], ascending=[False, True],
+                                                             na_position="last", kind="stable"),
+                       f[f["group"] == UNKNOWN]]).set_index("group")
+        groups = list(f.index)
         y = np.arange(len(groups))
         x = f["value"].to_numpy(dtype=float)
         lo = np.nan_to_num(np.maximum(x - f["low"].to_numpy(dtype=float), 0))
@@ -166,7 +255,7 @@ def dot_interval_panels(panels: list[tuple[str, pd.DataFrame]], xlabel: str, nco
                    s=10, zorder=3, linewidths=0.8)
         if "pooled" in f and f["pooled"].notna().any():
             ax.scatter(f["pooled"].to_numpy(dtype=float), y + 0.3, marker="|", color=PALETTE[1], s=18, zorder=4)
-        ax.set_yticks(y, [f"{g} ({int(n)})" for g, n in zip(groups, f["documents"].fillna(0))], fontsize=5.5)
+        ax.set_yticks(y, [f"{g} ({int(n)})" for g, n in zip(groups, f["documents"].fillna(0))], fontsize=fontsize)
         ax.invert_yaxis()
         ax.set_title(title, fontsize=7)
         ax.set_xlim(left=min(0, np.nanmin(x - lo)) if np.isfinite(x).any() else 0)
@@ -272,8 +361,7 @@ def keyword_small_multiples(rates: pd.DataFrame, trends: pd.DataFrame, terms: li
         for a, b in zip(breaks[:-1], breaks[1:]):  # a gap in the periods breaks the line
             ax.plot(x[a:b], y[a:b], "-o", ms=3, lw=1, color=PALETTE[0])
         ax.fill_between(x, sub["rate_low"], sub["rate_high"], color=PALETTE[0], alpha=0.2, lw=0)
-        step = max(1, int(np.ceil(len(x) / 6)))  # at most about six labels, so they never overlap
-        ax.set_xticks(x[::step], sub["period"].to_numpy()[::step], rotation=45, ha="right", fontsize=6)
+        _time_ticks(ax, x, list(sub["period"]))
         ax.set_title(f"{term} ({lang}, {cls.get((term, lang), 'user term')}, n = {int(sub['count'].sum())})", fontsize=7)
         ax.set_ylim(bottom=0)
     fig.supylabel("per 10,000 tokens", fontsize=7)
@@ -316,24 +404,56 @@ def _spread(values, gap: float):
     return out
 
 
-def keyness_bars(keyness: pd.DataFrame, grouping: str, top: int = 10):
-    """Log Ratio (with bootstrap interval) of each group's most distinctive terms, a panel per group."""
+def keyness_groups(data: pd.DataFrame, grouping: str, panels: str = "latest", chosen=(), n: int = 8) -> tuple[list, str]:
+    """Which groups (lang, group) a keyness figure shows, and a sentence saying so: the groups named
+    in ``chosen``; else the ``n`` latest periods (provinces: those with most documents) or, with
+    ``panels = "distinctive"``, the ``n`` whose best term has the highest LRC."""
+    have = data.groupby(["lang", "group"]).agg(documents=("documents", "max"), best=("lrc", "max")).reset_index()
+    total = len(have)
+    noun = "periods" if grouping == "period" else "provinces"
+    if chosen:
+        picked = have[have["group"].astype(str).isin([str(c) for c in chosen])]
+        missing = sorted(set(map(str, chosen)) - set(picked["group"].astype(str)))
+        why = f"the {noun} named in keywords.keyness_groups" + (f" (none distinctive: {', '.join(missing)})" if missing else "")
+    elif panels == "distinctive":
+        picked = have.sort_values(["best", "group"], ascending=[False, True], kind="stable").head(n)
+        why = f"the {min(n, total)} {noun} with the most distinctive terms (highest LRC)"
+    elif grouping == "period":
+        picked = have.sort_values("group", kind="stable").tail(n)
+        why = f"the latest {min(n, total)} {noun}"
+    else:
+        picked = have.sort_values(["documents", "group"], ascending=[False, True], kind="stable").head(n)
+        why = f"the {min(n, total)} {noun} with most documents"
+    groups = sorted(zip(picked["lang"], picked["group"]), key=lambda lg: (lg[0], str(lg[1])))
+    return groups, f"{why}, of {total} with distinctive terms (all in the keyness table)"
+
+
+def keyness_bars(keyness: pd.DataFrame, grouping: str, top: int = 10, panels: str = "latest", chosen=()):
+    """Log Ratio (with bootstrap interval) of each group's most distinctive terms, ranked by LRC (the
+    lower bound of the Log Ratio's interval), a panel per group; which groups are shown, and of
+    how many, is said above the panels."""
     data = keyness[(keyness["grouping"] == grouping) & (keyness["status"] == "distinctive")]
     if data.empty:
         reasons = keyness.loc[keyness["grouping"] == grouping, "status"].dropna().unique()
         why = "; ".join(sorted(set(reasons)))[:140] or "no dated or located documents"
         return _message_figure(f"No distinctive terms by {grouping}: {why}")
-    groups = sorted(set(zip(data["lang"], data["group"])))[:8]
-    fig, axes = _panel_grid(len(groups), 4, 0.18 * top + 0.6, 0.6)
+    if "lrc" not in data:
+        data = data.assign(lrc=data["log_ratio_low"])
+    groups, shown = keyness_groups(data, grouping, panels, chosen)
+    if not groups:
+        return _message_figure(f"No distinctive terms in the chosen {grouping}s: {shown}")
+    fig, axes = _panel_grid(len(groups), 4, 0.18 * top + 0.6, 0.8)
     for ax, (lang, g) in zip(axes, groups):
         sub = data[(data["lang"] == lang) & (data["group"] == g)].sort_values("rank").head(top)[::-1]
         y = np.arange(len(sub))
         ax.barh(y, sub["log_ratio"], color=PALETTE[0], height=0.6)
         err = [sub["log_ratio"] - sub["log_ratio_low"], sub["log_ratio_high"] - sub["log_ratio"]]
-        ax.errorbar(sub["log_ratio"], y, xerr=np.nan_to_num(np.asarray(err, float)), fmt="none", ecolor="#333333", lw=0.7)
+        ax.errorbar(sub["log_ratio"], y, xerr=np.nan_to_num(np.maximum(np.asarray(err, float), 0)), fmt="none",
+                    ecolor="#333333", lw=0.7)
         ax.set_yticks(y, sub["term"], fontsize=6)
         ax.set_title(f"{g} ({lang})", fontsize=7)
         ax.set_xlabel("Log Ratio vs rest", fontsize=6)
+    fig.suptitle("\n".join(_wrap(f"Shown: {shown}; terms ranked by LRC", 110)), fontsize=7)
     fig.tight_layout()
     return fig
 
@@ -379,14 +499,16 @@ def topic_top_words(topics: pd.DataFrame, model_words: dict, n: int = 8):
     if topics.empty:
         return _message_figure("No topic model was fitted.")
     rows = list(topics.itertuples())
-    fig, axes = _panel_grid(len(rows), 4, 1.45, 0.4)
+    ncols = 4 if len(rows) <= 16 else 5
+    nrows = int(np.ceil(len(rows) / ncols))
+    fig, axes = _panel_grid(len(rows), ncols, min(1.45, (PAGE_HEIGHT - 0.5) / nrows), 0.4)
     for ax, t in zip(axes, rows):
         words, probs = model_words[(t.lang, t.topic)]
         words, probs = words[:n][::-1], probs[:n][::-1]
         ax.barh(range(len(words)), probs, color=PALETTE[(t.topic) % len(PALETTE)], height=0.7)
         ax.set_yticks(range(len(words)), words, fontsize=6)
         # wrapped: a long label must not reach the next panel; the share comes first so it is never cut
-        title = textwrap.wrap(f"{t.lang} {t.topic} ({100 * t.share:.0f}%): {t.label}", 30)
+        title = _wrap(f"{t.lang} {t.topic} ({100 * t.share:.0f}%): {t.label}", 28 if ncols == 4 else 22)
         ax.set_title("\n".join(title[:2]) + ("…" if len(title) > 2 else ""), fontsize=6.5)
         ax.tick_params(axis="x", labelsize=5)
     fig.tight_layout()
@@ -395,20 +517,82 @@ def topic_top_words(topics: pd.DataFrame, model_words: dict, n: int = 8):
 
 def topic_prevalence(prev: pd.DataFrame, topics: pd.DataFrame, grouping: str, min_docs: int = 2):
     """Prevalence of each topic by group (quarter or province) with 95% intervals (method of
-    composition), a panel per topic; groups with fewer than ``min_docs`` documents are hollow."""
+    composition). Its form follows the data: over more than 12 periods, a line with its interval
+    ribbon per topic, time across; over more than 12 regions, one heat map of topics × regions
+    (regions by their number of documents); otherwise a dot and interval per group, a panel per
+    topic (hollow: fewer than ``min_docs`` documents)."""
     data = prev[prev["grouping"] == grouping]
     if "kind" in data:
         data = data[data["kind"] == "mean"]
     if data.empty:
         return _message_figure(f"No document has a known {grouping}: no prevalence by {grouping}.")
     label = {(r.lang, int(r.topic)): r.label for r in topics.itertuples()}
+    data = data.assign(topic=data["topic"].astype(int), group=data["group"].astype(str))
+    n_groups = data["group"].nunique()
+    timelike = grouping in ("quarter", "year", "month", "period")
+    if timelike and n_groups > 12:
+        return _prevalence_lines(data, label, grouping, min_docs)
+    if n_groups > 12:
+        return _prevalence_heatmap(data, label, grouping, min_docs)
     panels = []
-    for (lang, topic), sub in sorted(data.assign(topic=data["topic"].astype(int)).groupby(["lang", "topic"])):
+    for (lang, topic), sub in sorted(data.groupby(["lang", "topic"])):
         panels.append((f"{lang} {topic}: {label.get((lang, topic), topic)}", pd.DataFrame({
             "group": sub["group"], "value": sub["prevalence"], "low": sub["low"], "high": sub["high"],
             "documents": sub["documents"], "small": sub["documents"] < min_docs})))
     return dot_interval_panels(panels, f"topic prevalence by {grouping}, 95% interval (method of composition); "
                                        f"in brackets: documents; hollow: fewer than {min_docs}", ncols=3)
+
+
+def _prevalence_lines(data: pd.DataFrame, label: dict, grouping: str, min_docs: int):
+    """A panel per topic: prevalence over time with its 95% interval ribbon; periods with fewer than
+    ``min_docs`` documents are hollow points off the line."""
+    keys = sorted(set(zip(data["lang"], data["topic"])))
+    ncols = 4 if len(keys) <= 16 else 5
+    nrows = int(np.ceil(len(keys) / ncols))
+    fig, axes = _panel_grid(len(keys), ncols, min(1.35, (PAGE_HEIGHT - 0.6) / nrows), 0.5)
+    periods = sorted(g for g in data["group"].unique() if g != UNKNOWN)
+    x_of = {g: i for i, g in enumerate(periods)}
+    for ax, (lang, topic) in zip(axes, keys):
+        sub = data[(data["lang"] == lang) & (data["topic"] == topic) & (data["group"] != UNKNOWN)]
+        sub = sub.assign(x=sub["group"].map(x_of)).sort_values("x")
+        ok = sub["documents"] >= min_docs
+        ax.fill_between(sub.loc[ok, "x"], sub.loc[ok, "low"], sub.loc[ok, "high"], color=PALETTE[0], alpha=0.2, lw=0)
+        ax.plot(sub.loc[ok, "x"], sub.loc[ok, "prevalence"], "-", lw=0.9, color=PALETTE[0])
+        ax.scatter(sub.loc[~ok, "x"], sub.loc[~ok, "prevalence"], s=6, facecolors="white", edgecolors=PALETTE[0],
+                   linewidths=0.6, zorder=3)
+        ax.set_ylim(bottom=0)
+        ax.tick_params(axis="y", labelsize=5)
+        _time_ticks(ax, np.arange(len(periods)), periods, max_labels=3, fontsize=5)
+        ax.set_title("\n".join(_wrap(f"{lang} {topic}: {label.get((lang, topic), topic)}", 26 if ncols == 4 else 20)[:2]),
+                     fontsize=6)
+    fig.supylabel("topic prevalence", fontsize=7)
+    fig.supxlabel(f"{grouping}; ribbon: 95% interval (method of composition); hollow: fewer than {min_docs} documents",
+                  fontsize=6)
+    fig.tight_layout()
+    return fig
+
+
+def _prevalence_heatmap(data: pd.DataFrame, label: dict, grouping: str, min_docs: int):
+    """Topics × groups (regions), mean prevalence; groups in order of their documents, 'unknown'
+    last and apart; cells of groups with fewer than ``min_docs`` documents hatched."""
+    data = data.assign(row=[f"{lang} {t}: {label.get((lang, t), t)}" for lang, t in zip(data["lang"], data["topic"])])
+    docs = data.groupby("group")["documents"].max()
+    order = [g for g in docs.sort_values(ascending=False, kind="stable").index if g != UNKNOWN]
+    rows = [r for _, r in sorted({(lt, r) for lt, r in zip(zip(data["lang"], data["topic"]), data["row"])})]
+    grid = data.pivot_table(index="row", columns="group", values="prevalence", aggfunc="first").reindex(
+        index=rows, columns=order + ([UNKNOWN] if UNKNOWN in docs.index else []))
+    small = pd.DataFrame(np.broadcast_to((docs.reindex(grid.columns) < min_docs).to_numpy(), grid.shape),
+                         index=grid.index, columns=grid.columns)
+    height = min(PAGE_HEIGHT, 1.3 + 0.17 * len(rows))
+    fig, ax = figure("double", height)
+    grid.index = ["\n".join(_wrap(r, 34)[:1]) for r in grid.index]
+    small.index = grid.index
+    _heatmap(ax, grid.T.T, f"topic prevalence by {grouping} (mean over documents)", lambda v: f"{v:.2f}",
+             small, colorbar_label="prevalence")
+    ax.set_xlabel(f"{grouping}, by number of documents; hatched: fewer than {min_docs} documents", fontsize=6)
+    ax.tick_params(axis="y", labelsize=5)
+    fig.tight_layout()
+    return fig
 
 
 def topic_prevalence_models(prev: pd.DataFrame, covariate: pd.DataFrame, topics: pd.DataFrame, grouping: str):
@@ -439,8 +623,11 @@ def topic_prevalence_models(prev: pd.DataFrame, covariate: pd.DataFrame, topics:
                 ax.errorbar(sub["x"] + (j - 0.5) * 0.3, sub["prevalence"],
                             yerr=[sub["prevalence"] - sub["low"], sub["high"] - sub["prevalence"]], fmt="o", ms=2.5,
                             lw=0.8, color=PALETTE[j], label=name)
-        step = max(1, int(np.ceil(len(groups) / 6)))
-        ax.set_xticks(range(0, len(groups), step), groups[::step], rotation=45, ha="right", fontsize=6)
+        known = [g for g in groups if g != UNKNOWN]
+        if timelike:
+            _time_ticks(ax, np.array([x[g] for g in known]), known)
+        else:
+            _column_ticks(ax, groups)
         ax.set_ylim(bottom=0)
         ax.set_title(textwrap.shorten(f"{lang} {topic}: {label.get((lang, topic), topic)}", 40), fontsize=7)
     axes[0].legend(fontsize=6, frameon=False, loc="upper left")

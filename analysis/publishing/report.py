@@ -71,6 +71,9 @@ def parse_blocks(script: str, caption: dict, table) -> list[Block]:
             if para:
                 flush()
             items.append(line[2:])
+        elif line == "@contents":
+            flush()
+            blocks.append(Block("contents", []))
         elif line.startswith("@"):
             flush()
             directive, _, own_caption = (x.strip() for x in line.partition("|"))
@@ -88,7 +91,16 @@ def parse_blocks(script: str, caption: dict, table) -> list[Block]:
                 flush()
             para.append(line)
     flush()
-    return blocks
+    headings = [b.content for b in blocks if b.kind == "h2"]
+    return [Block("contents", headings) if b.kind == "contents" else b for b in blocks]
+
+
+def anchor(heading: str) -> str:
+    """The anchor GitHub and the HTML page give a heading: lower case, spaces to '-', other
+    punctuation dropped (Chinese characters kept)."""
+    import re
+
+    return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
 
 
 def render_markdown(blocks: list[Block]) -> str:
@@ -100,13 +112,19 @@ def render_markdown(blocks: list[Block]) -> str:
             out.append(str(b.content))
         elif b.kind == "list":
             out.append("\n".join(f"- {x}" for x in b.content))
+        elif b.kind == "contents":
+            out.append("\n".join(f"- [{h}](#{anchor(h)})" for h in b.content))
         elif b.kind == "figure":
             out.append(f"![{b.caption}]({b.content})\n\n*{b.caption}*")
         elif b.kind == "table":
             frame, name = b.content
-            out.append(f"*{b.caption}*\n\n" + _md_table(frame) + (f"\n\nFull table: `{name}`" if name else ""))
+            out.append(f"*{b.caption}*\n\n" + _md_table(frame) + (_full(frame, name) if name else ""))
         out.append("")
     return "\n".join(out)
+
+
+def _full(frame: pd.DataFrame, name: str) -> str:
+    return f"\n\nThe first {len(frame)} rows; the full table: [{name}]({name})"
 
 
 def _md_table(frame: pd.DataFrame) -> str:
@@ -129,6 +147,10 @@ def render_html(blocks: list[Block], folder: Path, title: str) -> str:
             frame, name = b.content
             shown.append({"kind": "table", "caption": b.caption, "name": name, "head": [str(c) for c in frame.columns],
                           "rows": [[_cell(v, 3) for v in row] for row in frame.itertuples(index=False)]})
+        elif b.kind == "contents":
+            shown.append({"kind": "contents", "content": [(h, anchor(h)) for h in b.content]})
+        elif b.kind == "h2":
+            shown.append({"kind": "h2", "content": b.content, "id": anchor(b.content)})
         else:
             shown.append({"kind": b.kind, "content": b.content})
     return render("report.html.j2", title=title, blocks=shown)

@@ -88,14 +88,16 @@ class LdaTopics(EstimatorParams):
 ENGINES = ("tomotopy", "gensim")
 
 
-def make_model(engine: str, k: int, seed: int, tp) -> "LdaTopics":
-    """The estimator of ``topics.engine`` with the settings of ``tp`` (TopicParams)."""
+def make_model(engine: str, k: int, seed: int, tp, grid: bool = False) -> "LdaTopics":
+    """The estimator of ``topics.engine`` with the settings of ``tp`` (TopicParams); ``grid``: a fit
+    of the K grid (tomotopy: ``topics.grid_iterations`` sweeps, enough to rank K; the chosen K is
+    fitted with ``topics.gibbs_iterations``)."""
     if engine == "gensim":
         return LdaTopics(k, seed, tp.passes, tp.iterations)
     if engine == "tomotopy":
         from .gibbs import GibbsLda
 
-        return GibbsLda(k, seed, tp.gibbs_iterations)
+        return GibbsLda(k, seed, tp.grid_iterations if grid else tp.gibbs_iterations)
     raise ValueError(f"topics.engine: '{engine}' is not one of {', '.join(ENGINES)}")
 
 

@@ -73,7 +73,7 @@ def _set_texts(per_lang: dict) -> None:
 def _grid_job(job: tuple) -> dict:
     lang, k, seed, tp = job
     train, held, dictionary = _JOB_TEXTS[lang]
-    m = make_model(tp.engine, k, seed, tp).fit(train, dictionary)
+    m = make_model(tp.engine, k, seed, tp, grid=True).fit(train, dictionary)
     return {"lang": lang, "k": k, "seed": seed, "perplexity": heldout_perplexity(m, held) if held else float("nan"),
             "exclusivity": exclusivity(m.topic_term_, tp.top_words), "top": m.top_words(tp.top_words)}
 
@@ -130,7 +130,7 @@ def run_grid(per_lang: dict, tp: TopicParams, progress: bool = True, fits: Path 
 
 def _grid_key(train: list, held: list, tp: TopicParams) -> str:
     """What a grid fit depends on: the units it is trained and scored on, and the fitting settings."""
-    h = hashlib.sha256(json.dumps({k: getattr(tp, k) for k in ("engine", "passes", "iterations", "gibbs_iterations",
+    h = hashlib.sha256(json.dumps({k: getattr(tp, k) for k in ("engine", "passes", "iterations", "grid_iterations",
                                                                  "top_words")}).encode())
     for part in (train, held):
         for toks in part:
@@ -288,7 +288,8 @@ def grid_for(n_units: int, k_grid) -> list[int]:
 STAGE = runner.Stage(
     "topics", __name__,
     params=("topics.unit", "topics.column", "topics.k_grid", "topics.seeds", "topics.k", "topics.min_stability",
-            "topics.engine", "topics.passes", "topics.iterations", "topics.gibbs_iterations", "topics.no_below",
+            "topics.engine", "topics.passes", "topics.iterations", "topics.gibbs_iterations", "topics.grid_iterations",
+            "topics.no_below",
             "topics.no_above", "topics.keep_n", "topics.max_doc_share",
             "topics.min_units", "topics.heldout", "topics.top_words", "topics.relevance_lambda", "topics.draws",
             "topics.covariates", "topics.seed_topics", "random.seed", "corpus.min_confidence"),
@@ -313,8 +314,10 @@ def compute_topics(cfg: Config, out: Path, progress: bool = True) -> dict[str, p
     for lang in ("zh", "en"):
         unit = tp.unit
         if unit == "auto":
-            unit, why = choose_unit(units(tokens, lang, "paragraph", tp.column), tp.min_units)
-            notes.append((lang, f"units: {unit}s ({why})"))
+            paragraphs = units(tokens, lang, "paragraph", tp.column)
+            unit, why = choose_unit(paragraphs, tp.min_units) if len(paragraphs) else ("paragraph", "")
+            if why:
+                notes.append((lang, f"units: {unit}s ({why})"))
         u = units(tokens, lang, unit, tp.column)
         unit_of[lang] = unit
         if len(u) < tp.min_units:

@@ -31,7 +31,10 @@ def test_the_topic_browser_escapes_labels_and_passages():
 
 def test_the_report_escapes_every_block(tmp_path):
     frame = pd.DataFrame({HOSTILE: [HOSTILE]})
-    page = render_html([Block("h1", HOSTILE), Block("p", HOSTILE), Block("list", [HOSTILE]),
-                        Block("table", (frame, HOSTILE), HOSTILE)], tmp_path, HOSTILE)
+    page = render_html([Block("h1", HOSTILE), Block("contents", [HOSTILE]), Block("h2", HOSTILE), Block("p", HOSTILE),
+                        Block("list", [HOSTILE]), Block("table", (frame, HOSTILE), HOSTILE)], tmp_path, HOSTILE)
     assert _scripts(page) == 0 and "<img" not in page
-    assert page.count("&lt;script&gt;") == 8 and page.count("&lt;img") == 8    # 2 in each of the 4 blocks
+    # once in each of: the title, h1, the contents entry, h2, p, the list item, the table's caption,
+    # header and cell, the full table's link and its text
+    assert page.count("&lt;script&gt;") == 11 and page.count("&lt;img") == 11
+    assert 'href="#' in page and "javascript:" not in page

@@ -1,0 +1,73 @@
+"""Every figure at real-corpus scale (issue 17): on a synthetic corpus of 34 province-level regions ×
+56 quarters (tests/scale_corpus.py), each figure of the catalog is drawn through the real drawing
+steps, and none may have two text labels that overlap (matplotlib's drawn extents) or exceed a
+journal page (183 × 247 mm)."""
+import dataclasses
+
+import pytest
+
+from analysis.pipeline.config import load_config
+from analysis.publishing import layout_check
+from analysis.publishing.catalog import CORPUS_OUTPUTS, KEYWORD_OUTPUTS, SLOGAN_OUTPUTS, TOPIC_OUTPUTS
+from tests.conftest import ROOT
+from tests.scale_corpus import write_corpus
+
+FIGURES = [o.name for o in CORPUS_OUTPUTS + SLOGAN_OUTPUTS + KEYWORD_OUTPUTS + TOPIC_OUTPUTS if o.kind == "figure"]
+
+
+@pytest.fixture(scope="module")
+def drawn(tmp_path_factory):
+    """name → (overlapping label pairs, size problem) of every figure drawn for the scale corpus."""
+    import matplotlib.pyplot as plt
+
+    from analysis.publishing import writer
+    from analysis.publishing.build import build_all
+
+    tmp = tmp_path_factory.mktemp("scale")
+    corpus = tmp / "corpus"
+    write_corpus(corpus)
+    cfg = load_config(ROOT / "tifa.toml").with_paths(corpus=corpus, data=tmp / "data", figures=tmp / "figures")
+    r = dataclasses.replace
+    cfg = r(cfg, slogans=r(cfg.slogans, bootstrap=0), keywords=r(cfg.keywords, bootstrap=0),
+            topics=r(cfg.topics, k=6, gibbs_iterations=30, draws=10, seed_topics="none", covariates=("quarter",)),
+            figures=r(cfg.figures, formats=("png",), dpi=50))
+    found = {}
+
+    original = writer.save_figure
+
+    def check(fig, name, folder, formats, dpi):
+        found[name] = (layout_check.overlapping_labels(fig), layout_check.too_large(fig))
+        original(fig, name, folder, formats, dpi)
+        plt.close(fig)
+
+    writer.save_figure = check
+    try:
+        build_all(cfg, progress=False)
+    finally:
+        writer.save_figure = original
+    return found
+
+
+def test_every_figure_is_drawn(drawn):
+    assert sorted(drawn) == sorted(FIGURES)
+
+
+@pytest.mark.parametrize("name", FIGURES)
+def test_no_labels_overlap_and_the_figure_fits_a_page(drawn, name):
+    overlaps, size = drawn[name]
+    assert not overlaps, f"{name}: {len(overlaps)} overlapping labels, e.g. {overlaps[:3]}"
+    assert size is None, f"{name}: {size}"
+
+
+def test_the_check_finds_overlaps_and_oversize():
+    """The check itself: two labels drawn on top of each other, and a figure taller than a page."""
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(3, 11))
+    ax.text(0.5, 0.5, "广东省")
+    ax.text(0.51, 0.5, "浙江省")
+    ax.set_xticks(range(56), [f"{2012 + i // 4}Q{i % 4 + 1}" for i in range(56)], rotation=45)
+    overlaps = layout_check.overlapping_labels(fig)
+    assert ("广东省", "浙江省") in overlaps and any(a.startswith("2012") for a, _ in overlaps)
+    assert "larger than a page" in layout_check.too_large(fig)
+    plt.close(fig)
