@@ -18,8 +18,6 @@ FIGURES = [o.name for o in CORPUS_OUTPUTS + SLOGAN_OUTPUTS + KEYWORD_OUTPUTS + T
 @pytest.fixture(scope="module")
 def drawn(tmp_path_factory):
     """name → (overlapping label pairs, size problem) of every figure drawn for the scale corpus."""
-    import matplotlib.pyplot as plt
-
     from analysis.publishing import writer
     from analysis.publishing.build import build_all
 
@@ -33,18 +31,18 @@ def drawn(tmp_path_factory):
             figures=r(cfg.figures, formats=("png",), dpi=50))
     found = {}
 
-    original = writer.save_figure
+    original = writer.save_figures
 
-    def check(fig, name, folder, formats, dpi):
-        found[name] = (layout_check.overlapping_labels(fig), layout_check.too_large(fig))
-        original(fig, name, folder, formats, dpi)
-        plt.close(fig)
+    def check(figures, folder, formats, dpi):
+        for name, fig in figures:
+            found[name] = (layout_check.overlapping_labels(fig), layout_check.too_large(fig))
+        original(figures, folder, formats, dpi)
 
-    writer.save_figure = check
+    writer.save_figures = check
     try:
         build_all(cfg, progress=False)
     finally:
-        writer.save_figure = original
+        writer.save_figures = original
     return found
 
 

@@ -179,3 +179,22 @@ def test_sparse_periods_are_left_out_and_said():
     tr = trends(docs2, dtm2, vocab, "period", "quarter", floor=10).set_index("term")
     assert tr.loc["共同富裕", "class"] == "rising"  # one lonely early document does not block the analysis
     assert "2015Q1" in tr.loc["共同富裕", "periods_note"] and tr.loc["共同富裕", "first_period"] == "2021Q1"
+
+
+def test_corpus_stop_words_are_flagged_and_left_out_of_the_figures():
+    """A word in most documents trends with the genre: flagged in the trend table, never plotted;
+    a lexicon term stays however common it is."""
+    import pandas as pd
+    from scipy import sparse
+
+    from analysis.keywords.stage import mark_corpus_stopwords, top_trending
+
+    docs = pd.DataFrame({"lang": ["zh"] * 10})
+    vocab = ["进行", "高质量发展", "芯片"]
+    dtm = sparse.csr_matrix([[1, 1, 1 if i < 2 else 0] for i in range(10)])
+    tr = pd.DataFrame({"lang": "zh", "term": vocab, "class": ["rising", "rising", "rising"], "count": [90, 80, 5],
+                       "slope": [0.3, 0.2, 0.1]})
+    marked = mark_corpus_stopwords(tr, docs, dtm, vocab, 0.5, keep={"高质量发展"})
+    assert marked["doc_share"].tolist() == [1.0, 1.0, 0.2]
+    assert marked["corpus_stopword"].tolist() == [True, False, False]
+    assert top_trending(marked, 3) == ["高质量发展", "芯片"]

@@ -132,7 +132,7 @@ def keyword_inputs(cfg: Config):
 STAGE = runner.Stage(
     "keywords", __name__,
     params=("keywords.period", "keywords.column", "keywords.min_count", "keywords.min_log_ratio", "keywords.min_docs",
-            "keywords.min_term_docs",
+            "keywords.min_term_docs", "keywords.max_doc_share",
             "keywords.top", "keywords.floor", "keywords.trend_min_docs", "keywords.trend_min_periods",
             "keywords.bootstrap", "keywords.window", "keywords.terms", "random.seed", "corpus.min_confidence"),
     files=("tokens.lexicon",))
@@ -167,7 +167,8 @@ def compute_keywords(cfg: Config, out: Path) -> dict[str, pd.DataFrame]:
     ], ignore_index=True)
     tr = trends(docs, dtm, vocab, "period", kp.period, kp.floor, min_docs=kp.min_docs, min_term_docs=kp.trend_min_docs,
                 min_term_periods=kp.trend_min_periods)
-    tables["trends"] = tr
+    tables["trends"] = mark_corpus_stopwords(tr, docs, dtm, vocab, kp.max_doc_share, {e.term for e in lexicon.entries})
+    tr = tables["trends"]
     top_terms = top_trending(tr, kp.top)
     plotted = sorted(set(top_terms) | set(kp.terms))
     tables["period_rates"] = period_rates(docs, dtm, vocab, plotted, "period", kp.bootstrap, seed)
@@ -179,11 +180,34 @@ def compute_keywords(cfg: Config, out: Path) -> dict[str, pd.DataFrame]:
     return tables
 
 
+def mark_corpus_stopwords(tr: pd.DataFrame, docs: pd.DataFrame, dtm, vocab: list[str], share: float,
+                          keep: set) -> pd.DataFrame:
+    """The trend table with each term's share of its language's documents (``doc_share``) and
+    ``corpus_stopword``: in more than ``share`` of them and not a lexicon term. Such words (the
+    genre's 进行, 开展, 已经) trend with the genre, not with policy: the figures and the summary leave
+    them out; the table keeps them."""
+    if "term" not in tr or tr.empty:
+        return tr.assign(doc_share=pd.Series(dtype=float), corpus_stopword=pd.Series(dtype=bool))
+    index = {w: j for j, w in enumerate(vocab)}
+    shares = {}
+    for lang in tr["lang"].dropna().unique():
+        rows = (docs["lang"] == lang).to_numpy()
+        n = int(rows.sum())
+        df = np.asarray((dtm[rows] > 0).sum(axis=0)).ravel() / max(n, 1)
+        for term in tr.loc[tr["lang"] == lang, "term"]:
+            shares[(lang, term)] = float(df[index[term]]) if term in index else float("nan")
+    out = tr.assign(doc_share=[shares.get((lang, term), float("nan")) for lang, term in zip(tr["lang"], tr["term"])])
+    return out.assign(corpus_stopword=(out["doc_share"] > share) & ~out["term"].isin(keep))
+
+
 def top_trending(tr: pd.DataFrame, n: int) -> list[str]:
     """Terms to show: the most frequent rising and falling terms, alternately (frequent terms have
-    the most trustworthy trends); when none is rising or falling, the largest slopes."""
+    the most trustworthy trends); when none is rising or falling, the largest slopes. Corpus stop
+    words (:func:`mark_corpus_stopwords`) are not shown."""
     if "slope" not in tr or tr["slope"].isna().all():
         return []
+    if "corpus_stopword" in tr:
+        tr = tr[~tr["corpus_stopword"].fillna(False).astype(bool)]
     rising, falling = _strongest(tr, "rising", n), _strongest(tr, "falling", n)
     out = [t for pair in zip(rising + [None] * n, falling + [None] * n) for t in pair if t][:n]
     if out:
@@ -197,6 +221,8 @@ def _strongest(tr: pd.DataFrame, cls: str, n: int = 5) -> list[str]:
     """The n most frequent terms of a class."""
     if not {"class", "count", "term"} <= set(tr.columns):  # no trend was tested (no dated documents)
         return []
+    if "corpus_stopword" in tr:
+        tr = tr[~tr["corpus_stopword"].fillna(False).astype(bool)]
     return tr[tr["class"] == cls].sort_values(["count", "term"], ascending=[False, True])["term"].head(n).tolist()
 
 

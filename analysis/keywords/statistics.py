@@ -165,6 +165,8 @@ def keyness(docs: pd.DataFrame, dtm, vocab: list[str], by: str, min_count: int =
         "lang", by, "documents", "documents_rest", "status", "terms_tested", "rank", "term", "count", "count_rest",
         "rate", "rate_rest", "documents_with", "log_ratio", "lrc", "log_ratio_low", "log_ratio_high", "g2", "z",
         "p_value", "q_value"])
+    counts = [c for c in ("terms_tested", "rank", "count", "count_rest", "documents_with") if c in out]
+    out[counts] = out[counts].astype("Int64")   # whole numbers, empty where a group has no term
     out["method"] = KEYNESS_METHOD
     return out
 

@@ -105,6 +105,7 @@ class KeywordParams:
     top: int = 15
     keyness_panels: str = "latest"
     keyness_groups: tuple[str, ...] = ()
+    max_doc_share: float = 0.1
     floor: int = 10
     trend_min_docs: int = 5
     trend_min_periods: int = 1
@@ -364,6 +365,7 @@ CHECKS: dict[tuple[type, str], Any] = {
     (KeywordParams, "min_docs"): _at_least(1),
     (KeywordParams, "min_term_docs"): _at_least(1),
     (KeywordParams, "keyness_panels"): _one_of("latest", "distinctive"),
+    (KeywordParams, "max_doc_share"): lambda v: None if 0 < v <= 1 else "must be more than 0 and at most 1",
     (KeywordParams, "top"): _at_least(1),
     (KeywordParams, "floor"): _at_least(0),
     (KeywordParams, "trend_min_docs"): _at_least(1),

@@ -109,9 +109,9 @@ TOPIC_OUTPUTS = (
     Output("topic_prevalence_by_quarter", "figure", "Topic prevalence by quarter with 95% intervals that include "
            "the topic model's uncertainty (method of composition).", reads=("topics.labels",), made_by="analysis.publishing.plots.topic_prevalence"),
     Output("topic_prevalence_by_region", "figure", "Topic prevalence by province with 95% intervals.", reads=("topics.labels",), made_by="analysis.publishing.plots.topic_prevalence"),
-    Output("topic_nmf_match", "figure", "Cross-check: cosine similarity of each LDA topic with its matched NMF topic.", reads=("topics.labels",), made_by="analysis.publishing.plots.topic_nmf_match"),
+    Output("topic_nmf_match", "figure", "Cross-check: cosine similarity of each LDA topic with its matched NMF topic.", made_by="analysis.publishing.plots.topic_nmf_match"),
     Output("topic_table", "table", "Topics: label, share, top words by relevance, FREX and probability.", reads=("topics.labels",), made_by="analysis.topics.stage.build_topics"),
-    Output("topic_grid_table", "table", "The K grid: coherence, held-out perplexity and stability per K and seed.", reads=("topics.labels",), made_by="analysis.topics.stage.run_grid"),
+    Output("topic_grid_table", "table", "The K grid: coherence, held-out perplexity and stability per K and seed.", made_by="analysis.topics.stage.run_grid"),
     Output("topic_prevalence", "table", "Topic prevalence by quarter and province with 95% intervals.", made_by="analysis.topics.models.prevalence_effects"),
     Output("topic_over_time", "table", "Each topic's top words in each period.", made_by="analysis.topics.stage.build_topics"),
     Output("topic_nmf", "table", "LDA topics matched to NMF topics.", made_by="analysis.topics.models.nmf_match"),

@@ -5,6 +5,7 @@ import textwrap
 
 import numpy as np
 import pandas as pd
+from matplotlib.ticker import MaxNLocator
 
 from ..corpus.tables import UNKNOWN
 from .style import PALETTE, figure
@@ -45,6 +46,7 @@ def _heatmap(ax, grid: pd.DataFrame, title: str, fmt, small: pd.DataFrame | None
                 color = "#777777" if flagged[i, j] else ("white" if v > 0.6 * top and not apart[i, j] else "black")
                 ax.text(j, i, fmt(v), ha="center", va="center", fontsize=6, color=color)
     else:
+        ax.set_title(title.replace(" (thousands)", ""))   # the colour bar reads the values themselves
         bar = ax.figure.colorbar(im, ax=ax, shrink=0.5, aspect=25, pad=0.02)
         bar.ax.tick_params(labelsize=6)
         if colorbar_label:
@@ -470,7 +472,7 @@ def topic_grid(grid: pd.DataFrame, chosen: dict):
                                    "no K grid was fitted.")
         return _message_figure("No language had enough units for a topic model.")
     metrics = [("c_npmi", "coherence c_npmi"), ("exclusivity", "exclusivity"),
-               ("perplexity", "held-out perplexity (completion)"), ("stability", "stability across seeds")]
+               ("perplexity", "held-out perplexity"), ("stability", "stability across seeds")]
     fig, axes = figure("double", 1.9 * len(langs) + 0.4, nrows=len(langs), ncols=4, squeeze=False)
     for r, lang in enumerate(langs):
         g = grid[grid["lang"] == lang]
@@ -488,6 +490,8 @@ def topic_grid(grid: pd.DataFrame, chosen: dict):
                 ax.set_xticks(s.index)
             if lang in chosen:
                 ax.axvline(chosen[lang], color=PALETTE[3], lw=0.8, ls="--")
+            ax.yaxis.set_major_locator(MaxNLocator(nbins=4))   # few ticks: none reaches the title
+            ax.tick_params(axis="y", labelsize=6)
             ax.set_title(f"{title} ({lang})", fontsize=7)
             ax.set_xlabel("K", fontsize=7)
     fig.tight_layout()

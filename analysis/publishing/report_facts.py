@@ -112,7 +112,7 @@ def summary(fig: Path, docs, slogans: dict, keywords: dict, topics: dict) -> lis
         best = best.sort_values("lrc", ascending=False, kind="stable").drop_duplicates(["grouping", "group"]).head(3)
         if len(best):
             lines.append("Most distinctive terms (by LRC): " + "; ".join(
-                f"{r.term} in {r.group} (Log Ratio {float(r.log_ratio):.1f}, in {int(r.documents_with)} documents)"
+                f"{r.term} in {r.group} (Log Ratio {float(r.log_ratio):.1f}, in {int(float(r.documents_with))} documents)"
                 for r in best.itertuples()) + " (`keyword_keyness`).")
     table = topics.get("topics")
     if table is not None and len(table):

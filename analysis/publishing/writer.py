@@ -13,7 +13,7 @@ from pathlib import Path
 from ..pipeline import atomic, cache, runner
 from ..pipeline.config import Config
 from .catalog import FIGURES, output_files
-from .export import save_figure, save_table
+from .export import save_figures, save_table
 
 
 def draw_stage(name: str, outputs, files: tuple[str, ...] = ()) -> runner.Stage:
@@ -33,6 +33,7 @@ class Writer:
         self.formats, self.dpi = cfg.figures.formats, cfg.figures.dpi
         self.outputs = {o.name: o for o in outputs}
         self.base, self.saved, self.stamps, self.wrote = base, saved, {}, False
+        self.pending: list = []   # figures made, saved together by done()
 
     def _key(self, name: str) -> str:
         reads = {p: runner.read(self.cfg, p) for p in self.outputs[name].reads}
@@ -49,7 +50,7 @@ class Writer:
 
     def figure(self, make, name: str) -> None:
         if self._todo(name):
-            save_figure(make(), name, self.folder, self.formats, self.dpi)
+            self.pending.append((name, make()))
             self.wrote = True
 
     def table(self, frame, name: str, note: str = "") -> None:
@@ -66,7 +67,10 @@ class Writer:
             self.wrote = True
 
     def done(self) -> dict:
-        """The stamps of every output (file hashes of those just written)."""
+        """Save the figures made (side by side in two processes), then the stamps of every output
+        (file hashes of those just written)."""
+        save_figures(self.pending, self.folder, self.formats, self.dpi)
+        self.pending = []
         for name, stamp in self.stamps.items():
             if "files" in stamp:
                 self.stamps[name] = {"key": stamp["key"],
