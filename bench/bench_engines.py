@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import json
 import platform
-import subprocess
 import sys
 import tempfile
 import time
@@ -27,8 +26,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_results import machine_speed, peak_rss_mb, publish  # noqa: E402
-from bench_topics import CORPORA, part_gensim, texts  # noqa: E402
+from bench_results import run_child, machine_speed, peak_rss_mb, publish  # noqa: E402
+from bench_topics import CORPORA, part_gensim, texts, write_fit_inputs  # noqa: E402
 
 
 def _settings():
@@ -95,10 +94,8 @@ NAMES = {"stage": "the stage's engine (GibbsLda, 1 thread)", "direct": "tomotopy
 
 
 def child(part: str, folder: str) -> dict:
-    out = subprocess.run([sys.executable, __file__, "--child", part, folder], capture_output=True, text=True)
-    if out.returncode:
-        return {"error": out.stderr.strip().splitlines()[-1] if out.stderr.strip() else "failed"}
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return run_child(__file__, part, folder)
+
 
 
 def main() -> None:
@@ -119,19 +116,13 @@ def main() -> None:
              f"{platform.machine()}, Python {platform.python_version()}, 2 cores; machine speed "
              f"{machine_speed()}; command `python bench/bench_engines.py --part {args.part}`.", ""]
     if args.part in ("fit", "all"):
-        from gensim.corpora import MmCorpus
         from gensim.models import CoherenceModel
 
-        from analysis.topics.models import topic_dictionary
 
         paras = texts(50000, paragraphs=True)
         runs: dict[str, list] = {p: [] for p in PARTS}
         with tempfile.TemporaryDirectory() as tmp:
-            d = topic_dictionary(paras, tp.no_below, tp.no_above, tp.keep_n)
-            d.save(f"{tmp}/dict")
-            MmCorpus.serialize(f"{tmp}/corpus.mm", (d.doc2bow(t) for t in paras))
-            Path(f"{tmp}/texts.json").write_text(json.dumps([[w for w in t if w in d.token2id] for t in paras],
-                                                            ensure_ascii=False), encoding="utf-8")
+            d = write_fit_inputs(tmp, paras, tp)
             for _ in range(args.rounds):
                 for part in PARTS:
                     runs[part].append(child(part, tmp))

@@ -76,3 +76,16 @@ def cctv_bench(description: str, docs: int):
     if not corpora.is_dir():
         sys.exit("../shared/corpora is absent: nothing to benchmark")
     return args, cctv_items(corpora)
+
+
+def run_child(script: str, *args: str) -> dict:
+    """Run ``script --child args…`` in a fresh process and read the JSON of its last line, or
+    {"error": its last line of stderr} (a benchmark part measured in its own process)."""
+    import json
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, script, "--child", *args], capture_output=True, text=True)
+    if out.returncode:
+        return {"error": out.stderr.strip().splitlines()[-1] if out.stderr.strip() else "failed"}
+    return json.loads(out.stdout.strip().splitlines()[-1])

@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import json
 import platform
-import subprocess
 import sys
 import tempfile
 import time
@@ -26,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 CORPORA = ROOT.parent / "shared" / "corpora"
 
-from bench_results import peak_rss_mb  # noqa: E402
+from bench_results import run_child, peak_rss_mb  # noqa: E402
 
 
 def texts(n: int, paragraphs: bool) -> list[list[str]]:
@@ -43,6 +42,22 @@ def texts(n: int, paragraphs: bool) -> list[list[str]]:
         raw = [p for t in raw for p in t.split("\n") if len(p) > 20]
     out = [t for t in (tok.tokens(r, "zh") for r in raw if r) if len(t) >= 3]
     return [out[i % len(out)] for i in range(n)]
+
+
+def write_fit_inputs(folder: str, paras: list[list[str]], tp):
+    """The stage's dictionary of ``paras`` and the corpus each engine reads in a child process:
+    ``dict`` (gensim Dictionary), ``corpus.mm`` (streamed by gensim), ``texts.json`` (dictionary words
+    only, for tomotopy). Returns the dictionary."""
+    from gensim.corpora import MmCorpus
+
+    from analysis.topics.models import topic_dictionary
+
+    d = topic_dictionary(paras, tp.no_below, tp.no_above, tp.keep_n)
+    d.save(f"{folder}/dict")
+    MmCorpus.serialize(f"{folder}/corpus.mm", (d.doc2bow(t) for t in paras))
+    Path(f"{folder}/texts.json").write_text(json.dumps([[w for w in t if w in d.token2id] for t in paras],
+                                                       ensure_ascii=False), encoding="utf-8")
+    return d
 
 
 def part_grid() -> dict:
@@ -117,10 +132,8 @@ def part_tomotopy(folder: str, name: str) -> dict:
 
 
 def child(part: str, folder: str, name: str = "") -> dict:
-    out = subprocess.run([sys.executable, __file__, "--child", part, folder, name], capture_output=True, text=True)
-    if out.returncode:
-        return {"error": out.stderr.strip().splitlines()[-1] if out.stderr.strip() else "failed"}
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return run_child(__file__, part, folder, name)
+
 
 
 def main() -> None:
@@ -145,19 +158,13 @@ def main() -> None:
                   f"({g.get('tokens', 0):,} tokens), 2 processes: **{g.get('seconds', float('nan')):.0f} s** "
                   "(target: under 300 s).", ""]
     if args.part in ("compare", "all"):
-        from gensim.corpora import MmCorpus
 
         from analysis.pipeline.config import load_config
-        from analysis.topics.models import topic_dictionary
 
         tp = load_config(ROOT / "tifa.toml").topics  # the stage's dictionary settings
         paras = texts(50000, paragraphs=True)
         with tempfile.TemporaryDirectory() as tmp:
-            d = topic_dictionary(paras, tp.no_below, tp.no_above, tp.keep_n)
-            d.save(f"{tmp}/dict")
-            MmCorpus.serialize(f"{tmp}/corpus.mm", (d.doc2bow(t) for t in paras))
-            Path(f"{tmp}/texts.json").write_text(json.dumps([[w for w in t if w in d.token2id] for t in paras],
-                                                            ensure_ascii=False), encoding="utf-8")
+            d = write_fit_inputs(tmp, paras, tp)
             res = {name: child("gensim", tmp, name) for name in GENSIM_RUNS}
             res.update({name: child("tomotopy", tmp, name) for name in TOMOTOPY_RUNS})
         from gensim.models import CoherenceModel

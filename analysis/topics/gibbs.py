@@ -15,10 +15,10 @@ import warnings
 
 import numpy as np
 
-from .models import EstimatorParams, top_by
+from .models import TopicEstimator
 
 
-class GibbsLda(EstimatorParams):
+class GibbsLda(TopicEstimator):
     """``GibbsLda(k, random_state, iterations).fit(texts, dictionary)``: asymmetric α learned every
     ``optim_interval`` sweeps after ``burn_in`` (tomotopy's defaults), η = ``eta``."""
 
@@ -91,13 +91,6 @@ class GibbsLda(EstimatorParams):
         """Each unit's Dirichlet prior (α for every unit in plain LDA)."""
         return np.tile(self.alpha_, (n, 1))
 
-    @property
-    def vocabulary_(self) -> list[str]:
-        return [self.dictionary_[i] for i in range(len(self.dictionary_))]
-
-    def top_words(self, n: int = 10) -> list[list[str]]:
-        return top_by(self.topic_term_, self.vocabulary_, n)
-
     def transform(self, texts: list[list[str]]) -> np.ndarray:
         """Topic proportions of new units (Gibbs sampling with the topics fixed, one thread)."""
         out = np.tile(self.alpha_ / self.alpha_.sum(), (len(texts), 1))
@@ -113,9 +106,6 @@ class GibbsLda(EstimatorParams):
                 dists, _ = self.model_.infer(docs, iterations=self.infer_iterations, workers=1)
             out[where] = np.asarray(dists, dtype=float)
         return out
-
-    def save(self, path) -> None:
-        self.model_.save(str(path))
 
 
 class CovariateLda(GibbsLda):

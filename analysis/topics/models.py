@@ -15,8 +15,9 @@ from scipy.optimize import linear_sum_assignment
 from ..stats.measures import seeded_rng
 
 
-class EstimatorParams:
-    """``get_params``/``set_params`` in the scikit-learn sense: the ``__init__`` arguments."""
+class TopicEstimator:
+    """What every topic engine shares: ``get_params``/``set_params`` in the scikit-learn sense (the
+    ``__init__`` arguments), and the readable view of a fitted model (its vocabulary, top words)."""
 
     def get_params(self, deep: bool = True) -> dict:
         import inspect
@@ -31,8 +32,18 @@ class EstimatorParams:
             setattr(self, name, value)
         return self
 
+    @property
+    def vocabulary_(self) -> list[str]:
+        return [self.dictionary_[i] for i in range(len(self.dictionary_))]
 
-class LdaTopics(EstimatorParams):
+    def top_words(self, n: int = 10) -> list[list[str]]:
+        return top_by(self.topic_term_, self.vocabulary_, n)
+
+    def save(self, path) -> None:
+        self.model_.save(str(path))
+
+
+class LdaTopics(TopicEstimator):
     """Variational LDA (gensim), the reference engine: ``LdaTopics(k, random_state, passes,
     iterations).fit(texts)``; texts are token lists."""
 
@@ -69,20 +80,10 @@ class LdaTopics(EstimatorParams):
                                            minlength=len(dictionary))
         return self
 
-    @property
-    def vocabulary_(self) -> list[str]:
-        return [self.dictionary_[i] for i in range(len(self.dictionary_))]
-
-    def top_words(self, n: int = 10) -> list[list[str]]:
-        return top_by(self.topic_term_, self.vocabulary_, n)
-
     def transform(self, texts: list[list[str]]) -> np.ndarray:
         """Topic proportions of new units (variational inference with the topics fixed)."""
         gamma, _ = self.model_.inference([self.dictionary_.doc2bow(t) for t in texts])
         return gamma / gamma.sum(axis=1, keepdims=True)
-
-    def save(self, path) -> None:
-        self.model_.save(str(path))
 
 
 ENGINES = ("tomotopy", "gensim")
