@@ -189,12 +189,14 @@ def test_corpus_stop_words_are_flagged_and_left_out_of_the_figures():
 
     from analysis.keywords.stage import mark_corpus_stopwords, top_trending
 
-    docs = pd.DataFrame({"lang": ["zh"] * 10})
+    docs = pd.DataFrame({"lang": ["zh"] * 20})
     vocab = ["进行", "高质量发展", "芯片"]
-    dtm = sparse.csr_matrix([[1, 1, 1 if i < 2 else 0] for i in range(10)])
+    dtm = sparse.csr_matrix([[1, 1, 1 if i < 4 else 0] for i in range(20)])
     tr = pd.DataFrame({"lang": "zh", "term": vocab, "class": ["rising", "rising", "rising"], "count": [90, 80, 5],
                        "slope": [0.3, 0.2, 0.1]})
     marked = mark_corpus_stopwords(tr, docs, dtm, vocab, 0.5, keep={"高质量发展"})
     assert marked["doc_share"].tolist() == [1.0, 1.0, 0.2]
     assert marked["corpus_stopword"].tolist() == [True, False, False]
     assert top_trending(marked, 3) == ["高质量发展", "芯片"]
+    few = mark_corpus_stopwords(tr, docs.head(10), dtm[:10], vocab, 0.5, keep=set())   # 10 documents: no rule
+    assert not few["corpus_stopword"].any()

@@ -21,6 +21,7 @@ from ..pipeline.config import Config
 from ..corpus.stage import analysable, corpus_folder, load_documents
 from .statistics import (frequencies, keyness, period_of, period_rates, tfidf_top, trends)
 from ..text.lexicon import read_lexicon
+from ..stats.measures import STOPWORD_MIN_DOCS
 from ..stats.measures import g2
 from ..text.stage import load_tokens, tokens_folder
 
@@ -185,7 +186,7 @@ def mark_corpus_stopwords(tr: pd.DataFrame, docs: pd.DataFrame, dtm, vocab: list
     """The trend table with each term's share of its language's documents (``doc_share``) and
     ``corpus_stopword``: in more than ``share`` of them and not a lexicon term. Such words (the
     genre's 进行, 开展, 已经) trend with the genre, not with policy: the figures and the summary leave
-    them out; the table keeps them."""
+    them out; the table keeps them. A language with fewer than STOPWORD_MIN_DOCS documents has none."""
     if "term" not in tr or tr.empty:
         return tr.assign(doc_share=pd.Series(dtype=float), corpus_stopword=pd.Series(dtype=bool))
     index = {w: j for j, w in enumerate(vocab)}
@@ -193,7 +194,9 @@ def mark_corpus_stopwords(tr: pd.DataFrame, docs: pd.DataFrame, dtm, vocab: list
     for lang in tr["lang"].dropna().unique():
         rows = (docs["lang"] == lang).to_numpy()
         n = int(rows.sum())
-        df = np.asarray((dtm[rows] > 0).sum(axis=0)).ravel() / max(n, 1)
+        if n < STOPWORD_MIN_DOCS:   # a share of a handful of documents says nothing about the genre
+            continue
+        df = np.asarray((dtm[rows] > 0).sum(axis=0)).ravel() / n
         for term in tr.loc[tr["lang"] == lang, "term"]:
             shares[(lang, term)] = float(df[index[term]]) if term in index else float("nan")
     out = tr.assign(doc_share=[shares.get((lang, term), float("nan")) for lang, term in zip(tr["lang"], tr["term"])])

@@ -28,7 +28,7 @@ def _heatmap(ax, grid: pd.DataFrame, title: str, fmt, small: pd.DataFrame | None
     data = grid.to_numpy(dtype=float)
     flagged = small.reindex(index=grid.index, columns=grid.columns).fillna(False).to_numpy(dtype=bool) \
         if small is not None else np.zeros(data.shape, bool)
-    apart = np.array([str(i) == UNKNOWN for i in grid.index])[:, None] & np.ones(data.shape, bool)
+    apart = np.array([str(i) == UNKNOWN for i in grid.index])[:, None] | np.array([str(c) == UNKNOWN for c in grid.columns])[None, :]
     shown = np.where((data > 0) & ~flagged & ~apart, data, np.nan)
     im = ax.imshow(shown, cmap="Blues", aspect="auto", vmin=0)
     if apart.any():
@@ -111,7 +111,7 @@ def _column_ticks(ax, labels: list[str], fontsize: float = 6) -> None:
     width_pt = box.width * ax.figure.get_figwidth() * 72
     per = width_pt / max(n, 1)
     if per >= 1.5 * fontsize * 1.2:   # rotated 45°: labels a line height apart need √2 × that of width
-        ax.set_xticks(range(n), labels, rotation=45, ha="right", fontsize=fontsize)
+        ax.set_xticks(range(n), labels, rotation=45, ha="right")   # the style's size: as small grids always had
         return
     longest = max((len(x) for x in labels), default=1)
     step = int(np.ceil((0.62 * fontsize * longest + 4) / per))

@@ -36,3 +36,8 @@ def log_ratio(a, b, A: float, B: float) -> np.ndarray:
     a = np.where(np.asarray(a, float) > 0, a, 0.5)
     b = np.where(np.asarray(b, float) > 0, b, 0.5)
     return np.log2((a / A) / (b / B))
+
+
+#: corpus stop words (words in more than a share of the documents) need this many documents: with
+#: fewer, a share of documents says nothing about the genre (topics and keyword trends use it)
+STOPWORD_MIN_DOCS = 20

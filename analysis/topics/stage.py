@@ -27,13 +27,13 @@ from ..text.stage import load_tokens, tokens_folder
 from .models import (PREVALENCE_METHOD, choose_k, exclusivity, frex, heldout_perplexity, make_model, match_topics,
                      nmf_match, prevalence_effects, relevance, top_by, topic_dictionary, topic_overlap, unit_weights)
 from .seeds import seed_groups, seeds_kept
+from ..stats.measures import STOPWORD_MIN_DOCS
 from ..text.lexicon import read_lexicon
 
 TABLES = ("grid", "topics", "passages", "doc_topics", "prevalence", "over_time", "nmf", "notes", "words", "stopwords",
           "prevalence_covariates", "seeded")
 
-#: corpus stop words need this many documents: with fewer, a share of documents says little
-STOPWORD_MIN_DOCS = 20
+
 
 
 @dataclass(frozen=True)
