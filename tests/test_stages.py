@@ -119,6 +119,10 @@ def test_editing_a_module_changes_only_the_stages_that_import_it():
     from analysis.pipeline import runner
 
     assert "analysis.publishing.plots" in runner.closure("analysis.publishing.build")
+    from analysis.publishing.draw import DRAW_CORPUS, DRAW_KEYWORDS, DRAW_SLOGANS, DRAW_TOPICS
+
+    for stage in (DRAW_CORPUS, DRAW_SLOGANS, DRAW_KEYWORDS, DRAW_TOPICS):   # editing a plot redraws its figures
+        assert "analysis.publishing.plots" in runner.closure(stage.module), stage.name
     for module in ("analysis.corpus.stage", "analysis.text.stage", "analysis.slogans.stage", "analysis.keywords.stage",
                    "analysis.topics.stage"):
         assert "analysis.publishing.plots" not in runner.closure(module), module   # a figure's code never refits

@@ -126,7 +126,8 @@ class TopicParams:
     passes: int = 5
     iterations: int = 50
     gibbs_iterations: int = 200
-    grid_iterations: int = 100
+    grid_iterations: int = 200
+    grid_max_units: int = 5000
     no_below: int = 2
     no_above: float = 0.5
     keep_n: int = 20000
@@ -376,6 +377,7 @@ CHECKS: dict[tuple[type, str], Any] = {
     (TopicParams, "engine"): _one_of("tomotopy", "gensim"),
     (TopicParams, "gibbs_iterations"): _at_least(10),
     (TopicParams, "grid_iterations"): _at_least(10),
+    (TopicParams, "grid_max_units"): lambda v: None if v == 0 or v >= 100 else "must be 0 (all units) or at least 100",
     (TopicParams, "max_doc_share"): lambda v: None if 0 < v <= 1 else "must be more than 0 and at most 1",
     (TopicParams, "unit"): _one_of("auto", "paragraph", "document"),
     (TopicParams, "column"): _one_of("tokens", "phrased"),

@@ -14,10 +14,10 @@ from . import plots
 from .catalog import CORPUS_OUTPUTS, KEYWORD_OUTPUTS, SLOGAN_OUTPUTS, TOPIC_OUTPUTS
 from .writer import Writer, draw_stage, output_step
 
-DRAW_CORPUS = draw_stage("corpus_outputs", CORPUS_OUTPUTS)
-DRAW_SLOGANS = draw_stage("slogan_outputs", SLOGAN_OUTPUTS)
-DRAW_KEYWORDS = draw_stage("keyword_outputs", KEYWORD_OUTPUTS)
-DRAW_TOPICS = draw_stage("topic_outputs", TOPIC_OUTPUTS, files=("topics.labels",))
+DRAW_CORPUS = draw_stage("corpus_outputs", __name__, CORPUS_OUTPUTS)
+DRAW_SLOGANS = draw_stage("slogan_outputs", __name__, SLOGAN_OUTPUTS)
+DRAW_KEYWORDS = draw_stage("keyword_outputs", __name__, KEYWORD_OUTPUTS)
+DRAW_TOPICS = draw_stage("topic_outputs", __name__, TOPIC_OUTPUTS, files=("topics.labels",))
 
 
 def build_corpus_outputs(cfg: Config, corpus: CorpusResult, force: bool = False) -> bool:

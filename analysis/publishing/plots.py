@@ -577,24 +577,25 @@ def _prevalence_lines(data: pd.DataFrame, label: dict, grouping: str, min_docs: 
 
 
 def _prevalence_heatmap(data: pd.DataFrame, label: dict, grouping: str, min_docs: int):
-    """Topics × groups (regions), mean prevalence; groups in order of their documents, 'unknown'
-    last and apart; cells of groups with fewer than ``min_docs`` documents hatched."""
-    data = data.assign(row=[f"{lang} {t}: {label.get((lang, t), t)}" for lang, t in zip(data["lang"], data["topic"])])
+    """Groups (regions) × topics, mean prevalence: a row per group, in order of their documents
+    ('unknown' last and apart), a column per topic; rows of groups with fewer than ``min_docs``
+    documents hatched."""
+    data = data.assign(col=[f"{lang} {t}: {'·'.join(str(label.get((lang, t), t)).split('·')[:2])}"
+                            for lang, t in zip(data["lang"], data["topic"])])
     docs = data.groupby("group")["documents"].max()
     order = [g for g in docs.sort_values(ascending=False, kind="stable").index if g != UNKNOWN]
-    rows = [r for _, r in sorted({(lt, r) for lt, r in zip(zip(data["lang"], data["topic"]), data["row"])})]
-    grid = data.pivot_table(index="row", columns="group", values="prevalence", aggfunc="first").reindex(
-        index=rows, columns=order + ([UNKNOWN] if UNKNOWN in docs.index else []))
-    small = pd.DataFrame(np.broadcast_to((docs.reindex(grid.columns) < min_docs).to_numpy(), grid.shape),
+    order += [UNKNOWN] if UNKNOWN in docs.index else []
+    cols = [c for _, c in sorted({(lt, c) for lt, c in zip(zip(data["lang"], data["topic"]), data["col"])})]
+    grid = data.pivot_table(index="group", columns="col", values="prevalence", aggfunc="first").reindex(
+        index=order, columns=cols)
+    grid.index = [f"{g} ({int(docs[g])})" if g != UNKNOWN else g for g in grid.index]
+    small = pd.DataFrame(np.broadcast_to((docs.reindex(order) < min_docs).to_numpy()[:, None], grid.shape),
                          index=grid.index, columns=grid.columns)
-    height = min(PAGE_HEIGHT, 1.3 + 0.17 * len(rows))
-    fig, ax = figure("double", height)
-    grid.index = ["\n".join(_wrap(r, 34)[:1]) for r in grid.index]
-    small.index = grid.index
-    _heatmap(ax, grid.T.T, f"topic prevalence by {grouping} (mean over documents)", lambda v: f"{v:.2f}",
-             small, colorbar_label="prevalence")
-    ax.set_xlabel(f"{grouping}, by number of documents; hatched: fewer than {min_docs} documents", fontsize=6)
-    ax.tick_params(axis="y", labelsize=5)
+    fig, ax = figure("double", min(PAGE_HEIGHT, 2.2 + 0.16 * len(order)))
+    _heatmap(ax, grid, f"topic prevalence by {grouping} (mean over documents)", lambda v: f"{v:.2f}", small,
+             colorbar_label="prevalence")
+    ax.set_ylabel(f"{grouping} (documents), by number of documents; hatched: fewer than {min_docs}", fontsize=6)
+    ax.tick_params(axis="y", labelsize=5.5)
     fig.tight_layout()
     return fig
 
@@ -612,7 +613,9 @@ def topic_prevalence_models(prev: pd.DataFrame, covariate: pd.DataFrame, topics:
         return _message_figure(f"No covariate model with {grouping} was fitted (topics.covariates; engine tomotopy).")
     label = {(r.lang, int(r.topic)): r.label for r in topics.itertuples()}
     keys = sorted({(r.lang, int(r.topic)) for r in b.itertuples()})
-    fig, axes = _panel_grid(len(keys), 3, 1.6, 0.9)
+    ncols = 3 if len(keys) <= 12 else 5
+    nrows = int(np.ceil(len(keys) / ncols))
+    fig, axes = _panel_grid(len(keys), ncols, min(1.6, (PAGE_HEIGHT - 0.9) / nrows), 0.9)
     timelike = grouping in ("quarter", "year", "month", "period")
     for ax, (lang, topic) in zip(axes, keys):
         groups = _ordered(set(a.loc[a["lang"] == lang, "group"]) | set(b.loc[b["lang"] == lang, "group"]))
@@ -633,7 +636,9 @@ def topic_prevalence_models(prev: pd.DataFrame, covariate: pd.DataFrame, topics:
         else:
             _column_ticks(ax, groups)
         ax.set_ylim(bottom=0)
-        ax.set_title(textwrap.shorten(f"{lang} {topic}: {label.get((lang, topic), topic)}", 40), fontsize=7)
+        ax.set_title("\n".join(_wrap(f"{lang} {topic}: {label.get((lang, topic), topic)}", 34 if ncols == 3 else 20)[:2]),
+                     fontsize=7 if ncols == 3 else 6)
+        ax.tick_params(axis="y", labelsize=6 if ncols == 3 else 5)
     axes[0].legend(fontsize=6, frameon=False, loc="upper left")
     fig.supylabel("topic prevalence", fontsize=7)
     fig.tight_layout()

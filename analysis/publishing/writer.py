@@ -16,10 +16,11 @@ from .catalog import FIGURES, output_files
 from .export import save_figures, save_table
 
 
-def draw_stage(name: str, outputs, files: tuple[str, ...] = ()) -> runner.Stage:
-    """A drawing step reads the figure settings and what its outputs declare."""
+def draw_stage(name: str, module: str, outputs, files: tuple[str, ...] = ()) -> runner.Stage:
+    """A drawing step reads the figure settings and what its outputs declare; ``module`` draws them
+    (its code, and that of every module it imports, such as the plots, is in the outputs' keys)."""
     reads = tuple(dict.fromkeys(p for o in outputs for p in o.reads if p not in files))
-    return runner.Stage(name, __name__, FIGURES + reads, files=files)
+    return runner.Stage(name, module, FIGURES + reads, files=files)
 
 
 class Writer:

@@ -278,6 +278,16 @@ def corpus_stopwords(units: pd.DataFrame, share: float, keep=frozenset()) -> pd.
     return out.sort_values(["documents", "word"], ascending=[False, True], kind="stable").reset_index(drop=True)
 
 
+def grid_sample(units: pd.DataFrame, n: int) -> list[int]:
+    """Positions of at most ``n`` of ``units`` (doc_id, para), chosen by a hash of their id (the same
+    units whatever the file order, and a grown corpus keeps most of them), in their original order;
+    all of them when ``n`` is 0 or covers them."""
+    if not n or len(units) <= n:
+        return list(range(len(units)))
+    keys = [zlib.crc32(f"{d}\x1f{p}".encode()) for d, p in zip(units["doc_id"], units["para"])]
+    return sorted(np.argsort(keys, kind="stable")[:n].tolist())
+
+
 def grid_for(n_units: int, k_grid) -> list[int]:
     cap = max(2, n_units // 3)
     return sorted({k for k in k_grid if k <= cap}) or [min(2, cap)]
@@ -289,6 +299,7 @@ STAGE = runner.Stage(
     "topics", __name__,
     params=("topics.unit", "topics.column", "topics.k_grid", "topics.seeds", "topics.k", "topics.min_stability",
             "topics.engine", "topics.passes", "topics.iterations", "topics.gibbs_iterations", "topics.grid_iterations",
+            "topics.grid_max_units",
             "topics.no_below",
             "topics.no_above", "topics.keep_n", "topics.max_doc_share",
             "topics.min_units", "topics.heldout", "topics.top_words", "topics.relevance_lambda", "topics.draws",
@@ -342,7 +353,11 @@ def compute_topics(cfg: Config, out: Path, progress: bool = True) -> dict[str, p
         ks = grid_for(len(train), tp.k_grid)
         if len(ks) < len(tp.k_grid):
             notes.append((lang, f"K grid capped at a third of the {len(train)} training units: {ks}"))
-        per_lang[lang] = (train, u.loc[held, "toks"].tolist(), dictionary)
+        sample = grid_sample(u.loc[~held, ["doc_id", "para"]], tp.grid_max_units)
+        if len(sample) < len(train):
+            notes.append((lang, f"K grid fitted on a fixed sample of {len(sample):,} of the {len(train):,} training "
+                                f"units (topics.grid_max_units); the chosen K on all of them"))
+        per_lang[lang] = ([train[i] for i in sample], u.loc[held, "toks"].tolist(), dictionary)
         unit_tables[lang] = u
     if tp.k:  # K is set: no grid to choose it from
         grid = run_grid({}, tp, progress, fits=out / "grid")
