@@ -27,7 +27,7 @@ def drawn(tmp_path_factory):
     cfg = load_config(ROOT / "tifa.toml").with_paths(corpus=corpus, data=tmp / "data", figures=tmp / "figures")
     r = dataclasses.replace
     cfg = r(cfg, slogans=r(cfg.slogans, bootstrap=0), keywords=r(cfg.keywords, bootstrap=0),
-            topics=r(cfg.topics, k=6, gibbs_iterations=30, draws=10, seed_topics="none", covariates=("quarter",)),
+            topics=r(cfg.topics, k=25, gibbs_iterations=30, draws=10, seed_topics="none", covariates=("quarter",)),
             figures=r(cfg.figures, formats=("png",), dpi=50))
     found = {}
 

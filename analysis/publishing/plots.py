@@ -632,16 +632,18 @@ def topic_prevalence_models(prev: pd.DataFrame, covariate: pd.DataFrame, topics:
                             lw=0.8, color=PALETTE[j], label=name)
         known = [g for g in groups if g != UNKNOWN]
         if timelike:
-            _time_ticks(ax, np.array([x[g] for g in known]), known)
+            _time_ticks(ax, np.array([x[g] for g in known]), known, max_labels=4 if ncols == 3 else 3,
+                        fontsize=6 if ncols == 3 else 5)
         else:
             _column_ticks(ax, groups)
         ax.set_ylim(bottom=0)
         ax.set_title("\n".join(_wrap(f"{lang} {topic}: {label.get((lang, topic), topic)}", 34 if ncols == 3 else 20)[:2]),
                      fontsize=7 if ncols == 3 else 6)
         ax.tick_params(axis="y", labelsize=6 if ncols == 3 else 5)
-    axes[0].legend(fontsize=6, frameon=False, loc="upper left")
+    handles, names = axes[0].get_legend_handles_labels()   # one legend above the panels, clear of their ticks
+    fig.legend(handles, names, loc="upper center", ncol=2, fontsize=6, frameon=False)
     fig.supylabel("topic prevalence", fontsize=7)
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0, 1, 1 - 0.25 / fig.get_figheight()))
     return fig
 
 
