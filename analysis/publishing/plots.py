@@ -313,8 +313,10 @@ def slogan_contrast(contrasts: pd.DataFrame, label: str, top: int = 20):
         hi = rows.loc[tested, "log_ratio_high"].to_numpy(dtype=float) - x[t]
         sig = (rows.loc[tested, "q_value"] < 0.05).to_numpy()
         ax.errorbar(x[t], y[t], xerr=[lo, hi], fmt="none", ecolor=PALETTE[0], lw=1)
-        ax.scatter(x[t][sig], y[t][sig], color=PALETTE[3], s=14, zorder=3, label="q < 0.05 (BH)")
-        ax.scatter(x[t][~sig], y[t][~sig], color=PALETTE[0], s=14, zorder=3, label="tested, q ≥ 0.05")
+        if sig.any():   # the legend names only the kinds of point that are drawn
+            ax.scatter(x[t][sig], y[t][sig], color=PALETTE[3], s=14, zorder=3, label="q < 0.05 (BH)")
+        if (~sig).any():
+            ax.scatter(x[t][~sig], y[t][~sig], color=PALETTE[0], s=14, zorder=3, label="tested, q ≥ 0.05")
     if (~tested).any():
         nt = ~tested.to_numpy()
         ax.scatter(x[nt], y[nt], facecolors="none", edgecolors="#777777", s=14, zorder=3,
