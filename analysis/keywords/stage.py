@@ -21,7 +21,7 @@ from ..pipeline.config import Config
 from ..corpus.stage import analysable, corpus_folder, load_documents
 from .statistics import (frequencies, keyness, period_of, period_rates, tfidf_top, trends)
 from ..text.lexicon import read_lexicon
-from ..stats.measures import STOPWORD_MIN_DOCS
+from ..stats.measures import corpus_stopword
 from ..stats.measures import g2
 from ..text.stage import load_tokens, tokens_folder
 
@@ -190,17 +190,16 @@ def mark_corpus_stopwords(tr: pd.DataFrame, docs: pd.DataFrame, dtm, vocab: list
     if "term" not in tr or tr.empty:
         return tr.assign(doc_share=pd.Series(dtype=float), corpus_stopword=pd.Series(dtype=bool))
     index = {w: j for j, w in enumerate(vocab)}
-    shares = {}
+    shares, flagged = {}, {}
     for lang in tr["lang"].dropna().unique():
         rows = (docs["lang"] == lang).to_numpy()
         n = int(rows.sum())
-        if n < STOPWORD_MIN_DOCS:   # a share of a handful of documents says nothing about the genre
-            continue
-        df = np.asarray((dtm[rows] > 0).sum(axis=0)).ravel() / n
-        for term in tr.loc[tr["lang"] == lang, "term"]:
-            shares[(lang, term)] = float(df[index[term]]) if term in index else float("nan")
-    out = tr.assign(doc_share=[shares.get((lang, term), float("nan")) for lang, term in zip(tr["lang"], tr["term"])])
-    return out.assign(corpus_stopword=(out["doc_share"] > share) & ~out["term"].isin(keep))
+        terms = [t for t in tr.loc[tr["lang"] == lang, "term"] if t in index]
+        with_term = pd.Series(np.asarray((dtm[rows][:, [index[t] for t in terms]] > 0).sum(axis=0)).ravel(), index=terms)
+        for term, used, common in zip(terms, with_term, corpus_stopword(with_term, n, share, keep)):
+            shares[(lang, term)], flagged[(lang, term)] = used / max(n, 1), bool(common)
+    out = tr.assign(doc_share=[shares.get(k, float("nan")) for k in zip(tr["lang"], tr["term"])])
+    return out.assign(corpus_stopword=[flagged.get(k, False) for k in zip(tr["lang"], tr["term"])])
 
 
 def top_trending(tr: pd.DataFrame, n: int) -> list[str]:

@@ -123,6 +123,9 @@ def keyness(docs: pd.DataFrame, dtm, vocab: list[str], by: str, min_count: int =
         ok_group = (sizes >= min_docs) & (len(idx) - sizes >= min_docs)
         if len(tested):
             S = group_sums(code, len(groups), X[:, tested], lengths[idx])
+            # documents of each group that use each term, for all groups at once
+            member = sparse.csr_matrix((np.ones(len(code)), (code, np.arange(len(code)))), shape=(len(groups), len(code)))
+            with_term = (member @ sparse.csr_matrix(X[:, tested] > 0, dtype=float)).toarray()
             rest = S.total() - S                                 # every document is in one group
             res = rate_test(S, rest, lumpy=lumps(X[:, tested]))
             p = np.where(ok_group[:, None], res["p"], np.nan)
@@ -140,7 +143,7 @@ def keyness(docs: pd.DataFrame, dtm, vocab: list[str], by: str, min_count: int =
             A, Bx = S.E[g], rest.E[g]
             lr = log_ratio(a, b, A, Bx)
             lrc = lr - 1.96 * np.sqrt(1 / np.maximum(a, 0.5) + 1 / np.maximum(b, 0.5)) / np.log(2)
-            in_docs = np.asarray((X[code == g][:, tested] > 0).sum(axis=0)).ravel()
+            in_docs = with_term[g]
             keep = np.flatnonzero((q[g] < alpha) & (res["z"][g] > 0) & (lr >= min_log_ratio)
                                   & (in_docs >= min_term_docs))
             keep = keep[np.lexsort((-res["z"][g][keep], -lrc[keep]))][:top]

@@ -19,12 +19,14 @@ def _ordered(values, unknown_last: bool = True) -> list[str]:
     return known + ([UNKNOWN] if UNKNOWN in set(values) else [])
 
 
-def _heatmap(ax, grid: pd.DataFrame, title: str, fmt, small: pd.DataFrame | None = None, colorbar_label: str = ""):
+def _heatmap(ax, grid: pd.DataFrame, title: str, fmt, small: pd.DataFrame | None = None, colorbar_label: str = "",
+             cell_unit: str = ""):
     """Cells coloured by value. Cells flagged in ``small`` (too few documents) are hatched grey and
     kept out of the colour scale; the 'unknown' row is drawn apart (grey, its own scale), so that
     the documents whose region the text does not state do not wash out the others. Values are
-    printed in the cells only when they fit; otherwise a colour bar reads them. Time labels on the
-    x axis are thinned so that none overlaps."""
+    printed in the cells only when they fit (``cell_unit`` then follows the title: what ``fmt``
+    prints); otherwise a colour bar reads them. Time labels on the x axis are thinned so that none
+    overlaps."""
     data = grid.to_numpy(dtype=float)
     flagged = small.reindex(index=grid.index, columns=grid.columns).fillna(False).to_numpy(dtype=bool) \
         if small is not None else np.zeros(data.shape, bool)
@@ -37,16 +39,16 @@ def _heatmap(ax, grid: pd.DataFrame, title: str, fmt, small: pd.DataFrame | None
     for i, j in zip(*np.nonzero(flagged)):
         ax.add_patch(_hatched_cell(j, i))
     ax.set_yticks(range(grid.shape[0]), grid.index)
-    ax.set_title(title)
     top = np.nanmax(shown) if np.isfinite(shown).any() else 1
     labels = [fmt(v) for v in data.ravel() if v > 0]
     if _cells_fit(ax, grid.shape, max((len(x) for x in labels), default=1), 6):
+        ax.set_title(title + cell_unit)
         for (i, j), v in np.ndenumerate(data):
             if v > 0:
                 color = "#777777" if flagged[i, j] else ("white" if v > 0.6 * top and not apart[i, j] else "black")
                 ax.text(j, i, fmt(v), ha="center", va="center", fontsize=6, color=color)
     else:
-        ax.set_title(title.replace(" (thousands)", ""))   # the colour bar reads the values themselves
+        ax.set_title(title)
         bar = ax.figure.colorbar(im, ax=ax, shrink=0.5, aspect=25, pad=0.02)
         bar.ax.tick_params(labelsize=6)
         if colorbar_label:
@@ -142,12 +144,12 @@ def corpus_overview(by_pq: pd.DataFrame, by_lang: pd.DataFrame):
     height = max(2.4, 0.9 + min(0.28, (PAGE_HEIGHT - 1.2) / max(len(provinces), 1)) * len(provinces))
     fig, axes = figure("double", height, ncols=3, gridspec_kw={"width_ratios": [1, 1, 0.7]})
     outer = axes[0].get_gridspec()  # a colour bar splits an axes' own cell: the outer grid is kept here
-    for ax, column, title, fmt in (
-            (axes[0], "documents", "Documents", lambda v: f"{v:.0f}"),
-            (axes[1], "characters", "Characters (thousands)", lambda v: f"{v / 1000:.1f}")):
+    for ax, column, title, fmt, unit in (
+            (axes[0], "documents", "Documents", lambda v: f"{v:.0f}", ""),
+            (axes[1], "characters", "Characters", lambda v: f"{v / 1000:.1f}", " (thousands)")):
         grid = (by_pq.pivot(index="province", columns="quarter", values=column)
                 .reindex(index=provinces, columns=quarters).fillna(0))
-        _heatmap(ax, grid, title, fmt, colorbar_label=column)
+        _heatmap(ax, grid, title, fmt, colorbar_label=column, cell_unit=unit)
         ax.set_xlabel("quarter of the meeting")
     axes[1].set_yticklabels([])
     # the language panel keeps a fixed height at the top, however many provinces there are

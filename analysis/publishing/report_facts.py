@@ -48,7 +48,7 @@ def report_facts(cfg: Config, done: dict, entries: list[dict]) -> dict:
         "known_region": int(docs["adcode"].notna().sum()), "known_quarter": int(docs["quarter"].notna().sum()),
         "problems": [_one_line(f"`{r.source_file}`{(' (' + r.where + ')') if r.where else ''}: {r.problem} [{r.action}]")
                      for r in problems.itertuples()],
-        "unknown_metadata": len(read_output_table(fig, "corpus_unknown_metadata")) > 0,
+        "unknown_metadata": bool((docs["adcode"].isna() | docs["quarter"].isna()).any()),
         "s": slogans,
         "top_slogans": ", ".join(f"{name} ({k} occurrences in {d} documents)" for name, k, d in slogans["top"][:5]),
         "k": keywords,
@@ -58,7 +58,7 @@ def report_facts(cfg: Config, done: dict, entries: list[dict]) -> dict:
         "lexicon": {"entries": len(lex.entries), "slogans": sum(e.slogan for e in lex.entries), "digest": lex.digest[:12]},
         "stopwords_zh": ", ".join(Path(x).name for x in cfg.tokens.stopwords_zh),
         "stopwords_en": ", ".join(Path(x).name for x in cfg.tokens.stopwords_en),
-        "summary": summary(fig, docs, slogans, keywords, done["topics"].tables),
+        "summary": summary(docs, slogans, keywords, {k: done[k].tables for k in ("slogans", "keywords", "topics")}),
     }
 
 
@@ -79,9 +79,10 @@ def _one_line(text: str) -> str:
     return " ".join(str(text).splitlines())
 
 
-def summary(fig: Path, docs, slogans: dict, keywords: dict, topics: dict) -> list[str]:
+def summary(docs, slogans: dict, keywords: dict, tables: dict) -> list[str]:
     """The strongest findings of each analysis, one line each, with the table that holds the
-    evidence: what a reader of a large corpus looks for before the details."""
+    evidence: what a reader of a large corpus looks for before the details. ``tables``: the slogans,
+    keywords and topics stages' tables, as the run holds them."""
     n = len(docs)
     share = (lambda k: f"{k:,} ({100 * k / n:.0f}%)") if n else str
     lines = [f"Corpus: {n:,} documents; region stated for {share(int(docs['adcode'].notna().sum()))}, quarter for "
@@ -89,32 +90,30 @@ def summary(fig: Path, docs, slogans: dict, keywords: dict, topics: dict) -> lis
     if slogans["top"]:
         lines.append("Most used slogans: " + ", ".join(f"{s} ({k:,} times in {d:,} documents)"
                                                       for s, k, d in slogans["top"][:3]) + " (`slogan_counts`).")
-    contrasts = read_output_table(fig, "slogan_contrasts")
-    if len(contrasts) and "q_value" in contrasts:
-        tested = contrasts[contrasts["status"] == "tested"].copy()
-        tested["q"] = pd.to_numeric(tested["q_value"], errors="coerce")
-        tested["lr"] = pd.to_numeric(tested["log_ratio"], errors="coerce")
-        found = tested[tested["q"] < 0.05].sort_values(["q", "lr"], ascending=[True, False], kind="stable")
+    contrasts = tables["slogans"].get("contrasts")
+    if contrasts is not None and len(contrasts):
+        tested = contrasts[contrasts["status"] == "tested"]
+        found = tested[tested["q_value"] < 0.05].sort_values(["q_value", "log_ratio"], ascending=[True, False],
+                                                             kind="stable")
         line = f"Slogan contrasts: {len(found)} of {len(tested)} tested have q < 0.05"
         if len(found):
             line += "; the clearest: " + "; ".join(
-                f"{r.slogan} in {r.contrast} (Log Ratio {float(r.lr):.2f}, q = {float(r.q):.2g})"
+                f"{r.slogan} in {r.contrast} (Log Ratio {r.log_ratio:.2f}, q = {r.q_value:.2g})"
                 for r in found.head(3).itertuples())
         lines.append(line + " (`slogan_contrasts`).")
     if keywords.get("rising") or keywords.get("falling"):
         lines.append(f"Keyword trends over {len(keywords['periods'])} {keywords['period_unit']}s: rising "
                      f"{', '.join(keywords.get('rising', [])[:5]) or 'none'}; falling "
                      f"{', '.join(keywords.get('falling', [])[:5]) or 'none'} (`keyword_trend_table`).")
-    keyness = read_output_table(fig, "keyword_keyness")
-    if len(keyness) and "lrc" in keyness:
-        best = keyness[keyness["status"] == "distinctive"].copy()
-        best["lrc"] = pd.to_numeric(best["lrc"], errors="coerce")
-        best = best.sort_values("lrc", ascending=False, kind="stable").drop_duplicates(["grouping", "group"]).head(3)
+    keyness = tables["keywords"].get("keyness")
+    if keyness is not None and "lrc" in keyness:
+        best = keyness[keyness["status"] == "distinctive"].sort_values("lrc", ascending=False, kind="stable")
+        best = best.drop_duplicates(["grouping", "group"]).head(3)
         if len(best):
             lines.append("Most distinctive terms (by LRC): " + "; ".join(
-                f"{r.term} in {r.group} (Log Ratio {float(r.log_ratio):.1f}, in {int(float(r.documents_with))} documents)"
+                f"{r.term} in {r.group} (Log Ratio {r.log_ratio:.1f}, in {r.documents_with} documents)"
                 for r in best.itertuples()) + " (`keyword_keyness`).")
-    table = topics.get("topics")
+    table = tables["topics"].get("topics")
     if table is not None and len(table):
         for lang, t in table.groupby("lang"):
             t = t.sort_values("share", ascending=False, kind="stable")

@@ -41,3 +41,13 @@ def log_ratio(a, b, A: float, B: float) -> np.ndarray:
 #: corpus stop words (words in more than a share of the documents) need this many documents: with
 #: fewer, a share of documents says nothing about the genre (topics and keyword trends use it)
 STOPWORD_MIN_DOCS = 20
+
+
+def corpus_stopword(documents_with, n_docs: int, share: float, keep=frozenset()):
+    """The corpus stop-word rule, for topics and keyword trends alike (``documents_with``: a pandas
+    Series, word → documents using it): a word in more
+    than ``share`` of ``n_docs`` documents, not in ``keep`` (the lexicon's terms); none when there
+    are fewer than STOPWORD_MIN_DOCS documents."""
+    if n_docs < STOPWORD_MIN_DOCS or share >= 1:
+        return documents_with.astype(bool) & False
+    return (documents_with > share * n_docs) & ~documents_with.index.isin(list(keep))

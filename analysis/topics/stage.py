@@ -27,7 +27,7 @@ from ..text.stage import load_tokens, tokens_folder
 from .models import (PREVALENCE_METHOD, choose_k, exclusivity, frex, heldout_perplexity, make_model, match_topics,
                      nmf_match, prevalence_effects, relevance, top_by, topic_dictionary, topic_overlap, unit_weights)
 from .seeds import seed_groups, seeds_kept
-from ..stats.measures import STOPWORD_MIN_DOCS
+from ..stats.measures import corpus_stopword
 from ..text.lexicon import read_lexicon
 
 TABLES = ("grid", "topics", "passages", "doc_topics", "prevalence", "over_time", "nmf", "notes", "words", "stopwords",
@@ -270,11 +270,9 @@ def corpus_stopwords(units: pd.DataFrame, share: float, keep=frozenset()) -> pd.
     returns word, documents, share (most common first)."""
     doc_words = units.groupby("doc_id", sort=True)["toks"].agg(lambda s: {t for toks in s for t in toks})
     n = len(doc_words)
-    if n < STOPWORD_MIN_DOCS or share >= 1:
-        return pd.DataFrame(columns=["word", "documents", "share"])
-    df = pd.Series([w for words in doc_words for w in words]).value_counts()
-    df = df[(df > share * n) & ~df.index.isin(list(keep))]
-    out = pd.DataFrame({"word": df.index, "documents": df.to_numpy(), "share": df.to_numpy() / n})
+    df = pd.Series([w for words in doc_words for w in words], dtype=object).value_counts()
+    df = df[corpus_stopword(df, n, share, keep)]
+    out = pd.DataFrame({"word": df.index, "documents": df.to_numpy(), "share": df.to_numpy() / max(n, 1)})
     return out.sort_values(["documents", "word"], ascending=[False, True], kind="stable").reset_index(drop=True)
 
 
