@@ -72,11 +72,11 @@ def test_the_report_script_reads_as_blocks():
     from analysis.publishing.report import parse_blocks
 
     script = ("# Title\n\nOne line\nand the next.\n\n- item `a`\n  continued\n- item b\n@figure f1\n"
-              "@table t1 rows=2 cols=x,y\n@table t2 | Own caption.\n")
+              "@table t1 rows=2 cols=x,y sort=-x\n@table t2 | Own caption.\n")
     asked = []
 
-    def table(name, rows, cols):
-        asked.append((name, rows, cols))
+    def table(name, rows, cols, sort):
+        asked.append((name, rows, cols, sort))
         return pd.DataFrame({"x": [1, 2, 3]})
 
     blocks = parse_blocks(script, {"f1": "Figure one.", "t1": "Table one."}, table)
@@ -84,4 +84,20 @@ def test_the_report_script_reads_as_blocks():
     assert blocks[1].content == "One line and the next."
     assert blocks[2].content == ["item `a` continued", "item b"]
     assert (blocks[3].content, blocks[3].caption) == ("f1.png", "Figure one.")
-    assert blocks[5].caption == "Own caption." and asked == [("t1", 2, ["x", "y"]), ("t2", None, None)]
+    assert blocks[5].caption == "Own caption." and asked == [("t1", 2, ["x", "y"], "-x"), ("t2", None, None, None)]
+
+
+def test_report_tables_show_their_strongest_rows_with_numbers_rounded(tmp_path):
+    """A trimmed report table is sorted by its named column (empty cells last), decimal columns
+    with empty cells are numbers (printed rounded, not as 16 digits), codes stay as written."""
+    from analysis.publishing.export import to_markdown
+    from analysis.publishing.report_facts import read_output_table
+
+    (tmp_path / "t.csv").write_text("code,term,q_value\n440000,a,0.25\n,b,\n110000,c,0.0012345678901\n",
+                                    encoding="utf-8")
+    frame = read_output_table(tmp_path, "t", rows=2, sort="q_value")
+    assert list(frame["term"]) == ["c", "a"]
+    assert list(frame["code"]) == ["110000", "440000"]
+    text = to_markdown(frame)
+    assert "| 110000 | c | 0.001 |" in text and "0.0012345" not in text
+    assert list(read_output_table(tmp_path, "t", sort="-q_value")["term"]) == ["a", "c", "b"]

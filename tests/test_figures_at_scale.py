@@ -18,9 +18,6 @@ FIGURES = [o.name for o in CORPUS_OUTPUTS + SLOGAN_OUTPUTS + KEYWORD_OUTPUTS + T
 @pytest.fixture(scope="module")
 def drawn(tmp_path_factory):
     """name → (overlapping label pairs, size problem) of every figure drawn for the scale corpus."""
-    from analysis.publishing import writer
-    from analysis.publishing.build import build_all
-
     tmp = tmp_path_factory.mktemp("scale")
     corpus = tmp / "corpus"
     write_corpus(corpus)
@@ -29,21 +26,7 @@ def drawn(tmp_path_factory):
     cfg = r(cfg, slogans=r(cfg.slogans, bootstrap=0), keywords=r(cfg.keywords, bootstrap=0),
             topics=r(cfg.topics, k=25, gibbs_iterations=30, draws=10, seed_topics="none", covariates=("quarter",)),
             figures=r(cfg.figures, formats=("png",), dpi=50))
-    found = {}
-
-    original = writer.save_figures
-
-    def check(figures, folder, formats, dpi):
-        for name, fig in figures:
-            found[name] = (layout_check.overlapping_labels(fig), layout_check.too_large(fig))
-        original(figures, folder, formats, dpi)
-
-    writer.save_figures = check
-    try:
-        build_all(cfg, progress=False)
-    finally:
-        writer.save_figures = original
-    return found
+    return layout_check.check_every_figure(cfg)
 
 
 def test_every_figure_is_drawn(drawn):

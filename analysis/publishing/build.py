@@ -12,15 +12,17 @@ from .report_facts import read_output_table, report_facts
 from .templating import render_text
 
 
-def build_all(cfg: Config, progress: bool = True, force: bool = False) -> dict:
-    """Run every stage that is out of date, draw what changed, write the report; return what each did."""
+def build_all(cfg: Config, progress: bool = True, force: bool = False, redraw: bool = False) -> dict:
+    """Run every stage that is out of date, draw what changed, write the report; return what each did.
+    ``force``: rerun and redraw everything; ``redraw``: redraw every output, reuse the stages."""
     from ..pipeline.run import run_stages
 
     done = run_stages(cfg, progress=progress, force=force)
-    done["corpus_outputs"] = build_corpus_outputs(cfg, done["corpus"], force=force)
-    done["slogan_outputs"] = build_slogan_outputs(cfg, done["slogans"], force=force)
-    done["keyword_outputs"] = build_keyword_outputs(cfg, done["keywords"], force=force)
-    done["topic_outputs"] = build_topic_outputs(cfg, done["topics"], force=force)
+    draw = force or redraw
+    done["corpus_outputs"] = build_corpus_outputs(cfg, done["corpus"], force=draw)
+    done["slogan_outputs"] = build_slogan_outputs(cfg, done["slogans"], force=draw)
+    done["keyword_outputs"] = build_keyword_outputs(cfg, done["keywords"], force=draw)
+    done["topic_outputs"] = build_topic_outputs(cfg, done["topics"], force=draw)
     build_report(cfg, done)
     return done
 
@@ -30,7 +32,7 @@ def report_blocks(cfg: Config, done: dict, entries: list[dict]) -> list:
     folder = Path(cfg.paths.figures)
     script = render_text("report.md.j2", **report_facts(cfg, done, entries))
     return parse_blocks(script, {e["id"]: e["caption"] for e in entries},
-                        lambda name, rows, cols: read_output_table(folder, name, rows, cols))
+                        lambda name, rows, cols, sort: read_output_table(folder, name, rows, cols, sort))
 
 
 def build_report(cfg: Config, done: dict) -> None:

@@ -68,3 +68,26 @@ def too_large(fig) -> str | None:
     if w > PAGE_MM[0] + 0.5 or h > PAGE_MM[1] + 0.5:
         return f"{w:.0f} × {h:.0f} mm is larger than a page ({PAGE_MM[0]:.0f} × {PAGE_MM[1]:.0f} mm)"
     return None
+
+
+def check_every_figure(cfg) -> dict[str, tuple[list, str | None]]:
+    """Build everything for ``cfg`` (what ``make figures`` does; stages that are up to date are
+    reused, every figure is redrawn) and check each figure as it is drawn: name → (overlapping
+    label pairs, size problem or None)."""
+    from . import writer
+    from .build import build_all
+
+    found = {}
+    original = writer.save_figures
+
+    def check(figures, folder, formats, dpi):
+        for name, fig in figures:
+            found[name] = (overlapping_labels(fig), too_large(fig))
+        original(figures, folder, formats, dpi)
+
+    writer.save_figures = check
+    try:
+        build_all(cfg, progress=False, redraw=True)
+    finally:
+        writer.save_figures = original
+    return found

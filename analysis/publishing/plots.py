@@ -353,7 +353,12 @@ def keyword_small_multiples(rates: pd.DataFrame, trends: pd.DataFrame, terms: li
     data = rates[rates["term"].isin(terms)]
     if data.empty:
         return _message_figure("No dated documents: no keyword trend to show.")
-    panels = [(t, l) for t in terms for l in ("zh", "en") if ((data["term"] == t) & (data["lang"] == l)).any()][:12]
+    # a term gets a panel in each language where it occurs (an English word among Chinese texts
+    # would be an empty panel)
+    used = data.groupby(["term", "lang"])["count"].sum()
+    panels = [(t, l) for t in terms for l in ("zh", "en") if used.get((t, l), 0) > 0][:12]
+    if not panels:
+        return _message_figure("None of these terms occurs in the dated documents.")
     fig, axes = _panel_grid(len(panels), 4, 1.5, 1.0)
     cls = dict(zip(zip(trends.get("term", []), trends.get("lang", [])), trends.get("class", [])))
     all_periods = sorted(data["period"].unique(), key=lambda p: (len(p), p))
@@ -368,7 +373,7 @@ def keyword_small_multiples(rates: pd.DataFrame, trends: pd.DataFrame, terms: li
             ax.plot(x[a:b], y[a:b], "-o", ms=3, lw=1, color=PALETTE[0])
         ax.fill_between(x, sub["rate_low"], sub["rate_high"], color=PALETTE[0], alpha=0.2, lw=0)
         _time_ticks(ax, x, list(sub["period"]))
-        ax.set_title(f"{term} ({lang}, {cls.get((term, lang), 'user term')}, n = {int(sub['count'].sum())})", fontsize=7)
+        ax.set_title(f"{term} ({lang}, {cls.get((term, lang), 'not tested')}, n = {int(sub['count'].sum())})", fontsize=7)
         ax.set_ylim(bottom=0)
     fig.supylabel("per 10,000 tokens", fontsize=7)
     if title:

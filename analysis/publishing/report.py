@@ -42,8 +42,8 @@ class Block:
 def parse_blocks(script: str, caption: dict, table) -> list[Block]:
     """The blocks of a report script (what templates/report.md.j2 renders): "# "/"## " headings,
     paragraphs (lines joined by a space), "- " list items (indented lines continue them), and
-    "@figure NAME" / "@table NAME [rows=N] [cols=a,b]" with the catalog's ``caption`` (or the text
-    after "|"); ``table(name, rows, cols)`` reads a table."""
+    "@figure NAME" / "@table NAME [rows=N] [cols=a,b] [sort=-column]" with the catalog's ``caption``
+    (or the text after "|"); ``table(name, rows, cols, sort)`` reads a table."""
     blocks: list[Block] = []
     para: list[str] = []
     items: list[str] = []
@@ -84,7 +84,7 @@ def parse_blocks(script: str, caption: dict, table) -> list[Block]:
                 blocks.append(Block("figure", f"{name}.png", text))
             else:
                 frame = table(name, int(opts["rows"]) if "rows" in opts else None,
-                              opts["cols"].split(",") if "cols" in opts else None)
+                              opts["cols"].split(",") if "cols" in opts else None, opts.get("sort"))
                 blocks.append(Block("table", (frame, f"{name}.csv"), text))
         else:
             if items:
@@ -124,7 +124,10 @@ def render_markdown(blocks: list[Block]) -> str:
 
 
 def _full(frame: pd.DataFrame, name: str) -> str:
-    return f"\n\nThe first {len(frame)} rows; the full table: [{name}]({name})"
+    total = frame.attrs.get("total_rows", len(frame))
+    if total > len(frame):
+        return f"\n\nThe first {len(frame)} of {total:,} rows; the full table: [{name}]({name})"
+    return f"\n\nAs a table: [{name}]({name})"
 
 
 def _md_table(frame: pd.DataFrame) -> str:
@@ -146,6 +149,7 @@ def render_html(blocks: list[Block], folder: Path, title: str) -> str:
         elif b.kind == "table":
             frame, name = b.content
             shown.append({"kind": "table", "caption": b.caption, "name": name, "head": [str(c) for c in frame.columns],
+                          "total": int(frame.attrs.get("total_rows", len(frame))),
                           "rows": [[_cell(v, 3) for v in row] for row in frame.itertuples(index=False)]})
         elif b.kind == "contents":
             shown.append({"kind": "contents", "content": [(h, anchor(h)) for h in b.content]})

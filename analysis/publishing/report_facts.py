@@ -14,15 +14,41 @@ from ..pipeline.config import Config
 from ..text.lexicon import read_lexicon
 
 
-def read_output_table(folder: Path, name: str, rows: int | None = None, columns: list[str] | None = None):
-    """An output table as written (strings kept as they are), its first ``rows`` and ``columns``."""
+def read_output_table(folder: Path, name: str, rows: int | None = None, columns: list[str] | None = None,
+                      sort: str | None = None):
+    """An output table as written, its first ``rows`` and ``columns``; ``sort``: a column to order
+    by first ("-column": largest first; empty cells last), so trimmed tables show their strongest
+    rows. Columns of decimal numbers (with empty cells) are read as numbers, the rest as written."""
     try:
         frame = pd.read_csv(Path(folder) / f"{name}.csv", keep_default_na=False, low_memory=False)
     except pd.errors.EmptyDataError:  # a table without columns (no topic model was fitted)
         return pd.DataFrame()
+    for c in frame.columns:
+        if pd.api.types.is_numeric_dtype(frame[c]) or pd.api.types.is_bool_dtype(frame[c]):
+            continue
+        filled = frame[c][frame[c] != ""].astype(str)
+        decimal = pd.to_numeric(filled, errors="coerce")
+        if len(filled) and decimal.notna().all() and filled.str.contains(r"[.eE]").any():
+            frame[c] = pd.to_numeric(frame[c].replace("", None), errors="coerce")
+    if sort and sort.lstrip("-") in frame.columns:
+        frame = frame.sort_values(sort.lstrip("-"), ascending=not sort.startswith("-"), kind="stable",
+                                  na_position="last")
     if columns:
         frame = frame[[c for c in columns if c in frame.columns]]
-    return frame.head(rows) if rows else frame
+    total = len(frame)
+    frame = frame.head(rows) if rows else frame
+    frame.attrs["total_rows"] = total  # the report says when it shows only the first rows
+    return frame
+
+
+SHOWN_PROBLEMS = 12  # the report lists the first problems; all are in the corpus stage's problems.csv
+
+
+def _relative(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 def _summary(folder, defaults: dict) -> dict:
@@ -44,10 +70,13 @@ def report_facts(cfg: Config, done: dict, entries: list[dict]) -> dict:
         "cfg": cfg, "outputs": entries,
         "corpus_folder": Path(cfg.paths.corpus).name, "config_file": cfg.source.name if cfg.source else "defaults",
         "n": len(docs), "files": docs["source_file"].nunique(), "chars": int(docs["n_chars"].sum()),
-        "languages": ", ".join(f"{v} in {k}" for k, v in langs.items()),
+        "languages": ", ".join(f"{v:,} in {k}" for k, v in langs.items()),
         "known_region": int(docs["adcode"].notna().sum()), "known_quarter": int(docs["quarter"].notna().sum()),
         "problems": [_one_line(f"`{r.source_file}`{(' (' + r.where + ')') if r.where else ''}: {r.problem} [{r.action}]")
-                     for r in problems.itertuples()],
+                     for r in problems.head(SHOWN_PROBLEMS).itertuples()],
+        "problems_total": len(problems),
+        "problems_by_action": ", ".join(f"{n:,} {a}" for a, n in problems["action"].value_counts().items()),
+        "problems_file": _relative(Path(done["corpus"].folder) / "problems.csv"),
         "unknown_metadata": bool((docs["adcode"].isna() | docs["quarter"].isna()).any()),
         "s": slogans,
         "top_slogans": ", ".join(f"{name} ({k} occurrences in {d} documents)" for name, k, d in slogans["top"][:5]),
@@ -95,7 +124,7 @@ def summary(docs, slogans: dict, keywords: dict, tables: dict) -> list[str]:
         tested = contrasts[contrasts["status"] == "tested"]
         found = tested[tested["q_value"] < 0.05].sort_values(["q_value", "log_ratio"], ascending=[True, False],
                                                              kind="stable")
-        line = f"Slogan contrasts: {len(found)} of {len(tested)} tested have q < 0.05"
+        line = f"Slogan contrasts: {len(found):,} of {len(tested):,} tested have q < 0.05"
         if len(found):
             line += "; the clearest: " + "; ".join(
                 f"{r.slogan} in {r.contrast} (Log Ratio {r.log_ratio:.2f}, q = {r.q_value:.2g})"
