@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .stats.inference import bh, group_sums, lumps, rate_interval, rate_test
+from .stats.inference import bh, group_sums, log_ratio_interval, lumps, rate_interval, rate_test
 
 NOT_FINDINGS = {"stable", "too little evidence", "not tested"}
 
@@ -113,16 +113,39 @@ def planted_check(exposure: np.ndarray, R: int = 200, sizes=(12, 48), ratios=(1.
             rate, lo, hi = rate_interval(y[target], e[target])
             truth = lam * ratio
             covered = (lo <= truth) & (truth <= hi)
+            lr_lo, lr_hi = log_ratio_interval(S.take([0]), S.take([1]))
+            lr_covered = (lr_lo <= np.log2(ratio)) & (np.log2(ratio) <= lr_hi)
             found = q < 0.05
             for g, (b, qr) in enumerate(grid):
                 sl = slice(g * copies, (g + 1) * copies)
                 rows.append({"size": size, "replicate": r + 1, "per_doc": b, "base_rate": b / e.mean() * 10_000,
                              "ratio": qr, "tokens": copies,
                              "covered": int(covered[sl].sum()), "interval_defined": int(np.isfinite(hi[sl]).sum()),
+                             "lr_covered": int(lr_covered[sl].sum()), "lr_defined": int(np.isfinite(lr_hi[sl]).sum()),
                              "discoveries": int(found[sl].sum()),
                              "false_discoveries": int(found[sl].sum()) if qr == 1.0 else 0,
                              "all_discoveries": int(found.sum())})
     return pd.DataFrame(rows)
+
+
+def planted_counts(rng, e_pool, n: int, regions: int, quarters: int, mixture: bool = False):
+    """A documents table (lang, province, quarter, exposure) of ``n`` documents with lengths drawn
+    from ``e_pool`` and one slogan's counts with planted rate ratios: 1 for every other region and
+    quarter (the null), 1.5-2.5 for the others; document-level over-dispersion Gamma(1.5) (the NB2
+    model holds) or, with ``mixture``, half the documents silent and half at twice the rate.
+    Returns (documents, counts as documents × 1, planted rate ratio per model term)."""
+    e = rng.choice(e_pool, n)
+    region = rng.integers(0, regions, n)
+    quarter = rng.integers(0, quarters, n)
+    rr_region = np.r_[1.0, np.where(np.arange(1, regions) % 2 == 0, 1.0, np.linspace(1.5, 2.5, regions - 1))]
+    rr_quarter = np.r_[1.0, np.where(np.arange(1, quarters) % 2 == 0, 1.0, np.linspace(1.5, 2.5, quarters - 1))]
+    G = rng.choice([0.0, 2.0], n) if mixture else rng.gamma(1.5, 1 / 1.5, n)
+    y = rng.poisson(e * 2e-3 * rr_region[region] * rr_quarter[quarter] * G)
+    docs = pd.DataFrame({"lang": "zh", "province": [f"r{r:02d}" for r in region],
+                         "quarter": [f"2020Q{q + 1}" if q < 4 else f"2021Q{q - 3}" for q in quarter], "exposure": e})
+    truth = {f"province_r{r:02d}": rr_region[r] for r in range(1, regions)}
+    truth.update({f"quarter_{q}": rr_quarter[i + 1] for i, q in enumerate(sorted(docs["quarter"].unique())[1:])})
+    return docs, y[:, None].astype(float), truth
 
 
 def summarise(null: pd.DataFrame, planted: pd.DataFrame) -> pd.DataFrame:
@@ -142,6 +165,11 @@ def summarise(null: pd.DataFrame, planted: pd.DataFrame) -> pd.DataFrame:
             rows.append({"check": "planted: 95% rate interval coverage",
                          "group": f"{size} documents, {b:g} per document",
                          "value": float(cov), "max": np.nan, "target": "0.93-0.97"})
+            if "lr_covered" in g:
+                rows.append({"check": "planted: 95% Log Ratio interval coverage (analytic)",
+                             "group": f"{size} documents, {b:g} per document",
+                             "value": float(g["lr_covered"].sum() / max(g["lr_defined"].sum(), 1)), "max": np.nan,
+                             "target": "0.93-0.97"})
         per_rep = planted.groupby(["size", "replicate"]).agg(false=("false_discoveries", "sum"),
                                                             found=("discoveries", "sum"))
         fdr = (per_rep["false"] / per_rep["found"].clip(lower=1)).groupby(level=0).mean()

@@ -14,6 +14,7 @@ from .pipeline.config import ConfigError, load_config
 from .pipeline.problems import EmptyCorpusError
 from .text.lexicon import LexiconError
 from .pipeline.lock import LockedError, data_lock
+from .pipeline.parallel import EngineError, engine
 from .topics.labels import LabelsError
 from .topics.seeds import SeedWordsError
 
@@ -45,6 +46,12 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--figures", type=Path, default=None, help="folder for figures and tables (overrides paths.figures)")
     p.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
     p.add_argument("--workers", type=int, default=None, help="processes for ingestion (0 = one per core)")
+    p.add_argument("--engine", choices=("local", "dask"), default=None,
+                   help="where the per-partition work runs: this machine's process pool (local, the default) or "
+                        "Dask (overrides run.engine); the outputs are the same")
+    p.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                   help="a running Dask cluster's scheduler (tcp://host:8786); without it --engine dask starts "
+                        "a local cluster of run.workers processes")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
     p.add_argument("--debug", action="store_true", help="show the full traceback of an error")
 
@@ -133,6 +140,8 @@ def _config(args):
     if args.workers is not None:
         import dataclasses
         cfg = dataclasses.replace(cfg, corpus=dataclasses.replace(cfg.corpus, workers=args.workers))
+    if args.engine or args.scheduler:
+        cfg = cfg.replace(run={"engine": args.engine or "dask", **({"scheduler": args.scheduler} if args.scheduler else {})})
     return cfg
 
 
@@ -265,7 +274,7 @@ def print_counts(table, strings, rule: str, out=None) -> None:
 
 #: Errors that are the user's to fix: one line, exit status 2.
 USER_ERRORS = (ConfigError, FileNotFoundError, LexiconError, EmptyCorpusError, LabelsError, SeedWordsError, LockedError,
-               PermissionError)
+               PermissionError, EngineError)
 
 
 def check_inputs(cfg, command: str) -> None:
@@ -292,7 +301,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         cfg = _config(args)
         check_inputs(cfg, args.command)
-        with data_lock(cfg.paths.data, args.command):
+        with data_lock(cfg.paths.data, args.command), engine(cfg.run.engine, cfg.run.scheduler, cfg.run.workers):
             return run(args, cfg)
     except USER_ERRORS as exc:
         if args.debug:

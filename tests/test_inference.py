@@ -114,6 +114,34 @@ def test_planted_rate_intervals_cover_and_contrasts_control_false_discoveries(si
     coverage = s.loc["planted: 95% rate interval coverage", "value"]
     assert 0.92 <= coverage <= 0.99  # conservative with few, unequal documents (bench/RESULTS.md)
     assert s.loc["planted: false discovery rate of the contrast test", "value"] <= 0.06
+    assert 0.92 <= s.loc["planted: 95% Log Ratio interval coverage (analytic)", "value"] <= 0.99
+
+
+def test_analytic_log_ratio_interval_agrees_with_the_document_bootstrap():
+    """Large sides take the analytic Log Ratio interval instead of the bootstrap (issue 18): on
+    over-dispersed counts the two intervals nearly coincide."""
+    import pandas as pd
+
+    from analysis.slogans.statistics import contrast
+
+    rng = np.random.default_rng(5)
+    n = 1200
+    e = rng.lognormal(np.log(1500), 0.6, n)
+    mu = e[:, None] * np.array([2e-4, 1e-3, 5e-3, 0.0])[None, :] * rng.gamma(2, 0.5, (n, 4))
+    y = rng.poisson(mu * np.where(np.arange(n) < 300, 1.5, 1.0)[:, None])
+    docs = pd.DataFrame({"exposure": e})
+    target, reference = np.arange(n) < 300, np.arange(n) >= 300
+    kw = dict(B=2000, seed=1, min_count=1, label=("x",))
+    boot = contrast(docs, y, list("abcd"), target, reference, bootstrap_max_docs=n, **kw)
+    ana = contrast(docs, y, list("abcd"), target, reference, bootstrap_max_docs=100, **kw)
+    assert set(boot["interval_method"].dropna()) == {"percentile bootstrap"}
+    assert set(ana["interval_method"].dropna()) == {"analytic (cluster-robust)"}
+    tested = ana["status"] == "tested"
+    assert tested[:3].all() and not tested[3]
+    for col in ("log_ratio_low", "log_ratio_high"):
+        assert np.allclose(ana.loc[tested, col], boot.loc[tested, col], atol=0.12), col
+    width = (ana["log_ratio_high"] - ana["log_ratio_low"])[tested] / (boot["log_ratio_high"] - boot["log_ratio_low"])[tested]
+    assert ((width > 0.85) & (width < 1.2)).all()
 
 
 @pytest.mark.parametrize("T, y, pi, rho", [(40, 9, 0.2, 0.0), (40, 15, 0.2, 0.05), (180, 60, 0.25, 0.02),
@@ -250,3 +278,39 @@ def test_lump_tails_against_enumeration():
         assert up[g, 0] == pytest.approx(sum(w for t, w in dist.items() if t >= y[g, 0]))
         assert low[g, 0] == pytest.approx(sum(w for t, w in dist.items() if t <= y[g, 0]))
     assert np.isnan(up[:, 1]).all()
+
+
+def test_the_cell_count_model_matches_statsmodels_and_covers_planted_rate_ratios():
+    """Issue 18: NB2 fitted from region × quarter cell sums gives statsmodels' NegativeBinomial
+    estimates and standard errors, and its 95% intervals cover planted rate ratios under
+    document-level over-dispersion (bench/bench_count_model.py has the full check)."""
+    import warnings
+
+    import statsmodels.api as sm
+    from statsmodels.discrete.discrete_model import NegativeBinomial
+
+    from analysis.stats.count_model import nb2_regression
+    from analysis.calibrate import planted_counts as planted
+
+    pool = np.random.default_rng(0).lognormal(np.log(600), 0.7, 4000)
+    docs, y, truth = planted(np.random.default_rng(3), pool, 3000, 6, 8, False)
+    lv = docs[["province", "quarter"]]
+    cell = lv.groupby(["province", "quarter"], sort=True).ngroup().to_numpy()
+    cells = lv.assign(_c=cell).drop_duplicates("_c").sort_values("_c")[["province", "quarter"]]
+    Xc = sm.add_constant(pd.get_dummies(cells, drop_first=True, dtype=float), has_constant="add").reset_index(drop=True)
+    offset = np.log(docs["exposure"].to_numpy())
+    ours = nb2_regression(y[:, 0], cell, Xc, offset)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        X = sm.add_constant(pd.get_dummies(lv, drop_first=True, dtype=float), has_constant="add")
+        theirs = NegativeBinomial(y[:, 0], X, offset=offset, loglike_method="nb2").fit(disp=0, maxiter=500)
+    assert ours.converged
+    assert np.allclose(ours.params, theirs.params.drop("alpha"), atol=2e-3)
+    assert np.allclose(ours.bse, theirs.bse.drop("alpha"), rtol=0.01)
+    assert abs(ours.alpha - theirs.params["alpha"]) < 0.01
+    hits = []
+    for r in range(30):
+        docs, y, truth = planted(np.random.default_rng([7, r]), pool, 800, 4, 4, False)
+        res = nb_effects(docs, y, ["s"]).query("status == 'estimated'")
+        hits += [low <= truth[t] <= high for t, low, high in zip(res["term"], res["rate_ratio_low"], res["rate_ratio_high"])]
+    assert len(hits) >= 150 and 0.9 <= np.mean(hits) <= 0.99

@@ -67,3 +67,53 @@ def test_tokens_and_the_topic_grid_run_under_spawn_and_forkserver(tmp_path, monk
     serial = run_grid(per_lang, dataclasses.replace(tp, workers=1), progress=False)
     parallel = run_grid(per_lang, dataclasses.replace(tp, workers=2), progress=False)
     pd.testing.assert_frame_equal(serial, parallel)
+
+
+def _pid(_) -> int:
+    import os
+
+    return os.getpid()
+
+
+def test_the_dask_engine_gives_byte_identical_tables(tmp_path):
+    """Issue 18: the corpus and tokens stages and the topic grid on a LocalCluster of 2 worker
+    processes give the same files, byte for byte, as the local engine; the tasks ran in the
+    cluster's processes, not here."""
+    import os
+
+    import pandas as pd
+
+    pytest.importorskip("distributed")
+    from analysis.corpus.stage import build_corpus
+    from analysis.pipeline.config import TopicParams, load_config
+    from analysis.pipeline.parallel import engine
+    from analysis.text.stage import build_tokens
+    from analysis.topics.stage import run_grid, topic_dictionary
+    from tests.conftest import ROOT
+
+    cfg = load_config(ROOT / "tifa.toml")
+    outputs, grids = {}, {}
+    for kind in ("local", "dask"):
+        run = cfg.with_paths(data=tmp_path / kind)
+        with engine(kind, workers=2) as client:
+            corpus = build_corpus(run, progress=False)
+            tokens = build_tokens(run, progress=False)
+            texts = [list(t) for t in pd.read_parquet(tokens.path).query("lang == 'zh'")["tokens"] if len(t)][:60]
+            per_lang = {"zh": (texts, texts[:5], topic_dictionary(texts, 1, 1.0, 1000))}
+            grids[kind] = run_grid(per_lang, TopicParams(k_grid=(2, 3), seeds=(1,), gibbs_iterations=20,
+                                                         grid_iterations=20), progress=False)
+            if client is not None:
+                pids = set(ordered_map(_pid, range(8)))
+                assert os.getpid() not in pids and len(pids) == 2
+        outputs[kind] = {p.name: p.read_bytes() for p in (corpus.folder / "documents.parquet", tokens.path)}
+    assert outputs["local"] == outputs["dask"]
+    pd.testing.assert_frame_equal(grids["local"], grids["dask"])
+
+
+def test_an_unreachable_scheduler_is_one_clear_error():
+    pytest.importorskip("distributed")
+    from analysis.pipeline.parallel import EngineError, engine
+
+    with pytest.raises(EngineError, match="no Dask scheduler answers at 'tcp://127.0.0.1:1'"):
+        with engine("dask", scheduler="tcp://127.0.0.1:1", timeout="1s"):
+            pass

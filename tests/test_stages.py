@@ -99,7 +99,7 @@ def test_every_parameter_changes_exactly_the_keys_of_the_stages_that_read_it(tmp
     assert checked > 60
     computing = {"corpus", "tokens", "slogans", "keywords", "topics"}
     for dotted in ("corpus.workers", "tokens.workers", "topics.workers", "slogans.top", "slogans.contrast",
-                   "topics.labels", "figures.dpi", "figures.formats"):
+                   "topics.labels", "figures.dpi", "figures.formats", "run.engine", "run.scheduler", "run.workers"):
         assert not any(dotted in s.params or dotted in s.files for s in declared if s.name in computing), dotted
 
 

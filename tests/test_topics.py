@@ -284,3 +284,27 @@ def test_a_seed_file_with_mistakes_names_every_line(tmp_path):
     groups = seed_groups("lexicon", ROOT / "lexicon" / "lexicon.csv", path)
     assert "general" in groups and "稳中求进" in groups["general"]
     assert seed_groups("none", ROOT / "lexicon" / "lexicon.csv", path) == {}
+
+
+@pytest.mark.parametrize("name", ENGINES)
+def test_a_model_fitted_on_a_sample_infers_the_other_units(name):
+    """topics.max_train_units (issue 18): fitted on 60% of the units, the model gives every unit a
+    posterior; the sampled units keep their fitted one, the others' proportions follow the truth
+    as closely as the fitted units' do."""
+    from gensim.corpora import Dictionary
+
+    from analysis.topics.models import match_topics
+
+    texts, beta, theta, vocab, _ = synthetic(3, D=400)
+    sample = sorted(np.random.default_rng(0).choice(len(texts), 240, replace=False).tolist())
+    m = engine(name, 5, 1).fit_sample(texts, Dictionary(texts), sample)
+    alone = engine(name, 5, 1).fit([texts[i] for i in sample], Dictionary(texts))
+    assert m.gamma_.shape == (400, 5) and np.allclose(m.doc_topic_.sum(1), 1)
+    assert np.array_equal(m.gamma_[sample], alone.gamma_) and list(m.sample_) == sample
+    idx = [vocab.index(w) for w in m.vocabulary_]
+    order, _ = match_topics(beta[:, idx], m.topic_term_)
+    rest = np.setdiff1d(np.arange(400), sample)
+    error = np.abs(m.doc_topic_[:, order] - theta).sum(1)
+    assert error[rest].mean() < 1.3 * error[sample].mean() and error[rest].mean() < 0.4
+    if name == "tomotopy":  # α + topic counts: a unit's posterior adds up to its words plus Σα
+        assert np.allclose(m.gamma_[rest].sum(1), 80 + m.alpha_.sum())

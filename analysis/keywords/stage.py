@@ -23,7 +23,7 @@ from .statistics import (frequencies, keyness, period_of, period_rates, tfidf_to
 from ..text.lexicon import read_lexicon
 from ..stats.measures import corpus_stopword
 from ..stats.measures import g2
-from ..text.stage import load_tokens, tokens_folder
+from ..text.stage import token_rows, tokens_folder
 
 TABLES = ("documents", "frequencies", "keyness", "tfidf", "trends", "period_rates", "collocates", "contexts")
 
@@ -35,23 +35,54 @@ class KeywordResult:
     tables: dict
 
 
-def document_term_matrix(tokens: pd.DataFrame, doc_ids: list[str], column: str = "tokens",
-                         mapping: dict | None = None) -> tuple[sparse.csr_matrix, list[str]]:
-    """Documents × terms counts (rows in ``doc_ids`` order, terms sorted) from the token table."""
+def paragraph_rows(tokens, column: str = "tokens"):
+    """(doc_id, tokens) of each paragraph: from a token table (DataFrame), or as given when
+    ``tokens`` already yields such pairs (:func:`analysis.text.stage.token_rows`, streamed)."""
+    if isinstance(tokens, pd.DataFrame):
+        return zip(tokens["doc_id"], tokens[column])
+    return tokens
+
+
+def document_term_matrix(tokens, doc_ids: list[str], column: str = "tokens",
+                         mapping: dict | None = None, batch: int = 500_000) -> tuple[sparse.csr_matrix, list[str]]:
+    """Documents × terms counts (rows in ``doc_ids`` order, terms sorted) from the token table or a
+    stream of (doc_id, tokens) pairs. Tokens become term ids as they come and are summed into a
+    sparse matrix every ``batch`` tokens: memory grows with the matrix's non-zero cells, not with
+    the tokens (a dictionary of counts per document took 1.5 GB at 100,000 news items)."""
     mapping = mapping or {}
-    per_doc: dict[str, Counter] = {d: Counter() for d in doc_ids}
-    for doc_id, toks in zip(tokens["doc_id"], tokens[column]):
-        if doc_id in per_doc:
-            per_doc[doc_id].update(mapping.get(t, t) for t in toks)
-    vocab = sorted({t for c in per_doc.values() for t in c})
-    index = {t: j for j, t in enumerate(vocab)}
-    rows, cols, vals = [], [], []
-    for i, d in enumerate(doc_ids):
-        for t, n in per_doc[d].items():
+    row_of = {d: i for i, d in enumerate(doc_ids)}
+    index: dict[str, int] = {}
+    blocks, rows, cols = [], [], []
+
+    def flush():
+        if rows:  # summed within the block: a document's repeated terms become one cell
+            block = sparse.coo_matrix((np.ones(len(rows)), (np.asarray(rows, np.int64), np.asarray(cols, np.int64))),
+                                      shape=(len(doc_ids), 1 + max(cols))).tocsr().tocoo()
+            blocks.append((block.row, block.col, block.data))
+            rows.clear()
+            cols.clear()
+
+    for doc_id, toks in paragraph_rows(tokens, column):
+        i = row_of.get(doc_id)
+        if i is None:
+            continue
+        for t in toks:
+            t = mapping.get(t, t)
+            j = index.get(t)
+            if j is None:
+                j = index[t] = len(index)
             rows.append(i)
-            cols.append(index[t])
-            vals.append(n)
-    dtm = sparse.csr_matrix((np.asarray(vals, float), (rows, cols)), shape=(len(doc_ids), len(vocab)))
+            cols.append(j)
+        if len(rows) >= batch:
+            flush()
+    flush()
+    vocab = sorted(index)
+    rank = np.empty(len(index), dtype=np.int64)  # term id → its column in sorted term order
+    rank[[index[t] for t in vocab]] = np.arange(len(vocab))
+    parts = list(zip(*blocks)) or [[np.zeros(0, np.int64)], [np.zeros(0, np.int64)], [np.zeros(0)]]
+    r, c, v = (np.concatenate(x) for x in parts)
+    dtm = sparse.csr_matrix((v.astype(float), (r, rank[c])), shape=(len(doc_ids), len(vocab)))
+    dtm.sum_duplicates()
     return dtm, vocab
 
 
@@ -63,16 +94,17 @@ def keyword_documents(docs: pd.DataFrame, unit: str) -> pd.Series:
     return period_of(date, unit)
 
 
-def collocates(tokens: pd.DataFrame, docs: pd.DataFrame, terms: list[str], window: int, column: str,
+def collocates(tokens, docs: pd.DataFrame, terms: list[str], window: int, column: str,
                mapping: dict, top: int = 5) -> pd.DataFrame:
     """Strongest collocates of each term within ±``window`` tokens, per language and period, scored
-    by G² against the collocate's frequency in the period (at least 2 co-occurrences)."""
+    by G² against the collocate's frequency in the period (at least 2 co-occurrences). ``tokens``:
+    the token table or a stream of (doc_id, tokens) pairs."""
     period = dict(zip(docs["doc_id"], docs["period"]))
     lang_of = dict(zip(docs["doc_id"], docs["lang"]))
     wanted = set(terms)
     near: dict[tuple, Counter] = {}
     freq: dict[tuple, Counter] = {}
-    for doc_id, toks in zip(tokens["doc_id"], tokens[column]):
+    for doc_id, toks in paragraph_rows(tokens, column):
         p = period.get(doc_id)
         if p is None or pd.isna(p):
             continue
@@ -117,13 +149,17 @@ def contexts(docs: pd.DataFrame, terms: list[str], english: dict, per_period: in
 def keyword_inputs(cfg: Config):
     """The keywords stage's inputs: analysable documents with their period and token count (documents
     without tokens left out: they have no rate to give), the document–term matrix, its vocabulary,
-    the token table and the English-phrase mapping."""
+    the token rows (a function that streams (doc_id, tokens) pairs from the token table: it is never
+    held whole) and the English-phrase mapping."""
     kp = cfg.keywords
     lexicon = read_lexicon(cfg.tokens.lexicon)
     docs = analysable(load_documents(cfg), cfg.corpus.min_confidence).reset_index(drop=True)
-    tokens = load_tokens(cfg, ["doc_id", "lang", kp.column], docs)
+
+    def tokens():
+        return token_rows(cfg, docs, kp.column)
+
     mapping = {"_".join(words): term for words, term in lexicon.english_phrases().items()}
-    dtm, vocab = document_term_matrix(tokens, docs["doc_id"].tolist(), kp.column, mapping)
+    dtm, vocab = document_term_matrix(tokens(), docs["doc_id"].tolist(), kp.column, mapping)
     docs = docs.assign(period=keyword_documents(docs, kp.period), length=np.asarray(dtm.sum(axis=1)).ravel())
     has_tokens = (docs["length"] > 0).to_numpy()
     return docs[has_tokens].reset_index(drop=True), dtm[np.flatnonzero(has_tokens)], vocab, tokens, mapping
@@ -173,7 +209,7 @@ def compute_keywords(cfg: Config, out: Path) -> dict[str, pd.DataFrame]:
     top_terms = top_trending(tr, kp.top)
     plotted = sorted(set(top_terms) | set(kp.terms))
     tables["period_rates"] = period_rates(docs, dtm, vocab, plotted, "period", kp.bootstrap, seed)
-    tables["collocates"] = collocates(tokens, docs, top_terms, kp.window, kp.column, mapping)
+    tables["collocates"] = collocates(tokens(), docs, top_terms, kp.window, kp.column, mapping)
     english = {}
     for e in lexicon.entries:
         english[e.term] = list(e.english)

@@ -85,6 +85,7 @@ class SloganParams:
     rule: str = "all"
     include_title: bool = True
     bootstrap: int = 2000
+    bootstrap_max_docs: int = 500
     min_docs: int = 2
     min_count: int = 5
     top: int = 20
@@ -128,6 +129,7 @@ class TopicParams:
     gibbs_iterations: int = 200
     grid_iterations: int = 200
     grid_max_units: int = 5000
+    max_train_units: int = 20000
     no_below: int = 2
     no_above: float = 0.5
     keep_n: int = 20000
@@ -156,6 +158,13 @@ class RandomParams:
 
 
 @dataclass(frozen=True)
+class RunParams:
+    engine: str = "local"
+    scheduler: str = ""
+    workers: int = 0
+
+
+@dataclass(frozen=True)
 class Config:
     paths: Paths = field(default_factory=Paths)
     corpus: CorpusParams = field(default_factory=CorpusParams)
@@ -165,6 +174,7 @@ class Config:
     topics: TopicParams = field(default_factory=TopicParams)
     figures: FigureParams = field(default_factory=FigureParams)
     random: RandomParams = field(default_factory=RandomParams)
+    run: RunParams = field(default_factory=RunParams)
     source: Path | None = None  # the file it was read from, if any
 
     def section_hash(self, name: str) -> str:
@@ -204,7 +214,8 @@ class Config:
 
 
 _SECTIONS = {"paths": Paths, "corpus": CorpusParams, "tokens": TokenParams, "slogans": SloganParams,
-             "keywords": KeywordParams, "topics": TopicParams, "figures": FigureParams, "random": RandomParams}
+             "keywords": KeywordParams, "topics": TopicParams, "figures": FigureParams, "random": RandomParams,
+             "run": RunParams}
 
 
 def _plain(obj: Any) -> Any:
@@ -351,9 +362,12 @@ CHECKS: dict[tuple[type, str], Any] = {
     (TokenParams, "workers"): _at_least(0),
     (TokenParams, "phrases_min_count"): _at_least(1),
     (TokenParams, "phrases_threshold"): _between(-1, 1),
+    (RunParams, "engine"): _one_of("local", "dask"),
+    (RunParams, "workers"): _at_least(0),
     (SloganParams, "rule"): _one_of("all", "longest", "presence"),
     (SloganParams, "bootstrap"): lambda v: None if v == 0 or v >= 100 else
         "must be 0 (no bootstrap) or at least 100 resamples (2000 is the default)",
+    (SloganParams, "bootstrap_max_docs"): _at_least(2),
     (SloganParams, "min_docs"): _at_least(1),
     (SloganParams, "min_count"): _at_least(1),
     (SloganParams, "top"): _at_least(1),
@@ -377,6 +391,7 @@ CHECKS: dict[tuple[type, str], Any] = {
     (TopicParams, "engine"): _one_of("tomotopy", "gensim"),
     (TopicParams, "gibbs_iterations"): _at_least(10),
     (TopicParams, "grid_iterations"): _at_least(10),
+    (TopicParams, "max_train_units"): lambda v: None if v == 0 or v >= 100 else "must be 0 (all units) or at least 100",
     (TopicParams, "grid_max_units"): lambda v: None if v == 0 or v >= 100 else "must be 0 (all units) or at least 100",
     (TopicParams, "max_doc_share"): lambda v: None if 0 < v <= 1 else "must be more than 0 and at most 1",
     (TopicParams, "unit"): _one_of("auto", "paragraph", "document"),

@@ -5,12 +5,19 @@ a corpus is pulled into memory at once. :func:`ordered_map` keeps at most ``wind
 the input is read only as results are taken, and results come back in input order. Nothing is
 passed through module globals set before a fork: state goes through an initializer, so the same
 code runs under fork, spawn (macOS, Windows) and forkserver.
+
+Two engines run the tasks (``[run] engine`` in tifa.toml, ``--engine`` on the command line): the
+local process pool, and Dask (:func:`engine`), a LocalCluster of worker processes or a cluster
+whose scheduler address is given. Every stage's per-partition work goes through
+:func:`ordered_map`, so both engines run the same functions on the same partitions and give the
+same outputs, byte for byte.
 """
 from __future__ import annotations
 
 import multiprocessing as mp
 import os
 from collections import deque
+from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor
 from typing import Callable, Iterable, Iterator, TypeVar
 
@@ -35,6 +42,9 @@ def ordered_map(fn: Callable[[T], R], items: Iterable[T], workers: int = 1, wind
     """
     if initializer is not None:
         initializer(*initargs)
+    if _ENGINE["client"] is not None:
+        yield from _dask_map(_ENGINE["client"], fn, items, window, initializer, initargs)
+        return
     if workers <= 1:
         yield from map(fn, items)
         return
@@ -64,3 +74,84 @@ def chunks_by_size(items: Iterable[T], size: Callable[[T], int], limit: int,
             chunk, total = [], 0
     if chunk:
         yield chunk
+
+
+# ---- Dask ------------------------------------------------------------------------------------------
+class EngineError(RuntimeError):
+    """The Dask engine cannot start: its packages are missing or the scheduler cannot be reached."""
+
+
+_ENGINE: dict = {"client": None}
+_READY: dict = {"key": None}  # in a Dask worker: the initializer it has run
+
+
+@contextmanager
+def engine(kind: str = "local", scheduler: str = "", workers: int = 0, timeout: str = "10s"):
+    """Run :func:`ordered_map`'s tasks on ``kind`` ("local": this machine's process pool; "dask":
+    a Dask cluster) inside the block: ``scheduler`` is a running cluster's address
+    (``tcp://host:8786``); without one, a LocalCluster of ``workers`` processes (0: one per core),
+    one thread each, is started and closed with the block; ``timeout``: how long to try to reach
+    the scheduler. Yields the Dask client (or None)."""
+    if kind == "local":
+        yield None
+        return
+    if kind != "dask":
+        raise ValueError(f"run.engine: '{kind}' is not one of local, dask")
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError as exc:  # the dependency is in pyproject.toml; a partial install lacks it
+        raise EngineError("run.engine = \"dask\" needs the packages dask and distributed "
+                           "(pip install 'dask[distributed]')") from exc
+    cluster = None
+    if scheduler:
+        try:
+            client = Client(scheduler, timeout=timeout)
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise EngineError(f"run.scheduler: no Dask scheduler answers at '{scheduler}' ({exc})") from exc
+    else:
+        cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1, processes=True,
+                               dashboard_address=None)
+        client = Client(cluster)
+    previous = _ENGINE["client"]
+    _ENGINE["client"] = client
+    try:
+        yield client
+    finally:
+        _ENGINE["client"] = previous
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def _dask_task(fn, item, setup, key):
+    """One task on a Dask worker: the stage's initializer first, once per worker process and
+    setup, then ``fn(item)``."""
+    if _READY["key"] != key:
+        initializer, initargs = setup
+        if initializer is not None:
+            initializer(*initargs)
+        _READY["key"] = key
+    return fn(item)
+
+
+def _dask_map(client, fn, items, window, initializer, initargs):
+    """:func:`ordered_map` on Dask: the initializer and its arguments go to every worker once
+    (scattered), at most ``window`` tasks (default: 4 per worker thread) are in flight, results
+    come back in input order."""
+    import uuid
+
+    threads = sum(client.nthreads().values()) or 1
+    window = window or 4 * threads
+    setup = client.scatter((initializer, initargs), broadcast=True, hash=False)
+    key = uuid.uuid4().hex
+    pending: deque = deque()
+    try:
+        for item in items:
+            pending.append(client.submit(_dask_task, fn, item, setup, key, pure=False))
+            if len(pending) >= window:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+    finally:
+        for future in pending:
+            future.cancel()

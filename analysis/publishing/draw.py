@@ -89,8 +89,8 @@ def build_slogan_outputs(cfg: Config, result, force: bool = False) -> bool:
         w.table(pq.reset_index(drop=True), "slogan_rates_by_region_quarter", f"Rule: {RULE_TEXT[sp.rule]}.")
         shown = contrasts[contrasts["status"] != "absent"].reindex(columns=[
             "kind", "contrast", "lang", "slogan", "count_target", "count_reference", "rate_target", "rate_reference",
-            "documents_with_target", "documents_with_reference", "log_ratio", "log_ratio_low", "log_ratio_high", "g2",
-            "z", "p_value", "p_method", "q_value", "status"])
+            "documents_with_target", "documents_with_reference", "log_ratio", "log_ratio_low", "log_ratio_high",
+            "interval_method", "g2", "z", "p_value", "p_method", "q_value", "status"])
         w.table(shown.reset_index(drop=True), "slogan_contrasts", _method(contrasts))
         nb = t["nb_effects"]
         w.table(nb.drop(columns=["method", "rule"]).reset_index(drop=True), "slogan_nb_effects", _method(nb))

@@ -46,19 +46,22 @@ def find_candidates(text: str, lang: str) -> list[tuple[str, str, int]]:
     return out
 
 
-def discover(docs: pd.DataFrame, texts: dict[str, str], known: set[str], tokens: pd.DataFrame | None = None,
+def discover(docs: pd.DataFrame, texts: dict[str, str], known: set[str], tokens=None,
              min_docs: int = 2, context: int = 20) -> pd.DataFrame:
     """Candidates table: candidate, kind, lang, documents, occurrences, regions, quarters, example.
 
     ``docs`` has doc_id, lang, province, quarter; ``texts`` maps doc_id to the counted text;
-    ``known`` holds every lexicon form (Chinese as is, English lower-cased); ``tokens`` (doc_id, lang,
-    tokens) adds recurring phrases. Quoted phrases and formulas are listed from one document on;
+    ``known`` holds every lexicon form (Chinese as is, English lower-cased); ``tokens``, the
+    (doc_id, token) pairs of the Chinese tokens of four characters or more
+    (:func:`analysis.text.stage.long_tokens`), adds recurring phrases. Quoted phrases and formulas are listed from one document on;
     recurring phrases need ``min_docs`` documents.
     """
-    meta = docs.set_index("doc_id")
+    lang_of = dict(zip(docs["doc_id"], docs["lang"]))
+    region_of = dict(zip(docs["doc_id"], map(_label, docs["province"])))
+    quarter_of = dict(zip(docs["doc_id"], map(_label, docs["quarter"])))
     found: dict[tuple, dict] = defaultdict(lambda: {"docs": set(), "n": 0, "example": None})
     for doc_id, text in texts.items():
-        lang = meta.at[doc_id, "lang"]
+        lang = lang_of[doc_id]
         for phrase, kind, pos in find_candidates(text, lang):
             if phrase in known:
                 continue
@@ -67,15 +70,13 @@ def discover(docs: pd.DataFrame, texts: dict[str, str], known: set[str], tokens:
             rec["n"] += 1
             if rec["example"] is None:
                 rec["example"] = (doc_id, text[max(0, pos - context):pos + len(phrase) + context].replace("\n", " "))
-    if tokens is not None and len(tokens):
-        zh = tokens[tokens["lang"] == "zh"]
+    if tokens is not None:
         seen: dict[str, set] = defaultdict(set)
         counts: dict[str, int] = defaultdict(int)
-        for doc_id, toks in zip(zh["doc_id"], zh["tokens"]):
-            for t in toks:
-                if len(t) >= 4 and _CJK.search(t) and t not in known:
-                    seen[t].add(doc_id)
-                    counts[t] += 1
+        for doc_id, t in tokens:
+            if len(t) >= 4 and _CJK.search(t) and t not in known:
+                seen[t].add(doc_id)
+                counts[t] += 1
         for t, ds in seen.items():
             if len(ds) >= min_docs and (t, "quoted", "zh") not in found:
                 doc_id = sorted(ds)[0]
@@ -87,8 +88,8 @@ def discover(docs: pd.DataFrame, texts: dict[str, str], known: set[str], tokens:
     rows = []
     for (phrase, kind, lang), rec in found.items():
         ds = sorted(rec["docs"])
-        regions = sorted({_label(meta.at[d, "province"]) for d in ds})
-        quarters = sorted({_label(meta.at[d, "quarter"]) for d in ds})
+        regions = sorted({region_of[d] for d in ds})
+        quarters = sorted({quarter_of[d] for d in ds})
         rows.append({"candidate": phrase, "kind": kind, "lang": lang, "documents": len(ds), "occurrences": rec["n"],
                      "regions": "; ".join(regions), "quarters": "; ".join(quarters),
                      "example_doc": rec["example"][0], "example": rec["example"][1]})

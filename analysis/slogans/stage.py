@@ -120,8 +120,8 @@ def stage_documents(docs: pd.DataFrame, texts: dict[str, str]) -> pd.DataFrame:
 #: What the slogans stage reads. slogans.top and slogans.contrast choose what figures show: not here.
 STAGE = runner.Stage(
     "slogans", __name__,
-    params=("slogans.rule", "slogans.include_title", "slogans.bootstrap", "slogans.min_docs", "slogans.min_count",
-            "slogans.context_chars", "slogans.candidate_min_docs", "slogans.pooled", "random.seed",
+    params=("slogans.rule", "slogans.include_title", "slogans.bootstrap", "slogans.bootstrap_max_docs",
+            "slogans.min_docs", "slogans.min_count", "slogans.context_chars", "slogans.candidate_min_docs", "slogans.pooled", "random.seed",
             "corpus.min_confidence"),
     files=("tokens.lexicon",))
 
@@ -136,7 +136,7 @@ def build_slogans(cfg: Config, progress: bool = True, force: bool = False) -> Sl
 
 def compute_slogans(cfg: Config, out: Path) -> dict[str, pd.DataFrame]:
     """The slogans stage's tables (``cfg``: the stage's view of the configuration)."""
-    from ..text.stage import load_tokens
+    from ..text.stage import long_tokens
 
     lexicon = read_lexicon(cfg.tokens.lexicon)
     sp = cfg.slogans
@@ -161,7 +161,8 @@ def compute_slogans(cfg: Config, out: Path) -> dict[str, pd.DataFrame]:
     rates["rule"] = RULE_TEXT[sp.rule]
     rates["method"] = RATE_METHOD.format(min_docs=sp.min_docs) + "; " + SHARE_METHOD
     tables["rates"] = rates
-    kw = dict(B=sp.bootstrap, seed=cfg.random.seed, min_docs=sp.min_docs, min_count=sp.min_count)
+    kw = dict(B=sp.bootstrap, seed=cfg.random.seed, min_docs=sp.min_docs, min_count=sp.min_count,
+              bootstrap_max_docs=sp.bootstrap_max_docs)
     contrasts = pd.concat([
         region_vs_rest(stage_docs, matrix, slogans, "province", **kw).assign(kind="province vs rest"),
         region_vs_rest(stage_docs, matrix, slogans, "prefecture", **kw).assign(kind="prefecture vs rest"),
@@ -171,8 +172,7 @@ def compute_slogans(cfg: Config, out: Path) -> dict[str, pd.DataFrame]:
     tables["contrasts"] = contrasts
     tables["nb_effects"] = nb_effects(stage_docs, matrix, slogans, min_count=sp.min_count).assign(rule=RULE_TEXT[sp.rule])
     known = {s for e in lexicon.entries for s in e.surfaces} | {r for e in lexicon.entries for r in e.english}
-    tokens = load_tokens(cfg, ["doc_id", "lang", "tokens"], docs)
-    tables["candidates"] = discover(stage_docs, texts, known, tokens, sp.candidate_min_docs)
+    tables["candidates"] = discover(stage_docs, texts, known, long_tokens(cfg, docs), sp.candidate_min_docs)
     tables["concordance"] = concordance(stage_docs, texts, matcher, sp.rule, sp.context_chars)
     return tables
 

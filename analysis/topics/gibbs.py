@@ -93,7 +93,13 @@ class GibbsLda(TopicEstimator):
 
     def transform(self, texts: list[list[str]]) -> np.ndarray:
         """Topic proportions of new units (Gibbs sampling with the topics fixed, one thread)."""
-        out = np.tile(self.alpha_ / self.alpha_.sum(), (len(texts), 1))
+        gamma = self.posterior(texts)
+        return gamma / gamma.sum(axis=1, keepdims=True)
+
+    def posterior(self, texts: list[list[str]]) -> np.ndarray:
+        """Each new unit's Dirichlet posterior, as ``gamma_`` is for the fitted ones: α + the topic
+        counts of its words, sampled with the topics fixed (one thread)."""
+        out = np.tile(self.alpha_, (len(texts), 1))
         docs, where = [], []
         for i, toks in enumerate(texts):
             words = [t for t in toks if t in self.used_]
@@ -104,7 +110,8 @@ class GibbsLda(TopicEstimator):
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", RuntimeWarning)
                 dists, _ = self.model_.infer(docs, iterations=self.infer_iterations, workers=1)
-            out[where] = np.asarray(dists, dtype=float)
+            lengths = np.array([len(d.words) for d in docs], dtype=float)
+            out[where] = np.asarray(dists, dtype=float) * (lengths + self.alpha_.sum())[:, None]
         return out
 
 

@@ -243,6 +243,11 @@ def fit_seeded_model(texts: list, model, groups: dict, cfg, notes: list, lang: s
     return table
 
 
+#: the K grid scores held-out perplexity on at most topics.grid_max_units / this many held-out units
+#: (1,000 by default: as many as a 10,000-document corpus holds out; document completion on every
+#: held-out unit of a large corpus took longer than the fits)
+GRID_HELDOUT_SHARE = 5
+
 #: topics.unit = "auto": paragraphs shorter than this (median, in tokens) carry too few co-occurrences
 #: for a topic model, and the documents are modelled whole
 MIN_PARAGRAPH_TOKENS = 40
@@ -297,7 +302,7 @@ STAGE = runner.Stage(
     "topics", __name__,
     params=("topics.unit", "topics.column", "topics.k_grid", "topics.seeds", "topics.k", "topics.min_stability",
             "topics.engine", "topics.passes", "topics.iterations", "topics.gibbs_iterations", "topics.grid_iterations",
-            "topics.grid_max_units",
+            "topics.grid_max_units", "topics.max_train_units",
             "topics.no_below",
             "topics.no_above", "topics.keep_n", "topics.max_doc_share",
             "topics.min_units", "topics.heldout", "topics.top_words", "topics.relevance_lambda", "topics.draws",
@@ -355,7 +360,12 @@ def compute_topics(cfg: Config, out: Path, progress: bool = True) -> dict[str, p
         if len(sample) < len(train):
             notes.append((lang, f"K grid fitted on a fixed sample of {len(sample):,} of the {len(train):,} training "
                                 f"units (topics.grid_max_units); the chosen K on all of them"))
-        per_lang[lang] = ([train[i] for i in sample], u.loc[held, "toks"].tolist(), dictionary)
+        held_units = u.loc[held, ["doc_id", "para", "toks"]].reset_index(drop=True)
+        scored = grid_sample(held_units, tp.grid_max_units // GRID_HELDOUT_SHARE)
+        if len(scored) < len(held_units):
+            notes.append((lang, f"held-out perplexity of the K grid on a fixed sample of {len(scored):,} of the "
+                                f"{len(held_units):,} held-out units (a fifth of topics.grid_max_units)"))
+        per_lang[lang] = ([train[i] for i in sample], held_units["toks"].iloc[scored].tolist(), dictionary)
         unit_tables[lang] = u
     if tp.k:  # K is set: no grid to choose it from
         grid = run_grid({}, tp, progress, fits=out / "grid")
@@ -374,7 +384,13 @@ def compute_topics(cfg: Config, out: Path, progress: bool = True) -> dict[str, p
             k, why = choose_k(g, tp.min_stability)
         notes.append((lang, f"K = {k}: {why}"))
         texts = u["toks"].tolist()
-        model = make_model(tp.engine, k, cfg.random.seed, tp).fit(texts, per_lang[lang][2])
+        sample = grid_sample(u[["doc_id", "para"]], tp.max_train_units)
+        model = make_model(tp.engine, k, cfg.random.seed, tp).fit_sample(texts, per_lang[lang][2], sample)
+        if len(sample) < len(texts):
+            notes.append((lang, f"models fitted on a fixed sample of {len(sample):,} of the {len(texts):,} {unit_of[lang]}s "
+                                f"(topics.max_train_units); the others' topic proportions inferred with the topics "
+                                f"fixed; the covariate, seeded and NMF models use the sample"))
+        sampled = [texts[i] for i in sample]
         (out / lang).mkdir(parents=True, exist_ok=True)
         model.save(out / lang / f"lda.{tp.engine}")
         models[lang] = model
@@ -420,11 +436,12 @@ def compute_topics(cfg: Config, out: Path, progress: bool = True) -> dict[str, p
                     seen = seen[w[seen] >= np.partition(w[seen], -8)[-8]]
                 top = sorted(seen, key=lambda j: (-w[j], vocab[j]))[:8]
                 over_time.append((lang, t, period, " ".join(vocab[j] for j in top)))
-        nmf.append(nmf_match(texts, model, cfg.random.seed).assign(lang=lang))
+        nmf.append(nmf_match(sampled, model, cfg.random.seed).assign(lang=lang))
         if tp.covariates:
-            covariate_prevalence.append(fit_covariate_model(model, u, dmeta, unit_doc, unit_len, cfg, notes, lang))
+            covariate_prevalence.append(fit_covariate_model(model, u.iloc[sample].reset_index(drop=True), dmeta,
+                                                            unit_doc[sample], unit_len[sample], cfg, notes, lang))
         if groups:
-            seeded.append(fit_seeded_model(texts, model, groups, cfg, notes, lang))
+            seeded.append(fit_seeded_model(sampled, model, groups, cfg, notes, lang))
     tables["topics"] = pd.DataFrame(topics, columns=["lang", "topic", "label", "suggested_label", "share", "k",
                                                      "top_relevance", "top_frex", "top_probability"])
     tables["passages"] = pd.DataFrame(passages, columns=["lang", "topic", "rank", "doc_id", "para", "proportion", "text"])
