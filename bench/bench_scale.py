@@ -85,7 +85,7 @@ def run_stage(stage: str, corpus: Path, data: Path, figures: Path) -> dict:
     seconds = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     error = out.stderr.strip().splitlines()[-1] if out.returncode and out.stderr.strip() else ""
-    # ru_maxrss of the children is a running maximum: a stage below an earlier peak reports it again
+    # run by --child in a process of its own: the children's maximum is this stage's alone
     return {"seconds": seconds, "rss_mb": peak / 1024 if peak > before else None, "error": error}
 
 
@@ -147,7 +147,7 @@ def main() -> None:
              f"`python bench/bench_scale.py --sizes {' '.join(map(str, sizes))}`. News items built from "
              "../shared/corpora (random mixes of real paragraphs, CCTV titles, a third with a province lead); "
              "each stage in its own process with tifa.toml's defaults; peak RSS of the largest process of the "
-             "stage ('–': below an earlier stage's peak, which the operating system reports instead).", "",
+             "stage.", "",
              f"Whole pipeline: {total}.", "", *rows]
     publish(args.out, "### Scale (issue 18)", lines)
 

@@ -101,3 +101,16 @@ def test_report_tables_show_their_strongest_rows_with_numbers_rounded(tmp_path):
     text = to_markdown(frame)
     assert "| 110000 | c | 0.001 |" in text and "0.0012345" not in text
     assert list(read_output_table(tmp_path, "t", sort="-q_value")["term"]) == ["a", "c", "b"]
+
+
+def test_a_very_long_table_is_written_as_csv_and_not_typeset(tmp_path, monkeypatch):
+    from analysis.publishing import export
+
+    monkeypatch.setattr(export, "MAX_TYPESET_ROWS", 3)
+    frame = pd.DataFrame({"term": list("abcd"), "count": [4, 3, 2, 1]})
+    csv, tex, md = export.save_table(frame, "t", tmp_path, "Counts.")
+    assert pd.read_csv(csv).equals(frame)
+    assert "4 rows, too many to typeset" in tex.read_text() and "t.csv" in md.read_text()
+    assert "\\begin{table" not in tex.read_text() and "| a |" not in md.read_text()
+    csv, tex, md = export.save_table(frame.head(3), "u", tmp_path, "Counts.")
+    assert "\\begin{table" in tex.read_text() or "\\toprule" in tex.read_text()

@@ -76,7 +76,7 @@ def _pid(_) -> int:
 
 
 def test_the_dask_engine_gives_byte_identical_tables(tmp_path):
-    """Issue 18: the corpus and tokens stages and the topic grid on a LocalCluster of 2 worker
+    """Issue 18: the corpus and tokens stages, the topic grid and the count models on a LocalCluster of 2 worker
     processes give the same files, byte for byte, as the local engine; the tasks ran in the
     cluster's processes, not here."""
     import os
@@ -84,15 +84,19 @@ def test_the_dask_engine_gives_byte_identical_tables(tmp_path):
     import pandas as pd
 
     pytest.importorskip("distributed")
+    import numpy as np
+
+    from analysis.calibrate import planted_counts
     from analysis.corpus.stage import build_corpus
     from analysis.pipeline.config import TopicParams, load_config
     from analysis.pipeline.parallel import engine
+    from analysis.slogans.statistics import nb_effects
     from analysis.text.stage import build_tokens
     from analysis.topics.stage import run_grid, topic_dictionary
     from tests.conftest import ROOT
 
     cfg = load_config(ROOT / "tifa.toml")
-    outputs, grids = {}, {}
+    outputs, grids, effects = {}, {}, {}
     for kind in ("local", "dask"):
         run = cfg.with_paths(data=tmp_path / kind)
         with engine(kind, workers=2) as client:
@@ -102,12 +106,15 @@ def test_the_dask_engine_gives_byte_identical_tables(tmp_path):
             per_lang = {"zh": (texts, texts[:5], topic_dictionary(texts, 1, 1.0, 1000))}
             grids[kind] = run_grid(per_lang, TopicParams(k_grid=(2, 3), seeds=(1,), gibbs_iterations=20,
                                                          grid_iterations=20), progress=False)
+            docs, y, _ = planted_counts(np.random.default_rng(1), np.full(50, 800.0), 600, 4, 4)
+            effects[kind] = nb_effects(docs, np.hstack([y, y[::-1]]), ["a", "b"], workers=2)
             if client is not None:
                 pids = set(ordered_map(_pid, range(8)))
                 assert os.getpid() not in pids and len(pids) == 2
         outputs[kind] = {p.name: p.read_bytes() for p in (corpus.folder / "documents.parquet", tokens.path)}
     assert outputs["local"] == outputs["dask"]
     pd.testing.assert_frame_equal(grids["local"], grids["dask"])
+    pd.testing.assert_frame_equal(effects["local"], effects["dask"], check_exact=True)
 
 
 def test_an_unreachable_scheduler_is_one_clear_error():

@@ -109,9 +109,12 @@ def engine(kind: str = "local", scheduler: str = "", workers: int = 0, timeout: 
         except (OSError, TimeoutError, ValueError) as exc:
             raise EngineError(f"run.scheduler: no Dask scheduler answers at '{scheduler}' ({exc})") from exc
     else:
+        environ = dict(os.environ)  # distributed sets OMP_NUM_THREADS=1 and the like here for its workers
         cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1, processes=True,
                                dashboard_address=None)
         client = Client(cluster)
+        os.environ.clear()
+        os.environ.update(environ)  # ... this process keeps its own settings
     previous = _ENGINE["client"]
     _ENGINE["client"] = client
     try:

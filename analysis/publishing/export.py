@@ -63,16 +63,27 @@ def _save_pickled(job: tuple) -> None:
     save_figure(pickle.loads(data), name, folder, formats, dpi)
 
 
+#: a table longer than this is not typeset: its .tex and .md say so and point to the CSV (no
+#: journal prints 100,000 rows, and typesetting them took a third of the drawing time at that size)
+MAX_TYPESET_ROWS = 5000
+
+
 def save_table(frame: pd.DataFrame, name: str, folder: str | Path, caption: str = "",
                float_digits: int = 3) -> list[Path]:
-    """Save a table as CSV, LaTeX (booktabs) and Markdown; return the paths."""
+    """Save a table as CSV, LaTeX (booktabs) and Markdown; return the paths. Tables of more than
+    MAX_TYPESET_ROWS rows are written as CSV only, with a .tex and .md that say where they are."""
     folder = Path(folder)
     csv_buf = io.StringIO()
     frame.to_csv(csv_buf, index=False, lineterminator="\n")
+    if len(frame) > MAX_TYPESET_ROWS:
+        note = f"{len(frame):,} rows, too many to typeset (more than {MAX_TYPESET_ROWS:,}): the table is {name}.csv"
+        tex, md = f"% {caption}\n% {note}\n", (f"**{caption}**\n\n" if caption else "") + f"{note}\n"
+    else:
+        tex, md = to_latex(frame, caption, name, float_digits), to_markdown(frame, caption, float_digits)
     return [
         atomic.write_text(folder / f"{name}.csv", csv_buf.getvalue()),
-        atomic.write_text(folder / f"{name}.tex", to_latex(frame, caption, name, float_digits)),
-        atomic.write_text(folder / f"{name}.md", to_markdown(frame, caption, float_digits)),
+        atomic.write_text(folder / f"{name}.tex", tex),
+        atomic.write_text(folder / f"{name}.md", md),
     ]
 
 

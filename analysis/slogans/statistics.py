@@ -243,9 +243,13 @@ NB_METHOD = ("negative binomial (NB2) regression of each slogan's count per docu
 def _count_fit(y, cell, Xc, offset):
     """NB2 fit, or quasi-Poisson when there is no over-dispersion to estimate or the NB fit fails;
     (fit, model name, alpha). ``cell``: each document's row of the cell design ``Xc``."""
+    from threadpoolctl import threadpool_limits
+
     from ..stats.count_model import nb2_regression, quasi_poisson
 
-    with np.errstate(all="ignore"):
+    # one BLAS thread: the same floating-point sums in this process, a worker process or a Dask
+    # worker, whatever the machine's cores (the engines' outputs are byte-identical)
+    with np.errstate(all="ignore"), threadpool_limits(1):
         try:
             fit = nb2_regression(y, cell, Xc, offset)
             finite = np.isfinite(fit.bse).all() and np.isfinite(fit.params).all()

@@ -127,10 +127,13 @@ def start_from_nmf(lda, corpus, n_terms: int, seed: int) -> None:
     from gensim.models.ldamodel import dirichlet_expectation
     from sklearn.decomposition import NMF
 
+    from threadpoolctl import threadpool_limits
+
     counts = corpus2csc(corpus, num_terms=n_terms, dtype=np.float64).T.tocsr()
     nmf = NMF(lda.num_topics, init="nndsvdar", beta_loss="kullback-leibler", solver="mu", max_iter=200,
               random_state=seed)
-    nmf.fit(counts)
+    with threadpool_limits(1):  # the same start whatever the BLAS threads (see nmf_match)
+        nmf.fit(counts)
     words = nmf.components_ / np.maximum(nmf.components_.sum(axis=1, keepdims=True), 1e-12)
     lda.state.sstats = (words * counts.sum() / lda.num_topics + 1e-3).astype(lda.dtype)
     lda.expElogbeta = np.exp(dirichlet_expectation(lda.state.get_lambda())).astype(lda.dtype)
@@ -357,10 +360,13 @@ def nmf_match(texts: list[list[str]], model: LdaTopics, seed: int = 0) -> pd.Dat
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     vocab = model.vocabulary_
+    from threadpoolctl import threadpool_limits
+
     vec = TfidfVectorizer(analyzer=lambda t: t, lowercase=False, vocabulary={w: i for i, w in enumerate(vocab)})
     X = vec.fit_transform(texts)
     nmf = NMF(n_components=model.k, random_state=seed, init="nndsvda", max_iter=500)
-    nmf.fit(X)
+    with threadpool_limits(1):  # its 500 updates amplify the summation order of threaded BLAS
+        nmf.fit(X)
     H = nmf.components_
     A = model.topic_term_ / np.linalg.norm(model.topic_term_, axis=1, keepdims=True)
     B = H / np.linalg.norm(H, axis=1, keepdims=True).clip(min=1e-12)
