@@ -52,13 +52,12 @@ def document_term_matrix(tokens, doc_ids: list[str], column: str = "tokens",
     mapping = mapping or {}
     row_of = {d: i for i, d in enumerate(doc_ids)}
     index: dict[str, int] = {}
-    blocks, rows, cols = [], [], []
+    blocks: list[sparse.csr_matrix] = []  # documents × term ids, summed block by block
+    rows, cols = [], []
 
     def flush():
-        if rows:  # summed within the block: a document's repeated terms become one cell
-            block = sparse.coo_matrix((np.ones(len(rows)), (np.asarray(rows, np.int64), np.asarray(cols, np.int64))),
-                                      shape=(len(doc_ids), 1 + max(cols))).tocsr().tocoo()
-            blocks.append((block.row, block.col, block.data))
+        if rows:
+            blocks.append(sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(doc_ids), max(cols) + 1)))
             rows.clear()
             cols.clear()
 
@@ -79,9 +78,11 @@ def document_term_matrix(tokens, doc_ids: list[str], column: str = "tokens",
     vocab = sorted(index)
     rank = np.empty(len(index), dtype=np.int64)  # term id → its column in sorted term order
     rank[[index[t] for t in vocab]] = np.arange(len(vocab))
-    parts = list(zip(*blocks)) or [[np.zeros(0, np.int64)], [np.zeros(0, np.int64)], [np.zeros(0)]]
-    r, c, v = (np.concatenate(x) for x in parts)
-    dtm = sparse.csr_matrix((v.astype(float), (r, rank[c])), shape=(len(doc_ids), len(vocab)))
+    coo = [b.tocoo() for b in blocks]
+    dtm = sparse.csr_matrix((np.concatenate([b.data for b in coo] or [np.zeros(0)]),
+                             (np.concatenate([b.row for b in coo] or [np.zeros(0, np.int64)]),
+                              rank[np.concatenate([b.col for b in coo] or [np.zeros(0, np.int64)])])),
+                            shape=(len(doc_ids), len(vocab)))
     dtm.sum_duplicates()
     return dtm, vocab
 

@@ -38,13 +38,14 @@ def ordered_map(fn: Callable[[T], R], items: Iterable[T], workers: int = 1, wind
     What ``fn`` needs besides its item is set up in each worker by ``initializer(*initargs)`` (and in
     this process first), so it works whatever the start method: under fork the workers inherit what
     the initializer built here, under spawn or forkserver they build it themselves. At most
-    ``window`` tasks (default: 4 per worker) are in flight.
+    ``window`` tasks (default: 4 per worker) are in flight. Inside an :func:`engine` block of Dask the
+    tasks run on its workers (whatever ``workers`` is) and this process runs no initializer.
     """
-    if initializer is not None:
-        initializer(*initargs)
-    if _ENGINE["client"] is not None:
+    if _ENGINE["client"] is not None:  # the workers set themselves up; this process runs no task
         yield from _dask_map(_ENGINE["client"], fn, items, window, initializer, initargs)
         return
+    if initializer is not None:
+        initializer(*initargs)
     if workers <= 1:
         yield from map(fn, items)
         return

@@ -167,9 +167,10 @@ def contrast(docs: pd.DataFrame, counts: np.ndarray, slogans: list[str], target:
 
 
 CONTRAST_METHOD = ("effect: Log Ratio = log2 of the ratio of rates (0.5 added to a zero count; Hardie 2014), 95% "
-                   "interval by percentile bootstrap over documents, or, when a side has more than slogans.bootstrap_max_docs "
-                   "documents, the analytic cluster-robust interval (docs/inference.md); test: " + RATE_TEST_METHOD + "; G² (token-level "
-                   "log-likelihood) kept as the corpus-linguistics score; multiple testing: Benjamini–Hochberg "
+                   "interval by percentile bootstrap over documents, or, when a side has more than "
+                   "slogans.bootstrap_max_docs documents, the analytic cluster-robust interval (docs/inference.md); "
+                   "test: " + RATE_TEST_METHOD + "; G² (token-level log-likelihood) kept as the corpus-linguistics "
+                   "score; multiple testing: Benjamini–Hochberg "
                    "q-values over every slogan and contrast of a kind (all provinces against their rest, all "
                    "quarters against the previous one)")
 
@@ -284,30 +285,30 @@ def nb_effects(docs: pd.DataFrame, counts: np.ndarray, slogans: list[str], regio
             continue
         levels = sub[factors].astype(str).reset_index(drop=True)
         offset_all = np.log(sub["exposure"].to_numpy(dtype=float))
-        n_params = 1 + sum(levels[f].nunique() - 1 for f in factors)
+        _, X = cell_design(levels, factors)
         design = None
-        if design_rank(levels) < n_params:
+        if full_rank(X) < X.shape[1]:
             design = "not estimable: region and quarter are confounded (collinear design)"
-        elif len(sub) <= n_params + 1:
-            design = f"not estimable: {len(sub)} documents for {n_params + 1} parameters"
+        elif len(sub) <= X.shape[1] + 1:
+            design = f"not estimable: {len(sub)} documents for {X.shape[1] + 1} parameters"
+        per_slogan: list = [None] * len(slogans)  # each slogan's rows, in the order of ``slogans``
         jobs = []
         for j, slogan in enumerate(slogans):
             y_all = c[:, j]
             base = {"lang": lang, "slogan": slogan, "documents": len(sub), "count": int(y_all.sum())}
             if design:
-                rows.append({**base, "term": "", "status": design})
+                per_slogan[j] = [{**base, "term": "", "status": design}]
             elif y_all.sum() < min_count:
-                rows.append({**base, "term": "", "status": f"too small: {int(y_all.sum())} occurrences"})
+                per_slogan[j] = [{**base, "term": "", "status": f"too small: {int(y_all.sum())} occurrences"}]
             else:
-                jobs.append((base, np.asarray(y_all)))
-        fitted = ordered_map(_slogan_effects, jobs, workers if len(jobs) > 1 else 1, initializer=_set_design,
-                             initargs=((levels, factors, offset_all),))
-        rows += [row for result in fitted for row in result]
+                jobs.append((j, base, np.asarray(y_all)))
+        fitted = ordered_map(_slogan_effects, [job[1:] for job in jobs], workers if len(jobs) > 1 else 1,
+                             initializer=_set_design, initargs=((levels, factors, offset_all),))
+        for (j, _, _), result in zip(jobs, fitted):
+            per_slogan[j] = result
+        rows += [row for result in per_slogan for row in result]
     out = pd.DataFrame(rows, columns=["lang", "slogan", "term", "documents", "count", "status", "model", "reference",
                                       "rate_ratio", "rate_ratio_low", "rate_ratio_high", "p_value", "alpha"])
-    order = {s: i for i, s in enumerate(slogans)}
-    out = out.sort_values(["lang", "slogan"], key=lambda col: col.map(order) if col.name == "slogan" else col,
-                          kind="stable").reset_index(drop=True)
     out["method"] = NB_METHOD
     return out
 
@@ -335,13 +336,10 @@ def _slogan_effects(job: tuple) -> list[dict]:
             keep &= (levels[f] != level).to_numpy()
     lv = levels[keep]
     used = [f for f in factors if lv[f].nunique() > 1]
-    # the design has one distinct row per region × quarter cell: the fit works on the cells
-    cell = lv.groupby(used, sort=True).ngroup().to_numpy() if used else np.zeros(len(lv), np.int64)
-    cells = lv[used].assign(_cell=cell).drop_duplicates("_cell").sort_values("_cell")[used].reset_index(drop=True)
-    X = sm_constant(pd.get_dummies(cells, drop_first=True, dtype=float) if used else pd.DataFrame(index=[0]))
+    cell, X = cell_design(lv, used)
     y, offset = y_all[keep], offset_all[keep]
     reference = ", ".join(f"{f} {sorted(lv[f].unique())[0]}" for f in used)
-    if design_rank(lv[used]) < X.shape[1]:
+    if full_rank(X) < X.shape[1]:
         out.append({**base, "term": "", "status": "not estimable: region and quarter are confounded "
                                                    "(collinear design)"})
         return out
@@ -372,13 +370,20 @@ def _slogan_effects(job: tuple) -> list[dict]:
     return out
 
 
-def design_rank(levels: pd.DataFrame) -> int:
-    """The rank of the treatment-coded design of ``levels`` (with an intercept), from its distinct
-    rows: the same rank, from a few hundred region × quarter cells instead of every document."""
-    cells = levels.drop_duplicates()
-    dummies = pd.get_dummies(cells, drop_first=True, dtype=float) if len(cells.columns) else pd.DataFrame(index=cells.index)
-    X = sm_constant(dummies).to_numpy()
-    return int(np.linalg.matrix_rank(X.T @ X))  # X'X is parameters × parameters: the same rank
+def cell_design(levels: pd.DataFrame, factors: list[str]) -> tuple[np.ndarray, pd.DataFrame]:
+    """The treatment-coded design (an intercept first) of the ``factors`` of ``levels`` has one
+    distinct row per cell (region × quarter): each document's cell, and the cells' design rows. The
+    count models and their rank checks work on these few hundred rows, not on every document."""
+    cell = levels.groupby(factors, sort=True).ngroup().to_numpy() if factors else np.zeros(len(levels), np.int64)
+    cells = levels[factors].assign(_cell=cell).drop_duplicates("_cell").sort_values("_cell")[factors]
+    dummies = pd.get_dummies(cells, drop_first=True, dtype=float) if factors else pd.DataFrame(index=[0])
+    return cell, sm_constant(dummies.reset_index(drop=True))
+
+
+def full_rank(X: pd.DataFrame) -> int:
+    """The rank of a design (X'X is parameters × parameters, with the same rank)."""
+    X = X.to_numpy()
+    return int(np.linalg.matrix_rank(X.T @ X))
 
 
 def sm_constant(X: pd.DataFrame) -> pd.DataFrame:
