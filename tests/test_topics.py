@@ -11,7 +11,7 @@ from analysis.corpus.stage import build_corpus
 from analysis.text.stage import build_tokens
 from analysis.topics.stage import build_topics, grid_for
 from analysis.topics.gibbs import GibbsLda
-from analysis.topics.models import LdaTopics, choose_k, frex, nmf_match, prevalence_effects, relevance, topic_overlap
+from analysis.topics.models import LdaTopics, choose_k, frex, nmf_components, nmf_match, prevalence_effects, relevance, topic_overlap
 from tests.conftest import ROOT
 
 
@@ -129,7 +129,7 @@ def test_choose_k_rule():
 def test_nmf_cross_check_finds_the_same_topics():
     texts, beta, _, vocab, _ = synthetic(4, D=300)
     m = LdaTopics(5, random_state=4, no_below=1, no_above=1.0).fit(texts)
-    match = nmf_match(texts, m, 0)
+    match = nmf_match(nmf_components(texts, m.dictionary_, 5, 0), m)
     assert len(match) == 5 and match["cosine"].mean() > 0.8
 
 

@@ -41,6 +41,22 @@ class GibbsLda(TopicEstimator):
         return self._fit(tp.LDAModel(k=self.k, alpha=self.alpha, eta=self.eta, seed=self._seed()), texts, dictionary,
                          lambda model, i, words: model.add_doc(words), seed_words)
 
+    def __getstate__(self) -> dict:
+        """Picklable (tomotopy's models are not): the sampler's state travels as its own bytes, so
+        a model fitted in a worker process comes back whole."""
+        state = dict(self.__dict__)
+        if "model_" in state:
+            state["model_"] = (type(self.model_).__name__, self.model_.saves(full=True))
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        import tomotopy as tp
+
+        if "model_" in state:
+            kind, data = state["model_"]
+            state["model_"] = getattr(tp, kind).loads(data)
+        self.__dict__.update(state)
+
     def _seed(self) -> int:
         return int(self.random_state) % (2 ** 32)
 
@@ -79,7 +95,7 @@ class GibbsLda(TopicEstimator):
         self.alpha_ = np.asarray(model.alpha, dtype=float) if np.ndim(model.alpha) else np.full(self.k, model.alpha)
         gamma = self._priors(len(texts))                            # a unit without known words: its prior
         for i, doc in zip(kept, model.docs):
-            gamma[i] += np.bincount(np.asarray(doc.topics, dtype=np.int64), minlength=self.k)
+            gamma[i] += self._topic_counts(doc)
         self.gamma_ = gamma
         self.doc_topic_ = gamma / gamma.sum(axis=1, keepdims=True)
         freq = np.zeros(len(dictionary))
@@ -98,7 +114,7 @@ class GibbsLda(TopicEstimator):
 
     def posterior(self, texts: list[list[str]]) -> np.ndarray:
         """Each new unit's Dirichlet posterior, as ``gamma_`` is for the fitted ones: α + the topic
-        counts of its words, sampled with the topics fixed (one thread)."""
+        counts of its words after sampling with the topics fixed (one thread)."""
         out = np.tile(self.alpha_, (len(texts), 1))
         docs, where = [], []
         for i, toks in enumerate(texts):
@@ -109,10 +125,13 @@ class GibbsLda(TopicEstimator):
         if docs:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", RuntimeWarning)
-                dists, _ = self.model_.infer(docs, iterations=self.infer_iterations, workers=1)
-            lengths = np.array([len(d.words) for d in docs], dtype=float)
-            out[where] = np.asarray(dists, dtype=float) * (lengths + self.alpha_.sum())[:, None]
+                self.model_.infer(docs, iterations=self.infer_iterations, workers=1)
+            out[where] += [self._topic_counts(d) for d in docs]
         return out
+
+    def _topic_counts(self, doc) -> np.ndarray:
+        """How many of a unit's tokens the last sweep gave each topic."""
+        return np.bincount(np.asarray(doc.topics, dtype=np.int64), minlength=self.k)
 
 
 class CovariateLda(GibbsLda):

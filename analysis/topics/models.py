@@ -132,7 +132,7 @@ def start_from_nmf(lda, corpus, n_terms: int, seed: int) -> None:
     counts = corpus2csc(corpus, num_terms=n_terms, dtype=np.float64).T.tocsr()
     nmf = NMF(lda.num_topics, init="nndsvdar", beta_loss="kullback-leibler", solver="mu", max_iter=200,
               random_state=seed)
-    with threadpool_limits(1):  # the same start whatever the BLAS threads (see nmf_match)
+    with threadpool_limits(1):  # the same start whatever the BLAS threads (see nmf_components)
         nmf.fit(counts)
     words = nmf.components_ / np.maximum(nmf.components_.sum(axis=1, keepdims=True), 1e-12)
     lda.state.sstats = (words * counts.sum() / lda.num_topics + 1e-3).astype(lda.dtype)
@@ -304,70 +304,89 @@ def unit_weights(unit_doc: np.ndarray, unit_len: np.ndarray, n_docs: int):
     return sparse.diags(1.0 / np.maximum(totals, 1e-12)) @ W
 
 
-def prevalence_effects(gamma: np.ndarray, unit_doc: np.ndarray, unit_len: np.ndarray, doc_groups: pd.Series,
-                       S: int = 100, seed: int = 0) -> pd.DataFrame:
+PREVALENCE_COLUMNS = ["group", "topic", "prevalence", "low", "high", "documents", "kind"]
+
+
+def prevalence_effects(gamma: np.ndarray, unit_doc: np.ndarray, unit_len: np.ndarray,
+                       doc_groups: pd.Series | pd.DataFrame, S: int = 100, seed: int = 0) -> pd.DataFrame:
     """Mean topic prevalence per group with 95% intervals that include topic-model uncertainty.
 
     ``gamma``: units × K; ``unit_doc``: document index of each unit (0..D−1); ``unit_len``: tokens
-    per unit; ``doc_groups``: the group of each document (NA = left out). A document without units
+    per unit; ``doc_groups``: the group of each document (NA = left out), or a DataFrame with one
+    column per grouping (quarter, province, …): every grouping is regressed on the same S draws of
+    the topic proportions, and the result has a ``grouping`` column. A document without units
     (outside a training sample) is left out too.
+
+    Each draw: topic proportions from every unit's Dirichlet posterior, averaged to documents by
+    length; per grouping, the regression of a document's proportion on group indicators (the
+    group means, with the pooled residual variance) and one draw of its coefficients from their
+    normal sampling distribution (Roberts et al.'s method of composition).
     """
     rng = seeded_rng(seed, "prevalence")
-    D = len(doc_groups)
-    K = gamma.shape[1]
-    groups = doc_groups.astype("string")
-    keep = groups.notna().to_numpy() & (np.bincount(np.asarray(unit_doc, dtype=np.int64), minlength=D)[:D] > 0)
-    levels = sorted(groups[keep].unique())
-    if not levels:
-        return pd.DataFrame(columns=["group", "topic", "prevalence", "low", "high", "documents"])
-    X = np.zeros((D, len(levels)))
-    for g, level in enumerate(levels):
-        X[(groups == level).fillna(False).to_numpy(), g] = 1.0
-    X = X[keep]
+    frame = doc_groups if isinstance(doc_groups, pd.DataFrame) else doc_groups.to_frame("_")
+    D, K = len(frame), gamma.shape[1]
+    has_units = np.bincount(np.asarray(unit_doc, dtype=np.int64), minlength=D)[:D] > 0
+    designs = {}
+    for name in frame.columns:
+        groups = frame[name].reset_index(drop=True).astype("string")
+        keep = groups.notna().to_numpy() & has_units
+        levels = sorted(groups[keep].unique())
+        if levels:
+            code = np.full(D, -1)
+            code[keep] = pd.Categorical(groups[keep], categories=levels).codes
+            designs[name] = (levels, code, np.bincount(code[keep], minlength=len(levels)).astype(float))
     W = unit_weights(unit_doc, unit_len, D)
-    XtX_inv = np.linalg.pinv(X.T @ X)
-    draws = np.empty((S, len(levels), K))
-    n, p = X.shape
+    draws = {name: np.empty((S, len(levels), K)) for name, (levels, _, _) in designs.items()}
     for s in range(S):
         theta = rng.gamma(gamma)                                 # Dirichlet draws via Gammas
         theta /= theta.sum(axis=1, keepdims=True)
-        Y = (W @ theta)[keep]                                    # documents × K
-        beta = XtX_inv @ X.T @ Y                                 # p × K
-        resid = Y - X @ beta
-        sigma2 = (resid ** 2).sum(0) / max(n - p, 1)             # K
-        for k in range(K):                                       # a draw of the coefficients
-            cov = XtX_inv * sigma2[k]
-            draws[s, :, k] = rng.multivariate_normal(beta[:, k], cov, method="eigh")
-    est = np.clip(draws.mean(0), 0.0, 1.0)
-    lo, hi = np.clip(np.percentile(draws, [2.5, 97.5], axis=0), 0.0, 1.0)
-    counts = X.sum(0)
-    rows = [(levels[g], k, est[g, k], lo[g, k], hi[g, k], int(counts[g]), "mean")
-            for g in range(len(levels)) for k in range(K)]
-    # effects: each group minus the first (reference) group, from the same pooled draws
-    for g in range(1, len(levels)):
-        diff = draws[:, g, :] - draws[:, 0, :]
-        dlo, dhi = np.percentile(diff, [2.5, 97.5], axis=0)
-        rows += [(f"{levels[g]} − {levels[0]}", k, diff[:, k].mean(), dlo[k], dhi[k], int(counts[g]), "effect")
-                 for k in range(K)]
-    return pd.DataFrame(rows, columns=["group", "topic", "prevalence", "low", "high", "documents", "kind"])
+        Y = W @ theta                                            # documents × K
+        for name, (levels, code, n_g) in designs.items():
+            kept = code >= 0
+            c, y = code[kept], Y[kept]
+            means = np.zeros((len(levels), K))
+            np.add.at(means, c, y)
+            means /= n_g[:, None]
+            sigma2 = ((y - means[c]) ** 2).sum(0) / max(len(c) - len(levels), 1)     # K
+            draws[name][s] = means + np.sqrt(sigma2[None, :] / n_g[:, None]) * rng.standard_normal(means.shape)
+    out = []
+    for name, (levels, _, counts) in designs.items():
+        d = draws[name]
+        est = np.clip(d.mean(0), 0.0, 1.0)
+        lo, hi = np.clip(np.percentile(d, [2.5, 97.5], axis=0), 0.0, 1.0)
+        rows = [(levels[g], k, est[g, k], lo[g, k], hi[g, k], int(counts[g]), "mean")
+                for g in range(len(levels)) for k in range(K)]
+        # effects: each group minus the first (reference) group, from the same pooled draws
+        for g in range(1, len(levels)):
+            diff = d[:, g, :] - d[:, 0, :]
+            dlo, dhi = np.percentile(diff, [2.5, 97.5], axis=0)
+            rows += [(f"{levels[g]} − {levels[0]}", k, diff[:, k].mean(), dlo[k], dhi[k], int(counts[g]), "effect")
+                     for k in range(K)]
+        out.append(pd.DataFrame(rows, columns=PREVALENCE_COLUMNS).assign(grouping=name))
+    result = pd.concat(out, ignore_index=True) if out else pd.DataFrame(columns=[*PREVALENCE_COLUMNS, "grouping"])
+    return result if isinstance(doc_groups, pd.DataFrame) else result.drop(columns="grouping")
 
 
 # ---- NMF cross-check ------------------------------------------------------------------------------
-def nmf_match(texts: list[list[str]], model: LdaTopics, seed: int = 0) -> pd.DataFrame:
-    """scikit-learn NMF on TF-IDF of the same units at the same K, each NMF topic matched to an LDA
-    topic by the cosine of their word weights (Hungarian assignment)."""
+def nmf_components(texts: list[list[str]], dictionary, k: int, seed: int = 0) -> np.ndarray:
+    """scikit-learn NMF on TF-IDF of the units over the dictionary's words, at K = ``k``: the K ×
+    words matrix of its topics (the cross-check :func:`nmf_match` compares with the LDA topics)."""
     from sklearn.decomposition import NMF
     from sklearn.feature_extraction.text import TfidfVectorizer
-
-    vocab = model.vocabulary_
     from threadpoolctl import threadpool_limits
 
-    vec = TfidfVectorizer(analyzer=lambda t: t, lowercase=False, vocabulary={w: i for i, w in enumerate(vocab)})
-    X = vec.fit_transform(texts)
-    nmf = NMF(n_components=model.k, random_state=seed, init="nndsvda", max_iter=500)
+    vocab = {dictionary[i]: i for i in range(len(dictionary))}
+    X = TfidfVectorizer(analyzer=lambda t: t, lowercase=False, vocabulary=vocab).fit_transform(texts)
+    nmf = NMF(n_components=k, random_state=seed, init="nndsvda", max_iter=500)
     with threadpool_limits(1):  # its 500 updates amplify the summation order of threaded BLAS
         nmf.fit(X)
-    H = nmf.components_
+    return nmf.components_
+
+
+def nmf_match(H: np.ndarray, model: LdaTopics) -> pd.DataFrame:
+    """Each NMF topic (rows of ``H``, over the model's words) matched to an LDA topic by the cosine
+    of their word weights (Hungarian assignment)."""
+    vocab = model.vocabulary_
     A = model.topic_term_ / np.linalg.norm(model.topic_term_, axis=1, keepdims=True)
     B = H / np.linalg.norm(H, axis=1, keepdims=True).clip(min=1e-12)
     sim = A @ B.T

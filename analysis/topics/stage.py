@@ -186,59 +186,105 @@ COVARIATE_METHOD = ("Dirichlet-multinomial regression (tomotopy DMRModel) with a
                     "each unit's posterior Dirichlet(exp(λ·x) + topic counts)")
 
 
-def fit_covariate_model(model, u: pd.DataFrame, dmeta: pd.DataFrame, unit_doc, unit_len, cfg, notes: list,
-                        lang: str) -> pd.DataFrame:
-    """The covariate (DMR) model of a language at the plain model's K, and prevalence by each
-    covariate, with topics numbered as the plain model's; the plain model's method of composition
-    is in the prevalence table, this one beside it."""
-    from .gibbs import CovariateLda
-
-    tp = cfg.topics
-    if tp.engine != "tomotopy":
-        notes.append((lang, "covariate model skipped: it needs topics.engine = \"tomotopy\""))
-        return pd.DataFrame()
-    meta = dmeta.reset_index()
+def covariate_rows(tp: TopicParams, meta: pd.DataFrame, unit_doc, notes: list, lang: str) -> tuple[list, list]:
+    """The covariates the DMR model can use (``topics.covariates`` that the documents table has;
+    the others named in a note) and each unit's indicators (``province=广东省``; a missing value
+    gives none)."""
     missing = [c for c in tp.covariates if c not in meta.columns]
     if missing:
         notes.append((lang, f"covariates not in the documents table, left out: {', '.join(missing)} "
                             f"(document variables: {', '.join(c for c in meta.columns if c != 'text')})"))
     used = [c for c in tp.covariates if c in meta.columns]
-    if not used:
-        return pd.DataFrame()
-    per_doc = [[f"{c}={v}" for c in used if pd.notna(v := row[c]) and str(v) != ""] for _, row in meta.iterrows()]
-    x = [per_doc[i] for i in unit_doc]
-    dmr = CovariateLda(model.k, cfg.random.seed, tp.gibbs_iterations).fit(u["toks"].tolist(), model.dictionary_, x)
-    order, cosine = match_topics(model.topic_term_, dmr.topic_term_)
-    notes.append((lang, f"covariate model (DMR on {', '.join(used)}): its topics match the plain model's with "
-                        f"cosine {cosine.min():.2f}–{cosine.max():.2f}"))
-    out = []
-    for column in used:
-        p = prevalence_effects(dmr.gamma_[:, order], unit_doc, unit_len, meta[column], tp.draws, cfg.random.seed)
-        out.append(p.assign(lang=lang, grouping=column, model="DMR",
-                            match_cosine=p["topic"].map(lambda t: float(cosine[int(t)]))))
-    return pd.concat(out, ignore_index=True)
+    per_doc = [[f"{c}={v}" for c, v in zip(used, values) if pd.notna(v) and str(v) != ""]
+               for values in meta[used].itertuples(index=False)]
+    return used, [per_doc[i] for i in unit_doc] if used else []
 
 
-def fit_seeded_model(texts: list, model, groups: dict, cfg, notes: list, lang: str) -> pd.DataFrame:
-    """A model whose first topics are seeded with each group's words (those in the vocabulary; a
-    group with none is left out), with free topics up to the plain model's K (at least one)."""
-    from .gibbs import GibbsLda
-
-    known = model.dictionary_.token2id
+def usable_seeds(groups: dict, dictionary, k: int, notes: list, lang: str) -> tuple[dict, int]:
+    """The seed groups with a word in the vocabulary (each group keeps those words; a group with
+    none is named in a note and left out) and the seeded model's K: the plain model's, with at
+    least one free topic."""
+    known = dictionary.token2id
     usable = {name: [w for w in words if w in known] for name, words in groups.items()}
     dropped = [name for name, words in usable.items() if not words]
     usable = {name: words for name, words in usable.items() if words}
-    if not usable:
+    if groups and not usable:
         notes.append((lang, "no seed word is in the vocabulary: no seeded model"))
-        return pd.DataFrame()
-    if dropped:
+    elif dropped:
         notes.append((lang, f"seed groups without a word in the vocabulary, left out: {', '.join(dropped)}"))
-    k = max(model.k, len(usable) + 1)
-    seeded = GibbsLda(k, cfg.random.seed, cfg.topics.gibbs_iterations).fit(
-        texts, model.dictionary_, seed_words={i: words for i, words in enumerate(usable.values())})
-    table = seeds_kept(seeded, list(usable)).assign(lang=lang)
+    return usable, max(k, len(usable) + 1)
+
+
+_FIT_INPUTS: dict = {}  # this process's inputs of the chosen K's fits per language, set by _set_fit_inputs
+
+
+def _set_fit_inputs(inputs: dict) -> None:
+    global _FIT_INPUTS
+    _FIT_INPUTS = inputs
+
+
+def _final_job(job: tuple):
+    """One of the chosen K's fits of a language, independent of the others: ``plain`` (the model:
+    fitted on the sample, the other units inferred), ``dmr`` (the covariate model), ``seeded``, or
+    ``nmf`` (the NMF cross-check's components). ``estimator``: the unfitted model (for ``nmf``,
+    its K and seed)."""
+    from .models import nmf_components
+
+    kind, lang, estimator = job
+    f = _FIT_INPUTS[lang]
+    sampled = [f["texts"][i] for i in f["sample"]]
+    if kind == "plain":
+        return estimator.fit_sample(f["texts"], f["dictionary"], f["sample"])
+    if kind == "dmr":
+        return estimator.fit(sampled, f["dictionary"], f["covariates"])
+    if kind == "seeded":
+        return estimator.fit(sampled, f["dictionary"], seed_words=dict(enumerate(f["seeds"].values())))
+    return nmf_components(sampled, f["dictionary"], *estimator)
+
+
+def final_fits(inputs: dict, tp: TopicParams, seed: int, progress: bool = True) -> dict:
+    """The chosen K's fits of every language side by side in ``topics.workers`` processes (each
+    samples on one thread with its seed, so the results are those of fitting them one after the
+    other): (lang, kind) → the fitted model, or the NMF's components."""
+    from tqdm import tqdm
+
+    from .gibbs import CovariateLda, GibbsLda
+
+    jobs = [("plain", lang, make_model(tp.engine, f["k"], seed, tp)) for lang, f in inputs.items()]
+    jobs += [("dmr", lang, CovariateLda(f["k"], seed, tp.gibbs_iterations)) for lang, f in inputs.items()
+             if f["covariates"]]
+    jobs += [("seeded", lang, GibbsLda(f["k_seeded"], seed, tp.gibbs_iterations)) for lang, f in inputs.items()
+             if f["seeds"]]
+    jobs += [("nmf", lang, (f["k"], seed)) for lang, f in inputs.items()]   # longest first: the plain fits
+    workers = max(1, min(tp.workers or mp.cpu_count(), len(jobs)))
+    out = {}
+    with tqdm(total=len(jobs), desc="topics: chosen K's models", unit="fit", disable=not progress or None,
+              leave=False) as bar:
+        for (kind, lang, _), result in zip(jobs, ordered_map(_final_job, jobs, workers,
+                                                             initializer=_set_fit_inputs, initargs=(inputs,))):
+            out[(lang, kind)] = result
+            bar.update()
+    return out
+
+
+def covariate_prevalence(model, dmr, meta: pd.DataFrame, unit_doc, unit_len, cfg, notes: list,
+                         lang: str) -> pd.DataFrame:
+    """Prevalence by each covariate from the DMR model (``dmr``, fitted on the sampled units whose
+    documents are ``unit_doc``), with topics numbered as the plain model's; the plain model's method
+    of composition is in the prevalence table, this one beside it."""
+    order, cosine = match_topics(model.topic_term_, dmr.topic_term_)
+    used = [c for c in cfg.topics.covariates if c in meta.columns]
+    notes.append((lang, f"covariate model (DMR on {', '.join(used)}): its topics match the plain model's with "
+                        f"cosine {cosine.min():.2f}–{cosine.max():.2f}"))
+    p = prevalence_effects(dmr.gamma_[:, order], unit_doc, unit_len, meta[used], cfg.topics.draws, cfg.random.seed)
+    return p.assign(lang=lang, model="DMR", match_cosine=p["topic"].map(lambda t: float(cosine[int(t)])))
+
+
+def seeded_table(seeded, names: list[str], notes: list, lang: str) -> pd.DataFrame:
+    """How well each seeded topic of the seeded model kept its seeds, with a note."""
+    table = seeds_kept(seeded, names).assign(lang=lang)
     kept = table[table["seeds"] > 0]
-    notes.append((lang, f"seeded model: {len(usable)} seeded topics and {k - len(usable)} free; "
+    notes.append((lang, f"seeded model: {len(names)} seeded topics and {seeded.k - len(names)} free; "
                         f"median share of the seeds' probability in their own topic {kept['seed_share'].median():.2f}"))
     return table
 
@@ -247,7 +293,6 @@ def fit_seeded_model(texts: list, model, groups: dict, cfg, notes: list, lang: s
 #: (1,000 by default: as many as a 10,000-document corpus holds out; document completion on every
 #: held-out unit of a large corpus took longer than the fits)
 GRID_HELDOUT_SHARE = 5
-
 #: topics.unit = "auto": paragraphs shorter than this (median, in tokens) carry too few co-occurrences
 #: for a topic model, and the documents are modelled whole
 MIN_PARAGRAPH_TOKENS = 40
@@ -374,8 +419,9 @@ def compute_topics(cfg: Config, out: Path, progress: bool = True) -> dict[str, p
     tables = {"grid": grid}
     topics, passages, doc_topics, prevalence, over_time, nmf = [], [], [], [], [], []
     text_of = dict(zip(docs["doc_id"], docs["text"]))
-    models, covariate_prevalence, seeded = {}, [], []
+    models, covariate_tables, seeded = {}, [], []
     groups = seed_groups(tp.seed_topics, cfg.tokens.lexicon, cfg.topics.seed_file)
+    inputs, documents = {}, {}  # per language: the fits' inputs; each unit's document and the documents
     for lang, u in unit_tables.items():
         g = grid[grid["lang"] == lang]
         if tp.k:
@@ -385,12 +431,28 @@ def compute_topics(cfg: Config, out: Path, progress: bool = True) -> dict[str, p
         notes.append((lang, f"K = {k}: {why}"))
         texts = u["toks"].tolist()
         sample = grid_sample(u[["doc_id", "para"]], tp.max_train_units)
-        model = make_model(tp.engine, k, cfg.random.seed, tp).fit_sample(texts, per_lang[lang][2], sample)
         if len(sample) < len(texts):
             notes.append((lang, f"models fitted on a fixed sample of {len(sample):,} of the {len(texts):,} {unit_of[lang]}s "
                                 f"(topics.max_train_units); the others' topic proportions inferred with the topics "
                                 f"fixed; the covariate, seeded and NMF models use the sample"))
-        sampled = [texts[i] for i in sample]
+        doc_index = {d: i for i, d in enumerate(sorted(u["doc_id"].unique()))}
+        unit_doc = u["doc_id"].map(doc_index).to_numpy()
+        dmeta = docs.set_index("doc_id").loc[sorted(doc_index)]
+        dictionary = per_lang[lang][2]
+        covariates = []
+        if tp.covariates and tp.engine != "tomotopy":
+            notes.append((lang, "covariate model skipped: it needs topics.engine = \"tomotopy\""))
+        elif tp.covariates:
+            _, covariates = covariate_rows(tp, dmeta.reset_index(), unit_doc[sample], notes, lang)
+        seeds, k_seeded = usable_seeds(groups, dictionary, k, notes, lang)
+        inputs[lang] = {"texts": texts, "sample": sample, "dictionary": dictionary, "k": k, "k_seeded": k_seeded,
+                        "covariates": covariates, "seeds": seeds}
+        documents[lang] = (unit_doc, dmeta)
+    fitted = final_fits(inputs, tp, cfg.random.seed, progress)
+    for lang, u in unit_tables.items():
+        f, (unit_doc, dmeta) = inputs[lang], documents[lang]
+        k, texts, sample = f["k"], f["texts"], f["sample"]
+        model = fitted[(lang, "plain")]
         (out / lang).mkdir(parents=True, exist_ok=True)
         model.save(out / lang / f"lda.{tp.engine}")
         models[lang] = model
@@ -412,17 +474,12 @@ def compute_topics(cfg: Config, out: Path, progress: bool = True) -> dict[str, p
                 paras = text_of.get(d, "").split("\n\n")
                 snippet = paras[para] if unit_of[lang] == "paragraph" and para < len(paras) else text_of.get(d, "")
                 passages.append((lang, t, rank, d, para, float(model.doc_topic_[i, t]), snippet[:300]))
-        doc_index = {d: i for i, d in enumerate(sorted(u["doc_id"].unique()))}
-        unit_doc = u["doc_id"].map(doc_index).to_numpy()
         unit_len = u["toks"].map(len).to_numpy(dtype=float)
-        dt = unit_weights(unit_doc, unit_len, len(doc_index)) @ model.doc_topic_
-        dmeta = docs.set_index("doc_id").loc[sorted(doc_index)]
+        dt = unit_weights(unit_doc, unit_len, len(dmeta)) @ model.doc_topic_
         doc_topics.append(pd.DataFrame(np.asarray(dt), columns=[f"topic_{i}" for i in range(k)])
-                          .assign(lang=lang, doc_id=sorted(doc_index)))
-        for column in ("quarter", "province"):
-            p = prevalence_effects(model.gamma_, unit_doc, unit_len, dmeta[column].reset_index(drop=True),
-                                   tp.draws, cfg.random.seed)
-            prevalence.append(p.assign(lang=lang, grouping=column))
+                          .assign(lang=lang, doc_id=list(dmeta.index)))
+        prevalence.append(prevalence_effects(model.gamma_, unit_doc, unit_len, dmeta[["quarter", "province"]],
+                                             tp.draws, cfg.random.seed).assign(lang=lang))
         # how each topic's top words shift between periods: a word's weight in topic t and period p
         # is Σ over the period's units of (unit's share of t) × (its count in the unit) × p(word | t)
         counts = unit_term_matrix(texts, model.dictionary_)
@@ -436,12 +493,12 @@ def compute_topics(cfg: Config, out: Path, progress: bool = True) -> dict[str, p
                     seen = seen[w[seen] >= np.partition(w[seen], -8)[-8]]
                 top = sorted(seen, key=lambda j: (-w[j], vocab[j]))[:8]
                 over_time.append((lang, t, period, " ".join(vocab[j] for j in top)))
-        nmf.append(nmf_match(sampled, model, cfg.random.seed).assign(lang=lang))
-        if tp.covariates:
-            covariate_prevalence.append(fit_covariate_model(model, u.iloc[sample].reset_index(drop=True), dmeta,
-                                                            unit_doc[sample], unit_len[sample], cfg, notes, lang))
-        if groups:
-            seeded.append(fit_seeded_model(sampled, model, groups, cfg, notes, lang))
+        nmf.append(nmf_match(fitted[(lang, "nmf")], model).assign(lang=lang))
+        if (lang, "dmr") in fitted:
+            covariate_tables.append(covariate_prevalence(model, fitted[(lang, "dmr")], dmeta.reset_index(),
+                                                              unit_doc[sample], unit_len[sample], cfg, notes, lang))
+        if (lang, "seeded") in fitted:
+            seeded.append(seeded_table(fitted[(lang, "seeded")], list(f["seeds"]), notes, lang))
     tables["topics"] = pd.DataFrame(topics, columns=["lang", "topic", "label", "suggested_label", "share", "k",
                                                      "top_relevance", "top_frex", "top_probability"])
     tables["passages"] = pd.DataFrame(passages, columns=["lang", "topic", "rank", "doc_id", "para", "proportion", "text"])
@@ -459,7 +516,7 @@ def compute_topics(cfg: Config, out: Path, progress: bool = True) -> dict[str, p
     tables["notes"] = pd.DataFrame(notes, columns=["lang", "note"])
     tables["stopwords"] = pd.concat(stopwords, ignore_index=True)[["lang", "word", "documents", "share"]] \
         if stopwords else pd.DataFrame(columns=["lang", "word", "documents", "share"])
-    cov = pd.concat(covariate_prevalence, ignore_index=True) if covariate_prevalence else pd.DataFrame(
+    cov = pd.concat(covariate_tables, ignore_index=True) if covariate_tables else pd.DataFrame(
         columns=["group", "topic", "kind", "prevalence", "low", "high", "documents", "lang", "grouping", "model",
                  "match_cosine"])
     cov["method"] = COVARIATE_METHOD.format(S=tp.draws)
