@@ -10,13 +10,11 @@ COLUMNS = ["slogan", "doc_id", "region", "quarter", "lang", "left", "match", "ri
 def concordance(docs: pd.DataFrame, texts: dict[str, str], matcher, rule: str = "all",
                 context: int = 30) -> pd.DataFrame:
     """One row per occurrence: slogan, document, region, quarter, left context, match, right context."""
-    meta = docs.set_index("doc_id")
+    meta = dict(zip(docs["doc_id"], zip(docs["lang"], docs["region"], docs["quarter"])))
     rows = []
     for doc_id in sorted(texts):
         text = texts[doc_id]
-        lang = meta.at[doc_id, "lang"]
-        region = meta.at[doc_id, "region"]
-        quarter = meta.at[doc_id, "quarter"]
+        lang, region, quarter = meta[doc_id]
         for o in matcher.occurrences(text, lang, rule):
             rows.append((o.concept, doc_id, "unknown" if pd.isna(region) else region,
                          "unknown" if pd.isna(quarter) else quarter, lang,
