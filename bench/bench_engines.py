@@ -4,8 +4,8 @@ usage: python bench/bench_engines.py [--out bench/RESULTS.md] [--part fit|grid|a
 
 1. fit: one fit, K = 20, on 50,000 paragraphs (CCTV news, government work reports, Five-Year
    Plans; tokenised by the tokens stage's tokenizer), the same dictionary for all: the stage's
-   engine (GibbsLda, topics.gibbs_iterations sweeps, one thread) beside tomotopy's LDAModel called
-   directly with the same settings, gensim's best setting from a random start (the batch updates
+   engine (GibbsLda, topics.gibbs_iterations sweeps and the topics.nmf_prior, one thread) beside
+   tomotopy's LDAModel called directly with the same sweeps and a plain start, gensim's best setting from a random start (the batch updates
    of bench_topics.py) and the gensim engine as the stage runs it (LdaTopics, NMF start). Each run in its own process, alternating, ``--rounds`` times; seconds of the
    fit, peak memory and c_npmi of the top 10 words per topic over the same paragraphs.
 2. grid: the topics stage's K grid with the default settings of tifa.toml (8 K × 3 seeds,
@@ -45,7 +45,7 @@ def part_stage(folder: str) -> dict:
     docs = json.loads(Path(f"{folder}/texts.json").read_text(encoding="utf-8"))
     d = Dictionary.load(f"{folder}/dict")
     start = time.perf_counter()
-    m = GibbsLda(20, 1, tp.gibbs_iterations).fit(docs, d)
+    m = GibbsLda(20, 1, tp.gibbs_iterations, nmf_prior=tp.nmf_prior).fit(docs, d)
     seconds = time.perf_counter() - start
     return {"seconds": seconds, "max_rss_mb": peak_rss_mb(), "top": m.top_words(10)}
 
@@ -108,7 +108,7 @@ def part_grid() -> dict:
 PARTS = {"stage": part_stage, "direct": part_direct, "gensim": lambda f: part_gensim(f, GENSIM),
          "gensim_stage": part_gensim_stage}
 GENSIM = "gensim, stage settings (batch, 5 passes)"
-NAMES = {"stage": "the stage's engine (GibbsLda, 1 thread)", "direct": "tomotopy LDAModel called directly (1 thread)",
+NAMES = {"stage": "the stage's engine (GibbsLda with its NMF prior, 1 thread)", "direct": "tomotopy LDAModel called directly (1 thread)",
          "gensim": "gensim LdaModel, random start (batch, 5 passes)",
          "gensim_stage": "the gensim engine (LdaTopics: NMF start, then batch passes)"}
 

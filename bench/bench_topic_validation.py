@@ -89,6 +89,7 @@ def recovery(vocab) -> list[str]:
 def coverage(vocab, replicates: int) -> list[str]:
     from gensim.corpora import Dictionary
 
+    from analysis.pipeline.config import load_config
     from analysis.topics.gibbs import CovariateLda, GibbsLda
     from analysis.topics.models import match_topics, prevalence_effects
 
@@ -100,8 +101,10 @@ def coverage(vocab, replicates: int) -> list[str]:
         truth = theta[group == "B", 0].mean() - theta[group == "A", 0].mean()
         d = Dictionary(texts)
         idx = [vocab.index(w) for w in [d[i] for i in range(len(d))]]
-        for name, model in (("DMR covariate model", CovariateLda(5, r + 1).fit(texts, d, [[f"g={g}"] for g in group])),
-                            ("LDA (tomotopy), method of composition", GibbsLda(5, r + 1).fit(texts, d))):
+        nmf = load_config(ROOT / "tifa.toml").topics.nmf_prior      # the stage's settings
+        for name, model in (("DMR covariate model",
+                             CovariateLda(5, r + 1, nmf_prior=nmf).fit(texts, d, [[f"g={g}"] for g in group])),
+                            ("LDA (tomotopy), method of composition", GibbsLda(5, r + 1, nmf_prior=nmf).fit(texts, d))):
             order, _ = match_topics(beta[:, idx], model.topic_term_)
             prev = prevalence_effects(model.gamma_[:, order], np.arange(len(texts)),
                                       np.array([len(t) for t in texts], float), pd.Series(group), S=100, seed=r)

@@ -48,10 +48,12 @@ def best_match_cosine(model, beta, vocab):
 
 
 def engine(name, k, seed):
-    """An estimator of each engine with the dictionary of every word (the synthetic vocabulary)."""
+    """An estimator of each engine as the stage makes it (the Gibbs engine with the NMF prior of
+    tifa.toml; "tomotopy-plain" without), with the dictionary of every word (the synthetic vocabulary)."""
     if name == "gensim":
         return LdaTopics(k, random_state=seed, no_below=1, no_above=1.0)
-    return GibbsLda(k, random_state=seed)
+    nmf = load_config(ROOT / "tifa.toml").topics.nmf_prior if name == "tomotopy" else 0.0
+    return GibbsLda(k, random_state=seed, nmf_prior=nmf)
 
 
 def fit(name, k, seed, texts):
@@ -63,12 +65,29 @@ def fit(name, k, seed, texts):
 ENGINES = ("gensim", "tomotopy")
 
 
-@pytest.mark.parametrize("name", ENGINES)
+@pytest.mark.parametrize("name", ENGINES + ("tomotopy-plain",))
 @pytest.mark.parametrize("seed", [0, 7])
 def test_fitted_topics_match_the_true_ones(name, seed):
     texts, beta, _, vocab, _ = synthetic(seed)
     m = fit(name, 5, seed, texts)
     assert best_match_cosine(m, beta, vocab) >= 0.9
+
+
+def test_the_nmf_prior_is_a_weak_prior_from_the_nmf_topics():
+    """topics.nmf_prior: each word's prior leans to the NMF topics that weigh it, by pseudo-counts
+    worth the declared share of an average topic's tokens; without it every topic has η."""
+    from gensim.corpora import Dictionary
+
+    texts, *_ = synthetic(3, D=300)
+    d = Dictionary(texts)
+    m = GibbsLda(5, 1, nmf_prior=0.01).fit(texts, d)
+    H = nmf_components(texts, d, 5, 1)
+    H = H / H.sum(1, keepdims=True)
+    w = d[int(np.argmax(H.max(0)))]                   # the word one NMF topic weighs most
+    prior = np.asarray(m.model_.get_word_prior(w))
+    expected = 0.01 + 0.01 * sum(map(len, texts)) / 5 * H[:, d.token2id[w]]
+    assert np.allclose(prior, expected) and prior.max() > 10 * prior.min()
+    assert len(GibbsLda(5, 1).fit(texts, d).model_.get_word_prior(w)) == 0    # no prior of its own: η
 
 
 @pytest.mark.parametrize("name", ENGINES)

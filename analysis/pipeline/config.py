@@ -127,6 +127,7 @@ class TopicParams:
     passes: int = 5
     iterations: int = 50
     gibbs_iterations: int = 200
+    nmf_prior: float = 0.01
     grid_iterations: int = 200
     grid_max_units: int = 5000
     max_train_units: int = 20000
@@ -390,6 +391,7 @@ CHECKS: dict[tuple[type, str], Any] = {
     (KeywordParams, "window"): _at_least(1),
     (TopicParams, "engine"): _one_of("tomotopy", "gensim"),
     (TopicParams, "gibbs_iterations"): _at_least(10),
+    (TopicParams, "nmf_prior"): lambda v: None if 0 <= v <= 1 else "must be from 0 (none) to 1",
     (TopicParams, "grid_iterations"): _at_least(10),
     (TopicParams, "max_train_units"): lambda v: None if v == 0 or v >= 100 else "must be 0 (all units) or at least 100",
     (TopicParams, "grid_max_units"): lambda v: None if v == 0 or v >= 100 else "must be 0 (all units) or at least 100",

@@ -20,10 +20,18 @@ from .models import TopicEstimator
 
 class GibbsLda(TopicEstimator):
     """``GibbsLda(k, random_state, iterations).fit(texts, dictionary)``: asymmetric α learned every
-    ``optim_interval`` sweeps after ``burn_in`` (tomotopy's defaults), η = ``eta``."""
+    ``optim_interval`` sweeps after ``burn_in`` (tomotopy's defaults), η = ``eta``.
+
+    ``nmf_prior`` > 0 leans the topics towards a non-negative factorisation of the units' TF-IDF
+    (:func:`analysis.topics.models.nmf_components`, K topics): word w's prior in topic k is
+    η + s · H[k, w] / Σ H[k], with s = ``nmf_prior`` × the average topic's token count (1%: a
+    hundredth of the evidence the data give a topic). A weak, data-derived prior that starts the
+    sampler near a good mode, as stm starts from a spectral solution and the gensim engine from NMF
+    (tomotopy cannot take starting assignments; word priors are its author's advice for this)."""
 
     def __init__(self, k: int = 10, random_state: int = 0, iterations: int = 200, alpha: float = 1.0,
-                 eta: float = 0.01, optim_interval: int = 10, burn_in: int = 50, infer_iterations: int = 100):
+                 eta: float = 0.01, optim_interval: int = 10, burn_in: int = 50, infer_iterations: int = 100,
+                 nmf_prior: float = 0.0):
         self.k = k
         self.random_state = random_state
         self.iterations = iterations
@@ -32,6 +40,7 @@ class GibbsLda(TopicEstimator):
         self.optim_interval = optim_interval
         self.burn_in = burn_in
         self.infer_iterations = infer_iterations
+        self.nmf_prior = nmf_prior
 
     def fit(self, texts: list[list[str]], dictionary=None, seed_words: dict[int, list[str]] | None = None) -> "GibbsLda":
         """``seed_words``: topic → words whose prior leans to that topic (seeded topics, as keyATM's:
@@ -71,12 +80,15 @@ class GibbsLda(TopicEstimator):
         known = dictionary.token2id
         model.burn_in = self.burn_in
         model.optim_interval = self.optim_interval
-        kept = []
+        kept, added = [], []
         for i, toks in enumerate(texts):
             words = [t for t in toks if t in known]
             if words:
                 add(model, i, words)
                 kept.append(i)
+                added.append(words)
+        if self.nmf_prior > 0 and added:
+            self._nmf_word_priors(model, added, dictionary)
         self.seed_words_ = {}
         for topic, words in sorted((seed_words or {}).items()):
             self.seed_words_[topic] = [w for w in words if w in known]
@@ -102,6 +114,16 @@ class GibbsLda(TopicEstimator):
         freq[order] = np.asarray(model.used_vocab_freq, dtype=float)
         self.term_frequency_ = freq
         return self
+
+    def _nmf_word_priors(self, model, units: list[list[str]], dictionary) -> None:
+        """Word priors η + s · (NMF topic's share of the word), ``nmf_prior`` (see the class)."""
+        from .models import nmf_components
+
+        H = nmf_components(units, dictionary, self.k, self._seed())
+        H = H / np.maximum(H.sum(axis=1, keepdims=True), 1e-300)
+        strength = self.nmf_prior * sum(map(len, units)) / self.k
+        for w in sorted({w for words in units for w in words}):
+            model.set_word_prior(w, (self.eta + strength * H[:, dictionary.token2id[w]]).tolist())
 
     def _priors(self, n: int) -> np.ndarray:
         """Each unit's Dirichlet prior (α for every unit in plain LDA)."""
@@ -144,8 +166,9 @@ class CovariateLda(GibbsLda):
 
     def __init__(self, k: int = 10, random_state: int = 0, iterations: int = 200, alpha: float = 1.0,
                  eta: float = 0.01, sigma: float = 1.0, optim_interval: int = 10, burn_in: int = 50,
-                 infer_iterations: int = 100):
-        super().__init__(k, random_state, iterations, alpha, eta, optim_interval, burn_in, infer_iterations)
+                 infer_iterations: int = 100, nmf_prior: float = 0.0):
+        super().__init__(k, random_state, iterations, alpha, eta, optim_interval, burn_in, infer_iterations,
+                         nmf_prior)
         self.sigma = sigma
 
     def fit(self, texts, dictionary=None, covariates: list[list[str]] | None = None,

@@ -144,14 +144,14 @@ ENGINES = ("tomotopy", "gensim")
 
 def make_model(engine: str, k: int, seed: int, tp, grid: bool = False) -> "LdaTopics":
     """The estimator of ``topics.engine`` with the settings of ``tp`` (TopicParams); ``grid``: a fit
-    of the K grid (tomotopy: ``topics.grid_iterations`` sweeps, enough to rank K; the chosen K is
-    fitted with ``topics.gibbs_iterations``)."""
+    of the K grid (tomotopy: ``topics.grid_iterations`` sweeps from a plain start, enough to rank K;
+    the chosen K is fitted with ``topics.gibbs_iterations`` and the ``topics.nmf_prior``)."""
     if engine == "gensim":
         return LdaTopics(k, seed, tp.passes, tp.iterations)
     if engine == "tomotopy":
         from .gibbs import GibbsLda
 
-        return GibbsLda(k, seed, tp.grid_iterations if grid else tp.gibbs_iterations)
+        return GibbsLda(k, seed, tp.grid_iterations if grid else tp.gibbs_iterations, nmf_prior=0.0 if grid else tp.nmf_prior)
     raise ValueError(f"topics.engine: '{engine}' is not one of {', '.join(ENGINES)}")
 
 

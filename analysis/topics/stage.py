@@ -251,7 +251,8 @@ def final_fits(inputs: dict, tp: TopicParams, seed: int, progress: bool = True) 
     from .gibbs import CovariateLda, GibbsLda
 
     jobs = [("plain", lang, make_model(tp.engine, f["k"], seed, tp)) for lang, f in inputs.items()]
-    jobs += [("dmr", lang, CovariateLda(f["k"], seed, tp.gibbs_iterations)) for lang, f in inputs.items()
+    jobs += [("dmr", lang, CovariateLda(f["k"], seed, tp.gibbs_iterations, nmf_prior=tp.nmf_prior))
+             for lang, f in inputs.items()
              if f["covariates"]]
     jobs += [("seeded", lang, GibbsLda(f["k_seeded"], seed, tp.gibbs_iterations)) for lang, f in inputs.items()
              if f["seeds"]]
@@ -347,7 +348,7 @@ STAGE = runner.Stage(
     "topics", __name__,
     params=("topics.unit", "topics.column", "topics.k_grid", "topics.seeds", "topics.k", "topics.min_stability",
             "topics.engine", "topics.passes", "topics.iterations", "topics.gibbs_iterations", "topics.grid_iterations",
-            "topics.grid_max_units", "topics.max_train_units",
+            "topics.grid_max_units", "topics.max_train_units", "topics.nmf_prior",
             "topics.no_below",
             "topics.no_above", "topics.keep_n", "topics.max_doc_share",
             "topics.min_units", "topics.heldout", "topics.top_words", "topics.relevance_lambda", "topics.draws",
