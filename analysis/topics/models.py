@@ -151,7 +151,9 @@ def make_model(engine: str, k: int, seed: int, tp, grid: bool = False) -> "LdaTo
     if engine == "tomotopy":
         from .gibbs import GibbsLda
 
-        return GibbsLda(k, seed, tp.grid_iterations if grid else tp.gibbs_iterations, nmf_prior=0.0 if grid else tp.nmf_prior)
+        if grid:
+            return GibbsLda(k, seed, tp.grid_iterations)
+        return GibbsLda(k, seed, tp.gibbs_iterations, nmf_prior=tp.nmf_prior)
     raise ValueError(f"topics.engine: '{engine}' is not one of {', '.join(ENGINES)}")
 
 

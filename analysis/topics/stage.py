@@ -186,10 +186,10 @@ COVARIATE_METHOD = ("Dirichlet-multinomial regression (tomotopy DMRModel) with a
                     "each unit's posterior Dirichlet(exp(λ·x) + topic counts)")
 
 
-def covariate_rows(tp: TopicParams, meta: pd.DataFrame, unit_doc, notes: list, lang: str) -> tuple[list, list]:
-    """The covariates the DMR model can use (``topics.covariates`` that the documents table has;
-    the others named in a note) and each unit's indicators (``province=广东省``; a missing value
-    gives none)."""
+def covariate_rows(tp: TopicParams, meta: pd.DataFrame, unit_doc, notes: list, lang: str) -> list:
+    """Each unit's indicators of the covariates the DMR model can use (``topics.covariates`` that
+    the documents table has; the others named in a note): ``province=广东省``, none for a missing
+    value; an empty list when no covariate is usable."""
     missing = [c for c in tp.covariates if c not in meta.columns]
     if missing:
         notes.append((lang, f"covariates not in the documents table, left out: {', '.join(missing)} "
@@ -197,7 +197,7 @@ def covariate_rows(tp: TopicParams, meta: pd.DataFrame, unit_doc, notes: list, l
     used = [c for c in tp.covariates if c in meta.columns]
     per_doc = [[f"{c}={v}" for c, v in zip(used, values) if pd.notna(v) and str(v) != ""]
                for values in meta[used].itertuples(index=False)]
-    return used, [per_doc[i] for i in unit_doc] if used else []
+    return [per_doc[i] for i in unit_doc] if used else []
 
 
 def usable_seeds(groups: dict, dictionary, k: int, notes: list, lang: str) -> tuple[dict, int]:
@@ -444,7 +444,7 @@ def compute_topics(cfg: Config, out: Path, progress: bool = True) -> dict[str, p
         if tp.covariates and tp.engine != "tomotopy":
             notes.append((lang, "covariate model skipped: it needs topics.engine = \"tomotopy\""))
         elif tp.covariates:
-            _, covariates = covariate_rows(tp, dmeta.reset_index(), unit_doc[sample], notes, lang)
+            covariates = covariate_rows(tp, dmeta.reset_index(), unit_doc[sample], notes, lang)
         seeds, k_seeded = usable_seeds(groups, dictionary, k, notes, lang)
         inputs[lang] = {"texts": texts, "sample": sample, "dictionary": dictionary, "k": k, "k_seeded": k_seeded,
                         "covariates": covariates, "seeds": seeds}
