@@ -52,13 +52,23 @@ def ordered_map(fn: Callable[[T], R], items: Iterable[T], workers: int = 1, wind
     window = window or 4 * workers
     context = mp.get_context(start_method())
     with ProcessPoolExecutor(workers, mp_context=context, initializer=initializer, initargs=initargs) as pool:
-        pending: deque = deque()
+        yield from _in_order(lambda item: pool.submit(fn, item), items, window)
+
+
+def _in_order(submit: Callable, items: Iterable, window: int) -> Iterator:
+    """The results of ``submit(item)`` futures in input order, with at most ``window`` in flight;
+    futures not yet collected are cancelled when the caller stops early."""
+    pending: deque = deque()
+    try:
         for item in items:
-            pending.append(pool.submit(fn, item))
+            pending.append(submit(item))
             if len(pending) >= window:
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
+    finally:
+        for future in pending:
+            future.cancel()
 
 
 def chunks_by_size(items: Iterable[T], size: Callable[[T], int], limit: int,
@@ -148,14 +158,4 @@ def _dask_map(client, fn, items, window, initializer, initargs):
     window = window or 4 * threads
     setup = client.scatter((initializer, initargs), broadcast=True, hash=False)
     key = uuid.uuid4().hex
-    pending: deque = deque()
-    try:
-        for item in items:
-            pending.append(client.submit(_dask_task, fn, item, setup, key, pure=False))
-            if len(pending) >= window:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
-    finally:
-        for future in pending:
-            future.cancel()
+    yield from _in_order(lambda item: client.submit(_dask_task, fn, item, setup, key, pure=False), items, window)

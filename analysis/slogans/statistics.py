@@ -286,11 +286,7 @@ def nb_effects(docs: pd.DataFrame, counts: np.ndarray, slogans: list[str], regio
         levels = sub[factors].astype(str).reset_index(drop=True)
         offset_all = np.log(sub["exposure"].to_numpy(dtype=float))
         _, X = cell_design(levels, factors)
-        design = None
-        if full_rank(X) < X.shape[1]:
-            design = "not estimable: region and quarter are confounded (collinear design)"
-        elif len(sub) <= X.shape[1] + 1:
-            design = f"not estimable: {len(sub)} documents for {X.shape[1] + 1} parameters"
+        design = design_problem(X, len(sub))
         per_slogan: list = [None] * len(slogans)  # each slogan's rows, in the order of ``slogans``
         jobs = []
         for j, slogan in enumerate(slogans):
@@ -339,13 +335,9 @@ def _slogan_effects(job: tuple) -> list[dict]:
     cell, X = cell_design(lv, used)
     y, offset = y_all[keep], offset_all[keep]
     reference = ", ".join(f"{f} {sorted(lv[f].unique())[0]}" for f in used)
-    if full_rank(X) < X.shape[1]:
-        out.append({**base, "term": "", "status": "not estimable: region and quarter are confounded "
-                                                   "(collinear design)"})
-        return out
-    if keep.sum() <= X.shape[1] + 1:
-        out.append({**base, "term": "", "status": f"not estimable: {int(keep.sum())} documents for "
-                                                   f"{X.shape[1] + 1} parameters"})
+    problem = design_problem(X, int(keep.sum()))
+    if problem:
+        out.append({**base, "term": "", "status": problem})
         return out
     try:
         fit, model, alpha = _count_fit(y, cell, X, offset)
@@ -377,17 +369,15 @@ def cell_design(levels: pd.DataFrame, factors: list[str]) -> tuple[np.ndarray, p
     cell = levels.groupby(factors, sort=True).ngroup().to_numpy() if factors else np.zeros(len(levels), np.int64)
     cells = levels[factors].assign(_cell=cell).drop_duplicates("_cell").sort_values("_cell")[factors]
     dummies = pd.get_dummies(cells, drop_first=True, dtype=float) if factors else pd.DataFrame(index=[0])
-    return cell, sm_constant(dummies.reset_index(drop=True))
+    design = dummies.reset_index(drop=True)
+    design.insert(0, "const", 1.0)
+    return cell, design
 
 
-def full_rank(X: pd.DataFrame) -> int:
-    """The rank of a design (X'X is parameters × parameters, with the same rank)."""
-    X = X.to_numpy()
-    return int(np.linalg.matrix_rank(X.T @ X))
-
-
-def sm_constant(X: pd.DataFrame) -> pd.DataFrame:
-    """The design with an intercept column first."""
-    import statsmodels.api as sm
-
-    return sm.add_constant(X, has_constant="add")
+def design_problem(X: pd.DataFrame, n_docs: int) -> str | None:
+    """Why a count model cannot be fitted on this cell design and ``n_docs`` documents, or None."""
+    if np.linalg.matrix_rank(X.to_numpy()) < X.shape[1]:
+        return "not estimable: region and quarter are confounded (collinear design)"
+    if n_docs <= X.shape[1] + 1:
+        return f"not estimable: {n_docs} documents for {X.shape[1] + 1} parameters"
+    return None

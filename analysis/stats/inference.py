@@ -412,9 +412,6 @@ def log_ratio_interval(target: Sums, reference: Sums, level: float = 0.95) -> tu
     return centre - half, centre + half
 
 
-LOG_RATIO_INTERVAL_METHOD = ("Log Ratio interval for sides of more than {max_docs} documents: log scale, the two "
-                             "rates' cluster-robust variances over documents added, t quantile with Welch–"
-                             "Satterthwaite degrees of freedom (no resampling)")
 RATE_INTERVAL_METHOD = ("95% interval: log scale, CR2 (HC2) cluster-robust variance of the ratio estimator over "
                         "documents, t quantile with the Satterthwaite degrees of freedom of the documents that carry "
                         "the variance, Poisson variance floor; a zero count gets the exact Poisson upper bound")

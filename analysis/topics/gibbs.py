@@ -42,13 +42,16 @@ class GibbsLda(TopicEstimator):
         self.infer_iterations = infer_iterations
         self.nmf_prior = nmf_prior
 
-    def fit(self, texts: list[list[str]], dictionary=None, seed_words: dict[int, list[str]] | None = None) -> "GibbsLda":
+    def fit(self, texts: list[list[str]], dictionary=None, seed_words: dict[int, list[str]] | None = None,
+            nmf_topics: np.ndarray | None = None) -> "GibbsLda":
         """``seed_words``: topic → words whose prior leans to that topic (seeded topics, as keyATM's:
-        η 1 for its own topic and 0.01 for the others; words outside the dictionary are ignored)."""
+        η 1 for its own topic and 0.01 for the others; words outside the dictionary are ignored).
+        ``nmf_topics``: the NMF of these units (:func:`analysis.topics.models.nmf_components`) when
+        it is already computed, for the ``nmf_prior``; otherwise it is computed here."""
         import tomotopy as tp
 
         return self._fit(tp.LDAModel(k=self.k, alpha=self.alpha, eta=self.eta, seed=self._seed()), texts, dictionary,
-                         lambda model, i, words: model.add_doc(words), seed_words)
+                         lambda model, i, words: model.add_doc(words), seed_words, nmf_topics)
 
     def __getstate__(self) -> dict:
         """Picklable (tomotopy's models are not): the sampler's state travels as its own bytes, so
@@ -69,7 +72,7 @@ class GibbsLda(TopicEstimator):
     def _seed(self) -> int:
         return int(self.random_state) % (2 ** 32)
 
-    def _fit(self, model, texts, dictionary, add, seed_words=None) -> "GibbsLda":
+    def _fit(self, model, texts, dictionary, add, seed_words=None, nmf_topics=None) -> "GibbsLda":
         """Add the units (``add(model, i, words)``), sample, and read the fitted model back in the
         dictionary's word ids."""
         from .models import topic_dictionary
@@ -88,7 +91,7 @@ class GibbsLda(TopicEstimator):
                 kept.append(i)
                 added.append(words)
         if self.nmf_prior > 0 and added:
-            self._nmf_word_priors(model, added, dictionary)
+            self._nmf_word_priors(model, added, dictionary, nmf_topics)
         self.seed_words_ = {}
         for topic, words in sorted((seed_words or {}).items()):
             self.seed_words_[topic] = [w for w in words if w in known]
@@ -115,11 +118,13 @@ class GibbsLda(TopicEstimator):
         self.term_frequency_ = freq
         return self
 
-    def _nmf_word_priors(self, model, units: list[list[str]], dictionary) -> None:
-        """Word priors η + s · (NMF topic's share of the word), ``nmf_prior`` (see the class)."""
+    def _nmf_word_priors(self, model, units: list[list[str]], dictionary, H: np.ndarray | None = None) -> None:
+        """Word priors η + s · (NMF topic's share of the word), ``nmf_prior`` (see the class); ``H``:
+        the units' NMF when the caller has it."""
         from .models import nmf_components
 
-        H = nmf_components(units, dictionary, self.k, self._seed())
+        if H is None:
+            H = nmf_components(units, dictionary, self.k, self._seed())
         H = H / np.maximum(H.sum(axis=1, keepdims=True), 1e-300)
         strength = self.nmf_prior * sum(map(len, units)) / self.k
         for w in sorted({w for words in units for w in words}):
@@ -172,7 +177,7 @@ class CovariateLda(GibbsLda):
         self.sigma = sigma
 
     def fit(self, texts, dictionary=None, covariates: list[list[str]] | None = None,
-            seed_words: dict[int, list[str]] | None = None) -> "CovariateLda":
+            seed_words: dict[int, list[str]] | None = None, nmf_topics: np.ndarray | None = None) -> "CovariateLda":
         import tomotopy as tp
 
         covariates = covariates if covariates is not None else [[] for _ in texts]
@@ -182,7 +187,7 @@ class CovariateLda(GibbsLda):
         model = tp.DMRModel(k=self.k, alpha=self.alpha, eta=self.eta, sigma=self.sigma, seed=self._seed())
         return self._fit(model, texts, dictionary,
                          lambda m, i, words: m.add_doc(words, metadata="", multi_metadata=list(self.covariates_[i])),
-                         seed_words)
+                         seed_words, nmf_topics)
 
     def _priors(self, n: int) -> np.ndarray:
         cache: dict = {}

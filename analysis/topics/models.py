@@ -42,11 +42,11 @@ class TopicEstimator:
     def save(self, path) -> None:
         self.model_.save(str(path))
 
-    def fit_sample(self, texts: list[list[str]], dictionary, sample: list[int]):
-        """Fit on the units at positions ``sample`` of ``texts`` and infer the others with the topics
-        fixed (``posterior``): ``gamma_`` and ``doc_topic_`` then cover every unit, in order. What a
-        corpus larger than ``topics.max_train_units`` is fitted with."""
-        self.fit([texts[i] for i in sample], dictionary)
+    def fit_sample(self, texts: list[list[str]], dictionary, sample: list[int], **fit_args):
+        """Fit on the units at positions ``sample`` of ``texts`` (``fit_args`` go to ``fit``) and
+        infer the others with the topics fixed (``posterior``): ``gamma_`` and ``doc_topic_`` then
+        cover every unit, in order. What a corpus larger than ``topics.max_train_units`` is fitted with."""
+        self.fit([texts[i] for i in sample], dictionary, **fit_args)
         if len(sample) == len(texts):
             return self
         rest = np.setdiff1d(np.arange(len(texts)), sample)
@@ -372,12 +372,15 @@ def prevalence_effects(gamma: np.ndarray, unit_doc: np.ndarray, unit_len: np.nda
 # ---- NMF cross-check ------------------------------------------------------------------------------
 def nmf_components(texts: list[list[str]], dictionary, k: int, seed: int = 0) -> np.ndarray:
     """scikit-learn NMF on TF-IDF of the units over the dictionary's words, at K = ``k``: the K ×
-    words matrix of its topics (the cross-check :func:`nmf_match` compares with the LDA topics)."""
+    words matrix of its topics (what :func:`nmf_match` compares with the LDA topics, and the Gibbs
+    engine's ``nmf_prior`` leans towards). Units without a dictionary word are left out, so the
+    units as given and as a model keeps them give the same matrix."""
     from sklearn.decomposition import NMF
     from sklearn.feature_extraction.text import TfidfVectorizer
     from threadpoolctl import threadpool_limits
 
     vocab = {dictionary[i]: i for i in range(len(dictionary))}
+    texts = [t for t in texts if any(w in vocab for w in t)]   # a unit without a dictionary word adds nothing
     X = TfidfVectorizer(analyzer=lambda t: t, lowercase=False, vocabulary=vocab).fit_transform(texts)
     nmf = NMF(n_components=k, random_state=seed, init="nndsvda", max_iter=500)
     with threadpool_limits(1):  # its 500 updates amplify the summation order of threaded BLAS

@@ -225,44 +225,41 @@ def _set_fit_inputs(inputs: dict) -> None:
 
 def _final_job(job: tuple):
     """One of the chosen K's fits of a language, independent of the others: ``plain`` (the model:
-    fitted on the sample, the other units inferred), ``dmr`` (the covariate model), ``seeded``, or
-    ``nmf`` (the NMF cross-check's components). ``estimator``: the unfitted model (for ``nmf``,
-    its K and seed)."""
-    from .models import nmf_components
-
-    kind, lang, estimator = job
+    fitted on the sample, the other units inferred), ``dmr`` (the covariate model) or ``seeded``;
+    ``estimator``: the unfitted model, ``fit_args``: what its fit takes besides the units."""
+    kind, lang, estimator, fit_args = job
     f = _FIT_INPUTS[lang]
-    sampled = [f["texts"][i] for i in f["sample"]]
     if kind == "plain":
-        return estimator.fit_sample(f["texts"], f["dictionary"], f["sample"])
+        return estimator.fit_sample(f["texts"], f["dictionary"], f["sample"], **fit_args)
+    sampled = [f["texts"][i] for i in f["sample"]]
     if kind == "dmr":
-        return estimator.fit(sampled, f["dictionary"], f["covariates"])
-    if kind == "seeded":
-        return estimator.fit(sampled, f["dictionary"], seed_words=dict(enumerate(f["seeds"].values())))
-    return nmf_components(sampled, f["dictionary"], *estimator)
+        return estimator.fit(sampled, f["dictionary"], f["covariates"], **fit_args)
+    return estimator.fit(sampled, f["dictionary"], seed_words=dict(enumerate(f["seeds"].values())))
 
 
 def final_fits(inputs: dict, tp: TopicParams, seed: int, progress: bool = True) -> dict:
     """The chosen K's fits of every language side by side in ``topics.workers`` processes (each
     samples on one thread with its seed, so the results are those of fitting them one after the
-    other): (lang, kind) → the fitted model, or the NMF's components."""
+    other): (lang, kind) → the fitted model, and (lang, "nmf") → the NMF of the sampled units,
+    computed once here for the NMF cross-check and the Gibbs models' ``topics.nmf_prior``."""
     from tqdm import tqdm
 
     from .gibbs import CovariateLda, GibbsLda
+    from .models import nmf_components
 
-    jobs = [("plain", lang, make_model(tp.engine, f["k"], seed, tp)) for lang, f in inputs.items()]
-    jobs += [("dmr", lang, CovariateLda(f["k"], seed, tp.gibbs_iterations, nmf_prior=tp.nmf_prior))
-             for lang, f in inputs.items()
-             if f["covariates"]]
-    jobs += [("seeded", lang, GibbsLda(f["k_seeded"], seed, tp.gibbs_iterations)) for lang, f in inputs.items()
-             if f["seeds"]]
-    jobs += [("nmf", lang, (f["k"], seed)) for lang, f in inputs.items()]   # longest first: the plain fits
+    out = {(lang, "nmf"): nmf_components([f["texts"][i] for i in f["sample"]], f["dictionary"], f["k"], seed)
+           for lang, f in inputs.items()}
+    prior = {lang: {"nmf_topics": out[(lang, "nmf")]} if tp.engine == "tomotopy" else {} for lang in inputs}
+    jobs = [("plain", lang, make_model(tp.engine, f["k"], seed, tp), prior[lang]) for lang, f in inputs.items()]
+    jobs += [("dmr", lang, CovariateLda(f["k"], seed, tp.gibbs_iterations, nmf_prior=tp.nmf_prior), prior[lang])
+             for lang, f in inputs.items() if f["covariates"]]
+    jobs += [("seeded", lang, GibbsLda(f["k_seeded"], seed, tp.gibbs_iterations), {})
+             for lang, f in inputs.items() if f["seeds"]]
     workers = max(1, min(tp.workers or mp.cpu_count(), len(jobs)))
-    out = {}
     with tqdm(total=len(jobs), desc="topics: chosen K's models", unit="fit", disable=not progress or None,
               leave=False) as bar:
-        for (kind, lang, _), result in zip(jobs, ordered_map(_final_job, jobs, workers,
-                                                             initializer=_set_fit_inputs, initargs=(inputs,))):
+        for (kind, lang, _, _), result in zip(jobs, ordered_map(_final_job, jobs, workers,
+                                                                initializer=_set_fit_inputs, initargs=(inputs,))):
             out[(lang, kind)] = result
             bar.update()
     return out
