@@ -69,15 +69,14 @@ def speed(e_pool) -> list[str]:
     from statsmodels.discrete.discrete_model import NegativeBinomial
 
     from analysis.calibrate import planted_counts
+    from analysis.slogans.statistics import cell_design
     from analysis.stats.count_model import nb2_regression
 
     rows = []
     for n in (10_000, 100_000):
         docs, y, _ = planted_counts(np.random.default_rng(n), e_pool, n, 31, 56, False)
         lv = docs[["province", "quarter"]]
-        cell = lv.groupby(["province", "quarter"], sort=True).ngroup().to_numpy()
-        cells = lv.assign(_c=cell).drop_duplicates("_c").sort_values("_c")[["province", "quarter"]]
-        Xc = sm.add_constant(pd.get_dummies(cells, drop_first=True, dtype=float), has_constant="add").reset_index(drop=True)
+        cell, Xc = cell_design(lv, ["province", "quarter"])
         offset = np.log(docs["exposure"].to_numpy())
         start = time.perf_counter()
         ours = nb2_regression(y[:, 0], cell, Xc, offset)
