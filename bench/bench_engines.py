@@ -1,6 +1,7 @@
 """Benchmark: the topic engines (issue 16).
 
-usage: python bench/bench_engines.py [--out bench/RESULTS.md] [--part fit|grid|all] [--rounds 2]
+usage: python bench/bench_engines.py [--out bench/RESULTS.md] [--part fit|grid|infer|all] [--rounds 2]
+       (all: fit and grid; infer writes a section of its own)
 
 1. fit: one fit, K = 20, on 50,000 paragraphs (CCTV news, government work reports, Five-Year
    Plans; tokenised by the tokens stage's tokenizer), the same dictionary for all: the stage's
@@ -11,6 +12,12 @@ usage: python bench/bench_engines.py [--out bench/RESULTS.md] [--part fit|grid|a
 2. grid: the topics stage's K grid with the default settings of tifa.toml (8 K × 3 seeds,
    coherence and document-completion perplexity included, 2 worker processes) on 10,000 CCTV
    documents.
+3. infer (issue 18): the stage's model (K = 20, the NMF prior) fitted on 20,000 of the paragraphs,
+   the next 20,000 inferred with the topics fixed, by tomotopy's ``infer`` (100 sweeps, one
+   thread; what GibbsLda.posterior did before) and by the variational E-step the engine uses now
+   (``fixed_topic_posterior``), alternating, ``--rounds`` times in one process: seconds, and how
+   far the two disagree (mean total variation distance of a unit's proportions; largest difference
+   of a topic's mean share).
 """
 from __future__ import annotations
 
@@ -113,6 +120,42 @@ NAMES = {"stage": "the stage's engine (GibbsLda with its NMF prior, 1 thread)", 
          "gensim_stage": "the gensim engine (LdaTopics: NMF start, then batch passes)"}
 
 
+def part_infer(rounds: int) -> list[str]:
+    import warnings
+
+    import numpy as np
+    from analysis.topics.gibbs import GibbsLda
+    from analysis.topics.models import topic_dictionary
+
+    warnings.simplefilter("ignore", RuntimeWarning)
+    tp = _settings()
+    paras = [p for p in texts(50000, paragraphs=True) if p]
+    train, new = paras[:20000], paras[20000:40000]
+    d = topic_dictionary(train, tp.no_below, tp.no_above, tp.keep_n)
+    m = GibbsLda(20, 1, tp.gibbs_iterations, nmf_prior=tp.nmf_prior).fit(train, d)
+    seconds: dict[str, list] = {"tomotopy": [], "E-step": []}
+    for _ in range(rounds):
+        start = time.perf_counter()
+        docs = [m.model_.make_doc([w for w in t if w in m.used_]) for t in new]
+        m.model_.infer(docs, iterations=m.infer_iterations, workers=1)
+        seconds["tomotopy"].append(time.perf_counter() - start)
+        counts = np.array([np.bincount(np.asarray(x.topics, dtype=np.int64), minlength=20) for x in docs])
+        start = time.perf_counter()
+        gamma = m.posterior(new)
+        seconds["E-step"].append(time.perf_counter() - start)
+    a = (m.alpha_ + counts) / (m.alpha_ + counts).sum(1, keepdims=True)
+    b = gamma / gamma.sum(1, keepdims=True)
+    tv = float(np.abs(a - b).sum(1).mean() / 2)
+    share = float(np.abs(a.mean(0) - b.mean(0)).max())
+    rows = [f"| {name} | {min(v):.1f} ({', '.join(f'{x:.1f}' for x in v)}) |" for name, v in seconds.items()]
+    return [f"Inference of 20,000 new paragraphs with the topics fixed, K = 20, the stage's model (NMF prior "
+            f"{tp.nmf_prior}) fitted on 20,000 others ({len(d):,} words), one thread, {rounds} alternating rounds "
+            "(best, then every round):", "", "| inference | seconds |", "|:---|---:|", *rows, "",
+            f"E-step {min(seconds['tomotopy']) / min(seconds['E-step']):.0f} times as fast; the two disagree by "
+            f"a mean total variation of {tv:.3f} per unit (one Gibbs sample of ~{np.mean([len(t) for t in new]):.0f} "
+            f"tokens against expected counts) and at most {share:.4f} in a topic's mean share.", ""]
+
+
 def child(part: str, folder: str) -> dict:
     return run_child(__file__, part, folder)
 
@@ -121,7 +164,7 @@ def child(part: str, folder: str) -> dict:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "RESULTS.md")
-    ap.add_argument("--part", default="all", choices=("fit", "grid", "all"))
+    ap.add_argument("--part", default="all", choices=("fit", "grid", "infer", "all"))
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -172,6 +215,11 @@ def main() -> None:
                   f"9,000 training units: topics.grid_max_units) on 10,000 CCTV documents "
                   f"({g.get('tokens', 0):,} tokens), 2 worker processes: **{g.get('seconds', float('nan')):.0f} s** "
                   f"for {g.get('fits')} fits (target: under 120 s). Mean c_npmi by K: {g.get('c_npmi')}.", ""]
+    if args.part == "infer":  # a section of its own
+        lines = [f"### Topic inference (issue 18), {time.strftime('%Y-%m-%d')}", "", lines[2], "",
+                 *part_infer(args.rounds)]
+        publish(args.out, "### Topic inference (issue 18)", "\n".join(lines))
+        return
     publish(args.out, "### Topic engines (issue 16)", "\n".join(lines))
 
 

@@ -9,7 +9,11 @@ usage: python bench/bench_topic_validation.py [--out bench/RESULTS.md] [--replic
 2. Covariate effect: ``--replicates`` corpora (K = 5, 600 documents of 60 tokens) in which group B
    puts more prior weight on topic 0; the 95% interval of the B − A difference in topic 0's mean
    prevalence, from the DMR covariate model and from plain LDA with the method of composition, and
-   how often each covers the true difference of the drawn proportions (target for DMR: at least 90%).
+   how often each covers the true difference of the drawn proportions (target for DMR: at least 90%);
+   also for plain LDA fitted on a random half of the documents, the others' proportions inferred with
+   the topics fixed (the stage's path past ``topics.max_train_units``).
+3. Permuted labels: ``--replicates`` / 2 corpora without an effect, documents in 6 random groups; the
+   share of effect intervals that exclude 0 (nominal 5%).
 """
 from __future__ import annotations
 
@@ -86,6 +90,15 @@ def recovery(vocab) -> list[str]:
     return rows
 
 
+SAMPLED = "LDA (tomotopy) fitted on half the documents, the others inferred"
+
+
+def half(n: int, seed: int) -> list[int]:
+    """A random half of ``n`` positions, sorted: the training sample of a sampled fit (what the stage
+    does past ``topics.max_train_units``)."""
+    return sorted(np.random.default_rng(seed).choice(n, n // 2, replace=False).tolist())
+
+
 def coverage(vocab, replicates: int) -> list[str]:
     from gensim.corpora import Dictionary
 
@@ -93,7 +106,7 @@ def coverage(vocab, replicates: int) -> list[str]:
     from analysis.topics.gibbs import CovariateLda, GibbsLda
     from analysis.topics.models import match_topics, prevalence_effects
 
-    hits = {"DMR covariate model": [], "LDA (tomotopy), method of composition": []}
+    hits = {"DMR covariate model": [], "LDA (tomotopy), method of composition": [], SAMPLED: []}
     widths = {k: [] for k in hits}
     for r in range(replicates):
         rng = np.random.default_rng(1000 + r)
@@ -104,7 +117,8 @@ def coverage(vocab, replicates: int) -> list[str]:
         nmf = load_config(ROOT / "tifa.toml").topics.nmf_prior      # the stage's settings
         for name, model in (("DMR covariate model",
                              CovariateLda(5, r + 1, nmf_prior=nmf).fit(texts, d, [[f"g={g}"] for g in group])),
-                            ("LDA (tomotopy), method of composition", GibbsLda(5, r + 1, nmf_prior=nmf).fit(texts, d))):
+                            ("LDA (tomotopy), method of composition", GibbsLda(5, r + 1, nmf_prior=nmf).fit(texts, d)),
+                            (SAMPLED, GibbsLda(5, r + 1, nmf_prior=nmf).fit_sample(texts, d, half(len(texts), r)))):
             order, _ = match_topics(beta[:, idx], model.topic_term_)
             prev = prevalence_effects(model.gamma_[:, order], np.arange(len(texts)),
                                       np.array([len(t) for t in texts], float), pd.Series(group), S=100, seed=r)
@@ -115,6 +129,36 @@ def coverage(vocab, replicates: int) -> list[str]:
     for name in hits:
         rows.append(f"| {name} | {np.mean(hits[name]):.2f} ({sum(hits[name])} of {replicates}) | "
                     f"{np.mean(widths[name]):.3f} |")
+        print(rows[-1], flush=True)
+    return rows
+
+
+def null_rate(vocab, replicates: int) -> list[str]:
+    """Permuted labels: corpora without an effect (K = 5, 600 documents of 60 tokens), each document
+    given one of 6 groups at random; how many of the 5 topics × 6 groups effect intervals exclude 0
+    (nominal 5%), for the model fitted on every document and for the sampled fit."""
+    from gensim.corpora import Dictionary
+
+    from analysis.pipeline.config import load_config
+    from analysis.topics.gibbs import GibbsLda
+    from analysis.topics.models import prevalence_effects
+
+    nmf = load_config(ROOT / "tifa.toml").topics.nmf_prior
+    found = {"LDA (tomotopy), method of composition": [], SAMPLED: []}
+    for r in range(replicates):
+        rng = np.random.default_rng(5000 + r)
+        texts, _, _, _ = planted(rng, vocab[:800], 5, 600, 60, 0.05, 0.3)
+        groups = pd.Series(rng.integers(0, 6, len(texts)).astype(str))
+        d = Dictionary(texts)
+        for name, model in (("LDA (tomotopy), method of composition", GibbsLda(5, r + 1, nmf_prior=nmf).fit(texts, d)),
+                            (SAMPLED, GibbsLda(5, r + 1, nmf_prior=nmf).fit_sample(texts, d, half(len(texts), r)))):
+            prev = prevalence_effects(model.gamma_, np.arange(len(texts)), np.array([len(t) for t in texts], float),
+                                      groups, S=100, seed=r)
+            effect = prev[prev["kind"] == "effect"]
+            found[name] += ((effect["low"] > 0) | (effect["high"] < 0)).tolist()
+    rows = []
+    for name, hits in found.items():
+        rows.append(f"| {name} | {np.mean(hits):.3f} ({sum(hits)} of {len(hits)}) |")
         print(rows[-1], flush=True)
     return rows
 
@@ -135,7 +179,11 @@ def main() -> None:
              f"A planted covariate effect (group B: +0.6 Dirichlet weight on topic 0; 600 documents of 60 tokens, "
              f"K = 5), {args.replicates} corpora: how often the 95% interval of the B − A difference in topic 0's "
              "mean prevalence covers the true difference of the drawn proportions (target for DMR ≥ 0.9):", "",
-             "| estimate | coverage | mean interval width |", "|:---|---:|---:|", *coverage(vocab, args.replicates)]
+             "| estimate | coverage | mean interval width |", "|:---|---:|---:|", *coverage(vocab, args.replicates), "",
+             f"Permuted labels: {args.replicates // 2} corpora without an effect (K = 5, 600 documents of 60 "
+             "tokens), each document given one of 6 groups at random; the share of the effect intervals (5 "
+             "topics × 6 groups a corpus) that exclude 0 (nominal 0.05; intervals of one corpus are correlated):",
+             "", "| estimate | intervals excluding 0 |", "|:---|---:|", *null_rate(vocab, args.replicates // 2)]
     publish(args.out, "### Topic validation (issue 16)", lines)
 
 

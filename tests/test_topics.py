@@ -327,3 +327,49 @@ def test_a_model_fitted_on_a_sample_infers_the_other_units(name):
     assert error[rest].mean() < 1.3 * error[sample].mean() and error[rest].mean() < 0.4
     if name == "tomotopy":  # α + topic counts: a unit's posterior adds up to its words plus Σα
         assert np.allclose(m.gamma_[rest].sum(1), 80 + m.alpha_.sum())
+
+
+def test_the_fixed_topic_posterior_is_the_same_in_any_batch_and_finds_the_units_topics():
+    """The Gibbs engine's inference of new units (issue 18: tomotopy's took most of a sampled fit's
+    time): each unit's result depends on its words only, so the stage's chunks give the whole
+    corpus's answer bit for bit; it adds up to α + the unit's known tokens; and it recovers the
+    planted proportions about as well as the sampler does for the units it fitted."""
+    from gensim.corpora import Dictionary
+
+    from analysis.topics.models import match_topics
+
+    texts, beta, theta, vocab, _ = synthetic(4, D=400)
+    m = engine("tomotopy", 5, 1).fit(texts[:200], Dictionary(texts))
+    new = texts[200:] + [["not-a-word"], []]
+    whole = m.posterior(new)
+    assert np.array_equal(whole, np.vstack([m.posterior(new[i:i + 37]) for i in range(0, len(new), 37)]))
+    assert np.allclose(whole.sum(1), [80 + m.alpha_.sum()] * 200 + [m.alpha_.sum()] * 2)
+    assert np.array_equal(whole[-1], m.alpha_) and np.array_equal(whole[-2], m.alpha_)
+    idx = [vocab.index(w) for w in m.vocabulary_]
+    order, _ = match_topics(beta[:, idx], m.topic_term_)
+    inferred = np.abs(whole[:200, order] / whole[:200].sum(1, keepdims=True) - theta[200:]).sum(1).mean()
+    fitted = np.abs(m.doc_topic_[:, order] - theta[:200]).sum(1).mean()
+    assert inferred < 1.2 * fitted, (inferred, fitted)
+
+
+def test_the_chosen_models_infer_the_units_outside_the_sample_in_chunks_side_by_side(monkeypatch):
+    """final_fits: the plain model's inference of the units outside its sample runs in chunks in
+    worker processes, and gives what fit_sample gives in one process."""
+    from gensim.corpora import Dictionary
+
+    import dataclasses
+
+    import analysis.topics.stage as stage
+
+    texts, *_ = synthetic(5, D=300)
+    d = Dictionary(texts)
+    sample = list(range(0, 300, 3))
+    tp = load_config(ROOT / "tifa.toml").topics
+    monkeypatch.setattr(stage, "INFER_CHUNK", 45)
+    tp = dataclasses.replace(tp, workers=2)
+    inputs = {"zh": {"texts": texts, "sample": sample, "dictionary": d, "k": 5, "k_seeded": 5, "covariates": [],
+                     "seeds": {}}}
+    fitted = stage.final_fits(inputs, tp, 7, progress=False)[("zh", "plain")]
+    alone = stage.make_model(tp.engine, 5, 7, tp).fit_sample(texts, d, sample,
+                                                             nmf_topics=nmf_components([texts[i] for i in sample], d, 5, 7))
+    assert np.array_equal(fitted.gamma_, alone.gamma_) and list(fitted.sample_) == sample

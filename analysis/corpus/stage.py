@@ -312,8 +312,20 @@ def build_corpus(cfg: Config, progress: bool = True, force: bool = False) -> Cor
     return CorpusResult(docs, problems.fillna(""), out, rebuilt=True)
 
 
-def load_documents(cfg: Config | None = None, path: str | Path | None = None) -> pd.DataFrame:
-    """The documents table built by ``python -m analysis corpus``."""
+def load_documents(cfg: Config | None = None, path: str | Path | None = None, text: bool = True) -> pd.DataFrame:
+    """The documents table built by ``python -m analysis corpus``; without its ``text`` column when
+    ``text`` is False (the texts are most of a corpus's memory: :func:`document_texts` streams them)."""
+    path = documents_path(cfg, path)
+    if text:
+        return pd.read_parquet(path)
+    import pyarrow.parquet as pq
+
+    return pd.read_parquet(path, columns=[c for c in pq.ParquetFile(path).schema_arrow.names if c != "text"])
+
+
+def documents_path(cfg: Config | None = None, path: str | Path | None = None) -> Path:
+    """Where the documents table is (``path``, or the data folder's), or FileNotFoundError saying
+    what to run."""
     if path is None:
         if cfg is None:
             from ..pipeline.config import load_config
@@ -322,7 +334,35 @@ def load_documents(cfg: Config | None = None, path: str | Path | None = None) ->
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(f"{path} not found: run `python -m analysis corpus` first")
-    return pd.read_parquet(path)
+    return path
+
+
+#: documents per batch of :func:`document_texts`
+TEXT_BATCH = 20_000
+
+
+def document_texts(cfg: Config, docs: pd.DataFrame, batch: int = TEXT_BATCH):
+    """``docs`` (rows of the documents table in its order, without their texts, such as
+    ``analysable(load_documents(cfg, text=False))``) in slices of about ``batch`` rows, each with its
+    ``text`` read from the table: the stages that read texts (counting, quoting) hold
+    one slice's texts at a time, not a corpus's."""
+    import pyarrow.parquet as pq
+
+    wanted = set(docs["doc_id"])
+    start = 0
+    parquet = pq.ParquetFile(documents_path(cfg))
+    for part in parquet.iter_batches(batch_size=batch, columns=["doc_id", "text"]):
+        part = part.to_pandas()
+        part = part[part["doc_id"].isin(wanted)]
+        if not len(part):
+            continue
+        piece = docs.iloc[start:start + len(part)]
+        if not np.array_equal(piece["doc_id"].to_numpy(), part["doc_id"].to_numpy()):
+            raise ValueError("document_texts: docs must be rows of the documents table in its order")
+        start += len(part)
+        yield piece.assign(text=part["text"].to_numpy())
+    if start != len(docs):
+        raise ValueError(f"document_texts: {len(docs) - start} of the documents are not in the documents table")
 
 
 def require_documents(result: CorpusResult, cfg: Config) -> CorpusResult:

@@ -18,7 +18,7 @@ from scipy import sparse
 
 from ..pipeline import runner
 from ..pipeline.config import Config
-from ..corpus.stage import analysable, corpus_folder, load_documents
+from ..corpus.stage import analysable, corpus_folder, document_texts, load_documents
 from .statistics import (frequencies, keyness, period_of, period_rates, tfidf_top, trends)
 from ..text.lexicon import read_lexicon
 from ..stats.measures import corpus_stopword
@@ -133,16 +133,21 @@ def collocates(tokens, docs: pd.DataFrame, terms: list[str], window: int, column
     return pd.DataFrame(rows, columns=["lang", "period", "term", "rank", "collocate", "cooccurrences", "g2"])
 
 
-def contexts(docs: pd.DataFrame, terms: list[str], english: dict, per_period: int = 3, width: int = 30) -> pd.DataFrame:
-    """A keyword-in-context sample: up to ``per_period`` lines per term, language and period."""
+def contexts(parts, terms: list[str], english: dict, per_period: int = 3, width: int = 30) -> pd.DataFrame:
+    """A keyword-in-context sample: up to ``per_period`` lines per term, language and period.
+    ``parts``: the documents with their texts, in slices (:func:`analysis.corpus.stage.document_texts`)."""
     from ..text.kwic import concordance
     from ..slogans.matcher import Matcher
 
     surfaces = {t: ([t], english.get(t, [])) for t in terms}
-    dated = docs[docs["period"].notna()]
-    texts = {d: t for d, t in zip(dated["doc_id"], dated["text"])}
-    conc = concordance(dated.assign(region=dated["province"], quarter=dated["period"]), texts, Matcher(surfaces),
-                       "all", width)
+    matcher = Matcher(surfaces)
+    lines = []
+    for part in parts:
+        dated = part[part["period"].notna()]
+        lines.append(concordance(dated.assign(region=dated["province"], quarter=dated["period"]),
+                                 dict(zip(dated["doc_id"], dated["text"])), matcher, "all", width))
+    conc = pd.concat(lines, ignore_index=True).sort_values(["slogan", "doc_id"], kind="stable") if lines else \
+        concordance(pd.DataFrame(columns=["doc_id", "lang", "region", "quarter"]), {}, matcher)
     conc = conc.rename(columns={"slogan": "term", "quarter": "period"})
     return conc.groupby(["term", "lang", "period"], sort=True).head(per_period).reset_index(drop=True)
 
@@ -154,7 +159,7 @@ def keyword_inputs(cfg: Config):
     held whole) and the English-phrase mapping."""
     kp = cfg.keywords
     lexicon = read_lexicon(cfg.tokens.lexicon)
-    docs = analysable(load_documents(cfg), cfg.corpus.min_confidence).reset_index(drop=True)
+    docs = analysable(load_documents(cfg, text=False), cfg.corpus.min_confidence).reset_index(drop=True)
 
     def tokens():
         return token_rows(cfg, docs, kp.column)
@@ -214,7 +219,7 @@ def compute_keywords(cfg: Config, out: Path) -> dict[str, pd.DataFrame]:
     english = {}
     for e in lexicon.entries:
         english[e.term] = list(e.english)
-    tables["contexts"] = contexts(docs, plotted, english)
+    tables["contexts"] = contexts(document_texts(cfg, docs), plotted, english)
     return tables
 
 

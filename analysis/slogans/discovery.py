@@ -54,52 +54,74 @@ def discover(docs: pd.DataFrame, texts: dict[str, str], known: set[str], tokens=
     ``known`` holds every lexicon form (Chinese as is, English lower-cased); ``tokens``, the
     (doc_id, token) pairs of the Chinese tokens of four characters or more
     (:func:`analysis.text.stage.long_tokens`), adds recurring phrases. Quoted phrases and formulas are listed from one document on;
-    recurring phrases need ``min_docs`` documents.
-    """
-    lang_of = dict(zip(docs["doc_id"], docs["lang"]))
-    region_of = dict(zip(docs["doc_id"], map(_label, docs["province"])))
-    quarter_of = dict(zip(docs["doc_id"], map(_label, docs["quarter"])))
-    found: dict[tuple, dict] = defaultdict(lambda: {"docs": set(), "n": 0, "example": None})
-    for doc_id, text in texts.items():
-        lang = lang_of[doc_id]
-        for phrase, kind, pos in find_candidates(text, lang):
-            if phrase in known:
-                continue
-            rec = found[(phrase, kind, lang)]
-            rec["docs"].add(doc_id)
-            rec["n"] += 1
-            if rec["example"] is None:
-                rec["example"] = (doc_id, text[max(0, pos - context):pos + len(phrase) + context].replace("\n", " "))
-    if tokens is not None:
-        seen: dict[str, set] = defaultdict(set)
-        counts: dict[str, int] = defaultdict(int)
-        for doc_id, t in tokens:
-            if len(t) >= 4 and _CJK.search(t) and t not in known:
-                seen[t].add(doc_id)
-                counts[t] += 1
-        for t, ds in seen.items():
-            if len(ds) >= min_docs and (t, "quoted", "zh") not in found:
-                doc_id = sorted(ds)[0]
-                text = texts.get(doc_id, "")
-                pos = text.find(t)
-                found[(t, "recurring_phrase", "zh")] = {
-                    "docs": ds, "n": counts[t],
-                    "example": (doc_id, text[max(0, pos - context):pos + len(t) + context].replace("\n", " "))}
-    rows = []
-    for (phrase, kind, lang), rec in found.items():
-        ds = sorted(rec["docs"])
-        regions = sorted({region_of[d] for d in ds})
-        quarters = sorted({quarter_of[d] for d in ds})
-        rows.append({"candidate": phrase, "kind": kind, "lang": lang, "documents": len(ds), "occurrences": rec["n"],
-                     "regions": "; ".join(regions), "quarters": "; ".join(quarters),
-                     "example_doc": rec["example"][0], "example": rec["example"][1]})
-    out = pd.DataFrame(rows, columns=["candidate", "kind", "lang", "documents", "occurrences", "regions", "quarters",
-                                      "example_doc", "example"])
-    # quoted phrases and formulas are marked as slogans by their authors: they rank first
-    out["_kind_rank"] = (out["kind"] == "recurring_phrase").astype(int)
-    out = out.sort_values(["_kind_rank", "documents", "occurrences", "candidate"], ascending=[True, False, False, True],
-                          kind="stable").drop(columns="_kind_rank")
-    return out.reset_index(drop=True)
+    recurring phrases need ``min_docs`` documents. :class:`Candidates` does the same a batch of
+    texts at a time."""
+    found = Candidates(known, context)
+    found.add(docs, texts)
+    return found.table(docs, tokens, min_docs, lambda ids: {d: texts.get(d, "") for d in ids})
+
+
+class Candidates:
+    """:func:`discover` over texts that come in batches (a corpus's texts need not be held at once):
+    ``add(docs, texts)`` for each batch, then ``table(docs, tokens, min_docs, text_of)``, where
+    ``text_of(doc_ids)`` gives the counted texts of the few documents quoted as examples of
+    recurring phrases."""
+
+    def __init__(self, known: set[str], context: int = 20):
+        self.known, self.context = known, context
+        self.found: dict[tuple, dict] = defaultdict(lambda: {"docs": set(), "n": 0, "example": None})
+
+    def add(self, docs: pd.DataFrame, texts: dict[str, str]) -> None:
+        """Count the quoted phrases and formulas of ``texts`` (doc_id → counted text; ``docs``
+        gives their languages), in the texts' order."""
+        lang_of = dict(zip(docs["doc_id"], docs["lang"]))
+        for doc_id, text in texts.items():
+            for phrase, kind, pos in find_candidates(text, lang_of[doc_id]):
+                if phrase in self.known:
+                    continue
+                rec = self.found[(phrase, kind, lang_of[doc_id])]
+                rec["docs"].add(doc_id)
+                rec["n"] += 1
+                if rec["example"] is None:
+                    rec["example"] = (doc_id, self._excerpt(text, pos, phrase))
+
+    def _excerpt(self, text: str, pos: int, phrase: str) -> str:
+        return text[max(0, pos - self.context):pos + len(phrase) + self.context].replace("\n", " ")
+
+    def table(self, docs: pd.DataFrame, tokens=None, min_docs: int = 2, text_of=None) -> pd.DataFrame:
+        """The candidates table (see :func:`discover`) of every text added."""
+        found = dict(self.found)
+        if tokens is not None:
+            seen: dict[str, set] = defaultdict(set)
+            counts: dict[str, int] = defaultdict(int)
+            for doc_id, t in tokens:
+                if len(t) >= 4 and _CJK.search(t) and t not in self.known:
+                    seen[t].add(doc_id)
+                    counts[t] += 1
+            recurring = {t: ds for t, ds in seen.items() if len(ds) >= min_docs and (t, "quoted", "zh") not in found}
+            examples = text_of(sorted({min(ds) for ds in recurring.values()})) if recurring and text_of else {}
+            for t, ds in recurring.items():
+                doc_id = min(ds)
+                text = examples.get(doc_id, "")
+                found[(t, "recurring_phrase", "zh")] = {"docs": ds, "n": counts[t],
+                                                        "example": (doc_id, self._excerpt(text, text.find(t), t))}
+        region_of = dict(zip(docs["doc_id"], map(_label, docs["province"])))
+        quarter_of = dict(zip(docs["doc_id"], map(_label, docs["quarter"])))
+        rows = []
+        for (phrase, kind, lang), rec in found.items():
+            ds = sorted(rec["docs"])
+            regions = sorted({region_of[d] for d in ds})
+            quarters = sorted({quarter_of[d] for d in ds})
+            rows.append({"candidate": phrase, "kind": kind, "lang": lang, "documents": len(ds), "occurrences": rec["n"],
+                         "regions": "; ".join(regions), "quarters": "; ".join(quarters),
+                         "example_doc": rec["example"][0], "example": rec["example"][1]})
+        out = pd.DataFrame(rows, columns=["candidate", "kind", "lang", "documents", "occurrences", "regions", "quarters",
+                                          "example_doc", "example"])
+        # quoted phrases and formulas are marked as slogans by their authors: they rank first
+        out["_kind_rank"] = (out["kind"] == "recurring_phrase").astype(int)
+        out = out.sort_values(["_kind_rank", "documents", "occurrences", "candidate"], ascending=[True, False, False, True],
+                              kind="stable").drop(columns="_kind_rank")
+        return out.reset_index(drop=True)
 
 
 def _label(value) -> str:

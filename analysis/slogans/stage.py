@@ -16,8 +16,8 @@ import pandas as pd
 
 from ..pipeline import runner
 from ..pipeline.config import Config
-from ..corpus.stage import analysable, corpus_folder, load_documents
-from .discovery import discover
+from ..corpus.stage import analysable, corpus_folder, document_texts, load_documents
+from .discovery import Candidates
 from ..text.kwic import concordance
 from ..text.lexicon import Lexicon, read_lexicon
 from .matcher import RULE_TEXT, Matcher
@@ -140,11 +140,19 @@ def compute_slogans(cfg: Config, out: Path) -> dict[str, pd.DataFrame]:
 
     lexicon = read_lexicon(cfg.tokens.lexicon)
     sp = cfg.slogans
-    docs = analysable(load_documents(cfg), cfg.corpus.min_confidence).reset_index(drop=True)
-    texts = counted_texts(docs, sp.include_title)
+    docs = analysable(load_documents(cfg, text=False), cfg.corpus.min_confidence).reset_index(drop=True)
     matcher = Matcher(slogan_concepts(lexicon))
-    counts = count_documents(docs, texts, matcher)
-    stage_docs = stage_documents(docs, texts)
+    known = {s for e in lexicon.entries for s in e.surfaces} | {r for e in lexicon.entries for r in e.english}
+    candidates = Candidates(known)
+    counts, stage_docs, quotes = [], [], []
+    for part in document_texts(cfg, docs):  # the texts a batch at a time: counted, measured, quoted
+        texts = counted_texts(part, sp.include_title)
+        counts.append(count_documents(part, texts, matcher))
+        stage_docs.append(stage_documents(part, texts))
+        candidates.add(part, texts)
+        quotes.append(concordance(stage_docs[-1], texts, matcher, sp.rule, sp.context_chars))
+    counts = pd.concat(counts, ignore_index=True) if counts else count_documents(docs, {}, matcher)
+    stage_docs = pd.concat(stage_docs, ignore_index=True) if stage_docs else stage_documents(docs, {})
     slogans = sorted(counts["slogan"].unique())
     matrix = count_matrix(counts, stage_docs["doc_id"].tolist(), slogans, sp.rule)
     tables = {"counts": counts.assign(rule_all=RULE_TEXT["all"], rule_longest=RULE_TEXT["longest"]),
@@ -171,10 +179,17 @@ def compute_slogans(cfg: Config, out: Path) -> dict[str, pd.DataFrame]:
     contrasts["rule"] = RULE_TEXT[sp.rule]
     tables["contrasts"] = contrasts
     tables["nb_effects"] = nb_effects(stage_docs, matrix, slogans, min_count=sp.min_count).assign(rule=RULE_TEXT[sp.rule])
-    known = {s for e in lexicon.entries for s in e.surfaces} | {r for e in lexicon.entries for r in e.english}
-    tables["candidates"] = discover(stage_docs, texts, known, long_tokens(cfg, docs), sp.candidate_min_docs)
-    tables["concordance"] = concordance(stage_docs, texts, matcher, sp.rule, sp.context_chars)
+    tables["candidates"] = candidates.table(stage_docs, long_tokens(cfg, docs), sp.candidate_min_docs,
+                                            lambda ids: example_texts(cfg, docs, ids, sp.include_title))
+    tables["concordance"] = (pd.concat(quotes, ignore_index=True).sort_values(["slogan", "doc_id"], kind="stable")
+                             .reset_index(drop=True) if quotes else concordance(stage_docs, {}, matcher))
     return tables
+
+
+def example_texts(cfg: Config, docs: pd.DataFrame, doc_ids: list[str], include_title: bool) -> dict[str, str]:
+    """The counted texts of a few documents (``doc_ids``, rows of ``docs``)."""
+    few = docs[docs["doc_id"].isin(set(doc_ids))]
+    return {d: t for part in document_texts(cfg, few) for d, t in counted_texts(part, include_title).items()}
 
 
 

@@ -135,26 +135,27 @@ class GibbsLda(TopicEstimator):
         return np.tile(self.alpha_, (n, 1))
 
     def transform(self, texts: list[list[str]]) -> np.ndarray:
-        """Topic proportions of new units (Gibbs sampling with the topics fixed, one thread)."""
+        """Topic proportions of new units, the topics fixed (``posterior``)."""
         gamma = self.posterior(texts)
         return gamma / gamma.sum(axis=1, keepdims=True)
 
     def posterior(self, texts: list[list[str]]) -> np.ndarray:
-        """Each new unit's Dirichlet posterior, as ``gamma_`` is for the fitted ones: α + the topic
-        counts of its words after sampling with the topics fixed (one thread)."""
-        out = np.tile(self.alpha_, (len(texts), 1))
-        docs, where = [], []
-        for i, toks in enumerate(texts):
-            words = [t for t in toks if t in self.used_]
-            if words:
-                docs.append(self.model_.make_doc(words))
-                where.append(i)
-        if docs:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", RuntimeWarning)
-                self.model_.infer(docs, iterations=self.infer_iterations, workers=1)
-            out[where] += [self._topic_counts(d) for d in docs]
-        return out
+        """Each new unit's Dirichlet posterior with the topics fixed, on the scale of ``gamma_`` for
+        the fitted ones (α + the unit's known tokens in all): the variational E-step over the fitted
+        topic-word distributions (:func:`analysis.topics.models.fixed_topic_posterior`), all units at
+        once. tomotopy's own inference recomputes the whole model's likelihood for every unit, which
+        made it the largest cost of a sampled fit at 100,000 documents (bench/RESULTS.md, "Scale")."""
+        from scipy import sparse
+
+        from .models import fixed_topic_posterior
+
+        known = self.dictionary_.token2id
+        ids = [[known[t] for t in toks if t in self.used_] for toks in texts]
+        lengths = np.fromiter(map(len, ids), dtype=np.int64, count=len(ids))
+        flat = np.fromiter((i for row in ids for i in row), dtype=np.int64, count=int(lengths.sum()))
+        counts = sparse.csr_matrix((np.ones(len(flat)), flat, np.concatenate([[0], np.cumsum(lengths)])),
+                                   shape=(len(ids), self.topic_term_.shape[1]))
+        return fixed_topic_posterior(counts, self.topic_term_, self.alpha_, self.infer_iterations)
 
     def _topic_counts(self, doc) -> np.ndarray:
         """How many of a unit's tokens the last sweep gave each topic."""

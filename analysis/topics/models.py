@@ -45,14 +45,22 @@ class TopicEstimator:
     def fit_sample(self, texts: list[list[str]], dictionary, sample: list[int], **fit_args):
         """Fit on the units at positions ``sample`` of ``texts`` (``fit_args`` go to ``fit``) and
         infer the others with the topics fixed (``posterior``): ``gamma_`` and ``doc_topic_`` then
-        cover every unit, in order. What a corpus larger than ``topics.max_train_units`` is fitted with."""
+        cover every unit, in order. What a corpus larger than ``topics.max_train_units`` is fitted with
+        (the topics stage infers the others in chunks side by side: :meth:`cover`)."""
         self.fit([texts[i] for i in sample], dictionary, **fit_args)
         if len(sample) == len(texts):
             return self
         rest = np.setdiff1d(np.arange(len(texts)), sample)
-        gamma = np.empty((len(texts), self.gamma_.shape[1]))
+        return self.cover(sample, self.posterior([texts[i] for i in rest]))
+
+    def cover(self, sample: list[int], rest_gamma: np.ndarray):
+        """After ``fit`` on the units at positions ``sample``: ``gamma_`` and ``doc_topic_`` over every
+        unit, in order, the others' posteriors being ``rest_gamma`` (``posterior`` of the units not in
+        ``sample``, in order)."""
+        gamma = np.empty((len(sample) + len(rest_gamma), self.gamma_.shape[1]))
+        rest = np.setdiff1d(np.arange(len(gamma)), sample)
         gamma[sample] = self.gamma_
-        gamma[rest] = self.posterior([texts[i] for i in rest])
+        gamma[rest] = rest_gamma
         self.sample_ = np.asarray(sample)
         self.gamma_ = gamma
         self.doc_topic_ = gamma / gamma.sum(axis=1, keepdims=True)
@@ -118,6 +126,38 @@ class LdaTopics(TopicEstimator):
         """Each new unit's variational Dirichlet parameters, as ``gamma_`` is for the fitted ones."""
         gamma, _ = self.model_.inference([self.dictionary_.doc2bow(t) for t in texts])
         return gamma
+
+
+def fixed_topic_posterior(counts, topic_term: np.ndarray, alpha: np.ndarray, iterations: int = 100,
+                          tol: float = 1e-3) -> np.ndarray:
+    """Each unit's variational posterior Dirichlet(γ) over topic proportions with the topics fixed:
+    the E-step of variational LDA (Blei, Ng & Jordan 2003, §5.1), γ_d = α + Σ_w n_dw r_dw with
+    r_dwk ∝ φ_kw exp ψ(γ_dk), iterated per unit until its γ moves by less than ``tol`` per topic on
+    average (or ``iterations``). ``counts``: units × words (sparse, the dictionary's ids);
+    ``topic_term``: K × words, rows summing to 1. Σ_k γ_dk = Σ α + the unit's known tokens, as for
+    α + sampled topic counts. The units are updated together, a few sparse products an iteration,
+    but each unit's result depends on its own words only (the same in any batch)."""
+    from scipy import sparse
+    from scipy.special import psi
+
+    X = sparse.csr_matrix(counts, dtype=np.float64)
+    X.sum_duplicates()
+    phi_t = np.ascontiguousarray(topic_term.T)                     # words × K
+    length = np.asarray(X.sum(axis=1)).ravel()
+    gamma = alpha + (length / len(alpha))[:, None]
+    active = np.flatnonzero(length > 0)
+    for _ in range(iterations):
+        if not len(active):
+            break
+        Xa, g = X[active], gamma[active]
+        rows = np.repeat(np.arange(len(active)), np.diff(Xa.indptr))
+        e = np.exp(psi(g))                                          # exp E[log θ], up to a unit's constant
+        norm = np.einsum("ik,ik->i", e[rows], phi_t[Xa.indices])
+        weighted = sparse.csr_matrix((Xa.data / np.maximum(norm, 1e-300), Xa.indices, Xa.indptr), shape=Xa.shape)
+        new = alpha + e * (weighted @ phi_t)
+        gamma[active] = new
+        active = active[np.abs(new - g).mean(axis=1) >= tol]
+    return gamma
 
 
 def start_from_nmf(lda, corpus, n_terms: int, seed: int) -> None:

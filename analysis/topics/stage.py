@@ -21,7 +21,7 @@ import pandas as pd
 
 from ..pipeline import atomic, runner, cache
 from ..pipeline.config import Config, TopicParams
-from ..corpus.stage import analysable, corpus_folder, load_documents
+from ..corpus.stage import analysable, corpus_folder, document_texts, load_documents
 from ..pipeline.parallel import ordered_map
 from ..text.stage import load_tokens, tokens_folder
 from .models import (PREVALENCE_METHOD, choose_k, exclusivity, frex, heldout_perplexity, make_model, match_topics,
@@ -224,24 +224,38 @@ def _set_fit_inputs(inputs: dict) -> None:
 
 
 def _final_job(job: tuple):
-    """One of the chosen K's fits of a language, independent of the others: ``plain`` (the model:
-    fitted on the sample, the other units inferred), ``dmr`` (the covariate model) or ``seeded``;
-    ``estimator``: the unfitted model, ``fit_args``: what its fit takes besides the units."""
+    """One of the chosen K's fits of a language, independent of the others: ``plain`` (the model,
+    fitted on the sample), ``dmr`` (the covariate model) or ``seeded``; ``estimator``: the unfitted
+    model, ``fit_args``: what its fit takes besides the units."""
     kind, lang, estimator, fit_args = job
     f = _FIT_INPUTS[lang]
-    if kind == "plain":
-        return estimator.fit_sample(f["texts"], f["dictionary"], f["sample"], **fit_args)
     sampled = [f["texts"][i] for i in f["sample"]]
+    if kind == "plain":
+        return estimator.fit(sampled, f["dictionary"], **fit_args)
     if kind == "dmr":
         return estimator.fit(sampled, f["dictionary"], f["covariates"], **fit_args)
     return estimator.fit(sampled, f["dictionary"], seed_words=dict(enumerate(f["seeds"].values())))
 
 
+def _infer_job(job: tuple) -> np.ndarray:
+    """The posteriors of a chunk of the units outside the sample (positions ``chunk``) under the
+    fitted plain model of ``lang`` (``_FIT_INPUTS[lang]["model"]``)."""
+    lang, chunk = job
+    f = _FIT_INPUTS[lang]
+    return f["model"].posterior([f["texts"][i] for i in chunk])
+
+
+#: units per task when the chosen K's model infers the units outside its sample: each unit is
+#: inferred on its own (the same result in any chunk), so the size only sets the tasks' granularity
+INFER_CHUNK = 2_000
+
+
 def final_fits(inputs: dict, tp: TopicParams, seed: int, progress: bool = True) -> dict:
     """The chosen K's fits of every language side by side in ``topics.workers`` processes (each
     samples on one thread with its seed, so the results are those of fitting them one after the
-    other): (lang, kind) → the fitted model, and (lang, "nmf") → the NMF of the sampled units,
-    computed once here for the NMF cross-check and the Gibbs models' ``topics.nmf_prior``."""
+    other), then the plain model's inference of the units outside the sample in chunks side by side:
+    (lang, kind) → the fitted model, and (lang, "nmf") → the NMF of the sampled units, computed once
+    here for the NMF cross-check and the Gibbs models' ``topics.nmf_prior``."""
     from tqdm import tqdm
 
     from .gibbs import CovariateLda, GibbsLda
@@ -255,13 +269,26 @@ def final_fits(inputs: dict, tp: TopicParams, seed: int, progress: bool = True) 
              for lang, f in inputs.items() if f["covariates"]]
     jobs += [("seeded", lang, GibbsLda(f["k_seeded"], seed, tp.gibbs_iterations), {})
              for lang, f in inputs.items() if f["seeds"]]
-    workers = max(1, min(tp.workers or mp.cpu_count(), len(jobs)))
-    with tqdm(total=len(jobs), desc="topics: chosen K's models", unit="fit", disable=not progress or None,
-              leave=False) as bar:
-        for (kind, lang, _, _), result in zip(jobs, ordered_map(_final_job, jobs, workers,
+    rest = {lang: np.setdiff1d(np.arange(len(f["texts"])), f["sample"]) for lang, f in inputs.items()}
+    chunks = [(lang, r[i:i + INFER_CHUNK]) for lang, r in rest.items() for i in range(0, len(r), INFER_CHUNK)]
+    workers = max(1, min(tp.workers or mp.cpu_count(), max(len(jobs), len(chunks))))
+    with tqdm(total=len(jobs) + len(chunks), desc="topics: chosen K's models", unit="task",
+              disable=not progress or None, leave=False) as bar:
+        for (kind, lang, _, _), result in zip(jobs, ordered_map(_final_job, jobs, min(workers, len(jobs)),
                                                                 initializer=_set_fit_inputs, initargs=(inputs,))):
             out[(lang, kind)] = result
             bar.update()
+        if chunks:
+            bar.set_description("topics: inferring the units outside the sample")
+            with_model = {lang: {**f, "model": out[(lang, "plain")]} for lang, f in inputs.items()}
+            parts = {lang: [] for lang in inputs}
+            for (lang, _), gamma in zip(chunks, ordered_map(_infer_job, chunks, workers,
+                                                            initializer=_set_fit_inputs, initargs=(with_model,))):
+                parts[lang].append(gamma)
+                bar.update()
+            for lang, p in parts.items():
+                if p:
+                    out[(lang, "plain")].cover(inputs[lang]["sample"], np.vstack(p))
     return out
 
 
@@ -360,11 +387,26 @@ def build_topics(cfg: Config, progress: bool = True, force: bool = False) -> Top
                                           lambda view, out: compute_topics(view, out, progress), force))
 
 
+def passage_texts(cfg: Config, docs: pd.DataFrame, passages: list[tuple], unit_of: dict) -> pd.DataFrame:
+    """The passages table: (lang, topic, rank, doc_id, para, proportion) rows with the first 300
+    characters of their unit's text (the paragraph, or the document when documents are the units),
+    read for those documents only."""
+    wanted = {p[3] for p in passages}
+    text_of = {d: t for part in document_texts(cfg, docs[docs["doc_id"].isin(wanted)])
+               for d, t in zip(part["doc_id"], part["text"])}
+    rows = []
+    for lang, t, rank, d, para, proportion in passages:
+        paras = text_of.get(d, "").split("\n\n")
+        snippet = paras[para] if unit_of[lang] == "paragraph" and para < len(paras) else text_of.get(d, "")
+        rows.append((lang, t, rank, d, para, proportion, snippet[:300]))
+    return pd.DataFrame(rows, columns=["lang", "topic", "rank", "doc_id", "para", "proportion", "text"])
+
+
 def compute_topics(cfg: Config, out: Path, progress: bool = True) -> dict[str, pd.DataFrame]:
     """The topics stage's tables (``cfg``: the stage's view of the configuration); the models, the
     saved grid fits and the browser's data are written into ``out``."""
     tp = cfg.topics
-    docs = analysable(load_documents(cfg), cfg.corpus.min_confidence).reset_index(drop=True)
+    docs = analysable(load_documents(cfg, text=False), cfg.corpus.min_confidence).reset_index(drop=True)
     tokens = load_tokens(cfg, ["doc_id", "para", "lang", tp.column], docs)
     notes, per_lang, unit_tables, stopwords, unit_of = [], {}, {}, [], {}
     lexicon_terms = frozenset(e.term for e in read_lexicon(cfg.tokens.lexicon).entries)
@@ -416,7 +458,6 @@ def compute_topics(cfg: Config, out: Path, progress: bool = True) -> dict[str, p
         grid = run_grid(per_lang, tp, progress, fits=out / "grid")
     tables = {"grid": grid}
     topics, passages, doc_topics, prevalence, over_time, nmf = [], [], [], [], [], []
-    text_of = dict(zip(docs["doc_id"], docs["text"]))
     models, covariate_tables, seeded = {}, [], []
     groups = seed_groups(tp.seed_topics, cfg.tokens.lexicon, cfg.topics.seed_file)
     inputs, documents = {}, {}  # per language: the fits' inputs; each unit's document and the documents
@@ -468,10 +509,7 @@ def compute_topics(cfg: Config, out: Path, progress: bool = True) -> dict[str, p
         for t in range(k):
             best = np.argsort(-model.doc_topic_[:, t], kind="stable")[:3]
             for rank, i in enumerate(best, 1):
-                d, para = u.at[i, "doc_id"], int(u.at[i, "para"])
-                paras = text_of.get(d, "").split("\n\n")
-                snippet = paras[para] if unit_of[lang] == "paragraph" and para < len(paras) else text_of.get(d, "")
-                passages.append((lang, t, rank, d, para, float(model.doc_topic_[i, t]), snippet[:300]))
+                passages.append((lang, t, rank, u.at[i, "doc_id"], int(u.at[i, "para"]), float(model.doc_topic_[i, t])))
         unit_len = u["toks"].map(len).to_numpy(dtype=float)
         dt = unit_weights(unit_doc, unit_len, len(dmeta)) @ model.doc_topic_
         doc_topics.append(pd.DataFrame(np.asarray(dt), columns=[f"topic_{i}" for i in range(k)])
@@ -499,7 +537,7 @@ def compute_topics(cfg: Config, out: Path, progress: bool = True) -> dict[str, p
             seeded.append(seeded_table(fitted[(lang, "seeded")], list(f["seeds"]), notes, lang))
     tables["topics"] = pd.DataFrame(topics, columns=["lang", "topic", "label", "suggested_label", "share", "k",
                                                      "top_relevance", "top_frex", "top_probability"])
-    tables["passages"] = pd.DataFrame(passages, columns=["lang", "topic", "rank", "doc_id", "para", "proportion", "text"])
+    tables["passages"] = passage_texts(cfg, docs, passages, unit_of)
     kmax = max((m.k for m in models.values()), default=0)  # a language with fewer topics: empty columns
     tables["doc_topics"] = pd.concat(doc_topics, ignore_index=True).reindex(
         columns=["lang", "doc_id", *[f"topic_{i}" for i in range(kmax)]]) if doc_topics else \
