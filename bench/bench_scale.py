@@ -3,7 +3,7 @@
 usage: python bench/bench_scale.py [--sizes 10000 100000] [--work /tmp/tifa-scale] [--stages corpus tokens ...]
                                    [--out bench/RESULTS.md] [--keep]
 
-1. Corpus: for each size, a JSON-lines corpus of news items built from ../shared/corpora (the CCTV
+1. Corpus: for each size, a JSON-lines corpus of news items (files of 100,000) built from ../shared/corpora (the CCTV
    items' paragraphs, the provincial work reports' paragraphs): each item takes the title of one
    CCTV item, two to seven paragraphs drawn from the whole pool and a publication date drawn from
    2012-07 to 2026-06; one in three titles leads with a province ("广东：…", the genre's
@@ -56,24 +56,37 @@ def pool() -> tuple[list[str], list[str]]:
     return [t for t in titles if t], paragraphs
 
 
+#: items per file of a benchmark corpus: a real archive comes in many files, and one file of a million
+#: items (1.4 GB) is past ``corpus.max_file_mb``
+ITEMS_PER_FILE = 100_000
+
+
 def write_corpus(folder: Path, n: int, seed: int = 18) -> int:
-    """``n`` items as ``folder``/items.jsonl (text, title, pub_date); returns the characters written."""
+    """``n`` items (text, title, pub_date) as ``folder``/items-000.jsonl, items-001.jsonl, … of
+    ``ITEMS_PER_FILE`` items each; returns the characters written."""
     titles, paragraphs = pool()
     rng = random.Random(seed)
     start = time.mktime((2012, 7, 1, 0, 0, 0, 0, 0, -1))
     days = (time.mktime((2026, 6, 30, 0, 0, 0, 0, 0, -1)) - start) // 86400
     folder.mkdir(parents=True, exist_ok=True)
     chars = 0
-    with open(folder / "items.jsonl", "w", encoding="utf-8") as f:
-        for i in range(n):
-            title = rng.choice(titles)
-            if rng.random() < 1 / 3:
-                title = f"{rng.choice(PROVINCES)}：{title}"
-            text = "\n".join(rng.choice(paragraphs) for _ in range(rng.randint(2, 7)))
-            day = time.strftime("%Y-%m-%d", time.localtime(start + rng.randrange(int(days)) * 86400 + 43200))
-            chars += len(text)
-            f.write(json.dumps({"title": title, "text": text, "pub_date": day}, ensure_ascii=False) + "\n")
+    for first in range(0, n, ITEMS_PER_FILE):
+        with open(folder / f"items-{first // ITEMS_PER_FILE:03d}.jsonl", "w", encoding="utf-8") as f:
+            for _ in range(first, min(n, first + ITEMS_PER_FILE)):
+                title = rng.choice(titles)
+                if rng.random() < 1 / 3:
+                    title = f"{rng.choice(PROVINCES)}：{title}"
+                text = "\n".join(rng.choice(paragraphs) for _ in range(rng.randint(2, 7)))
+                day = time.strftime("%Y-%m-%d", time.localtime(start + rng.randrange(int(days)) * 86400 + 43200))
+                chars += len(text)
+                f.write(json.dumps({"title": title, "text": text, "pub_date": day}, ensure_ascii=False) + "\n")
     return chars
+
+
+def corpus_chars(folder: Path) -> int:
+    """Characters of the texts of a corpus written by :func:`write_corpus`."""
+    return sum(len(json.loads(x)["text"]) for path in sorted(folder.glob("items-*.jsonl"))
+               for x in path.open(encoding="utf-8"))
 
 
 def run_stage(stage: str, corpus: Path, data: Path, figures: Path) -> dict:
@@ -112,10 +125,11 @@ def main() -> None:
     for n in args.sizes:
         base = args.work / f"{n}"
         corpus = base / "corpus"
-        if not (corpus / "items.jsonl").exists():
+        if not (corpus / f"items-{(n - 1) // ITEMS_PER_FILE:03d}.jsonl").exists():
+            shutil.rmtree(corpus, ignore_errors=True)
             chars[n] = write_corpus(corpus, n)
         else:
-            chars[n] = sum(len(json.loads(x)["text"]) for x in (corpus / "items.jsonl").open(encoding="utf-8"))
+            chars[n] = corpus_chars(corpus)
         results[n] = {}
         shutil.rmtree(base / "data", ignore_errors=True)  # every stage from nothing
         for stage in args.stages:

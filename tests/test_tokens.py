@@ -373,3 +373,38 @@ def test_collocations_learned_in_worker_processes_equal_the_plain_ones(seed_docs
         assert learned["zh"].phrases_ == plain.phrases_ and plain.phrases_
         assert learned["zh"].n_tokens == sum(map(len, sentences))
         assert set(learned) == {"zh", "en"}
+
+
+def test_a_killed_token_run_resumes_from_its_finished_row_groups(cfg, monkeypatch):
+    """Issue 18, restart: each row group of the segmentation is also written as a part of its own;
+    a run killed midway leaves them, and the next run segments only what they do not hold; the
+    table is the one a run from nothing makes, and the parts are removed once the table is whole."""
+    import analysis.text.stage as ts
+
+    build_corpus(cfg, progress=False)
+    clean = pq.read_table(build_tokens(cfg, progress=False, force=True).path).to_pandas()
+    folder = ts.tokens_folder(cfg)
+    assert not (folder / "unigrams.parts").exists()
+    for name in ("tokens.parquet", "unigrams.parquet", "_stage.json"):
+        (folder / name).unlink()
+    monkeypatch.setattr(ts, "_GROUP_ROWS", 1)    # a row group per chunk of documents
+    monkeypatch.setattr(ts, "_CHUNK_CHARS", 1)   # a chunk per document
+    monkeypatch.setattr(ts, "_BATCH_DOCS", 1)
+    real, calls = ts._tokenize_chunk, []
+
+    def killed_at_the_fourth(jobs):
+        calls.append(len(jobs))
+        if len(calls) == 4:
+            raise KeyboardInterrupt
+        return real(jobs)
+
+    monkeypatch.setattr(ts, "_tokenize_chunk", killed_at_the_fourth)
+    cfg1 = dataclasses.replace(cfg, tokens=dataclasses.replace(cfg.tokens, workers=1))
+    with pytest.raises(KeyboardInterrupt):
+        build_tokens(cfg1, progress=False)
+    assert len(list((folder / "unigrams.parts").glob("part-*.parquet"))) == 3
+    monkeypatch.setattr(ts, "_tokenize_chunk", real)
+    resumed = build_tokens(cfg1, progress=False)
+    assert (resumed.reused_docs, resumed.segmented_docs) == (3, 6)
+    assert not (folder / "unigrams.parts").exists()
+    pd.testing.assert_frame_equal(pq.read_table(resumed.path).to_pandas(), clean)

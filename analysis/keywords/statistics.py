@@ -117,17 +117,22 @@ def keyness(docs: pd.DataFrame, dtm, vocab: list[str], by: str, min_count: int =
             continue
         code = pd.Categorical(keys.to_numpy()[idx], categories=groups).codes
         sizes = np.bincount(code, minlength=len(groups))
-        X = dtm[idx]
+        X = dtm[idx] if len(idx) < dtm.shape[0] else dtm       # a copy only when rows are left out
         totals = np.asarray(X.sum(axis=0)).ravel()
         tested = np.flatnonzero(totals >= min_count)
         ok_group = (sizes >= min_docs) & (len(idx) - sizes >= min_docs)
         if len(tested):
-            S = group_sums(code, len(groups), X[:, tested], lengths[idx])
+            Xt = X[:, tested]
+            del X
+            S = group_sums(code, len(groups), Xt, lengths[idx])
             # documents of each group that use each term, for all groups at once
             member = sparse.csr_matrix((np.ones(len(code)), (code, np.arange(len(code)))), shape=(len(groups), len(code)))
-            with_term = (member @ sparse.csr_matrix(X[:, tested] > 0, dtype=float)).toarray()
+            used = sparse.csr_matrix((np.ones(Xt.nnz), Xt.indices, Xt.indptr), shape=Xt.shape)
+            with_term = (member @ used).toarray()
+            del used
             rest = S.total() - S                                 # every document is in one group
-            res = rate_test(S, rest, lumpy=lumps(X[:, tested]))
+            res = rate_test(S, rest, lumpy=lumps(Xt))
+            del Xt
             p = np.where(ok_group[:, None], res["p"], np.nan)
             q = bh(p)
         for g, group in enumerate(groups):

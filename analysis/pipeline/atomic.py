@@ -55,6 +55,15 @@ def write_parquet(target: str | Path, frame, row_group_size: int = 1000) -> Path
     return Path(target)
 
 
+def write_arrow(target: str | Path, table) -> Path:
+    """Write an Arrow table to Parquet atomically (one row group), its schema's metadata kept."""
+    import pyarrow.parquet as pq
+
+    with atomic_path(target) as tmp:
+        pq.write_table(table, tmp, row_group_size=max(1, table.num_rows))
+    return Path(target)
+
+
 def stable_strings(frame):
     """A copy whose object columns holding only strings (or missing values) have the pandas string
     type, so that Parquet column types do not depend on which rows happen to be missing."""

@@ -78,10 +78,12 @@ def group_sums(groups: np.ndarray, n_groups: int, X, e: np.ndarray) -> Sums:
     M = sparse.csr_matrix((np.ones(len(keep)), (groups[keep], keep)), shape=(n_groups, len(groups)))
     Xs = sparse.csr_matrix(X) if not sparse.issparse(X) else X.tocsr()
     inv_e = np.divide(1.0, e, out=np.zeros_like(e), where=e > 0)
-    sq = Xs.multiply(Xs)
+    # one copy of the counts (their squares); the weights go on the groups × documents side, which
+    # is as small as a column of documents, not on the documents × terms counts
+    sq = sparse.csr_matrix((Xs.data * Xs.data, Xs.indices, Xs.indptr), shape=Xs.shape)
     return Sums(n=np.asarray(M.sum(axis=1)).ravel(), E=M @ e, Ee=M @ (e * e), E3=M @ e ** 3, E4=M @ e ** 4,
-                Y=_dense(M @ Xs), Yy=_dense(M @ sq), Ye=_dense(M @ sparse.diags(e) @ Xs),
-                Yy_e=_dense(M @ sparse.diags(inv_e) @ sq))
+                Y=_dense(M @ Xs), Yy=_dense(M @ sq), Ye=_dense((M @ sparse.diags(e)) @ Xs),
+                Yy_e=_dense((M @ sparse.diags(inv_e)) @ sq))
 
 
 def _col(v: np.ndarray, like: np.ndarray) -> np.ndarray:

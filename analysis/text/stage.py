@@ -16,6 +16,7 @@ import ctypes
 import hashlib
 import json
 import multiprocessing as mp
+import shutil
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -143,7 +144,10 @@ def build_tokens(cfg: Config, progress: bool = True, force: bool = False) -> Tok
         return TokensResult(final, False, 0, 0, _read_problems(out))
 
     setting_hash = hashlib.sha256(json.dumps(setting, sort_keys=True).encode()).hexdigest()
-    previous = _reusable(unigram_path, setting_hash) if not force else {}
+    parts = out / "unigrams.parts"  # the row groups of a run not yet finished, one file each
+    if force:
+        shutil.rmtree(parts, ignore_errors=True)
+    previous = {} if force else _reusable([unigram_path, *sorted(parts.glob("part-*.parquet"))], setting_hash)
     tokenizer_args = (runner.plain(params), Path(cfg.paths.data) / "cache")
     workers = params.workers or mp.cpu_count()
     problems: list[Problem] = []
@@ -177,21 +181,33 @@ def build_tokens(cfg: Config, progress: bool = True, force: bool = False) -> Tok
                 {b"tifa_settings": setting_hash.encode()})
             writer = pq.ParquetWriter(tmp, unigram_schema)
             group: list[pa.Table] = []  # written as one row group of about _GROUP_ROWS paragraphs
+            written = 0
+
+            def write(group: list[pa.Table]) -> None:
+                """A row group into the table, and into a part of its own that a killed run reuses."""
+                nonlocal written
+                rows = pa.concat_tables(group).replace_schema_metadata(unigram_schema.metadata)
+                writer.write_table(rows)
+                atomic.write_arrow(parts / f"part-{written:06d}.parquet", rows)
+                written += 1
+
             # one pipeline over the whole corpus: workers keep segmenting while the parent writes
             for n_docs, table in ordered_map(_tokenize_chunk, tasks, workers, initializer=_init_tokenizer,
                                              initargs=tokenizer_args):
                 group.append(table)
                 bar.update(n_docs)
                 if sum(t.num_rows for t in group) >= _GROUP_ROWS:
-                    writer.write_table(pa.concat_tables(group).replace_schema_metadata(unigram_schema.metadata))
+                    write(group)
                     group = []
             if group:
-                writer.write_table(pa.concat_tables(group).replace_schema_metadata(unigram_schema.metadata))
+                write(group)
             writer.close()
             group = table = None  # the last results: not kept through the passes below
     finally:
         bar.close()
         docs_file = None  # a ParquetFile holds buffers of what it read (60 MB at 100 MB) until freed
+    shutil.rmtree(parts, ignore_errors=True)  # the unigram table is whole: its parts are not needed
+    previous = None
     release_memory()
     phrasers = learn_phrases(unigram_path, params.phrases_min_count, params.phrases_threshold, workers)
     release_memory()
@@ -220,25 +236,27 @@ def _table(rows: list[tuple]) -> pa.Table:
     return pa.Table.from_arrays([pa.array(list(c), type=f.type) for c, f in zip(cols, schema)], schema=schema)
 
 
-def _reusable(path: Path, setting_hash: str) -> dict[str, list]:
-    """text_hash → [(para, tokens)] from a previous unigram table made with the same settings. A
-    text held by several documents (exact copies) is taken from its first document only: its
-    paragraphs are in the table once per copy."""
-    if not path.exists():
-        return {}
-    try:
-        meta = pq.read_schema(path).metadata or {}
-    except Exception:
-        return {}
-    if meta.get(b"tifa_settings") != setting_hash.encode():
-        return {}
+def _reusable(paths: list[Path], setting_hash: str) -> dict[str, list]:
+    """text_hash → [(para, tokens)] from unigram tables made with the same settings: the previous
+    run's table, and the parts a killed run wrote (each a whole row group). A text held by several
+    documents (exact copies) is taken from its first document only: its paragraphs are in the table
+    once per copy."""
     out: dict[str, list] = {}
     owner: dict[str, str] = {}
-    for batch in pq.ParquetFile(path).iter_batches(batch_size=20000,
-                                                   columns=["text_hash", "para", "tokens", "doc_id"]):
-        for h, para, toks, doc in zip(*(batch.column(i).to_pylist() for i in range(4))):
-            if owner.setdefault(h, doc) == doc:
-                out.setdefault(h, []).append((para, toks))
+    for path in paths:
+        if not path.exists():
+            continue
+        try:
+            meta = pq.read_schema(path).metadata or {}
+        except Exception:
+            continue
+        if meta.get(b"tifa_settings") != setting_hash.encode():
+            continue
+        for batch in pq.ParquetFile(path).iter_batches(batch_size=20000,
+                                                       columns=["text_hash", "para", "tokens", "doc_id"]):
+            for h, para, toks, doc in zip(*(batch.column(i).to_pylist() for i in range(4))):
+                if owner.setdefault(h, doc) == doc:
+                    out.setdefault(h, []).append((para, toks))
     return out
 
 
