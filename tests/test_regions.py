@@ -148,3 +148,18 @@ def test_cctv_regional_items_body_only(corpora):
     assert len(gold) >= 40
     hits = sum(documents_from_raw(RawText("x.txt", None, i["content"], "utf-8"))[0][0]["province"] == p for i, p in gold)
     assert hits >= 0.85 * len(gold)
+
+
+def test_the_national_formula_with_the_corps_names_the_country_not_xinjiang(gaz):
+    """31个省（区、市）和新疆生产建设兵团 is how national statistics and notices name every
+    provincial-level unit; national epidemic bulletins were assigned to Xinjiang from it (the first
+    place of their opening). The Corps named on its own is still in Xinjiang."""
+    for body in ("截至5月14日24时，31个省（区、市）和新疆生产建设兵团报告现有确诊病例91例，其中境外输入确诊病例46例。",
+                 "各省、自治区、直辖市和新疆生产建设兵团：现将有关事项通知如下。",
+                 "全国31个省区市和新疆生产建设兵团累计报告确诊病例。"):
+        r = locate("全国疫情通报", body, "zh", gaz)
+        assert not r.jurisdiction.known and "650000000000" not in r.mentioned, body
+    r = locate("", "新疆生产建设兵团召开经济形势分析会，兵团党委书记出席。", "zh", gaz)
+    assert gaz.divisions[r.jurisdiction.value].name == "新疆维吾尔自治区"
+    r = locate("", "31个省（区、市）和新疆生产建设兵团报告新增确诊病例，其中广东省报告5例。", "zh", gaz)
+    assert "650000000000" not in r.mentioned

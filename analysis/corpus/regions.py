@@ -271,6 +271,19 @@ _UNIT_ORDER = ("县", "区", "市", "州", "省")
 _UNIT_EN = {"district": "区", "county": "县", "city": "市", "prefecture": "州", "province": "省"}
 
 
+#: the national formula "every province (region, municipality) and the Xinjiang Production and
+#: Construction Corps" (31个省（区、市）和新疆生产建设兵团报告…, 各省、自治区、直辖市和新疆生产建设兵团):
+#: the Corps stands beside the provinces as a provincial-level unit of national statistics and
+#: addresses, so the text names the whole country, not Xinjiang
+_NATIONAL_CORPS = re.compile(r"(?<=省)[（(、，,]?\s*(?:自治)?区[、，,]?\s*(?:直辖)?市[）)]?\s*(?:和|及|以及|、)\s*(新疆生产建设兵团)")
+
+
+def national_formulas_masked(text: str) -> str:
+    """``text`` with the Corps of the national formula (:data:`_NATIONAL_CORPS`) blanked out, same
+    length (the positions of the other mentions stay), so it is not taken for a place."""
+    return _NATIONAL_CORPS.sub(lambda m: m.group(0)[:m.start(1) - m.start(0)] + "＊" * len(m.group(1)), text)
+
+
 @dataclass(frozen=True)
 class RegionResult:
     jurisdiction: Found               # value: adcode
@@ -293,6 +306,7 @@ def locate(title: str, body: str, lang: str, gaz: Gazetteer | None = None,
     """
     gaz = gaz or load_gazetteer()
     lang = "en" if lang == "en" else "zh"
+    body = national_formulas_masked(body) if lang == "zh" else body
     title_t = gaz.tally(title, lang) if title else []
     body_t = gaz.tally(body, lang)
     tallied = title_t + body_t
