@@ -75,10 +75,11 @@ def _pid(_) -> int:
     return os.getpid()
 
 
-def test_the_dask_engine_gives_byte_identical_tables(tmp_path):
-    """Issue 18: the corpus and tokens stages, the topic grid and the count models on a LocalCluster of 2 worker
-    processes give the same files, byte for byte, as the local engine; the tasks ran in the
-    cluster's processes, not here."""
+def test_the_dask_engine_gives_byte_identical_tables(tmp_path, monkeypatch):
+    """Issue 18: the corpus and tokens stages, the topic grid, the chosen K's fits with the inference
+    of the units outside the sample, and the count models on a LocalCluster of 2 worker processes
+    give the same files, byte for byte, as the local engine; the tasks ran in the cluster's
+    processes, not here."""
     import os
 
     import pandas as pd
@@ -92,11 +93,13 @@ def test_the_dask_engine_gives_byte_identical_tables(tmp_path):
     from analysis.pipeline.parallel import engine
     from analysis.slogans.statistics import nb_effects
     from analysis.text.stage import build_tokens
-    from analysis.topics.stage import run_grid, topic_dictionary
+    import analysis.topics.stage as topic_stage
+    from analysis.topics.stage import final_fits, run_grid, topic_dictionary
     from tests.conftest import ROOT
 
     cfg = load_config(ROOT / "tifa.toml")
-    outputs, grids, effects = {}, {}, {}
+    monkeypatch.setattr(topic_stage, "INFER_CHUNK", 7)  # the inferred units in several tasks
+    outputs, grids, effects, inferred = {}, {}, {}, {}
     for kind in ("local", "dask"):
         run = cfg.with_paths(data=tmp_path / kind)
         with engine(kind, workers=2) as client:
@@ -104,8 +107,11 @@ def test_the_dask_engine_gives_byte_identical_tables(tmp_path):
             tokens = build_tokens(run, progress=False)
             texts = [list(t) for t in pd.read_parquet(tokens.path).query("lang == 'zh'")["tokens"] if len(t)][:60]
             per_lang = {"zh": (texts, texts[:5], topic_dictionary(texts, 1, 1.0, 1000))}
-            grids[kind] = run_grid(per_lang, TopicParams(k_grid=(2, 3), seeds=(1,), gibbs_iterations=20,
-                                                         grid_iterations=20), progress=False)
+            tp = TopicParams(k_grid=(2, 3), seeds=(1,), gibbs_iterations=20, grid_iterations=20, workers=2)
+            grids[kind] = run_grid(per_lang, tp, progress=False)
+            fits = final_fits({"zh": {"texts": texts, "sample": list(range(0, len(texts), 3)), "dictionary": per_lang["zh"][2],
+                                      "k": 3, "k_seeded": 3, "covariates": [], "seeds": {}}}, tp, 1, progress=False)
+            inferred[kind] = fits[("zh", "plain")].gamma_
             docs, y, _ = planted_counts(np.random.default_rng(1), np.full(50, 800.0), 600, 4, 4)
             effects[kind] = nb_effects(docs, np.hstack([y, y[::-1]]), ["a", "b"], workers=2)
             if client is not None:
@@ -115,6 +121,7 @@ def test_the_dask_engine_gives_byte_identical_tables(tmp_path):
     assert outputs["local"] == outputs["dask"]
     pd.testing.assert_frame_equal(grids["local"], grids["dask"])
     pd.testing.assert_frame_equal(effects["local"], effects["dask"], check_exact=True)
+    assert inferred["local"].shape == (len(texts), 3) and len(texts) > 20 and np.array_equal(inferred["local"], inferred["dask"])
 
 
 def test_an_unreachable_scheduler_is_one_clear_error():
