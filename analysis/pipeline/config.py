@@ -56,7 +56,7 @@ class CorpusParams:
     cjk_share: float = 0.3
     latin_share: float = 0.7
     max_file_mb: float = 200.0
-    workers: int = 1
+    workers: int = 0
     columns: dict = field(default_factory=dict)
     inference: str = "clues"
     min_confidence: str = "low"
