@@ -173,21 +173,25 @@ def test_load_documents_names_the_missing_file(cfg):
 
 def test_stages_read_the_texts_a_batch_at_a_time(cfg):
     """Issue 18: the stages after the corpus load the documents table without its texts and read
-    the texts in slices (document_texts), in the table's order, each slice carrying its rows'
-    metadata; the texts are the table's own, and a subset gets its own texts only."""
-    from analysis.corpus.stage import analysable, build_corpus, document_texts
+    the texts in slices (document_texts): whole row groups, in the table's order, each slice
+    carrying its rows' metadata; the texts are the table's own, and a subset gets its own texts only."""
+    import pyarrow.parquet as pq
+
+    from analysis.corpus.stage import analysable, build_corpus, corpus_folder, document_texts
 
     whole = build_corpus(cfg, progress=False).documents
+    path = corpus_folder(cfg) / "documents.parquet"
+    pq.write_table(pq.read_table(path), path, row_group_size=2)   # as a large corpus's table: many row groups
     docs = analysable(load_documents(cfg, text=False)).reset_index(drop=True)
     assert "text" not in docs and "title" in docs and len(docs) >= 8
-    parts = list(document_texts(cfg, docs, batch=4))
+    parts = list(document_texts(cfg, docs, batch=3))
     assert len(parts) > 1 and all(len(p) <= 4 for p in parts)
     joined = pd.concat(parts, ignore_index=True)
     pd.testing.assert_frame_equal(joined.drop(columns="text"), docs)
     text_of = dict(zip(whole["doc_id"], whole["text"]))
     assert [text_of[d] for d in joined["doc_id"]] == joined["text"].tolist()
     few = docs.iloc[[1, 5, len(docs) - 1]]
-    assert [p["doc_id"].tolist() for p in document_texts(cfg, few)] == [few["doc_id"].tolist()]
+    assert [d for p in document_texts(cfg, few) for d in p["doc_id"]] == few["doc_id"].tolist()
     with pytest.raises(ValueError, match="in its order"):
         list(document_texts(cfg, docs.iloc[::-1]))
 

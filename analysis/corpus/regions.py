@@ -306,7 +306,8 @@ def locate(title: str, body: str, lang: str, gaz: Gazetteer | None = None,
     """
     gaz = gaz or load_gazetteer()
     lang = "en" if lang == "en" else "zh"
-    body = national_formulas_masked(body) if lang == "zh" else body
+    if lang == "zh":
+        title, body = national_formulas_masked(title or ""), national_formulas_masked(body)
     title_t = gaz.tally(title, lang) if title else []
     body_t = gaz.tally(body, lang)
     tallied = title_t + body_t

@@ -352,22 +352,31 @@ def document_texts(cfg: Config, docs: pd.DataFrame, batch: int = TEXT_BATCH):
 
     parquet = pq.ParquetFile(documents_path(cfg))
     # which rows of the table are wanted, decided once in Arrow (pandas' isin against a set of a
-    # million ids took 6 s for every slice)
+    # million ids took 6 s for every slice); row groups without a wanted row are not read
     wanted = pc.is_in(parquet.read(columns=["doc_id"]).column(0),
                       value_set=pa.array(docs["doc_id"].astype(str).tolist(), type=pa.string()))
     wanted = wanted.to_numpy(zero_copy_only=False)
-    start = row = 0
-    for part in parquet.iter_batches(batch_size=batch, columns=["doc_id", "text"]):
-        keep = wanted[row:row + part.num_rows]
-        row += part.num_rows
-        if not keep.any():
-            continue
-        part = part.filter(pa.array(keep)).to_pandas()
-        piece = docs.iloc[start:start + len(part)]
-        if not np.array_equal(piece["doc_id"].to_numpy(), part["doc_id"].to_numpy()):
+    ends = np.cumsum([parquet.metadata.row_group(g).num_rows for g in range(parquet.num_row_groups)])
+    start, pending = 0, []
+
+    def piece(tables: list) -> pd.DataFrame:
+        nonlocal start
+        part = pa.concat_tables(tables).to_pandas()
+        rows = docs.iloc[start:start + len(part)]
+        if not np.array_equal(rows["doc_id"].to_numpy(), part["doc_id"].to_numpy()):
             raise ValueError("document_texts: docs must be rows of the documents table in its order")
         start += len(part)
-        yield piece.assign(text=part["text"].to_numpy())
+        return rows.assign(text=part["text"].to_numpy())
+
+    for g, end in enumerate(ends):
+        keep = wanted[end - parquet.metadata.row_group(g).num_rows:end]
+        if keep.any():
+            pending.append(parquet.read_row_group(g, columns=["doc_id", "text"]).filter(pa.array(keep)))
+            if sum(t.num_rows for t in pending) >= batch:
+                yield piece(pending)
+                pending = []
+    if pending:
+        yield piece(pending)
     if start != len(docs):
         raise ValueError(f"document_texts: {len(docs) - start} of the documents are not in the documents table")
 

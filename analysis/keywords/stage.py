@@ -136,7 +136,7 @@ def collocates(tokens, docs: pd.DataFrame, terms: list[str], window: int, column
 def contexts(parts, terms: list[str], english: dict, per_period: int = 3, width: int = 30) -> pd.DataFrame:
     """A keyword-in-context sample: up to ``per_period`` lines per term, language and period.
     ``parts``: the documents with their texts, in slices (:func:`analysis.corpus.stage.document_texts`)."""
-    from ..text.kwic import concordance
+    from ..text.kwic import combined, concordance
     from ..slogans.matcher import Matcher
 
     surfaces = {t: ([t], english.get(t, [])) for t in terms}
@@ -146,9 +146,7 @@ def contexts(parts, terms: list[str], english: dict, per_period: int = 3, width:
         dated = part[part["period"].notna()]
         lines.append(concordance(dated.assign(region=dated["province"], quarter=dated["period"]),
                                  dict(zip(dated["doc_id"], dated["text"])), matcher, "all", width))
-    conc = pd.concat(lines, ignore_index=True).sort_values(["slogan", "doc_id"], kind="stable") if lines else \
-        concordance(pd.DataFrame(columns=["doc_id", "lang", "region", "quarter"]), {}, matcher)
-    conc = conc.rename(columns={"slogan": "term", "quarter": "period"})
+    conc = combined(lines).rename(columns={"slogan": "term", "quarter": "period"})
     return conc.groupby(["term", "lang", "period"], sort=True).head(per_period).reset_index(drop=True)
 
 

@@ -18,7 +18,7 @@ from ..pipeline import runner
 from ..pipeline.config import Config
 from ..corpus.stage import analysable, corpus_folder, document_texts, load_documents
 from .discovery import Candidates
-from ..text.kwic import concordance
+from ..text.kwic import combined, concordance
 from ..text.lexicon import Lexicon, read_lexicon
 from .matcher import RULE_TEXT, Matcher
 from .statistics import (RATE_METHOD, SHARE_METHOD, group_rates, nb_effects, quarter_vs_previous,
@@ -181,8 +181,7 @@ def compute_slogans(cfg: Config, out: Path) -> dict[str, pd.DataFrame]:
     tables["nb_effects"] = nb_effects(stage_docs, matrix, slogans, min_count=sp.min_count).assign(rule=RULE_TEXT[sp.rule])
     tables["candidates"] = candidates.table(stage_docs, long_tokens(cfg, docs), sp.candidate_min_docs,
                                             lambda ids: example_texts(cfg, docs, ids, sp.include_title))
-    tables["concordance"] = (pd.concat(quotes, ignore_index=True).sort_values(["slogan", "doc_id"], kind="stable")
-                             .reset_index(drop=True) if quotes else concordance(stage_docs, {}, matcher))
+    tables["concordance"] = combined(quotes)
     return tables
 
 

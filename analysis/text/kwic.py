@@ -24,5 +24,13 @@ def concordance(docs: pd.DataFrame, texts: dict[str, str], matcher, rule: str = 
     return out.sort_values(["slogan", "doc_id"], kind="stable").reset_index(drop=True)
 
 
+def combined(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """The concordances of a corpus's slices (each made by :func:`concordance`) as the corpus's one,
+    ordered as :func:`concordance` orders it."""
+    if not frames:
+        return pd.DataFrame(columns=COLUMNS)
+    return pd.concat(frames, ignore_index=True).sort_values(["slogan", "doc_id"], kind="stable").reset_index(drop=True)
+
+
 def _flat(s: str) -> str:
     return s.replace("\n", " ")

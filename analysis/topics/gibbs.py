@@ -145,17 +145,10 @@ class GibbsLda(TopicEstimator):
         topic-word distributions (:func:`analysis.topics.models.fixed_topic_posterior`), all units at
         once. tomotopy's own inference recomputes the whole model's likelihood for every unit, which
         made it the largest cost of a sampled fit at 100,000 documents (bench/RESULTS.md, "Scale")."""
-        from scipy import sparse
+        from .models import fixed_topic_posterior, unit_term_matrix
 
-        from .models import fixed_topic_posterior
-
-        known = self.dictionary_.token2id
-        ids = [[known[t] for t in toks if t in self.used_] for toks in texts]
-        lengths = np.fromiter(map(len, ids), dtype=np.int64, count=len(ids))
-        flat = np.fromiter((i for row in ids for i in row), dtype=np.int64, count=int(lengths.sum()))
-        counts = sparse.csr_matrix((np.ones(len(flat)), flat, np.concatenate([[0], np.cumsum(lengths)])),
-                                   shape=(len(ids), self.topic_term_.shape[1]))
-        return fixed_topic_posterior(counts, self.topic_term_, self.alpha_, self.infer_iterations)
+        return fixed_topic_posterior(unit_term_matrix(texts, self.dictionary_), self.topic_term_, self.alpha_,
+                                     self.infer_iterations)
 
     def _topic_counts(self, doc) -> np.ndarray:
         """How many of a unit's tokens the last sweep gave each topic."""

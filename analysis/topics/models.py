@@ -128,13 +128,27 @@ class LdaTopics(TopicEstimator):
         return gamma
 
 
+def unit_term_matrix(texts: list[list[str]], dictionary):
+    """Units × words sparse count matrix over the dictionary's words."""
+    from scipy import sparse
+
+    rows, cols, vals = [], [], []
+    for i, toks in enumerate(texts):
+        for j, n in dictionary.doc2bow(toks):
+            rows.append(i)
+            cols.append(j)
+            vals.append(n)
+    return sparse.csr_matrix((vals, (rows, cols)), shape=(len(texts), len(dictionary)), dtype=float)
+
+
 def fixed_topic_posterior(counts, topic_term: np.ndarray, alpha: np.ndarray, iterations: int = 100,
                           tol: float = 1e-3) -> np.ndarray:
     """Each unit's variational posterior Dirichlet(γ) over topic proportions with the topics fixed:
     the E-step of variational LDA (Blei, Ng & Jordan 2003, §5.1), γ_d = α + Σ_w n_dw r_dw with
     r_dwk ∝ φ_kw exp ψ(γ_dk), iterated per unit until its γ moves by less than ``tol`` per topic on
     average (or ``iterations``). ``counts``: units × words (sparse, the dictionary's ids);
-    ``topic_term``: K × words, rows summing to 1. Σ_k γ_dk = Σ α + the unit's known tokens, as for
+    ``topic_term``: K × words, rows summing to 1 (words with no probability in any topic, such as
+    dictionary words the model never saw, are left out). Σ_k γ_dk = Σ α + the unit's known tokens, as for
     α + sampled topic counts. The units are updated together, a few sparse products an iteration,
     but each unit's result depends on its own words only (the same in any batch)."""
     from scipy import sparse
@@ -142,6 +156,10 @@ def fixed_topic_posterior(counts, topic_term: np.ndarray, alpha: np.ndarray, ite
 
     X = sparse.csr_matrix(counts, dtype=np.float64)
     X.sum_duplicates()
+    known = topic_term.sum(axis=0) > 0                             # words the topics give no probability: left out
+    if not known.all():
+        X = (X @ sparse.diags(known.astype(float))).tocsr()
+        X.eliminate_zeros()
     phi_t = np.ascontiguousarray(topic_term.T)                     # words × K
     length = np.asarray(X.sum(axis=1)).ravel()
     gamma = alpha + (length / len(alpha))[:, None]

@@ -24,7 +24,7 @@ from ..pipeline.config import Config, TopicParams
 from ..corpus.stage import analysable, corpus_folder, document_texts, load_documents
 from ..pipeline.parallel import ordered_map
 from ..text.stage import load_tokens, tokens_folder
-from .models import (PREVALENCE_METHOD, choose_k, exclusivity, frex, heldout_perplexity, make_model, match_topics,
+from .models import (PREVALENCE_METHOD, choose_k, unit_term_matrix, exclusivity, frex, heldout_perplexity, make_model, match_topics,
                      nmf_match, prevalence_effects, relevance, top_by, topic_dictionary, topic_overlap, unit_weights)
 from .seeds import seed_groups, seeds_kept
 from ..stats.measures import corpus_stopword
@@ -164,19 +164,6 @@ def coherence_per_fit(fits: list[list[list[str]]], texts, dictionary, measure: s
         out.append(float(np.mean(per_topic[i:i + len(fit)])))
         i += len(fit)
     return out
-
-
-def unit_term_matrix(texts: list[list[str]], dictionary):
-    """Units × words sparse count matrix over the dictionary's words."""
-    from scipy import sparse
-
-    rows, cols, vals = [], [], []
-    for i, toks in enumerate(texts):
-        for j, n in dictionary.doc2bow(toks):
-            rows.append(i)
-            cols.append(j)
-            vals.append(n)
-    return sparse.csr_matrix((vals, (rows, cols)), shape=(len(texts), len(dictionary)), dtype=float)
 
 
 COVARIATE_METHOD = ("Dirichlet-multinomial regression (tomotopy DMRModel) with an indicator per value of the "
