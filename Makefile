@@ -1,24 +1,33 @@
 # tifa: `make figures` and `make test` set themselves up (a .venv beside this file) and run.
+# Any Python 3.10-3.13: `make figures PYTHON=python3.13` (the .venv is rebuilt when its Python differs).
 PYTHON ?= python3
-VENV   := .venv
+VENV   ?= .venv
 PY     := $(VENV)/bin/python
-# Exact versions from requirements-lock.txt on the Python they were locked with (3.11);
-# on other Pythons the lower bounds in pyproject.toml apply.
-LOCK   := $(shell $(PYTHON) -c 'import sys; print("-c requirements-lock.txt" if sys.version_info[:2] == (3, 11) else "")' 2>/dev/null)
-INSTALLED := $(VENV)/.installed
-
+# uv installs in seconds; when it is not on PATH it is installed into the .venv with pip first.
+UV     := $(or $(shell command -v uv 2>/dev/null),$(abspath $(VENV))/bin/uv)
+# One lock for every supported Python (uv's universal resolution; `make lock` remakes it), applied
+# as constraints: exactly the locked versions of what the extras need, nothing else.
+LOCK   := requirements-lock.txt
+PYVER  := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)
+INSTALLED := $(VENV)/.installed-$(PYVER)
 .DELETE_ON_ERROR:
 .DEFAULT_GOAL := help
-.PHONY: help setup figures corpus test bench lab clean distclean
+.PHONY: help setup figures corpus test test-fast bench lab lock clean distclean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-$(INSTALLED): pyproject.toml requirements-lock.txt
-	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet $(LOCK) -e '.[dev]'
-	@touch $@
+$(INSTALLED): pyproject.toml $(LOCK)
+	@$(PYTHON) -c 'import sys; sys.exit(not (3, 10) <= sys.version_info[:2] <= (3, 13))' 2>/dev/null || \
+	  { echo "error: '$(PYTHON)' is $(if $(PYVER),Python $(PYVER),not a working Python); tifa needs 3.10 to 3.13: pass PYTHON=python3.X" >&2; exit 2; }
+	@# a .venv of another Python is made anew; it gets no pip of its own yet (5 s saved), uv installs it below
+	@$(PY) -c 'import sys; sys.exit(sys.version_info[:2] != tuple(map(int, "$(PYVER)".split("."))))' 2>/dev/null || \
+	  { rm -rf $(VENV) && $(PYTHON) -m venv --without-pip $(VENV); }
+	@test -x "$(UV)" || $(PYTHON) -m pip --python $(PY) install --quiet uv 2>/dev/null || \
+	  { $(PY) -m ensurepip >/dev/null && $(PY) -m pip install --quiet uv; } || \
+	  { echo "error: could not install uv: $(PYTHON) has no pip; install uv, or pip for $(PYTHON)" >&2; exit 2; }
+	$(UV) pip install --quiet --python $(PY) -c $(LOCK) -e '.[dev]' pip
+	@rm -f $(VENV)/.installed-* && touch $@
 
 setup: $(INSTALLED)  ## create .venv and install the package (done by every target that needs it)
 
@@ -26,10 +35,16 @@ corpus: $(INSTALLED)  ## build the documents table from seeds/ (data/corpus/docu
 	$(PY) -m analysis corpus
 
 figures: $(INSTALLED)  ## build every figure and table (only stages whose inputs changed rerun)
-	$(PY) -m analysis figures
+	$(PY) -m analysis figures $(FIGURES_ARGS)
 
 test: $(INSTALLED)  ## run the test suite (real-corpus tests skip when ../shared/corpora is absent)
 	$(PY) -m pytest -q
+
+test-fast: $(INSTALLED)  ## the fast tier: every test not marked slow (about a minute; run it on every change)
+	$(PY) -m pytest -q -m "not slow"
+
+lock: $(INSTALLED)  ## re-resolve requirements-lock.txt for every supported Python (needs PyPI)
+	$(UV) pip compile --quiet --universal --python-version 3.10 pyproject.toml --extra dev --extra lab -o $(LOCK)
 
 bench: $(INSTALLED)  ## run the benchmarks and write bench/RESULTS.md (needs ../shared/corpora)
 	$(PY) bench/bench_ingest.py
@@ -38,10 +53,10 @@ bench: $(INSTALLED)  ## run the benchmarks and write bench/RESULTS.md (needs ../
 	$(PY) bench/bench_slogans.py
 	$(PY) bench/bench_keywords.py
 	$(PY) bench/bench_figures.py
-	$(PY) -m pip install --quiet tomotopy && $(PY) bench/bench_topics.py
+	$(PY) bench/bench_topics.py
 
 lab: $(INSTALLED)  ## open JupyterLab with the project's kernel on notebooks/
-	$(PY) -m pip install --quiet $(LOCK) -e '.[lab]'
+	$(UV) pip install --quiet --python $(PY) -c $(LOCK) -e '.[lab]'
 	$(PY) -m ipykernel install --user --name tifa --display-name "tifa (.venv)" >/dev/null
 	cd notebooks && ../$(PY) -m jupyter lab
 

@@ -163,6 +163,9 @@ def print_corpus_summary(result, out=None) -> None:
     if len(unknown):
         print(f"  region unknown for {len(unknown)} documents (reasons in region_source)", file=out)
     print_problems(problems, result.folder / "problems.csv", out)
+    if result.internal_errors:
+        print(f"  {result.internal_errors} text(s) hit an internal error (a bug, not your files): the corpus stage "
+              "is not recorded as done, so the next run retries them", file=out)
 
 
 def print_problems(problems, path, out=None, show: int = 10, examples: int = 3) -> None:
@@ -308,6 +311,13 @@ def main(argv: list[str] | None = None) -> int:
             raise
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except ImportError as exc:  # the installation, not the researcher's files: say how to repair it
+        if args.debug:
+            raise
+        print(f"error: the installation is incomplete ({type(exc).__name__}: {exc}); run `make setup`, or "
+              "`make distclean setup` to rebuild .venv. Nothing unfinished was recorded as done: the rerun "
+              "picks up from there", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("interrupted: finished outputs are kept; rerun to continue", file=sys.stderr)
         return 130
@@ -370,5 +380,7 @@ def run(args, cfg) -> int:
         print_topic_summary(done["topics"])
         print(f"corpus figure and tables: {'written' if done['corpus_outputs'] else 'up to date'} in {cfg.paths.figures}")
         print(f"report: {cfg.paths.figures / 'report.html'} and report.md; manifest: MANIFEST.csv")
-        fastpath.record(cfg)
+        if not fastpath.record(cfg):
+            print(f"note: not recorded as up to date (unfinished: {', '.join(fastpath.unfinished(cfg))}); "
+                  "the next run retries", file=sys.stderr)
     return 0

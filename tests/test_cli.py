@@ -1,6 +1,8 @@
 import subprocess
 import sys
 
+import pytest
+
 from tests.conftest import ROOT
 
 
@@ -40,6 +42,7 @@ def test_bad_config_names_file_and_key(tmp_path):
     assert out.returncode == 2 and "unknown key 'cjk_shar'" in out.stderr and "bad.toml" in out.stderr
 
 
+@pytest.mark.slow
 def test_every_command_has_a_help_that_teaches():
     for command, words in (("tokens", "lexicon"), ("slogans", "concordance"), ("keywords", "Mann"),
                            ("topics", "coherence"), ("count", "example"), ("figures", "--force")):
@@ -47,6 +50,7 @@ def test_every_command_has_a_help_that_teaches():
         assert out.returncode == 0 and words in out.stdout, command
 
 
+@pytest.mark.slow
 def test_count_command_with_a_rule(tmp_path, seeds):
     out = run("count", "双过半", "营商环境", "--rule", "presence", "--data", str(tmp_path / "d"), "--quiet",
               "--csv", str(tmp_path / "counts.csv"))
@@ -57,6 +61,7 @@ def test_count_command_with_a_rule(tmp_path, seeds):
     assert (tmp_path / "counts.csv").read_text(encoding="utf-8").startswith("doc_id,lang,双过半,营商环境")
 
 
+@pytest.mark.slow
 def test_calibrate_on_the_seeds(tmp_path):
     """`calibrate` in CI: the seeds are too small for the planted check (said), and random labels
     give no finding."""
@@ -73,6 +78,7 @@ def test_calibrate_on_the_seeds(tmp_path):
     assert (tmp_path / "fig" / "calibration.png").exists() and "null: keyness by period" in res.stdout
 
 
+@pytest.mark.slow
 def test_a_corpus_with_nothing_to_analyse_stops_with_one_line(tmp_path):
     """Every file skipped (a JSON-lines corpus whose rows have no text): one clear line, exit 2, no
     traceback, and no half-built figures folder."""

@@ -7,6 +7,7 @@ from analysis.corpus.stage import build_corpus
 from analysis.publishing.export import save_table, to_latex, to_markdown
 
 
+@pytest.mark.slow
 def test_figures_and_tables_are_byte_identical_on_rerun(cfg):
     corpus = build_corpus(cfg, progress=False)
     assert build_corpus_outputs(cfg, corpus)

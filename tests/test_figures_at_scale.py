@@ -12,6 +12,9 @@ from analysis.publishing.catalog import CORPUS_OUTPUTS, KEYWORD_OUTPUTS, SLOGAN_
 from tests.conftest import ROOT
 from tests.scale_corpus import write_corpus
 
+pytestmark = pytest.mark.slow  # whole builds, notebooks, other start methods and engines
+
+
 FIGURES = [o.name for o in CORPUS_OUTPUTS + SLOGAN_OUTPUTS + KEYWORD_OUTPUTS + TOPIC_OUTPUTS if o.kind == "figure"]
 
 

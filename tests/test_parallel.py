@@ -38,6 +38,7 @@ def test_chunks_hold_about_the_size_asked_for_and_keep_the_order():
     assert list(chunks_by_size([], len, 6)) == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("method", ["spawn"])  # spawn is the strictest; forkserver passed as well
 def test_tokens_and_the_topic_grid_run_under_spawn_and_forkserver(tmp_path, monkeypatch, method):
     """macOS and Windows start workers by spawn: nothing may come through globals set before a fork."""
@@ -75,6 +76,7 @@ def _pid(_) -> int:
     return os.getpid()
 
 
+@pytest.mark.slow
 def test_the_dask_engine_gives_byte_identical_tables(tmp_path, monkeypatch):
     """Issue 18: the corpus and tokens stages, the topic grid, the chosen K's fits with the inference
     of the units outside the sample, and the count models on a LocalCluster of 2 worker processes

@@ -15,6 +15,9 @@ from analysis.pipeline.config import load_config
 from tests.conftest import ROOT
 
 
+pytestmark = pytest.mark.slow  # whole builds, notebooks, other start methods and engines
+
+
 def quick(cfg):
     """Small topic grid so that the suite stays fast (the defaults are tested by the benchmarks)."""
     return dataclasses.replace(cfg, topics=dataclasses.replace(cfg.topics, k_grid=(4, 6), seeds=(1, 2), draws=20),

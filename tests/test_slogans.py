@@ -81,6 +81,7 @@ def test_count_any_strings(seed_docs):
     assert table["稳"].sum() > 0
 
 
+@pytest.mark.slow
 @pytest.mark.corpora
 def test_published_gwr_2022_counts(corpora, tmp_path):
     import subprocess

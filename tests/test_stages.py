@@ -140,6 +140,7 @@ def test_editing_a_template_redraws_the_pages_and_the_report(tmp_path, monkeypat
     shutil.copytree(ROOT / "analysis", copy, ignore=shutil.ignore_patterns("__pycache__"))
 
     def keys():
+        runner._imports.cache_clear()
         runner.closure.cache_clear()
         runner.module_code.cache_clear()
         cache.code_version.cache_clear()

@@ -131,6 +131,7 @@ def test_rjieba_embedded_dictionary_cuts_like_the_file_on_real_corpora(corpora):
     assert not differ
 
 
+@pytest.mark.slow
 @pytest.mark.corpora
 def test_backends_agree_on_real_corpora(corpora):
     jb, rj = _both_backends()

@@ -250,6 +250,7 @@ def test_the_k_grid_is_the_same_whatever_the_worker_count():
     assert one["exclusivity"].between(0, 1).all() and one["perplexity"].gt(1).all()
 
 
+@pytest.mark.slow
 def test_covariate_model_recovers_a_planted_effect():
     """DMR with the group as covariate: the 95% interval of B − A in topic 0's prevalence covers the
     planted difference (the bench runs 40 replicates; here 6, fixed seeds)."""

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Iterable
 
+from ..pipeline.installed import package_file
 from .provenance import Found
 
 LEVELS = ("province", "prefecture", "county")
@@ -213,7 +214,7 @@ def short_name(name: str) -> str | None:
 
 @functools.lru_cache(maxsize=1)
 def load_gazetteer() -> Gazetteer:
-    with resources.files("cpca.resources").joinpath("adcodes.csv").open(encoding="utf-8") as fh:
+    with package_file("cpca", "resources", "adcodes.csv").open(encoding="utf-8") as fh:
         rows = [(r["adcode"], r["name"]) for r in csv.DictReader(fh)]
     return Gazetteer(rows)
 

@@ -23,7 +23,8 @@ from ..pipeline.config import Config
 from .documents import DocParams, PROVENANCE_FIELDS, documents_from_raw
 from .overrides import apply_overrides, parse_value, read_overrides
 from ..pipeline.parallel import chunks_by_size, ordered_map
-from ..pipeline.problems import PROBLEM_COLUMNS, EmptyCorpusError, Problem
+from ..pipeline.problems import (ENVIRONMENT_ERRORS, PROBLEM_COLUMNS, EmptyCorpusError, Problem,
+                                 count_internal_errors, internal_error)
 from .readers import RawText, corpus_files, iter_corpus
 from .regions import load_gazetteer
 
@@ -85,6 +86,11 @@ class CorpusResult:
     folder: Path
     rebuilt: bool
 
+    @property
+    def internal_errors(self) -> int:
+        """Texts skipped because of a bug: the stage is then not recorded as done (the next run retries)."""
+        return count_internal_errors(self.problems)
+
 
 def _worker(args: tuple[RawText, DocParams]) -> tuple[list[dict], list[Problem]]:
     raw, params = args
@@ -96,9 +102,11 @@ def _worker(args: tuple[RawText, DocParams]) -> tuple[list[dict], list[Problem]]
             return [], problems
     try:
         records, more = documents_from_raw(raw, params, given)
+    except ENVIRONMENT_ERRORS:
+        raise
     except Exception as exc:  # a bug on one text must not stop the run; it is reported by name
         return [], problems + [Problem(raw.source_file, "" if raw.row is None else f"row {raw.row + 1}",
-                                       f"internal error while processing: {type(exc).__name__}: {exc}", "skipped")]
+                                       internal_error(exc), "skipped")]
     return records, problems + more
 
 
@@ -304,11 +312,13 @@ def build_corpus(cfg: Config, progress: bool = True, force: bool = False) -> Cor
     more = duplicate_problems(docs, dupes)
     if more:
         problems = pd.concat([problems, problems_frame(more)], ignore_index=True)
+    cache.invalidate(out)
     atomic.write_parquet(out / "documents.parquet", docs)
     atomic.write_text(out / "duplicates.csv", dupes.to_csv(index=False, lineterminator="\n"))
     with atomic.atomic_path(out / "problems.csv") as tmp:
         problems.to_csv(tmp, index=False)
-    cache.mark_done(out, key, OUTPUTS)
+    if not count_internal_errors(problems):  # else the next run retries: the cause may be fixed by then
+        cache.mark_done(out, key, OUTPUTS)
     return CorpusResult(docs, problems.fillna(""), out, rebuilt=True)
 
 
@@ -386,6 +396,11 @@ def require_documents(result: CorpusResult, cfg: Config) -> CorpusResult:
     if len(analysable(result.documents)):
         return result
     skipped = result.problems[result.problems["action"] == "skipped"] if len(result.problems) else result.problems
+    if len(skipped) and result.internal_errors == len(skipped):
+        raise EmptyCorpusError(f"every text of {cfg.paths.corpus} failed with an internal error, first: "
+                               f"{skipped.iloc[0]['source_file']}: {skipped.iloc[0]['problem']}. This is a bug or "
+                               "a broken installation, not a problem of your files; nothing was recorded as done, "
+                               "so once it is fixed a rerun retries every text")
     why = f"; {len(skipped)} file(s) or row(s) skipped, first: {skipped.iloc[0]['source_file']}: " \
           f"{skipped.iloc[0]['problem']}" if len(skipped) else ""
     raise EmptyCorpusError(f"no Chinese or English document in {cfg.paths.corpus} ({len(result.documents)} "

@@ -1,8 +1,9 @@
 """Cached stages: a stage reruns only when its inputs, parameters or the code changed.
 
 A stage's key is a content hash of its parameters, the bytes of its input files and the package's
-own source. The key is stored beside the outputs (``_stage.json``) after they are all written;
-a run interrupted before that leaves the old key, so the stage reruns next time.
+own source. A stage removes its stamp (``_stage.json``) before it writes anything and stores the
+key there after its outputs are all written, and only when its run ended without an internal
+error: an interrupted or failed run leaves no stamp, so the stage reruns next time.
 """
 from __future__ import annotations
 
@@ -97,21 +98,13 @@ def is_fresh(folder: Path, key: str, outputs: Iterable[str]) -> bool:
     return bool(saved) and saved.get("key") == key and all((Path(folder) / o).exists() for o in outputs)
 
 
+def invalidate(folder: Path) -> None:
+    """Forget that ``folder``'s outputs are done: called before a stage writes any of them, so that
+    outputs half rewritten (an interrupted run) or written by a failed run are never taken as fresh,
+    not even for the key they were last complete for."""
+    Path(folder, "_stage.json").unlink(missing_ok=True)
+
+
 def mark_done(folder: Path, key: str, outputs: Iterable[str]) -> None:
     atomic.write_text(Path(folder) / "_stage.json",
                       json.dumps({"key": key, "outputs": sorted(outputs)}, indent=1) + "\n")
-
-
-def files_fresh(stamp_dir: Path, key: str, folder: Path, files: Iterable[str]) -> bool:
-    """Like :func:`is_fresh` for outputs a person may open and change (figures, tables): fresh when
-    the key matches and every file is there, byte for byte as it was written."""
-    saved = read_json(Path(stamp_dir) / "_stage.json")
-    files = list(files)
-    if saved.get("key") != key or not all((Path(folder) / f).exists() for f in files):
-        return False
-    return saved.get("hashes") == {f: file_digest(Path(folder) / f) for f in files}
-
-
-def mark_files_done(stamp_dir: Path, key: str, folder: Path, files: Iterable[str]) -> None:
-    hashes = {f: file_digest(Path(folder) / f) for f in files}
-    atomic.write_text(Path(stamp_dir) / "_stage.json", json.dumps({"key": key, "hashes": hashes}, indent=1) + "\n")

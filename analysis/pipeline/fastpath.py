@@ -48,8 +48,21 @@ def up_to_date(cfg: Config) -> bool:
     return bool(saved.get("outputs")) and saved.get("fingerprint") == fingerprint(cfg) and saved["outputs"] == _outputs(cfg)
 
 
-def record(cfg: Config) -> None:
+def unfinished(cfg: Config) -> list[str]:
+    """The stages whose outputs are not recorded as done (a run that ended in internal errors leaves
+    no stamp): while there is one, the whole build is not recorded either, so the next run retries."""
+    from .run import ORDER
+
+    return [s for s in ORDER if not (Path(cfg.paths.data) / s / "_stage.json").is_file()]
+
+
+def record(cfg: Config) -> bool:
+    """Record the build as complete, unless a stage is unfinished; True when recorded."""
     from . import atomic
 
+    if unfinished(cfg):
+        Path(cfg.paths.figures, STAMP).unlink(missing_ok=True)
+        return False
     atomic.write_text(Path(cfg.paths.figures) / STAMP,
                       json.dumps({"fingerprint": fingerprint(cfg), "outputs": _outputs(cfg)}, indent=1) + "\n")
+    return True

@@ -50,9 +50,21 @@ def ordered_map(fn: Callable[[T], R], items: Iterable[T], workers: int = 1, wind
         yield from map(fn, items)
         return
     window = window or 4 * workers
-    context = mp.get_context(start_method())
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=initializer, initargs=initargs) as pool:
+    with process_pool(workers, initializer, initargs) as pool:
         yield from _in_order(lambda item: pool.submit(fn, item), items, window)
+
+
+def process_pool(workers: int, initializer: Callable[..., None] | None = None,
+                 initargs: tuple = ()) -> ProcessPoolExecutor:
+    """A pool of ``workers`` processes started the way :func:`start_method` says, each set up by
+    ``initializer(*initargs)``."""
+    return ProcessPoolExecutor(workers, mp_context=mp.get_context(start_method()), initializer=initializer,
+                               initargs=initargs)
+
+
+def on_dask() -> bool:
+    """True inside an :func:`engine` block of Dask (tasks then go to its workers)."""
+    return _ENGINE["client"] is not None
 
 
 def _in_order(submit: Callable, items: Iterable, window: int) -> Iterator:

@@ -27,6 +27,24 @@ class Problem:
 
 PROBLEM_COLUMNS = ["source_file", "where", "problem", "action"]
 
+#: how a problem caused by a bug (not by the input) begins; a run with one is not recorded as done
+INTERNAL_ERROR = "internal error while processing"
+
+#: errors of the installation or the machine, not of one text: they stop the run at once (reported on
+#: every text they would be one identical line per file, and the cause is the same for all)
+ENVIRONMENT_ERRORS = (ImportError, MemoryError)
+
+
+def internal_error(exc: BaseException) -> str:
+    """The problem text for a bug met on one input."""
+    return f"{INTERNAL_ERROR}: {type(exc).__name__}: {exc}"
+
+
+def count_internal_errors(problems) -> int:
+    """How many rows of a problems table (or list of :class:`Problem`) are internal errors."""
+    texts = problems["problem"] if hasattr(problems, "columns") else [p.problem for p in problems]
+    return sum(str(t).startswith(INTERNAL_ERROR) for t in texts)
+
 
 class EmptyCorpusError(ValueError):
     """No document in a supported language: nothing to analyse. The message says why."""

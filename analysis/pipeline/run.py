@@ -60,4 +60,11 @@ def needed(wanted) -> list[str]:
 def run_stages(cfg: Config, wanted=ORDER, progress: bool = True, force: bool = False) -> dict:
     """Run ``wanted`` and what they need (each only when out of date); stage → its result. A corpus
     with no document to analyse stops with :class:`~analysis.pipeline.problems.EmptyCorpusError`."""
-    return {name: _RUN[name](cfg, progress, force) for name in needed(wanted)}
+    return dict(iter_stages(cfg, wanted, progress, force))
+
+
+def iter_stages(cfg: Config, wanted=ORDER, progress: bool = True, force: bool = False):
+    """:func:`run_stages` one stage at a time: (name, result) as each finishes, so that a caller can
+    use a stage's result (draw its figures) while the next one runs."""
+    for name in needed(wanted):
+        yield name, _RUN[name](cfg, progress, force)

@@ -84,8 +84,10 @@ def key(stage: Stage, cfg: Config, inputs: Iterable[Path], base: Path | None = N
 
 
 # ---- code keys ------------------------------------------------------------------------------------
-def _imports(module: str) -> set[str]:
-    """The package modules that ``module`` imports anywhere in its source (top level or in functions)."""
+@functools.lru_cache(maxsize=None)
+def _imports(module: str) -> frozenset[str]:
+    """The package modules that ``module`` imports anywhere in its source (top level or in functions);
+    each module is parsed once per process (the stages' closures share most of them)."""
     path = _module_path(module)
     tree = ast.parse(path.read_text(encoding="utf-8"))
     package = module.rsplit(".", 1)[0] if path.name != "__init__.py" else module
@@ -104,7 +106,7 @@ def _imports(module: str) -> set[str]:
             continue
         # packages (their __init__: a docstring, or names re-exported for users; no computation) are left out
         found |= {c for c in candidates if c.startswith("analysis.") and _exists(c) and _module_path(c).name != "__init__.py"}
-    return found
+    return frozenset(found)
 
 
 def _module_path(module: str) -> Path:
@@ -233,6 +235,7 @@ def run_tables(stage: Stage, cfg: Config, inputs: list[Path], tables: tuple[str,
     if not force and cache.is_fresh(out, stage_key, files):
         return out, False, StageTables(out, tables)
     out.mkdir(parents=True, exist_ok=True)
+    cache.invalidate(out)
     made = compute(view(cfg, stage), out)
     for name, table in made.items():
         atomic.write_parquet(out / f"{name}.parquet", atomic.stable_strings(table))

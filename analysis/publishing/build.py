@@ -7,6 +7,7 @@ from ..pipeline import atomic
 from ..pipeline.config import Config
 from .catalog import manifest_entries
 from .draw import build_corpus_outputs, build_keyword_outputs, build_slogan_outputs, build_topic_outputs
+from .export import saving_in_background
 from .report import manifest, parse_blocks, write_report
 from .report_facts import read_output_table, report_facts
 from .templating import render_text
@@ -15,14 +16,20 @@ from .templating import render_text
 def build_all(cfg: Config, progress: bool = True, force: bool = False, redraw: bool = False) -> dict:
     """Run every stage that is out of date, draw what changed, write the report; return what each did.
     ``force``: rerun and redraw everything; ``redraw``: redraw every output, reuse the stages."""
-    from ..pipeline.run import run_stages
+    from ..pipeline.run import iter_stages
 
-    done = run_stages(cfg, progress=progress, force=force)
     draw = force or redraw
-    done["corpus_outputs"] = build_corpus_outputs(cfg, done["corpus"], force=draw)
-    done["slogan_outputs"] = build_slogan_outputs(cfg, done["slogans"], force=draw)
-    done["keyword_outputs"] = build_keyword_outputs(cfg, done["keywords"], force=draw)
-    done["topic_outputs"] = build_topic_outputs(cfg, done["topics"], force=draw)
+    outputs = {"corpus": ("corpus_outputs", build_corpus_outputs), "slogans": ("slogan_outputs", build_slogan_outputs),
+               "keywords": ("keyword_outputs", build_keyword_outputs), "topics": ("topic_outputs", build_topic_outputs)}
+    done = {}
+    # each stage's figures are drawn as soon as it is done and rendered in two other processes
+    # while the next stages run
+    with saving_in_background():
+        for name, result in iter_stages(cfg, progress=progress, force=force):
+            done[name] = result
+            if name in outputs:
+                key, build = outputs[name]
+                done[key] = build(cfg, result, force=draw)
     build_report(cfg, done)
     return done
 

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import io
 import math
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Callable
 
 import pandas as pd
 
@@ -33,10 +35,42 @@ def save_figure(fig, name: str, folder: str | Path, formats=("pdf", "png"), dpi:
     return paths
 
 
-def save_figures(figures: list, folder: str | Path, formats=("pdf", "png"), dpi: int = 300, workers: int = 2) -> None:
-    """Save several ``(name, figure)`` at once: rendering a figure to PDF (the CJK font subset) and
-    PNG takes most of a re-draw, and figures are independent, so they are rendered in ``workers``
-    processes (each figure pickled across; the bytes are those of :func:`save_figure`)."""
+#: the pool of :func:`saving_in_background` while its block runs, and what to do once its figures are saved
+_BACKGROUND: dict = {"pool": None, "then": []}
+
+
+@contextmanager
+def saving_in_background(workers: int = 2):
+    """Inside the block, :func:`save_figures` hands its figures to ``workers`` processes and returns,
+    so the caller draws the next figures while these are rendered (rendering, the CJK font subset of
+    each PDF above all, takes most of a build's drawing time). The block ends when every figure is
+    written and each call's ``then`` has run, in the order of the calls; an error in a worker is
+    raised here. Nested blocks, one worker, or the Dask engine: figures are saved as they come."""
+    from ..pipeline.parallel import on_dask, process_pool
+    from .style import use_style
+
+    if _BACKGROUND["pool"] is not None or workers < 2 or on_dask():
+        yield
+        return
+    pool = process_pool(workers, initializer=use_style)
+    _BACKGROUND.update(pool=pool, then=[])
+    try:
+        yield
+        for futures, then in _BACKGROUND["then"]:
+            for future in futures:
+                future.result()
+            then()
+    finally:
+        _BACKGROUND.update(pool=None, then=[])
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def save_figures(figures: list, folder: str | Path, formats=("pdf", "png"), dpi: int = 300, workers: int = 2,
+                 then: Callable[[], None] | None = None) -> None:
+    """Save several ``(name, figure)``, then call ``then()``. Figures are independent, so they are
+    rendered side by side in ``workers`` processes (each figure pickled across; the bytes are those
+    of :func:`save_figure`); inside :func:`saving_in_background` this returns at once and ``then``
+    runs when the block's figures are written."""
     import pickle
 
     import matplotlib.pyplot as plt
@@ -44,16 +78,22 @@ def save_figures(figures: list, folder: str | Path, formats=("pdf", "png"), dpi:
     from ..pipeline.parallel import ordered_map
     from .style import use_style
 
-    if len(figures) < 2 or workers < 2:
+    then = then or (lambda: None)
+    jobs = []
+    if _BACKGROUND["pool"] is not None or (len(figures) >= 2 and workers >= 2):
+        for name, fig in figures:
+            jobs.append((pickle.dumps(fig), name, str(folder), tuple(formats), dpi))
+            plt.close(fig)
+    if _BACKGROUND["pool"] is not None:
+        _BACKGROUND["then"].append(([_BACKGROUND["pool"].submit(_save_pickled, job) for job in jobs], then))
+        return
+    if jobs:
+        for _ in ordered_map(_save_pickled, jobs, min(workers, len(jobs)), initializer=use_style):
+            pass
+    else:
         for name, fig in figures:
             save_figure(fig, name, folder, formats, dpi)
-        return
-    jobs = []
-    for name, fig in figures:
-        jobs.append((pickle.dumps(fig), name, str(folder), tuple(formats), dpi))
-        plt.close(fig)
-    for _ in ordered_map(_save_pickled, jobs, min(workers, len(jobs)), initializer=use_style):
-        pass
+    then()
 
 
 def _save_pickled(job: tuple) -> None:

@@ -80,10 +80,10 @@ def check_every_figure(cfg) -> dict[str, tuple[list, str | None]]:
     found = {}
     original = writer.save_figures
 
-    def check(figures, folder, formats, dpi):
-        for name, fig in figures:
+    def check(figures, folder, formats, dpi, **kwargs):
+        for name, fig in figures:  # before they are saved (and closed)
             found[name] = (overlapping_labels(fig), too_large(fig))
-        original(figures, folder, formats, dpi)
+        original(figures, folder, formats, dpi, **kwargs)
 
     writer.save_figures = check
     try:

@@ -67,16 +67,19 @@ class Writer:
             write(self.folder)
             self.wrote = True
 
-    def done(self) -> dict:
-        """Save the figures made (side by side in two processes), then the stamps of every output
+    def done(self, then) -> None:
+        """Save the figures made (see :func:`~analysis.publishing.export.save_figures`: at once, or in
+        the background during a build), then call ``then(stamps)`` with the stamps of every output
         (file hashes of those just written)."""
-        save_figures(self.pending, self.folder, self.formats, self.dpi)
+        def stamp() -> None:
+            for name, saved in self.stamps.items():
+                if "files" in saved:
+                    self.stamps[name] = {"key": saved["key"],
+                                         "hashes": {f: cache.file_digest(self.folder / f) for f in saved["files"]}}
+            then(self.stamps)
+
+        save_figures(self.pending, self.folder, self.formats, self.dpi, then=stamp)
         self.pending = []
-        for name, stamp in self.stamps.items():
-            if "files" in stamp:
-                self.stamps[name] = {"key": stamp["key"],
-                                     "hashes": {f: cache.file_digest(self.folder / f) for f in stamp["files"]}}
-        return self.stamps
 
 
 def output_step(cfg: Config, stage: runner.Stage, outputs, stamp_dir: Path, inputs: list, draw, force: bool = False) -> bool:
@@ -86,5 +89,6 @@ def output_step(cfg: Config, stage: runner.Stage, outputs, stamp_dir: Path, inpu
     saved = cache.read_json(Path(stamp_dir) / "_outputs.json")
     writer = Writer(Path(cfg.paths.figures), cfg, outputs, base, saved, force)
     draw(writer)
-    atomic.write_text(Path(stamp_dir) / "_outputs.json", json.dumps(writer.done(), indent=1, sort_keys=True) + "\n")
+    writer.done(lambda stamps: atomic.write_text(Path(stamp_dir) / "_outputs.json",
+                                                 json.dumps(stamps, indent=1, sort_keys=True) + "\n"))
     return writer.wrote

@@ -13,13 +13,13 @@ import hashlib
 import logging
 from pathlib import Path
 
+from ..pipeline.installed import package_file
+
 BACKENDS = ("rjieba", "jieba")
 
 
 def dictionary_path() -> Path:
-    import jieba
-
-    return Path(jieba.__file__).resolve().parent / "dict.txt"
+    return package_file("jieba", "dict.txt").resolve()
 
 
 #: SHA-256 of jieba 0.42.1's ``dict.txt``: the dictionary rjieba embeds. When the installed jieba

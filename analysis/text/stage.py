@@ -143,6 +143,8 @@ def build_tokens(cfg: Config, progress: bool = True, force: bool = False) -> Tok
     if not force and cache.is_fresh(out, key, ["tokens.parquet"]):
         return TokensResult(final, False, 0, 0, _read_problems(out))
 
+    out.mkdir(parents=True, exist_ok=True)
+    cache.invalidate(out)
     setting_hash = hashlib.sha256(json.dumps(setting, sort_keys=True).encode()).hexdigest()
     parts = out / "unigrams.parts"  # the row groups of a run not yet finished, one file each
     if force:

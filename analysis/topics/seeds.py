@@ -5,9 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
-
 
 class SeedWordsError(ValueError):
     """A seed-words file that cannot be used; the message names the file, the lines and the problem."""
@@ -75,10 +72,13 @@ def read_seed_file(path: Path) -> dict[str, list[str]]:
     return groups
 
 
-def seeds_kept(model, names: list[str], top: int = 20) -> pd.DataFrame:
+def seeds_kept(model, names: list[str], top: int = 20) -> "pd.DataFrame":
     """How well each seeded topic kept its seeds: of the seed words in the vocabulary, how many are
     among the topic's ``top`` words, and the share of the seeds' probability (summed over topics)
     that their own topic holds (1 = only there; 1/K = spread evenly)."""
+    import numpy as np
+    import pandas as pd
+
     rows = []
     vocab = model.vocabulary_
     index = {w: i for i, w in enumerate(vocab)}

@@ -1,5 +1,6 @@
 """Corpus folders as they come: doubled, oversized, unreadable, empty, tiny. Nothing is silently
 dropped or doubled, and every command completes or stops with one clear line."""
+import pytest
 import json
 import os
 
@@ -109,6 +110,7 @@ def test_many_empty_rows_are_one_problem_and_the_console_groups_problems(tmp_pat
     assert len(out.splitlines()) < 40                          # a summary, not a line per row or file
 
 
+@pytest.mark.slow
 def test_a_one_document_undated_corpus_makes_every_output_and_the_report(tmp_path, run_cli):
     corpus = tmp_path / "c"
     corpus.mkdir()
