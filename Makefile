@@ -12,7 +12,7 @@ PYVER  := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2]
 INSTALLED := $(VENV)/.installed-$(PYVER)
 .DELETE_ON_ERROR:
 .DEFAULT_GOAL := help
-.PHONY: help setup figures corpus test test-fast bench lab lock clean distclean
+.PHONY: help setup figures corpus test check bench lab lock clean distclean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -40,7 +40,7 @@ figures: $(INSTALLED)  ## build every figure and table (only stages whose inputs
 test: $(INSTALLED)  ## run the test suite (real-corpus tests skip when ../shared/corpora is absent)
 	$(PY) -m pytest -q
 
-test-fast: $(INSTALLED)  ## the fast tier: every test not marked slow (about a minute; run it on every change)
+check: $(INSTALLED)  ## the fast tier: every test not marked slow (about 1½ minutes; run it on every change)
 	$(PY) -m pytest -q -m "not slow"
 
 lock: $(INSTALLED)  ## re-resolve requirements-lock.txt for every supported Python (needs PyPI)

@@ -154,3 +154,25 @@ def test_a_broken_import_stops_with_one_line_and_the_repaired_rerun_works(tmp_pa
     assert out.returncode == 0, out.stderr
     stamp = json.loads((cfg.paths.data / "tokens" / "_stage.json").read_text(encoding="utf-8"))
     assert stamp["outputs"] == ["tokens.parquet"]
+
+
+def test_environment_yml_has_the_dependencies_of_pyproject():
+    """The conda-forge file names every dependency of the package and its dev extra, with the same
+    lower bounds, and the same supported Pythons."""
+    import re
+
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    wanted = [d for d in project["dependencies"] + project["optional-dependencies"]["dev"] if ";" not in d]
+    listed = {}
+    for line in (ROOT / "environment.yml").read_text(encoding="utf-8").splitlines():
+        m = re.match(r"\s*- ([A-Za-z0-9_.-]+)([<>=!][^\s#]*)?", line)
+        if m:
+            listed[m[1].lower().replace("_", "-")] = m[2] or ""
+    for dep in wanted:
+        name, bound = re.match(r"([A-Za-z0-9_.-]+)(.*)", dep).groups()
+        assert listed.get(name.lower().replace("_", "-")) == bound, dep
+    assert listed["python"] == project["requires-python"]

@@ -173,3 +173,25 @@ def test_the_modules_that_read_package_files_are_declared():
                if "__pycache__" not in p.parts and p.name != "runner.py"
                and any(marker in p.read_text(encoding="utf-8") for marker in ('"analysis.data"', "PackageLoader("))}
     assert readers == set(runner._FILES_READ)
+
+
+def test_the_no_change_fingerprint_covers_every_declared_file(tmp_path):
+    """Editing any researcher file a stage declares (seed words included: once left out, so an
+    edited seed_words.csv left the build "up to date") changes the whole-build fingerprint."""
+    import dataclasses
+
+    from analysis.pipeline import fastpath, runner
+
+    cfg = load_config(ROOT / "tifa.toml").with_paths(data=tmp_path / "data", figures=tmp_path / "figures")
+    for dotted in sorted(runner.FILE_KEYS):
+        section, key = dotted.split(".")
+        value = runner.value(cfg, dotted)
+        paths = [v for v in value if not str(v).startswith("iso:")] if isinstance(value, (list, tuple)) else [value]
+        copy = tmp_path / f"{dotted}{Path(paths[0]).suffix}"
+        copy.write_bytes(Path(paths[0]).read_bytes() if Path(paths[0]).exists() else b"")
+        new = tuple(str(copy) if v == paths[0] else v for v in value) if isinstance(value, (list, tuple)) else copy
+        moved = dataclasses.replace(cfg, **{section: dataclasses.replace(getattr(cfg, section), **{key: new})})
+        before = fastpath.fingerprint(moved)
+        copy.write_bytes(copy.read_bytes() + "\nzzword\n".encode())  # a new line of content
+        time.sleep(0.01)
+        assert fastpath.fingerprint(moved) != before, dotted

@@ -1,7 +1,8 @@
 """A whole-pipeline fingerprint, so that `make figures` with nothing changed returns at once.
 
 The fingerprint hashes everything the outputs depend on: the configuration (every value), the
-corpus folder, the lexicon, the stop-word files, the topic labels file and the package's code. After
+corpus folder, every researcher file that a stage declares (``runner.FILE_KEYS``: lexicon, stop
+words, topic labels, seed words) and the package's code. After
 a successful build it is stored with the hash of every output file. When both still match, nothing
 has to be imported or rebuilt. Only the standard library is used here.
 """
@@ -13,6 +14,7 @@ from pathlib import Path
 
 from .config import Config, _plain
 from .cache import code_version, content_state, file_digest, read_json
+from .runner import FILE_KEYS, file_content
 
 STAMP = ".build_stamp.json"
 
@@ -29,11 +31,14 @@ def fingerprint(cfg: Config) -> str:
         from ..corpus.readers import corpus_files  # a light import: pandas is loaded only when tables are read
 
         files += corpus_files(corpus)[0]
-    files += [Path(cfg.tokens.lexicon), Path(cfg.topics.labels)]
-    files += [Path(s) for s in (*cfg.tokens.stopwords_zh, *cfg.tokens.stopwords_en) if not str(s).startswith("iso:")]
     for f in files:
         h.update(str(f).encode())
         h.update(content_state(f).encode())
+    # every researcher file a stage declares (lexicon, stop words, labels, seed words …), from the
+    # same list the stages' keys use: a file left out here would leave a stale build "up to date"
+    for dotted in sorted(FILE_KEYS):
+        h.update(dotted.encode())
+        h.update(file_content(cfg, dotted).encode())
     return h.hexdigest()
 
 

@@ -253,7 +253,7 @@ def dot_interval_panels(panels: list[tuple[str, pd.DataFrame]], xlabel: str, nco
         hi = np.nan_to_num(np.maximum(f["high"].to_numpy(dtype=float) - x, 0))
         colors = ["#999999" if g == UNKNOWN else PALETTE[0] for g in groups]
         small = f["small"].fillna(False).to_numpy(dtype=bool) if "small" in f else np.zeros(len(groups), bool)
-        ax.errorbar(x, y, xerr=[lo, hi], fmt="none", ecolor=colors, lw=0.9)
+        ax.errorbar(x, y, xerr=np.vstack([lo, hi]), fmt="none", ecolor=colors, lw=0.9)
         ax.scatter(x[~small], y[~small], c=[c for c, s_ in zip(colors, small) if not s_], s=10, zorder=3)
         ax.scatter(x[small], y[small], facecolors="white", edgecolors=[c for c, s_ in zip(colors, small) if s_],
                    s=10, zorder=3, linewidths=0.8)
@@ -314,7 +314,7 @@ def slogan_contrast(contrasts: pd.DataFrame, label: str, top: int = 20):
         lo = x[t] - rows.loc[tested, "log_ratio_low"].to_numpy(dtype=float)
         hi = rows.loc[tested, "log_ratio_high"].to_numpy(dtype=float) - x[t]
         sig = (rows.loc[tested, "q_value"] < 0.05).to_numpy()
-        ax.errorbar(x[t], y[t], xerr=[lo, hi], fmt="none", ecolor=PALETTE[0], lw=1)
+        ax.errorbar(x[t], y[t], xerr=np.vstack([lo, hi]), fmt="none", ecolor=PALETTE[0], lw=1)
         if sig.any():   # the legend names only the kinds of point that are drawn
             ax.scatter(x[t][sig], y[t][sig], color=PALETTE[3], s=14, zorder=3, label="q < 0.05 (BH)")
         if (~sig).any():
@@ -459,8 +459,8 @@ def keyness_bars(keyness: pd.DataFrame, grouping: str, top: int = 10, panels: st
         y = np.arange(len(sub))
         ax.barh(y, sub["log_ratio"], color=PALETTE[0], height=0.6)
         err = [sub["log_ratio"] - sub["log_ratio_low"], sub["log_ratio_high"] - sub["log_ratio"]]
-        ax.errorbar(sub["log_ratio"], y, xerr=np.nan_to_num(np.maximum(np.asarray(err, float), 0)), fmt="none",
-                    ecolor="#333333", lw=0.7)
+        ax.errorbar(sub["log_ratio"].to_numpy(dtype=float), y,
+                    xerr=np.nan_to_num(np.maximum(np.asarray(err, float), 0)), fmt="none", ecolor="#333333", lw=0.7)
         ax.set_yticks(y, sub["term"], fontsize=6)
         ax.set_title(f"{g} ({lang})", fontsize=7)
         ax.set_xlabel("Log Ratio vs rest", fontsize=6)
@@ -636,9 +636,10 @@ def topic_prevalence_models(prev: pd.DataFrame, covariate: pd.DataFrame, topics:
                 ax.plot(sub["x"], sub["prevalence"], "-o", ms=2.5, lw=1, color=PALETTE[j], label=name)
                 ax.fill_between(sub["x"], sub["low"], sub["high"], color=PALETTE[j], alpha=0.2, lw=0)
             else:
-                ax.errorbar(sub["x"] + (j - 0.5) * 0.3, sub["prevalence"],
-                            yerr=[sub["prevalence"] - sub["low"], sub["high"] - sub["prevalence"]], fmt="o", ms=2.5,
-                            lw=0.8, color=PALETTE[j], label=name)
+                mid, low, high = (sub[c].to_numpy(dtype=float) for c in ("prevalence", "low", "high"))
+                ax.errorbar(sub["x"].to_numpy(dtype=float) + (j - 0.5) * 0.3, mid,
+                            yerr=np.vstack([mid - low, high - mid]), fmt="o", ms=2.5, lw=0.8, color=PALETTE[j],
+                            label=name)
         known = [g for g in groups if g != UNKNOWN]
         if timelike:
             _time_ticks(ax, np.array([x[g] for g in known]), known, max_labels=4 if ncols == 3 else 3,

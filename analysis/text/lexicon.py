@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..pipeline.cache import file_digest
 from ..pipeline.problems import all_errors
 
 COLUMNS = ("term", "category", "slogan", "variants", "english", "note")
@@ -138,15 +139,32 @@ def read_stopwords(specs: tuple[str, ...] | list[str]) -> frozenset[str]:
     return frozenset(words)
 
 
-@functools.lru_cache(maxsize=None)
 def _stopword_list(spec: str) -> frozenset[str]:
+    """The words of a stop-word spec ("iso:zh" or a file), read again whenever the file changes (a
+    notebook session sees an edited list)."""
     if spec.startswith("iso:"):
-        import stopwordsiso
+        return _iso_stopwords(spec)
+    path = Path(spec)
+    try:
+        digest = file_digest(path)
+    except FileNotFoundError:
+        raise LexiconError(f"{path}: stop-word file not found") from None
+    return _stopword_file(spec, digest)
 
-        lang = spec[4:]
-        if not stopwordsiso.has_lang(lang):
-            raise LexiconError(f"stop-word list '{spec}': stopwords-iso has no language '{lang}'")
-        return frozenset(w.lower() for w in stopwordsiso.stopwords(lang))
+
+@functools.lru_cache(maxsize=None)
+def _iso_stopwords(spec: str) -> frozenset[str]:
+    import stopwordsiso
+
+    lang = spec[4:]
+    if not stopwordsiso.has_lang(lang):
+        raise LexiconError(f"stop-word list '{spec}': stopwords-iso has no language '{lang}'")
+    return frozenset(w.lower() for w in stopwordsiso.stopwords(lang))
+
+
+@functools.lru_cache(maxsize=None)
+def _stopword_file(spec: str, digest: str) -> frozenset[str]:
+    """A stop-word file's words; ``digest`` (its content's) is the cache key."""
     path = Path(spec)
     try:
         text = path.read_text(encoding="utf-8")
