@@ -10,6 +10,9 @@ UV     := $(or $(shell command -v uv 2>/dev/null),$(abspath $(VENV))/bin/uv)
 LOCK   := requirements-lock.txt
 PYVER  := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)
 INSTALLED := $(VENV)/.installed-$(PYVER)
+# uv installs no bytecode: the .venv's is written by the first import of each module. With
+# PYTHONDONTWRITEBYTECODE set, every process would compile numpy, pandas … again (about 5 s each).
+unexport PYTHONDONTWRITEBYTECODE
 .DELETE_ON_ERROR:
 .DEFAULT_GOAL := help
 .PHONY: help setup figures corpus test check bench lab lock clean distclean

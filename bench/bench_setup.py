@@ -58,7 +58,7 @@ def timed(args: list[str], cwd: Path, env: dict) -> tuple[float, subprocess.Comp
 
 def last_line(out: subprocess.CompletedProcess) -> str:
     lines = [ln for ln in (out.stdout + out.stderr).splitlines() if ln.strip()]
-    summary = [ln for ln in lines if re.search(r"\d+ (passed|failed)", ln)]
+    summary = [ln for ln in lines if re.search(r"\d+ (passed|failed)", ln) or ln.startswith("error:")]
     return (summary or lines or [""])[-1].strip("= ")
 
 

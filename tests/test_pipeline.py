@@ -100,13 +100,24 @@ def test_an_interrupted_run_leaves_the_previous_outputs(built, tmp_path, monkeyp
     assert done["slogan_outputs"] is True
 
 
+@pytest.fixture(scope="module")
+def notebook_base(tmp_path_factory):
+    """The seeds built once with the notebooks' own configuration (tifa.toml as it is): each notebook
+    starts from a copy, as a reader who has run `make figures` does (each rebuilt the whole pipeline)."""
+    tmp = tmp_path_factory.mktemp("notebook-base")
+    build_all(load_config(ROOT / "tifa.toml").with_paths(data=tmp / "data", figures=tmp / "figures"), progress=False)
+    return tmp
+
+
 @pytest.mark.parametrize("name", sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb")))
-def test_notebook_runs_top_to_bottom(name, tmp_path):
+def test_notebook_runs_top_to_bottom(name, tmp_path, notebook_base):
     nbformat = pytest.importorskip("nbformat")
     nbclient = pytest.importorskip("nbclient")
     path = ROOT / "notebooks" / name
     nb = nbformat.read(path, as_version=4)
     assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code"), "outputs must be stripped in git"
+    for folder in ("data", "figures"):
+        shutil.copytree(notebook_base / folder, tmp_path / folder)
     os.environ["TIFA_DATA"] = str(tmp_path / "data")
     os.environ["TIFA_FIGURES"] = str(tmp_path / "figures")
     try:
