@@ -71,7 +71,7 @@ def recovery(vocab) -> list[str]:
     from gensim.corpora import Dictionary
 
     from analysis.pipeline.config import load_config
-    from analysis.topics.models import make_model
+    from analysis.topics.engines import make_model
 
     tp = load_config(ROOT / "tifa.toml").topics
     rows = []

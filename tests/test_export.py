@@ -115,3 +115,15 @@ def test_a_very_long_table_is_written_as_csv_and_not_typeset(tmp_path, monkeypat
     assert "\\begin{table" not in tex.read_text() and "| a |" not in md.read_text()
     csv, tex, md = export.save_table(frame.head(3), "u", tmp_path, "Counts.")
     assert "\\begin{table" in tex.read_text() or "\\toprule" in tex.read_text()
+
+
+def test_every_output_names_a_function_that_exists():
+    """The manifest and the README say which function makes each output: each one must be real
+    (the catalog once named a function that did not exist)."""
+    import importlib
+
+    from analysis.publishing.catalog import CORPUS_OUTPUTS, KEYWORD_OUTPUTS, SLOGAN_OUTPUTS, TOPIC_OUTPUTS
+
+    for output in (*CORPUS_OUTPUTS, *SLOGAN_OUTPUTS, *KEYWORD_OUTPUTS, *TOPIC_OUTPUTS):
+        module, _, name = output.made_by.rpartition(".")
+        assert callable(getattr(importlib.import_module(module), name, None)), (output.name, output.made_by)

@@ -121,7 +121,7 @@ TOPIC_OUTPUTS = (
            made_by="analysis.publishing.plots.topic_prevalence_models"),
     Output("topic_prevalence_covariates", "table", "Topic prevalence by each covariate from the Dirichlet-multinomial "
            "regression topic model, with 95% intervals and the cosine of each DMR topic with its plain-model topic.",
-           made_by="analysis.topics.stage.fit_covariate_model"),
+           made_by="analysis.topics.stage.covariate_prevalence"),
     Output("topic_seeded", "table", "Seeded topics: each category of seed words, how many of its seeds are among "
            "its topic's top 20 words and the share of the seeds' probability that the topic holds (1 = only there).",
            made_by="analysis.topics.seeds.seeds_kept"),

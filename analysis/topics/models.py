@@ -197,24 +197,6 @@ def start_from_nmf(lda, corpus, n_terms: int, seed: int) -> None:
     lda.expElogbeta = np.exp(dirichlet_expectation(lda.state.get_lambda())).astype(lda.dtype)
 
 
-ENGINES = ("tomotopy", "gensim")
-
-
-def make_model(engine: str, k: int, seed: int, tp, grid: bool = False) -> "LdaTopics":
-    """The estimator of ``topics.engine`` with the settings of ``tp`` (TopicParams); ``grid``: a fit
-    of the K grid (tomotopy: ``topics.grid_iterations`` sweeps from a plain start, enough to rank K;
-    the chosen K is fitted with ``topics.gibbs_iterations`` and the ``topics.nmf_prior``)."""
-    if engine == "gensim":
-        return LdaTopics(k, seed, tp.passes, tp.iterations)
-    if engine == "tomotopy":
-        from .gibbs import GibbsLda
-
-        if grid:
-            return GibbsLda(k, seed, tp.grid_iterations)
-        return GibbsLda(k, seed, tp.gibbs_iterations, nmf_prior=tp.nmf_prior)
-    raise ValueError(f"topics.engine: '{engine}' is not one of {', '.join(ENGINES)}")
-
-
 def topic_dictionary(texts: list[list[str]], no_below: int, no_above: float, keep_n: int):
     """The gensim Dictionary the models use: words in at least ``no_below`` units and at most a
     ``no_above`` share of them, the ``keep_n`` most frequent."""

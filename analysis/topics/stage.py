@@ -24,7 +24,8 @@ from ..pipeline.config import Config, TopicParams
 from ..corpus.stage import analysable, corpus_folder, document_texts, load_documents
 from ..pipeline.parallel import ordered_map
 from ..text.stage import load_tokens, tokens_folder
-from .models import (PREVALENCE_METHOD, choose_k, unit_term_matrix, exclusivity, frex, heldout_perplexity, make_model, match_topics,
+from .engines import make_model
+from .models import (PREVALENCE_METHOD, choose_k, unit_term_matrix, exclusivity, frex, heldout_perplexity, match_topics,
                      nmf_match, prevalence_effects, relevance, top_by, topic_dictionary, topic_overlap, unit_weights)
 from .seeds import seed_groups, seeds_kept
 from ..stats.measures import corpus_stopword
