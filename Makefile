@@ -25,7 +25,8 @@ $(INSTALLED): pyproject.toml $(LOCK)
 	  { echo "error: '$(PYTHON)' is $(if $(PYVER),Python $(PYVER),not a working Python); tifa needs 3.10 to 3.13: pass PYTHON=python3.X" >&2; exit 2; }
 	@# a .venv of another Python is made anew; it gets no pip of its own yet (5 s saved), uv installs it below
 	@$(PY) -c 'import sys; sys.exit(sys.version_info[:2] != tuple(map(int, "$(PYVER)".split("."))))' 2>/dev/null || \
-	  { rm -rf $(VENV) && $(PYTHON) -m venv --without-pip $(VENV); }
+	  { test ! -d $(VENV) || echo "$(VENV) is for another Python: making it anew for Python $(PYVER)"; \
+	    rm -rf $(VENV) && $(PYTHON) -m venv --without-pip $(VENV); }
 	@test -x "$(UV)" || $(PYTHON) -m pip --python $(PY) install --quiet uv 2>/dev/null || \
 	  { $(PY) -m ensurepip >/dev/null && $(PY) -m pip install --quiet uv; } || \
 	  { echo "error: could not install uv: $(PYTHON) has no pip; install uv, or pip for $(PYTHON)" >&2; exit 2; }
@@ -43,7 +44,7 @@ figures: $(INSTALLED)  ## build every figure and table (only stages whose inputs
 test: $(INSTALLED)  ## run the test suite (real-corpus tests skip when ../shared/corpora is absent)
 	$(PY) -m pytest -q
 
-check: $(INSTALLED)  ## the fast tier: every test not marked slow (about 1½ minutes; run it on every change)
+check: $(INSTALLED)  ## the fast tier: every test not marked slow (under a minute; run it on every change)
 	$(PY) -m pytest -q -m "not slow"
 
 lock: $(INSTALLED)  ## re-resolve requirements-lock.txt for every supported Python (needs PyPI)

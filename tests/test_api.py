@@ -56,6 +56,7 @@ def test_slogan_rates_by_any_variable_with_an_added_slogan(corp):
     assert "经济运行" not in set(lexicon_only["slogan"]) and "招商引资" in set(lexicon_only["slogan"])
 
 
+@pytest.mark.slow
 def test_the_api_gives_the_pipelines_numbers(corp, tmp_path):
     cfg = corp.config
     tf.build_tokens(cfg, progress=False)

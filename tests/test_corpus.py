@@ -69,6 +69,7 @@ def test_compilation_parts_infer_with_low_confidence_and_say_how(seed_docs):
     assert seed_docs.loc["003_332db4b73ec3ed6e-p03", "period"] == "2021Q2"
 
 
+@pytest.mark.slow
 def test_strict_inference_and_min_confidence(cfg, tmp_path):
     """corpus.inference = "strict" keeps only stated metadata; min_confidence filters in analyses."""
     import dataclasses

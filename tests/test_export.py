@@ -20,6 +20,7 @@ def test_figures_and_tables_are_byte_identical_on_rerun(cfg):
     assert b"CreationDate" not in first["corpus_overview.pdf"]
 
 
+@pytest.mark.slow
 def test_chinese_labels_use_the_bundled_cjk_font(cfg):
     build_corpus_outputs(cfg, build_corpus(cfg, progress=False))
     pdf = (cfg.paths.figures / "corpus_overview.pdf").read_bytes()

@@ -1,6 +1,7 @@
 """Near-duplicates: reposts with edited headers and trimmed endings are one document in analyses."""
 import numpy as np
 import pandas as pd
+import pytest
 
 from analysis.pipeline.config import load_config
 from analysis.corpus.stage import analysable, build_corpus
@@ -48,6 +49,7 @@ def test_signatures_ignore_punctuation_and_spacing():
     assert np.array_equal(s[0], s[1])
 
 
+@pytest.mark.slow
 def test_stages_run_on_a_corpus_with_reposts(tmp_path, seeds):
     """Every stage reads only the tokens of the documents it analyses: a repost is in the token table
     but in no analysis (found on 2,500 CCTV items: the candidates step failed on a repost's id)."""

@@ -282,6 +282,7 @@ def test_concordance(slogan_tables):
     assert row["left"].endswith("further promote \"") and row["quarter"] == "2022Q3"
 
 
+@pytest.mark.slow
 def test_stage_is_deterministic(tmp_path):
     cfg = load_config(ROOT / "tifa.toml").with_paths(data=tmp_path / "data")
     build_corpus(cfg, progress=False)

@@ -119,6 +119,7 @@ def test_rjieba_embedded_dictionary_cuts_like_the_file_on_the_seeds(seed_docs):
         assert fast.cut(text, False) == loaded.cut(text, False)
 
 
+@pytest.mark.slow
 @pytest.mark.corpora
 def test_rjieba_embedded_dictionary_cuts_like_the_file_on_real_corpora(corpora):
     fast, loaded = _embedded_and_loaded()

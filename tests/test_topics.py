@@ -152,6 +152,7 @@ def test_nmf_cross_check_finds_the_same_topics():
     assert len(match) == 5 and match["cosine"].mean() > 0.8
 
 
+@pytest.mark.slow
 def test_topics_stage_on_the_seeds(tmp_path):
     cfg = load_config(ROOT / "tifa.toml").with_paths(data=tmp_path / "data")
     import dataclasses
