@@ -77,7 +77,7 @@ REPEATS = 5
 
 
 def run_one(folder: Path, workers: int = 1, repeats: int = REPEATS) -> dict:
-    from analysis.corpus.stage import process_corpus
+    from analysis.corpus.ingest import process_corpus
     from analysis.corpus.documents import DocParams
     from analysis.corpus.regions import load_gazetteer
     from analysis.corpus.normalize import traditional_only_pattern
@@ -106,7 +106,8 @@ def profile_steps(folder: Path) -> list[tuple[str, float]]:
     ``folder`` (one process): where a document's time goes."""
     from analysis.corpus import dates
     from analysis.corpus.cleaning import join_broken_lines, remove_boilerplate
-    from analysis.corpus.stage import _to_batch, _worker
+    from analysis.corpus.ingest import _worker
+    from analysis.corpus.schema import to_batch
     from analysis.corpus.documents import DocParams, text_sizes
     from analysis.corpus.header import read_header, strip_header
     from analysis.corpus.language import detect_language
@@ -144,7 +145,7 @@ def profile_steps(folder: Path) -> list[tuple[str, float]]:
                for r in rs]
     start = time.process_time()
     for i in range(0, len(records), 2000):
-        _to_batch(records[i:i + 2000])
+        to_batch(records[i:i + 2000])
     out.append(("Arrow batches of the records", time.process_time() - start))
     return out
 
@@ -197,7 +198,7 @@ def main() -> None:
                   f"table {result['table_mb']:.0f} MB, {result['problems']} problems")
         profile = profile_section(Path(tmp) / f"news{args.mb / 5:g}", args.mb / 5)  # while the corpus exists
     lines = [f"### Ingestion (issue 2), {time.strftime('%Y-%m-%d')}", "",
-             f"Ingestion, cleaning and metadata (`analysis.corpus.stage.process_corpus`), {platform.machine()}, "
+             f"Ingestion, cleaning and metadata (`analysis.corpus.ingest.process_corpus`), {platform.machine()}, "
              f"Python {platform.python_version()}; command `python bench/bench_ingest.py --mb {args.mb:g}`. "
              f"MB are megabytes of UTF-8 input; each row is {REPEATS} runs (or 1, see runs) in one process after a warm-up run on "
              "the seeds (imports, caches): seconds and MB/s of the best run, and MB/s of the median run (this "

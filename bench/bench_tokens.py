@@ -165,13 +165,13 @@ def stage_child(data: str, workers: int, repeats: int = STAGE_REPEATS) -> dict:
 
 def make_documents(folder: Path, mb: float) -> int:
     """A documents table of Chinese texts (the corpus stage is not what is measured here)."""
-    from analysis.corpus.stage import documents_frame_from_batches, _to_batch
+    from analysis.corpus.schema import documents_frame_from_batches, to_batch
     from analysis.pipeline import atomic
 
     texts = repeat_to(chinese_texts(), mb)
     records = [{"doc_id": f"d{i:07d}", "source_file": "bench", "lang": "zh", "text": t, "n_chars": len(t),
                 "partial": False} for i, t in enumerate(texts)]
-    frame = documents_frame_from_batches([_to_batch(records)])
+    frame = documents_frame_from_batches([to_batch(records)])
     atomic.write_parquet(folder / "corpus" / "documents.parquet", frame)
     return sum(len(t) for t in texts)
 

@@ -78,11 +78,11 @@ def small_cfg(tmp_path, seeds):
 
 
 def test_a_corpus_run_with_internal_errors_is_not_recorded_and_the_rerun_repairs_it(tmp_path, seeds, monkeypatch):
-    from analysis.corpus import stage
+    from analysis.corpus import ingest, stage
     from analysis.pipeline import fastpath
 
     cfg = small_cfg(tmp_path, seeds)
-    real = stage.documents_from_raw
+    real = ingest.documents_from_raw
     broken = sorted(p.name for p in cfg.paths.corpus.iterdir())[1]
 
     def buggy(raw, *args, **kwargs):
@@ -90,7 +90,7 @@ def test_a_corpus_run_with_internal_errors_is_not_recorded_and_the_rerun_repairs
             raise KeyError("a bug met on one text")
         return real(raw, *args, **kwargs)
 
-    monkeypatch.setattr(stage, "documents_from_raw", buggy)
+    monkeypatch.setattr(ingest, "documents_from_raw", buggy)
     first = stage.build_corpus(cfg, progress=False)
     assert first.internal_errors == 1 and first.documents["source_file"].nunique() == 3
     assert broken not in set(first.documents["source_file"])
@@ -98,7 +98,7 @@ def test_a_corpus_run_with_internal_errors_is_not_recorded_and_the_rerun_repairs
     assert not (first.folder / "_stage.json").exists()
     assert fastpath.unfinished(cfg)[0] == "corpus" and not fastpath.record(cfg)
 
-    monkeypatch.setattr(stage, "documents_from_raw", real)  # the cause is removed: nothing deleted by hand
+    monkeypatch.setattr(ingest, "documents_from_raw", real)  # the cause is removed: nothing deleted by hand
     second = stage.build_corpus(cfg, progress=False)
     assert second.rebuilt and second.internal_errors == 0 and second.documents["source_file"].nunique() == 4
     assert (second.folder / "_stage.json").exists()

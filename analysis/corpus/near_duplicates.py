@@ -23,6 +23,8 @@ import re
 import numpy as np
 import pandas as pd
 
+from ..pipeline.problems import Problem
+
 NUM_PERM = 64
 SHINGLE = 5
 #: what shingles ignore: whitespace and punctuation (a repost may change ， into , or drop quotes)
@@ -164,3 +166,41 @@ def find_exact_duplicates(docs: pd.DataFrame) -> pd.DataFrame:
     for _, idx in groups.groupby(groups, sort=False).groups.items():
         rows += _cluster_rows(docs, np.asarray(idx), lambda m, kept: 1.0, "exact")
     return pd.DataFrame(rows, columns=DUPLICATE_COLUMNS)
+
+
+def mark_near_duplicates(docs: pd.DataFrame, threshold: float,
+                         exact: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Fill ``duplicate_of`` for exact duplicates (the same text, always) and near-duplicates
+    among documents in a supported language (``threshold`` > 0; one document per cluster is kept;
+    see :mod:`analysis.corpus.near_duplicates`) and return the clusters (``duplicates.csv``)."""
+    docs = docs.copy()
+    docs["duplicate_of"] = pd.array([None] * len(docs), dtype="string")
+    if exact is None:  # (the corpus stage finds them before site furniture is removed, and passes them)
+        exact = find_exact_duplicates(docs) if len(docs) > 1 else pd.DataFrame(columns=DUPLICATE_COLUMNS)
+    copies = set(exact.loc[~exact["kept"].astype(bool), "doc_id"]) if len(exact) else set()
+    near = pd.DataFrame(columns=DUPLICATE_COLUMNS)
+    if threshold > 0:
+        near = find_near_duplicates(docs[docs["lang"].isin(["zh", "en"]) & ~docs["doc_id"].isin(copies)], threshold)
+    if len(exact) and len(near):  # an exact cluster whose kept text is itself a near-duplicate joins that cluster
+        cluster_of = dict(zip(near["doc_id"], near["cluster"]))
+        exact = exact[~(exact["kept"].astype(bool) & exact["doc_id"].isin(list(cluster_of)))].copy()
+        exact["cluster"] = [cluster_of.get(c, c) for c in exact["cluster"]]
+        exact["duplicate_of"] = [None if k else c for k, c in zip(exact["kept"].astype(bool), exact["cluster"])]
+    found = pd.concat([f for f in (exact, near) if len(f)], ignore_index=True) if len(exact) or len(near) \
+        else near
+    if len(found):
+        links = found.dropna(subset=["duplicate_of"]).set_index("doc_id")["duplicate_of"]
+        docs["duplicate_of"] = docs["doc_id"].map(links).astype("string")
+    return docs, found
+
+
+def duplicate_problems(docs: pd.DataFrame, found: pd.DataFrame) -> list[Problem]:
+    """One problem per exact duplicate: the same text twice is usually a mistake in the corpus."""
+    if not len(found):
+        return []
+    source = docs.set_index("doc_id")["source_file"]
+    out = []
+    for r in found[(found["rule"] == "exact") & ~found["kept"].astype(bool)].itertuples():
+        out.append(Problem(source[r.doc_id], f"document {r.doc_id}",
+                           f"the same text as {r.duplicate_of} ({source[r.duplicate_of]}): counted once", "counted once"))
+    return out

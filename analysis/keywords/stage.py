@@ -18,7 +18,7 @@ from scipy import sparse
 
 from ..pipeline import runner
 from ..pipeline.config import Config
-from ..corpus.stage import analysable, corpus_folder, document_texts, load_documents
+from ..corpus.documents_table import analysable, corpus_folder, document_texts, load_documents
 from .statistics import (frequencies, keyness, period_of, period_rates, tfidf_top, trends)
 from ..text.lexicon import read_lexicon
 from ..stats.measures import corpus_stopword
@@ -135,7 +135,7 @@ def collocates(tokens, docs: pd.DataFrame, terms: list[str], window: int, column
 
 def contexts(parts, terms: list[str], english: dict, per_period: int = 3, width: int = 30) -> pd.DataFrame:
     """A keyword-in-context sample: up to ``per_period`` lines per term, language and period.
-    ``parts``: the documents with their texts, in slices (:func:`analysis.corpus.stage.document_texts`)."""
+    ``parts``: the documents with their texts, in slices (:func:`analysis.corpus.documents_table.document_texts`)."""
     from ..text.kwic import combined, concordance
     from ..slogans.matcher import Matcher
 

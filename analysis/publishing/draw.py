@@ -6,7 +6,8 @@ import json
 from pathlib import Path
 
 from ..corpus import tables as corpus_tables
-from ..corpus.stage import CorpusResult, corpus_folder
+from ..corpus.documents_table import corpus_folder
+from ..corpus.stage import CorpusResult
 from ..pipeline import atomic
 from ..pipeline.runner import view
 from ..pipeline.config import Config

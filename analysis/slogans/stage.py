@@ -16,7 +16,7 @@ import pandas as pd
 
 from ..pipeline import runner
 from ..pipeline.config import Config
-from ..corpus.stage import analysable, corpus_folder, document_texts, load_documents
+from ..corpus.documents_table import analysable, corpus_folder, document_texts, load_documents
 from .discovery import Candidates
 from ..text.kwic import combined, concordance
 from ..text.lexicon import Lexicon, read_lexicon

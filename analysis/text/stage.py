@@ -28,7 +28,7 @@ import pyarrow.parquet as pq
 from ..pipeline import atomic, runner, cache
 from .collocations import Collocations
 from ..pipeline.config import Config, TokenParams
-from ..corpus.stage import corpus_folder
+from ..corpus.documents_table import corpus_folder
 from .lexicon import read_lexicon, read_stopwords, stopword_digest
 from ..pipeline.parallel import chunks_by_size, ordered_map
 from ..pipeline.problems import Problem

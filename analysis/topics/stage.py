@@ -21,7 +21,7 @@ import pandas as pd
 
 from ..pipeline import atomic, runner, cache
 from ..pipeline.config import Config, TopicParams
-from ..corpus.stage import analysable, corpus_folder, document_texts, load_documents
+from ..corpus.documents_table import analysable, corpus_folder, document_texts, load_documents
 from ..pipeline.parallel import ordered_map
 from ..text.stage import load_tokens, tokens_folder
 from .engines import make_model

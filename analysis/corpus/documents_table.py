@@ -1,0 +1,118 @@
+"""The documents table as the analyses read it: where it is, loading it (with or without texts),
+its texts a slice at a time, a tabular corpus's document variables, and the analysable documents."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..pipeline.config import Config
+
+def corpus_folder(cfg: Config) -> Path:
+    return Path(cfg.paths.data) / "corpus"
+
+
+def load_documents(cfg: Config | None = None, path: str | Path | None = None, text: bool = True) -> pd.DataFrame:
+    """The documents table built by ``python -m analysis corpus``; without its ``text`` column when
+    ``text`` is False (the texts are most of a corpus's memory: :func:`document_texts` streams them)."""
+    path = documents_path(cfg, path)
+    if text:
+        return pd.read_parquet(path)
+    import pyarrow.parquet as pq
+
+    return pd.read_parquet(path, columns=[c for c in pq.ParquetFile(path).schema_arrow.names if c != "text"])
+
+
+def documents_path(cfg: Config | None = None, path: str | Path | None = None) -> Path:
+    """Where the documents table is (``path``, or the data folder's), or FileNotFoundError saying
+    what to run."""
+    if path is None:
+        if cfg is None:
+            from ..pipeline.config import load_config
+            cfg = load_config()
+        path = corpus_folder(cfg) / "documents.parquet"
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"{path} not found: run `python -m analysis corpus` first")
+    return path
+
+
+#: documents per batch of :func:`document_texts`
+TEXT_BATCH = 20_000
+
+
+def document_texts(cfg: Config, docs: pd.DataFrame, batch: int = TEXT_BATCH):
+    """``docs`` (rows of the documents table in its order, without their texts, such as
+    ``analysable(load_documents(cfg, text=False))``) in slices of about ``batch`` rows, each with its
+    ``text`` read from the table: the stages that read texts (counting, quoting) hold
+    one slice's texts at a time, not a corpus's."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    parquet = pq.ParquetFile(documents_path(cfg))
+    # which rows of the table are wanted, decided once in Arrow (pandas' isin against a set of a
+    # million ids took 6 s for every slice); row groups without a wanted row are not read
+    wanted = pc.is_in(parquet.read(columns=["doc_id"]).column(0),
+                      value_set=pa.array(docs["doc_id"].astype(str).tolist(), type=pa.string()))
+    wanted = wanted.to_numpy(zero_copy_only=False)
+    ends = np.cumsum([parquet.metadata.row_group(g).num_rows for g in range(parquet.num_row_groups)])
+    start, pending = 0, []
+
+    def piece(tables: list) -> pd.DataFrame:
+        nonlocal start
+        part = pa.concat_tables(tables).to_pandas()
+        rows = docs.iloc[start:start + len(part)]
+        if not np.array_equal(rows["doc_id"].to_numpy(), part["doc_id"].to_numpy()):
+            raise ValueError("document_texts: docs must be rows of the documents table in its order")
+        start += len(part)
+        return rows.assign(text=part["text"].to_numpy())
+
+    for g, end in enumerate(ends):
+        keep = wanted[end - parquet.metadata.row_group(g).num_rows:end]
+        if keep.any():
+            pending.append(parquet.read_row_group(g, columns=["doc_id", "text"]).filter(pa.array(keep)))
+            if sum(t.num_rows for t in pending) >= batch:
+                yield piece(pending)
+                pending = []
+    if pending:
+        yield piece(pending)
+    if start != len(docs):
+        raise ValueError(f"document_texts: {len(docs) - start} of the documents are not in the documents table")
+
+
+def document_variables(docs: pd.DataFrame) -> pd.DataFrame:
+    """The ``doc_vars`` of each document as columns (one per variable, text values), indexed like
+    ``docs``: join them to group by any column of a tabular corpus."""
+    import json
+
+    rows = [json.loads(v) if isinstance(v, str) and v else {} for v in docs["doc_vars"]]
+    return pd.DataFrame(rows, index=docs.index).astype("string")
+
+
+#: The fields blanked together when a value is below ``min_confidence``: region → its hierarchy.
+_CONFIDENCE_GROUPS = {"region": ("region", "province", "prefecture", "county", "adcode", "region_level"),
+                      "quarter": ("quarter",), "period": ("period",), "year": ("year",)}
+
+
+def analysable(docs: pd.DataFrame, min_confidence: str = "low", duplicates: bool = False) -> pd.DataFrame:
+    """Documents in a supported language (zh, en), one per near-duplicate cluster unless
+    ``duplicates``: what every analysis uses. Region, quarter, period and year values whose
+    confidence is below ``min_confidence`` (low, medium, high; ``corpus.min_confidence``) are
+    treated as unknown."""
+    from ..pipeline.config import CONFIDENCE
+
+    out = docs[docs["lang"].isin(["zh", "en"])]
+    if not duplicates and "duplicate_of" in out:
+        out = out[out["duplicate_of"].isna()]
+    if min_confidence == CONFIDENCE[0]:
+        return out
+    rank = {c: i for i, c in enumerate(CONFIDENCE)}
+    out = out.copy()
+    for field, columns in _CONFIDENCE_GROUPS.items():
+        weak = out[f"{field}_conf"].map(lambda c: rank.get(c, -1) < rank[min_confidence]).astype(bool) \
+            & out[field].notna()
+        if weak.any():
+            out.loc[weak, list(columns)] = pd.NA
+    return out

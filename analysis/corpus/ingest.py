@@ -1,0 +1,145 @@
+"""Reading a corpus folder into documents: every raw text cleaned and annotated in worker processes,
+streamed into Arrow batches, the researcher's metadata.csv applied; nothing dropped without a problem."""
+from __future__ import annotations
+
+import dataclasses
+import gc
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+
+from ..pipeline.parallel import chunks_by_size, ordered_map
+from ..pipeline.problems import ENVIRONMENT_ERRORS, Problem, internal_error
+from .documents import DocParams, documents_from_raw
+from .overrides import apply_overrides, parse_value, read_overrides
+from .readers import RawText, iter_corpus
+from .regions import load_gazetteer
+from .schema import documents_frame_from_batches, problems_frame, to_batch
+
+def _worker(args: tuple[RawText, DocParams]) -> tuple[list[dict], list[Problem]]:
+    raw, params = args
+    given, problems = _tabular_overrides(raw)
+    if len(raw.text) > params.max_doc_chars:
+        raw, problem = cap_long_text(raw, params)
+        problems.append(problem)
+        if raw is None:
+            return [], problems
+    try:
+        records, more = documents_from_raw(raw, params, given)
+    except ENVIRONMENT_ERRORS:
+        raise
+    except Exception as exc:  # a bug on one text must not stop the run; it is reported by name
+        return [], problems + [Problem(raw.source_file, "" if raw.row is None else f"row {raw.row + 1}",
+                                       internal_error(exc), "skipped")]
+    return records, problems + more
+
+
+def cap_long_text(raw: RawText, params: DocParams) -> tuple[RawText | None, Problem]:
+    """A text longer than ``corpus.max_doc_chars``: one such text (a whole archive in one line, a
+    scraped dump) would dominate every count. ``long_docs``: "cap" keeps its beginning, up to the last
+    line or sentence end within the limit; "skip" leaves it out; "keep" keeps it whole. Each is reported."""
+    n, limit = len(raw.text), params.max_doc_chars
+    where = "" if raw.row is None else f"row {raw.row + 1}"
+    size = f"{n:,} characters, over corpus.max_doc_chars ({limit:,})"
+    if params.long_docs == "skip":
+        return None, Problem(raw.source_file, where, f"{size}; corpus.long_docs = \"skip\"", "skipped")
+    if params.long_docs == "keep":
+        return raw, Problem(raw.source_file, where, f"{size}; kept whole (corpus.long_docs = \"keep\")", "kept")
+    head = raw.text[:limit]
+    cut = max(head.rfind("\n"), *(head.rfind(c) + 1 for c in "。！？.!?"))
+    head = head[:cut] if cut > limit // 2 else head
+    return dataclasses.replace(raw, text=head), Problem(
+        raw.source_file, where, f"{size}; only its first {len(head):,} characters are used "
+        "(corpus.long_docs = \"cap\"; \"keep\" keeps it whole)", "capped")
+
+
+def _work_chunk(jobs: list[tuple[RawText, DocParams]]) -> list[tuple[list[dict], list[Problem]]]:
+    return [_worker(job) for job in jobs]
+
+
+#: Characters of raw text per task sent to a worker process: enough work (tens of milliseconds)
+#: that sending the task and its result does not dominate.
+_CHUNK_CHARS = 500_000
+
+#: documents gathered into one Arrow record batch while a corpus is read
+_BATCH = 2000
+
+
+def _tabular_overrides(raw: RawText) -> tuple[dict, list[Problem]]:
+    """Parse the metadata columns of a tabular row; a bad cell is reported and ignored."""
+    values, problems = {}, []
+    if not raw.overrides:
+        return values, problems
+    gaz = load_gazetteer()
+    for field, cell in raw.overrides.items():
+        try:
+            values[field] = parse_value(field, cell, gaz)
+        except ValueError as exc:
+            column = raw.columns.get(field, field)
+            problems.append(Problem(raw.source_file, f"row {raw.row + 1}, column {column}", str(exc), "ignored"))
+    return values, problems
+
+
+def process_corpus(folder: Path, params: DocParams, overrides_name: str = "metadata.csv",
+                   max_file_mb: float = 200.0, workers: int = 1, progress: bool = True,
+                   columns: dict | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Read and clean every text of ``folder``; return (documents, problems) tables.
+
+    Texts are streamed: a raw text is dropped as soon as its documents are made, and documents are
+    gathered into Arrow record batches of ``_BATCH`` rows, so peak memory is the table plus one batch.
+    """
+    from tqdm import tqdm
+
+    problems: list[Problem] = []
+    batches: list[pa.RecordBatch] = []
+    pending: list[dict] = []
+
+    def jobs():
+        for item in iter_corpus(folder, overrides_name, max_file_mb, columns):
+            if isinstance(item, Problem):
+                problems.append(item)
+            else:
+                yield item, params
+
+    def take(recs: list[dict], probs: list[Problem]) -> None:
+        pending.extend(recs)
+        problems.extend(probs)
+        if len(pending) >= _BATCH:
+            batches.append(to_batch(pending))
+            pending.clear()
+
+    bar = tqdm(desc="corpus", unit="text", disable=not progress or None, leave=False)
+    gc_was_enabled = gc.isenabled()
+    gc.disable()  # records hold no reference cycles; collecting a large heap repeatedly costs time
+    try:
+        tasks = chunks_by_size(jobs(), lambda job: len(job[0].text), _CHUNK_CHARS)
+        for results in ordered_map(_work_chunk, tasks, workers):
+            for recs, probs in results:
+                take(recs, probs)
+                bar.update()
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+    bar.close()
+    override_path = Path(folder) / overrides_name
+    if override_path.exists():
+        overrides, oproblems = read_overrides(override_path, load_gazetteer())
+        problems += oproblems
+        if overrides:  # overrides need records: bring the batches back (small corpora in practice)
+            records = [r for b in batches for r in b.to_pylist()] + pending
+            records = [_revive(r, params) for r in records]
+            problems += apply_overrides(records, overrides, overrides_name)
+            batches, pending[:] = [], records
+    if pending:
+        batches.append(to_batch(pending))
+    return documents_frame_from_batches(batches), problems_frame(problems)
+
+
+def _revive(record: dict, params: DocParams) -> dict:
+    """A table row back into a working record (for overrides)."""
+    record = dict(record)
+    record["_clues"] = params.inference == "clues"
+    record["_title_for_region"] = record.get("title") or ""
+    record["_dateline"] = record.get("dateline")
+    return record
