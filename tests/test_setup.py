@@ -176,3 +176,14 @@ def test_environment_yml_has_the_dependencies_of_pyproject():
         name, bound = re.match(r"([A-Za-z0-9_.-]+)(.*)", dep).groups()
         assert listed.get(name.lower().replace("_", "-")) == bound, dep
     assert listed["python"] == project["requires-python"]
+
+
+def test_the_layering_contracts_hold(capsys):
+    """`lint-imports` with the contracts in pyproject.toml: a layer imports only the layers below it
+    (the listed exceptions aside) and no two modules of a package import each other."""
+    from importlinter.cli import lint_imports
+
+    code = lint_imports(config_filename=str(ROOT / "pyproject.toml"), no_cache=True)
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "2 kept, 0 broken" in out
