@@ -392,162 +392,34 @@ def passage_texts(cfg: Config, docs: pd.DataFrame, passages: list[tuple], unit_o
 
 def compute_topics(cfg: Config, out: Path, progress: bool = True) -> dict[str, pd.DataFrame]:
     """The topics stage's tables (``cfg``: the stage's view of the configuration); the models, the
-    saved grid fits and the browser's data are written into ``out``."""
+    saved grid fits and the browser's data are written into ``out``. Per language: the units and
+    their vocabulary (:func:`language_units`), the K grid, the final fits' inputs (:func:`fit_inputs`),
+    the fits, and what each model says (:func:`describe_model`); then the tables (:func:`topic_tables`)."""
     tp = cfg.topics
     docs = analysable(load_documents(cfg, text=False), cfg.corpus.min_confidence).reset_index(drop=True)
     tokens = load_tokens(cfg, ["doc_id", "para", "lang", tp.column], docs)
     notes, per_lang, unit_tables, stopwords, unit_of = [], {}, {}, [], {}
     lexicon_terms = frozenset(e.term for e in read_lexicon(cfg.tokens.lexicon).entries)
     for lang in ("zh", "en"):
-        unit = tp.unit
-        if unit == "auto":
-            paragraphs = units(tokens, lang, "paragraph", tp.column)
-            unit, why = choose_unit(paragraphs, tp.min_units) if len(paragraphs) else ("paragraph", "")
-            if why:
-                notes.append((lang, f"units: {unit}s ({why})"))
-        u = units(tokens, lang, unit, tp.column)
-        unit_of[lang] = unit
-        if len(u) < tp.min_units:
-            notes.append((lang, f"skipped: {len(u)} {unit}s, fewer than topics.min_units = {tp.min_units}"))
-            continue
-        held = heldout_mask(u["doc_id"], tp.heldout)
-        if held.all() or not held.any():
-            notes.append((lang, "no held-out document (corpus too small): perplexity not computed"))
-            held = np.zeros(len(u), bool)
-        train = u.loc[~held, "toks"].tolist()
-        dictionary = topic_dictionary(train, tp.no_below, tp.no_above, tp.keep_n)
-        common = corpus_stopwords(u.loc[~held], tp.max_doc_share, keep=lexicon_terms)
-        if len(common):
-            dictionary.filter_tokens(bad_ids=[dictionary.token2id[w] for w in common["word"] if w in dictionary.token2id])
-            dictionary.compactify()
-            stopwords.append(common.assign(lang=lang))
-            notes.append((lang, f"{len(common)} corpus stop words (in more than {tp.max_doc_share:.0%} of documents) "
-                                f"left out: {', '.join(common['word'].head(12))}" + (" …" if len(common) > 12 else "")))
-        if len(dictionary) < 10:
-            notes.append((lang, f"skipped: {len(dictionary)} words left after the dictionary filters"))
-            continue
-        ks = grid_for(len(train), tp.k_grid)
-        if len(ks) < len(tp.k_grid):
-            notes.append((lang, f"K grid capped at a third of the {len(train)} training units: {ks}"))
-        sample = grid_sample(u.loc[~held, ["doc_id", "para"]], tp.grid_max_units)
-        if len(sample) < len(train):
-            notes.append((lang, f"K grid fitted on a fixed sample of {len(sample):,} of the {len(train):,} training "
-                                f"units (topics.grid_max_units); the chosen K on all of them"))
-        held_units = u.loc[held, ["doc_id", "para", "toks"]].reset_index(drop=True)
-        scored = grid_sample(held_units, tp.grid_max_units // GRID_HELDOUT_SHARE)
-        if len(scored) < len(held_units):
-            notes.append((lang, f"held-out perplexity of the K grid on a fixed sample of {len(scored):,} of the "
-                                f"{len(held_units):,} held-out units (a fifth of topics.grid_max_units)"))
-        per_lang[lang] = ([train[i] for i in sample], held_units["toks"].iloc[scored].tolist(), dictionary)
-        unit_tables[lang] = u
-    if tp.k:  # K is set: no grid to choose it from
-        grid = run_grid({}, tp, progress, fits=out / "grid")
-    else:
-        grid = run_grid(per_lang, tp, progress, fits=out / "grid")
-    tables = {"grid": grid}
-    topics, passages, doc_topics, prevalence, over_time, nmf = [], [], [], [], [], []
-    models, covariate_tables, seeded = {}, [], []
+        unit_of[lang], prepared = language_units(tokens, lang, tp, lexicon_terms, notes, stopwords)
+        if prepared is not None:
+            unit_tables[lang], per_lang[lang] = prepared
+    grid = run_grid({} if tp.k else per_lang, tp, progress, fits=out / "grid")  # K set: no grid to choose it from
     groups = seed_groups(tp.seed_topics, cfg.tokens.lexicon, cfg.topics.seed_file)
     inputs, documents = {}, {}  # per language: the fits' inputs; each unit's document and the documents
     for lang, u in unit_tables.items():
-        g = grid[grid["lang"] == lang]
-        if tp.k:
-            k, why = tp.k, "set in tifa.toml (topics.k); no K grid was fitted"
-        else:
-            k, why = choose_k(g, tp.min_stability)
-        notes.append((lang, f"K = {k}: {why}"))
-        texts = u["toks"].tolist()
-        sample = grid_sample(u[["doc_id", "para"]], tp.max_train_units)
-        if len(sample) < len(texts):
-            notes.append((lang, f"models fitted on a fixed sample of {len(sample):,} of the {len(texts):,} {unit_of[lang]}s "
-                                f"(topics.max_train_units); the others' topic proportions inferred with the topics "
-                                f"fixed; the covariate, seeded and NMF models use the sample"))
-        doc_index = {d: i for i, d in enumerate(sorted(u["doc_id"].unique()))}
-        unit_doc = u["doc_id"].map(doc_index).to_numpy()
-        dmeta = docs.set_index("doc_id").loc[sorted(doc_index)]
-        dictionary = per_lang[lang][2]
-        covariates = []
-        if tp.covariates and tp.engine != "tomotopy":
-            notes.append((lang, "covariate model skipped: it needs topics.engine = \"tomotopy\""))
-        elif tp.covariates:
-            covariates = covariate_rows(tp, dmeta.reset_index(), unit_doc[sample], notes, lang)
-        seeds, k_seeded = usable_seeds(groups, dictionary, k, notes, lang)
-        inputs[lang] = {"texts": texts, "sample": sample, "dictionary": dictionary, "k": k, "k_seeded": k_seeded,
-                        "covariates": covariates, "seeds": seeds}
-        documents[lang] = (unit_doc, dmeta)
+        inputs[lang], documents[lang] = fit_inputs(lang, u, grid, docs, per_lang[lang][2], groups, tp, unit_of[lang],
+                                                   notes)
     fitted = final_fits(inputs, tp, cfg.random.seed, progress)
+    described = {}
     for lang, u in unit_tables.items():
-        f, (unit_doc, dmeta) = inputs[lang], documents[lang]
-        k, texts, sample = f["k"], f["texts"], f["sample"]
         model = fitted[(lang, "plain")]
         (out / lang).mkdir(parents=True, exist_ok=True)
         model.save(out / lang / f"lda.{tp.engine}")
-        models[lang] = model
-        vocab = model.vocabulary_
-        rel = relevance(model.topic_term_, np.maximum(model.term_frequency_, 1e-12), tp.relevance_lambda)
-        fx = frex(model.topic_term_)
-        by_rel, by_frex, by_prob = top_by(rel, vocab, tp.top_words), top_by(fx, vocab, tp.top_words), model.top_words(tp.top_words)
-        share = model.doc_topic_.mean(0)
-        for t in range(k):
-            suggested = "·".join(by_rel[t][:3])
-            topics.append({"lang": lang, "topic": t, "label": suggested,
-                           "suggested_label": suggested, "share": float(share[t]), "k": k,
-                           "top_relevance": " ".join(by_rel[t]), "top_frex": " ".join(by_frex[t]),
-                           "top_probability": " ".join(by_prob[t])})
-        for t in range(k):
-            best = np.argsort(-model.doc_topic_[:, t], kind="stable")[:3]
-            for rank, i in enumerate(best, 1):
-                passages.append((lang, t, rank, u.at[i, "doc_id"], int(u.at[i, "para"]), float(model.doc_topic_[i, t])))
-        unit_len = u["toks"].map(len).to_numpy(dtype=float)
-        dt = unit_weights(unit_doc, unit_len, len(dmeta)) @ model.doc_topic_
-        doc_topics.append(pd.DataFrame(np.asarray(dt), columns=[f"topic_{i}" for i in range(k)])
-                          .assign(lang=lang, doc_id=list(dmeta.index)))
-        prevalence.append(prevalence_effects(model.gamma_, unit_doc, unit_len, dmeta[["quarter", "province"]],
-                                             tp.draws, cfg.random.seed).assign(lang=lang))
-        # how each topic's top words shift between periods: a word's weight in topic t and period p
-        # is Σ over the period's units of (unit's share of t) × (its count in the unit) × p(word | t)
-        counts = unit_term_matrix(texts, model.dictionary_)
-        for period, idx in dmeta.reset_index().groupby("quarter").indices.items():
-            sel = u["doc_id"].isin(set(dmeta.index[idx])).to_numpy()
-            weights = np.asarray((counts[sel].T @ model.doc_topic_[sel]).T) * model.topic_term_  # K × V
-            for t in range(k):
-                w = weights[t]
-                seen = np.flatnonzero(w > 0)
-                if len(seen) > 8:  # candidates: the 8 largest weights and any tied with the 8th
-                    seen = seen[w[seen] >= np.partition(w[seen], -8)[-8]]
-                top = sorted(seen, key=lambda j: (-w[j], vocab[j]))[:8]
-                over_time.append((lang, t, period, " ".join(vocab[j] for j in top)))
-        nmf.append(nmf_match(fitted[(lang, "nmf")], model).assign(lang=lang))
-        if (lang, "dmr") in fitted:
-            covariate_tables.append(covariate_prevalence(model, fitted[(lang, "dmr")], dmeta.reset_index(),
-                                                              unit_doc[sample], unit_len[sample], cfg, notes, lang))
-        if (lang, "seeded") in fitted:
-            seeded.append(seeded_table(fitted[(lang, "seeded")], list(f["seeds"]), notes, lang))
-    tables["topics"] = pd.DataFrame(topics, columns=["lang", "topic", "label", "suggested_label", "share", "k",
-                                                     "top_relevance", "top_frex", "top_probability"])
-    tables["passages"] = passage_texts(cfg, docs, passages, unit_of)
-    kmax = max((m.k for m in models.values()), default=0)  # a language with fewer topics: empty columns
-    tables["doc_topics"] = pd.concat(doc_topics, ignore_index=True).reindex(
-        columns=["lang", "doc_id", *[f"topic_{i}" for i in range(kmax)]]) if doc_topics else \
-        pd.DataFrame(columns=["lang", "doc_id"])
-    prev = pd.concat(prevalence, ignore_index=True) if prevalence else pd.DataFrame(
-        columns=["group", "topic", "prevalence", "low", "high", "documents", "lang", "grouping"])
-    prev["method"] = PREVALENCE_METHOD.format(S=tp.draws)
-    tables["prevalence"] = prev
-    tables["over_time"] = pd.DataFrame(over_time, columns=["lang", "topic", "period", "top_words"])
-    tables["nmf"] = pd.concat(nmf, ignore_index=True) if nmf else pd.DataFrame(
-        columns=["lda_topic", "nmf_topic", "cosine", "lda_top_words", "nmf_top_words", "lang"])
-    tables["notes"] = pd.DataFrame(notes, columns=["lang", "note"])
-    tables["stopwords"] = pd.concat(stopwords, ignore_index=True)[["lang", "word", "documents", "share"]] \
-        if stopwords else pd.DataFrame(columns=["lang", "word", "documents", "share"])
-    cov = pd.concat(covariate_tables, ignore_index=True) if covariate_tables else pd.DataFrame(
-        columns=["group", "topic", "kind", "prevalence", "low", "high", "documents", "lang", "grouping", "model",
-                 "match_cosine"])
-    cov["method"] = COVARIATE_METHOD.format(S=tp.draws)
-    tables["prevalence_covariates"] = cov
-    tables["seeded"] = pd.concat(seeded, ignore_index=True) if seeded else pd.DataFrame(
-        columns=["lang", "topic", "seeded_with", "seeds", "seeds_in_top", "seed_share", "top_words", "seeds_found"])
+        described[lang] = describe_model(lang, u, model, fitted, inputs[lang], documents[lang], cfg, notes)
+    tables = topic_tables(grid, described, docs, unit_of, notes, stopwords, cfg)
     from .models import browser_data
+    models = {lang: fitted[(lang, "plain")] for lang in unit_tables}
     atomic.write_text(out / "browser.json", json.dumps(browser_data(models, tables["topics"], tables["passages"]),
                                                        ensure_ascii=False))
     words = []
@@ -558,3 +430,179 @@ def compute_topics(cfg: Config, out: Path, progress: bool = True) -> dict[str, p
     tables["words"] = pd.DataFrame(words, columns=["lang", "topic", "rank", "word", "probability"])
     return tables
 
+
+def language_units(tokens: pd.DataFrame, lang: str, tp: TopicParams, lexicon_terms: frozenset, notes: list,
+                   stopwords: list) -> tuple[str, tuple | None]:
+    """One language's units (paragraphs or documents, ``topics.unit``) and the K grid's inputs: (the
+    unit, None) when the language is skipped (too few units or words, said in ``notes``), else (the
+    unit, (units table, (training sample, held-out sample, dictionary))). Corpus stop words found
+    here are appended to ``stopwords``."""
+    unit = tp.unit
+    if unit == "auto":
+        paragraphs = units(tokens, lang, "paragraph", tp.column)
+        unit, why = choose_unit(paragraphs, tp.min_units) if len(paragraphs) else ("paragraph", "")
+        if why:
+            notes.append((lang, f"units: {unit}s ({why})"))
+    u = units(tokens, lang, unit, tp.column)
+    if len(u) < tp.min_units:
+        notes.append((lang, f"skipped: {len(u)} {unit}s, fewer than topics.min_units = {tp.min_units}"))
+        return unit, None
+    held = heldout_mask(u["doc_id"], tp.heldout)
+    if held.all() or not held.any():
+        notes.append((lang, "no held-out document (corpus too small): perplexity not computed"))
+        held = np.zeros(len(u), bool)
+    train = u.loc[~held, "toks"].tolist()
+    dictionary = topic_dictionary(train, tp.no_below, tp.no_above, tp.keep_n)
+    common = corpus_stopwords(u.loc[~held], tp.max_doc_share, keep=lexicon_terms)
+    if len(common):
+        dictionary.filter_tokens(bad_ids=[dictionary.token2id[w] for w in common["word"] if w in dictionary.token2id])
+        dictionary.compactify()
+        stopwords.append(common.assign(lang=lang))
+        notes.append((lang, f"{len(common)} corpus stop words (in more than {tp.max_doc_share:.0%} of documents) "
+                            f"left out: {', '.join(common['word'].head(12))}" + (" …" if len(common) > 12 else "")))
+    if len(dictionary) < 10:
+        notes.append((lang, f"skipped: {len(dictionary)} words left after the dictionary filters"))
+        return unit, None
+    ks = grid_for(len(train), tp.k_grid)
+    if len(ks) < len(tp.k_grid):
+        notes.append((lang, f"K grid capped at a third of the {len(train)} training units: {ks}"))
+    sample = grid_sample(u.loc[~held, ["doc_id", "para"]], tp.grid_max_units)
+    if len(sample) < len(train):
+        notes.append((lang, f"K grid fitted on a fixed sample of {len(sample):,} of the {len(train):,} training "
+                            f"units (topics.grid_max_units); the chosen K on all of them"))
+    held_units = u.loc[held, ["doc_id", "para", "toks"]].reset_index(drop=True)
+    scored = grid_sample(held_units, tp.grid_max_units // GRID_HELDOUT_SHARE)
+    if len(scored) < len(held_units):
+        notes.append((lang, f"held-out perplexity of the K grid on a fixed sample of {len(scored):,} of the "
+                            f"{len(held_units):,} held-out units (a fifth of topics.grid_max_units)"))
+    return unit, (u, ([train[i] for i in sample], held_units["toks"].iloc[scored].tolist(), dictionary))
+
+
+def fit_inputs(lang: str, u: pd.DataFrame, grid: pd.DataFrame, docs: pd.DataFrame, dictionary, groups: dict,
+               tp: TopicParams, unit: str, notes: list) -> tuple[dict, tuple]:
+    """What the final fits of one language need (K chosen from the grid or set, the training sample,
+    covariates and seeds) and each unit's document with the documents' metadata."""
+    if tp.k:
+        k, why = tp.k, "set in tifa.toml (topics.k); no K grid was fitted"
+    else:
+        k, why = choose_k(grid[grid["lang"] == lang], tp.min_stability)
+    notes.append((lang, f"K = {k}: {why}"))
+    texts = u["toks"].tolist()
+    sample = grid_sample(u[["doc_id", "para"]], tp.max_train_units)
+    if len(sample) < len(texts):
+        notes.append((lang, f"models fitted on a fixed sample of {len(sample):,} of the {len(texts):,} {unit}s "
+                            f"(topics.max_train_units); the others' topic proportions inferred with the topics "
+                            f"fixed; the covariate, seeded and NMF models use the sample"))
+    doc_index = {d: i for i, d in enumerate(sorted(u["doc_id"].unique()))}
+    unit_doc = u["doc_id"].map(doc_index).to_numpy()
+    dmeta = docs.set_index("doc_id").loc[sorted(doc_index)]
+    covariates = []
+    if tp.covariates and tp.engine != "tomotopy":
+        notes.append((lang, "covariate model skipped: it needs topics.engine = \"tomotopy\""))
+    elif tp.covariates:
+        covariates = covariate_rows(tp, dmeta.reset_index(), unit_doc[sample], notes, lang)
+    seeds, k_seeded = usable_seeds(groups, dictionary, k, notes, lang)
+    return ({"texts": texts, "sample": sample, "dictionary": dictionary, "k": k, "k_seeded": k_seeded,
+             "covariates": covariates, "seeds": seeds}, (unit_doc, dmeta))
+
+
+def describe_model(lang: str, u: pd.DataFrame, model, fitted: dict, f: dict, documents: tuple, cfg: Config,
+                   notes: list) -> dict[str, list]:
+    """What one language's fitted models say, as rows of the stage's tables: its topics and their
+    words, the most representative passages, documents' topic shares, prevalence by quarter and
+    province, each topic's top words per period, the NMF match, and the covariate and seeded models."""
+    tp = cfg.topics
+    unit_doc, dmeta = documents
+    k, texts, sample = f["k"], f["texts"], f["sample"]
+    rows = {name: [] for name in ("topics", "passages", "doc_topics", "prevalence", "over_time", "nmf",
+                                  "covariates", "seeded")}
+    vocab = model.vocabulary_
+    rel = relevance(model.topic_term_, np.maximum(model.term_frequency_, 1e-12), tp.relevance_lambda)
+    fx = frex(model.topic_term_)
+    by_rel, by_frex = top_by(rel, vocab, tp.top_words), top_by(fx, vocab, tp.top_words)
+    by_prob = model.top_words(tp.top_words)
+    share = model.doc_topic_.mean(0)
+    for t in range(k):
+        suggested = "·".join(by_rel[t][:3])
+        rows["topics"].append({"lang": lang, "topic": t, "label": suggested,
+                               "suggested_label": suggested, "share": float(share[t]), "k": k,
+                               "top_relevance": " ".join(by_rel[t]), "top_frex": " ".join(by_frex[t]),
+                               "top_probability": " ".join(by_prob[t])})
+    for t in range(k):
+        best = np.argsort(-model.doc_topic_[:, t], kind="stable")[:3]
+        for rank, i in enumerate(best, 1):
+            rows["passages"].append((lang, t, rank, u.at[i, "doc_id"], int(u.at[i, "para"]),
+                                     float(model.doc_topic_[i, t])))
+    unit_len = u["toks"].map(len).to_numpy(dtype=float)
+    dt = unit_weights(unit_doc, unit_len, len(dmeta)) @ model.doc_topic_
+    rows["doc_topics"].append(pd.DataFrame(np.asarray(dt), columns=[f"topic_{i}" for i in range(k)])
+                              .assign(lang=lang, doc_id=list(dmeta.index)))
+    rows["prevalence"].append(prevalence_effects(model.gamma_, unit_doc, unit_len, dmeta[["quarter", "province"]],
+                                                 tp.draws, cfg.random.seed).assign(lang=lang))
+    rows["over_time"] = topic_words_over_time(lang, u, model, texts, dmeta)
+    rows["nmf"].append(nmf_match(fitted[(lang, "nmf")], model).assign(lang=lang))
+    if (lang, "dmr") in fitted:
+        rows["covariates"].append(covariate_prevalence(model, fitted[(lang, "dmr")], dmeta.reset_index(),
+                                                       unit_doc[sample], unit_len[sample], cfg, notes, lang))
+    if (lang, "seeded") in fitted:
+        rows["seeded"].append(seeded_table(fitted[(lang, "seeded")], list(f["seeds"]), notes, lang))
+    return rows
+
+
+def topic_words_over_time(lang: str, u: pd.DataFrame, model, texts: list, dmeta: pd.DataFrame) -> list[tuple]:
+    """How each topic's top words shift between periods: a word's weight in topic t and period p is
+    Σ over the period's units of (unit's share of t) × (its count in the unit) × p(word | t); the 8
+    heaviest words of each topic and quarter."""
+    vocab = model.vocabulary_
+    out = []
+    counts = unit_term_matrix(texts, model.dictionary_)
+    for period, idx in dmeta.reset_index().groupby("quarter").indices.items():
+        sel = u["doc_id"].isin(set(dmeta.index[idx])).to_numpy()
+        weights = np.asarray((counts[sel].T @ model.doc_topic_[sel]).T) * model.topic_term_  # K × V
+        for t in range(model.k):
+            w = weights[t]
+            seen = np.flatnonzero(w > 0)
+            if len(seen) > 8:  # candidates: the 8 largest weights and any tied with the 8th
+                seen = seen[w[seen] >= np.partition(w[seen], -8)[-8]]
+            top = sorted(seen, key=lambda j: (-w[j], vocab[j]))[:8]
+            out.append((lang, t, period, " ".join(vocab[j] for j in top)))
+    return out
+
+
+def topic_tables(grid: pd.DataFrame, described: dict, docs: pd.DataFrame, unit_of: dict, notes: list,
+                 stopwords: list, cfg: Config) -> dict[str, pd.DataFrame]:
+    """The stage's tables from every language's rows (an empty table with its columns where no
+    language has rows)."""
+    tp = cfg.topics
+
+    def rows(name):
+        return [r for part in described.values() for r in part[name]]
+
+    def frames(name, columns):
+        found = rows(name)
+        return pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=columns)
+
+    tables = {"grid": grid}
+    tables["topics"] = pd.DataFrame(rows("topics"), columns=["lang", "topic", "label", "suggested_label", "share", "k",
+                                                             "top_relevance", "top_frex", "top_probability"])
+    tables["passages"] = passage_texts(cfg, docs, rows("passages"), unit_of)
+    kmax = max((part["topics"][0]["k"] for part in described.values() if part["topics"]), default=0)
+    doc_topics = rows("doc_topics")  # a language with fewer topics: empty columns
+    tables["doc_topics"] = pd.concat(doc_topics, ignore_index=True).reindex(
+        columns=["lang", "doc_id", *[f"topic_{i}" for i in range(kmax)]]) if doc_topics else \
+        pd.DataFrame(columns=["lang", "doc_id"])
+    prev = frames("prevalence", ["group", "topic", "prevalence", "low", "high", "documents", "lang", "grouping"])
+    prev["method"] = PREVALENCE_METHOD.format(S=tp.draws)
+    tables["prevalence"] = prev
+    tables["over_time"] = pd.DataFrame(rows("over_time"), columns=["lang", "topic", "period", "top_words"])
+    tables["nmf"] = frames("nmf", ["lda_topic", "nmf_topic", "cosine", "lda_top_words", "nmf_top_words", "lang"])
+    tables["notes"] = pd.DataFrame(notes, columns=["lang", "note"])
+    tables["stopwords"] = pd.concat(stopwords, ignore_index=True)[["lang", "word", "documents", "share"]] \
+        if stopwords else pd.DataFrame(columns=["lang", "word", "documents", "share"])
+    cov = frames("covariates", ["group", "topic", "kind", "prevalence", "low", "high", "documents", "lang", "grouping",
+                                "model", "match_cosine"])
+    cov["method"] = COVARIATE_METHOD.format(S=tp.draws)
+    tables["prevalence_covariates"] = cov
+    tables["seeded"] = frames("seeded", ["lang", "topic", "seeded_with", "seeds", "seeds_in_top", "seed_share",
+                                         "top_words", "seeds_found"])
+    return tables
