@@ -44,7 +44,7 @@ figures: $(INSTALLED)  ## build every figure and table (only stages whose inputs
 test: $(INSTALLED)  ## run the test suite (real-corpus tests skip when ../shared/corpora is absent)
 	$(PY) -m pytest -q
 
-check: $(INSTALLED)  ## the fast tier: every test not marked slow (under a minute; run it on every change)
+check: $(INSTALLED)  ## the fast tier: every test not marked slow (about a minute; run it on every change)
 	$(PY) -m pytest -q -m "not slow"
 
 lock: $(INSTALLED)  ## re-resolve requirements-lock.txt for every supported Python (needs PyPI)
