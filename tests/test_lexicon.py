@@ -76,3 +76,19 @@ def test_stopword_lists(tmp_path):
         read_stopwords(["iso:xx"])
     with pytest.raises(LexiconError, match="not found"):
         read_stopwords([str(tmp_path / "nope.txt")])
+
+
+def test_the_stopword_key_is_the_words_not_the_path(tmp_path):
+    """A project copied to another folder keeps its keys: the same stop-word file in two folders
+    gives one key; a new word gives another."""
+    from analysis.text.lexicon import stopword_digest
+
+    text = (ROOT / "lexicon" / "stopwords_gov_zh.txt").read_text(encoding="utf-8")
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "stop.txt").write_text(text, encoding="utf-8")
+    key = stopword_digest(["iso:zh", str(tmp_path / "a" / "stop.txt")])
+    assert stopword_digest(["iso:zh", str(tmp_path / "b" / "stop.txt")]) == key
+    (tmp_path / "b" / "stop.txt").write_text(text + "\n新词\n", encoding="utf-8")
+    assert stopword_digest(["iso:zh", str(tmp_path / "b" / "stop.txt")]) != key
+    assert stopword_digest(["iso:en", str(tmp_path / "a" / "stop.txt")]) != key

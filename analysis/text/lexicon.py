@@ -179,8 +179,10 @@ def _stopword_file(spec: str, digest: str) -> frozenset[str]:
 
 
 def stopword_digest(specs) -> str:
+    """The key of a list of stop-word specs: each list's words (and the name of a stopwords-iso
+    list), never a file's path, so that a project copied to another folder keeps its keys."""
     h = hashlib.sha256()
     for spec in specs:
-        h.update(str(spec).encode())
+        h.update((str(spec) if str(spec).startswith("iso:") else "file").encode())
         h.update(" ".join(sorted(_stopword_list(str(spec)))).encode())
     return h.hexdigest()
