@@ -12,7 +12,7 @@ import pytest
 
 import analysis
 from analysis.pipeline.config import load_config
-from tests.conftest import ROOT
+from tests.conftest import ROOT, with_corpus
 
 #: every module but __main__ (which runs the CLI when imported)
 MODULES = sorted(m.name for m in pkgutil.walk_packages(analysis.__path__, "analysis.") if m.name != "analysis.__main__")
@@ -68,13 +68,14 @@ def test_the_lock_covers_every_supported_python():
 
 # ---- failures are never cached --------------------------------------------------------------------
 def small_cfg(tmp_path, seeds):
+    """Four seed files, corpus stage in this process (so that a test can patch it)."""
     corpus = tmp_path / "texts"
     corpus.mkdir()
     for name in sorted(p.name for p in seeds.glob("*.txt"))[:4]:
         (corpus / name).write_bytes((seeds / name).read_bytes())
-    cfg = load_config(ROOT / "tifa.toml").with_paths(data=tmp_path / "data", figures=tmp_path / "figures")
-    return dataclasses.replace(cfg, paths=dataclasses.replace(cfg.paths, corpus=corpus),
-                               corpus=dataclasses.replace(cfg.corpus, workers=1))
+    cfg = with_corpus(load_config(ROOT / "tifa.toml").with_paths(data=tmp_path / "data", figures=tmp_path / "figures"),
+                      corpus)
+    return dataclasses.replace(cfg, corpus=dataclasses.replace(cfg.corpus, workers=1))
 
 
 def test_a_corpus_run_with_internal_errors_is_not_recorded_and_the_rerun_repairs_it(tmp_path, seeds, monkeypatch):

@@ -4,7 +4,8 @@ The fingerprint hashes everything the outputs depend on: the configuration (ever
 corpus folder, every researcher file that a stage declares (``runner.FILE_KEYS``: lexicon, stop
 words, topic labels, seed words) and the package's code. After
 a successful build it is stored with the hash of every output file. When both still match, nothing
-has to be imported or rebuilt. Only the standard library is used here.
+has to be imported or rebuilt: the check reads files and the stop-word lists (stopwordsiso), no
+table library (0.14 s for the seeds).
 """
 from __future__ import annotations
 

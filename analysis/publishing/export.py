@@ -79,20 +79,21 @@ def save_figures(figures: list, folder: str | Path, formats=("pdf", "png"), dpi:
     from .style import use_style
 
     then = then or (lambda: None)
-    jobs = []
-    if _BACKGROUND["pool"] is not None or (len(figures) >= 2 and workers >= 2):
-        for name, fig in figures:
-            jobs.append((pickle.dumps(fig), name, str(folder), tuple(formats), dpi))
-            plt.close(fig)
-    if _BACKGROUND["pool"] is not None:
-        _BACKGROUND["then"].append(([_BACKGROUND["pool"].submit(_save_pickled, job) for job in jobs], then))
-        return
-    if jobs:
-        for _ in ordered_map(_save_pickled, jobs, min(workers, len(jobs)), initializer=use_style):
-            pass
-    else:
+    pool = _BACKGROUND["pool"]
+    if pool is None and (len(figures) < 2 or workers < 2):
         for name, fig in figures:
             save_figure(fig, name, folder, formats, dpi)
+        then()
+        return
+    jobs = []
+    for name, fig in figures:
+        jobs.append((pickle.dumps(fig), name, str(folder), tuple(formats), dpi))
+        plt.close(fig)
+    if pool is not None:
+        _BACKGROUND["then"].append(([pool.submit(_save_pickled, job) for job in jobs], then))
+        return
+    for _ in ordered_map(_save_pickled, jobs, min(workers, len(jobs)), initializer=use_style):
+        pass
     then()
 
 

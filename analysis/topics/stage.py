@@ -417,9 +417,10 @@ def compute_topics(cfg: Config, out: Path, progress: bool = True) -> dict[str, p
         (out / lang).mkdir(parents=True, exist_ok=True)
         model.save(out / lang / f"lda.{tp.engine}")
         described[lang] = describe_model(lang, u, model, fitted, inputs[lang], documents[lang], cfg, notes)
-    tables = topic_tables(grid, described, docs, unit_of, notes, stopwords, cfg)
-    from .models import browser_data
     models = {lang: fitted[(lang, "plain")] for lang in unit_tables}
+    tables = topic_tables(grid, described, max((m.k for m in models.values()), default=0), docs, unit_of, notes,
+                          stopwords, cfg)
+    from .models import browser_data
     atomic.write_text(out / "browser.json", json.dumps(browser_data(models, tables["topics"], tables["passages"]),
                                                        ensure_ascii=False))
     words = []
@@ -569,10 +570,10 @@ def topic_words_over_time(lang: str, u: pd.DataFrame, model, texts: list, dmeta:
     return out
 
 
-def topic_tables(grid: pd.DataFrame, described: dict, docs: pd.DataFrame, unit_of: dict, notes: list,
+def topic_tables(grid: pd.DataFrame, described: dict, kmax: int, docs: pd.DataFrame, unit_of: dict, notes: list,
                  stopwords: list, cfg: Config) -> dict[str, pd.DataFrame]:
     """The stage's tables from every language's rows (an empty table with its columns where no
-    language has rows)."""
+    language has rows; ``kmax``: the most topics of any language, the doc_topics columns)."""
     tp = cfg.topics
 
     def rows(name):
@@ -586,7 +587,6 @@ def topic_tables(grid: pd.DataFrame, described: dict, docs: pd.DataFrame, unit_o
     tables["topics"] = pd.DataFrame(rows("topics"), columns=["lang", "topic", "label", "suggested_label", "share", "k",
                                                              "top_relevance", "top_frex", "top_probability"])
     tables["passages"] = passage_texts(cfg, docs, rows("passages"), unit_of)
-    kmax = max((part["topics"][0]["k"] for part in described.values() if part["topics"]), default=0)
     doc_topics = rows("doc_topics")  # a language with fewer topics: empty columns
     tables["doc_topics"] = pd.concat(doc_topics, ignore_index=True).reindex(
         columns=["lang", "doc_id", *[f"topic_{i}" for i in range(kmax)]]) if doc_topics else \
