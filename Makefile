@@ -15,7 +15,7 @@ INSTALLED := $(VENV)/.installed-$(PYVER)
 unexport PYTHONDONTWRITEBYTECODE
 .DELETE_ON_ERROR:
 .DEFAULT_GOAL := help
-.PHONY: help setup figures corpus test check bench lab lock clean distclean
+.PHONY: help setup figures corpus test check docs bench lab lock clean distclean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -46,6 +46,9 @@ test: $(INSTALLED)  ## run the test suite (real-corpus tests skip when ../shared
 
 check: $(INSTALLED)  ## the fast tier: every test not marked slow (about a minute; run it on every change)
 	$(PY) -m pytest -q -m "not slow"
+
+docs: $(INSTALLED)  ## regenerate docs/architecture.md's data flow, stages and rooms, and the README's command table
+	$(PY) -m analysis.pipeline.stage_map
 
 lock: $(INSTALLED)  ## re-resolve requirements-lock.txt for every supported Python (needs PyPI)
 	$(UV) pip compile --quiet --universal --python-version 3.10 pyproject.toml --extra dev --extra lab -o $(LOCK)

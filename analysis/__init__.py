@@ -10,7 +10,11 @@ models → figures)::
     tf.textstat_keyness(dfm, by="province")
     tf.textstat_trends(dfm, period="quarter")
     tf.fit_topics(corp, k=8)
+    tf.run("slogans", corp.subset("province == '浙江省'"))   # any stage, on any subset
     tf.build_all(tf.load_config())                 # every figure and table (make figures)
+
+Each stage's runner is also offered as ``build_<stage>`` (``tf.build_slogans(cfg)``), from the
+stage registry (docs/architecture.md).
 
 Figures are functions of tables in :mod:`analysis.publishing.plots` (a table in, a figure out). Names are
 imported on first use, so ``import analysis`` is cheap.
@@ -23,29 +27,38 @@ __version__ = "0.1.0"
 
 _API = {
     "Config": "pipeline.config", "load_config": "pipeline.config",
-    "build_corpus": "corpus.stage", "load_documents": "corpus.stage", "analysable": "corpus.stage",
-    "DOCUMENT_COLUMNS": "corpus.stage",
-    "build_tokens": "text.stage", "load_tokens": "text.stage",
-    "build_slogans": "slogans.stage", "count_strings": "slogans.stage",
-    "build_keywords": "keywords.stage",
-    "build_topics": "topics.stage",
-    "build_all": "publishing.build",
+    "load_documents": "corpus.stage", "analysable": "corpus.stage", "DOCUMENT_COLUMNS": "corpus.stage",
+    "load_tokens": "text.stage", "count_strings": "slogans.stage",
+    "build_all": "publishing.build", "run": "api",
     "Corpus": "api", "load_corpus": "api", "Tokens": "api", "DFM": "api", "textstat_frequency": "api",
     "textstat_keyness": "api", "textstat_trends": "api", "slogan_rates": "api", "slogan_counts": "api",
     "slogans_of": "api", "fit_topics": "api",
 }
 #: modules offered by name: figures are functions of tables, the corpus tables functions of documents
 _MODULES = {"plots": "publishing.plots", "corpus_tables": "corpus.tables"}
-__all__ = sorted({**_API, **_MODULES})
+
+
+def _stage_runners() -> dict:
+    """``build_<stage>`` → the function that runs it, for every declared stage."""
+    from .pipeline import registry
+
+    return {f"build_{s.name}": s.run for s in registry.stages()}
 
 
 def __getattr__(name: str):
     if name in _MODULES:
         return import_module(f".{_MODULES[name]}", __name__)
+    if name.startswith("build_") and name in _stage_runners():
+        from .pipeline.registry import resolve
+
+        return resolve(_stage_runners()[name])
     if name not in _API:
         raise AttributeError(f"module 'analysis' has no attribute '{name}'")
     return getattr(import_module(f".{_API[name]}", __name__), name)
 
 
+__all__ = sorted({*_API, *_MODULES, *_stage_runners()})
+
+
 def __dir__() -> list[str]:
-    return sorted(__all__ + ["__version__"])
+    return sorted([*__all__, "__version__"])

@@ -257,14 +257,60 @@ def slogan_rates(corp: Corpus, by: str | list[str] | None = None, add: dict | No
     return rates
 
 
-# ---- topics ---------------------------------------------------------------------------------------
-def fit_topics(corp: Corpus | Config | str | Path | None = None, progress: bool = False, **settings):
-    """The topic stage on a corpus's configuration, with ``settings`` of [topics] replaced
-    (``k=8``, ``k_grid=(6, 10)``, ``unit="document"`` …): its tables, with your labels applied."""
-    from .topics.labels import labelled
-    from .topics.stage import build_topics
+# ---- any stage, on any corpus ----------------------------------------------------------------------
+def run(stage: str, corp: "Corpus | Config | str | Path | None" = None, progress: bool = False, force: bool = False,
+        **sections):
+    """Run any declared stage (``python -m analysis --help`` lists them; docs/architecture.md says what
+    each reads and writes) and what it needs, each only when out of date; its result (``.tables``:
+    the stage's tables, read when used). ``sections`` replace settings, as ``topics={"k": 8}``.
+
+    On a subset of the corpus (``corp.subset(...)``), the stages after the corpus stage run on
+    those documents only, in a data folder of their own (``<data>/subsets/<id>``, named by the
+    documents' ids and the documents table), cached like the whole corpus's::
+
+        zj = corp.subset("province == '浙江省'")
+        tf.run("slogans", zj).tables["rates"]
+    """
+    from .pipeline import registry
+    from .pipeline.run import run_stages
 
     cfg = corp.config if isinstance(corp, Corpus) else _config(corp)
-    if settings:
-        cfg = cfg.replace(topics=settings)
-    return labelled(build_topics(cfg, progress=progress), cfg.topics.labels)
+    cfg = cfg.replace(**sections) if sections else cfg
+    given: tuple = ()
+    if isinstance(corp, Corpus):
+        cfg, given = _subset_data(corp, cfg)
+    return run_stages(cfg, [registry.get(stage).name], progress, force, given)[stage]
+
+
+def _subset_data(corp: "Corpus", cfg: Config) -> tuple[Config, tuple]:
+    """(cfg, ()) when ``corp`` holds every analysable document; else a configuration whose data
+    folder holds only ``corp``'s rows of the documents table, and the stages given by it."""
+    import hashlib
+
+    from .corpus.documents_table import documents_path
+    from .corpus.stage import analysable, build_corpus, require_documents
+    from .pipeline import atomic, registry
+    from .pipeline.cache import file_digest
+
+    whole = analysable(require_documents(build_corpus(cfg, progress=False), cfg).documents, cfg.corpus.min_confidence)
+    ids = sorted(corp.documents["doc_id"])
+    if ids == sorted(whole["doc_id"]):
+        return cfg, ()
+    if not ids:
+        raise ValueError("the subset has no documents")
+    source = documents_path(cfg)
+    digest = hashlib.sha256("\x1f".join([file_digest(source), *ids]).encode()).hexdigest()[:16]
+    folder = Path(cfg.paths.data) / "subsets" / digest
+    target = folder / source.parent.name / source.name
+    if not target.exists():
+        table = pd.read_parquet(source)
+        atomic.write_parquet(target, table[table["doc_id"].isin(set(ids))].reset_index(drop=True))
+    return cfg.with_paths(data=folder), tuple(s.name for s in registry.stages() if s.sources)
+
+
+# ---- topics ---------------------------------------------------------------------------------------
+def fit_topics(corp: Corpus | Config | str | Path | None = None, progress: bool = False, **settings):
+    """The topic stage on a corpus (a subset of one included: :func:`run`), with ``settings`` of
+    [topics] replaced (``k=8``, ``k_grid=(6, 10)``, ``unit="document"`` …): its tables, with your
+    labels applied."""
+    return run("topics", corp, progress, **({"topics": settings} if settings else {}))

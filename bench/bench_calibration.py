@@ -80,7 +80,7 @@ def main() -> None:
     import numpy as np
     import pandas as pd
 
-    from analysis.calibrate import null_check, planted_check, summarise
+    from analysis.calibrate.checks import null_check, planted_check, summarise
     from analysis.pipeline.config import load_config
     from analysis.corpus.stage import build_corpus
     from analysis.keywords.stage import build_keywords, keyword_inputs

@@ -42,7 +42,7 @@ def lengths() -> np.ndarray:
 
 
 def calibration(e_pool, replicates: int) -> list[str]:
-    from analysis.calibrate import planted_counts
+    from analysis.calibrate.checks import planted_counts
     from analysis.slogans.statistics import nb_effects
 
     rows = []
@@ -68,7 +68,7 @@ def speed(e_pool) -> list[str]:
     import statsmodels.api as sm
     from statsmodels.discrete.discrete_model import NegativeBinomial
 
-    from analysis.calibrate import planted_counts
+    from analysis.calibrate.checks import planted_counts
     from analysis.slogans.statistics import cell_design
     from analysis.stats.count_model import nb2_regression
 

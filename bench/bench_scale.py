@@ -37,7 +37,9 @@ CORPORA = ROOT.parent / "shared" / "corpora"
 
 from bench_results import machine_speed, publish  # noqa: E402
 
-STAGES = ("corpus", "tokens", "slogans", "keywords", "topics", "figures")
+from analysis.pipeline import registry  # noqa: E402
+
+STAGES = (*(s.name for s in registry.in_figures()), "figures")
 PROVINCES = ("北京", "天津", "河北", "山西", "内蒙古", "辽宁", "吉林", "黑龙江", "上海", "江苏", "浙江", "安徽", "福建",
              "江西", "山东", "河南", "湖北", "湖南", "广东", "广西", "海南", "重庆", "四川", "贵州", "云南", "西藏",
              "陕西", "甘肃", "青海", "宁夏", "新疆")

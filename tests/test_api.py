@@ -82,3 +82,22 @@ def test_the_notebooks_use_only_the_public_api():
         used = set(re.findall(r"\banalysis\.(\w+)", code)) | set(re.findall(r"from analysis import ([\w, ]+)", code))
         names = {n.strip() for u in used for n in u.split(",")}
         assert not private and names <= set(tf.__all__), (path.name, private, names - set(tf.__all__))
+
+
+@pytest.mark.slow
+def test_any_stage_runs_on_a_subset_of_the_corpus(corp):
+    """tf.run: a stage on some documents only, in a data folder of its own, cached; the whole corpus
+    runs in the configuration's own folder."""
+    zj = corp.subset("province == '浙江省'")
+    first = tf.run("slogans", zj)
+    assert sorted(first.tables["documents"]["doc_id"]) == sorted(zj.documents["doc_id"])
+    assert "subsets" in first.folder.parts and first.rebuilt
+    assert not tf.run("slogans", zj).rebuilt                                   # cached
+    counts = first.tables["counts"]
+    mine = tf.slogan_counts(zj)
+    for slogan in counts["slogan"].unique()[:5]:
+        assert counts.loc[counts["slogan"] == slogan, "n_all"].sum() == mine[slogan].sum(), slogan
+    whole = tf.run("slogans", corp)
+    assert "subsets" not in whole.folder.parts and len(whole.tables["documents"]) == len(corp)
+    topics = tf.fit_topics(zj, k=2, k_grid=(2,), seeds=(1,), draws=5)
+    assert set(topics.tables["doc_topics"]["doc_id"]) <= set(zj.documents["doc_id"])

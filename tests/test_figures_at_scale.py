@@ -8,14 +8,14 @@ import pytest
 
 from analysis.pipeline.config import load_config
 from analysis.publishing import layout_check
-from analysis.publishing.catalog import CORPUS_OUTPUTS, KEYWORD_OUTPUTS, SLOGAN_OUTPUTS, TOPIC_OUTPUTS
+from analysis.publishing.catalog import drawn_stages
 from tests.conftest import ROOT
 from tests.scale_corpus import write_corpus
 
 pytestmark = pytest.mark.slow  # whole builds, notebooks, other start methods and engines
 
 
-FIGURES = [o.name for o in CORPUS_OUTPUTS + SLOGAN_OUTPUTS + KEYWORD_OUTPUTS + TOPIC_OUTPUTS if o.kind == "figure"]
+FIGURES = [o.name for _, outputs in drawn_stages() for o in outputs if o.kind == "figure"]
 
 
 @pytest.fixture(scope="module")

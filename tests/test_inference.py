@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from scipy import sparse, stats
 
-from analysis.calibrate import planted_check, summarise
+from analysis.calibrate.checks import planted_check, summarise
 from analysis.stats.inference import (group_sums, mk_exact_p, rate_interval, rate_test, score_trend_test,
                                 shrink_rates, wilson_interval)
 from analysis.keywords.statistics import keyness, trends
@@ -290,7 +290,7 @@ def test_the_cell_count_model_matches_statsmodels_and_covers_planted_rate_ratios
     from statsmodels.discrete.discrete_model import NegativeBinomial
 
     from analysis.stats.count_model import nb2_regression
-    from analysis.calibrate import planted_counts as planted
+    from analysis.calibrate.checks import planted_counts as planted
 
     pool = np.random.default_rng(0).lognormal(np.log(600), 0.7, 4000)
     docs, y, truth = planted(np.random.default_rng(3), pool, 3000, 6, 8, False)

@@ -89,7 +89,7 @@ def test_the_dask_engine_gives_byte_identical_tables(tmp_path, monkeypatch):
     pytest.importorskip("distributed")
     import numpy as np
 
-    from analysis.calibrate import planted_counts
+    from analysis.calibrate.checks import planted_counts
     from analysis.corpus.stage import build_corpus
     from analysis.pipeline.config import TopicParams, load_config
     from analysis.pipeline.parallel import engine

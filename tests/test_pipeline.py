@@ -11,6 +11,7 @@ import pytest
 
 from analysis.publishing.build import build_all
 from analysis.publishing.catalog import manifest_entries
+from analysis.pipeline import registry
 from analysis.pipeline.config import load_config
 from tests.conftest import ROOT
 
@@ -73,9 +74,9 @@ def test_a_parameter_reruns_only_what_depends_on_it(built, tmp_path):
     changed = dataclasses.replace(moved, keywords=dataclasses.replace(moved.keywords, top=5))
     done = build_all(changed, progress=False)
     flags = {k: getattr(r, "rebuilt", r) for k, r in done.items()}
-    assert flags == {"corpus": False, "corpus_outputs": False, "tokens": False, "slogans": False,
-                     "slogan_outputs": False, "keywords": True, "keyword_outputs": True, "topics": False,
-                     "topic_outputs": False}
+    assert {k for k, v in flags.items() if v} == {"keywords", "keywords_outputs"}
+    assert set(flags) == {*(s.name for s in registry.in_figures()),
+                          *(f"{s.name}_outputs" for s in registry.in_figures() if s.draw)}
 
 
 def test_an_interrupted_run_leaves_the_previous_outputs(built, tmp_path, monkeypatch):
@@ -97,7 +98,7 @@ def test_an_interrupted_run_leaves_the_previous_outputs(built, tmp_path, monkeyp
     assert after["slogan_contrast.png"] == before["slogan_contrast.png"]
     monkeypatch.undo()
     done = build_all(changed, progress=False)  # the next run finishes the work
-    assert done["slogan_outputs"] is True
+    assert done["slogans_outputs"] is True
 
 
 @pytest.fixture(scope="module")
@@ -178,12 +179,12 @@ def test_figure_settings_labels_and_workers_never_refit(built, tmp_path):
     before = _written(tmp / "figures")
     rerun, _ = _rerun_flags(built, tmp_path / "a", lambda c: dataclasses.replace(
         c, slogans=dataclasses.replace(c.slogans, top=7, contrast="quarter:2022Q3")))
-    assert rerun == {"slogan_outputs"}
+    assert rerun == {"slogans_outputs", "cooccurrence", "cooccurrence_outputs"}  # the pairs are of the top slogans
     after = _written(tmp_path / "a" / "copy" / "figures")
     redrawn = {name.rsplit(".", 1)[0] for name in after if after[name] != before.get(name)}
-    # only the figures that read slogans.top or slogans.contrast, and the report that shows them
+    # only the outputs that read slogans.top or slogans.contrast, and the report that shows them
     assert redrawn == {"slogan_rates_by_region", "slogan_rates_by_quarter", "slogan_intervals_by_region",
-                       "slogan_contrast", "report", "MANIFEST"}
+                       "slogan_contrast", "slogan_cooccurrence", "slogan_pairs", "report", "MANIFEST"}
     rerun, _ = _rerun_flags(built, tmp_path / "b", lambda c: dataclasses.replace(
         c, topics=dataclasses.replace(c.topics, workers=3), tokens=dataclasses.replace(c.tokens, workers=3),
         corpus=dataclasses.replace(c.corpus, workers=3)))
@@ -192,24 +193,20 @@ def test_figure_settings_labels_and_workers_never_refit(built, tmp_path):
     labels.write_text("lang,topic,label\nzh,0,我的标签\n", encoding="utf-8")
     rerun, done = _rerun_flags(built, tmp_path / "c", lambda c: dataclasses.replace(
         c, topics=dataclasses.replace(c.topics, labels=labels)))
-    assert rerun == {"topic_outputs"}
+    assert rerun == {"topics_outputs"}
     table = pd.read_csv(tmp_path / "c" / "copy" / "figures" / "topic_table.csv")
     assert table.loc[(table["lang"] == "zh") & (table["topic"] == 0), "label"].item() == "我的标签"
     assert "我的标签" in (tmp_path / "c" / "copy" / "figures" / "topic_browser.html").read_text(encoding="utf-8")
 
 
 def test_every_stage_reads_what_it_declares_and_nothing_else(built):
-    from analysis.pipeline import runner
-    from analysis.publishing.draw import DRAW_CORPUS, DRAW_KEYWORDS, DRAW_SLOGANS, DRAW_TOPICS
-    from analysis.corpus.stage import STAGE as CORPUS
-    from analysis.keywords.stage import STAGE as KEYWORDS
-    from analysis.slogans.stage import STAGE as SLOGANS
-    from analysis.text.stage import STAGE as TOKENS
-    from analysis.topics.stage import STAGE as TOPICS
+    from analysis.pipeline import registry, runner
 
-    for stage in (CORPUS, TOKENS, SLOGANS, KEYWORDS, TOPICS, DRAW_CORPUS, DRAW_SLOGANS, DRAW_KEYWORDS, DRAW_TOPICS):
-        declared = set(stage.params) | set(stage.files) | set(stage.runtime)
-        assert runner.READ.get(stage.name, set()) == declared, stage.name
+    for stage in registry.in_figures():
+        steps = [stage] + ([registry.resolve(stage.draw).step] if stage.draw else [])
+        for step in steps:
+            declared = set(step.params) | set(step.files) | set(step.runtime)
+            assert runner.READ.get(step.name, set()) == declared, step.name
 
 
 def test_the_readme_lists_the_outputs_of_the_catalog():
@@ -218,3 +215,51 @@ def test_the_readme_lists_the_outputs_of_the_catalog():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     listed = readme.split("<!-- catalog -->\n", 1)[1].split("\n<!-- /catalog -->", 1)[0]
     assert listed == readme_table(), "regenerate the README's table: python -c 'from analysis.publishing.catalog import readme_table; print(readme_table())'"
+
+
+def test_changing_any_declared_input_reruns_exactly_its_stage_and_those_after_it(built, tmp_path):
+    """Freshness is derived from the declarations: for every stage in the registry and every
+    parameter and file it declares, another value makes that stage and the stages that read it (and
+    nothing else) out of date; an edited corpus file makes every stage out of date."""
+    from analysis.pipeline import registry
+    from analysis.pipeline.run import stale
+    from tests.test_stages import _changed
+
+    cfg, _, _ = built
+    names = [s.name for s in registry.in_figures()]
+    assert stale(cfg, names) == []
+    checked = 0
+    for dotted in sorted({d for s in registry.in_figures() for d in (*s.params, *s.files)}):
+        section, key = dotted.split(".")
+        value = _changed(getattr(getattr(cfg, section), key), tmp_path, key)
+        changed = dataclasses.replace(cfg, **{section: dataclasses.replace(getattr(cfg, section), **{key: value})})
+        readers = {s.name for s in registry.in_figures() if dotted in s.params or dotted in s.files}
+        expected = readers.union(*(registry.downstream(r) for r in readers)) & set(names)
+        assert set(stale(changed, names)) == expected, dotted
+        checked += 1
+    assert checked > 60
+    corpus = tmp_path / "corpus"
+    shutil.copytree(cfg.paths.corpus, corpus)
+    assert stale(cfg.with_paths(corpus=corpus), names) == []          # the same files elsewhere: fresh
+    first = sorted(p for p in corpus.rglob("*.txt"))[0]
+    first.write_text(first.read_text(encoding="utf-8") + "\n稳中求进。\n", encoding="utf-8")
+    assert stale(cfg.with_paths(corpus=corpus), names) == names
+
+
+def test_editing_the_seed_words_refits_the_topics_and_nothing_else(built, tmp_path):
+    """The stale build of issue 29: an edited seed_words.csv once left `figures` "up to date"."""
+    from analysis.pipeline.run import run_stages
+
+    cfg, _, tmp = built
+    shutil.copytree(tmp / "data", tmp_path / "data")
+    seeds = tmp_path / "seed_words.csv"
+    seeds.write_text("topic,word\n增长,稳增长\n增长,项目\n就业,就业\n", encoding="utf-8")
+    moved = cfg.with_paths(data=tmp_path / "data")
+    moved = dataclasses.replace(moved, topics=dataclasses.replace(moved.topics, seed_topics="file", seed_file=seeds))
+    assert run_stages(moved, progress=False)["topics"].rebuilt
+    seeds.write_text(seeds.read_text(encoding="utf-8").replace("增长,", "投资,"), encoding="utf-8")
+    os.utime(seeds, (os.path.getmtime(seeds) - 10,) * 2)
+    again = run_stages(moved, progress=False)
+    assert again["topics"].rebuilt
+    assert not any(getattr(again[s], "rebuilt", False) for s in again if s != "topics")
+    assert "投资" in set(again["topics"].tables["seeded"]["seeded_with"])

@@ -39,14 +39,11 @@ def test_read_json_is_empty_for_a_missing_or_broken_file(tmp_path):
 
 
 def _declared_stages():
-    from analysis.publishing.draw import DRAW_CORPUS, DRAW_KEYWORDS, DRAW_SLOGANS, DRAW_TOPICS
-    from analysis.corpus.stage import STAGE as CORPUS
-    from analysis.keywords.stage import STAGE as KEYWORDS
-    from analysis.slogans.stage import STAGE as SLOGANS
-    from analysis.text.stage import STAGE as TOKENS
-    from analysis.topics.stage import STAGE as TOPICS
+    """Every declared stage and the drawing step of each that draws, from the registry."""
+    from analysis.pipeline import registry
 
-    return (CORPUS, TOKENS, SLOGANS, KEYWORDS, TOPICS, DRAW_CORPUS, DRAW_SLOGANS, DRAW_KEYWORDS, DRAW_TOPICS)
+    stages = registry.stages()
+    return stages + tuple(registry.resolve(s.draw).step for s in stages if s.draw)
 
 
 def _changed(value, tmp_path, name):
@@ -97,10 +94,14 @@ def test_every_parameter_changes_exactly_the_keys_of_the_stages_that_read_it(tmp
             assert moved == readers, dotted
             checked += 1
     assert checked > 60
-    computing = {"corpus", "tokens", "slogans", "keywords", "topics"}
-    for dotted in ("corpus.workers", "tokens.workers", "topics.workers", "slogans.top", "slogans.contrast",
+    from analysis.pipeline import registry
+
+    computing = set(registry.names())
+    for dotted in ("corpus.workers", "tokens.workers", "topics.workers", "slogans.contrast",
                    "topics.labels", "figures.dpi", "figures.formats", "run.engine", "run.scheduler", "run.workers"):
         assert not any(dotted in s.params or dotted in s.files for s in declared if s.name in computing), dotted
+    # how many slogans the figures show chooses the pairs of the cooccurrence stage, never refits the slogans
+    assert [s.name for s in declared if s.name in computing and "slogans.top" in s.params] == ["cooccurrence"]
 
 
 def test_a_stage_cannot_read_what_it_does_not_declare():
@@ -118,14 +119,12 @@ def test_a_stage_cannot_read_what_it_does_not_declare():
 def test_editing_a_module_changes_only_the_stages_that_import_it():
     from analysis.pipeline import runner
 
-    assert "analysis.publishing.plots" in runner.closure("analysis.publishing.build")
-    from analysis.publishing.draw import DRAW_CORPUS, DRAW_KEYWORDS, DRAW_SLOGANS, DRAW_TOPICS
+    from analysis.pipeline import registry
 
-    for stage in (DRAW_CORPUS, DRAW_SLOGANS, DRAW_KEYWORDS, DRAW_TOPICS):   # editing a plot redraws its figures
-        assert "analysis.publishing.plots" in runner.closure(stage.module), stage.name
-    for module in ("analysis.corpus.stage", "analysis.text.stage", "analysis.slogans.stage", "analysis.keywords.stage",
-                   "analysis.topics.stage"):
-        assert "analysis.publishing.plots" not in runner.closure(module), module   # a figure's code never refits
+    for stage in registry.stages():
+        if stage.draw:   # editing a plot redraws its figures
+            assert "analysis.publishing.plots" in runner.closure(registry.resolve(stage.draw).step.module), stage.name
+        assert "analysis.publishing.plots" not in runner.closure(stage.module), stage.name   # a figure's code never refits
     assert "analysis.stats.inference" in runner.closure("analysis.slogans.stage")
 
 
@@ -183,7 +182,7 @@ def test_the_no_change_fingerprint_covers_every_declared_file(tmp_path):
     from analysis.pipeline import fastpath, runner
 
     cfg = load_config(ROOT / "tifa.toml").with_paths(data=tmp_path / "data", figures=tmp_path / "figures")
-    for dotted in sorted(runner.FILE_KEYS):
+    for dotted in sorted(runner.file_keys()):
         section, key = dotted.split(".")
         value = runner.value(cfg, dotted)
         paths = [v for v in value if not str(v).startswith("iso:")] if isinstance(value, (list, tuple)) else [value]

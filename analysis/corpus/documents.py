@@ -203,41 +203,60 @@ def derive(rec: dict, clues: bool = True) -> None:
     if rec.get("meeting_date_source") != "override":
         _put(rec, "meeting_date", dates.meeting_date(text, rec["pub_date"]))
     if rec.get("year_source") != "override":
-        if rec["meeting_date"] is not None:
-            year = Found(rec["meeting_date"].year, "meeting_date", rec["meeting_date_conf"])
-        elif rec["pub_date"] is not None:
-            year = Found(rec["pub_date"].year, "pub_date", "medium")
-        else:
-            year = dates.year_from_anchors(text)
-            parent = rec.get("_parent_year")
-            if not year.known and parent is not None and parent.known:
-                year = Found(parent.value, f"compilation:{parent.source}", "low")
-        _put(rec, "year", year)
-    named: list = []
-
-    def from_name() -> tuple[Found | None, Found | None]:
-        """The meeting's name read once, and only when a rule needs it."""
-        if not named:
-            names = [rec.get("title") or "", rec.get("parent_title") or "", text[:200]]
-            named.append(dates.from_meeting_name(names, rec["year"]) if clues else (None, None))
-        return named[0]
-
+        _put(rec, "year", _year(rec, text))
+    named = _MeetingName(rec, text, clues)
     if rec.get("quarter_source") != "override":
-        if rec["meeting_date"] is not None:
-            quarter = Found(dates.quarter_of(rec["meeting_date"]), "meeting_date", rec["meeting_date_conf"])
-        elif rec["pub_date"] is not None:
-            quarter = Found(dates.quarter_of(rec["pub_date"]), "pub_date (no meeting date)", "low")
-        elif (named_quarter := from_name()[0]) is not None and named_quarter.known:
-            quarter = named_quarter
-        else:
-            quarter = Found.unknown("no meeting or publication date, no campaign phrase in the meeting's name")
-        _put(rec, "quarter", quarter)
+        _put(rec, "quarter", _quarter(rec, named))
     period, mentioned = dates.reference_period(text, rec["year"], rec["lang"])
-    if not period.known and (named_period := from_name()[1]) is not None and named_period.known:
+    if not period.known and (named_period := named.quarter_and_period[1]) is not None and named_period.known:
         period = named_period
     if rec.get("period_source") != "override":
         _put(rec, "period", period)
     rec["periods_mentioned"] = mentioned
+    _derive_region(rec, text, clues)
+    rec.update(text_sizes(text))
+
+
+def _year(rec: dict, text: str) -> Found:
+    """The year of a record: its meeting's, its publication's, the text's date anchors', or its
+    compilation's."""
+    if rec["meeting_date"] is not None:
+        return Found(rec["meeting_date"].year, "meeting_date", rec["meeting_date_conf"])
+    if rec["pub_date"] is not None:
+        return Found(rec["pub_date"].year, "pub_date", "medium")
+    year = dates.year_from_anchors(text)
+    parent = rec.get("_parent_year")
+    if not year.known and parent is not None and parent.known:
+        return Found(parent.value, f"compilation:{parent.source}", "low")
+    return year
+
+
+class _MeetingName:
+    """What the name of a record's meeting says, read once, and only when a rule needs it."""
+
+    def __init__(self, rec: dict, text: str, clues: bool):
+        self.rec, self.text, self.clues = rec, text, clues
+
+    @functools.cached_property
+    def quarter_and_period(self) -> tuple[Found | None, Found | None]:
+        """(quarter, reference period) from the meeting's name; (None, None) without ``clues``."""
+        names = [self.rec.get("title") or "", self.rec.get("parent_title") or "", self.text[:200]]
+        return dates.from_meeting_name(names, self.rec["year"]) if self.clues else (None, None)
+
+
+def _quarter(rec: dict, named: _MeetingName) -> Found:
+    """The quarter of a record: its meeting's, its publication's, or the one its meeting's name gives."""
+    if rec["meeting_date"] is not None:
+        return Found(dates.quarter_of(rec["meeting_date"]), "meeting_date", rec["meeting_date_conf"])
+    if rec["pub_date"] is not None:
+        return Found(dates.quarter_of(rec["pub_date"]), "pub_date (no meeting date)", "low")
+    if (named_quarter := named.quarter_and_period[0]) is not None and named_quarter.known:
+        return named_quarter
+    return Found.unknown("no meeting or publication date, no campaign phrase in the meeting's name")
+
+
+def _derive_region(rec: dict, text: str, clues: bool) -> None:
+    """Fill a record's region (unless overridden), its hierarchy and the places it mentions, in place."""
     gaz = load_gazetteer()
     found = locate(rec.get("_title_for_region", ""), text, rec["lang"] if rec["lang"] in ("zh", "en") else "zh", gaz,
                    dateline=rec.get("_dateline"), clues=clues)
@@ -254,4 +273,3 @@ def derive(rec: dict, clues: bool = True) -> None:
     rec["ambiguous_mentions"] = list(found.ambiguous)
     rec["region_candidates"] = list(found.candidates) if not code else []
     rec["covered_regions"] = [gaz.full_name(c) for c in found.covered]
-    rec.update(text_sizes(text))

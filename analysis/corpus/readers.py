@@ -10,11 +10,11 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Generator, Iterator
 
 from ..pipeline.config import TABLE_FIELDS
 from .encoding import DecodeError, Decoded, decode_bytes  # noqa: F401 (part of this module's API)
-from ..pipeline.problems import Problem
+from ..pipeline.problems import ENVIRONMENT_ERRORS, Problem
 
 TEXT_SUFFIXES = {".txt", ".text", ".md"}
 TABLE_SUFFIXES = {".csv", ".jsonl", ".parquet"}
@@ -127,49 +127,70 @@ def map_columns(available: list[str], given: dict) -> dict[str, str]:
 
 
 def _read_table_file(path: Path, rel: str, columns: dict) -> Iterator[RawText | Problem]:
-    import pandas as pd
-
     suffix = path.suffix.lower()
-    encoding = "utf-8"
-    rows = None
     try:
-        if suffix == ".parquet":
-            frame = pd.read_parquet(path)
-            encoding = "parquet"
-        else:
-            found = decode_bytes(read_file(path))
-            text, encoding = found.text, found.encoding
-            if found.note:
-                yield Problem(rel, "", found.note, "repaired" if "replaced" in found.note else "kept")
-            if suffix == ".csv":
-                import io
-                frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-            else:
-                rows = []
-                for lineno, line in enumerate(text.splitlines(), start=1):
-                    if not line.strip():
-                        continue
-                    try:
-                        row = json.loads(line)
-                    except json.JSONDecodeError as exc:
-                        yield Problem(rel, f"line {lineno}", f"not valid JSON: {exc.msg}", "skipped")
-                        continue
-                    if isinstance(row, dict):
-                        rows.append(row)
-                    else:
-                        yield Problem(rel, f"line {lineno}", f"not a JSON object (a {type(row).__name__})", "skipped")
-                # JSON lines need no frame: the rows are used as they are (keys seen, in order)
-                frame = pd.DataFrame(columns=list(dict.fromkeys(k for r in rows for k in r)))
+        frame, rows, encoding = yield from _parse_table(path, rel, suffix)
     except DecodeError as exc:
         yield Problem(rel, "", str(exc), "skipped")
         return
     except OSError as exc:
         yield Problem(rel, "", f"cannot be read: {exc.strerror or exc}", "skipped")
         return
+    except ENVIRONMENT_ERRORS:  # the installation, not the file: the run stops and says how to repair it
+        raise
     except Exception as exc:  # pandas/pyarrow parse errors have many types
         yield Problem(rel, "", f"cannot be read as a {suffix[1:].upper()} table: {exc}", "skipped")
         return
     available = [str(c) for c in frame.columns]
+    mapping = yield from _mapped_columns(rel, available, columns)
+    if mapping is None:
+        return
+    kept = [c for c in available if c not in mapping.values()]
+    yield Problem(rel, "", "columns used: " + ", ".join(f"{f} ← {c}" for f, c in mapping.items())
+                  + (f"; kept as document variables: {', '.join(kept)}" if kept else ""), "mapped")
+    records = frame.to_dict("records") if rows is None else rows
+    yield from _table_texts(rel, records, mapping, kept, encoding)
+
+
+def _parse_table(path: Path, rel: str, suffix: str) -> Generator[Problem, None, tuple]:
+    """Yield the problems of reading a table (a repaired encoding, unusable JSON lines) and return
+    (its frame, its JSON lines' rows or None, its encoding); JSON lines give an empty frame of the
+    keys seen, in order, and are used as they are."""
+    import pandas as pd
+
+    if suffix == ".parquet":
+        return pd.read_parquet(path), None, "parquet"
+    found = decode_bytes(read_file(path))
+    if found.note:
+        yield Problem(rel, "", found.note, "repaired" if "replaced" in found.note else "kept")
+    if suffix == ".csv":
+        import io
+        return pd.read_csv(io.StringIO(found.text), dtype=str, keep_default_na=False), None, found.encoding
+    rows = yield from _json_rows(rel, found.text)
+    return pd.DataFrame(columns=list(dict.fromkeys(k for r in rows for k in r))), rows, found.encoding
+
+
+def _json_rows(rel: str, text: str) -> Generator[Problem, None, list[dict]]:
+    """Yield a problem for each line of a JSON lines text that is not a JSON object and return the objects."""
+    rows = []
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield Problem(rel, f"line {lineno}", f"not valid JSON: {exc.msg}", "skipped")
+            continue
+        if isinstance(row, dict):
+            rows.append(row)
+        else:
+            yield Problem(rel, f"line {lineno}", f"not a JSON object (a {type(row).__name__})", "skipped")
+    return rows
+
+
+def _mapped_columns(rel: str, available: list[str], columns: dict) -> Generator[Problem, None, dict | None]:
+    """Yield the problems of the table's columns (named in ``columns`` but absent, no text column) and
+    return the field → column mapping, or None when the table has no text column."""
     mapping = map_columns(available, columns)
     missing = [f"{k} = '{v}'" for k, v in columns.items() if v not in available]
     if missing:
@@ -178,11 +199,13 @@ def _read_table_file(path: Path, rel: str, columns: dict) -> Iterator[RawText | 
     if "text" not in mapping:
         yield Problem(rel, "", f"no text column (columns: {', '.join(available)}); name it in tifa.toml, "
                                "for example [corpus] columns = {text = \"content\"}", "skipped")
-        return
-    kept = [c for c in available if c not in mapping.values()]
-    yield Problem(rel, "", "columns used: " + ", ".join(f"{f} ← {c}" for f, c in mapping.items())
-                  + (f"; kept as document variables: {', '.join(kept)}" if kept else ""), "mapped")
-    records = frame.to_dict("records") if rows is None else rows
+        return None
+    return mapping
+
+
+def _table_texts(rel: str, records: list[dict], mapping: dict, kept: list[str], encoding: str
+                 ) -> Iterator[RawText | Problem]:
+    """A text for each record with one, its mapped fields and kept columns; one problem for the rest."""
     text_col = mapping["text"]
     empty = []
     for i, record in enumerate(records):

@@ -311,27 +311,44 @@ def locate(title: str, body: str, lang: str, gaz: Gazetteer | None = None,
         title, body = national_formulas_masked(title or ""), national_formulas_masked(body)
     title_t = gaz.tally(title, lang) if title else []
     body_t = gaz.tally(body, lang)
-    tallied = title_t + body_t
+    title_codes, counts, mentioned, ambiguous = _mention_summary(title_t + body_t, len(title_t), gaz)
+    context = set(mentioned)
+    opening_mentions = [m for m, _ in body_t if m.start < 150] if lang == "zh" else []
+    juris, covered = _stated_jurisdiction(title, body, lang, dateline, title_codes, opening_mentions, context, gaz)
+    if juris is None:
+        juris = _from_self_reference(body, lang, counts, gaz)
+    hits = None                                                      # the clues found, when looked for
+    if not juris.known and lang == "zh" and not covered and clues:
+        juris, hits = _inferred_jurisdiction(body, lang, opening_mentions, context, gaz, juris)
+    candidates: tuple[str, ...] = ()
+    if not juris.known:
+        candidates = _candidates(hits if hits is not None else clue_hits(body), counts, gaz)
+    return RegionResult(juris, mentioned, ambiguous, candidates, covered)
+
+
+def _mention_summary(tallied: list[tuple[Mention, int]], n_title: int, gaz: Gazetteer
+                     ) -> tuple[list[str], Counter, tuple[str, ...], tuple[str, ...]]:
+    """From the tallied mentions of a title (the first ``n_title``) and a body: the places the title
+    names, how often each place is named, the places in order of first mention, and the strong names
+    that stay ambiguous."""
     resolved = resolve_mentions([m for m, _ in tallied], gaz)
-    title_codes = [c for c in resolved[: len(title_t)] if c]
+    title_codes = [c for c in resolved[:n_title] if c]
     counts: Counter = Counter()
     for (m, n), code in zip(tallied, resolved):
         if code:
             counts[code] += n
     mentioned = tuple(dict.fromkeys(c for c in resolved if c))
     ambiguous = tuple(dict.fromkeys(m.surface for (m, _), c in zip(tallied, resolved) if c is None and m.strong))
-    context = set(mentioned)
+    return title_codes, counts, mentioned, ambiguous
 
-    covered: tuple[str, ...] = ()
-    hits = None                                                      # the clues found, when looked for
-    heads = _headline_places(title, lang, context, gaz) if title and _HEAD_MARKS.search(title) else []
-    juris = None
-    if len(heads) == 1:
-        juris = Found(heads[0], "headline_prefix", "high")
-    elif len(heads) > 1:
-        covered = tuple(heads)
-        names = "、".join(gaz.divisions[c].name for c in heads)
-        juris = Found.unknown(f"multi-region item ({names}): its own region is not one of them")
+
+def _stated_jurisdiction(title: str | None, body: str, lang: str, dateline: str | None, title_codes: list[str],
+                         opening_mentions: list[Mention], context: set, gaz: Gazetteer
+                         ) -> tuple[Found | None, tuple[str, ...]]:
+    """The jurisdiction the form of a document states, by the first rule that finds one: a headline's
+    head, the title, paragraph heads, a dateline, the place that opens the text (None when none
+    does); and the regions a multi-region item covers."""
+    juris, covered = _headline_jurisdiction(title, lang, context, gaz)
     if juris is None:
         juris = _from_title(title_codes, gaz)
     if juris is None and lang == "zh" and ("：" in body or ":" in body):
@@ -343,24 +360,35 @@ def locate(title: str, body: str, lang: str, gaz: Gazetteer | None = None,
     if juris is None and dateline:
         code = _place(dateline, lang, context, gaz)
         juris = Found(code, "news_dateline", "medium") if code else None
-    opening_mentions = [m for m, _ in body_t if m.start < 150] if lang == "zh" else []
     if juris is None and opening_mentions and min(m.start for m in opening_mentions) <= len(body) - len(body.lstrip()):
         code = _place(_opening(body), lang, context, gaz, prefix_only=True)
         juris = Found(code, "lede_place", "medium") if code else None
-    if juris is None:
-        juris = _from_self_reference(body, lang, counts, gaz)
-    if not juris.known and lang == "zh" and not covered and clues:
-        # a news item's first place; a speech (which speaks of its place as 我区, 我县) goes to the clues
-        code = None if _FIRST_PERSON.search(body) else _first_place(body, opening_mentions, context, gaz)
-        if code:
-            juris = Found(code, "lede_first_place", "low")
-        else:
-            hits = clue_hits(body)
-            juris = _from_clues(body, hits, lang, gaz) or juris
-    candidates: tuple[str, ...] = ()
-    if not juris.known:
-        candidates = _candidates(hits if hits is not None else clue_hits(body), counts, gaz)
-    return RegionResult(juris, mentioned, ambiguous, candidates, covered)
+    return juris, covered
+
+
+def _headline_jurisdiction(title: str | None, lang: str, context: set, gaz: Gazetteer
+                           ) -> tuple[Found | None, tuple[str, ...]]:
+    """The place that heads a headline (None when no place does), or, when several do, an unknown
+    jurisdiction and the places the multi-region item covers."""
+    heads = _headline_places(title, lang, context, gaz) if title and _HEAD_MARKS.search(title) else []
+    if len(heads) == 1:
+        return Found(heads[0], "headline_prefix", "high"), ()
+    if len(heads) > 1:
+        names = "、".join(gaz.divisions[c].name for c in heads)
+        return Found.unknown(f"multi-region item ({names}): its own region is not one of them"), tuple(heads)
+    return None, ()
+
+
+def _inferred_jurisdiction(body: str, lang: str, opening_mentions: list[Mention], context: set, gaz: Gazetteer,
+                           juris: Found) -> tuple[Found, list | None]:
+    """At low confidence, the first place a news item's opening names, else the region content clues
+    point to (``juris`` when they point to none); and the clues found (None when not looked for)."""
+    # a news item's first place; a speech (which speaks of its place as 我区, 我县) goes to the clues
+    code = None if _FIRST_PERSON.search(body) else _first_place(body, opening_mentions, context, gaz)
+    if code:
+        return Found(code, "lede_first_place", "low"), None
+    hits = clue_hits(body)
+    return _from_clues(body, hits, lang, gaz) or juris, hits
 
 
 _HEAD_MARKS = re.compile(r"[：:【]")

@@ -16,18 +16,16 @@ import pandas as pd
 from ..pipeline import atomic, cache, runner
 from ..pipeline.config import Config
 from ..pipeline.problems import EmptyCorpusError, count_internal_errors
+from .declaration import STAGE
 from .documents import DocParams
 from .furniture import remove_repeated_lines
 from .ingest import process_corpus
 from .near_duplicates import duplicate_problems, find_exact_duplicates, mark_near_duplicates
-from .readers import corpus_files
 from .schema import DOCUMENT_COLUMNS, problems_frame
 from .documents_table import analysable, corpus_folder, document_texts, document_variables, load_documents
 
 __all__ = ["DOCUMENT_COLUMNS", "CorpusResult", "STAGE", "analysable", "build_corpus", "corpus_folder",
            "document_texts", "document_variables", "load_documents", "process_corpus", "require_documents"]
-
-OUTPUTS = ("documents.parquet", "problems.csv", "duplicates.csv")
 
 
 @dataclass(frozen=True)
@@ -43,45 +41,38 @@ class CorpusResult:
         return count_internal_errors(self.problems)
 
 
-#: What the corpus stage reads besides the corpus folder. corpus.min_confidence is read by the
-#: analyses, not here; the worker count changes nothing but speed.
-STAGE = runner.Stage(
-    "corpus", __name__,
-    params=("corpus.traditional_share", "corpus.cjk_share", "corpus.latin_share", "corpus.inference",
-            "corpus.max_doc_chars", "corpus.long_docs", "corpus.max_file_mb", "corpus.columns", "corpus.near_duplicates"),
-    runtime=("corpus.workers",))
-
-
 def build_corpus(cfg: Config, progress: bool = True, force: bool = False) -> CorpusResult:
     """The corpus stage: build the documents table unless it is up to date."""
-    source = Path(cfg.paths.corpus)
-    if not source.is_dir():
-        raise FileNotFoundError(f"corpus folder not found: {source} (set paths.corpus in tifa.toml or pass --corpus)")
     out = corpus_folder(cfg)
-    inputs, _ = corpus_files(source)
-    key = runner.key(STAGE, cfg, inputs, base=source, unreadable_ok=True, extra={"overrides": cfg.paths.overrides})
+    key = runner.stage_key(STAGE, cfg)
     cfg = runner.view(cfg, STAGE)
-    params = DocParams.from_config(cfg.corpus)
-    if not force and cache.is_fresh(out, key, OUTPUTS):
+    if not force and cache.is_fresh(out, key, STAGE.writes):
         return CorpusResult(load_documents(cfg), pd.read_csv(out / "problems.csv", dtype="string", keep_default_na=False),
                             out, rebuilt=False)
-    workers = cfg.corpus.workers or mp.cpu_count()
-    docs, problems = process_corpus(source, params, cfg.paths.overrides, cfg.corpus.max_file_mb, workers, progress,
-                                    cfg.corpus.columns)
-    exact = find_exact_duplicates(docs)  # copies would make every line of a text look like site furniture
-    docs = remove_repeated_lines(docs, exclude=set(exact.loc[~exact["kept"].astype(bool), "doc_id"]))
-    docs, dupes = mark_near_duplicates(docs, cfg.corpus.near_duplicates, exact)
-    more = duplicate_problems(docs, dupes)
-    if more:
-        problems = pd.concat([problems, problems_frame(more)], ignore_index=True)
+    docs, problems, dupes = annotated_documents(cfg, progress)
     cache.invalidate(out)
     atomic.write_parquet(out / "documents.parquet", docs)
     atomic.write_text(out / "duplicates.csv", dupes.to_csv(index=False, lineterminator="\n"))
     with atomic.atomic_path(out / "problems.csv") as tmp:
         problems.to_csv(tmp, index=False)
     if not count_internal_errors(problems):  # else the next run retries: the cause may be fixed by then
-        cache.mark_done(out, key, OUTPUTS)
+        cache.mark_done(out, key, STAGE.writes)
     return CorpusResult(docs, problems.fillna(""), out, rebuilt=True)
+
+
+def annotated_documents(cfg, progress: bool) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The documents of the corpus folder (``cfg``: the stage's view), site furniture removed and
+    duplicates marked; the problems; the duplicates table."""
+    workers = cfg.corpus.workers or mp.cpu_count()
+    docs, problems = process_corpus(Path(cfg.paths.corpus), DocParams.from_config(cfg.corpus), cfg.paths.overrides,
+                                    cfg.corpus.max_file_mb, workers, progress, cfg.corpus.columns)
+    exact = find_exact_duplicates(docs)  # copies would make every line of a text look like site furniture
+    docs = remove_repeated_lines(docs, exclude=set(exact.loc[~exact["kept"].astype(bool), "doc_id"]))
+    docs, dupes = mark_near_duplicates(docs, cfg.corpus.near_duplicates, exact)
+    more = duplicate_problems(docs, dupes)
+    if more:
+        problems = pd.concat([problems, problems_frame(more)], ignore_index=True)
+    return docs, problems, dupes
 
 
 def require_documents(result: CorpusResult, cfg: Config) -> CorpusResult:

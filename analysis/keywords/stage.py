@@ -9,7 +9,6 @@ the lexicon's Chinese term (business_environment → 营商环境), so concepts 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -17,22 +16,16 @@ import pandas as pd
 from scipy import sparse
 
 from ..pipeline import runner
+from .declaration import STAGE
 from ..pipeline.config import Config
-from ..corpus.documents_table import analysable, corpus_folder, document_texts, load_documents
+from ..corpus.documents_table import analysable, document_texts, load_documents
 from .statistics import (frequencies, keyness, period_of, period_rates, tfidf_top, trends)
 from ..text.lexicon import read_lexicon
 from ..stats.measures import corpus_stopword
 from ..stats.measures import g2
-from ..text.stage import token_rows, tokens_folder
+from ..text.stage import token_rows
 
-TABLES = ("documents", "frequencies", "keyness", "tfidf", "trends", "period_rates", "collocates", "contexts")
-
-
-@dataclass(frozen=True)
-class KeywordResult:
-    folder: Path
-    rebuilt: bool
-    tables: dict
+TABLES = tuple(w.removesuffix(".parquet") for w in STAGE.writes if w.endswith(".parquet"))
 
 
 def paragraph_rows(tokens, column: str = "tokens"):
@@ -169,20 +162,9 @@ def keyword_inputs(cfg: Config):
     return docs[has_tokens].reset_index(drop=True), dtm[np.flatnonzero(has_tokens)], vocab, tokens, mapping
 
 
-#: What the keywords stage reads.
-STAGE = runner.Stage(
-    "keywords", __name__,
-    params=("keywords.period", "keywords.column", "keywords.min_count", "keywords.min_log_ratio", "keywords.min_docs",
-            "keywords.min_term_docs", "keywords.max_doc_share",
-            "keywords.top", "keywords.floor", "keywords.trend_min_docs", "keywords.trend_min_periods",
-            "keywords.bootstrap", "keywords.window", "keywords.terms", "random.seed", "corpus.min_confidence"),
-    files=("tokens.lexicon",))
-
-
-def build_keywords(cfg: Config, progress: bool = True, force: bool = False) -> KeywordResult:
-    inputs = [corpus_folder(cfg) / "documents.parquet", tokens_folder(cfg) / "tokens.parquet"]
-    return KeywordResult(*runner.run_tables(STAGE, cfg, inputs, TABLES, compute_keywords, force,
-                                            lambda tables: summary(tables, cfg.keywords)))
+def build_keywords(cfg: Config, progress: bool = True, force: bool = False) -> runner.TableResult:
+    """Run the keywords stage unless it is up to date."""
+    return runner.run_tables(STAGE, cfg, TABLES, compute_keywords, force, lambda tables: summary(tables, cfg.keywords))
 
 
 def compute_keywords(cfg: Config, out: Path) -> dict[str, pd.DataFrame]:

@@ -10,12 +10,13 @@ does not make a term look more certain than it is.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from scipy import sparse, stats
 
-from ..stats.inference import bh, group_sums, lumps, mk_exact_p, rate_test, score_trend_test
+from ..stats.inference import Sums, bh, group_sums, lumps, mk_exact_p, rate_test, score_trend_test
 from ..stats.measures import bootstrap_weights, g2, log_ratio, seeded_rng
 
 PER = 10_000
@@ -106,69 +107,159 @@ def keyness(docs: pd.DataFrame, dtm, vocab: list[str], by: str, min_count: int =
     interval over documents. Groups with fewer than ``min_docs`` documents (or a rest with fewer) are
     reported as too small.
     """
+    limits = _KeynessLimits(min_count, min_log_ratio, top, B, seed, min_docs, alpha, min_term_docs)
     rows = []
     keys = docs[by].astype("string")
     lengths = docs["length"].to_numpy(dtype=float)
     for lang in sorted(docs["lang"].unique()):
         in_lang = (docs["lang"] == lang).to_numpy() & keys.notna().to_numpy()
-        groups = sorted(keys[in_lang].unique())
-        idx = np.flatnonzero(in_lang)
-        if not groups:
-            continue
-        code = pd.Categorical(keys.to_numpy()[idx], categories=groups).codes
-        sizes = np.bincount(code, minlength=len(groups))
-        X = dtm[idx] if len(idx) < dtm.shape[0] else dtm       # a copy only when rows are left out
-        totals = np.asarray(X.sum(axis=0)).ravel()
-        tested = np.flatnonzero(totals >= min_count)
-        ok_group = (sizes >= min_docs) & (len(idx) - sizes >= min_docs)
-        if len(tested):
-            Xt = X[:, tested]
-            del X
-            S = group_sums(code, len(groups), Xt, lengths[idx])
-            # documents of each group that use each term, for all groups at once
-            member = sparse.csr_matrix((np.ones(len(code)), (code, np.arange(len(code)))), shape=(len(groups), len(code)))
-            used = sparse.csr_matrix((np.ones(Xt.nnz), Xt.indices, Xt.indptr), shape=Xt.shape)
-            with_term = (member @ used).toarray()
-            del used
-            rest = S.total() - S                                 # every document is in one group
-            res = rate_test(S, rest, lumpy=lumps(Xt))
-            del Xt
-            p = np.where(ok_group[:, None], res["p"], np.nan)
-            q = bh(p)
-        for g, group in enumerate(groups):
-            base = {"lang": lang, by: group, "documents": int(sizes[g]), "documents_rest": int(len(idx) - sizes[g])}
-            if not ok_group[g]:
-                rows.append({**base, "status": f"too small: fewer than {min_docs} documents "
-                                               f"({sizes[g]} vs {len(idx) - sizes[g]})"})
-                continue
-            if len(tested) == 0:
-                rows.append({**base, "status": f"too small: no term with {min_count} occurrences"})
-                continue
-            a, b = S.Y[g], rest.Y[g]
-            A, Bx = S.E[g], rest.E[g]
-            lr = log_ratio(a, b, A, Bx)
-            lrc = lr - 1.96 * np.sqrt(1 / np.maximum(a, 0.5) + 1 / np.maximum(b, 0.5)) / np.log(2)
-            in_docs = with_term[g]
-            keep = np.flatnonzero((q[g] < alpha) & (res["z"][g] > 0) & (lr >= min_log_ratio)
-                                  & (in_docs >= min_term_docs))
-            keep = keep[np.lexsort((-res["z"][g][keep], -lrc[keep]))][:top]
-            if len(keep) == 0:
-                rows.append({**base, "status": f"no distinctive term (q < {alpha:g}, over-used, Log Ratio at least "
-                                               f"{min_log_ratio:g}, in {min_term_docs} documents)",
-                             "terms_tested": len(tested)})
-                continue
-            cols = tested[keep]
-            t_rows, r_rows = idx[code == g], idx[code != g]
-            lo, hi = _boot_lr(dtm[t_rows][:, cols], lengths[t_rows], dtm[r_rows][:, cols], lengths[r_rows], B,
-                              seeded_rng(seed, lang, by, group)) if B else (np.full(len(cols), np.nan),) * 2
-            g2s = g2(a[keep], b[keep], A, Bx)
-            for k, j in enumerate(keep):
-                rows.append({**base, "status": "distinctive", "terms_tested": len(tested), "rank": k + 1,
-                             "term": vocab[tested[j]], "count": int(a[j]), "count_rest": int(b[j]),
-                             "rate": a[j] / A * PER, "rate_rest": b[j] / Bx * PER,
-                             "documents_with": int(in_docs[j]), "log_ratio": lr[j], "lrc": lrc[j],
-                             "log_ratio_low": lo[k], "log_ratio_high": hi[k], "g2": g2s[k],
-                             "z": res["z"][g, j], "p_value": p[g, j], "q_value": q[g, j]})
+        if in_lang.any():
+            rows += _language_keyness(dtm, vocab, by, lang, keys, in_lang, lengths, limits)
+    return _keyness_table(rows, by)
+
+
+@dataclass(frozen=True)
+class _KeynessLimits:
+    """What :func:`keyness` tests and reports (its arguments of the same names)."""
+    min_count: int
+    min_log_ratio: float
+    top: int
+    B: int
+    seed: int
+    min_docs: int
+    alpha: float
+    min_term_docs: int
+
+
+@dataclass
+class _GroupTests:
+    """The groups of one language, each tested against the rest of the language, every term at once."""
+    idx: np.ndarray                      # the language's documents with a known group (rows of the matrix)
+    code: np.ndarray                     # the group of each of them
+    sizes: np.ndarray                    # documents per group
+    ok: np.ndarray                       # groups with ``min_docs`` documents, and as many in their rest
+    tested: np.ndarray                   # the columns with ``min_count`` occurrences
+    S: Sums | None = None                # per group, of the tested columns
+    rest: Sums | None = None             # per group, of the rest of the language
+    with_term: np.ndarray | None = None  # groups × tested: documents that use the term
+    z: np.ndarray | None = None
+    p: np.ndarray | None = None          # NaN for the groups that are too small
+    q: np.ndarray | None = None
+
+
+def _language_keyness(dtm, vocab: list[str], by: str, lang: str, keys: pd.Series, in_lang: np.ndarray,
+                      lengths: np.ndarray, limits: _KeynessLimits) -> list[dict]:
+    """The rows of one language: for each group (value of ``keys``) of its documents ``in_lang``, its
+    distinctive terms or why it has none."""
+    groups = sorted(keys[in_lang].unique())
+    idx = np.flatnonzero(in_lang)
+    code = pd.Categorical(keys.to_numpy()[idx], categories=groups).codes
+    tests = _group_tests(dtm, idx, code, len(groups), lengths, limits)
+    rows = []
+    for g, group in enumerate(groups):
+        base = {"lang": lang, by: group, "documents": int(tests.sizes[g]),
+                "documents_rest": int(len(idx) - tests.sizes[g])}
+        status = _untested_status(tests, g, limits)
+        if status:
+            rows.append({**base, "status": status})
+        else:
+            rows += _group_keyness(base, tests, g, dtm, vocab, lengths, (lang, by, group), limits)
+    return rows
+
+
+def _group_tests(dtm, idx: np.ndarray, code: np.ndarray, n_groups: int, lengths: np.ndarray,
+                 limits: _KeynessLimits) -> _GroupTests:
+    """Every group of the documents ``idx`` (``code``: each one's group) against the rest of them,
+    for the terms with ``min_count`` occurrences: the document-level test and BH q-values."""
+    sizes = np.bincount(code, minlength=n_groups)
+    tested, Xt = _tested_columns(dtm, idx, limits.min_count)
+    ok = (sizes >= limits.min_docs) & (len(idx) - sizes >= limits.min_docs)
+    tests = _GroupTests(idx, code, sizes, ok, tested)
+    if len(tested):
+        tests.S = group_sums(code, n_groups, Xt, lengths[idx])
+        tests.with_term = _documents_with(code, n_groups, Xt)
+        tests.rest = tests.S.total() - tests.S               # every document is in one group
+        res = rate_test(tests.S, tests.rest, lumpy=lumps(Xt))
+        del Xt
+        tests.z = res["z"]
+        tests.p = np.where(ok[:, None], res["p"], np.nan)
+        tests.q = bh(tests.p)
+    return tests
+
+
+def _tested_columns(dtm, idx: np.ndarray, min_count: int) -> tuple[np.ndarray, sparse.csr_matrix | None]:
+    """The columns with ``min_count`` occurrences in the rows ``idx``, and those rows' counts of them
+    (None when there is no such column)."""
+    X = dtm[idx] if len(idx) < dtm.shape[0] else dtm       # a copy only when rows are left out
+    totals = np.asarray(X.sum(axis=0)).ravel()
+    tested = np.flatnonzero(totals >= min_count)
+    return tested, X[:, tested] if len(tested) else None
+
+
+def _documents_with(code: np.ndarray, n_groups: int, X) -> np.ndarray:
+    """Groups × columns of ``X``: how many documents of each group (``code``: each row's) use the term."""
+    member = sparse.csr_matrix((np.ones(len(code)), (code, np.arange(len(code)))), shape=(n_groups, len(code)))
+    used = sparse.csr_matrix((np.ones(X.nnz), X.indices, X.indptr), shape=X.shape)
+    return (member @ used).toarray()
+
+
+def _untested_status(tests: _GroupTests, g: int, limits: _KeynessLimits) -> str | None:
+    """Why group ``g`` is not tested (too few documents on a side, no term frequent enough), or None."""
+    if not tests.ok[g]:
+        return (f"too small: fewer than {limits.min_docs} documents "
+                f"({tests.sizes[g]} vs {len(tests.idx) - tests.sizes[g]})")
+    if len(tests.tested) == 0:
+        return f"too small: no term with {limits.min_count} occurrences"
+    return None
+
+
+def _group_keyness(base: dict, tests: _GroupTests, g: int, dtm, vocab: list[str], lengths: np.ndarray,
+                   key: tuple, limits: _KeynessLimits) -> list[dict]:
+    """The rows of tested group ``g``: its distinctive terms, best first, each with its bootstrap
+    interval (``key`` names the group's draws), or one row saying it has none."""
+    a, b = tests.S.Y[g], tests.rest.Y[g]
+    A, Bx = tests.S.E[g], tests.rest.E[g]
+    lr = log_ratio(a, b, A, Bx)
+    lrc = lr - 1.96 * np.sqrt(1 / np.maximum(a, 0.5) + 1 / np.maximum(b, 0.5)) / np.log(2)
+    keep = _distinctive(tests, g, lr, lrc, limits)
+    if len(keep) == 0:
+        return [{**base, "status": f"no distinctive term (q < {limits.alpha:g}, over-used, Log Ratio at least "
+                                   f"{limits.min_log_ratio:g}, in {limits.min_term_docs} documents)",
+                 "terms_tested": len(tests.tested)}]
+    lo, hi = _term_intervals(tests, g, keep, dtm, lengths, key, limits)
+    g2s = g2(a[keep], b[keep], A, Bx)
+    in_docs = tests.with_term[g]
+    return [{**base, "status": "distinctive", "terms_tested": len(tests.tested), "rank": k + 1,
+             "term": vocab[tests.tested[j]], "count": int(a[j]), "count_rest": int(b[j]),
+             "rate": a[j] / A * PER, "rate_rest": b[j] / Bx * PER,
+             "documents_with": int(in_docs[j]), "log_ratio": lr[j], "lrc": lrc[j],
+             "log_ratio_low": lo[k], "log_ratio_high": hi[k], "g2": g2s[k],
+             "z": tests.z[g, j], "p_value": tests.p[g, j], "q_value": tests.q[g, j]}
+            for k, j in enumerate(keep)]
+
+
+def _distinctive(tests: _GroupTests, g: int, lr: np.ndarray, lrc: np.ndarray, limits: _KeynessLimits) -> np.ndarray:
+    """Positions (among the tested columns) of the ``top`` distinctive terms of group ``g``, ranked by
+    the Log Ratio's lower bound ``lrc`` (ties: z)."""
+    z = tests.z[g]
+    keep = np.flatnonzero((tests.q[g] < limits.alpha) & (z > 0) & (lr >= limits.min_log_ratio)
+                          & (tests.with_term[g] >= limits.min_term_docs))
+    return keep[np.lexsort((-z[keep], -lrc[keep]))][:limits.top]
+
+
+def _term_intervals(tests: _GroupTests, g: int, keep: np.ndarray, dtm, lengths: np.ndarray, key: tuple,
+                    limits: _KeynessLimits) -> tuple[np.ndarray, np.ndarray]:
+    """The bootstrap 95% interval of the Log Ratio of group ``g``'s terms ``keep`` (NaN without ``B``)."""
+    cols = tests.tested[keep]
+    if not limits.B:
+        return (np.full(len(cols), np.nan),) * 2
+    t_rows, r_rows = tests.idx[tests.code == g], tests.idx[tests.code != g]
+    return _boot_lr(dtm[t_rows][:, cols], lengths[t_rows], dtm[r_rows][:, cols], lengths[r_rows], limits.B,
+                    seeded_rng(limits.seed, *key))
+
+
+def _keyness_table(rows: list[dict], by: str) -> pd.DataFrame:
+    """The keyness table of ``rows``, counts as whole numbers, with its method."""
     out = pd.DataFrame(rows, columns=None if rows else [
         "lang", by, "documents", "documents_rest", "status", "terms_tested", "rank", "term", "count", "count_rest",
         "rate", "rate_rest", "documents_with", "log_ratio", "lrc", "log_ratio_low", "log_ratio_high", "g2", "z",
@@ -389,18 +480,10 @@ def trends(docs: pd.DataFrame, dtm, vocab: list[str], period_col: str, unit: str
     """
     frames = []
     for lang in sorted(docs["lang"].unique()):
-        mask = ((docs["lang"] == lang) & docs[period_col].notna()).to_numpy()
-        if not mask.any():
+        kept = _trend_documents(docs, lang, period_col, min_docs)
+        if kept is None:
             continue
-        # periods with fewer than min_docs documents give no document-level variance: left out, and said
-        sizes = docs.loc[mask, period_col].value_counts()
-        sparse_periods = sorted(sizes[sizes < min_docs].index)
-        if sparse_periods and (sizes >= min_docs).sum() >= 2:
-            mask = mask & ~docs[period_col].isin(sparse_periods).to_numpy()
-            note = f"left out {len(sparse_periods)} period(s) with fewer than {min_docs} documents: " + \
-                ", ".join(sparse_periods[:6]) + (" …" if len(sparse_periods) > 6 else "")
-        else:
-            note = ""
+        mask, note = kept
         sub_docs = docs[mask]
         X = dtm[np.flatnonzero(mask)]
         totals = np.asarray(X.sum(0)).ravel()
@@ -412,55 +495,104 @@ def trends(docs: pd.DataFrame, dtm, vocab: list[str], period_col: str, unit: str
                    else f"no term with {floor} occurrences")
             frames.append(pd.DataFrame({"lang": [lang], "status": [why], "periods": [n_periods]}))
             continue
-        Xc = X[:, cols]
-        e = sub_docs["length"].to_numpy(dtype=float)
-        fit = poisson_trends(sub_docs, Xc, t)
-        tests = trend_tests(Xc, e, t)
-        periods, Y, E = tests["periods"], tests["Y"], tests["E"]
-        doc_freq = np.asarray((Xc > 0).sum(0)).ravel()
-        period_freq = (Y > 0).sum(0)
-        enough = (doc_freq >= min_term_docs) & (period_freq >= min_term_periods)
-        docs_per_period = tests["n"]
-        testable = docs_per_period.min() >= min_docs
-        p = np.where(enough & testable, tests["p"], np.nan)
-        q = bh(p)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            lam = Y.sum(0) / E.sum()
-            r2_e = tests["sums"].Yy_e.sum(0) - 2 * lam * Y.sum(0) + lam * lam * E.sum()   # Σ (y − eλ)² / e
-            phi = np.maximum(1.0, r2_e / (len(e) - 1) / lam)
-        tests.update(trend_pattern(Y, E, fit["fitted"], phi))
-        slope = np.where(fit["converged"], fit["slope"], np.nan)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            se_tb = np.abs(slope / tests["t_linear"])            # test-based standard error (Miettinen)
-        rates = Y / E[:, None] * PER
+        evidence = _trend_evidence(sub_docs, X[:, cols], t, min_docs, min_term_docs, min_term_periods)
         labels = {period_index(l, unit): l for l in sub_docs[period_col].unique()}
-        if n_periods >= 4:
-            mk_tau, mk_p, sen = mann_kendall(periods, rates)
-            mk_note = "exact" if n_periods <= 10 else "normal approximation, tie-corrected"
-        else:
-            mk_tau = mk_p = sen = np.full(len(cols), np.nan)
-            mk_note = f"Mann–Kendall needs at least 4 periods ({n_periods})"
-        rows = []
-        for k, j in enumerate(cols):
-            row = {"lang": lang, "term": vocab[j], "count": int(totals[j]), "documents_with": int(doc_freq[k]),
-                   "periods_with": int(period_freq[k]), "periods": n_periods,
-                   "first_period": labels[periods.min()], "last_period": labels[periods.max()],
-                   "rate_first": rates[0, k], "rate_last": rates[-1, k], "slope": slope[k],
-                   "slope_low": slope[k] - 1.96 * se_tb[k], "slope_high": slope[k] + 1.96 * se_tb[k],
-                   "p_linear": tests["p_linear"][k], "p_peak": tests["p_peak"][k], "p_shift": tests["p_shift"][k],
-                   "p_value": p[k], "q_value": q[k],
-                   "mk_tau": mk_tau[k], "mk_p": mk_p[k], "sen_slope": sen[k], "mk_note": mk_note,
-                   "periods_note": note}
-            row["class"], row["evidence"] = _trend_class(k, tests, labels, q[k], alpha, enough[k], testable,
-                                                          doc_freq[k], min_term_docs, docs_per_period.min(), min_docs)
-            row["status"] = "estimated"
-            rows.append(row)
-        frames.append(pd.DataFrame(rows))
+        frames.append(pd.DataFrame(_trend_rows(lang, vocab, cols, totals, labels, evidence, note, alpha, min_docs,
+                                               min_term_docs)))
     if not frames:
         return pd.DataFrame(columns=["lang", "term", "count", "documents", "slope", "class", "evidence", "status"])
     out = pd.concat(frames, ignore_index=True)
     out["method"] = TREND_METHOD
     return out
+
+
+def _trend_documents(docs: pd.DataFrame, lang: str, period_col: str, min_docs: int) -> tuple[np.ndarray, str] | None:
+    """The documents of ``lang`` a trend is estimated on (a mask) and a note of the periods left out,
+    or None when the language has no dated document. Periods with fewer than ``min_docs`` documents
+    give no document-level variance: they are left out, and said, when at least two others remain."""
+    mask = ((docs["lang"] == lang) & docs[period_col].notna()).to_numpy()
+    if not mask.any():
+        return None
+    sizes = docs.loc[mask, period_col].value_counts()
+    sparse_periods = sorted(sizes[sizes < min_docs].index)
+    if sparse_periods and (sizes >= min_docs).sum() >= 2:
+        mask = mask & ~docs[period_col].isin(sparse_periods).to_numpy()
+        note = f"left out {len(sparse_periods)} period(s) with fewer than {min_docs} documents: " + \
+            ", ".join(sparse_periods[:6]) + (" …" if len(sparse_periods) > 6 else "")
+    else:
+        note = ""
+    return mask, note
+
+
+def _trend_evidence(sub_docs: pd.DataFrame, Xc, t: np.ndarray, min_docs: int, min_term_docs: int,
+                    min_term_periods: int) -> dict:
+    """The tests of every column of ``Xc`` (documents × terms) over the period index ``t`` (see
+    :func:`trend_tests`) with what the table reports of them: p- and q-values of the terms with
+    enough evidence, pattern, slope and its interval's half-width, period rates and Mann–Kendall."""
+    e = sub_docs["length"].to_numpy(dtype=float)
+    fit = poisson_trends(sub_docs, Xc, t)
+    tests = trend_tests(Xc, e, t)
+    Y, E = tests["Y"], tests["E"]
+    doc_freq = np.asarray((Xc > 0).sum(0)).ravel()
+    period_freq = (Y > 0).sum(0)
+    enough = (doc_freq >= min_term_docs) & (period_freq >= min_term_periods)
+    testable = tests["n"].min() >= min_docs
+    p = np.where(enough & testable, tests["p"], np.nan)
+    q = bh(p)
+    tests.update(trend_pattern(Y, E, fit["fitted"], _dispersion(tests, len(e))))
+    slope = np.where(fit["converged"], fit["slope"], np.nan)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        se_tb = np.abs(slope / tests["t_linear"])            # test-based standard error (Miettinen)
+    rates = Y / E[:, None] * PER
+    return {"tests": tests, "doc_freq": doc_freq, "period_freq": period_freq, "enough": enough,
+            "testable": testable, "p": p, "q": q, "slope": slope, "se_tb": se_tb, "rates": rates,
+            "mann_kendall": _mann_kendall_columns(tests["periods"], rates)}
+
+
+def _dispersion(tests: dict, n_docs: int) -> np.ndarray:
+    """Each term's dispersion over the ``n_docs`` documents around one rate (Σ (y − eλ)² / e per
+    degree of freedom, relative to λ), never below 1."""
+    Y, E = tests["Y"], tests["E"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lam = Y.sum(0) / E.sum()
+        r2_e = tests["sums"].Yy_e.sum(0) - 2 * lam * Y.sum(0) + lam * lam * E.sum()   # Σ (y − eλ)² / e
+        return np.maximum(1.0, r2_e / (n_docs - 1) / lam)
+
+
+def _mann_kendall_columns(periods: np.ndarray, rates: np.ndarray) -> tuple:
+    """Mann–Kendall's tau, p-value and Sen's slope of each column of the period ``rates``, and a note of
+    how the p-value was found; NaN, and the reason, with fewer than 4 periods."""
+    n_periods = len(periods)
+    if n_periods >= 4:
+        mk_tau, mk_p, sen = mann_kendall(periods, rates)
+        return mk_tau, mk_p, sen, "exact" if n_periods <= 10 else "normal approximation, tie-corrected"
+    mk_tau = mk_p = sen = np.full(rates.shape[1], np.nan)
+    return mk_tau, mk_p, sen, f"Mann–Kendall needs at least 4 periods ({n_periods})"
+
+
+def _trend_rows(lang: str, vocab: list[str], cols: np.ndarray, totals: np.ndarray, labels: dict, ev: dict,
+                note: str, alpha: float, min_docs: int, min_term_docs: int) -> list[dict]:
+    """One row per term (column ``cols[k]``) of a language, with its class and evidence."""
+    tests, rates, slope, se_tb = ev["tests"], ev["rates"], ev["slope"], ev["se_tb"]
+    periods = tests["periods"]
+    mk_tau, mk_p, sen, mk_note = ev["mann_kendall"]
+    rows = []
+    for k, j in enumerate(cols):
+        row = {"lang": lang, "term": vocab[j], "count": int(totals[j]), "documents_with": int(ev["doc_freq"][k]),
+               "periods_with": int(ev["period_freq"][k]), "periods": len(periods),
+               "first_period": labels[periods.min()], "last_period": labels[periods.max()],
+               "rate_first": rates[0, k], "rate_last": rates[-1, k], "slope": slope[k],
+               "slope_low": slope[k] - 1.96 * se_tb[k], "slope_high": slope[k] + 1.96 * se_tb[k],
+               "p_linear": tests["p_linear"][k], "p_peak": tests["p_peak"][k], "p_shift": tests["p_shift"][k],
+               "p_value": ev["p"][k], "q_value": ev["q"][k],
+               "mk_tau": mk_tau[k], "mk_p": mk_p[k], "sen_slope": sen[k], "mk_note": mk_note,
+               "periods_note": note}
+        row["class"], row["evidence"] = _trend_class(k, tests, labels, ev["q"][k], alpha, ev["enough"][k],
+                                                      ev["testable"], ev["doc_freq"][k], min_term_docs,
+                                                      tests["n"].min(), min_docs)
+        row["status"] = "estimated"
+        rows.append(row)
+    return rows
 
 
 def _trend_class(k: int, tests: dict, labels: dict, q: float, alpha: float, enough: bool, testable: bool,

@@ -65,13 +65,18 @@ class CorpusParams:
     long_docs: str = "cap"
 
 
+#: how a setting that names files other than by one path is keyed: "module:function" of its content digest
+_STOPWORDS = {"content": "analysis.text.lexicon:stopword_digest"}
+
+
 @dataclass(frozen=True)
 class TokenParams:
     backend: str = "rjieba"
     hmm: bool = True
     lexicon: Path = Path("lexicon/lexicon.csv")
-    stopwords_zh: tuple[str, ...] = ("iso:zh", "lexicon/stopwords_gov_zh.txt")
-    stopwords_en: tuple[str, ...] = ("iso:en", "lexicon/stopwords_gov_en.txt")
+    # lists of stop-word files and stopwords-iso names: their content key is the words they give
+    stopwords_zh: tuple[str, ...] = field(default=("iso:zh", "lexicon/stopwords_gov_zh.txt"), metadata=_STOPWORDS)
+    stopwords_en: tuple[str, ...] = field(default=("iso:en", "lexicon/stopwords_gov_en.txt"), metadata=_STOPWORDS)
     min_chars_zh: int = 2
     min_chars_en: int = 2
     canonical: bool = True
@@ -148,6 +153,12 @@ class TopicParams:
 
 
 @dataclass(frozen=True)
+class CalibrateParams:
+    permutations: int = 5
+    replicates: int = 200
+
+
+@dataclass(frozen=True)
 class FigureParams:
     dpi: int = 300
     formats: tuple[str, ...] = ("pdf", "png")
@@ -173,6 +184,7 @@ class Config:
     slogans: SloganParams = field(default_factory=SloganParams)
     keywords: KeywordParams = field(default_factory=KeywordParams)
     topics: TopicParams = field(default_factory=TopicParams)
+    calibrate: CalibrateParams = field(default_factory=CalibrateParams)
     figures: FigureParams = field(default_factory=FigureParams)
     random: RandomParams = field(default_factory=RandomParams)
     run: RunParams = field(default_factory=RunParams)
@@ -215,8 +227,13 @@ class Config:
 
 
 _SECTIONS = {"paths": Paths, "corpus": CorpusParams, "tokens": TokenParams, "slogans": SloganParams,
-             "keywords": KeywordParams, "topics": TopicParams, "figures": FigureParams, "random": RandomParams,
+             "keywords": KeywordParams, "topics": TopicParams, "calibrate": CalibrateParams,
+             "figures": FigureParams, "random": RandomParams,
              "run": RunParams}
+
+
+#: sections that change how a run goes, never what it makes (the engine and its workers)
+RUNTIME_SECTIONS = ("run", "source")
 
 
 def _plain(obj: Any) -> Any:
@@ -416,6 +433,8 @@ CHECKS: dict[tuple[type, str], Any] = {
     (TopicParams, "covariates"): _each(lambda v: None if str(v).isidentifier() else "a document variable's name",
                                        nonempty=False),
     (TopicParams, "seed_topics"): _one_of("none", "lexicon", "file"),
+    (CalibrateParams, "permutations"): _at_least(1),
+    (CalibrateParams, "replicates"): _at_least(1),
     (FigureParams, "dpi"): _between(50, 1200),
     (FigureParams, "formats"): _each(_one_of("pdf", "png", "svg")),
     (RandomParams, "seed"): _at_least(0),

@@ -1,8 +1,9 @@
 """A whole-pipeline fingerprint, so that `make figures` with nothing changed returns at once.
 
-The fingerprint hashes everything the outputs depend on: the configuration (every value), the
-corpus folder, every researcher file that a stage declares (``runner.FILE_KEYS``: lexicon, stop
-words, topic labels, seed words) and the package's code. After
+The fingerprint hashes everything the outputs depend on: the configuration (every value but the
+run's engine and workers), the raw inputs that stages declare (``sources``: the corpus folder's
+files), every researcher file that a stage declares (lexicon, stop words, topic labels, seed
+words) and the package's code, all found through the stage registry. After
 a successful build it is stored with the hash of every output file. When both still match, nothing
 has to be imported or rebuilt: the check reads files and the stop-word lists (stopwordsiso), no
 table library (0.14 s for the seeds).
@@ -13,31 +14,26 @@ import hashlib
 import json
 from pathlib import Path
 
-from .config import Config, _plain
+from . import registry
+from .config import RUNTIME_SECTIONS, Config, _plain
 from .cache import code_version, content_state, file_digest, read_json
-from .runner import FILE_KEYS, file_content
+from .runner import file_content
 
 STAMP = ".build_stamp.json"
 
 
 def fingerprint(cfg: Config) -> str:
     h = hashlib.sha256()
-    h.update(json.dumps({k: _plain(getattr(cfg, k)) for k in ("paths", "corpus", "tokens", "slogans", "keywords",
-                                                               "topics", "figures", "random")},
-                        sort_keys=True, ensure_ascii=False).encode())
+    settings = {k: v for k, v in _plain(cfg).items() if k not in RUNTIME_SECTIONS}
+    h.update(json.dumps(settings, sort_keys=True, ensure_ascii=False).encode())
     h.update(code_version().encode())
-    files = []
-    corpus = Path(cfg.paths.corpus)
-    if corpus.is_dir():
-        from ..corpus.readers import corpus_files  # a light import: pandas is loaded only when tables are read
-
-        files += corpus_files(corpus)[0]
-    for f in files:
-        h.update(str(f).encode())
-        h.update(content_state(f).encode())
-    # every researcher file a stage declares (lexicon, stop words, labels, seed words …), from the
-    # same list the stages' keys use: a file left out here would leave a stale build "up to date"
-    for dotted in sorted(FILE_KEYS):
+    for stage in registry.in_figures():
+        if stage.sources:  # a light import: pandas is loaded only when tables are read
+            for f in registry.resolve(stage.sources)(cfg)[0]:
+                h.update(str(f).encode())
+                h.update(content_state(f).encode())
+    # every researcher file a stage declares, from the same declarations the stages' keys use
+    for dotted in sorted(registry.file_keys()):
         h.update(dotted.encode())
         h.update(file_content(cfg, dotted).encode())
     return h.hexdigest()
@@ -57,9 +53,7 @@ def up_to_date(cfg: Config) -> bool:
 def unfinished(cfg: Config) -> list[str]:
     """The stages whose outputs are not recorded as done (a run that ended in internal errors leaves
     no stamp): while there is one, the whole build is not recorded either, so the next run retries."""
-    from .run import ORDER
-
-    return [s for s in ORDER if not (Path(cfg.paths.data) / s / "_stage.json").is_file()]
+    return [s.name for s in registry.in_figures() if not (Path(cfg.paths.data) / s.name / "_stage.json").is_file()]
 
 
 def record(cfg: Config) -> bool:

@@ -1,70 +1,53 @@
-"""The stages in order, and what each needs before it: one place that knows the chain.
+"""Running declared stages in order, each only when it is out of date; and the plan of what would run.
 
 ``run_stages(cfg, ["keywords"])`` runs the corpus, tokens and keywords stages (each only when it is
-out of date) and returns their results; the CLI, ``build_all`` and notebooks all go through it.
+out of date) and returns their results; the CLI, ``build_all``, the API and notebooks all go
+through it. The stages and their order come from :mod:`analysis.pipeline.registry`.
 """
 from __future__ import annotations
 
+from . import registry
 from .config import Config
-
-#: stage → the stages whose outputs it reads
-REQUIRES = {"corpus": (), "tokens": ("corpus",), "slogans": ("corpus", "tokens"),
-            "keywords": ("corpus", "tokens"), "topics": ("corpus", "tokens")}
-ORDER = tuple(REQUIRES)
+from .runner import is_fresh
 
 
-def _corpus(cfg: Config, progress: bool, force: bool):
-    from ..corpus.stage import build_corpus, require_documents
-
-    return require_documents(build_corpus(cfg, progress=progress, force=force), cfg)
-
-
-def _tokens(cfg: Config, progress: bool, force: bool):
-    from ..text.stage import build_tokens
-
-    return build_tokens(cfg, progress=progress, force=force)
+def run_stages(cfg: Config, wanted=None, progress: bool = True, force: bool = False, given=()) -> dict:
+    """Run ``wanted`` (default: the stages ``figures`` runs) and what they need; stage → its result.
+    A corpus with no document to analyse stops with :class:`~analysis.pipeline.problems.EmptyCorpusError`
+    before any stage that reads it. ``given``: stages whose outputs are already in the data folder
+    and must not be rerun (the documents table of a subset corpus)."""
+    return dict(iter_stages(cfg, wanted, progress, force, given))
 
 
-def _slogans(cfg: Config, progress: bool, force: bool):
-    from ..slogans.stage import build_slogans
-
-    return build_slogans(cfg, progress=progress, force=force)
-
-
-def _keywords(cfg: Config, progress: bool, force: bool):
-    from ..keywords.stage import build_keywords
-
-    return build_keywords(cfg, progress=progress, force=force)
-
-
-def _topics(cfg: Config, progress: bool, force: bool):
-    """The topics stage's result with the researcher's labels applied (they are not part of the fit)."""
-    from ..topics.labels import labelled
-    from ..topics.stage import build_topics
-
-    return labelled(build_topics(cfg, progress=progress, force=force), cfg.topics.labels)
-
-
-_RUN = {"corpus": _corpus, "tokens": _tokens, "slogans": _slogans, "keywords": _keywords, "topics": _topics}
-
-
-def needed(wanted) -> list[str]:
-    """The stages to run for ``wanted``, prerequisites first, in pipeline order."""
-    unknown = [w for w in wanted if w not in REQUIRES]
-    if unknown:
-        raise ValueError(f"unknown stage(s) {', '.join(unknown)} (known: {', '.join(ORDER)})")
-    chosen = set(wanted) | {r for w in wanted for r in REQUIRES[w]}
-    return [s for s in ORDER if s in chosen]
-
-
-def run_stages(cfg: Config, wanted=ORDER, progress: bool = True, force: bool = False) -> dict:
-    """Run ``wanted`` and what they need (each only when out of date); stage → its result. A corpus
-    with no document to analyse stops with :class:`~analysis.pipeline.problems.EmptyCorpusError`."""
-    return dict(iter_stages(cfg, wanted, progress, force))
-
-
-def iter_stages(cfg: Config, wanted=ORDER, progress: bool = True, force: bool = False):
+def iter_stages(cfg: Config, wanted=None, progress: bool = True, force: bool = False, given=()):
     """:func:`run_stages` one stage at a time: (name, result) as each finishes, so that a caller can
     use a stage's result (draw its figures) while the next one runs."""
-    for name in needed(wanted):
-        yield name, _RUN[name](cfg, progress, force)
+    plan = registry.needed(wanted if wanted is not None else [s.name for s in registry.in_figures()])
+    for name in (n for n in plan if n not in given):
+        stage = registry.get(name)
+        result = registry.resolve(stage.run)(cfg, progress, force)
+        if stage.gate and registry.downstream(name) & set(plan):
+            result = registry.resolve(stage.gate)(result, cfg)
+        yield name, result
+
+
+def stale(cfg: Config, wanted=None) -> list[str]:
+    """The stages that a run of ``wanted`` would (re)compute now: those whose key, made from their
+    declared inputs, differs from the one their outputs are stamped with, and every stage after one
+    of those (its inputs will be rewritten)."""
+    plan = registry.needed(wanted if wanted is not None else [s.name for s in registry.in_figures()])
+    out: list[str] = []
+    for name in plan:
+        stage = registry.get(name)
+        if any(s in out for s in stage.after) or not is_fresh(stage, cfg):
+            out.append(name)
+    return out
+
+
+def check_files(cfg: Config, wanted) -> None:
+    """Read the researcher files that ``wanted`` and the stages they need declare, before any work
+    starts, so that every mistake in them is reported at once, not after an hour of fitting."""
+    for name in registry.needed(wanted):
+        stage = registry.get(name)
+        if stage.check:
+            registry.resolve(stage.check)(cfg)

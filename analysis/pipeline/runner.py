@@ -23,6 +23,7 @@ from typing import Iterable
 
 from . import cache
 from .config import Config, _plain
+from .registry import Stage, file_keys as _declared_file_keys, resolve
 
 _PACKAGE = Path(__file__).resolve().parent.parent
 
@@ -36,23 +37,14 @@ class UndeclaredParameter(AttributeError):
     """A stage read a configuration value that it does not declare (a bug: its key would miss it)."""
 
 
-@dataclass(frozen=True)
-class Stage:
-    name: str
-    module: str                  # "analysis.slogans.stage": where it is computed (its code key)
-    params: tuple[str, ...]      # configuration values it reads, "section.key"
-    files: tuple[str, ...] = ()  # configuration keys naming files whose content it reads
-    runtime: tuple[str, ...] = ()  # values it reads that never change its outputs (worker counts): not in the key
-
-
 def value(cfg: Config, dotted: str):
     section, key = dotted.split(".")
     return getattr(getattr(cfg, section), key)
 
 
-#: configuration keys that name files: what counts is their content
-FILE_KEYS = frozenset({"tokens.lexicon", "tokens.stopwords_zh", "tokens.stopwords_en", "topics.labels",
-                       "topics.seed_file"})
+def file_keys() -> frozenset[str]:
+    """Configuration keys that name files (the stages' declared ``files``): what counts is their content."""
+    return _declared_file_keys()
 
 
 def read(cfg: Config, dotted: str):
@@ -60,17 +52,18 @@ def read(cfg: Config, dotted: str):
     if isinstance(cfg, ConfigView):
         getattr(getattr(cfg, dotted.split(".")[0]), dotted.split(".")[1])  # refused when undeclared; recorded
         cfg = cfg._cfg
-    return file_content(cfg, dotted) if dotted in FILE_KEYS else _plain(value(cfg, dotted))
+    return file_content(cfg, dotted) if dotted in file_keys() else _plain(value(cfg, dotted))
 
 
 def file_content(cfg: Config, dotted: str) -> str:
-    """The content key of a researcher file (or list of stop-word specs) named by the configuration."""
-    from ..text.lexicon import stopword_digest
+    """The content key of a researcher file named by the configuration (a setting whose field names
+    its own digest, as the lists of stop-word specs do, is keyed by that function)."""
+    import dataclasses
 
+    section, name = dotted.split(".")
     target = value(cfg, dotted)
-    if dotted.startswith("tokens.stopwords"):
-        return stopword_digest(target)
-    return cache.content_state(Path(target))
+    digest = next(f.metadata.get("content") for f in dataclasses.fields(getattr(cfg, section)) if f.name == name)
+    return resolve(digest)(target) if digest else cache.content_state(Path(target))
 
 
 def key(stage: Stage, cfg: Config, inputs: Iterable[Path], base: Path | None = None, unreadable_ok: bool = False,
@@ -81,6 +74,29 @@ def key(stage: Stage, cfg: Config, inputs: Iterable[Path], base: Path | None = N
                "files": {f: file_content(cfg, f) for f in stage.files}, **(extra or {})}
     return cache.stage_key(stage.name, payload, inputs, base=base, unreadable_ok=unreadable_ok,
                             code=module_code(stage.module))
+
+
+def input_paths(stage: Stage, cfg: Config) -> list[Path]:
+    """The other stages' files that ``stage`` declares it reads."""
+    return [Path(cfg.paths.data) / r for r in stage.reads]
+
+
+def stage_key(stage: Stage, cfg: Config) -> str:
+    """A declared stage's key, from its declaration alone: what it reads (other stages' files, or
+    its raw sources), its parameters and files, its code. The stage's run and the freshness plan
+    both use it, so they cannot disagree."""
+    cfg = cfg._cfg if isinstance(cfg, ConfigView) else cfg
+    if stage.sources:
+        files, base, extra = resolve(stage.sources)(cfg)
+        return key(stage, cfg, files, base=base, unreadable_ok=True, extra=extra)
+    return key(stage, cfg, input_paths(stage, cfg))
+
+
+def require_inputs(stage: Stage, cfg: Config) -> None:
+    """FileNotFoundError naming the command to run when a file ``stage`` reads is missing."""
+    for path in input_paths(stage, cfg):
+        if not path.exists():
+            raise FileNotFoundError(f"{path} not found: run `python -m analysis {path.parent.name}` first")
 
 
 # ---- code keys ------------------------------------------------------------------------------------
@@ -218,22 +234,28 @@ def view(cfg: Config, stage: Stage) -> ConfigView:
 
 
 # ---- running a stage that makes tables ------------------------------------------------------------
-def run_tables(stage: Stage, cfg: Config, inputs: list[Path], tables: tuple[str, ...], compute,
-               force: bool = False, summary=None) -> tuple[Path, bool, dict]:
-    """The one way a table-making stage runs: its inputs must exist; when its key is unchanged and
-    its tables are there, they are read back; else ``compute(view, folder)`` makes them (it may write
-    other files into ``folder``), each is written atomically as ``<name>.parquet`` (with
-    ``summary(tables)`` as summary.json), and the key is stamped last. Returns (folder, rebuilt, tables)."""
+@dataclass(frozen=True)
+class TableResult:
+    """What a table-making stage gives: its folder, whether it was rebuilt, its tables (read lazily)."""
+    folder: Path
+    rebuilt: bool
+    tables: Mapping
+
+
+def run_tables(stage: Stage, cfg: Config, tables: tuple[str, ...], compute, force: bool = False,
+               summary=None) -> TableResult:
+    """The one way a table-making stage runs: the files it reads must exist; when its key is
+    unchanged and its tables are there, they are read back; else ``compute(view, folder)`` makes them
+    (it may write other files into ``folder``), each is written atomically as ``<name>.parquet``
+    (with ``summary(tables)`` as summary.json), and the key is stamped last."""
     from . import atomic
 
     out = Path(cfg.paths.data) / stage.name
-    for path in inputs:
-        if not Path(path).exists():
-            raise FileNotFoundError(f"{path} not found: run `python -m analysis {Path(path).parent.name}` first")
-    stage_key = key(stage, cfg, inputs)
+    require_inputs(stage, cfg)
+    stage_key_ = stage_key(stage, cfg)
     files = [f"{t}.parquet" for t in tables]
-    if not force and cache.is_fresh(out, stage_key, files):
-        return out, False, StageTables(out, tables)
+    if not force and cache.is_fresh(out, stage_key_, files):
+        return TableResult(out, False, StageTables(out, tables))
     out.mkdir(parents=True, exist_ok=True)
     cache.invalidate(out)
     made = compute(view(cfg, stage), out)
@@ -241,8 +263,18 @@ def run_tables(stage: Stage, cfg: Config, inputs: list[Path], tables: tuple[str,
         atomic.write_parquet(out / f"{name}.parquet", atomic.stable_strings(table))
     if summary is not None:
         atomic.write_text(out / "summary.json", json.dumps(summary(made), ensure_ascii=False, indent=1))
-    cache.mark_done(out, stage_key, files)
-    return out, True, StageTables(out, tables)
+    cache.mark_done(out, stage_key_, files)
+    return TableResult(out, True, StageTables(out, tables))
+
+
+def is_fresh(stage: Stage, cfg: Config) -> bool:
+    """Whether ``stage``'s outputs are stamped with the key its declared inputs give now (the files it
+    reads may be missing: then it is not)."""
+    try:
+        return cache.is_fresh(Path(cfg.paths.data) / stage.name, stage_key(stage, cfg),
+                              cache.read_json(Path(cfg.paths.data) / stage.name / "_stage.json").get("outputs", ()))
+    except (FileNotFoundError, OSError):
+        return False
 
 
 class StageTables(Mapping):

@@ -5,8 +5,8 @@ from pathlib import Path
 
 from ..pipeline import atomic
 from ..pipeline.config import Config
+from ..pipeline import registry
 from .catalog import manifest_entries
-from .draw import build_corpus_outputs, build_keyword_outputs, build_slogan_outputs, build_topic_outputs
 from .export import saving_in_background
 from .report import manifest, parse_blocks, write_report
 from .report_facts import read_output_table, report_facts
@@ -19,17 +19,15 @@ def build_all(cfg: Config, progress: bool = True, force: bool = False, redraw: b
     from ..pipeline.run import iter_stages
 
     draw = force or redraw
-    outputs = {"corpus": ("corpus_outputs", build_corpus_outputs), "slogans": ("slogan_outputs", build_slogan_outputs),
-               "keywords": ("keyword_outputs", build_keyword_outputs), "topics": ("topic_outputs", build_topic_outputs)}
     done = {}
     # each stage's figures are drawn as soon as it is done and rendered in two other processes
     # while the next stages run
     with saving_in_background():
         for name, result in iter_stages(cfg, progress=progress, force=force):
             done[name] = result
-            if name in outputs:
-                key, build = outputs[name]
-                done[key] = build(cfg, result, force=draw)
+            stage = registry.get(name)
+            if stage.draw:
+                done[f"{name}_outputs"] = registry.resolve(stage.draw)(cfg, result, force=draw)
     build_report(cfg, done)
     return done
 

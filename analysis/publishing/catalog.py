@@ -134,20 +134,53 @@ TOPIC_OUTPUTS = (
 )
 
 
+CALIBRATION_CAPTION = ("Calibration on this corpus. Left: findings of every test that decides a result (keyness by "
+                       "period and province, slogan contrasts, trend classes) when the province and period labels "
+                       "are permuted across documents; about zero is right. Middle: how often the 95% rate interval "
+                       "covers the true rate of a token planted into the corpus's documents with document-level "
+                       "over-dispersion (band: 0.93-0.97). Right: power of the contrast test at each planted ratio.")
+CALIBRATION_OUTPUTS = (
+    Output("calibration", "figure", CALIBRATION_CAPTION, made_by="analysis.publishing.plots.calibration"),
+    Output("calibration_null", "table", "Findings per permutation of the labels.",
+           made_by="analysis.calibrate.checks.null_check"),
+    Output("calibration_summary", "table", CALIBRATION_CAPTION, made_by="analysis.calibrate.checks.summarise"),
+)
+
+
+COOCCURRENCE_OUTPUTS = (
+    Output("slogan_cooccurrence", "figure",
+           "Which of the most used slogans appear in the same documents: Jaccard index (documents with both / "
+           "documents with either). Descriptive: long documents hold more slogans.", reads=("slogans.top",),
+           made_by="analysis.publishing.plots.slogan_cooccurrence"),
+    Output("slogan_pairs", "table",
+           "Pairs of the most used slogans: documents with each and with both, Jaccard index, and the ratio of "
+           "documents with both to those expected if the two were used independently.",
+           made_by="analysis.cooccurrence.stage.pairs"),
+)
+
+
+def drawn_stages(every: bool = False) -> list[tuple]:
+    """(stage, its outputs) for every stage that ``figures`` runs and draws (``every``: and the
+    stages run only when asked for, as calibrate), in run order."""
+    from ..pipeline import registry
+
+    return [(s, registry.resolve(s.draw).outputs) for s in registry.stages() if s.draw and (every or s.in_figures)]
+
+
 def manifest_entries(cfg: Config) -> list[dict]:
-    groups = [
-        (CORPUS_OUTPUTS, ["corpus/documents.parquet", "corpus/problems.csv"], "figures"),
-        (SLOGAN_OUTPUTS, ["slogans/*.parquet"], "slogans"),
-        (KEYWORD_OUTPUTS, ["keywords/*.parquet"], "keywords"),
-        (TOPIC_OUTPUTS, ["topics/*.parquet"], "topics"),
-    ]
+    """One row per output of the stages ``figures`` draws: its files, caption, the function that
+    makes it, the stage files it is drawn from and a hash of the settings it depends on."""
     entries = []
-    for outputs, inputs, section in groups:
-        params = f"{section}:{cfg.section_hash(section)} figures:{cfg.section_hash('figures')}"
+    for stage, outputs in drawn_stages():
+        sections = [s for s in (stage.name, "figures") if hasattr(cfg, s)]
+        params = " ".join(f"{s}:{cfg.section_hash(s)}" for s in sections)
+        tables = [w for w in stage.writes if w.endswith(".parquet")]
+        inputs = (["*.parquet"] if len(tables) > 1 else tables) + [w for w in stage.writes if not w.endswith(".parquet")
+                                                                    and w != "summary.json"]
         for o in outputs:
             entries.append({"id": o.name, "kind": o.kind, "files": output_files(o, cfg.figures.formats),
                             "caption": o.caption,
-                            "made_by": o.made_by, "inputs": [f"{cfg.paths.data.name}/{i}" for i in inputs],
+                            "made_by": o.made_by, "inputs": [f"{cfg.paths.data.name}/{stage.name}/{i}" for i in inputs],
                             "parameters": params})
     return entries
 
@@ -156,7 +189,7 @@ def readme_table(formats=("pdf", "png")) -> str:
     """The README's table of outputs, made from the catalog (a test checks that the README has it):
     ``python -c "from analysis.publishing.catalog import readme_table; print(readme_table())"``."""
     rows = ["| output | what | made by |", "|---|---|---|"]
-    for outputs in (CORPUS_OUTPUTS, SLOGAN_OUTPUTS, KEYWORD_OUTPUTS, TOPIC_OUTPUTS):
+    for _, outputs in drawn_stages(every=True):
         for o in outputs:
             files = output_files(o, formats)
             shown = ", ".join(f"`{f}`" for f in files) if o.kind == "page" else \

@@ -8,22 +8,29 @@ from pathlib import Path
 from ..corpus import tables as corpus_tables
 from ..corpus.documents_table import corpus_folder
 from ..corpus.stage import CorpusResult
-from ..pipeline import atomic
+from ..pipeline import atomic, registry
 from ..pipeline.runner import view
 from ..pipeline.config import Config
 from . import plots
-from .catalog import CORPUS_OUTPUTS, KEYWORD_OUTPUTS, SLOGAN_OUTPUTS, TOPIC_OUTPUTS
+from .catalog import CALIBRATION_OUTPUTS, COOCCURRENCE_OUTPUTS, CORPUS_OUTPUTS, KEYWORD_OUTPUTS, SLOGAN_OUTPUTS, TOPIC_OUTPUTS
 from .writer import Writer, draw_stage, output_step
 
-DRAW_CORPUS = draw_stage("corpus_outputs", __name__, CORPUS_OUTPUTS)
-DRAW_SLOGANS = draw_stage("slogan_outputs", __name__, SLOGAN_OUTPUTS)
-DRAW_KEYWORDS = draw_stage("keyword_outputs", __name__, KEYWORD_OUTPUTS)
-DRAW_TOPICS = draw_stage("topic_outputs", __name__, TOPIC_OUTPUTS, files=("topics.labels",))
+
+def draws(stage: str, outputs):
+    """Mark a function as the drawing step of ``stage`` (its declaration names the function): the
+    step's outputs (from the catalog) and its declaration (``.step``: the figure settings, what
+    the outputs read, and the researcher files the stage declares for drawing)."""
+    def mark(function):
+        function.outputs = outputs
+        function.step = draw_stage(f"{stage}_outputs", __name__, outputs, files=registry.get(stage).draw_files)
+        return function
+    return mark
 
 
+@draws("corpus", CORPUS_OUTPUTS)
 def build_corpus_outputs(cfg: Config, corpus: CorpusResult, force: bool = False) -> bool:
     """Corpus figure and tables; returns True when they were (re)written."""
-    cfg = view(cfg, DRAW_CORPUS)
+    cfg = view(cfg, build_corpus_outputs.step)
 
     def draw(w: Writer) -> None:
         docs, problems = corpus.documents, corpus.problems
@@ -36,7 +43,7 @@ def build_corpus_outputs(cfg: Config, corpus: CorpusResult, force: bool = False)
         w.table(corpus_tables.unknown_metadata(docs), "corpus_unknown_metadata")
 
     folder = corpus_folder(cfg)
-    return output_step(cfg, DRAW_CORPUS, CORPUS_OUTPUTS, folder / "outputs",
+    return output_step(cfg, build_corpus_outputs.step, CORPUS_OUTPUTS, folder / "outputs",
                         [folder / "documents.parquet", folder / "problems.csv"], draw, force)
 
 
@@ -62,12 +69,13 @@ def contrast_label(contrasts, docs, spec: str) -> str | None:
     raise ValueError(f"slogans.contrast: '{spec}' is not auto, province:NAME, prefecture:NAME or quarter:YYYYQn")
 
 
+@draws("slogans", SLOGAN_OUTPUTS)
 def build_slogan_outputs(cfg: Config, result, force: bool = False) -> bool:
     """Slogan figures, tables and the concordance page; returns True when they were (re)written."""
     from .pages import concordance_html
     from ..slogans.matcher import RULE_TEXT
 
-    cfg = view(cfg, DRAW_SLOGANS)
+    cfg = view(cfg, build_slogan_outputs.step)
 
     def draw(w: Writer) -> None:
         t = result.tables
@@ -108,7 +116,7 @@ def build_slogan_outputs(cfg: Config, result, force: bool = False) -> bool:
         w.page("slogan_concordance", concordance_page)
 
     data = Path(result.folder)
-    return output_step(cfg, DRAW_SLOGANS, SLOGAN_OUTPUTS, data / "outputs", sorted(data.glob("*.parquet")),
+    return output_step(cfg, build_slogan_outputs.step, SLOGAN_OUTPUTS, data / "outputs", sorted(data.glob("*.parquet")),
                         draw, force)
 
 
@@ -119,11 +127,12 @@ def _method(table) -> str:
     return str(table["method"].dropna().iloc[0])
 
 
+@draws("keywords", KEYWORD_OUTPUTS)
 def build_keyword_outputs(cfg: Config, result, force: bool = False) -> bool:
     """Keyword figures and tables; returns True when they were (re)written."""
     from ..keywords.stage import top_trending
 
-    cfg = view(cfg, DRAW_KEYWORDS)
+    cfg = view(cfg, build_keyword_outputs.step)
 
     def draw(w: Writer) -> None:
         t = result.tables
@@ -144,16 +153,17 @@ def build_keyword_outputs(cfg: Config, result, force: bool = False) -> bool:
         w.table(t["contexts"], "keyword_contexts")
 
     data = Path(result.folder)
-    return output_step(cfg, DRAW_KEYWORDS, KEYWORD_OUTPUTS, data / "outputs", sorted(data.glob("*.parquet")),
+    return output_step(cfg, build_keyword_outputs.step, KEYWORD_OUTPUTS, data / "outputs", sorted(data.glob("*.parquet")),
                         draw, force)
 
 
+@draws("topics", TOPIC_OUTPUTS)
 def build_topic_outputs(cfg: Config, result, force: bool = False) -> bool:
     """Topic figures, tables, browser and suggested labels; returns True when they were (re)written.
     ``result``: the topics stage's, with labels applied (:func:`analysis.topics.labels.labelled`)."""
     from .pages import browser_html
 
-    cfg = view(cfg, DRAW_TOPICS)
+    cfg = view(cfg, build_topic_outputs.step)
 
     def draw(w: Writer) -> None:
         t = result.tables
@@ -194,5 +204,37 @@ def build_topic_outputs(cfg: Config, result, force: bool = False) -> bool:
             folder / "topic_labels_suggested.csv", suggested.to_csv(index=False, lineterminator="\n")))
 
     data = Path(result.folder)
-    return output_step(cfg, DRAW_TOPICS, TOPIC_OUTPUTS, data / "outputs",
+    return output_step(cfg, build_topic_outputs.step, TOPIC_OUTPUTS, data / "outputs",
                         sorted(data.glob("*.parquet")) + [data / "browser.json"], draw, force)
+
+
+@draws("calibrate", CALIBRATION_OUTPUTS)
+def build_calibration_outputs(cfg: Config, result, force: bool = False) -> bool:
+    """The calibration tables and figure; returns True when they were (re)written."""
+    cfg = view(cfg, build_calibration_outputs.step)
+    data = Path(result.folder)
+    note = json.loads((data / "summary.json").read_text(encoding="utf-8"))["note"]
+
+    def draw(w: Writer) -> None:
+        summary, null = result.tables["summary"], result.tables["null"]
+        w.table(null, "calibration_null", note)
+        w.table(summary, "calibration_summary", note)
+        w.figure(lambda: plots.calibration(summary, null), "calibration")
+
+    return output_step(cfg, build_calibration_outputs.step, CALIBRATION_OUTPUTS, data / "outputs",
+                        sorted(data.glob("*.parquet")), draw, force)
+
+
+@draws("cooccurrence", COOCCURRENCE_OUTPUTS)
+def build_cooccurrence_outputs(cfg: Config, result, force: bool = False) -> bool:
+    """The slogan pairs' figure and table; returns True when they were (re)written."""
+    cfg = view(cfg, build_cooccurrence_outputs.step)
+    data = Path(result.folder)
+
+    def draw(w: Writer) -> None:
+        pairs = result.tables["pairs"]
+        w.figure(lambda: plots.slogan_cooccurrence(pairs, min(cfg.slogans.top, 12)), "slogan_cooccurrence")
+        w.table(pairs, "slogan_pairs")
+
+    return output_step(cfg, build_cooccurrence_outputs.step, COOCCURRENCE_OUTPUTS, data / "outputs",
+                        sorted(data.glob("*.parquet")), draw, force)

@@ -726,3 +726,27 @@ def calibration(summary: pd.DataFrame, null: pd.DataFrame):
     c.set_title("Planted: power", fontsize=8)
     fig.tight_layout()
     return fig
+
+
+def slogan_cooccurrence(pairs: pd.DataFrame, top: int = 12):
+    """Jaccard index of the most used slogans' documents (documents with both / with either), one
+    panel per language; the diagonal is left empty."""
+    langs = [l for l in ("zh", "en") if (pairs["lang"] == l).any()]
+    if not langs:
+        return _message_figure("Fewer than two slogans occur in the corpus: no pair to show.")
+    panels = []
+    for lang in langs:
+        sub = pairs[pairs["lang"] == lang]
+        used = pd.concat([sub[["slogan_a", "documents_a"]].set_axis(["slogan", "n"], axis=1),
+                          sub[["slogan_b", "documents_b"]].set_axis(["slogan", "n"], axis=1)]).drop_duplicates("slogan")
+        names = used.sort_values(["n", "slogan"], ascending=[False, True], kind="stable")["slogan"].head(top).tolist()
+        both = pd.concat([sub, sub.rename(columns={"slogan_a": "slogan_b", "slogan_b": "slogan_a"})])
+        grid = both.pivot_table(index="slogan_a", columns="slogan_b", values="jaccard", aggfunc="first")
+        panels.append((lang, grid.reindex(index=names, columns=names)))
+    side = max(2.6, 1.2 + 0.28 * max(len(g) for _, g in panels))
+    fig, axes = figure("double", side, ncols=len(panels), squeeze=False)
+    for ax, (lang, grid) in zip(axes[0], panels):
+        _heatmap(ax, grid.fillna(0), {"zh": "Chinese texts", "en": "English texts"}[lang], lambda v: f"{v:.2f}",
+                 colorbar_label="Jaccard", cell_unit=" (Jaccard)")
+    fig.tight_layout()
+    return fig

@@ -87,7 +87,7 @@ def report_facts(cfg: Config, done: dict, entries: list[dict]) -> dict:
         "lexicon": {"entries": len(lex.entries), "slogans": sum(e.slogan for e in lex.entries), "digest": lex.digest[:12]},
         "stopwords_zh": ", ".join(Path(x).name for x in cfg.tokens.stopwords_zh),
         "stopwords_en": ", ".join(Path(x).name for x in cfg.tokens.stopwords_en),
-        "summary": summary(docs, slogans, keywords, {k: done[k].tables for k in ("slogans", "keywords", "topics")}),
+        "summary": summary(done),
     }
 
 
@@ -95,7 +95,7 @@ def _calibration(fig: Path) -> dict | None:
     """What ``python -m analysis calibrate`` wrote into the figures folder, if it ran."""
     if not (fig / "calibration_summary.csv").exists():
         return None
-    from ..calibrate import CALIBRATION_CAPTION
+    from .catalog import CALIBRATION_CAPTION
 
     cal = read_output_table(fig, "calibration_summary")
     null = cal[cal["check"] == "null: discoveries per permutation (all tests)"]
@@ -108,44 +108,14 @@ def _one_line(text: str) -> str:
     return " ".join(str(text).splitlines())
 
 
-def summary(docs, slogans: dict, keywords: dict, tables: dict) -> list[str]:
+def summary(done: dict) -> list[str]:
     """The strongest findings of each analysis, one line each, with the table that holds the
-    evidence: what a reader of a large corpus looks for before the details. ``tables``: the slogans,
-    keywords and topics stages' tables, as the run holds them."""
-    n = len(docs)
-    share = (lambda k: f"{k:,} ({100 * k / n:.0f}%)") if n else str
-    lines = [f"Corpus: {n:,} documents; region stated for {share(int(docs['adcode'].notna().sum()))}, quarter for "
-             f"{share(int(docs['quarter'].notna().sum()))} (`corpus_summary`)."]
-    if slogans["top"]:
-        lines.append("Most used slogans: " + ", ".join(f"{s} ({k:,} times in {d:,} documents)"
-                                                      for s, k, d in slogans["top"][:3]) + " (`slogan_counts`).")
-    contrasts = tables["slogans"].get("contrasts")
-    if contrasts is not None and len(contrasts):
-        tested = contrasts[contrasts["status"] == "tested"]
-        found = tested[tested["q_value"] < 0.05].sort_values(["q_value", "log_ratio"], ascending=[True, False],
-                                                             kind="stable")
-        line = f"Slogan contrasts: {len(found):,} of {len(tested):,} tested have q < 0.05"
-        if len(found):
-            line += "; the clearest: " + "; ".join(
-                f"{r.slogan} in {r.contrast} (Log Ratio {r.log_ratio:.2f}, q = {r.q_value:.2g})"
-                for r in found.head(3).itertuples())
-        lines.append(line + " (`slogan_contrasts`).")
-    if keywords.get("rising") or keywords.get("falling"):
-        lines.append(f"Keyword trends over {len(keywords['periods'])} {keywords['period_unit']}s: rising "
-                     f"{', '.join(keywords.get('rising', [])[:5]) or 'none'}; falling "
-                     f"{', '.join(keywords.get('falling', [])[:5]) or 'none'} (`keyword_trend_table`).")
-    keyness = tables["keywords"].get("keyness")
-    if keyness is not None and "lrc" in keyness:
-        best = keyness[keyness["status"] == "distinctive"].sort_values("lrc", ascending=False, kind="stable")
-        best = best.drop_duplicates(["grouping", "group"]).head(3)
-        if len(best):
-            lines.append("Most distinctive terms (by LRC): " + "; ".join(
-                f"{r.term} in {r.group} (Log Ratio {r.log_ratio:.1f}, in {r.documents_with} documents)"
-                for r in best.itertuples()) + " (`keyword_keyness`).")
-    table = tables["topics"].get("topics")
-    if table is not None and len(table):
-        for lang, t in table.groupby("lang"):
-            t = t.sort_values("share", ascending=False, kind="stable")
-            lines.append(f"Topics ({lang}): K = {int(t['k'].iloc[0])}; the largest: " + ", ".join(
-                f"{r.label} ({100 * r.share:.0f}%)" for r in t.head(5).itertuples()) + " (`topic_table`).")
+    evidence: what a reader of a large corpus looks for before the details. Each stage says its own
+    (its declaration's ``findings``), in run order."""
+    from ..pipeline import registry
+
+    lines = []
+    for stage in registry.stages():
+        if stage.findings and stage.name in done:
+            lines += registry.resolve(stage.findings)(done[stage.name])
     return [_one_line(x) for x in lines]

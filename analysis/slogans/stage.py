@@ -8,15 +8,15 @@ rule and the method that made it.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from ..pipeline import runner
+from .declaration import STAGE
 from ..pipeline.config import Config
-from ..corpus.documents_table import analysable, corpus_folder, document_texts, load_documents
+from ..corpus.documents_table import analysable, document_texts, load_documents
 from .discovery import Candidates
 from ..text.kwic import combined, concordance
 from ..text.lexicon import Lexicon, read_lexicon
@@ -24,17 +24,10 @@ from .matcher import RULE_TEXT, Matcher
 from .statistics import (RATE_METHOD, SHARE_METHOD, group_rates, nb_effects, quarter_vs_previous,
                            region_vs_rest)
 
-TABLES = ("counts", "documents", "rates", "contrasts", "nb_effects", "candidates", "concordance")
+TABLES = tuple(w.removesuffix(".parquet") for w in STAGE.writes if w.endswith(".parquet"))
 #: Groupings of the rates table: name → columns (language is always added).
 GROUPINGS = {"province": ["province"], "prefecture": ["province", "prefecture"], "quarter": ["quarter"],
              "province_quarter": ["province", "quarter"], "language": []}
-
-
-@dataclass(frozen=True)
-class SloganResult:
-    folder: Path
-    rebuilt: bool
-    tables: dict
 
 
 def slogan_concepts(lexicon: Lexicon, slogans_only: bool = True) -> dict[str, tuple[list[str], list[str]]]:
@@ -117,21 +110,9 @@ def stage_documents(docs: pd.DataFrame, texts: dict[str, str]) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-#: What the slogans stage reads. slogans.top and slogans.contrast choose what figures show: not here.
-STAGE = runner.Stage(
-    "slogans", __name__,
-    params=("slogans.rule", "slogans.include_title", "slogans.bootstrap", "slogans.bootstrap_max_docs",
-            "slogans.min_docs", "slogans.min_count", "slogans.context_chars", "slogans.candidate_min_docs", "slogans.pooled", "random.seed",
-            "corpus.min_confidence"),
-    files=("tokens.lexicon",))
-
-
-def build_slogans(cfg: Config, progress: bool = True, force: bool = False) -> SloganResult:
+def build_slogans(cfg: Config, progress: bool = True, force: bool = False) -> runner.TableResult:
     """Run the slogans stage unless it is up to date."""
-    from ..text.stage import tokens_folder
-
-    inputs = [corpus_folder(cfg) / "documents.parquet", tokens_folder(cfg) / "tokens.parquet"]
-    return SloganResult(*runner.run_tables(STAGE, cfg, inputs, TABLES, compute_slogans, force, summary))
+    return runner.run_tables(STAGE, cfg, TABLES, compute_slogans, force, summary)
 
 
 def compute_slogans(cfg: Config, out: Path) -> dict[str, pd.DataFrame]:

@@ -17,8 +17,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..stats.inference import (RATE_INTERVAL_METHOD, RATE_TEST_METHOD, bh, group_sums, log_ratio_interval, lumps,
-                               rate_interval, rate_test, shrink_rates, wilson_interval)
+from ..stats.inference import (RATE_INTERVAL_METHOD, RATE_TEST_METHOD, Sums, bh, group_sums, log_ratio_interval,
+                               lumps, rate_interval, rate_test, shrink_rates, wilson_interval)
 from ..stats.measures import bootstrap_weights, g2, log_ratio, seeded_rng
 
 UNKNOWN = "unknown"
@@ -117,47 +117,79 @@ def contrast(docs: pd.DataFrame, counts: np.ndarray, slogans: list[str], target:
     A, Bx = et.sum(), er.sum()
     a_all, b_all = ct.sum(0), cr.sum(0)
     n_t, n_r = len(et), len(er)
-    test, S = None, None
-    if n_t and n_r:
-        side = np.r_[np.zeros(n_t, int), np.ones(n_r, int)]
-        both = np.vstack([ct, cr])
-        S = group_sums(side, 2, both, np.r_[et, er])
-        test = rate_test(S.take([0]), S.take([1]), lumpy=lumps(both))
+    test, S = _side_test(ct, cr, et, er)
     bounds, interval = None, ""
     if B and n_t >= min_docs and n_r >= min_docs:
         if max(n_t, n_r) > bootstrap_max_docs:
             bounds, interval = log_ratio_interval(S.take([0]), S.take([1])), "analytic (cluster-robust)"
         else:
-            rt, _ = bootstrap_rates(ct.astype(float), et, B, seeded_rng(seed, "t", *label))
-            rr, _ = bootstrap_rates(cr.astype(float), er, B, seeded_rng(seed, "r", *label))
-            # Hardie's 0.5 for zero counts, on the rate scale of each replicate
-            rt = np.where(rt > 0, rt, 0.5 / et.sum() * PER)
-            rr = np.where(rr > 0, rr, 0.5 / er.sum() * PER)
-            bounds, interval = np.percentile(np.log2(rt / rr), [2.5, 97.5], axis=0), "percentile bootstrap"
+            bounds, interval = _bootstrap_log_ratio(ct, cr, et, er, B, seed, label), "percentile bootstrap"
     rows = []
     for j, slogan in enumerate(slogans):
         a, b = float(a_all[j]), float(b_all[j])
         row = {"slogan": slogan, "count_target": int(a), "count_reference": int(b), "exposure_target": A,
                "exposure_reference": Bx, "documents_target": n_t, "documents_reference": n_r,
                "documents_with_target": int((ct[:, j] > 0).sum()), "documents_with_reference": int((cr[:, j] > 0).sum()),
-               "rate_target": a / A * PER if A else np.nan, "rate_reference": b / Bx * PER if Bx else np.nan}
-        if a + b == 0:
-            row["status"] = "absent"
-        elif n_t < min_docs or n_r < min_docs:
-            row["status"] = f"too small: fewer than {min_docs} documents on a side ({n_t} vs {n_r})"
-        elif a + b < min_count:
-            row["status"] = f"too small: {int(a + b)} occurrences, fewer than {min_count}"
-        else:
-            row["status"] = "tested"
-            row["log_ratio"] = float(log_ratio(a, b, A, Bx))
-            if bounds is not None:
-                row["log_ratio_low"], row["log_ratio_high"] = float(bounds[0][j]), float(bounds[1][j])
-                row["interval_method"] = interval
-            row["g2"] = float(g2(a, b, A, Bx))
-            row["z"] = float(test["z"][0, j])
-            row["p_value"] = float(test["p"][0, j])
-            row["p_method"] = "document-level rate test"
+               "rate_target": a / A * PER if A else np.nan, "rate_reference": b / Bx * PER if Bx else np.nan,
+               "status": _contrast_status(a, b, n_t, n_r, min_docs, min_count)}
+        if row["status"] == "tested":
+            row.update(_tested_fields(j, a, b, A, Bx, test, bounds, interval))
         rows.append(row)
+    return _contrast_table(rows)
+
+
+def _side_test(ct: np.ndarray, cr: np.ndarray, et: np.ndarray, er: np.ndarray) -> tuple[dict | None, Sums | None]:
+    """The document-level test of every slogan between the target's documents (counts ``ct``,
+    exposures ``et``) and the reference's, and the two sides' sufficient statistics; (None, None)
+    when a side has no document."""
+    n_t, n_r = len(et), len(er)
+    if not (n_t and n_r):
+        return None, None
+    side = np.r_[np.zeros(n_t, int), np.ones(n_r, int)]
+    both = np.vstack([ct, cr])
+    S = group_sums(side, 2, both, np.r_[et, er])
+    return rate_test(S.take([0]), S.take([1]), lumpy=lumps(both)), S
+
+
+def _bootstrap_log_ratio(ct: np.ndarray, cr: np.ndarray, et: np.ndarray, er: np.ndarray, B: int, seed: int,
+                         label: tuple) -> np.ndarray:
+    """The percentile-bootstrap 95% interval (rows: low, high) of each slogan's Log Ratio, resampling
+    documents within each side."""
+    rt, _ = bootstrap_rates(ct.astype(float), et, B, seeded_rng(seed, "t", *label))
+    rr, _ = bootstrap_rates(cr.astype(float), er, B, seeded_rng(seed, "r", *label))
+    # Hardie's 0.5 for zero counts, on the rate scale of each replicate
+    rt = np.where(rt > 0, rt, 0.5 / et.sum() * PER)
+    rr = np.where(rr > 0, rr, 0.5 / er.sum() * PER)
+    return np.percentile(np.log2(rt / rr), [2.5, 97.5], axis=0)
+
+
+def _contrast_status(a: float, b: float, n_t: int, n_r: int, min_docs: int, min_count: int) -> str:
+    """Whether a slogan with ``a`` and ``b`` occurrences on the two sides is tested, or why not."""
+    if a + b == 0:
+        return "absent"
+    if n_t < min_docs or n_r < min_docs:
+        return f"too small: fewer than {min_docs} documents on a side ({n_t} vs {n_r})"
+    if a + b < min_count:
+        return f"too small: {int(a + b)} occurrences, fewer than {min_count}"
+    return "tested"
+
+
+def _tested_fields(j: int, a: float, b: float, A: float, Bx: float, test: dict, bounds, interval: str) -> dict:
+    """Effect, interval and test of tested slogan ``j``: Log Ratio (with its interval when there is
+    one), G², z and p-value."""
+    out = {"log_ratio": float(log_ratio(a, b, A, Bx))}
+    if bounds is not None:
+        out["log_ratio_low"], out["log_ratio_high"] = float(bounds[0][j]), float(bounds[1][j])
+        out["interval_method"] = interval
+    out["g2"] = float(g2(a, b, A, Bx))
+    out["z"] = float(test["z"][0, j])
+    out["p_value"] = float(test["p"][0, j])
+    out["p_method"] = "document-level rate test"
+    return out
+
+
+def _contrast_table(rows: list[dict]) -> pd.DataFrame:
+    """The contrast's rows as a table, every result column present, with q-values over the slogans tested."""
     out = pd.DataFrame(rows)
     for col in ("log_ratio", "log_ratio_low", "log_ratio_high", "interval_method", "g2", "z", "p_value", "p_method"):
         if col not in out:

@@ -238,44 +238,81 @@ def rate_test(a: Sums, b: Sums, moderate: bool = True, lumpy: list | None = None
     signed normal score of ``p``, positive when ``a`` uses the term more) and ``kappa``. Sides with
     fewer than two documents give NaN.
     """
-    Ea, Eb = _col(a.E, a.Y), _col(b.E, b.Y)
-    Eea, Eeb = _col(a.Ee, a.Y), _col(b.Ee, b.Y)
     with np.errstate(divide="ignore", invalid="ignore"):
-        Ra, Rb = a.Y / Ea, b.Y / Eb
+        Ra, Rb = a.Y / _col(a.E, a.Y), b.Y / _col(b.E, b.Y)
+    T = a.Y + b.Y
+    shape = np.broadcast_shapes(T.shape, np.shape(_col(a.E, a.Y)))
+    kappa = _pooled_dispersion(a, b, Ra, Rb, T, shape, moderate)
+    pi, rho = _share_and_correlation(a, b, Ra, Rb, kappa, T, shape)
+    up, low = betabinom_tails(np.broadcast_to(a.Y, shape), np.broadcast_to(T, shape), pi,
+                              np.nan_to_num(np.clip(rho, 0, 0.999)))
+    up, low = up.reshape(shape), low.reshape(shape)
+    if lumpy is not None and any(v is not None for v in lumpy):
+        up, low = _with_lump_tails(up, low, a, b, lumpy, shape)
+    return _rate_test_result(up, low, a, b, Ra, Rb, T, shape, kappa)
+
+
+def _pooled_dispersion(a: Sums, b: Sums, Ra: np.ndarray, Rb: np.ndarray, T: np.ndarray, shape: tuple,
+                       moderate: bool) -> np.ndarray:
+    """Each term's κ (``shape``) from the documents of both groups, residuals around each group's
+    own rate (``Ra``, ``Rb``); with ``moderate``, never below the mean of terms of similar total ``T``."""
+    with np.errstate(divide="ignore", invalid="ignore"):
         num_a, den_a = _dispersion_moments(a, Ra)
         num_b, den_b = _dispersion_moments(b, Rb)
         kappa = np.where(den_a + den_b > 0, np.maximum((num_a + num_b) / (den_a + den_b), 0), 0.0)
-    T = a.Y + b.Y
-    shape = np.broadcast_shapes(T.shape, np.shape(Ea))
     kappa = np.broadcast_to(kappa, shape)
     if moderate and kappa.size:
         kappa = moderated_dispersion(kappa.reshape(-1, shape[-1]), np.broadcast_to(T, shape).reshape(-1, shape[-1])
                                      ).reshape(shape)
+    return kappa
+
+
+def _share_and_correlation(a: Sums, b: Sums, Ra: np.ndarray, Rb: np.ndarray, kappa: np.ndarray, T: np.ndarray,
+                           shape: tuple) -> tuple[np.ndarray, np.ndarray]:
+    """The beta-binomial of ``a``'s count given the total ``T`` under equal rates: its mean share and
+    the intra-class correlation that gives it the larger of the dispersion model's and the
+    permutation variance."""
+    Ea, Eb = _col(a.E, a.Y), _col(b.E, b.Y)
+    Eea, Eeb = _col(a.Ee, a.Y), _col(b.Ee, b.Y)
     with np.errstate(divide="ignore", invalid="ignore"):
         lam = T / (Ea + Eb)
         va = lam * Ea + kappa * lam * lam * Eea                    # variance of each side's count under H0
         vb = lam * Eb + kappa * lam * lam * Eeb
         pi = np.broadcast_to(Ea / (Ea + Eb), shape)
         model = va * vb / (va + vb)                                # of the target's count given T
-        # the same, by permutation of documents between the groups (each group centred on its own
-        # rate, so that a real difference does not inflate it): a term whose occurrences sit in one
-        # or two documents varies as much as those documents, whatever the dispersion model says
+        cond = np.fmax(model, _permutation_variance(a, b, Ra, Rb))
+        binom = T * pi * (1 - pi)
+        rho = np.where((T > 1) & (binom > 0), (cond / binom - 1) / (T - 1), 0.0)
+    return pi, rho
+
+
+def _permutation_variance(a: Sums, b: Sums, Ra: np.ndarray, Rb: np.ndarray) -> np.ndarray:
+    """The variance of ``a``'s count given the total by permutation of documents between the groups,
+    each group centred on its own rate (so that a real difference does not inflate it): a term whose
+    occurrences sit in one or two documents varies as much as those documents, whatever the
+    dispersion model says."""
+    Eea, Eeb = _col(a.Ee, a.Y), _col(b.Ee, b.Y)
+    with np.errstate(divide="ignore", invalid="ignore"):
         na_, nb_ = _col(a.n, a.Y), _col(b.n, b.Y)
         within = (np.maximum(a.Yy - 2 * Ra * a.Ye + Ra * Ra * Eea, 0)
                   + np.maximum(b.Yy - 2 * Rb * b.Ye + Rb * Rb * Eeb, 0))
-        permutation = na_ * nb_ / (na_ + nb_) * within / (na_ + nb_ - 2)
-        cond = np.fmax(model, permutation)
-        binom = T * pi * (1 - pi)
-        rho = np.where((T > 1) & (binom > 0), (cond / binom - 1) / (T - 1), 0.0)
-    up, low = betabinom_tails(np.broadcast_to(a.Y, shape), np.broadcast_to(T, shape), pi,
-                              np.nan_to_num(np.clip(rho, 0, 0.999)))
-    up, low = up.reshape(shape), low.reshape(shape)
-    if lumpy is not None and any(v is not None for v in lumpy):
-        share = np.broadcast_to(a.n / (a.n + b.n), shape[:1])
-        needed = np.minimum(up, low) < 0.025                      # elsewhere p is already above 0.05
-        l_up, l_low = lump_tails(lumpy, share, np.broadcast_to(a.Y, shape), needed)
-        up = np.fmax(up, l_up.reshape(shape))
-        low = np.fmax(low, l_low.reshape(shape))
+        return na_ * nb_ / (na_ + nb_) * within / (na_ + nb_ - 2)
+
+
+def _with_lump_tails(up: np.ndarray, low: np.ndarray, a: Sums, b: Sums, lumpy: list, shape: tuple
+                     ) -> tuple[np.ndarray, np.ndarray]:
+    """The tails ``up`` and ``low``, each raised to the exact one of dealing a lumpy term's documents
+    to the groups at random where the test could find something (see :func:`lump_tails`)."""
+    share = np.broadcast_to(a.n / (a.n + b.n), shape[:1])
+    needed = np.minimum(up, low) < 0.025                      # elsewhere p is already above 0.05
+    l_up, l_low = lump_tails(lumpy, share, np.broadcast_to(a.Y, shape), needed)
+    return np.fmax(up, l_up.reshape(shape)), np.fmax(low, l_low.reshape(shape))
+
+
+def _rate_test_result(up: np.ndarray, low: np.ndarray, a: Sums, b: Sums, Ra: np.ndarray, Rb: np.ndarray,
+                      T: np.ndarray, shape: tuple, kappa: np.ndarray) -> dict:
+    """What :func:`rate_test` returns, from the tails of ``a``'s count: NaN where a side has fewer than
+    two documents or the term does not occur."""
     p = np.minimum(1.0, 2 * np.minimum(up, low))
     na, nb = np.broadcast_to(_col(a.n, a.Y), shape), np.broadcast_to(_col(b.n, b.Y), shape)
     bad = (na < 2) | (nb < 2) | (np.broadcast_to(T, shape) <= 0)

@@ -186,3 +186,10 @@ def stopword_digest(specs) -> str:
         h.update((str(spec) if str(spec).startswith("iso:") else "file").encode())
         h.update(" ".join(sorted(_stopword_list(str(spec)))).encode())
     return h.hexdigest()
+
+
+def check_files(cfg) -> None:
+    """Read the lexicon and the stop-word lists: a mistake in either is reported before any work."""
+    read_lexicon(cfg.tokens.lexicon)
+    read_stopwords(cfg.tokens.stopwords_zh)
+    read_stopwords(cfg.tokens.stopwords_en)

@@ -27,6 +27,7 @@ import pyarrow.parquet as pq
 
 from ..pipeline import atomic, runner, cache
 from .collocations import Collocations
+from .declaration import STAGE
 from ..pipeline.config import Config, TokenParams
 from ..corpus.documents_table import corpus_folder
 from .lexicon import read_lexicon, read_stopwords, stopword_digest
@@ -117,19 +118,8 @@ def text_hash(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
-#: What the tokens stage reads (the lexicon's and stop-word lists' content, not their paths).
-STAGE = runner.Stage(
-    "tokens", __name__,
-    params=("tokens.backend", "tokens.hmm", "tokens.min_chars_zh", "tokens.min_chars_en", "tokens.canonical",
-            "tokens.phrases_min_count", "tokens.phrases_threshold"),
-    files=("tokens.lexicon", "tokens.stopwords_zh", "tokens.stopwords_en"),
-    runtime=("tokens.workers",))
-
-
 def build_tokens(cfg: Config, progress: bool = True, force: bool = False) -> TokensResult:
     """Build (or reuse) the token table from the documents table."""
-    from tqdm import tqdm
-
     out = tokens_folder(cfg)
     docs_path = corpus_folder(cfg) / "documents.parquet"
     if not docs_path.exists():
@@ -137,94 +127,136 @@ def build_tokens(cfg: Config, progress: bool = True, force: bool = False) -> Tok
     key = runner.key(STAGE, cfg, [docs_path])
     cfg = runner.view(cfg, STAGE)
     params = cfg.tokens
-    setting = settings(params)
+    setting_hash = hashlib.sha256(json.dumps(settings(params), sort_keys=True).encode()).hexdigest()
     final = out / "tokens.parquet"
-    unigram_path = out / "unigrams.parquet"
     if not force and cache.is_fresh(out, key, ["tokens.parquet"]):
         return TokensResult(final, False, 0, 0, _read_problems(out))
 
     out.mkdir(parents=True, exist_ok=True)
     cache.invalidate(out)
-    setting_hash = hashlib.sha256(json.dumps(setting, sort_keys=True).encode()).hexdigest()
-    parts = out / "unigrams.parts"  # the row groups of a run not yet finished, one file each
-    if force:
-        shutil.rmtree(parts, ignore_errors=True)
-    previous = {} if force else _reusable([unigram_path, *sorted(parts.glob("part-*.parquet"))], setting_hash)
-    tokenizer_args = (runner.plain(params), Path(cfg.paths.data) / "cache")
+    unigram_path = out / "unigrams.parquet"
     workers = params.workers or mp.cpu_count()
-    problems: list[Problem] = []
-    reused = segmented = 0
-    docs_file = pq.ParquetFile(docs_path)
-    bar = tqdm(total=docs_file.metadata.num_rows, desc="tokens", unit="doc", disable=not progress or None,
-               leave=False)
-
-    def jobs():
-        """One job per document, in the order of the documents table; unchanged texts carry their
-        previous rows instead of the text."""
-        nonlocal reused, segmented
-        columns = ["doc_id", "source_file", "part", "lang", "text"]
-        for batch in docs_file.iter_batches(batch_size=_BATCH_DOCS, columns=columns):
-            for doc_id, source, part, lang, text in zip(*(batch.column(i).to_pylist() for i in range(5))):
-                if lang not in LANGS:
-                    problems.append(Problem(source, "" if part is None else f"part {part}",
-                                            f"language '{lang}' is not supported for tokens; left out", "skipped"))
-                    bar.update()
-                    continue
-                h = text_hash(text or "")
-                before = previous.get(h)
-                reused += before is not None
-                segmented += before is None
-                yield (doc_id, lang, "" if before is not None else text or "", h, before)
-
-    tasks = chunks_by_size(jobs(), lambda job: len(job[2]), _CHUNK_CHARS, _BATCH_DOCS)
-    try:
-        with atomic.atomic_path(unigram_path) as tmp:
-            unigram_schema = SCHEMA.remove(SCHEMA.get_field_index("phrased")).with_metadata(
-                {b"tifa_settings": setting_hash.encode()})
-            writer = pq.ParquetWriter(tmp, unigram_schema)
-            group: list[pa.Table] = []  # written as one row group of about _GROUP_ROWS paragraphs
-            written = 0
-
-            def write(group: list[pa.Table]) -> None:
-                """A row group into the table, and into a part of its own that a killed run reuses."""
-                nonlocal written
-                rows = pa.concat_tables(group).replace_schema_metadata(unigram_schema.metadata)
-                writer.write_table(rows)
-                atomic.write_arrow(parts / f"part-{written:06d}.parquet", rows)
-                written += 1
-
-            # one pipeline over the whole corpus: workers keep segmenting while the parent writes
-            for n_docs, table in ordered_map(_tokenize_chunk, tasks, workers, initializer=_init_tokenizer,
-                                             initargs=tokenizer_args):
-                group.append(table)
-                bar.update(n_docs)
-                if sum(t.num_rows for t in group) >= _GROUP_ROWS:
-                    write(group)
-                    group = []
-            if group:
-                write(group)
-            writer.close()
-            group = table = None  # the last results: not kept through the passes below
-    finally:
-        bar.close()
-        docs_file = None  # a ParquetFile holds buffers of what it read (60 MB at 100 MB) until freed
-    shutil.rmtree(parts, ignore_errors=True)  # the unigram table is whole: its parts are not needed
-    previous = None
+    jobs = _segment(cfg, docs_path, out, setting_hash, workers, progress, force)
     release_memory()
     phrasers = learn_phrases(unigram_path, params.phrases_min_count, params.phrases_threshold, workers)
     release_memory()
     for lang, phr in phrasers.items():
         _write_collocations(out / f"collocations_{lang}.csv", phr)
+    _join_phrases(unigram_path, final, phrasers)
+    _write_problems(out, jobs.problems)
+    cache.mark_done(out, key, ["tokens.parquet"])
+    return TokensResult(final, True, jobs.reused, jobs.segmented, jobs.problems)
+
+
+class _Jobs:
+    """The documents of the documents table as tokenizing jobs, one per document in table order:
+    unchanged texts carry their previous rows instead of the text. Counts the texts reused and
+    segmented, keeps a problem for each document left out, and shows the progress."""
+
+    def __init__(self, docs_path: Path, previous: dict, progress: bool):
+        from tqdm import tqdm
+
+        self.docs_file = pq.ParquetFile(docs_path)
+        self.previous = previous
+        self.bar = tqdm(total=self.docs_file.metadata.num_rows, desc="tokens", unit="doc",
+                        disable=not progress or None, leave=False)
+        self.reused = self.segmented = 0
+        self.problems: list[Problem] = []
+
+    def __iter__(self):
+        """(doc_id, lang, text or "" when reused, text hash, previous rows or None) of each document."""
+        columns = ["doc_id", "source_file", "part", "lang", "text"]
+        for batch in self.docs_file.iter_batches(batch_size=_BATCH_DOCS, columns=columns):
+            for doc_id, source, part, lang, text in zip(*(batch.column(i).to_pylist() for i in range(5))):
+                if lang not in LANGS:
+                    self.problems.append(Problem(source, "" if part is None else f"part {part}",
+                                                 f"language '{lang}' is not supported for tokens; left out",
+                                                 "skipped"))
+                    self.bar.update()
+                    continue
+                h = text_hash(text or "")
+                before = self.previous.get(h)
+                self.reused += before is not None
+                self.segmented += before is None
+                yield (doc_id, lang, "" if before is not None else text or "", h, before)
+
+    def close(self) -> None:
+        """Close the progress bar and let go of the documents table and the previous rows."""
+        self.bar.close()
+        self.docs_file = self.previous = None  # a ParquetFile holds buffers of what it read (60 MB at 100 MB)
+
+
+def _segment(cfg: Config, docs_path: Path, out: Path, setting_hash: str, workers: int, progress: bool,
+             force: bool) -> _Jobs:
+    """Write the unigram table (``out/unigrams.parquet``), segmenting only the texts that neither the
+    previous table nor the parts of a killed run hold; returns the jobs, with their counts and problems."""
+    unigram_path = out / "unigrams.parquet"
+    parts = out / "unigrams.parts"  # the row groups of a run not yet finished, one file each
+    if force:
+        shutil.rmtree(parts, ignore_errors=True)
+    jobs = _Jobs(docs_path, {} if force else _reusable([unigram_path, *sorted(parts.glob("part-*.parquet"))],
+                                                      setting_hash), progress)
+    tasks = chunks_by_size(jobs, lambda job: len(job[2]), _CHUNK_CHARS, _BATCH_DOCS)
+    tokenizer_args = (runner.plain(cfg.tokens), Path(cfg.paths.data) / "cache")
+    try:
+        _write_unigrams(unigram_path, parts, setting_hash, tasks, workers, tokenizer_args, jobs.bar)
+    finally:
+        jobs.close()
+    shutil.rmtree(parts, ignore_errors=True)  # the unigram table is whole: its parts are not needed
+    return jobs
+
+
+class _UnigramWriter:
+    """The unigram table, written a row group at a time."""
+
+    def __init__(self, path: Path, parts: Path, setting_hash: str):
+        self.schema = SCHEMA.remove(SCHEMA.get_field_index("phrased")).with_metadata(
+            {b"tifa_settings": setting_hash.encode()})
+        self.writer = pq.ParquetWriter(path, self.schema)
+        self.parts = parts
+        self.written = 0
+
+    def write(self, group: list[pa.Table]) -> None:
+        """A row group into the table, and into a part of its own that a killed run reuses."""
+        rows = pa.concat_tables(group).replace_schema_metadata(self.schema.metadata)
+        self.writer.write_table(rows)
+        atomic.write_arrow(self.parts / f"part-{self.written:06d}.parquet", rows)
+        self.written += 1
+
+
+def _write_unigrams(path: Path, parts: Path, setting_hash: str, tasks, workers: int, tokenizer_args: tuple,
+                    bar) -> None:
+    """The unigram table from the tokenizing ``tasks``, in row groups of about ``_GROUP_ROWS`` paragraphs."""
+    with atomic.atomic_path(path) as tmp:
+        unigrams = _UnigramWriter(tmp, parts, setting_hash)
+        group: list[pa.Table] = []
+        # one pipeline over the whole corpus: workers keep segmenting while the parent writes
+        for n_docs, table in ordered_map(_tokenize_chunk, tasks, workers, initializer=_init_tokenizer,
+                                         initargs=tokenizer_args):
+            group.append(table)
+            bar.update(n_docs)
+            if sum(t.num_rows for t in group) >= _GROUP_ROWS:
+                unigrams.write(group)
+                group = []
+        if group:
+            unigrams.write(group)
+        unigrams.writer.close()
+
+
+def _join_phrases(unigram_path: Path, final: Path, phrasers: dict) -> None:
+    """Write the token table: the unigram table with the ``phrased`` column."""
     # joining is vectorised (Arrow and numpy): one process keeps up with reading and writing
     with atomic.atomic_path(final) as tmp:
         writer = pq.ParquetWriter(tmp, SCHEMA)
         for batch in pq.ParquetFile(unigram_path).iter_batches(batch_size=5000):
             writer.write_batch(_phrase_batch(batch, phrasers))
         writer.close()
-    with atomic.atomic_path(out / "problems.json") as tmp:
+
+
+def _write_problems(folder: Path, problems: list[Problem]) -> None:
+    """Write the problems of a run to ``problems.json`` in the stage's folder (read back by :func:`_read_problems`)."""
+    with atomic.atomic_path(folder / "problems.json") as tmp:
         tmp.write_text(json.dumps([p.__dict__ for p in problems], ensure_ascii=False, indent=1))
-    cache.mark_done(out, key, ["tokens.parquet"])
-    return TokensResult(final, True, reused, segmented, problems)
 
 
 def _write_collocations(path: Path, model: Collocations) -> None:

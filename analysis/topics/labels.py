@@ -91,3 +91,21 @@ def labelled(result, path: Path):
     import dataclasses
 
     return dataclasses.replace(result, tables=apply_labels(result.tables, path))
+
+
+def labelled_topics(cfg, progress: bool = True, force: bool = False):
+    """The topics stage's result (run when out of date) with the researcher's labels applied: the
+    labels are not part of the fit, so editing them never refits."""
+    from .stage import build_topics
+
+    return labelled(build_topics(cfg, progress=progress, force=force), cfg.topics.labels)
+
+
+def check_files(cfg) -> None:
+    """Read the topic labels and, when seeded topics come from a file, the seed words: a mistake in
+    either is reported before any model is fitted."""
+    read_labels(cfg.topics.labels)
+    if cfg.topics.seed_topics == "file":
+        from .seeds import read_seed_file
+
+        read_seed_file(cfg.topics.seed_file)

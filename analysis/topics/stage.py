@@ -13,17 +13,17 @@ import hashlib
 import json
 import multiprocessing as mp
 import zlib
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from ..pipeline import atomic, runner, cache
+from .declaration import STAGE
 from ..pipeline.config import Config, TopicParams
-from ..corpus.documents_table import analysable, corpus_folder, document_texts, load_documents
+from ..corpus.documents_table import analysable, document_texts, load_documents
 from ..pipeline.parallel import ordered_map
-from ..text.stage import load_tokens, tokens_folder
+from ..text.stage import load_tokens
 from .engines import make_model
 from .models import (PREVALENCE_METHOD, choose_k, unit_term_matrix, exclusivity, frex, heldout_perplexity, match_topics,
                      nmf_match, prevalence_effects, relevance, top_by, topic_dictionary, topic_overlap, unit_weights)
@@ -31,17 +31,9 @@ from .seeds import seed_groups, seeds_kept
 from ..stats.measures import corpus_stopword
 from ..text.lexicon import read_lexicon
 
-TABLES = ("grid", "topics", "passages", "doc_topics", "prevalence", "over_time", "nmf", "notes", "words", "stopwords",
-          "prevalence_covariates", "seeded")
+TABLES = tuple(w.removesuffix(".parquet") for w in STAGE.writes if w.endswith(".parquet"))
 
 
-
-
-@dataclass(frozen=True)
-class TopicResult:
-    folder: Path
-    rebuilt: bool
-    tables: dict
 
 
 def units(tokens: pd.DataFrame, lang: str, unit: str, column: str) -> pd.DataFrame:
@@ -354,25 +346,9 @@ def grid_for(n_units: int, k_grid) -> list[int]:
     return sorted({k for k in k_grid if k <= cap}) or [min(2, cap)]
 
 
-#: What the topics stage reads. The labels file is read when the outputs are drawn, and the worker
-#: count changes nothing but speed: editing either never refits.
-STAGE = runner.Stage(
-    "topics", __name__,
-    params=("topics.unit", "topics.column", "topics.k_grid", "topics.seeds", "topics.k", "topics.min_stability",
-            "topics.engine", "topics.passes", "topics.iterations", "topics.gibbs_iterations", "topics.grid_iterations",
-            "topics.grid_max_units", "topics.max_train_units", "topics.nmf_prior",
-            "topics.no_below",
-            "topics.no_above", "topics.keep_n", "topics.max_doc_share",
-            "topics.min_units", "topics.heldout", "topics.top_words", "topics.relevance_lambda", "topics.draws",
-            "topics.covariates", "topics.seed_topics", "random.seed", "corpus.min_confidence"),
-    files=("tokens.lexicon", "topics.seed_file"),
-    runtime=("topics.workers",))
-
-
-def build_topics(cfg: Config, progress: bool = True, force: bool = False) -> TopicResult:
-    inputs = [corpus_folder(cfg) / "documents.parquet", tokens_folder(cfg) / "tokens.parquet"]
-    return TopicResult(*runner.run_tables(STAGE, cfg, inputs, TABLES,
-                                          lambda view, out: compute_topics(view, out, progress), force))
+def build_topics(cfg: Config, progress: bool = True, force: bool = False) -> runner.TableResult:
+    """Run the topics stage unless it is up to date."""
+    return runner.run_tables(STAGE, cfg, TABLES, lambda view, out: compute_topics(view, out, progress), force)
 
 
 def passage_texts(cfg: Config, docs: pd.DataFrame, passages: list[tuple], unit_of: dict) -> pd.DataFrame:

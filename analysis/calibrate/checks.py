@@ -12,15 +12,14 @@ Two checks, both on the documents of the corpus as built by the slogans and keyw
   true rate about 95% of the time, the false discovery rate of the contrast test should stay under
   5%, and the power at each ratio is reported.
 
-Tables in, tables out; the stage at the bottom writes ``calibration_null``, ``calibration_planted``,
-``calibration_summary`` (CSV) and the ``calibration`` figure.
+Tables in, tables out: the calibrate stage (stage.py) runs them on the corpus's tables.
 """
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from .stats.inference import bh, group_sums, log_ratio_interval, lumps, rate_interval, rate_test
+from ..stats.inference import bh, group_sums, log_ratio_interval, lumps, rate_interval, rate_test
 
 NOT_FINDINGS = {"stable", "too little evidence", "not tested"}
 
@@ -40,8 +39,8 @@ def null_discoveries(keyword_docs: pd.DataFrame, dtm, vocab: list[str], slogan_d
                      slogan_counts: np.ndarray, slogans: list[str], kp, sp, unit: str) -> dict:
     """Findings on one set of (permuted) labels: distinctive keyness rows by period and by province,
     slogan contrasts with q < 0.05 by kind, and trend terms with a class other than stable."""
-    from .keywords.statistics import keyness, trends
-    from .slogans.statistics import quarter_vs_previous, region_vs_rest
+    from ..keywords.statistics import keyness, trends
+    from ..slogans.statistics import quarter_vs_previous, region_vs_rest
 
     out = {}
     for by in ("period", "province"):
@@ -181,52 +180,3 @@ def summarise(null: pd.DataFrame, planted: pd.DataFrame) -> pd.DataFrame:
                          "group": f"{size} documents, {b:g} per document, ratio {ratio:g}",
                          "value": float(g["discoveries"].sum() / g["tokens"].sum()), "max": np.nan, "target": "reported"})
     return pd.DataFrame(rows, columns=["check", "group", "value", "max", "target"])
-
-
-# ---- the command ---------------------------------------------------------------------------------
-CALIBRATION_CAPTION = ("Calibration on this corpus. Left: findings of every test that decides a result (keyness by "
-                       "period and province, slogan contrasts, trend classes) when the province and period labels "
-                       "are permuted across documents; about zero is right. Middle: how often the 95% rate interval "
-                       "covers the true rate of a token planted into the corpus's documents with document-level "
-                       "over-dispersion (band: 0.93-0.97). Right: power of the contrast test at each planted ratio.")
-
-
-def build_calibration(cfg, permutations: int = 5, replicates: int = 200, progress: bool = True) -> dict:
-    """Run both checks on the corpus of ``cfg`` (its slogans and keywords stages must be built) and
-    write ``calibration_null``, ``calibration_planted``, ``calibration_summary`` and the
-    ``calibration`` figure to the figures folder. Returns the three tables."""
-    from pathlib import Path
-
-    from tqdm import tqdm
-
-    from .publishing import plots
-    from .publishing.export import save_figure, save_table
-    from .keywords.stage import keyword_inputs
-    from .slogans.stage import count_matrix
-
-    kdocs, dtm, vocab, _, _ = keyword_inputs(cfg)
-    sfolder = Path(cfg.paths.data) / "slogans"
-    sdocs = pd.read_parquet(sfolder / "documents.parquet")
-    counts = pd.read_parquet(sfolder / "counts.parquet")
-    slogans = sorted(counts["slogan"].unique())
-    matrix = count_matrix(counts, sdocs["doc_id"].tolist(), slogans, cfg.slogans.rule)
-    bar = tqdm(total=permutations, desc="calibrate: permutations", unit="perm", disable=not progress, leave=False)
-    null = null_check(kdocs, dtm, vocab, sdocs, matrix, slogans, cfg.keywords, cfg.slogans, cfg.keywords.period,
-                      R=permutations, seed=cfg.random.seed, progress=lambda *_: bar.update(1))
-    bar.close()
-    main_lang = sdocs["lang"].value_counts().idxmax() if len(sdocs) else "zh"
-    exposure = sdocs.loc[sdocs["lang"] == main_lang, "exposure"].to_numpy(dtype=float)
-    sizes = tuple(s for s in (12, 48) if s < len(exposure) - 1)
-    planted = planted_check(exposure, R=replicates, sizes=sizes, seed=cfg.random.seed)
-    summary = summarise(null, planted)
-    if not sizes:
-        summary = pd.concat([summary, pd.DataFrame([{
-            "check": "planted: skipped", "group": f"{len(exposure)} {main_lang} documents", "value": np.nan,
-            "max": np.nan, "target": "needs at least 14 documents of one language"}])], ignore_index=True)
-    folder = Path(cfg.paths.figures)
-    note = (f"{permutations} permutations, {replicates} planted replicates per group size, {len(exposure)} "
-            f"{main_lang} documents, seed {cfg.random.seed}.")
-    save_table(null, "calibration_null", folder, "Findings per permutation of the labels. " + note)
-    save_table(summary, "calibration_summary", folder, CALIBRATION_CAPTION + " " + note)
-    save_figure(plots.calibration(summary, null), "calibration", folder, cfg.figures.formats, cfg.figures.dpi)
-    return {"null": null, "planted": planted, "summary": summary}

@@ -1,0 +1,1 @@
+"""Slogan counts → which slogans appear in the same documents; the cooccurrence stage (the worked example of docs/architecture.md)."""
