@@ -19,16 +19,12 @@ from tests.conftest import ROOT
 pytestmark = pytest.mark.slow  # whole builds, notebooks, other start methods and engines
 
 
-def quick(cfg):
-    """Small topic grid so that the suite stays fast (the defaults are tested by the benchmarks)."""
-    return dataclasses.replace(cfg, topics=dataclasses.replace(cfg.topics, k_grid=(4, 6), seeds=(1, 2), draws=20),
-                               slogans=dataclasses.replace(cfg.slogans, bootstrap=200))
-
-
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
+    """The seeds built once with tifa.toml as it is (the notebooks' configuration too): the tests
+    that change something work on a copy."""
     tmp = tmp_path_factory.mktemp("pipeline")
-    cfg = quick(load_config(ROOT / "tifa.toml").with_paths(data=tmp / "data", figures=tmp / "figures"))
+    cfg = load_config(ROOT / "tifa.toml").with_paths(data=tmp / "data", figures=tmp / "figures")
     done = build_all(cfg, progress=False)
     return cfg, done, tmp
 
@@ -101,24 +97,17 @@ def test_an_interrupted_run_leaves_the_previous_outputs(built, tmp_path, monkeyp
     assert done["slogans_outputs"] is True
 
 
-@pytest.fixture(scope="module")
-def notebook_base(tmp_path_factory):
-    """The seeds built once with the notebooks' own configuration (tifa.toml as it is): each notebook
-    starts from a copy, as a reader who has run `make figures` does (each rebuilt the whole pipeline)."""
-    tmp = tmp_path_factory.mktemp("notebook-base")
-    build_all(load_config(ROOT / "tifa.toml").with_paths(data=tmp / "data", figures=tmp / "figures"), progress=False)
-    return tmp
-
-
 @pytest.mark.parametrize("name", sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb")))
-def test_notebook_runs_top_to_bottom(name, tmp_path, notebook_base):
+def test_notebook_runs_top_to_bottom(name, tmp_path, built):
+    """Each notebook starts from a copy of the seeds built with tifa.toml, as a reader who has run
+    `make figures` does."""
     nbformat = pytest.importorskip("nbformat")
     nbclient = pytest.importorskip("nbclient")
     path = ROOT / "notebooks" / name
     nb = nbformat.read(path, as_version=4)
     assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code"), "outputs must be stripped in git"
     for folder in ("data", "figures"):
-        shutil.copytree(notebook_base / folder, tmp_path / folder)
+        shutil.copytree(built[2] / folder, tmp_path / folder)
     os.environ["TIFA_DATA"] = str(tmp_path / "data")
     os.environ["TIFA_FIGURES"] = str(tmp_path / "figures")
     try:
@@ -144,8 +133,8 @@ def test_cli_second_run_takes_the_fast_path(built, tmp_path):
     config.write_text(f'[paths]\ncorpus = "{ROOT / "seeds"}"\n[tokens]\nlexicon = "{lexicon / "lexicon.csv"}"\n'
                       f'stopwords_zh = ["iso:zh", "{lexicon / "stopwords_gov_zh.txt"}"]\n'
                       f'stopwords_en = ["iso:en", "{lexicon / "stopwords_gov_en.txt"}"]\n'
-                      f'[topics]\nk_grid = [4, 6]\nseeds = [1, 2]\ndraws = 20\nlabels = "{ROOT / "topic_labels.csv"}"\n'
-                      '[slogans]\nbootstrap = 200\ntop = 7\n', encoding="utf-8")
+                      f'[topics]\nlabels = "{ROOT / "topic_labels.csv"}"\nseed_file = "{ROOT / "seed_words.csv"}"\n'
+                      '[slogans]\ntop = 7\n', encoding="utf-8")
     cli = [sys.executable, "-m", "analysis", "figures", "--quiet", "--config", str(config), "--data", str(cfg.paths.data),
            "--figures", str(cfg.paths.figures)]
 
@@ -255,7 +244,8 @@ def test_editing_the_seed_words_refits_the_topics_and_nothing_else(built, tmp_pa
     seeds = tmp_path / "seed_words.csv"
     seeds.write_text("topic,word\n增长,稳增长\n增长,项目\n就业,就业\n", encoding="utf-8")
     moved = cfg.with_paths(data=tmp_path / "data")
-    moved = dataclasses.replace(moved, topics=dataclasses.replace(moved.topics, seed_topics="file", seed_file=seeds))
+    moved = dataclasses.replace(moved, topics=dataclasses.replace(moved.topics, seed_topics="file", seed_file=seeds,
+                                                                  k=4))  # one K: no grid to fit
     assert run_stages(moved, progress=False)["topics"].rebuilt
     seeds.write_text(seeds.read_text(encoding="utf-8").replace("增长,", "投资,"), encoding="utf-8")
     os.utime(seeds, (os.path.getmtime(seeds) - 10,) * 2)
