@@ -79,8 +79,9 @@ class Corpus:
         return Tokens(load_tokens(self.config, None, self.documents), self)
 
     def count(self, strings: list[str], rule: str = "all", include_title: bool = True) -> pd.DataFrame:
-        """Any strings counted in every document (see ``python -m analysis count``)."""
-        from .slogans.stage import count_strings
+        """Queries counted in every document: exact strings, wildcards (``稳*``), regular expressions
+        (``re:稳(增长|就业)``) and proximity (``双过半 NEAR/20 项目``); see ``python -m analysis count -h``."""
+        from .slogans.query import count_strings
 
         return count_strings(list(strings), self.documents, rule, include_title)
 
@@ -255,6 +256,17 @@ def slogan_rates(corp: Corpus, by: str | list[str] | None = None, add: dict | No
     rates = group_rates(docs, table[names].to_numpy(dtype=float), names, by,
                         min_docs=min_docs or cfg.slogans.min_docs, pooled=cfg.slogans.pooled)
     return rates
+
+
+def kwic(corp: "Corpus", queries: str | list[str], context: int = 30, include_title: bool = True) -> pd.DataFrame:
+    """Every match of each query (as in :meth:`Corpus.count`) with ``context`` characters on each
+    side, and each document's variables: one row per match, in document order."""
+    from .slogans.query import kwic as matches
+
+    queries = [queries] if isinstance(queries, str) else list(queries)
+    table = matches(queries, corp.documents, context, include_title)
+    return table.merge(corp.docvars.drop(columns=["lang", "region", "quarter"], errors="ignore"), on="doc_id",
+                       how="left")
 
 
 # ---- any stage, on any corpus ----------------------------------------------------------------------

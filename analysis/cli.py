@@ -17,6 +17,7 @@ from .pipeline.lock import LockedError, data_lock
 from .pipeline.parallel import EngineError, engine
 from .topics.labels import LabelsError
 from .topics.seeds import SeedWordsError
+from .slogans.query import QueryError
 
 def epilog() -> str:
     """The examples of ``--help``: one line per declared stage, then the other commands."""
@@ -26,6 +27,8 @@ def epilog() -> str:
     lines += [
         "  python -m analysis corpus --corpus ~/texts --data /tmp/tifa-data",
         "  python -m analysis count 稳 就业 --corpus DIR   count any strings, per document and in total",
+        "  python -m analysis count '稳*' 're:稳(增长|就业)' '双过半 NEAR/20 项目'   wildcards, patterns, proximity",
+        "  python -m analysis concordance '稳*' --html kwic.html   every match in its context",
         "  python -m analysis figures                     every figure and table (stages rerun only when their inputs change)",
         "  python -m analysis figures --force             rebuild everything",
         "  python -m analysis status                      which stages are out of date, and why nothing else is",
@@ -82,19 +85,52 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+#: the query syntax, for the --help of the commands that take queries
+QUERY_SYNTAX = (
+    ("双过半", "an exact string (Chinese: as a substring; English: whole words, any case)"),
+    ("稳*  稳?长  stabili*", "wildcards: in Chinese * is 0-4 Chinese characters and ? one;"),
+    ("", "in English, letters inside one word"),
+    ("'re:稳(增长|就业)'", "a regular expression (Python's syntax; quote it in the shell)"),
+    ("'双过半 NEAR/20 项目'", "the first query with the second at most 20 characters away"),
+)
+
+
+def query_help() -> str:
+    """The query syntax in columns (Chinese characters take two columns of a terminal)."""
+    lines = ["queries:"] + [f"  {q}{' ' * (24 - _width(q))}{what}" for q, what in QUERY_SYNTAX]
+    return "\n".join(lines + ["Queries are normalised as the texts are (Traditional to Simplified, full-width forms); "
+                              "docs/slogans.md."]) + "\n"
+
+
+def _query_command(sub, name: str, help: str, description: str, example: str) -> argparse.ArgumentParser:
+    """A command that takes queries: the queries, --no-title, the common options, and the query
+    syntax in its --help."""
+    command = sub.add_parser(name, help=help, description=description, epilog=f"{query_help()}\nexample: {example}",
+                             formatter_class=argparse.RawDescriptionHelpFormatter)
+    command.add_argument("queries", nargs="+", metavar="query", help="the queries (see below)")
+    command.add_argument("--no-title", action="store_true", help="search the text only, not the title")
+    _common(command)
+    return command
+
+
 def _count_command(sub) -> None:
-    c2 = sub.add_parser("count", help="count any strings in every document (exact, no segmentation)",
-                        description="Count strings in the cleaned text of every document (title included unless "
-                                    "--no-title) and print a table per document and the total. Chinese strings match "
-                                    "as substrings, English ones at word boundaries, case-insensitively.",
-                        epilog="example: python -m analysis count 稳 就业 --corpus ../shared/corpora/gwr_national/texts")
-    c2.add_argument("strings", nargs="+", help="the strings to count")
+    c2 = _query_command(sub, "count", "count any strings or patterns in every document (no segmentation)",
+                        "Count queries in the cleaned text of every document (title included unless --no-title) "
+                        "and print a table per document and the total.",
+                        "python -m analysis count 稳 就业 '稳*' --csv counts.csv")
     c2.add_argument("--rule", choices=("all", "longest", "presence"), default="all",
-                    help="all: every occurrence, nested included (default); longest: longest match only; "
-                         "presence: 1 per document that contains it")
-    c2.add_argument("--no-title", action="store_true", help="count in the text only, not the title")
-    c2.add_argument("--csv", type=Path, default=None, help="also write the per-document table to this CSV file")
-    _common(c2)
+                    help="all: every occurrence, nested included (default); longest: longest match only (exact "
+                         "strings only); presence: 1 per document that contains it")
+    c2.add_argument("--csv", type=Path, default=None,
+                    help="also write the per-document table, with each document's metadata and variables, to this CSV")
+    kw = _query_command(sub, "concordance", "every match of any query in its context (keyword in context)",
+                        "Every match of each query with its left and right context, in document order. Prints the "
+                        "first matches of each query; --csv and --html write them all.",
+                        "python -m analysis concordance '稳*' --html 稳.html --csv 稳.csv")
+    kw.add_argument("--context", type=int, default=30, metavar="N", help="characters on each side (default 30)")
+    kw.add_argument("--show", type=int, default=10, metavar="N", help="matches printed per query (default 10)")
+    kw.add_argument("--csv", type=Path, default=None, help="write every match, with the document variables, to this CSV")
+    kw.add_argument("--html", type=Path, default=None, help="write every match to this page (filter by query or text)")
 
 
 def _config(args):
@@ -129,7 +165,7 @@ def print_counts(table, strings, rule: str, out=None) -> None:
 
 #: Errors that are the user's to fix: one line, exit status 2.
 USER_ERRORS = (ConfigError, FileNotFoundError, LexiconError, EmptyCorpusError, LabelsError, SeedWordsError, LockedError,
-               PermissionError, EngineError, registry.UnknownStage)
+               PermissionError, EngineError, registry.UnknownStage, QueryError)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -179,6 +215,8 @@ def run(args, cfg) -> int:
         summarise(stage, result, **{o.dest: getattr(args, o.dest) for o in stage.options if not o.setting})
     elif args.command == "count":
         count(args, cfg, progress, force)
+    elif args.command == "concordance":
+        concordance(args, cfg, progress, force)
     elif args.command == "status":
         status(cfg)
     elif args.command == "figures":
@@ -191,21 +229,97 @@ def summarise(stage, result, out=None, **options) -> None:
         registry.resolve(stage.summary)(result, out=out, **options)
 
 
-def count(args, cfg, progress: bool, force: bool) -> None:
+def _query_documents(args, cfg, progress: bool, force: bool):
+    """The analysable documents, for a query command (the corpus stage runs when out of date)."""
     from .corpus.stage import analysable, build_corpus
-    from .slogans.stage import count_strings, normalized_query
 
-    docs = analysable(build_corpus(cfg, progress=progress, force=force).documents)
-    table = count_strings(args.strings, docs, args.rule, include_title=not args.no_title)
-    for query in args.strings:
+    return analysable(build_corpus(cfg, progress=progress, force=force).documents).reset_index(drop=True)
+
+
+def count(args, cfg, progress: bool, force: bool) -> None:
+    from .slogans.query import count_strings, is_pattern, normalized_query
+
+    docs = _query_documents(args, cfg, progress, force)
+    table = count_strings(args.queries, docs, args.rule, include_title=not args.no_title)
+    for query in args.queries:
         forms = dict.fromkeys(f for f in normalized_query(query) if f != query)
-        if forms:
+        if forms and not is_pattern(query):
             print(f"note: '{query}' is counted as {' and '.join(repr(f) for f in forms)}, "
                   "normalised as the texts are (quotes, widths, Traditional to Simplified)")
-    print_counts(table, args.strings, args.rule)
+    print_counts(table, args.queries, args.rule)
     if args.csv:
         from .pipeline import atomic
-        atomic.write_text(args.csv, table.to_csv(index=False, lineterminator="\n"))
+        atomic.write_text(args.csv, with_variables(table, docs).to_csv(index=False, lineterminator="\n"))
+        print(f"per-document table with the document variables: {args.csv}")
+
+
+#: the documents table's metadata written beside counts and concordances (then the document variables)
+METADATA = ["title", "source_file", "outlet", "pub_date", "meeting_date", "year", "quarter", "period", "region",
+            "province", "prefecture", "county"]
+
+
+def with_variables(table, docs):
+    """``table`` (one or more rows per doc_id) with each document's metadata and variables."""
+    import pandas as pd
+
+    from .corpus.documents_table import document_variables
+
+    meta = docs[["doc_id", *[c for c in METADATA if c in docs]]].reset_index(drop=True)
+    variables = document_variables(docs).reset_index(drop=True)
+    variables = variables.rename(columns={c: f"var_{c}" for c in variables.columns if c in meta or c in table})
+    return table.merge(pd.concat([meta, variables], axis=1), on="doc_id", how="left", validate="many_to_one")
+
+
+def concordance(args, cfg, progress: bool, force: bool) -> None:
+    from .slogans.query import kwic
+
+    docs = _query_documents(args, cfg, progress, force)
+    table = kwic(args.queries, docs, args.context, include_title=not args.no_title)
+    print_concordance(table, args.queries, args.show)
+    if args.csv:
+        from .pipeline import atomic
+        atomic.write_text(args.csv, with_variables(table, docs).to_csv(index=False, lineterminator="\n"))
+        print(f"every match, with the document variables: {args.csv}")
+    if args.html:
+        from .pipeline import atomic
+        from .publishing.pages import concordance_html
+        atomic.write_text(args.html, concordance_html(
+            table.rename(columns={"query": "slogan"}), "Concordance", f"Every match of {', '.join(args.queries)}, "
+            f"with {args.context} characters of context.", item="query"))
+        print(f"concordance page: {args.html}")
+
+
+def print_concordance(table, queries, show: int = 10, out=None) -> None:
+    """Per query: its number of matches and documents, and its first ``show`` matches in columns
+    (left context aligned on the match)."""
+    out = out or sys.stdout
+    for query in queries:
+        rows = table[table["query"] == query]
+        print(f"{query}: {len(rows):,} matches in {rows['doc_id'].nunique():,} documents", file=out)
+        for r in rows.head(show).itertuples():
+            print(f"  {_pad_left(r.left, 40)} [{r.match}] {_clip(r.right, 40)}   {r.doc_id}", file=out)
+
+
+def _width(text: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _clip(text: str, width: int) -> str:
+    """The first characters of ``text`` that fit in ``width`` terminal columns."""
+    out = ""
+    for c in text:
+        if _width(out + c) > width:
+            break
+        out += c
+    return out
+
+
+def _pad_left(text: str, width: int) -> str:
+    """The last characters of ``text`` that fit in ``width`` columns, right-aligned."""
+    tail = _clip(text[::-1], width)[::-1]
+    return " " * (width - _width(tail)) + tail
 
 
 def status(cfg, out=None) -> None:

@@ -17,6 +17,7 @@ def test_help_teaches():
     assert "--corpus" in run("corpus", "--help").stdout
 
 
+@pytest.mark.slow  # a process of its own, or a whole corpus run
 def test_corpus_command_on_another_folder(tmp_path, seeds):
     corpus = tmp_path / "texts"
     corpus.mkdir()
@@ -104,6 +105,7 @@ def test_a_corpus_with_nothing_to_analyse_stops_with_one_line(tmp_path, capsys):
     assert not (tmp_path / "f" / "report.html").exists()
 
 
+@pytest.mark.slow  # a process of its own, or a whole corpus run
 def test_a_news_corpus_with_a_content_column(tmp_path, seeds):
     """CCTV-style JSON lines (content, title, broadcast_date) are read without configuration."""
     import json

@@ -126,6 +126,7 @@ def test_the_dask_engine_gives_byte_identical_tables(tmp_path, monkeypatch):
     assert inferred["local"].shape == (len(texts), 3) and len(texts) > 20 and np.array_equal(inferred["local"], inferred["dask"])
 
 
+@pytest.mark.slow  # a process of its own, or a whole corpus run
 def test_an_unreachable_scheduler_is_one_clear_error():
     pytest.importorskip("distributed")
     from analysis.pipeline.parallel import EngineError, engine

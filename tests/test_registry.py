@@ -32,7 +32,7 @@ def test_every_stage_is_a_command_with_its_help():
     from analysis.cli import parser
 
     sub = next(a for a in parser()._actions if isinstance(a, argparse._SubParsersAction))
-    assert set(sub.choices) == {*registry.names(), "count", "figures", "status"}
+    assert set(sub.choices) == {*registry.names(), "count", "concordance", "figures", "status"}
     for stage in registry.stages():
         assert sub.choices[stage.name].description == stage.description
         assert all(o.flag in sub.choices[stage.name].format_help() for o in stage.options)

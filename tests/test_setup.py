@@ -27,6 +27,7 @@ def test_every_module_imports(module):
     importlib.import_module(module)
 
 
+@pytest.mark.slow  # a process of its own, or a whole corpus run
 def test_nothing_imports_pkg_resources():
     """cpca (and old jieba) import pkg_resources, which virtual environments on Python 3.12+ lack: we
     read their data files without importing them. Every module, the gazetteer and both segmenters."""

@@ -10,7 +10,8 @@ from analysis.slogans.matcher import Matcher
 from analysis.stats.measures import g2 as g_test, log_ratio
 from analysis.slogans.statistics import (bootstrap_rates, contrast, nb_effects,
                                    previous_quarter, quarter_vs_previous, region_vs_rest)
-from analysis.slogans.stage import build_slogans, count_strings
+from analysis.slogans.query import count_strings
+from analysis.slogans.stage import build_slogans
 from analysis.text.stage import build_tokens
 from tests.conftest import ROOT
 

@@ -170,6 +170,7 @@ def test_token_table_on_the_seeds(cfg):
     assert first["para"].tolist() == list(range(len(first)))
 
 
+@pytest.mark.slow  # runs the tokens stage (twice)
 def test_token_cache_reuses_unchanged_texts_and_reruns_on_changes(cfg, seeds, tmp_path):
     corpus = tmp_path / "corpus"
     shutil.copytree(seeds, corpus)
@@ -197,6 +198,7 @@ def test_token_cache_reuses_unchanged_texts_and_reruns_on_changes(cfg, seeds, tm
     assert "项目" not in {t for ts in pq.read_table(third.path).column("tokens").to_pylist() for t in ts}
 
 
+@pytest.mark.slow  # runs the tokens stage (twice)
 def test_reusing_tokens_never_doubles_a_text_held_by_two_documents(cfg, seeds, tmp_path):
     """Exact copies share a text hash; reusing their tokens once added the paragraphs of every copy
     to each copy, so the token table grew with every rerun (1.4 M, 1.6 M, 1.9 M tokens on the
@@ -215,6 +217,7 @@ def test_reusing_tokens_never_doubles_a_text_held_by_two_documents(cfg, seeds, t
         assert len(table) == len(first) and table[["doc_id", "para", "tokens"]].equals(first[["doc_id", "para", "tokens"]])
 
 
+@pytest.mark.slow  # runs the tokens stage (twice)
 def test_parallel_build_equals_serial(cfg):
     build_corpus(cfg, progress=False)
     serial = dataclasses.replace(cfg, tokens=dataclasses.replace(cfg.tokens, workers=1))
@@ -383,6 +386,7 @@ def test_collocations_learned_in_worker_processes_equal_the_plain_ones(seed_docs
         assert set(learned) == {"zh", "en"}
 
 
+@pytest.mark.slow  # runs the tokens stage (twice)
 def test_a_killed_token_run_resumes_from_its_finished_row_groups(cfg, monkeypatch):
     """Issue 18, restart: each row group of the segmentation is also written as a part of its own;
     a run killed midway leaves them, and the next run segments only what they do not hold; the

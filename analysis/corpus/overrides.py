@@ -7,6 +7,11 @@ of the file), and any of ``title``, ``lang``, ``outlet``, ``pub_date``, ``meetin
 a name, a chain of names (浙江省杭州市萧山区) or an official code; quarter is ``2022Q3``; period is
 ``2022``, ``2022Q1``…``2022Q4``, ``2022H1``, ``2022H2`` or ``2022Q1-Q3``.
 
+Every other column (``macro_region``, ``treated``, ``leader_tenure`` …) is a *document variable* of
+the documents its rows match, as a column of a tabular corpus is: it can be grouped by in the API
+and is written beside counts. A column whose name is close to a field's (``quater``) is reported as
+a likely misspelling, and still kept as a variable.
+
 A malformed cell is reported with its row and column, and only that cell is ignored.
 """
 from __future__ import annotations
@@ -33,6 +38,7 @@ class Override:
     part: int | None
     values: dict  # field -> parsed value (region: adcode)
     row: int
+    variables: dict = None  # other column -> its text (document variables)
 
 
 #: A date cell: 2022-07-08, 2022/7/8, 2022.07.08 or 2022年7月8日, optionally followed by a time.
@@ -81,9 +87,10 @@ def read_overrides(path: Path, gaz: Gazetteer) -> tuple[list[Override], list[Pro
     columns = reader.fieldnames or []
     if "source_file" not in columns:
         return [], [Problem(name, "header", "no 'source_file' column; the override file is not used", "skipped")]
-    unknown = [c for c in columns if c not in FIELDS and c not in ("source_file", "part", "note")]
-    if unknown:
-        problems.append(Problem(name, "header", f"unknown columns {', '.join(unknown)} (known: {', '.join(FIELDS)})", "ignored"))
+    extra = [c for c in columns if c and c not in FIELDS and c not in ("source_file", "part", "note")]
+    if extra:
+        problems.append(Problem(name, "header", f"columns kept as document variables: {', '.join(extra)}"
+                                + _misspellings(extra), "mapped"))
     out: list[Override] = []
     for i, row in enumerate(reader, start=2):  # row 1 is the header
         source = (row.get("source_file") or "").strip()
@@ -106,8 +113,18 @@ def read_overrides(path: Path, gaz: Gazetteer) -> tuple[list[Override], list[Pro
                 values[field] = parse_value(field, cell, gaz)
             except ValueError as exc:
                 problems.append(Problem(name, f"row {i}, column {field}", str(exc), "ignored"))
-        out.append(Override(source, part, values, i))
+        variables = {c: (row.get(c) or "").strip() for c in extra if (row.get(c) or "").strip()}
+        out.append(Override(source, part, values, i, variables))
     return out, problems
+
+
+def _misspellings(columns: list[str]) -> str:
+    """A note on the columns that look like a misspelt field (quater → quarter), or ''."""
+    import difflib
+
+    close = {c: difflib.get_close_matches(c.lower(), FIELDS, n=1, cutoff=0.8) for c in columns}
+    named = [f"'{c}' (did you mean '{m[0]}'?)" for c, m in close.items() if m]
+    return f"; {', '.join(named)} looks like a misspelt field and is not used as one" if named else ""
 
 
 def apply_overrides(records: list[dict], overrides: list[Override], overrides_name: str) -> list[Problem]:
@@ -125,8 +142,18 @@ def apply_overrides(records: list[dict], overrides: list[Override], overrides_na
         for rec in hits:
             for field, value in ov.values.items():
                 set_override(rec, field, value)
+            if ov.variables:
+                _add_variables(rec, ov.variables)
             derive(rec)
     return problems
+
+
+def _add_variables(rec: dict, variables: dict) -> None:
+    """The override file's variables joined to a record's own (a tabular corpus's columns); the file wins."""
+    import json
+
+    given = json.loads(rec["doc_vars"]) if rec.get("doc_vars") else {}
+    rec["doc_vars"] = json.dumps({**given, **variables}, ensure_ascii=False, sort_keys=True)
 
 
 def _row_of(rec: dict) -> int | None:

@@ -9,10 +9,11 @@ from ..text.kwic import COLUMNS
 from .templating import render
 
 
-def concordance_html(table: pd.DataFrame, title: str, note: str) -> str:
-    """The concordance page of a :func:`analysis.text.kwic.concordance` table."""
+def concordance_html(table: pd.DataFrame, title: str, note: str, item: str = "slogan") -> str:
+    """The concordance page of a :func:`analysis.text.kwic.concordance` table (``item``: what its
+    first column holds, a slogan or a query)."""
     return render("concordance.html.j2", title=title, note=note, rows=table[COLUMNS].values.tolist(),
-                  slogans=sorted(table["slogan"].unique()))
+                  slogans=sorted(table["slogan"].unique()), item=item)
 
 
 def browser_html(data: dict, topics) -> str:

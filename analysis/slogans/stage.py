@@ -80,29 +80,6 @@ def count_matrix(counts: pd.DataFrame, doc_ids: list[str], slogans: list[str], r
     return (m > 0).astype(float) if rule == "presence" else m
 
 
-def count_strings(strings: list[str], docs: pd.DataFrame, rule: str = "all",
-                  include_title: bool = True) -> pd.DataFrame:
-    """Count any strings in every document (Chinese forms as substrings, and the same strings at
-    word boundaries in English texts): one row per document, one column per string."""
-    queries = {s: normalized_query(s) for s in strings}
-    matcher = Matcher({s: ([zh], [en]) for s, (zh, en) in queries.items()})
-    texts = counted_texts(docs, include_title)
-    rows = []
-    for doc_id, lang in zip(docs["doc_id"], docs["lang"]):
-        c = matcher.count(texts[doc_id], lang, rule)
-        rows.append([doc_id, lang] + [c.get(s, 0) for s in strings])
-    return pd.DataFrame(rows, columns=["doc_id", "lang", *strings])
-
-
-def normalized_query(query: str) -> tuple[str, str]:
-    """A query as the documents' texts are normalised (quotes, widths, spaces; Traditional to
-    Simplified for Chinese texts): the forms to find in Chinese and in English texts."""
-    from ..corpus.normalize import normalize_chars, to_simplified
-
-    text = normalize_chars(query)
-    return to_simplified(text), text
-
-
 def stage_documents(docs: pd.DataFrame, texts: dict[str, str]) -> pd.DataFrame:
     out = docs[["doc_id", "lang", "region", "province", "prefecture", "county", "quarter", "period", "year"]].copy()
     out["exposure"] = exposures(docs, texts)

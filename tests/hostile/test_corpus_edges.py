@@ -22,6 +22,7 @@ def test_the_same_document_as_a_file_and_a_table_row_is_counted_once(tmp_path, s
     assert "the same text as" in row["problem"]
 
 
+@pytest.mark.slow  # a process of its own, or a whole corpus run
 def test_a_huge_single_line_document_is_capped_and_reported(tmp_path):
     line = ("全市坚持稳中求进工作总基调，经济运行总体平稳。" * 400).replace("\n", "")  # one line, 9,200 characters
     docs, problems, _ = corpus_of(tmp_path, {"dump.txt": "标题\n" + line, "ok.txt": ZH},
