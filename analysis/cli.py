@@ -249,7 +249,7 @@ def count(args, cfg, progress: bool, force: bool) -> None:
     print_counts(table, args.queries, args.rule)
     if args.csv:
         from .pipeline import atomic
-        atomic.write_text(args.csv, with_variables(table, docs).to_csv(index=False, lineterminator="\n"))
+        atomic.write_text(args.csv, with_variables(table, docs, cfg.design.groups).to_csv(index=False, lineterminator="\n"))
         print(f"per-document table with the document variables: {args.csv}")
 
 
@@ -258,16 +258,19 @@ METADATA = ["title", "source_file", "outlet", "pub_date", "meeting_date", "year"
             "province", "prefecture", "county"]
 
 
-def with_variables(table, docs):
-    """``table`` (one or more rows per doc_id) with each document's metadata and variables."""
+def with_variables(table, docs, groups: dict):
+    """``table`` (one or more rows per doc_id) with each document's metadata, variables and groupings
+    (built in, and [design.groups] of tifa.toml)."""
     import pandas as pd
 
     from .corpus.documents_table import document_variables
+    from .corpus.groupings import with_groupings
 
     meta = docs[["doc_id", *[c for c in METADATA if c in docs]]].reset_index(drop=True)
     variables = document_variables(docs).reset_index(drop=True)
     variables = variables.rename(columns={c: f"var_{c}" for c in variables.columns if c in meta or c in table})
-    return table.merge(pd.concat([meta, variables], axis=1), on="doc_id", how="left", validate="many_to_one")
+    described = with_groupings(pd.concat([meta, variables], axis=1), groups)
+    return table.merge(described, on="doc_id", how="left", validate="many_to_one")
 
 
 def concordance(args, cfg, progress: bool, force: bool) -> None:
@@ -278,7 +281,7 @@ def concordance(args, cfg, progress: bool, force: bool) -> None:
     print_concordance(table, args.queries, args.show)
     if args.csv:
         from .pipeline import atomic
-        atomic.write_text(args.csv, with_variables(table, docs).to_csv(index=False, lineterminator="\n"))
+        atomic.write_text(args.csv, with_variables(table, docs, cfg.design.groups).to_csv(index=False, lineterminator="\n"))
         print(f"every match, with the document variables: {args.csv}")
     if args.html:
         from .pipeline import atomic

@@ -170,6 +170,13 @@ class RandomParams:
 
 
 @dataclass(frozen=True)
+class DesignParams:
+    # groupings of the researcher's own, derived from a variable's values: name → {"from": variable,
+    # label: [values] …} (tifa.toml: [design.groups.NAME]); macro_region and coastal are built in
+    groups: dict = field(default_factory=dict, metadata={"tables": True})
+
+
+@dataclass(frozen=True)
 class RunParams:
     engine: str = "local"
     scheduler: str = ""
@@ -187,6 +194,7 @@ class Config:
     calibrate: CalibrateParams = field(default_factory=CalibrateParams)
     figures: FigureParams = field(default_factory=FigureParams)
     random: RandomParams = field(default_factory=RandomParams)
+    design: DesignParams = field(default_factory=DesignParams)
     run: RunParams = field(default_factory=RunParams)
     source: Path | None = None  # the file it was read from, if any
 
@@ -229,7 +237,7 @@ class Config:
 _SECTIONS = {"paths": Paths, "corpus": CorpusParams, "tokens": TokenParams, "slogans": SloganParams,
              "keywords": KeywordParams, "topics": TopicParams, "calibrate": CalibrateParams,
              "figures": FigureParams, "random": RandomParams,
-             "run": RunParams}
+             "design": DesignParams, "run": RunParams}
 
 
 #: sections that change how a run goes, never what it makes (the engine and its workers)
@@ -276,11 +284,13 @@ def _build(cls: type, raw: Mapping[str, Any], where: str, base: Path, errors: li
             elif isinstance(default, str):
                 value = str(value)
             elif isinstance(default, dict):
-                if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+                tables = known[key].metadata.get("tables")
+                if not isinstance(value, dict) or not all(isinstance(v, dict if tables else str) for v in value.values()):
                     raise TypeError
                 value = {str(k): v for k, v in value.items()}
         except (TypeError, ValueError):
-            expected = "a table of names (like {text = \"content\"})" if isinstance(default, dict) \
+            expected = ("a table per grouping (like [design.groups.treated])" if known[key].metadata.get("tables")
+                        else "a table of names (like {text = \"content\"})") if isinstance(default, dict) \
                 else type(default).__name__
             errors.append(f"{where} {key}: expected {expected}, got {value!r}")
             continue
@@ -350,6 +360,20 @@ def _between(low, high):
 
 def _one_of(*choices):
     return lambda v: None if v in choices else f"must be one of {', '.join(map(str, choices))}"
+
+
+def _groupings(groups: dict) -> str | None:
+    """A grouping names the variable it is made from and lists each label's values."""
+    for name, spec in groups.items():
+        if not isinstance(spec.get("from"), str) or not spec["from"]:
+            return f"[design.groups.{name}] needs from = \"<variable>\" (province, or a column of yours)"
+        labels = {k: v for k, v in spec.items() if k != "from"}
+        if not labels:
+            return f"[design.groups.{name}] lists no label (like 西部 = [\"四川省\", \"重庆市\"])"
+        bad = [k for k, v in labels.items() if not isinstance(v, list) or not all(isinstance(x, str) for x in v)]
+        if bad:
+            return f"[design.groups.{name}] {', '.join(bad)}: a list of values (like [\"四川省\", \"重庆市\"])"
+    return None
 
 
 def _each(check, nonempty=True):
@@ -435,6 +459,7 @@ CHECKS: dict[tuple[type, str], Any] = {
     (TopicParams, "seed_topics"): _one_of("none", "lexicon", "file"),
     (CalibrateParams, "permutations"): _at_least(1),
     (CalibrateParams, "replicates"): _at_least(1),
+    (DesignParams, "groups"): _groupings,
     (FigureParams, "dpi"): _between(50, 1200),
     (FigureParams, "formats"): _each(_one_of("pdf", "png", "svg")),
     (RandomParams, "seed"): _at_least(0),

@@ -1,0 +1,80 @@
+"""Groupings derived from a variable's values: the NBS macro-regions and coastal/inland built in, and
+the researcher's own from tifa.toml, as document variables."""
+import pandas as pd
+import pytest
+
+from analysis.corpus.groupings import BUILT_IN, COASTAL, MACRO_REGIONS, derived_variables, with_groupings
+from analysis.pipeline.config import ConfigError, load_config
+from tests.conftest import ROOT
+
+MAINLAND = ["北京市", "天津市", "河北省", "山西省", "内蒙古自治区", "辽宁省", "吉林省", "黑龙江省", "上海市", "江苏省",
+            "浙江省", "安徽省", "福建省", "江西省", "山东省", "河南省", "湖北省", "湖南省", "广东省", "广西壮族自治区",
+            "海南省", "重庆市", "四川省", "贵州省", "云南省", "西藏自治区", "陕西省", "甘肃省", "青海省",
+            "宁夏回族自治区", "新疆维吾尔自治区"]
+
+
+def test_every_mainland_province_is_in_one_macro_region_and_one_side_of_the_coast():
+    frame = pd.DataFrame({"province": MAINLAND + ["香港特别行政区", "台湾省", None]})
+    derived = derived_variables(frame, {})
+    assert derived["macro_region"].iloc[:31].notna().all() and derived["macro_region"].iloc[31:].isna().all()
+    assert derived["macro_region"].iloc[:31].value_counts().to_dict() == {"西部": 12, "东部": 10, "中部": 6, "东北": 3}
+    assert derived["coastal"].iloc[:31].value_counts().to_dict() == {"内陆": 20, "沿海": 11}
+    assert derived.loc[MAINLAND.index("广西壮族自治区"), ["macro_region", "coastal"]].tolist() == ["西部", "沿海"]
+    assert derived.loc[MAINLAND.index("山西省"), "macro_region"] == "中部"   # not 山东's 东部 by its first character
+    assert sum(len(v) for v in MACRO_REGIONS.values()) == 31 == sum(len(v) for v in COASTAL.values())
+
+
+def test_a_grouping_of_ones_own_from_any_variable():
+    frame = pd.DataFrame({"doc_id": ["a", "b", "c"], "province": ["浙江省", "安徽省", "四川省"],
+                          "leader": ["x", "y", "x"]})
+    groups = {"treated": {"from": "province", "treated": ["浙江", "江苏"], "control": ["安徽省"]},
+              "same_leader": {"from": "leader", "x": ["x"]}}
+    out = with_groupings(frame, groups)
+    assert out["treated"].tolist()[:2] == ["treated", "control"] and out["treated"].isna().tolist()[2]
+    assert out["same_leader"].fillna("").tolist() == ["x", "", "x"]
+    with pytest.raises(ConfigError, match="no such variable.*they have: doc_id, province, leader"):
+        derived_variables(frame, {"g": {"from": "prefecture", "a": ["杭州市"]}})
+    with pytest.raises(ConfigError, match="'macro_region' is built in"):
+        derived_variables(frame, {"macro_region": {"from": "province", "a": ["浙江"]}})
+    mine = frame.assign(macro_region=["mine", "mine", "mine"])                 # a metadata.csv column wins
+    assert (with_groupings(mine, {})["macro_region"] == "mine").all()
+
+
+def test_tifa_toml_declares_groupings_and_names_its_mistakes(tmp_path):
+    good = tmp_path / "good.toml"
+    good.write_text('[design.groups.pilot]\nfrom = "province"\npilot = ["浙江省", "广东省"]\nother = ["江苏省"]\n',
+                    encoding="utf-8")
+    assert load_config(good).design.groups == {"pilot": {"from": "province", "pilot": ["浙江省", "广东省"],
+                                                         "other": ["江苏省"]}}
+    for body, message in (('[design.groups.pilot]\npilot = ["浙江省"]\n', "needs from"),
+                          ('[design.groups.pilot]\nfrom = "province"\n', "lists no label"),
+                          ('[design.groups.pilot]\nfrom = "province"\npilot = "浙江省"\n', "a list of values"),
+                          ('[design]\ngroups = 3\n', "a table per grouping")):
+        bad = tmp_path / "bad.toml"
+        bad.write_text(body, encoding="utf-8")
+        with pytest.raises(ConfigError, match=message):
+            load_config(bad)
+
+
+def test_the_api_groups_by_a_derived_grouping(tmp_path):
+    import analysis as tf
+
+    corp = tf.load_corpus(ROOT / "tifa.toml", data=tmp_path / "data",
+                          design={"groups": {"pilot": {"from": "province", "pilot": ["浙江", "陕西"]}}})
+    assert set(BUILT_IN) | {"pilot"} <= set(corp.variables)
+    known = corp.documents[corp.documents["province"].notna()]
+    assert known["macro_region"].notna().all() and known["coastal"].notna().all()
+    rates = tf.slogan_rates(corp, by="macro_region")
+    assert set(rates["macro_region"].dropna()) - {"unknown"} == set(known["macro_region"])
+
+
+@pytest.mark.corpora
+def test_the_31_provincial_reports_by_macro_region(corpora, tmp_path):
+    import analysis as tf
+
+    folder = corpora / "gwr_provincial_2025" / "texts"
+    if not folder.is_dir():
+        pytest.skip("gwr_provincial_2025 is absent")
+    corp = tf.load_corpus(ROOT / "tifa.toml", folder=folder, data=tmp_path / "data")
+    assert corp.documents["macro_region"].value_counts().to_dict() == {"西部": 12, "东部": 10, "中部": 6, "东北": 3}
+    assert corp.documents["coastal"].value_counts().to_dict() == {"内陆": 20, "沿海": 11}
