@@ -78,3 +78,29 @@ def test_the_31_provincial_reports_by_macro_region(corpora, tmp_path):
     corp = tf.load_corpus(ROOT / "tifa.toml", folder=folder, data=tmp_path / "data")
     assert corp.documents["macro_region"].value_counts().to_dict() == {"西部": 12, "东部": 10, "中部": 6, "东北": 3}
     assert corp.documents["coastal"].value_counts().to_dict() == {"内陆": 20, "沿海": 11}
+
+
+@pytest.mark.slow  # runs the slogans and keywords stages
+def test_design_groupings_are_compared_by_the_slogans_and_keywords_stages(tmp_path):
+    """[design] groupings adds a grouping of one's own to slogan rates and contrasts and to keyness,
+    frequencies and TF-IDF; a name the documents do not have stops with the list of those they have."""
+    from analysis.pipeline.run import run_stages
+
+    cfg = load_config(ROOT / "tifa.toml").with_paths(data=tmp_path / "data", figures=tmp_path / "figures")
+    cfg = cfg.replace(design={"groups": {"pilot": {"from": "province", "pilot": ["浙江", "陕西"], "rest": ["河南"]}},
+                              "groupings": ["macro_region", "pilot"]},
+                      slogans={"bootstrap": 0}, keywords={"bootstrap": 0})
+    done = run_stages(cfg, ["slogans", "keywords"], progress=False)
+    rates = done["slogans"].tables["rates"]
+    by_region = rates[rates["grouping"] == "macro_region"]
+    assert set(by_region["macro_region"].dropna()) - {"unknown"} <= {"东部", "中部", "西部", "东北"}
+    assert len(by_region) and set(rates.loc[rates["grouping"] == "pilot", "pilot"].dropna()) - {"unknown"} == \
+        {"pilot", "rest"}
+    kinds = set(done["slogans"].tables["contrasts"]["kind"])
+    assert {"macro_region vs rest", "pilot vs rest", "province vs rest"} <= kinds
+    keyness = done["keywords"].tables["keyness"]
+    assert {"period", "province", "macro_region", "pilot"} == set(keyness["grouping"])
+    assert set(done["keywords"].tables["frequencies"]["grouping"]) == {"period", "province", "macro_region", "pilot"}
+    wrong = cfg.replace(design={"groupings": ["leader"]}).with_paths(data=tmp_path / "data2")
+    with pytest.raises(ConfigError, match="no variable leader.*they have: doc_id.*macro_region"):
+        run_stages(wrong, ["slogans"], progress=False)

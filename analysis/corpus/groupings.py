@@ -63,3 +63,29 @@ def with_groupings(frame: pd.DataFrame, groups: dict) -> pd.DataFrame:
     the documents already have (a metadata.csv column named macro_region) is kept as it is."""
     derived = derived_variables(frame, groups)
     return pd.concat([frame, derived[[c for c in derived.columns if c not in frame]]], axis=1)
+
+
+#: groupings every comparative output has already: not added again
+STANDARD = ("province", "prefecture", "county", "quarter", "lang")
+
+
+def grouping_variables(docs: pd.DataFrame, design) -> pd.DataFrame:
+    """The groupings of ``design.groupings`` (besides the standard ones) as columns indexed like
+    ``docs``: document variables (metadata.csv columns, a tabular corpus's columns) and derived
+    groupings. A name the documents do not have is a :class:`ConfigError` that lists the ones they have."""
+    from .documents_table import document_variables
+
+    groups = design.groups  # read whether or not a grouping needs it: it is part of the stages' keys
+    wanted = [g for g in dict.fromkeys(design.groupings) if g not in STANDARD]
+    if not wanted:
+        return pd.DataFrame(index=docs.index)
+    variables = document_variables(docs)
+    available = pd.concat([docs.drop(columns=["text"], errors="ignore"),
+                           variables[[c for c in variables.columns if c not in docs]]], axis=1)
+    available = with_groupings(available, groups)
+    missing = [g for g in wanted if g not in available]
+    if missing:
+        names = [c for c in available.columns if not c.endswith(("_source", "_conf")) and c not in ("doc_vars",)]
+        raise ConfigError(f"[design] groupings: the documents have no variable {', '.join(missing)} "
+                          f"(they have: {', '.join(names)})")
+    return available[wanted].astype("string")

@@ -19,6 +19,7 @@ from ..pipeline import runner
 from .declaration import STAGE
 from ..pipeline.config import Config
 from ..corpus.documents_table import analysable, document_texts, load_documents
+from ..corpus.groupings import grouping_variables
 from .statistics import (frequencies, keyness, period_of, period_rates, tfidf_top, trends)
 from ..text.lexicon import read_lexicon
 from ..stats.measures import corpus_stopword
@@ -172,22 +173,16 @@ def compute_keywords(cfg: Config, out: Path) -> dict[str, pd.DataFrame]:
     kp = cfg.keywords
     lexicon = read_lexicon(cfg.tokens.lexicon)
     docs, dtm, vocab, tokens, mapping = keyword_inputs(cfg)
+    extra = grouping_variables(docs, cfg.design)
+    docs = pd.concat([docs, extra], axis=1)
     seed = cfg.random.seed
     kw = dict(min_count=kp.min_count, min_log_ratio=kp.min_log_ratio, top=kp.top, B=kp.bootstrap, seed=seed,
               min_docs=kp.min_docs, min_term_docs=kp.min_term_docs)
-    tables = {"documents": docs[["doc_id", "lang", "length", "period", "province"]]}
-    tables["frequencies"] = pd.concat([
-        frequencies(docs, dtm, vocab, "period").rename(columns={"period": "group"}).assign(grouping="period"),
-        frequencies(docs, dtm, vocab, "province").rename(columns={"province": "group"}).assign(grouping="province"),
-    ], ignore_index=True)
-    tables["keyness"] = pd.concat([
-        keyness(docs, dtm, vocab, "period", **kw).rename(columns={"period": "group"}).assign(grouping="period"),
-        keyness(docs, dtm, vocab, "province", **kw).rename(columns={"province": "group"}).assign(grouping="province"),
-    ], ignore_index=True)
-    tables["tfidf"] = pd.concat([
-        tfidf_top(docs, dtm, vocab, "period", kp.top).rename(columns={"period": "group"}).assign(grouping="period"),
-        tfidf_top(docs, dtm, vocab, "province", kp.top).rename(columns={"province": "group"}).assign(grouping="province"),
-    ], ignore_index=True)
+    tables = {"documents": docs[["doc_id", "lang", "length", "period", "province", *extra.columns]]}
+    groupings = ["period", "province", *extra.columns]
+    tables["frequencies"] = _by_grouping(lambda g: frequencies(docs, dtm, vocab, g), groupings)
+    tables["keyness"] = _by_grouping(lambda g: keyness(docs, dtm, vocab, g, **kw), groupings)
+    tables["tfidf"] = _by_grouping(lambda g: tfidf_top(docs, dtm, vocab, g, kp.top), groupings)
     tr = trends(docs, dtm, vocab, "period", kp.period, kp.floor, min_docs=kp.min_docs, min_term_docs=kp.trend_min_docs,
                 min_term_periods=kp.trend_min_periods)
     tables["trends"] = mark_corpus_stopwords(tr, docs, dtm, vocab, kp.max_doc_share, {e.term for e in lexicon.entries})
@@ -201,6 +196,11 @@ def compute_keywords(cfg: Config, out: Path) -> dict[str, pd.DataFrame]:
         english[e.term] = list(e.english)
     tables["contexts"] = contexts(document_texts(cfg, docs), plotted, english)
     return tables
+
+
+def _by_grouping(table, groupings: list[str]) -> pd.DataFrame:
+    """``table(grouping)`` for each grouping, its group column renamed ``group``, with a ``grouping`` column."""
+    return pd.concat([table(g).rename(columns={g: "group"}).assign(grouping=g) for g in groupings], ignore_index=True)
 
 
 def mark_corpus_stopwords(tr: pd.DataFrame, docs: pd.DataFrame, dtm, vocab: list[str], share: float,

@@ -174,6 +174,9 @@ class DesignParams:
     # groupings of the researcher's own, derived from a variable's values: name → {"from": variable,
     # label: [values] …} (tifa.toml: [design.groups.NAME]); macro_region and coastal are built in
     groups: dict = field(default_factory=dict, metadata={"tables": True})
+    # groupings compared besides province, prefecture and quarter (slogan rates and contrasts,
+    # keyness, frequencies and TF-IDF): any document variable or grouping, as "macro_region"
+    groupings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -460,6 +463,8 @@ CHECKS: dict[tuple[type, str], Any] = {
     (CalibrateParams, "permutations"): _at_least(1),
     (CalibrateParams, "replicates"): _at_least(1),
     (DesignParams, "groups"): _groupings,
+    (DesignParams, "groupings"): _each(lambda g: None if isinstance(g, str) and g.isidentifier() else
+                                       "a variable's name (letters, digits, _)", nonempty=False),
     (FigureParams, "dpi"): _between(50, 1200),
     (FigureParams, "formats"): _each(_one_of("pdf", "png", "svg")),
     (RandomParams, "seed"): _at_least(0),

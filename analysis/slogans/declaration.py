@@ -6,7 +6,7 @@ STAGE = Stage(
     "slogans", "analysis.slogans.stage",
     params=("slogans.rule", "slogans.include_title", "slogans.bootstrap", "slogans.bootstrap_max_docs",
             "slogans.min_docs", "slogans.min_count", "slogans.context_chars", "slogans.candidate_min_docs",
-            "slogans.pooled", "random.seed", "corpus.min_confidence"),
+            "slogans.pooled", "random.seed", "corpus.min_confidence", "design.groupings", "design.groups"),
     files=("tokens.lexicon",),
     reads=("corpus/documents.parquet", "tokens/tokens.parquet"),
     writes=tuple(f"{t}.parquet" for t in ("counts", "documents", "rates", "contrasts", "nb_effects", "candidates",

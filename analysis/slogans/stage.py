@@ -17,6 +17,7 @@ from ..pipeline import runner
 from .declaration import STAGE
 from ..pipeline.config import Config
 from ..corpus.documents_table import analysable, document_texts, load_documents
+from ..corpus.groupings import grouping_variables
 from .discovery import Candidates
 from ..text.kwic import combined, concordance
 from ..text.lexicon import Lexicon, read_lexicon
@@ -80,8 +81,12 @@ def count_matrix(counts: pd.DataFrame, doc_ids: list[str], slogans: list[str], r
     return (m > 0).astype(float) if rule == "presence" else m
 
 
-def stage_documents(docs: pd.DataFrame, texts: dict[str, str]) -> pd.DataFrame:
+def stage_documents(docs: pd.DataFrame, texts: dict[str, str], groupings: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per document: its metadata, the groupings of [design] (``groupings``, indexed like
+    ``docs``), its exposure (characters, or words in English)."""
     out = docs[["doc_id", "lang", "region", "province", "prefecture", "county", "quarter", "period", "year"]].copy()
+    if groupings is not None and len(groupings.columns):  # indexed by doc_id
+        out = pd.concat([out, groupings.loc[docs["doc_id"].to_numpy()].set_axis(out.index)], axis=1)
     out["exposure"] = exposures(docs, texts)
     out["exposure_unit"] = np.where(out["lang"] == "en", "words", "characters")
     return out.reset_index(drop=True)
@@ -99,6 +104,7 @@ def compute_slogans(cfg: Config, out: Path) -> dict[str, pd.DataFrame]:
     lexicon = read_lexicon(cfg.tokens.lexicon)
     sp = cfg.slogans
     docs = analysable(load_documents(cfg, text=False), cfg.corpus.min_confidence).reset_index(drop=True)
+    extra = grouping_variables(docs, cfg.design).set_axis(docs["doc_id"].to_numpy())
     matcher = Matcher(slogan_concepts(lexicon))
     known = {s for e in lexicon.entries for s in e.surfaces} | {r for e in lexicon.entries for r in e.english}
     candidates = Candidates(known)
@@ -106,41 +112,54 @@ def compute_slogans(cfg: Config, out: Path) -> dict[str, pd.DataFrame]:
     for part in document_texts(cfg, docs):  # the texts a batch at a time: counted, measured, quoted
         texts = counted_texts(part, sp.include_title)
         counts.append(count_documents(part, texts, matcher))
-        stage_docs.append(stage_documents(part, texts))
+        stage_docs.append(stage_documents(part, texts, extra))
         candidates.add(part, texts)
         quotes.append(concordance(stage_docs[-1], texts, matcher, sp.rule, sp.context_chars))
     counts = pd.concat(counts, ignore_index=True) if counts else count_documents(docs, {}, matcher)
-    stage_docs = pd.concat(stage_docs, ignore_index=True) if stage_docs else stage_documents(docs, {})
+    stage_docs = pd.concat(stage_docs, ignore_index=True) if stage_docs else stage_documents(docs, {}, extra)
     slogans = sorted(counts["slogan"].unique())
     matrix = count_matrix(counts, stage_docs["doc_id"].tolist(), slogans, sp.rule)
     tables = {"counts": counts.assign(rule_all=RULE_TEXT["all"], rule_longest=RULE_TEXT["longest"]),
-              "documents": stage_docs}
-    rate_frames = []
-    for name, cols in GROUPINGS.items():
-        r = group_rates(stage_docs, matrix, slogans, cols, min_docs=sp.min_docs, pooled=sp.pooled)
-        r.insert(0, "grouping", name)
-        rate_frames.append(r)
-    rates = pd.concat(rate_frames, ignore_index=True)
-    for col in ("province", "prefecture", "quarter"):
-        if col not in rates:
-            rates[col] = pd.NA
-    rates["rule"] = RULE_TEXT[sp.rule]
-    rates["method"] = RATE_METHOD.format(min_docs=sp.min_docs) + "; " + SHARE_METHOD
-    tables["rates"] = rates
-    kw = dict(B=sp.bootstrap, seed=cfg.random.seed, min_docs=sp.min_docs, min_count=sp.min_count,
-              bootstrap_max_docs=sp.bootstrap_max_docs)
-    contrasts = pd.concat([
-        region_vs_rest(stage_docs, matrix, slogans, "province", **kw).assign(kind="province vs rest"),
-        region_vs_rest(stage_docs, matrix, slogans, "prefecture", **kw).assign(kind="prefecture vs rest"),
-        quarter_vs_previous(stage_docs, matrix, slogans, **kw).assign(kind="quarter vs previous"),
-    ], ignore_index=True)
-    contrasts["rule"] = RULE_TEXT[sp.rule]
-    tables["contrasts"] = contrasts
+              "documents": stage_docs,
+              "rates": rate_table(stage_docs, matrix, slogans, sp, list(extra.columns)),
+              "contrasts": contrast_table(stage_docs, matrix, slogans, sp, cfg.random.seed, list(extra.columns))}
     tables["nb_effects"] = nb_effects(stage_docs, matrix, slogans, min_count=sp.min_count).assign(rule=RULE_TEXT[sp.rule])
     tables["candidates"] = candidates.table(stage_docs, long_tokens(cfg, docs), sp.candidate_min_docs,
                                             lambda ids: example_texts(cfg, docs, ids, sp.include_title))
     tables["concordance"] = combined(quotes)
     return tables
+
+
+def rate_table(stage_docs: pd.DataFrame, matrix, slogans: list[str], sp, extra: list[str]) -> pd.DataFrame:
+    """Rates of every slogan per group of each grouping (the standard ones and ``extra``, those of
+    [design] groupings), with the counting rule and the method."""
+    frames = []
+    for name, cols in {**GROUPINGS, **{g: [g] for g in extra}}.items():
+        r = group_rates(stage_docs, matrix, slogans, cols, min_docs=sp.min_docs, pooled=sp.pooled)
+        r.insert(0, "grouping", name)
+        frames.append(r)
+    rates = pd.concat(frames, ignore_index=True)
+    for col in ("province", "prefecture", "quarter", *extra):
+        if col not in rates:
+            rates[col] = pd.NA
+    rates["rule"] = RULE_TEXT[sp.rule]
+    rates["method"] = RATE_METHOD.format(min_docs=sp.min_docs) + "; " + SHARE_METHOD
+    return rates
+
+
+def contrast_table(stage_docs: pd.DataFrame, matrix, slogans: list[str], sp, seed: int, extra: list[str]) -> pd.DataFrame:
+    """Each province, prefecture and group of the [design] groupings (``extra``) against the rest,
+    and each quarter against the one before, at the document level."""
+    kw = dict(B=sp.bootstrap, seed=seed, min_docs=sp.min_docs, min_count=sp.min_count,
+              bootstrap_max_docs=sp.bootstrap_max_docs)
+    contrasts = pd.concat([
+        region_vs_rest(stage_docs, matrix, slogans, "province", **kw).assign(kind="province vs rest"),
+        region_vs_rest(stage_docs, matrix, slogans, "prefecture", **kw).assign(kind="prefecture vs rest"),
+        quarter_vs_previous(stage_docs, matrix, slogans, **kw).assign(kind="quarter vs previous"),
+        *(region_vs_rest(stage_docs, matrix, slogans, g, **kw).assign(kind=f"{g} vs rest") for g in extra),
+    ], ignore_index=True)
+    contrasts["rule"] = RULE_TEXT[sp.rule]
+    return contrasts
 
 
 def example_texts(cfg: Config, docs: pd.DataFrame, doc_ids: list[str], include_title: bool) -> dict[str, str]:
