@@ -104,3 +104,17 @@ def test_design_groupings_are_compared_by_the_slogans_and_keywords_stages(tmp_pa
     wrong = cfg.replace(design={"groupings": ["leader"]}).with_paths(data=tmp_path / "data2")
     with pytest.raises(ConfigError, match="no variable leader.*they have: doc_id.*macro_region"):
         run_stages(wrong, ["slogans"], progress=False)
+
+
+@pytest.mark.slow  # fits topic models
+def test_a_derived_grouping_is_a_topic_covariate_and_an_unknown_one_an_error(tmp_path):
+    from analysis.pipeline.run import run_stages
+
+    cfg = load_config(ROOT / "tifa.toml").with_paths(data=tmp_path / "data", figures=tmp_path / "figures")
+    cfg = cfg.replace(topics={"k": 3, "covariates": ["macro_region"], "seed_topics": "none", "draws": 10})
+    cov = run_stages(cfg, ["topics"], progress=False)["topics"].tables["prevalence_covariates"]
+    assert len(cov) and set(cov["grouping"]) == {"macro_region"}
+    levels = {g for g in cov["group"].dropna() if " − " not in g}          # and differences, as 中部 − 东部
+    assert levels and levels <= {"东部", "中部", "西部", "东北"}
+    with pytest.raises(ConfigError, match="topics.covariates: the documents have no variable leader"):
+        run_stages(cfg.replace(topics={"covariates": ["leader"]}), ["topics"], progress=False)

@@ -69,14 +69,17 @@ def with_groupings(frame: pd.DataFrame, groups: dict) -> pd.DataFrame:
 STANDARD = ("province", "prefecture", "county", "quarter", "lang")
 
 
-def grouping_variables(docs: pd.DataFrame, design) -> pd.DataFrame:
-    """The groupings of ``design.groupings`` (besides the standard ones) as columns indexed like
-    ``docs``: document variables (metadata.csv columns, a tabular corpus's columns) and derived
-    groupings. A name the documents do not have is a :class:`ConfigError` that lists the ones they have."""
+def grouping_variables(docs: pd.DataFrame, design, names=None, where: str = "[design] groupings") -> pd.DataFrame:
+    """The groupings ``names`` (default: ``design.groupings``) that ``docs`` does not have as
+    columns, as columns indexed like ``docs``: document variables (metadata.csv columns, a tabular
+    corpus's columns) and derived groupings (``design.groups`` and the built-in ones). A name the
+    documents do not have is a :class:`ConfigError` (``where`` names the setting) that lists the
+    ones they have."""
     from .documents_table import document_variables
 
     groups = design.groups  # read whether or not a grouping needs it: it is part of the stages' keys
-    wanted = [g for g in dict.fromkeys(design.groupings) if g not in STANDARD]
+    names = design.groupings if names is None else names
+    wanted = [g for g in dict.fromkeys(names) if g not in STANDARD and g not in docs]
     if not wanted:
         return pd.DataFrame(index=docs.index)
     variables = document_variables(docs)
@@ -86,6 +89,6 @@ def grouping_variables(docs: pd.DataFrame, design) -> pd.DataFrame:
     missing = [g for g in wanted if g not in available]
     if missing:
         names = [c for c in available.columns if not c.endswith(("_source", "_conf")) and c not in ("doc_vars",)]
-        raise ConfigError(f"[design] groupings: the documents have no variable {', '.join(missing)} "
+        raise ConfigError(f"{where}: the documents have no variable {', '.join(missing)} "
                           f"(they have: {', '.join(names)})")
     return available[wanted].astype("string")

@@ -10,7 +10,7 @@ STAGE = Stage(
             "topics.grid_max_units", "topics.max_train_units", "topics.nmf_prior", "topics.no_below",
             "topics.no_above", "topics.keep_n", "topics.max_doc_share",
             "topics.min_units", "topics.heldout", "topics.top_words", "topics.relevance_lambda", "topics.draws",
-            "topics.covariates", "topics.seed_topics", "random.seed", "corpus.min_confidence"),
+            "topics.covariates", "topics.seed_topics", "random.seed", "corpus.min_confidence", "design.groups"),
     files=("tokens.lexicon", "topics.seed_file"),
     runtime=("topics.workers",),
     reads=("corpus/documents.parquet", "tokens/tokens.parquet"),

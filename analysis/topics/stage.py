@@ -22,6 +22,7 @@ from ..pipeline import atomic, runner, cache
 from .declaration import STAGE
 from ..pipeline.config import Config, TopicParams
 from ..corpus.documents_table import analysable, document_texts, load_documents
+from ..corpus.groupings import grouping_variables
 from ..pipeline.parallel import ordered_map
 from ..text.stage import load_tokens
 from .engines import make_model
@@ -373,6 +374,7 @@ def compute_topics(cfg: Config, out: Path, progress: bool = True) -> dict[str, p
     the fits, and what each model says (:func:`describe_model`); then the tables (:func:`topic_tables`)."""
     tp = cfg.topics
     docs = analysable(load_documents(cfg, text=False), cfg.corpus.min_confidence).reset_index(drop=True)
+    docs = pd.concat([docs, grouping_variables(docs, cfg.design, tp.covariates, "topics.covariates")], axis=1)
     tokens = load_tokens(cfg, ["doc_id", "para", "lang", tp.column], docs)
     notes, per_lang, unit_tables, stopwords, unit_of = [], {}, {}, [], {}
     lexicon_terms = frozenset(e.term for e in read_lexicon(cfg.tokens.lexicon).entries)
