@@ -101,3 +101,21 @@ def test_any_stage_runs_on_a_subset_of_the_corpus(corp):
     assert "subsets" not in whole.folder.parts and len(whole.tables["documents"]) == len(corp)
     topics = tf.fit_topics(zj, k=2, k_grid=(2,), seeds=(1,), draws=5)
     assert set(topics.tables["doc_topics"]["doc_id"]) <= set(zj.documents["doc_id"])
+
+
+def test_the_plots_take_the_apis_own_tables(corp):
+    """tf.plots draws the tables the API returns (one grouping, no grouping column), for any grouping."""
+    import matplotlib.pyplot as plt
+
+    for by in ("province", "macro_region"):
+        rates = tf.slogan_rates(corp, by=by)
+        for fig in (tf.plots.slogan_heatmap(rates, by), tf.plots.slogan_intervals(rates, by)):
+            labels = [t.get_text() for ax in fig.axes for t in ax.get_yticklabels() + ax.get_xticklabels()]
+            assert any(t for t in labels), by
+            plt.close(fig)
+    heat = tf.plots.slogan_heatmap(tf.slogan_rates(corp, by="macro_region"), "macro_region")
+    assert {"东部", "中部"} & {t.get_text() for ax in heat.axes for t in ax.get_xticklabels()}
+    plt.close(heat)
+    keyness = tf.textstat_keyness(corp.tokens().dfm(), by="province", min_docs=1)
+    plt.close(tf.plots.keyness_bars(keyness, "province"))
+    assert tf.register_cjk_font()

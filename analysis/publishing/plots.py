@@ -187,6 +187,20 @@ def _panel_grid(n: int, ncols: int, row_height: float, extra: float):
     return fig, list(axes.ravel()[:n])
 
 
+def stage_form(table: pd.DataFrame, column: str) -> pd.DataFrame:
+    """A rates or keyness table as the stages write it (a ``grouping`` column; keyness: the groups in
+    ``group``), from one the API returns for one grouping (``tf.slogan_rates(corp, by=column)``,
+    ``tf.textstat_keyness(dfm, by=column)``); rates gain the per-language totals that rank the
+    slogans shown. A stage's table is returned as it is."""
+    if "grouping" in table:
+        return table
+    table = table.assign(grouping=column)
+    if "slogan" in table:
+        totals = table.groupby(["lang", "slogan"], as_index=False)[["count", "documents_with"]].sum()
+        return pd.concat([table, totals.assign(grouping="language")], ignore_index=True)
+    return table.rename(columns={column: "group"})
+
+
 def top_slogans(rates: pd.DataFrame, lang: str, n: int) -> list[str]:
     """The n slogans used by most documents of a language (then by count, then name)."""
     overall = rates[(rates["grouping"] == "language") & (rates["lang"] == lang) & (rates["count"] > 0)]
@@ -196,6 +210,7 @@ def top_slogans(rates: pd.DataFrame, lang: str, n: int) -> list[str]:
 
 def slogan_heatmap(rates: pd.DataFrame, column: str, top: int = 20, title: str = ""):
     """Rates of the top slogans by ``column`` (province or quarter), one panel per language."""
+    rates = stage_form(rates, column)
     langs = [l for l in ("zh", "en") if ((rates["lang"] == l) & (rates["count"] > 0)).any()]
     data = rates[rates["grouping"] == column]
     if not langs:
@@ -273,6 +288,7 @@ def dot_interval_panels(panels: list[tuple[str, pd.DataFrame]], xlabel: str, nco
 def slogan_intervals(rates: pd.DataFrame, column: str = "province", top: int = 6):
     """The top slogans of each language across groups (rows: groups with their number of documents),
     rate with its 95% bootstrap interval over documents."""
+    rates = stage_form(rates, column)
     langs = [l for l in ("zh", "en") if ((rates["lang"] == l) & (rates["count"] > 0)).any()]
     if not langs:
         return _message_figure("No slogan occurs in the corpus.")
@@ -443,6 +459,7 @@ def keyness_bars(keyness: pd.DataFrame, grouping: str, top: int = 10, panels: st
     """Log Ratio (with bootstrap interval) of each group's most distinctive terms, ranked by LRC (the
     lower bound of the Log Ratio's interval), a panel per group; which groups are shown, and of
     how many, is said above the panels."""
+    keyness = stage_form(keyness, grouping)
     data = keyness[(keyness["grouping"] == grouping) & (keyness["status"] == "distinctive")]
     if data.empty:
         reasons = keyness.loc[keyness["grouping"] == grouping, "status"].dropna().unique()
