@@ -242,7 +242,7 @@ def test_editing_the_seed_words_refits_the_topics_and_nothing_else(built, tmp_pa
     cfg, _, tmp = built
     shutil.copytree(tmp / "data", tmp_path / "data")
     seeds = tmp_path / "seed_words.csv"
-    seeds.write_text("topic,word\n增长,稳增长\n增长,项目\n就业,就业\n", encoding="utf-8")
+    seeds.write_text("topic,word\n增长,招商引资\n增长,营商环境\n就业,就业\n", encoding="utf-8")  # lexicon terms: never stop words
     moved = cfg.with_paths(data=tmp_path / "data")
     moved = dataclasses.replace(moved, topics=dataclasses.replace(moved.topics, seed_topics="file", seed_file=seeds,
                                                                   k=4))  # one K: no grid to fit

@@ -375,3 +375,46 @@ def test_the_chosen_models_infer_the_units_outside_the_sample_in_chunks_side_by_
     alone = stage.make_model(tp.engine, 5, 7, tp).fit_sample(texts, d, sample,
                                                              nmf_topics=nmf_components([texts[i] for i in sample], d, 5, 7))
     assert np.array_equal(fitted.gamma_, alone.gamma_) and list(fitted.sample_) == sample
+
+
+def test_corpus_stop_words_are_counted_over_paragraphs_and_bounded():
+    """On a few long documents, a word in most documents is not a stop word unless it is in many of
+    their paragraphs; stop words are never more than MAX_STOPWORDS_OF_VOCABULARY of the vocabulary."""
+    from analysis.topics.stage import MAX_STOPWORDS_OF_VOCABULARY, corpus_stopwords
+
+    rows = []
+    for d in range(30):                       # 30 long documents of 10 paragraphs
+        for p in range(10):
+            words = [f"w{d}_{p}_{i}" for i in range(40)] + ["建设"] + (["产业"] if p == 0 else [])
+            rows.append((f"d{d}", p, words))
+    units = pd.DataFrame(rows, columns=["doc_id", "para", "toks"])
+    by_doc = corpus_stopwords(units, 0.1)
+    by_para = corpus_stopwords(units, 0.1, unit="paragraph")
+    assert set(by_para["word"]) == {"建设"}                          # in every paragraph
+    assert {"建设", "产业"} <= set(by_doc["word"])                     # 产业: in every document, 1 paragraph in 10
+    vocabulary = units["toks"].explode().nunique()
+    assert len(by_doc) <= MAX_STOPWORDS_OF_VOCABULARY * vocabulary
+    common = pd.DataFrame([(f"d{d}", 0, [f"c{i}" for i in range(50)] + [f"u{d}"]) for d in range(30)],
+                          columns=["doc_id", "para", "toks"])    # 50 words in every document, 80 words in all
+    assert len(corpus_stopwords(common, 0.1)) == int(MAX_STOPWORDS_OF_VOCABULARY * 80) == 1
+
+
+def test_a_grid_is_widened_when_its_largest_k_is_chosen_and_weak_topics_are_named():
+    from analysis.pipeline.config import TopicParams
+    from analysis.topics.stage import diagnostics_note, widen_by, widened_grid
+
+    tp = TopicParams(k_grid=(4, 8, 12, 20), seeds=(1, 2))
+    assert widen_by(1000, tp.k_grid) == [25, 30] and widen_by(66, tp.k_grid) == [22] and widen_by(60, tp.k_grid) == []
+
+    def grid(npmi):
+        return pd.DataFrame([("zh", k, s, v, 0.5 if k > 4 else 0.9, 0.6) for k, v in npmi.items() for s in (1, 2)],
+                            columns=["lang", "k", "seed", "c_npmi", "stability", "exclusivity"])
+    per_lang = {"zh": (list(range(1000)), None, None)}
+    notes = []
+    assert widened_grid(grid({4: 0.01, 8: 0.02, 12: 0.03, 20: 0.05}), per_lang, tp, notes) == {"zh": [25, 30]}
+    assert "the grid was widened to 25, 30" in notes[0][1]
+    assert widened_grid(grid({4: 0.01, 8: 0.06, 12: 0.03, 20: 0.05}), per_lang, tp, []) == {}
+    weak = diagnostics_note(grid({4: -0.2, 8: -0.1, 12: -0.3, 20: -0.25}), 8, tp)
+    assert weak.startswith("warning: weak topics") and "c_npmi -0.100 is below 0" in weak
+    assert "largest of the grid" in diagnostics_note(grid({4: 0.01, 20: 0.05}), 20, tp)
+    assert diagnostics_note(grid({4: 0.01, 8: 0.06, 20: 0.05}), 8, tp) is None

@@ -72,15 +72,16 @@ def _grid_job(job: tuple) -> dict:
             "exclusivity": exclusivity(m.topic_term_, tp.top_words), "top": m.top_words(tp.top_words)}
 
 
-def run_grid(per_lang: dict, tp: TopicParams, progress: bool = True, fits: Path | None = None) -> pd.DataFrame:
-    """Fit every (K, seed) of every language, in parallel processes, with a progress bar. With
-    ``fits`` (a folder), each fit's result is saved as it finishes and reused when its language's
-    training and held-out units and the fitting settings are the same: a killed run resumes where
-    it stopped."""
+def run_grid(per_lang: dict, tp: TopicParams, progress: bool = True, fits: Path | None = None,
+             extra: dict | None = None) -> pd.DataFrame:
+    """Fit every (K, seed) of every language, in parallel processes, with a progress bar; ``extra``:
+    language → more K to fit (a widened grid). With ``fits`` (a folder), each fit's result is saved
+    as it finishes and reused when its language's training and held-out units and the fitting
+    settings are the same: a killed run resumes where it stopped."""
     from tqdm import tqdm
 
     jobs = [(lang, k, s, tp) for lang, (train, _, _) in sorted(per_lang.items())
-            for k in grid_for(len(train), tp.k_grid) for s in tp.seeds]
+            for k in grid_for(len(train), tp.k_grid) + (extra or {}).get(lang, []) for s in tp.seeds]
     keys = {lang: _grid_key(train, held, tp) for lang, (train, held, _) in per_lang.items()} if fits else {}
     saved = {}
     if fits:
@@ -88,7 +89,10 @@ def run_grid(per_lang: dict, tp: TopicParams, progress: bool = True, fits: Path 
             found = cache.read_json(_fit_path(fits, lang, k, s, keys[lang]))
             if found:
                 saved[(lang, k, s)] = found
-        _prune(fits, {_fit_path(fits, lang, k, s, keys[lang]).name for lang, k, s, _ in jobs})
+        # the fits of a widened grid (fitted by a second call) are kept too
+        widening = [(lang, k) for lang, (train, _, _) in per_lang.items() for k in widen_by(len(train), tp.k_grid)]
+        _prune(fits, {_fit_path(fits, lang, k, s, keys[lang]).name for lang, k, s, _ in jobs}
+               | {_fit_path(fits, lang, k, s, keys[lang]).name for lang, k in widening for s in tp.seeds})
     todo = [j for j in jobs if j[:3] not in saved]
     results = list(saved.values())
     workers = max(1, min(tp.workers or mp.cpu_count(), len(todo)))
@@ -319,17 +323,27 @@ def choose_unit(paragraphs: pd.DataFrame, min_units: int) -> tuple[str, str]:
     return "document", f"paragraphs of {median:.0f} tokens (median, under {MIN_PARAGRAPH_TOKENS}) are too short to model"
 
 
-def corpus_stopwords(units: pd.DataFrame, share: float, keep=frozenset()) -> pd.DataFrame:
-    """Words in more than ``share`` of the documents of ``units`` (doc_id, toks): a source's own
-    lede and the genre's function words, which every topic would otherwise share; the words in
-    ``keep`` (the lexicon's terms, the researcher's own) stay. Needs STOPWORD_MIN_DOCS documents;
-    returns word, documents, share (most common first)."""
-    doc_words = units.groupby("doc_id", sort=True)["toks"].agg(lambda s: {t for toks in s for t in toks})
-    n = len(doc_words)
-    df = pd.Series([w for words in doc_words for w in words], dtype=object).value_counts()
+#: corpus stop words are at most this share of the vocabulary (the most common first): on a few long
+#: documents a share of documents would otherwise take most words (6,074 on 31 provincial reports)
+MAX_STOPWORDS_OF_VOCABULARY = 0.02
+
+
+def corpus_stopwords(units: pd.DataFrame, share: float, keep=frozenset(), unit: str = "document") -> pd.DataFrame:
+    """Words in more than ``share`` of the modelling units of ``units`` (doc_id, para, toks): documents,
+    or paragraphs when ``unit`` is "paragraph" (so that a few long documents do not make every
+    recurring word common): a source's own lede and the genre's function words, which every topic
+    would otherwise share; at most MAX_STOPWORDS_OF_VOCABULARY of the vocabulary, the most common
+    first. The words in ``keep`` (the lexicon's terms, the researcher's own) stay. Needs
+    STOPWORD_MIN_DOCS units; returns word, documents (units with the word), share (most common first)."""
+    keys = ["doc_id", "para"] if unit == "paragraph" else ["doc_id"]
+    unit_words = units.groupby(keys, sort=True)["toks"].agg(lambda s: {t for toks in s for t in toks})
+    n = len(unit_words)
+    df = pd.Series([w for words in unit_words for w in words], dtype=object).value_counts()
+    vocabulary = len(df)
     df = df[corpus_stopword(df, n, share, keep)]
     out = pd.DataFrame({"word": df.index, "documents": df.to_numpy(), "share": df.to_numpy() / max(n, 1)})
-    return out.sort_values(["documents", "word"], ascending=[False, True], kind="stable").reset_index(drop=True)
+    out = out.sort_values(["documents", "word"], ascending=[False, True], kind="stable").reset_index(drop=True)
+    return out.head(int(MAX_STOPWORDS_OF_VOCABULARY * vocabulary))
 
 
 def grid_sample(units: pd.DataFrame, n: int) -> list[int]:
@@ -340,6 +354,50 @@ def grid_sample(units: pd.DataFrame, n: int) -> list[int]:
         return list(range(len(units)))
     keys = [zlib.crc32(f"{d}\x1f{p}".encode()) for d, p in zip(units["doc_id"], units["para"])]
     return sorted(np.argsort(keys, kind="stable")[:n].tolist())
+
+
+#: a grid whose chosen K is its largest is widened once by these multiples of that K (rounded to 5)
+WIDEN = (1.25, 1.6)
+
+
+def widened_grid(grid: pd.DataFrame, per_lang: dict, tp: TopicParams, notes: list) -> dict:
+    """Language → the K to add when the K chosen from its grid is the grid's largest (a larger K
+    might fit better): WIDEN times it, up to a third of the training units. Said in ``notes``."""
+    extra = {}
+    for lang, (train, _, _) in sorted(per_lang.items()):
+        fitted = grid[grid["lang"] == lang]
+        if fitted["k"].nunique() < 2:
+            continue
+        k, largest = choose_k(fitted, tp.min_stability)[0], int(fitted["k"].max())
+        more = widen_by(len(train), tp.k_grid)
+        if k == largest and more:
+            extra[lang] = more
+            notes.append((lang, f"K = {k}, the largest of the grid, was chosen: the grid was widened to "
+                                f"{', '.join(map(str, extra[lang]))}"))
+    return extra
+
+
+def widen_by(n_train: int, k_grid) -> list[int]:
+    """The K a grid of ``n_train`` units would be widened by: WIDEN times its largest K, rounded to 5,
+    up to a third of the units (none when the grid is capped there already)."""
+    ks = grid_for(n_train, k_grid)
+    largest, cap = max(ks), max(2, n_train // 3)
+    return sorted({min(cap, 5 * round(largest * f / 5)) for f in WIDEN} - set(ks)) if largest < cap else []
+
+
+def diagnostics_note(grid: pd.DataFrame, k: int, tp: TopicParams) -> str | None:
+    """A warning when the chosen K's topics are weak: mean c_npmi below 0 (words of a topic co-occur
+    less than by chance), stability below topics.min_stability, or K the largest of the grid."""
+    at = grid[grid["k"] == k]
+    weak = []
+    if at["c_npmi"].mean() < 0:
+        weak.append(f"mean c_npmi {at['c_npmi'].mean():.3f} is below 0")
+    if "stability" in at and at["stability"].notna().any() and at["stability"].mean() < tp.min_stability:
+        weak.append(f"stability {at['stability'].mean():.2f} is below topics.min_stability = {tp.min_stability}")
+    if k == grid["k"].max() and grid["k"].nunique() > 1:
+        weak.append("K is the largest of the grid (a larger K might fit better: widen topics.k_grid or set topics.k)")
+    return ("warning: weak topics: " + "; ".join(weak) + ". Read them with care; on few or very long documents "
+            "try topics.unit = \"paragraph\" and a smaller topics.k_grid") if weak else None
 
 
 def grid_for(n_units: int, k_grid) -> list[int]:
@@ -383,6 +441,9 @@ def compute_topics(cfg: Config, out: Path, progress: bool = True) -> dict[str, p
         if prepared is not None:
             unit_tables[lang], per_lang[lang] = prepared
     grid = run_grid({} if tp.k else per_lang, tp, progress, fits=out / "grid")  # K set: no grid to choose it from
+    extra = widened_grid(grid, per_lang, tp, notes) if not tp.k else {}
+    if extra:
+        grid = run_grid(per_lang, tp, progress, fits=out / "grid", extra=extra)
     groups = seed_groups(tp.seed_topics, cfg.tokens.lexicon, cfg.topics.seed_file)
     inputs, documents = {}, {}  # per language: the fits' inputs; each unit's document and the documents
     for lang, u in unit_tables.items():
@@ -432,12 +493,13 @@ def language_units(tokens: pd.DataFrame, lang: str, tp: TopicParams, lexicon_ter
         held = np.zeros(len(u), bool)
     train = u.loc[~held, "toks"].tolist()
     dictionary = topic_dictionary(train, tp.no_below, tp.no_above, tp.keep_n)
-    common = corpus_stopwords(u.loc[~held], tp.max_doc_share, keep=lexicon_terms)
+    common = corpus_stopwords(u.loc[~held], tp.max_doc_share, keep=lexicon_terms, unit=unit)
     if len(common):
         dictionary.filter_tokens(bad_ids=[dictionary.token2id[w] for w in common["word"] if w in dictionary.token2id])
         dictionary.compactify()
         stopwords.append(common.assign(lang=lang))
-        notes.append((lang, f"{len(common)} corpus stop words (in more than {tp.max_doc_share:.0%} of documents) "
+        notes.append((lang, f"{len(common)} corpus stop words (in more than {tp.max_doc_share:.0%} of {unit}s; at most "
+                            f"{MAX_STOPWORDS_OF_VOCABULARY:.0%} of the vocabulary) "
                             f"left out: {', '.join(common['word'].head(12))}" + (" …" if len(common) > 12 else "")))
     if len(dictionary) < 10:
         notes.append((lang, f"skipped: {len(dictionary)} words left after the dictionary filters"))
@@ -466,6 +528,9 @@ def fit_inputs(lang: str, u: pd.DataFrame, grid: pd.DataFrame, docs: pd.DataFram
     else:
         k, why = choose_k(grid[grid["lang"] == lang], tp.min_stability)
     notes.append((lang, f"K = {k}: {why}"))
+    warning = None if tp.k else diagnostics_note(grid[grid["lang"] == lang], k, tp)
+    if warning:
+        notes.append((lang, warning))
     texts = u["toks"].tolist()
     sample = grid_sample(u[["doc_id", "para"]], tp.max_train_units)
     if len(sample) < len(texts):
