@@ -72,6 +72,8 @@ def report_facts(cfg: Config, done: dict, entries: list[dict]) -> dict:
         "n": len(docs), "files": docs["source_file"].nunique(), "chars": int(docs["n_chars"].sum()),
         "languages": ", ".join(f"{v:,} in {k}" for k, v in langs.items()),
         "known_region": int(docs["adcode"].notna().sum()), "known_quarter": int(docs["quarter"].notna().sum()),
+        "region_how": how_known(docs, "region", docs["adcode"].notna()),
+        "quarter_how": how_known(docs, "quarter", docs["quarter"].notna()),
         "problems": [_one_line(f"`{r.source_file}`{(' (' + r.where + ')') if r.where else ''}: {r.problem} [{r.action}]")
                      for r in problems.head(SHOWN_PROBLEMS).itertuples()],
         "problems_total": len(problems),
@@ -89,6 +91,17 @@ def report_facts(cfg: Config, done: dict, entries: list[dict]) -> dict:
         "stopwords_en": ", ".join(Path(x).name for x in cfg.tokens.stopwords_en),
         "summary": summary(done),
     }
+
+
+def how_known(docs, field: str, known) -> str:
+    """How the known values of ``field`` were found, counted: stated in the text (high or medium
+    confidence), inferred from clues (low confidence), given in metadata.csv (an override)."""
+    source, conf = docs.loc[known, f"{field}_source"].astype("string"), docs.loc[known, f"{field}_conf"].astype("string")
+    given = source.eq("override").fillna(False)
+    inferred = conf.eq("low").fillna(False) & ~given
+    counts = {"stated in the text": int((~given & ~inferred).sum()),
+              "inferred from clues at low confidence": int(inferred.sum()), "given in metadata.csv": int(given.sum())}
+    return ", ".join(f"{n:,} {how}" for how, n in counts.items() if n) or "none"
 
 
 def _calibration(fig: Path) -> dict | None:
