@@ -128,3 +128,20 @@ def test_every_output_names_a_function_that_exists():
     for output in (*CORPUS_OUTPUTS, *SLOGAN_OUTPUTS, *KEYWORD_OUTPUTS, *TOPIC_OUTPUTS):
         module, _, name = output.made_by.rpartition(".")
         assert callable(getattr(importlib.import_module(module), name, None)), (output.name, output.made_by)
+
+
+def test_topic_top_word_bars_are_sorted_by_probability():
+    """Issue 30: the words are chosen by relevance but drawn longest at the top."""
+    import matplotlib.pyplot as plt
+    import pandas as pd
+
+    from analysis.publishing.plots import topic_top_words
+
+    topics = pd.DataFrame({"lang": ["zh"], "topic": [0], "share": [0.2], "label": ["产业"]})
+    words = {("zh", 0): (["材料", "产业链", "产业集群", "算力"], [0.004, 0.013, 0.014, 0.002])}
+    fig = topic_top_words(topics, words)
+    ax = fig.axes[0]
+    widths = [bar.get_width() for bar in sorted(ax.patches, key=lambda b: b.get_y())]
+    assert widths == sorted(widths)                       # bottom to top: shortest to longest
+    assert [t.get_text() for t in ax.get_yticklabels()][-1] == "产业集群"
+    plt.close(fig)

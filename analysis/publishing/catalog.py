@@ -104,8 +104,8 @@ TOPIC_OUTPUTS = (
     Output("topic_k_grid", "figure", "Choosing K: coherence (c_npmi), exclusivity, held-out perplexity by document "
            "completion and stability across seeds for each K (mean and range over seeds); the dashed line is the K "
            "used (c_v is in the grid table).", made_by="analysis.publishing.plots.topic_grid"),
-    Output("topic_top_words", "figure", "Top words of each topic (by relevance, λ = 0.6) with their probability "
-           "(near zero for a rare word that is exclusive to the topic).", reads=("topics.labels",), made_by="analysis.publishing.plots.topic_top_words"),
+    Output("topic_top_words", "figure", "Top words of each topic (chosen by relevance, λ = 0.6) with their probability, "
+           "the most probable at the top (near zero for a rare word that is exclusive to the topic).", reads=("topics.labels",), made_by="analysis.publishing.plots.topic_top_words"),
     Output("topic_prevalence_by_quarter", "figure", "Topic prevalence by quarter with 95% intervals that include "
            "the topic model's uncertainty (method of composition).", reads=("topics.labels",), made_by="analysis.publishing.plots.topic_prevalence"),
     Output("topic_prevalence_by_region", "figure", "Topic prevalence by province with 95% intervals.", reads=("topics.labels",), made_by="analysis.publishing.plots.topic_prevalence"),

@@ -525,7 +525,8 @@ def topic_grid(grid: pd.DataFrame, chosen: dict):
 
 
 def topic_top_words(topics: pd.DataFrame, model_words: dict, n: int = 8):
-    """Top words (by relevance) of each topic with their probability, a small panel per topic."""
+    """Top words (chosen by relevance) of each topic with their probability, a small panel per topic,
+    the most probable at the top."""
     if topics.empty:
         return _message_figure("No topic model was fitted.")
     rows = list(topics.itertuples())
@@ -534,7 +535,8 @@ def topic_top_words(topics: pd.DataFrame, model_words: dict, n: int = 8):
     fig, axes = _panel_grid(len(rows), ncols, min(1.45, (PAGE_HEIGHT - 0.5) / nrows), 0.4)
     for ax, t in zip(axes, rows):
         words, probs = model_words[(t.lang, t.topic)]
-        words, probs = words[:n][::-1], probs[:n][::-1]
+        order = sorted(range(min(n, len(words))), key=lambda i: (probs[i], -i))   # bars by length, ties as ranked
+        words, probs = [words[i] for i in order], [probs[i] for i in order]
         ax.barh(range(len(words)), probs, color=PALETTE[(t.topic) % len(PALETTE)], height=0.7)
         ax.set_yticks(range(len(words)), words, fontsize=6)
         # wrapped: a long label must not reach the next panel; the share comes first so it is never cut
