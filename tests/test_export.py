@@ -145,3 +145,20 @@ def test_topic_top_word_bars_are_sorted_by_probability():
     assert widths == sorted(widths)                       # bottom to top: shortest to longest
     assert [t.get_text() for t in ax.get_yticklabels()][-1] == "产业集群"
     plt.close(fig)
+
+
+def test_a_period_of_one_document_is_a_hollow_point_without_an_interval():
+    """Issue 30: the caption promised intervals that a period of one document cannot have."""
+    import matplotlib.pyplot as plt
+    import pandas as pd
+
+    from analysis.publishing.plots import keyword_small_multiples
+
+    rates = pd.DataFrame({"lang": "zh", "term": "稳增长", "period": ["2022Q1", "2022Q2", "2022Q3"],
+                          "count": [3, 5, 1], "rate": [2.0, 3.0, 1.0], "rate_low": [1.0, 2.0, None],
+                          "rate_high": [3.0, 4.0, None], "documents": [4, 6, 1]})
+    fig = keyword_small_multiples(rates, pd.DataFrame(), ["稳增长"])
+    points = [line for line in fig.axes[0].get_lines() if line.get_marker() == "o"]
+    hollow = [line for line in points if line.get_markerfacecolor() == "white"]
+    assert len(hollow) == 1 and list(hollow[0].get_xdata()) == [2022 * 4 + 2]   # 2022Q3, the one-document period
+    plt.close(fig)

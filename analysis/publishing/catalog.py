@@ -77,7 +77,8 @@ SLOGAN_OUTPUTS = (
 
 KEYWORD_OUTPUTS = (
     Output("keyword_trends", "figure", "Rates of the most clearly rising and falling terms per period, with 95% "
-           "bootstrap intervals over documents; a gap in the line is a period without documents.", reads=("keywords.top",), made_by="analysis.publishing.plots.keyword_small_multiples"),
+           "bootstrap intervals over documents (a hollow point: a period of one document, which has none); a gap "
+           "in the line is a period without documents.", reads=("keywords.top",), made_by="analysis.publishing.plots.keyword_small_multiples"),
     Output("keyword_slope_chart", "figure", "Rates of the top trending terms in the first and the last period.", reads=("keywords.top",), made_by="analysis.publishing.plots.keyword_slope_chart"),
     Output("keyword_keyness_by_quarter", "figure", "Most distinctive terms of periods against the rest, ranked by "
            "LRC (the lower bound of the Log Ratio's interval), each used by at least keywords.min_term_docs of the "
@@ -89,7 +90,7 @@ KEYWORD_OUTPUTS = (
            "which; all are in the keyness table).", reads=("keywords.keyness_panels", "keywords.keyness_groups"),
            made_by="analysis.publishing.plots.keyness_bars"),
     Output("keyword_user_terms", "figure", "The terms chosen in tifa.toml (keywords.terms): rates per period with "
-           "95% bootstrap intervals.", reads=("keywords.terms",), made_by="analysis.publishing.plots.keyword_small_multiples"),
+           "95% bootstrap intervals (a hollow point: a period of one document, which has none).", reads=("keywords.terms",), made_by="analysis.publishing.plots.keyword_small_multiples"),
     Output("keyword_trend_table", "table", "Trend of every frequent term: linear, peak and level-shift tests over "
            "documents, Poisson slope with test-based interval, exact Mann–Kendall and Sen's slope, class and evidence.", made_by="analysis.keywords.statistics.trends"),
     Output("keyword_keyness", "table", "Distinctive terms per period and per province: document-level test with "

@@ -386,7 +386,10 @@ def keyword_small_multiples(rates: pd.DataFrame, trends: pd.DataFrame, terms: li
         x, y = sub["x"].to_numpy(), sub["rate"].to_numpy()
         breaks = np.r_[0, np.flatnonzero(np.diff(x) > 1) + 1, len(x)]
         for a, b in zip(breaks[:-1], breaks[1:]):  # a gap in the periods breaks the line
-            ax.plot(x[a:b], y[a:b], "-o", ms=3, lw=1, color=PALETTE[0])
+            ax.plot(x[a:b], y[a:b], "-", lw=1, color=PALETTE[0])
+        bare = sub["rate_low"].isna().to_numpy()   # a period of one document has no interval: a hollow point
+        ax.plot(x[~bare], y[~bare], "o", ms=3, color=PALETTE[0])
+        ax.plot(x[bare], y[bare], "o", ms=3, mfc="white", mec=PALETTE[0])
         ax.fill_between(x, sub["rate_low"], sub["rate_high"], color=PALETTE[0], alpha=0.2, lw=0)
         _time_ticks(ax, x, list(sub["period"]))
         ax.set_title(f"{term} ({lang}, {cls.get((term, lang), 'not tested')}, n = {int(sub['count'].sum())})", fontsize=7)
