@@ -162,3 +162,21 @@ def test_a_period_of_one_document_is_a_hollow_point_without_an_interval():
     hollow = [line for line in points if line.get_markerfacecolor() == "white"]
     assert len(hollow) == 1 and list(hollow[0].get_xdata()) == [2022 * 4 + 2]   # 2022Q3, the one-document period
     plt.close(fig)
+
+
+def test_an_interval_of_few_documents_does_not_stretch_the_axis():
+    """Issue 30: one group's interval up to 14,690 put every other rate in the first millimetre."""
+    import matplotlib.pyplot as plt
+    import pandas as pd
+
+    from analysis.publishing.plots import AXIS_REACH, dot_interval_panels
+
+    frame = pd.DataFrame({"group": ["浙江省", "广东省", "西藏自治区"], "value": [10.0, 20.0, 8.0],
+                          "low": [6.0, 15.0, 0.04], "high": [14.0, 26.0, 14690.0], "documents": [12, 9, 2],
+                          "small": [False, False, False]})
+    fig = dot_interval_panels([("双过半", frame)], "rate")
+    ax = fig.axes[0]
+    assert 26 <= ax.get_xlim()[1] <= AXIS_REACH * 20 * 1.05
+    cut = [c for c in ax.collections if c.get_offsets().shape[0] == 1 and c.get_offsets()[0][0] == ax.get_xlim()[1]]
+    assert len(cut) == 1                                   # one interval cut at the edge, marked
+    plt.close(fig)

@@ -54,7 +54,8 @@ SLOGAN_OUTPUTS = (
     Output("slogan_rates_by_quarter", "figure", "Slogan rates by quarter of the meeting.", reads=("slogans.top",), made_by="analysis.publishing.plots.slogan_heatmap"),
     Output("slogan_intervals_by_region", "figure",
            "Rates of the top slogans by province with 95% cluster-robust intervals over documents; hollow points: "
-           "fewer documents than slogans.min_docs; orange ticks: partially pooled (empirical-Bayes) rates.", reads=("slogans.top",), made_by="analysis.publishing.plots.slogan_intervals"),
+           "fewer documents than slogans.min_docs; orange ticks: partially pooled (empirical-Bayes) rates; an interval "
+           "reaching past the panel (at most 3 times its largest rate) is cut there (▸).", reads=("slogans.top",), made_by="analysis.publishing.plots.slogan_intervals"),
     Output("slogan_contrast", "figure",
            "Log Ratio of slogan rates for the chosen contrast, with 95% bootstrap intervals; hollow points are "
            "descriptive only (too few documents or occurrences to test).", reads=("slogans.top", "slogans.contrast"), made_by="analysis.publishing.plots.slogan_contrast"),

@@ -278,11 +278,32 @@ def dot_interval_panels(panels: list[tuple[str, pd.DataFrame]], xlabel: str, nco
         ax.invert_yaxis()
         ax.set_title(title, fontsize=7)
         ax.set_xlim(left=min(0, np.nanmin(x - lo)) if np.isfinite(x).any() else 0)
+        right = _right_edge(x, x + hi, small)
+        if right is not None:  # an interval of a few documents would stretch the axis past every estimate
+            ax.set_xlim(right=right)
+            beyond = (x + hi) > right
+            ax.scatter(np.full(int(beyond.sum()), right), y[beyond], marker=">", s=9, color="#555555", zorder=4,
+                       clip_on=False)
         ax.grid(axis="x", color="#eeeeee", lw=0.6)
         ax.tick_params(axis="x", labelsize=6)
     fig.supxlabel(xlabel, fontsize=7)
     fig.tight_layout()
     return fig
+
+
+#: a dot plot's axis reaches at most this many times its largest estimate; a longer interval is cut there
+AXIS_REACH = 3.0
+
+
+def _right_edge(values: np.ndarray, highs: np.ndarray, small: np.ndarray) -> float | None:
+    """Where a dot plot's axis ends: the largest upper bound of the groups with enough documents, but
+    not past AXIS_REACH times the largest estimate; None to leave it to matplotlib."""
+    top = np.nanmax(values) if np.isfinite(values).any() else np.nan
+    if not np.isfinite(top) or top <= 0:
+        return None
+    sure = highs[~small & np.isfinite(highs)]
+    reach = max(np.nanmax(sure) if len(sure) else top, top)
+    return float(min(reach, AXIS_REACH * top) * 1.05)
 
 
 def slogan_intervals(rates: pd.DataFrame, column: str = "province", top: int = 6):
