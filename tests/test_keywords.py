@@ -200,3 +200,28 @@ def test_corpus_stop_words_are_flagged_and_left_out_of_the_figures():
     assert top_trending(marked, 3) == ["高质量发展", "芯片"]
     few = mark_corpus_stopwords(tr, docs.head(10), dtm[:10], vocab, 0.5, keep=set())   # 10 documents: no rule
     assert not few["corpus_stopword"].any()
+
+
+def test_keyness_ranks_terms_even_where_nothing_is_distinctive():
+    """One report per province (issue 30): a group of one document is not tested but its most
+    over-used terms come ranked with their effect sizes; a tested group without a distinctive term
+    gives its most over-used terms, said to be no finding."""
+    rng = np.random.default_rng(3)
+    vocab = [f"w{i}" for i in range(40)] + ["本地"]
+    X = rng.poisson(2.0, size=(12, 41)).astype(float)
+    X[:, 40] = 0
+    X[0, 40] = 9                                        # a word of document 0's place only
+    docs = pd.DataFrame({"doc_id": [f"d{i}" for i in range(12)], "lang": "zh",
+                         "province": [f"p{i}" for i in range(12)], "half": ["a"] * 6 + ["b"] * 6})
+    docs["length"] = X.sum(axis=1)
+    dtm = sparse.csr_matrix(X)
+    by_province = keyness(docs, dtm, vocab, "province", min_count=3, B=0, min_term_docs=2)
+    first = by_province[by_province["province"] == "p0"]
+    assert first["status"].str.startswith("too small").all() and first["status"].str.endswith("not tested").all()
+    assert first.iloc[0]["term"] == "本地" and first.iloc[0]["rank"] == 1 and np.isnan(first.iloc[0]["q_value"])
+    assert (first["log_ratio"] > 0).all() and (first["lrc"] <= first["log_ratio"]).all()
+    halves = keyness(docs, dtm, vocab, "half", min_count=3, B=50, min_term_docs=2)
+    assert (halves["status"] != "distinctive").all()                   # random counts: nothing distinctive
+    ranked = halves[halves["status"].str.startswith("not distinctive")]
+    assert len(ranked) and ranked["q_value"].notna().all() and ranked["log_ratio_low"].notna().all()
+    assert (ranked.groupby("half")["rank"].min() == 1).all()

@@ -161,7 +161,7 @@ def _language_keyness(dtm, vocab: list[str], by: str, lang: str, keys: pd.Series
                 "documents_rest": int(len(idx) - tests.sizes[g])}
         status = _untested_status(tests, g, limits)
         if status:
-            rows.append({**base, "status": status})
+            rows += _untested_keyness(base, tests, g, vocab, limits, status)
         else:
             rows += _group_keyness(base, tests, g, dtm, vocab, lengths, (lang, by, group), limits)
     return rows
@@ -216,25 +216,69 @@ def _untested_status(tests: _GroupTests, g: int, limits: _KeynessLimits) -> str 
 def _group_keyness(base: dict, tests: _GroupTests, g: int, dtm, vocab: list[str], lengths: np.ndarray,
                    key: tuple, limits: _KeynessLimits) -> list[dict]:
     """The rows of tested group ``g``: its distinctive terms, best first, each with its bootstrap
-    interval (``key`` names the group's draws), or one row saying it has none."""
-    a, b = tests.S.Y[g], tests.rest.Y[g]
-    A, Bx = tests.S.E[g], tests.rest.E[g]
-    lr = log_ratio(a, b, A, Bx)
-    lrc = lr - 1.96 * np.sqrt(1 / np.maximum(a, 0.5) + 1 / np.maximum(b, 0.5)) / np.log(2)
+    interval (``key`` names the group's draws); without any, its most over-used terms, ranked the
+    same way and said to be no finding; without those, one row saying why."""
+    lr, lrc = _effects(tests, g)
     keep = _distinctive(tests, g, lr, lrc, limits)
+    status = "distinctive"
+    if len(keep) == 0:
+        keep = _overused(tests, g, lr, lrc, limits)
+        status = (f"not distinctive (no term with q < {limits.alpha:g}, over-used, Log Ratio at least "
+                  f"{limits.min_log_ratio:g}, in {limits.min_term_docs} documents): the most over-used terms")
     if len(keep) == 0:
         return [{**base, "status": f"no distinctive term (q < {limits.alpha:g}, over-used, Log Ratio at least "
                                    f"{limits.min_log_ratio:g}, in {limits.min_term_docs} documents)",
                  "terms_tested": len(tests.tested)}]
     lo, hi = _term_intervals(tests, g, keep, dtm, lengths, key, limits)
+    return _ranked_rows(base, tests, g, vocab, keep, status, lo, hi, lr, lrc, tested=True)
+
+
+def _untested_keyness(base: dict, tests: _GroupTests, g: int, vocab: list[str], limits: _KeynessLimits,
+                      why: str) -> list[dict]:
+    """The rows of a group too small to test (one report per province): its most over-used terms by
+    their Log Ratio and its lower bound (LRC), not tested; one row saying why when there is none."""
+    if tests.S is None or tests.sizes[g] == 0 or len(tests.idx) == tests.sizes[g]:
+        return [{**base, "status": why}]
+    lr, lrc = _effects(tests, g)
+    keep = _overused(tests, g, lr, lrc, limits, min_docs=1)
+    if len(keep) == 0:
+        return [{**base, "status": why}]
+    nan = np.full(len(keep), np.nan)
+    return _ranked_rows(base, tests, g, vocab, keep, f"{why}: the most over-used terms, not tested", nan, nan,
+                        lr, lrc, tested=False)
+
+
+def _effects(tests: _GroupTests, g: int) -> tuple[np.ndarray, np.ndarray]:
+    """The Log Ratio of every tested column in group ``g`` against the rest, and its lower bound (LRC)."""
+    a, b = tests.S.Y[g], tests.rest.Y[g]
+    lr = log_ratio(a, b, tests.S.E[g], tests.rest.E[g])
+    return lr, lr - 1.96 * np.sqrt(1 / np.maximum(a, 0.5) + 1 / np.maximum(b, 0.5)) / np.log(2)
+
+
+def _overused(tests: _GroupTests, g: int, lr: np.ndarray, lrc: np.ndarray, limits: _KeynessLimits,
+              min_docs: int | None = None) -> np.ndarray:
+    """Positions of the ``top`` terms over-used in group ``g`` (Log Ratio above 0) and used by
+    ``min_docs`` of its documents (default: ``min_term_docs``), ranked by LRC, then Log Ratio."""
+    need = limits.min_term_docs if min_docs is None else min(min_docs, limits.min_term_docs)
+    keep = np.flatnonzero((lr > 0) & (tests.with_term[g] >= need))
+    return keep[np.lexsort((-lr[keep], -lrc[keep]))][:limits.top]
+
+
+def _ranked_rows(base: dict, tests: _GroupTests, g: int, vocab: list[str], keep: np.ndarray, status: str,
+                 lo: np.ndarray, hi: np.ndarray, lr: np.ndarray, lrc: np.ndarray, tested: bool) -> list[dict]:
+    """One row per term of ``keep`` (ranked), with its counts, rates, effect sizes and, when
+    ``tested``, its test."""
+    a, b = tests.S.Y[g], tests.rest.Y[g]
+    A, Bx = tests.S.E[g], tests.rest.E[g]
     g2s = g2(a[keep], b[keep], A, Bx)
-    in_docs = tests.with_term[g]
-    return [{**base, "status": "distinctive", "terms_tested": len(tests.tested), "rank": k + 1,
+    nan = float("nan")
+    return [{**base, "status": status, "terms_tested": len(tests.tested) if tested else 0, "rank": k + 1,
              "term": vocab[tests.tested[j]], "count": int(a[j]), "count_rest": int(b[j]),
              "rate": a[j] / A * PER, "rate_rest": b[j] / Bx * PER,
-             "documents_with": int(in_docs[j]), "log_ratio": lr[j], "lrc": lrc[j],
+             "documents_with": int(tests.with_term[g][j]), "log_ratio": lr[j], "lrc": lrc[j],
              "log_ratio_low": lo[k], "log_ratio_high": hi[k], "g2": g2s[k],
-             "z": tests.z[g, j], "p_value": tests.p[g, j], "q_value": tests.q[g, j]}
+             "z": tests.z[g, j] if tested else nan, "p_value": tests.p[g, j] if tested else nan,
+             "q_value": tests.q[g, j] if tested else nan}
             for k, j in enumerate(keep)]
 
 
