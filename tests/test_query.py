@@ -99,24 +99,29 @@ def test_the_concordance_has_every_match_in_its_context(docs):
     assert row["match"] == "双过半" and "项目" not in row["right"] and row["left"].endswith("实现")
 
 
-@pytest.mark.slow
-def test_count_and_concordance_commands_write_the_document_variables(tmp_path, seeds):
-    from tests.test_cli import run
+def test_count_and_concordance_commands_write_the_document_variables(tmp_path, seeds, capsys):
+    from analysis.cli import main
 
-    common = ["--data", str(tmp_path / "d"), "--figures", str(tmp_path / "f"), "--quiet"]
-    out = run("count", "稳*", "re:稳(增长|就业)", "--csv", str(tmp_path / "c.csv"), *common)
-    assert out.returncode == 0, out.stderr
+    def run(*argv):
+        status = main([str(a) for a in argv])
+        out = capsys.readouterr()
+        return status, out.out, out.err
+
+    common = ["--data", tmp_path / "d", "--figures", tmp_path / "f", "--quiet"]
+    status, _, err = run("count", "稳*", "re:稳(增长|就业)", "--csv", tmp_path / "c.csv", *common)
+    assert status == 0, err
     table = pd.read_csv(tmp_path / "c.csv")
-    assert {"doc_id", "lang", "稳*", "re:稳(增长|就业)", "title", "province", "quarter", "year"} <= set(table.columns)
-    out = run("concordance", "稳*", "--show", "3", "--csv", str(tmp_path / "k.csv"), "--html", str(tmp_path / "k.html"),
-              *common)
-    assert out.returncode == 0, out.stderr
-    assert out.stdout.startswith("稳*: ") and "[稳" in out.stdout
+    assert {"doc_id", "lang", "稳*", "re:稳(增长|就业)", "title", "province", "quarter", "year",
+            "macro_region"} <= set(table.columns)
+    status, out, err = run("concordance", "稳*", "--show", "3", "--csv", tmp_path / "k.csv", "--html",
+                           tmp_path / "k.html", *common)
+    assert status == 0, err
+    assert out.startswith("稳*: ") and "[稳" in out
     kw = pd.read_csv(tmp_path / "k.csv")
     assert len(kw) == table["稳*"].sum() and {"left", "match", "right", "province"} <= set(kw.columns)
     assert "<th>query</th>" in (tmp_path / "k.html").read_text(encoding="utf-8")
-    bad = run("count", "re:稳(", *common)
-    assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1 and "regular expression" in bad.stderr
+    status, _, err = run("count", "re:稳(", *common)
+    assert status == 2 and len(err.strip().splitlines()) == 1 and "regular expression" in err
 
 
 def test_the_api_counts_and_concords_queries(tmp_path):
