@@ -28,7 +28,7 @@ def _heatmap(ax, grid: pd.DataFrame, title: str, fmt, small: pd.DataFrame | None
     prints); otherwise a colour bar reads them. Time labels on the x axis are thinned so that none
     overlaps."""
     data = grid.to_numpy(dtype=float)
-    flagged = small.reindex(index=grid.index, columns=grid.columns).fillna(False).to_numpy(dtype=bool) \
+    flagged = small.reindex(index=grid.index, columns=grid.columns).eq(True).to_numpy(dtype=bool) \
         if small is not None else np.zeros(data.shape, bool)
     apart = np.array([str(i) == UNKNOWN for i in grid.index])[:, None] | np.array([str(c) == UNKNOWN for c in grid.columns])[None, :]
     shown = np.where((data > 0) & ~flagged & ~apart, data, np.nan)
@@ -267,7 +267,7 @@ def dot_interval_panels(panels: list[tuple[str, pd.DataFrame]], xlabel: str, nco
         lo = np.nan_to_num(np.maximum(x - f["low"].to_numpy(dtype=float), 0))
         hi = np.nan_to_num(np.maximum(f["high"].to_numpy(dtype=float) - x, 0))
         colors = ["#999999" if g == UNKNOWN else PALETTE[0] for g in groups]
-        small = f["small"].fillna(False).to_numpy(dtype=bool) if "small" in f else np.zeros(len(groups), bool)
+        small = f["small"].eq(True).to_numpy(dtype=bool) if "small" in f else np.zeros(len(groups), bool)
         ax.errorbar(x, y, xerr=np.vstack([lo, hi]), fmt="none", ecolor=colors, lw=0.9)
         ax.scatter(x[~small], y[~small], c=[c for c, s_ in zip(colors, small) if not s_], s=10, zorder=3)
         ax.scatter(x[small], y[small], facecolors="white", edgecolors=[c for c, s_ in zip(colors, small) if s_],
