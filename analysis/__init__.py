@@ -46,6 +46,9 @@ def _stage_runners() -> dict:
 
 
 def __getattr__(name: str):
+    # everything is looked up on first use, __all__ too: importing the package finds no stage
+    if name == "__all__":
+        return sorted({*_API, *_MODULES, *_stage_runners()})
     if name in _MODULES:
         return import_module(f".{_MODULES[name]}", __name__)
     if name.startswith("build_") and name in _stage_runners():
@@ -57,8 +60,5 @@ def __getattr__(name: str):
     return getattr(import_module(f".{_API[name]}", __name__), name)
 
 
-__all__ = sorted({*_API, *_MODULES, *_stage_runners()})
-
-
 def __dir__() -> list[str]:
-    return sorted([*__all__, "__version__"])
+    return [*__getattr__("__all__"), "__version__"]

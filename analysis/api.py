@@ -92,16 +92,13 @@ def load_corpus(config: Config | str | Path | None = None, *, folder: str | Path
     """The corpus of a configuration (tifa.toml by default; ``folder`` and ``data`` replace its
     paths; ``sections`` replace settings, as ``corpus={"inference": "strict"}``). The corpus stage
     runs when it is out of date."""
-    from .corpus.groupings import with_groupings
-    from .corpus.stage import analysable, build_corpus, document_variables, require_documents
+    from .corpus.groupings import described
+    from .corpus.stage import analysable, build_corpus, require_documents
 
     cfg = _config(config, **sections).with_paths(corpus=folder, data=data)
     result = require_documents(build_corpus(cfg, progress=progress), cfg)
     docs = analysable(result.documents, min_confidence or cfg.corpus.min_confidence, duplicates=duplicates)
-    variables = document_variables(docs)
-    clash = [c for c in variables.columns if c in docs.columns]
-    variables = variables.rename(columns={c: f"var_{c}" for c in clash})
-    return Corpus(with_groupings(pd.concat([docs, variables], axis=1), cfg.design.groups).reset_index(drop=True), cfg)
+    return Corpus(described(docs, cfg.design.groups).reset_index(drop=True), cfg)
 
 
 # ---- tokens and the document-feature matrix ---------------------------------------------------------

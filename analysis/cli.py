@@ -261,16 +261,12 @@ METADATA = ["title", "source_file", "outlet", "pub_date", "meeting_date", "year"
 def with_variables(table, docs, groups: dict):
     """``table`` (one or more rows per doc_id) with each document's metadata, variables and groupings
     (built in, and [design.groups] of tifa.toml)."""
-    import pandas as pd
+    from .corpus.groupings import described
 
-    from .corpus.documents_table import document_variables
-    from .corpus.groupings import with_groupings
-
-    meta = docs[["doc_id", *[c for c in METADATA if c in docs]]].reset_index(drop=True)
-    variables = document_variables(docs).reset_index(drop=True)
-    variables = variables.rename(columns={c: f"var_{c}" for c in variables.columns if c in meta or c in table})
-    described = with_groupings(pd.concat([meta, variables], axis=1), groups)
-    return table.merge(described, on="doc_id", how="left", validate="many_to_one")
+    meta = docs[["doc_id", "doc_vars", *[c for c in METADATA if c in docs]]]
+    variables = described(meta, groups).drop(columns="doc_vars")
+    variables = variables.rename(columns={c: f"var_{c}" for c in variables.columns if c in table and c != "doc_id"})
+    return table.merge(variables, on="doc_id", how="left", validate="many_to_one")
 
 
 def concordance(args, cfg, progress: bool, force: bool) -> None:

@@ -58,6 +58,17 @@ def _label(value, labels: dict) -> str | None:
     return None
 
 
+def described(docs: pd.DataFrame, groups: dict) -> pd.DataFrame:
+    """``docs`` (rows of the documents table) with their variables (``doc_vars`` as columns; one
+    named like a column of ``docs`` is prefixed var_) and a column per grouping: what the API's
+    corpus holds, what the query commands write beside their counts, what a stage can group by."""
+    from .documents_table import document_variables
+
+    variables = document_variables(docs)
+    variables = variables.rename(columns={c: f"var_{c}" for c in variables.columns if c in docs})
+    return with_groupings(pd.concat([docs, variables], axis=1), groups)
+
+
 def with_groupings(frame: pd.DataFrame, groups: dict) -> pd.DataFrame:
     """``frame`` (documents with their metadata and variables) with a column per grouping; a column
     the documents already have (a metadata.csv column named macro_region) is kept as it is."""
@@ -75,17 +86,12 @@ def grouping_variables(docs: pd.DataFrame, design, names=None, where: str = "[de
     corpus's columns) and derived groupings (``design.groups`` and the built-in ones). A name the
     documents do not have is a :class:`ConfigError` (``where`` names the setting) that lists the
     ones they have."""
-    from .documents_table import document_variables
-
     groups = design.groups  # read whether or not a grouping needs it: it is part of the stages' keys
     names = design.groupings if names is None else names
     wanted = [g for g in dict.fromkeys(names) if g not in STANDARD and g not in docs]
     if not wanted:
         return pd.DataFrame(index=docs.index)
-    variables = document_variables(docs)
-    available = pd.concat([docs.drop(columns=["text"], errors="ignore"),
-                           variables[[c for c in variables.columns if c not in docs]]], axis=1)
-    available = with_groupings(available, groups)
+    available = described(docs.drop(columns=["text"], errors="ignore"), groups)
     missing = [g for g in wanted if g not in available]
     if missing:
         names = [c for c in available.columns if not c.endswith(("_source", "_conf")) and c not in ("doc_vars",)]

@@ -93,8 +93,10 @@ def read_json(path: Path) -> dict:
         return {}
 
 
-def is_fresh(folder: Path, key: str, outputs: Iterable[str]) -> bool:
+def is_fresh(folder: Path, key: str, outputs: Iterable[str] | None = None) -> bool:
+    """Whether ``folder`` is stamped with ``key`` and its ``outputs`` (default: those the stamp lists) exist."""
     saved = read_json(Path(folder) / "_stage.json")
+    outputs = saved.get("outputs", ()) if outputs is None else outputs
     return bool(saved) and saved.get("key") == key and all((Path(folder) / o).exists() for o in outputs)
 
 

@@ -271,9 +271,8 @@ def is_fresh(stage: Stage, cfg: Config) -> bool:
     """Whether ``stage``'s outputs are stamped with the key its declared inputs give now (the files it
     reads may be missing: then it is not)."""
     try:
-        return cache.is_fresh(Path(cfg.paths.data) / stage.name, stage_key(stage, cfg),
-                              cache.read_json(Path(cfg.paths.data) / stage.name / "_stage.json").get("outputs", ()))
-    except (FileNotFoundError, OSError):
+        return cache.is_fresh(Path(cfg.paths.data) / stage.name, stage_key(stage, cfg))
+    except OSError:
         return False
 
 

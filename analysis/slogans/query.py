@@ -157,6 +157,7 @@ def kwic(strings: list[str], docs: pd.DataFrame, context: int = 30, include_titl
     counted text (title and text), in document order. Exact strings: every occurrence (rule all)."""
     import pandas as pd
 
+    from ..text.kwic import in_context
     from .stage import counted_texts
 
     queries = {s: parse(s) for s in dict.fromkeys(strings)}
@@ -167,9 +168,8 @@ def kwic(strings: list[str], docs: pd.DataFrame, context: int = 30, include_titl
         for s, q in queries.items():
             for start, end in q.spans(text, lang):
                 rows.append((s, doc_id, "unknown" if pd.isna(region) else region,
-                             "unknown" if pd.isna(quarter) else quarter, lang,
-                             _flat(text[max(0, start - context):start]), text[start:end],
-                             _flat(text[end:end + context]), start))
+                             "unknown" if pd.isna(quarter) else quarter, lang, *in_context(text, start, end, context),
+                             start))
     table = pd.DataFrame(rows, columns=KWIC_COLUMNS)
     return table.sort_values(["query", "doc_id", "start"], kind="stable").reset_index(drop=True)
 
@@ -180,8 +180,3 @@ def _matcher(name: str, zh: str, en: str):
     from .matcher import Matcher
 
     return Matcher({name: ([zh], [en])})
-
-
-def _flat(s: str) -> str:
-    """Context on one line."""
-    return s.replace("\n", " ")

@@ -17,9 +17,7 @@ def concordance(docs: pd.DataFrame, texts: dict[str, str], matcher, rule: str = 
         lang, region, quarter = meta[doc_id]
         for o in matcher.occurrences(text, lang, rule):
             rows.append((o.concept, doc_id, "unknown" if pd.isna(region) else region,
-                         "unknown" if pd.isna(quarter) else quarter, lang,
-                         _flat(text[max(0, o.start - context):o.start]), text[o.start:o.end],
-                         _flat(text[o.end:o.end + context])))
+                         "unknown" if pd.isna(quarter) else quarter, lang, *in_context(text, o.start, o.end, context)))
     out = pd.DataFrame(rows, columns=COLUMNS)
     return out.sort_values(["slogan", "doc_id"], kind="stable").reset_index(drop=True)
 
@@ -32,5 +30,7 @@ def combined(frames: list[pd.DataFrame]) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True).sort_values(["slogan", "doc_id"], kind="stable").reset_index(drop=True)
 
 
-def _flat(s: str) -> str:
-    return s.replace("\n", " ")
+def in_context(text: str, start: int, end: int, context: int) -> tuple[str, str, str]:
+    """The match ``text[start:end]`` with ``context`` characters on each side, each side on one line."""
+    return (text[max(0, start - context):start].replace("\n", " "), text[start:end],
+            text[end:end + context].replace("\n", " "))
