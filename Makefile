@@ -15,7 +15,7 @@ INSTALLED := $(VENV)/.installed-$(PYVER)
 unexport PYTHONDONTWRITEBYTECODE
 .DELETE_ON_ERROR:
 .DEFAULT_GOAL := help
-.PHONY: help setup figures corpus test check docs bench lab lock clean distclean
+.PHONY: help setup figures corpus test check docs bench lab lock clean distclean browser
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -41,8 +41,17 @@ corpus: $(INSTALLED)  ## build the documents table from seeds/ (data/corpus/docu
 figures: $(INSTALLED)  ## build every figure and table (only stages whose inputs changed rerun)
 	$(PY) -m analysis figures $(FIGURES_ARGS)
 
-test: $(INSTALLED)  ## run the test suite (real-corpus tests skip when ../shared/corpora is absent)
+test: $(INSTALLED) browser  ## run the test suite (real-corpus tests skip when ../shared/corpora is absent)
 	$(PY) -m pytest -q
+
+# The concordance page's test lays it out in headless Chromium: Debian's chromium package, installed
+# here when it is missing and apt-get can (as root); elsewhere the test says it was skipped.
+browser:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
+	  { if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	      echo "installing Debian's chromium for the concordance page's browser test"; \
+	      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	    else echo "no chromium and no apt-get as root: the browser test will be skipped"; fi; }
 
 check: $(INSTALLED)  ## the fast tier: every test not marked slow (about a minute; run it on every change)
 	$(PY) -m pytest -q -m "not slow"

@@ -238,8 +238,9 @@ def slogan_rates(corp: Corpus, by: str | list[str] | None = None, add: dict | No
     """Count, rate per 10,000 characters (words in English), share of documents with it, and their
     intervals over documents, per slogan × group of ``by`` (any document variable) × language; the
     lexicon's slogans and those in ``add`` (see :func:`slogans_of`)."""
+    from .slogans.matcher import Matcher
     from .slogans.statistics import group_rates
-    from .slogans.stage import exposures
+    from .slogans.stage import exposures, lone_documents, paragraph_counts
 
     cfg = corp.config
     by = [by] if isinstance(by, str) else list(by or [])
@@ -251,9 +252,11 @@ def slogan_rates(corp: Corpus, by: str | list[str] | None = None, add: dict | No
     names = [c for c in table.columns if c != "doc_id" and (table[c].any() or c in (add or {}))]
     docs = corp.documents[["doc_id", "lang", *by]].copy()
     docs["exposure"] = exposures(corp.documents, texts)
-    rates = group_rates(docs, table[names].to_numpy(dtype=float), names, by,
-                        min_docs=min_docs or cfg.slogans.min_docs, pooled=cfg.slogans.pooled)
-    return rates
+    rule = rule or cfg.slogans.rule
+    lone = lone_documents(docs, [by]) if rule != "presence" else set()   # their intervals: over paragraphs
+    paragraphs = paragraph_counts(docs, texts, Matcher(slogans_of(add, lexicon, cfg)), rule, lone)
+    return group_rates(docs, table[names].to_numpy(dtype=float), names, by,
+                       min_docs=min_docs or cfg.slogans.min_docs, pooled=cfg.slogans.pooled, paragraphs=paragraphs)
 
 
 def kwic(corp: "Corpus", queries: str | list[str], context: int = 30, include_title: bool = True) -> pd.DataFrame:

@@ -74,11 +74,11 @@ def test_the_report_script_reads_as_blocks():
     from analysis.publishing.report import parse_blocks
 
     script = ("# Title\n\nOne line\nand the next.\n\n- item `a`\n  continued\n- item b\n@figure f1\n"
-              "@table t1 rows=2 cols=x,y sort=-x\n@table t2 | Own caption.\n")
+              "@table t1 rows=2 cols=x,y sort=-x where=status=tested\n@table t2 | Own caption.\n")
     asked = []
 
-    def table(name, rows, cols, sort):
-        asked.append((name, rows, cols, sort))
+    def table(name, rows, cols, sort, where):
+        asked.append((name, rows, cols, sort, where))
         return pd.DataFrame({"x": [1, 2, 3]})
 
     blocks = parse_blocks(script, {"f1": "Figure one.", "t1": "Table one."}, table)
@@ -86,7 +86,8 @@ def test_the_report_script_reads_as_blocks():
     assert blocks[1].content == "One line and the next."
     assert blocks[2].content == ["item `a` continued", "item b"]
     assert (blocks[3].content, blocks[3].caption) == ("f1.png", "Figure one.")
-    assert blocks[5].caption == "Own caption." and asked == [("t1", 2, ["x", "y"], "-x"), ("t2", None, None, None)]
+    assert blocks[5].caption == "Own caption." and asked == [("t1", 2, ["x", "y"], "-x", "status=tested"),
+                                                         ("t2", None, None, None, None)]
 
 
 def test_report_tables_show_their_strongest_rows_with_numbers_rounded(tmp_path):
@@ -103,6 +104,22 @@ def test_report_tables_show_their_strongest_rows_with_numbers_rounded(tmp_path):
     text = to_markdown(frame)
     assert "| 110000 | c | 0.001 |" in text and "0.0012345" not in text
     assert list(read_output_table(tmp_path, "t", sort="-q_value")["term"]) == ["a", "c", "b"]
+
+
+def test_report_tables_keep_the_results_and_count_the_rest_by_reason(tmp_path):
+    """Issue 30: the page shows results (where=status=tested); the rest are counted by reason in one
+    line, the numbers that differ between rows of one reason dropped."""
+    from analysis.publishing.report_facts import read_output_table, reasons
+
+    (tmp_path / "c.csv").write_text(
+        "slogan,status\na,tested\nb,too small: fewer than 2 documents on a side (1 vs 3)\n"
+        "c,too small: fewer than 2 documents on a side (1 vs 30)\nd,\"too small: 3 occurrences, fewer than 5\"\n"
+        "e,no documents in the previous quarter (2021Q4)\nf,tested\n", encoding="utf-8")
+    assert list(read_output_table(tmp_path, "c", where="status=tested")["slogan"]) == ["a", "f"]
+    assert list(read_output_table(tmp_path, "c", where="status^=too small")["slogan"]) == ["b", "c", "d"]
+    line = reasons(read_output_table(tmp_path, "c")["status"])
+    assert line == ("2 tested; not a result: 2 too small: fewer than 2 documents on a side, "
+                    "1 too small: fewer than 5 occurrences, 1 no documents in the previous quarter")
 
 
 def test_a_very_long_table_is_written_as_csv_and_not_typeset(tmp_path, monkeypatch):
@@ -179,4 +196,21 @@ def test_an_interval_of_few_documents_does_not_stretch_the_axis():
     assert 26 <= ax.get_xlim()[1] <= AXIS_REACH * 20 * 1.05
     cut = [c for c in ax.collections if c.get_offsets().shape[0] == 1 and c.get_offsets()[0][0] == ax.get_xlim()[1]]
     assert len(cut) == 1                                   # one interval cut at the edge, marked
+    plt.close(fig)
+
+
+def test_topic_top_words_with_long_phrases_keep_their_panels_apart():
+    """Issue 30: on the provincial reports, joined phrases (习近平新时代中国特色社会主义思想_指导) as
+    top words made tight_layout give up and the 25 panels overlap; labels are cut to 7 characters."""
+    import matplotlib.pyplot as plt
+
+    from analysis.publishing import layout_check
+    from analysis.publishing.plots import topic_top_words
+
+    long = ["习近平新时代中国特色社会主义思想_指导", "党的二十大_二中全会精神", "人大代表_政协委员", "高质量_充分就业",
+            "消费品_以旧换新", "居民人均可支配收入", "产业链", "绿色"]
+    topics = pd.DataFrame({"lang": "zh", "topic": range(25), "share": 0.04, "label": "高质量发展·党的二十大_二中·指导"})
+    words = {("zh", t): (long, [0.08 - 0.005 * i for i in range(len(long))]) for t in range(25)}
+    fig = topic_top_words(topics, words)
+    assert layout_check.overlapping_labels(fig) == []
     plt.close(fig)

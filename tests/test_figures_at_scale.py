@@ -8,19 +8,22 @@ import pytest
 
 from analysis.pipeline.config import load_config
 from analysis.publishing import layout_check
-from analysis.publishing.catalog import drawn_stages
+from analysis.publishing.catalog import drawn_stages, for_groupings
 from tests.conftest import ROOT
 from tests.scale_corpus import write_corpus
 
 pytestmark = pytest.mark.slow  # whole builds, notebooks, other start methods and engines
 
 
-FIGURES = [o.name for _, outputs in drawn_stages() for o in outputs if o.kind == "figure"]
+#: the scale corpus is also compared by the built-in macro-regions ([design] groupings): their figures too
+FIGURES = [o.name for _, outputs in drawn_stages() for o in for_groupings(outputs, ("macro_region",))
+           if o.kind == "figure"]
 
 
 @pytest.fixture(scope="module")
-def drawn(tmp_path_factory):
-    """name → (overlapping label pairs, size problem) of every figure drawn for the scale corpus."""
+def built(tmp_path_factory):
+    """(name → (overlapping label pairs, size problem) of every figure drawn for the scale corpus,
+    the figures folder)."""
     tmp = tmp_path_factory.mktemp("scale")
     corpus = tmp / "corpus"
     write_corpus(corpus)
@@ -28,8 +31,21 @@ def drawn(tmp_path_factory):
     r = dataclasses.replace
     cfg = r(cfg, slogans=r(cfg.slogans, bootstrap=0), keywords=r(cfg.keywords, bootstrap=0),
             topics=r(cfg.topics, k=25, gibbs_iterations=30, draws=10, seed_topics="none", covariates=("quarter",)),
-            figures=r(cfg.figures, formats=("png",), dpi=50))
-    return layout_check.check_every_figure(cfg)
+            figures=r(cfg.figures, formats=("png",), dpi=50), design=r(cfg.design, groupings=("macro_region",)))
+    return layout_check.check_every_figure(cfg), cfg.paths.figures
+
+
+@pytest.fixture(scope="module")
+def drawn(built):
+    return built[0]
+
+
+def test_a_grouping_of_ones_own_has_its_figures_and_a_section_of_the_report(built):
+    report = (built[1] / "report.md").read_text(encoding="utf-8")
+    section = report.split("## Your grouping: macro_region", 1)[1].split("\n## ", 1)[0]
+    for name in ("slogan_rates_by_macro_region", "slogan_intervals_by_macro_region", "keyword_keyness_by_macro_region",
+                 "topic_prevalence_by_macro_region"):
+        assert f"({name}.png)" in section, name
 
 
 def test_every_figure_is_drawn(drawn):

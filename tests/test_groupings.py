@@ -118,3 +118,38 @@ def test_a_derived_grouping_is_a_topic_covariate_and_an_unknown_one_an_error(tmp
     assert levels and levels <= {"东部", "中部", "西部", "东北"}
     with pytest.raises(ConfigError, match="topics.covariates: the documents have no variable leader"):
         run_stages(cfg.replace(topics={"covariates": ["leader"]}), ["topics"], progress=False)
+
+
+def test_one_report_per_province_keyness_finds_a_planted_term_and_nothing_on_random_labels():
+    """Issue 30: with 31 documents the rank test of the documents' rates decides (the beta-binomial
+    test had no power there: p ≈ 0.001 at best, q = 1 after Benjamini–Hochberg). Random macro-region
+    labels find at most one term per labelling; a term used 16 times as often in 12 of the documents,
+    over-dispersed between documents (gamma shape 4), is found (bench/RESULTS.md: the real corpus)."""
+    import numpy as np
+    import pandas as pd
+    from scipy import sparse
+
+    from analysis.keywords.statistics import keyness
+
+    rng = np.random.default_rng(30)
+    n, terms = 31, 1500
+    length = rng.uniform(8_000, 20_000, n)
+    rates = rng.gamma(0.6, 1 / 0.6, terms) * 2e-4
+    counts = rng.poisson(length[:, None] * rates[None, :] * rng.gamma(2.0, 0.5, (n, terms)))
+    labels = np.array(["东部"] * 10 + ["中部"] * 6 + ["西部"] * 12 + ["东北"] * 3)
+    vocab = [f"t{j}" for j in range(terms)] + ["PLANTED"]
+    found_on_random = []
+    for r in range(5):
+        west = rng.permutation(labels) == "西部"
+        planted = rng.poisson(length * 5e-4 * np.where(west, 1.0, 1.0) * rng.gamma(2.0, 0.5, n))
+        X = sparse.csr_matrix(np.column_stack([counts, planted]))
+        docs = pd.DataFrame({"lang": "zh", "length": length, "g": rng.permutation(labels)})
+        k = keyness(docs, X, vocab, "g", B=0)
+        found_on_random.append(int((k["status"] == "distinctive").sum()))
+    assert max(found_on_random) <= 1, found_on_random
+    west = labels == "西部"
+    planted = rng.poisson(length * 5e-4 * np.where(west, 16.0, 1.0) * rng.gamma(4.0, 0.25, n))
+    docs = pd.DataFrame({"lang": "zh", "length": length, "g": labels})
+    k = keyness(docs, sparse.csr_matrix(np.column_stack([counts, planted])), vocab, "g", B=0)
+    hit = k[(k["g"] == "西部") & (k["term"] == "PLANTED")]
+    assert len(hit) and hit["status"].iloc[0] == "distinctive" and "Mann–Whitney" in k["method"].iloc[0]

@@ -103,6 +103,8 @@ def test_notebook_runs_top_to_bottom(name, tmp_path, built):
     `make figures` does."""
     nbformat = pytest.importorskip("nbformat")
     nbclient = pytest.importorskip("nbclient")
+    if name == "05_your_own_design.ipynb" and not (ROOT.parent / "shared/corpora/gwr_provincial_2025/texts").is_dir():
+        pytest.skip("the own-design notebook runs on ../shared/corpora/gwr_provincial_2025, absent here")
     path = ROOT / "notebooks" / name
     nb = nbformat.read(path, as_version=4)
     assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code"), "outputs must be stripped in git"

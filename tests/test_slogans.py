@@ -119,8 +119,15 @@ def _toy(n_t=30, n_r=30, rate_t=0.004, rate_r=0.002, seed=1):
     return docs, counts
 
 
-def test_contrast_tests_effects_and_bh():
+def test_contrast_tests_effects_and_bh(monkeypatch):
+    from analysis.stats import inference
+
     docs, counts = _toy(rate_t=0.0004, rate_r=0.0002)
+    ranked = contrast(docs, counts, ["稳"], np.arange(30), np.arange(30, 60), B=0).iloc[0]
+    rates = counts[:, 0] / docs["exposure"].to_numpy()    # 60 documents: the rank test of their rates decides
+    assert ranked["p_method"].startswith("Wilcoxon") and ranked["p_value"] == pytest.approx(
+        stats.mannwhitneyu(rates[:30], rates[30:], method="asymptotic").pvalue)
+    monkeypatch.setattr(inference, "RANK_TEST_MAX_DOCS", 0)   # the rate test, as on a larger corpus
     counts = np.c_[counts, np.zeros(len(docs)), np.r_[np.ones(2), np.zeros(len(docs) - 2)]]
     res = contrast(docs, counts, ["稳", "absent", "rare"], np.arange(30), np.arange(30, 60), B=500, seed=3)
     row = res.iloc[0]

@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..stats.inference import bh, group_sums, log_ratio_interval, lumps, rate_interval, rate_test
+from ..stats.inference import bh, log_ratio_interval, rate_interval, side_test
 
 NOT_FINDINGS = {"stable", "too little evidence", "not tested"}
 
@@ -105,9 +105,7 @@ def planted_check(exposure: np.ndarray, R: int = 200, sizes=(12, 48), ratios=(1.
             G = rng.gamma(shape, 1 / shape, size=(n, K))
             mu = e[:, None] * lam[None, :] * np.where(target[:, None], ratio[None, :], 1.0) * G
             y = rng.poisson(mu).astype(float)
-            groups = np.where(target, 0, 1)
-            S = group_sums(groups, 2, y, e)
-            test = rate_test(S.take([0]), S.take([1]), lumpy=lumps(y))
+            test, S = side_test(y[target], e[target], y[~target], e[~target])
             q = bh(test["p"][0])
             rate, lo, hi = rate_interval(y[target], e[target])
             truth = lam * ratio

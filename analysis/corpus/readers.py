@@ -64,7 +64,7 @@ def iter_corpus(folder: Path, overrides_name: str = "metadata.csv",
 
 def corpus_files(folder: Path) -> tuple[list[Path], list[Problem]]:
     """The files of a corpus folder, recursively, in sorted path order (hidden files and folders
-    left out), and a problem for each sub-folder that cannot be listed."""
+    left out; linked folders followed, each real folder once), and a problem for each sub-folder that cannot be listed."""
     files: list[Path] = []
     problems: list[Problem] = []
 
@@ -73,8 +73,19 @@ def corpus_files(folder: Path) -> tuple[list[Path], list[Problem]]:
         problems.append(Problem(rel + "/", "", f"folder cannot be read: {exc.strerror or exc}; its files are "
                                                "not in the corpus", "skipped"))
 
-    for root, dirs, names in os.walk(folder, onerror=unlistable):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+    seen = {os.path.realpath(folder)}   # linked folders are followed, each real folder once
+    for root, dirs, names in os.walk(folder, onerror=unlistable, followlinks=True):
+        kept = []
+        for d in sorted(d for d in dirs if not d.startswith(".")):
+            real = os.path.realpath(os.path.join(root, d))
+            if real in seen:
+                rel = (Path(root) / d).relative_to(folder).as_posix()
+                problems.append(Problem(rel + "/", "", "a link to a folder already read (a loop or a second link); "
+                                                      "its files are read once", "skipped"))
+                continue
+            seen.add(real)
+            kept.append(d)
+        dirs[:] = kept
         files += [Path(root) / n for n in names if not n.startswith(".")]
     return sorted(files, key=lambda p: p.relative_to(folder).as_posix()), problems
 

@@ -16,7 +16,8 @@ import numpy as np
 import pandas as pd
 from scipy import sparse, stats
 
-from ..stats.inference import Sums, bh, group_sums, lumps, mk_exact_p, rate_test, score_trend_test
+from ..stats.inference import (RANK_TEST_MAX_DOCS, RANK_TEST_METHOD, Sums, bh, group_sums, lumps, mk_exact_p, rank_test,
+                               rate_test, score_trend_test)
 from ..stats.measures import bootstrap_weights, g2, log_ratio, seeded_rng
 
 PER = 10_000
@@ -85,7 +86,7 @@ def _boot_lr(X_t, len_t, X_r, len_r, B, rng) -> tuple[np.ndarray, np.ndarray]:
 
 KEYNESS_METHOD = ("keyness of a group against all other documents of the language: document-level test (the "
                   "group's count given the total, beta-binomial with over-dispersion between documents; "
-                  "docs/inference.md), Benjamini–Hochberg q-values over every group and term of the grouping; "
+                  "docs/inference.md; " + RANK_TEST_METHOD + "), Benjamini–Hochberg q-values over every group and term of the grouping; "
                   "effect: Log Ratio (log2 of the ratio of relative frequencies, 0.5 for a zero count; Hardie 2014) "
                   "with a 95% percentile-bootstrap interval over documents for the reported terms; G² (log-likelihood, "
                   "token-level) is kept as the corpus-linguistics score, not as the test")
@@ -180,9 +181,14 @@ def _group_tests(dtm, idx: np.ndarray, code: np.ndarray, n_groups: int, lengths:
         tests.with_term = _documents_with(code, n_groups, Xt)
         tests.rest = tests.S.total() - tests.S               # every document is in one group
         res = rate_test(tests.S, tests.rest, lumpy=lumps(Xt))
+        p = res["p"]
+        if len(idx) <= RANK_TEST_MAX_DOCS:   # few documents: the rank test of their rates
+            dense, e = Xt.toarray(), lengths[idx]
+            p = np.vstack([rank_test(dense[code == g], e[code == g], dense[code != g], e[code != g]) if ok[g]
+                           else np.full(len(tested), np.nan) for g in range(n_groups)])
         del Xt
         tests.z = res["z"]
-        tests.p = np.where(ok[:, None], res["p"], np.nan)
+        tests.p = np.where(ok[:, None], p, np.nan)
         tests.q = bh(tests.p)
     return tests
 

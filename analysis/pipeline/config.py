@@ -117,7 +117,7 @@ class KeywordParams:
     trend_min_periods: int = 1
     bootstrap: int = 200
     window: int = 5
-    terms: tuple[str, ...] = ("疫情防控", "稳经济", "共同富裕", "高质量发展", "营商环境")
+    terms: tuple[str, ...] = ("高质量发展", "营商环境", "扩大内需", "新质生产力", "稳经济")
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,7 @@ def report_blocks(cfg: Config, done: dict, entries: list[dict]) -> list:
     folder = Path(cfg.paths.figures)
     script = render_text("report.md.j2", **report_facts(cfg, done, entries))
     return parse_blocks(script, {e["id"]: e["caption"] for e in entries},
-                        lambda name, rows, cols, sort: read_output_table(folder, name, rows, cols, sort))
+                        lambda name, rows, cols, sort, where: read_output_table(folder, name, rows, cols, sort, where))
 
 
 def build_report(cfg: Config, done: dict) -> None:

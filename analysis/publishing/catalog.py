@@ -3,7 +3,7 @@ it and the configuration values it reads. The manifest, the report and the READM
 outputs are made from it (a test checks the README)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..pipeline.config import Config
 
@@ -16,6 +16,24 @@ class Output:
     reads: tuple[str, ...] = ()  # configuration values this output reads besides the figure settings
     files: tuple[str, ...] = ()  # a page's files (figures and tables: name.<format>)
     made_by: str = ""            # the function that makes it (in the manifest and the README)
+    per_grouping: bool = False   # made once per grouping of [design] groupings ("{grouping}" in name and caption)
+
+
+#: Groupings every stage compares and draws under their own outputs' names; [design] groupings adds others.
+STANDARD_GROUPINGS = ("province", "prefecture", "quarter", "period")
+
+
+def for_groupings(outputs, groupings) -> tuple[Output, ...]:
+    """The outputs, each one made per grouping repeated for every grouping of ``groupings`` (those of
+    [design] groupings that have no outputs of their own), its name and caption filled in."""
+    made = []
+    for o in outputs:
+        if not o.per_grouping:
+            made.append(o)
+            continue
+        made += [replace(o, name=o.name.format(grouping=g), caption=o.caption.format(grouping=g), per_grouping=False)
+                 for g in dict.fromkeys(groupings) if g not in STANDARD_GROUPINGS]
+    return tuple(made)
 
 
 #: What every drawing step reads, and what each reads besides (figure settings, captions, labels).
@@ -50,15 +68,23 @@ SLOGAN_OUTPUTS = (
     Output("slogan_rates_by_region", "figure",
            "Slogan rates by province: the most widely used slogans, per 10,000 characters (Chinese) or words "
            "(English); 'unknown' collects documents whose region the text does not state; hatched cells have fewer "
-           "documents than slogans.min_docs.", reads=("slogans.top",), made_by="analysis.publishing.plots.slogan_heatmap"),
+           "documents than slogans.min_docs and no interval (a cell of one document has one, over its paragraphs).", reads=("slogans.top",), made_by="analysis.publishing.plots.slogan_heatmap"),
     Output("slogan_rates_by_quarter", "figure", "Slogan rates by quarter of the meeting.", reads=("slogans.top",), made_by="analysis.publishing.plots.slogan_heatmap"),
     Output("slogan_intervals_by_region", "figure",
-           "Rates of the top slogans by province with 95% cluster-robust intervals over documents; hollow points: "
-           "fewer documents than slogans.min_docs; orange ticks: partially pooled (empirical-Bayes) rates; an interval "
+           "Rates of the top slogans by province with 95% cluster-robust intervals over documents (a province of one "
+           "document: over its paragraphs); hollow points: fewer documents than slogans.min_docs and no interval; orange ticks: partially pooled (empirical-Bayes) rates; an interval "
            "reaching past the panel (at most 3 times its largest rate) is cut there (▸).", reads=("slogans.top",), made_by="analysis.publishing.plots.slogan_intervals"),
     Output("slogan_contrast", "figure",
            "Log Ratio of slogan rates for the chosen contrast, with 95% bootstrap intervals; hollow points are "
            "descriptive only (too few documents or occurrences to test).", reads=("slogans.top", "slogans.contrast"), made_by="analysis.publishing.plots.slogan_contrast"),
+    Output("slogan_rates_by_{grouping}", "figure",
+           "Slogan rates by {grouping} (a grouping of [design] groupings): the most widely used slogans, per 10,000 "
+           "characters (zh) or words (en), values printed when they fit; hatched cells have fewer documents than slogans.min_docs and no interval.",
+           reads=("slogans.top", "design.groupings"), made_by="analysis.publishing.plots.slogan_heatmap", per_grouping=True),
+    Output("slogan_intervals_by_{grouping}", "figure",
+           "Rates of the top slogans by {grouping} with 95% intervals over documents (a group of one document: over "
+           "its paragraphs); each group's documents in brackets.", reads=("slogans.top", "design.groupings"),
+           made_by="analysis.publishing.plots.slogan_intervals", per_grouping=True),
     Output("slogan_rates_by_region_quarter", "table",
            "Slogan counts, rates and shares of documents by province and quarter, with 95% intervals over documents, "
            "a flag for small cells and partially pooled rates beside the raw ones.", reads=("slogans.rule",), made_by="analysis.slogans.statistics.group_rates"),
@@ -90,6 +116,10 @@ KEYWORD_OUTPUTS = (
            "LRC (eight provinces: those with most documents, the most distinctive or those named; the figure says "
            "which; all are in the keyness table).", reads=("keywords.keyness_panels", "keywords.keyness_groups"),
            made_by="analysis.publishing.plots.keyness_bars"),
+    Output("keyword_keyness_by_{grouping}", "figure", "Most distinctive terms of each group of {grouping} against "
+           "the rest, ranked by LRC (document-level test where each side has keywords.min_docs documents; all terms "
+           "and statuses are in the keyness table).", reads=("keywords.keyness_panels", "design.groupings"),
+           made_by="analysis.publishing.plots.keyness_bars", per_grouping=True),
     Output("keyword_user_terms", "figure", "The terms chosen in tifa.toml (keywords.terms): rates per period with "
            "95% bootstrap intervals (a hollow point: a period of one document, which has none).", reads=("keywords.terms",), made_by="analysis.publishing.plots.keyword_small_multiples"),
     Output("keyword_trend_table", "table", "Trend of every frequent term: linear, peak and level-shift tests over "
@@ -111,6 +141,9 @@ TOPIC_OUTPUTS = (
     Output("topic_prevalence_by_quarter", "figure", "Topic prevalence by quarter with 95% intervals that include "
            "the topic model's uncertainty (method of composition).", reads=("topics.labels",), made_by="analysis.publishing.plots.topic_prevalence"),
     Output("topic_prevalence_by_region", "figure", "Topic prevalence by province with 95% intervals.", reads=("topics.labels",), made_by="analysis.publishing.plots.topic_prevalence"),
+    Output("topic_prevalence_by_{grouping}", "figure", "Topic prevalence by {grouping} with 95% intervals that "
+           "include the topic model's uncertainty (method of composition).", reads=("topics.labels", "design.groupings"),
+           made_by="analysis.publishing.plots.topic_prevalence", per_grouping=True),
     Output("topic_nmf_match", "figure", "Cross-check: cosine similarity of each LDA topic with its matched NMF topic.", made_by="analysis.publishing.plots.topic_nmf_match"),
     Output("topic_table", "table", "Topics: label, share, top words by relevance, FREX and probability.", reads=("topics.labels",), made_by="analysis.topics.stage.build_topics"),
     Output("topic_grid_table", "table", "The K grid: coherence, held-out perplexity and stability per K and seed.", made_by="analysis.topics.stage.run_grid"),
@@ -174,6 +207,7 @@ def manifest_entries(cfg: Config) -> list[dict]:
     makes it, the stage files it is drawn from and a hash of the settings it depends on."""
     entries = []
     for stage, outputs in drawn_stages():
+        outputs = for_groupings(outputs, cfg.design.groupings)
         sections = [s for s in (stage.name, "figures") if hasattr(cfg, s)]
         params = " ".join(f"{s}:{cfg.section_hash(s)}" for s in sections)
         tables = [w for w in stage.writes if w.endswith(".parquet")]

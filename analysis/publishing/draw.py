@@ -12,7 +12,8 @@ from ..pipeline import atomic, registry
 from ..pipeline.runner import view
 from ..pipeline.config import Config
 from . import plots
-from .catalog import CALIBRATION_OUTPUTS, COOCCURRENCE_OUTPUTS, CORPUS_OUTPUTS, KEYWORD_OUTPUTS, SLOGAN_OUTPUTS, TOPIC_OUTPUTS
+from .catalog import (CALIBRATION_OUTPUTS, COOCCURRENCE_OUTPUTS, CORPUS_OUTPUTS, KEYWORD_OUTPUTS, SLOGAN_OUTPUTS,
+                      TOPIC_OUTPUTS, for_groupings)
 from .writer import Writer, draw_stage, output_step
 
 
@@ -45,6 +46,14 @@ def build_corpus_outputs(cfg: Config, corpus: CorpusResult, force: bool = False)
     folder = corpus_folder(cfg)
     return output_step(cfg, build_corpus_outputs.step, CORPUS_OUTPUTS, folder / "outputs",
                         [folder / "documents.parquet", folder / "problems.csv"], draw, force)
+
+
+def design_groupings(cfg: Config, table, column: str = "grouping") -> list[str]:
+    """The [design] groupings drawn under their own outputs (those ``table`` has rows for)."""
+    from .catalog import STANDARD_GROUPINGS
+
+    present = set(table[column].dropna().astype(str)) if column in table else set()
+    return [g for g in dict.fromkeys(cfg.design.groupings) if g not in STANDARD_GROUPINGS and g in present]
 
 
 def contrast_label(contrasts, docs, spec: str) -> str | None:
@@ -84,6 +93,9 @@ def build_slogan_outputs(cfg: Config, result, force: bool = False) -> bool:
         w.figure(lambda: plots.slogan_heatmap(rates, "province", sp.top), "slogan_rates_by_region")
         w.figure(lambda: plots.slogan_heatmap(rates, "quarter", sp.top), "slogan_rates_by_quarter")
         w.figure(lambda: plots.slogan_intervals(rates, "province", min(sp.top, 6)), "slogan_intervals_by_region")
+        for g in design_groupings(cfg, rates):
+            w.figure(lambda: plots.slogan_heatmap(rates, g, sp.top), f"slogan_rates_by_{g}")
+            w.figure(lambda: plots.slogan_intervals(rates, g, min(sp.top, 6)), f"slogan_intervals_by_{g}")
         label = contrast_label(contrasts, docs, sp.contrast)
         chosen = contrasts[contrasts["contrast"] == label]
         if len(chosen):  # the language with most documents in the contrast
@@ -91,13 +103,14 @@ def build_slogan_outputs(cfg: Config, result, force: bool = False) -> bool:
             chosen = chosen[chosen["lang"] == lang]
         w.figure(lambda: plots.slogan_contrast(chosen, label or "no contrast available", sp.top), "slogan_contrast")
         pq = rates[rates["grouping"] == "province_quarter"]
-        pq = pq[pq["count"] > 0][["province", "quarter", "lang", "slogan", "count", "exposure", "exposure_unit", "rate",
-                                  "rate_low", "rate_high", "documents", "documents_with", "share", "share_low",
-                                  "share_high", "small", "rate_pooled", "rate_pooled_low", "rate_pooled_high"]
-                ].fillna({"province": "unknown", "quarter": "unknown"})
+        pq = pq[pq["count"] > 0].reindex(columns=[
+            "province", "quarter", "lang", "slogan", "rendering", "count", "exposure", "exposure_unit", "rate",
+            "rate_low", "rate_high", "interval_over", "documents", "documents_with", "share", "share_low",
+            "share_high", "small", "rate_pooled", "rate_pooled_low", "rate_pooled_high"]
+        ).fillna({"province": "unknown", "quarter": "unknown"})
         w.table(pq.reset_index(drop=True), "slogan_rates_by_region_quarter", f"Rule: {RULE_TEXT[sp.rule]}.")
         shown = contrasts[contrasts["status"] != "absent"].reindex(columns=[
-            "kind", "contrast", "lang", "slogan", "count_target", "count_reference", "rate_target", "rate_reference",
+            "kind", "contrast", "lang", "slogan", "rendering", "count_target", "count_reference", "rate_target", "rate_reference",
             "documents_with_target", "documents_with_reference", "log_ratio", "log_ratio_low", "log_ratio_high",
             "interval_method", "g2", "z", "p_value", "p_method", "q_value", "status"])
         w.table(shown.reset_index(drop=True), "slogan_contrasts", _method(contrasts))
@@ -116,7 +129,8 @@ def build_slogan_outputs(cfg: Config, result, force: bool = False) -> bool:
         w.page("slogan_concordance", concordance_page)
 
     data = Path(result.folder)
-    return output_step(cfg, build_slogan_outputs.step, SLOGAN_OUTPUTS, data / "outputs", sorted(data.glob("*.parquet")),
+    return output_step(cfg, build_slogan_outputs.step, for_groupings(SLOGAN_OUTPUTS, cfg.design.groupings),
+                       data / "outputs", sorted(data.glob("*.parquet")),
                         draw, force)
 
 
@@ -144,6 +158,8 @@ def build_keyword_outputs(cfg: Config, result, force: bool = False) -> bool:
                  "keyword_keyness_by_quarter")
         w.figure(lambda: plots.keyness_bars(t["keyness"], "province", panels=kp.keyness_panels,
                                             chosen=kp.keyness_groups), "keyword_keyness_by_region")
+        for g in design_groupings(cfg, t["keyness"]):
+            w.figure(lambda: plots.keyness_bars(t["keyness"], g, panels=kp.keyness_panels), f"keyword_keyness_by_{g}")
         w.figure(lambda: plots.keyword_small_multiples(t["period_rates"], t["trends"], list(kp.terms)), "keyword_user_terms")
         tr, kn = t["trends"], t["keyness"]
         w.table(tr.drop(columns=[c for c in ("method",) if c in tr]), "keyword_trend_table", _method(tr))
@@ -153,7 +169,8 @@ def build_keyword_outputs(cfg: Config, result, force: bool = False) -> bool:
         w.table(t["contexts"], "keyword_contexts")
 
     data = Path(result.folder)
-    return output_step(cfg, build_keyword_outputs.step, KEYWORD_OUTPUTS, data / "outputs", sorted(data.glob("*.parquet")),
+    return output_step(cfg, build_keyword_outputs.step, for_groupings(KEYWORD_OUTPUTS, cfg.design.groupings),
+                       data / "outputs", sorted(data.glob("*.parquet")),
                         draw, force)
 
 
@@ -181,6 +198,8 @@ def build_topic_outputs(cfg: Config, result, force: bool = False) -> bool:
         w.figure(lambda: plots.topic_top_words(topics.assign(topic=topics["topic"].astype(int)), rel_words), "topic_top_words")
         w.figure(lambda: plots.topic_prevalence(t["prevalence"], topics, "quarter"), "topic_prevalence_by_quarter")
         w.figure(lambda: plots.topic_prevalence(t["prevalence"], topics, "province"), "topic_prevalence_by_region")
+        for g in design_groupings(cfg, t["prevalence"]):
+            w.figure(lambda: plots.topic_prevalence(t["prevalence"], topics, g), f"topic_prevalence_by_{g}")
         w.figure(lambda: plots.topic_nmf_match(t["nmf"]), "topic_nmf_match")
         w.table(topics, "topic_table")
         w.table(t["grid"].drop(columns=["top"], errors="ignore"), "topic_grid_table",
@@ -204,7 +223,7 @@ def build_topic_outputs(cfg: Config, result, force: bool = False) -> bool:
             folder / "topic_labels_suggested.csv", suggested.to_csv(index=False, lineterminator="\n")))
 
     data = Path(result.folder)
-    return output_step(cfg, build_topic_outputs.step, TOPIC_OUTPUTS, data / "outputs",
+    return output_step(cfg, build_topic_outputs.step, for_groupings(TOPIC_OUTPUTS, cfg.design.groupings), data / "outputs",
                         sorted(data.glob("*.parquet")) + [data / "browser.json"], draw, force)
 
 

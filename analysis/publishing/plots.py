@@ -1,7 +1,6 @@
 """Figures: a table in, a matplotlib figure out. No file I/O here (see :mod:`analysis.publishing.export`)."""
 from __future__ import annotations
 
-import textwrap
 
 import numpy as np
 import pandas as pd
@@ -78,6 +77,20 @@ def _wrap(text: str, width: int) -> list[str]:
     return lines + ([line.rstrip()] if line.strip() else [])
 
 
+def _clip(text: str, width: int) -> str:
+    """``text`` cut to ``width`` columns (a Chinese character counts two), with "…" when cut."""
+    import unicodedata
+
+    used, out = 0, []
+    for c in str(text):
+        w = 2 if unicodedata.east_asian_width(c) in "WF" else 1
+        if used + w > width:
+            return "".join(out) + "…"
+        out.append(c)
+        used += w
+    return "".join(out)
+
+
 def _time_ticks(ax, x: np.ndarray, periods: list[str], max_labels: int = 4, fontsize: float = 6) -> None:
     """Horizontal time labels on a line panel, at most ``max_labels``: years (at their first
     quarter) when the periods are quarters over more than two years, else evenly spaced periods."""
@@ -114,6 +127,9 @@ def _column_ticks(ax, labels: list[str], fontsize: float = 6) -> None:
     per = width_pt / max(n, 1)
     if per >= 1.5 * fontsize * 1.2:   # rotated 45°: labels a line height apart need √2 × that of width
         ax.set_xticks(range(n), labels, rotation=45, ha="right")   # the style's size: as small grids always had
+        return
+    if per >= 1.15 * fontsize and n <= 40:   # vertical: a line height each (31 provinces on a page's width)
+        ax.set_xticks(range(n), labels, rotation=90, fontsize=fontsize)
         return
     longest = max((len(x) for x in labels), default=1)
     step = int(np.ceil((0.62 * fontsize * longest + 4) / per))
@@ -201,6 +217,29 @@ def stage_form(table: pd.DataFrame, column: str) -> pd.DataFrame:
     return table.rename(columns={column: "group"})
 
 
+def slogan_label(table: pd.DataFrame, slogan: str, lang: str, width: int = 30) -> str:
+    """How a slogan is named in a panel: in English panels, its English rendering (the table's
+    ``rendering`` column, when it has one), cut to ``width`` characters; the tables name both."""
+    if lang != "en" or "rendering" not in table:
+        return slogan
+    found = table.loc[(table["slogan"] == slogan) & (table["lang"] == "en"), "rendering"].dropna()
+    found = found[found.astype(str) != ""]
+    if not len(found):
+        return slogan
+    text = str(found.iloc[0])
+    return text if len(text) <= width else text[:width - 1].rstrip(" ,;") + "…"
+
+
+def unmeasured(rates: pd.DataFrame) -> pd.Series:
+    """Cells too small to read: fewer documents than slogans.min_docs (``small``) and no interval
+    over the paragraphs of a one-document cell (``interval_over``), which the rates table gives
+    every one-document cell it can: a cross-section of one report per province is measured."""
+    small = rates["small"].eq(True) if "small" in rates else pd.Series(False, index=rates.index)
+    if "interval_over" in rates:
+        small &= rates["interval_over"].ne("paragraphs")
+    return small
+
+
 def top_slogans(rates: pd.DataFrame, lang: str, n: int) -> list[str]:
     """The n slogans used by most documents of a language (then by count, then name)."""
     overall = rates[(rates["grouping"] == "language") & (rates["lang"] == lang) & (rates["count"] > 0)]
@@ -222,9 +261,11 @@ def slogan_heatmap(rates: pd.DataFrame, column: str, top: int = 20, title: str =
         cells = sub.assign(**{column: sub[column].astype("string").fillna(UNKNOWN)})
         grid = cells.pivot_table(index="slogan", columns=column, values="rate", aggfunc="first").reindex(index=names)
         grid = grid.reindex(columns=_ordered(grid.columns))
+        cells = cells.assign(small=unmeasured(cells)) if "small" in cells else cells
         small = (cells.pivot_table(index="slogan", columns=column, values="small", aggfunc="first")
                  if "small" in cells else None)
-        panels.append((lang, grid, small))
+        labels = {x: slogan_label(rates, x, lang) for x in names}
+        panels.append((lang, grid.rename(index=labels), small.rename(index=labels) if small is not None else None))
     height = max(2.6, 0.9 + 0.24 * max(len(g) for _, g, _ in panels))
     widths = [max(1.2, 0.55 * g.shape[1]) + 1.0 for _, g, _ in panels]
     fig, axes = figure("double", height, ncols=len(panels), gridspec_kw={"width_ratios": widths}, squeeze=False)
@@ -255,7 +296,7 @@ def dot_interval_panels(panels: list[tuple[str, pd.DataFrame]], xlabel: str, nco
     fontsize = 5.5 if per_group >= 0.1 else 4.5
     width = {1: 90, 2: 50, 3: 32}.get(ncols, 24)  # title characters per line for the panel width
     for ax, (title, frame) in zip(axes, panels):
-        title = "\n".join(textwrap.wrap(title, width)[:2])
+        title = "\n".join(_wrap(title, width)[:2])   # a Chinese character is two columns wide
         f = frame.assign(group=frame["group"].astype(str))
         # Cleveland dot plot: rows by the estimate, largest first; 'unknown' last
         f = pd.concat([f[f["group"] != UNKNOWN].sort_values(["value", "group"], ascending=[False, True],
@@ -320,11 +361,12 @@ def slogan_intervals(rates: pd.DataFrame, column: str = "province", top: int = 6
     for lang in langs:
         for slogan in top_slogans(rates, lang, per_lang):
             sub = data[(data["lang"] == lang) & (data["slogan"] == slogan)]
-            panels.append((f"{slogan} ({lang})", pd.DataFrame({
+            panels.append((f"{slogan_label(rates, slogan, lang)} ({lang})", pd.DataFrame({
                 "group": sub[column], "value": sub["rate"], "low": sub["rate_low"], "high": sub["rate_high"],
-                "documents": sub["documents"], "small": sub.get("small"), "pooled": sub.get("rate_pooled")})))
-    return dot_interval_panels(panels, "rate per 10,000 characters (zh) or words (en), 95% interval over documents; "
-                                       "in brackets: documents; hollow: too few documents; orange tick: pooled rate")
+                "documents": sub["documents"], "small": unmeasured(sub), "pooled": sub.get("rate_pooled")})))
+    return dot_interval_panels(panels, "rate per 10,000 characters (zh) or words (en), 95% interval over documents "
+                                       "(one document: over its paragraphs); in brackets: documents; hollow: too few; "
+                                       "orange tick: pooled rate")
 
 
 def slogan_contrast(contrasts: pd.DataFrame, label: str, top: int = 20):
@@ -361,7 +403,7 @@ def slogan_contrast(contrasts: pd.DataFrame, label: str, top: int = 20):
         ax.scatter(x[nt], y[nt], facecolors="none", edgecolors="#777777", s=14, zorder=3,
                    label="not tested (too small): descriptive")
     ax.axvline(0, color="#444444", lw=0.7)
-    ax.set_yticks(y, rows["slogan"])
+    ax.set_yticks(y, [slogan_label(rows, x, lang) for x, lang in zip(rows["slogan"], rows["lang"])])
     ax.set_xlabel("Log Ratio (log2 of rate ratio)")
     lang = rows["lang"].iloc[0] if "lang" in rows else ""
     note = ""
@@ -395,7 +437,10 @@ def keyword_small_multiples(rates: pd.DataFrame, trends: pd.DataFrame, terms: li
     used = data.groupby(["term", "lang"])["count"].sum()
     panels = [(t, l) for t in terms for l in ("zh", "en") if used.get((t, l), 0) > 0][:12]
     if not panels:
-        return _message_figure("None of these terms occurs in the dated documents.")
+        return _message_figure("None of these terms occurs in the dated documents: " + ", ".join(terms))
+    absent = [t for t in terms if not any(used.get((t, l), 0) > 0 for l in ("zh", "en"))]
+    if absent and not title:
+        title = "Not in the dated documents: " + ", ".join(absent)
     fig, axes = _panel_grid(len(panels), 4, 1.5, 1.0)
     cls = dict(zip(zip(trends.get("term", []), trends.get("lang", [])), trends.get("class", [])))
     all_periods = sorted(data["period"].unique(), key=lambda p: (len(p), p))
@@ -461,7 +506,7 @@ def keyness_groups(data: pd.DataFrame, grouping: str, panels: str = "latest", ch
     ``panels = "distinctive"``, the ``n`` whose best term has the highest LRC."""
     have = data.groupby(["lang", "group"]).agg(documents=("documents", "max"), best=("lrc", "max")).reset_index()
     total = len(have)
-    noun = "periods" if grouping == "period" else "provinces"
+    noun = {"period": "periods", "province": "provinces", "quarter": "quarters"}.get(grouping, f"groups of {grouping}")
     if chosen:
         picked = have[have["group"].astype(str).isin([str(c) for c in chosen])]
         missing = sorted(set(map(str, chosen)) - set(picked["group"].astype(str)))
@@ -484,9 +529,13 @@ def keyness_bars(keyness: pd.DataFrame, grouping: str, top: int = 10, panels: st
     lower bound of the Log Ratio's interval), a panel per group; which groups are shown, and of
     how many, is said above the panels."""
     keyness = stage_form(keyness, grouping)
-    data = keyness[(keyness["grouping"] == grouping) & (keyness["status"] == "distinctive")]
+    rows = keyness[keyness["grouping"] == grouping]
+    data = rows[rows["status"] == "distinctive"]
+    descriptive = data.empty
+    if descriptive:   # no distinctive term: the most over-used terms, drawn grey, are what can be said
+        data = rows[rows["term"].notna() & rows["rank"].notna()] if "term" in rows else rows.iloc[:0]
     if data.empty:
-        reasons = keyness.loc[keyness["grouping"] == grouping, "status"].dropna().unique()
+        reasons = rows["status"].dropna().unique()
         why = "; ".join(sorted(set(reasons)))[:140] or "no dated or located documents"
         return _message_figure(f"No distinctive terms by {grouping}: {why}")
     if "lrc" not in data:
@@ -494,11 +543,16 @@ def keyness_bars(keyness: pd.DataFrame, grouping: str, top: int = 10, panels: st
     groups, shown = keyness_groups(data, grouping, panels, chosen)
     if not groups:
         return _message_figure(f"No distinctive terms in the chosen {grouping}s: {shown}")
+    if descriptive:
+        tested = data["q_value"].notna().any() if "q_value" in data else False
+        shown = shown.replace("with distinctive terms", "without distinctive terms") + \
+            ("; none distinctive after Benjamini–Hochberg: grey bars are the most over-used terms, descriptive"
+             if tested else "; too few documents to test: grey bars are the most over-used terms, descriptive")
     fig, axes = _panel_grid(len(groups), 4, 0.18 * top + 0.6, 0.8)
     for ax, (lang, g) in zip(axes, groups):
         sub = data[(data["lang"] == lang) & (data["group"] == g)].sort_values("rank").head(top)[::-1]
         y = np.arange(len(sub))
-        ax.barh(y, sub["log_ratio"], color=PALETTE[0], height=0.6)
+        ax.barh(y, sub["log_ratio"], color="#bbbbbb" if descriptive else PALETTE[0], height=0.6)
         err = [sub["log_ratio"] - sub["log_ratio_low"], sub["log_ratio_high"] - sub["log_ratio"]]
         ax.errorbar(sub["log_ratio"].to_numpy(dtype=float), y,
                     xerr=np.nan_to_num(np.maximum(np.asarray(err, float), 0)), fmt="none", ecolor="#333333", lw=0.7)
@@ -562,7 +616,7 @@ def topic_top_words(topics: pd.DataFrame, model_words: dict, n: int = 8):
         order = sorted(range(min(n, len(words))), key=lambda i: (probs[i], -i))   # bars by length, ties as ranked
         words, probs = [words[i] for i in order], [probs[i] for i in order]
         ax.barh(range(len(words)), probs, color=PALETTE[(t.topic) % len(PALETTE)], height=0.7)
-        ax.set_yticks(range(len(words)), words, fontsize=6)
+        ax.set_yticks(range(len(words)), [_clip(w, 14) for w in words], fontsize=6)   # the table has them whole
         # wrapped: a long label must not reach the next panel; the share comes first so it is never cut
         title = _wrap(f"{t.lang} {t.topic} ({100 * t.share:.0f}%): {t.label}", 28 if ncols == 4 else 22)
         ax.set_title("\n".join(title[:2]) + ("…" if len(title) > 2 else ""), fontsize=6.5)
@@ -596,7 +650,8 @@ def topic_prevalence(prev: pd.DataFrame, topics: pd.DataFrame, grouping: str, mi
             "group": sub["group"], "value": sub["prevalence"], "low": sub["low"], "high": sub["high"],
             "documents": sub["documents"], "small": sub["documents"] < min_docs})))
     return dot_interval_panels(panels, f"topic prevalence by {grouping}, 95% interval (method of composition); "
-                                       f"in brackets: documents; hollow: fewer than {min_docs}", ncols=3)
+                                       f"in brackets: documents; hollow: fewer than {min_docs}",
+                               ncols=3 if len(panels) <= 12 else (4 if len(panels) <= 20 else 5))   # one page
 
 
 def _prevalence_lines(data: pd.DataFrame, label: dict, grouping: str, min_docs: int):

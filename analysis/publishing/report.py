@@ -42,8 +42,8 @@ class Block:
 def parse_blocks(script: str, caption: dict, table) -> list[Block]:
     """The blocks of a report script (what templates/report.md.j2 renders): "# "/"## " headings,
     paragraphs (lines joined by a space), "- " list items (indented lines continue them), and
-    "@figure NAME" / "@table NAME [rows=N] [cols=a,b] [sort=-column]" with the catalog's ``caption``
-    (or the text after "|"); ``table(name, rows, cols, sort)`` reads a table."""
+    "@figure NAME" / "@table NAME [rows=N] [cols=a,b] [sort=-column] [where=column=value]" with the
+    catalog's ``caption`` (or the text after "|"); ``table(name, rows, cols, sort, where)`` reads a table."""
     blocks: list[Block] = []
     para: list[str] = []
     items: list[str] = []
@@ -84,7 +84,7 @@ def parse_blocks(script: str, caption: dict, table) -> list[Block]:
                 blocks.append(Block("figure", f"{name}.png", text))
             else:
                 frame = table(name, int(opts["rows"]) if "rows" in opts else None,
-                              opts["cols"].split(",") if "cols" in opts else None, opts.get("sort"))
+                              opts["cols"].split(",") if "cols" in opts else None, opts.get("sort"), opts.get("where"))
                 blocks.append(Block("table", (frame, f"{name}.csv"), text))
         else:
             if items:

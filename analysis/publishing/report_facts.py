@@ -15,10 +15,12 @@ from ..text.lexicon import read_lexicon
 
 
 def read_output_table(folder: Path, name: str, rows: int | None = None, columns: list[str] | None = None,
-                      sort: str | None = None):
+                      sort: str | None = None, where: str | None = None):
     """An output table as written, its first ``rows`` and ``columns``; ``sort``: a column to order
     by first ("-column": largest first; empty cells last), so trimmed tables show their strongest
-    rows. Columns of decimal numbers (with empty cells) are read as numbers, the rest as written."""
+    rows; ``where``: "column=value" keeps the rows with that value ("column!=value": without it;
+    "column^=text": starting with it). Columns of decimal numbers (with empty cells) are read as
+    numbers, the rest as written."""
     try:
         frame = pd.read_csv(Path(folder) / f"{name}.csv", keep_default_na=False, low_memory=False)
     except pd.errors.EmptyDataError:  # a table without columns (no topic model was fitted)
@@ -30,6 +32,8 @@ def read_output_table(folder: Path, name: str, rows: int | None = None, columns:
         decimal = pd.to_numeric(filled, errors="coerce")
         if len(filled) and decimal.notna().all() and filled.str.contains(r"[.eE]").any():
             frame[c] = pd.to_numeric(frame[c].replace("", None), errors="coerce")
+    if where:
+        frame = frame[kept_rows(frame, where)]
     if sort and sort.lstrip("-") in frame.columns:
         frame = frame.sort_values(sort.lstrip("-"), ascending=not sort.startswith("-"), kind="stable",
                                   na_position="last")
@@ -39,6 +43,47 @@ def read_output_table(folder: Path, name: str, rows: int | None = None, columns:
     frame = frame.head(rows) if rows else frame
     frame.attrs["total_rows"] = total  # the report says when it shows only the first rows
     return frame
+
+
+def kept_rows(frame, where: str):
+    """The rows a report table keeps (see :func:`read_output_table`'s ``where``)."""
+    import re
+
+    column, op, value = re.match(r"([^!^=]+)(!=|\^=|=)(.*)", where).groups()
+    cells = frame[column].astype(str) if column in frame.columns else pd.Series("", index=frame.index)
+    return {"=": cells == value, "!=": cells != value, "^=": cells.str.startswith(value)}[op]
+
+
+def reasons(statuses, kept=("tested", "distinctive", "estimated")) -> str:
+    """Rows by status in words, the results first: "12 tested; not tested: 15 too small (fewer
+    than 2 documents on a side), 10 not estimable (…)". A status's detail after the first ":" and
+    its bracketed numbers are dropped so that rows of one reason count together."""
+    import re
+
+    s = pd.Series(statuses, dtype="string").dropna()
+    results = [f"{int((s == k).sum()):,} {k}" for k in kept if (s == k).any()]
+    def reason(status: str) -> str:
+        status = re.sub(r"\s*\([^)]*\d[^)]*\)", "", status).split(": the most")[0].strip()
+        return re.sub(r"^too small: \d+ occurrences?, fewer than (\d+)$", r"too small: fewer than \1 occurrences", status)
+
+    rest = s[~s.isin(kept)].map(reason)
+    counted = rest.value_counts()
+    others = ", ".join(f"{n:,} {why}" for why, n in counted.items())
+    return "; ".join(results + ([f"not a result: {others}"] if others else [])) or "no rows"
+
+
+def design_groupings(cfg: Config, folder: Path) -> list[dict]:
+    """Each [design] grouping drawn under its own outputs: its name and the figures drawn for it."""
+    from .catalog import STANDARD_GROUPINGS, drawn_stages, for_groupings
+
+    out = []
+    for g in dict.fromkeys(cfg.design.groupings):
+        if g in STANDARD_GROUPINGS:
+            continue
+        figures = [o.name for _, outputs in drawn_stages() for o in for_groupings(
+            [x for x in outputs if x.per_grouping], [g]) if o.kind == "figure" and (Path(folder) / f"{o.name}.png").exists()]
+        out.append({"name": g, "figures": figures})
+    return out
 
 
 SHOWN_PROBLEMS = 12  # the report lists the first problems; all are in the corpus stage's problems.csv
@@ -90,7 +135,22 @@ def report_facts(cfg: Config, done: dict, entries: list[dict]) -> dict:
         "stopwords_zh": ", ".join(Path(x).name for x in cfg.tokens.stopwords_zh),
         "stopwords_en": ", ".join(Path(x).name for x in cfg.tokens.stopwords_en),
         "summary": summary(done),
+        "groupings": design_groupings(cfg, fig),
+        "tested": {name: reasons(read_output_table(fig, name, columns=["status"]).get("status", []))
+                   if (fig / f"{name}.csv").exists() else ""
+                   for name in ("slogan_contrasts", "slogan_nb_effects", "keyword_keyness")},
+        "contrast_figure": (fig / "slogan_contrast.png").exists() and _contrast_tested(done, cfg),
     }
+
+
+def _contrast_tested(done: dict, cfg: Config) -> bool:
+    """Whether the contrast figure holds a tested estimate (else the report leaves it out)."""
+    from .draw import contrast_label
+
+    t = done["slogans"].tables
+    label = contrast_label(t["contrasts"], t["documents"], cfg.slogans.contrast)
+    c = t["contrasts"]
+    return bool(((c["contrast"] == label) & (c["status"] == "tested")).any())
 
 
 def how_known(docs, field: str, known) -> str:

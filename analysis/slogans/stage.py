@@ -22,7 +22,7 @@ from .discovery import Candidates
 from ..text.kwic import combined, concordance
 from ..text.lexicon import Lexicon, read_lexicon
 from .matcher import RULE_TEXT, Matcher
-from .statistics import (RATE_METHOD, SHARE_METHOD, group_rates, nb_effects, quarter_vs_previous,
+from .statistics import (RATE_METHOD, SHARE_METHOD, WITHIN_METHOD, group_rates, nb_effects, quarter_vs_previous,
                            region_vs_rest)
 
 TABLES = tuple(w.removesuffix(".parquet") for w in STAGE.writes if w.endswith(".parquet"))
@@ -81,6 +81,33 @@ def count_matrix(counts: pd.DataFrame, doc_ids: list[str], slogans: list[str], r
     return (m > 0).astype(float) if rule == "presence" else m
 
 
+def lone_documents(frame: pd.DataFrame, groupings) -> set[str]:
+    """The documents of ``frame`` that are alone (of their language) in a group of some grouping
+    (``groupings``: lists of columns): their rates get intervals over their paragraphs."""
+    lone: set[str] = set()
+    for cols in groupings:
+        keys = frame[cols].astype("string").fillna("unknown") if cols else pd.DataFrame(index=frame.index)
+        keys["lang"] = frame["lang"].to_numpy()
+        sizes = keys.groupby(list(keys.columns), sort=False)["lang"].transform("size")
+        lone |= set(frame.loc[sizes.to_numpy() == 1, "doc_id"])
+    return lone
+
+
+def paragraph_counts(docs: pd.DataFrame, texts: dict[str, str], matcher: Matcher, rule: str,
+                     wanted: set[str]) -> dict[str, tuple[list, list]]:
+    """doc_id → (slogan counts of each paragraph, paragraph lengths) for the documents in ``wanted``
+    (paragraphs: the counted text's non-blank lines; lengths measured as the exposure is)."""
+    from ..corpus.documents import text_sizes
+
+    out = {}
+    for doc_id, lang in zip(docs["doc_id"], docs["lang"]):
+        if doc_id in wanted:
+            paras = [p for p in texts[doc_id].split("\n") if p.strip()]
+            unit = "n_words" if lang == "en" else "n_chars"
+            out[doc_id] = ([matcher.count(p, lang, rule) for p in paras], [text_sizes(p)[unit] for p in paras])
+    return out
+
+
 def stage_documents(docs: pd.DataFrame, texts: dict[str, str], groupings: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per document: its metadata, the groupings of [design] (``groupings``, indexed like
     ``docs``), its exposure (characters, or words in English)."""
@@ -109,11 +136,15 @@ def compute_slogans(cfg: Config, out: Path) -> dict[str, pd.DataFrame]:
     known = {s for e in lexicon.entries for s in e.surfaces} | {r for e in lexicon.entries for r in e.english}
     candidates = Candidates(known)
     counts, stage_docs, quotes = [], [], []
+    lone = lone_documents(pd.concat([docs, extra.reset_index(drop=True)], axis=1),
+                          [*GROUPINGS.values(), *([g] for g in extra.columns)]) if sp.rule != "presence" else set()
+    paragraphs: dict = {}
     for part in document_texts(cfg, docs):  # the texts a batch at a time: counted, measured, quoted
         texts = counted_texts(part, sp.include_title)
         counts.append(count_documents(part, texts, matcher))
         stage_docs.append(stage_documents(part, texts, extra))
         candidates.add(part, texts)
+        paragraphs.update(paragraph_counts(part, texts, matcher, sp.rule, lone))
         quotes.append(concordance(stage_docs[-1], texts, matcher, sp.rule, sp.context_chars))
     counts = pd.concat(counts, ignore_index=True) if counts else count_documents(docs, {}, matcher)
     stage_docs = pd.concat(stage_docs, ignore_index=True) if stage_docs else stage_documents(docs, {}, extra)
@@ -121,8 +152,10 @@ def compute_slogans(cfg: Config, out: Path) -> dict[str, pd.DataFrame]:
     matrix = count_matrix(counts, stage_docs["doc_id"].tolist(), slogans, sp.rule)
     tables = {"counts": counts.assign(rule_all=RULE_TEXT["all"], rule_longest=RULE_TEXT["longest"]),
               "documents": stage_docs,
-              "rates": rate_table(stage_docs, matrix, slogans, sp, list(extra.columns)),
-              "contrasts": contrast_table(stage_docs, matrix, slogans, sp, cfg.random.seed, list(extra.columns))}
+              "rates": with_renderings(rate_table(stage_docs, matrix, slogans, sp, list(extra.columns), paragraphs),
+                                       lexicon),
+              "contrasts": with_renderings(contrast_table(stage_docs, matrix, slogans, sp, cfg.random.seed,
+                                                          list(extra.columns)), lexicon)}
     tables["nb_effects"] = nb_effects(stage_docs, matrix, slogans, min_count=sp.min_count).assign(rule=RULE_TEXT[sp.rule])
     tables["candidates"] = candidates.table(stage_docs, long_tokens(cfg, docs), sp.candidate_min_docs,
                                             lambda ids: example_texts(cfg, docs, ids, sp.include_title))
@@ -130,12 +163,22 @@ def compute_slogans(cfg: Config, out: Path) -> dict[str, pd.DataFrame]:
     return tables
 
 
-def rate_table(stage_docs: pd.DataFrame, matrix, slogans: list[str], sp, extra: list[str]) -> pd.DataFrame:
+def with_renderings(table: pd.DataFrame, lexicon: Lexicon) -> pd.DataFrame:
+    """``table`` with a ``rendering`` column: for English rows, the lexicon's first English rendering
+    of the slogan (what the English panels are labelled with), else empty."""
+    english = {term: (renderings[0] if renderings else "") for term, (_, renderings) in slogan_concepts(lexicon).items()}
+    return table.assign(rendering=np.where(table["lang"] == "en", table["slogan"].map(english).fillna(""), ""))
+
+
+def rate_table(stage_docs: pd.DataFrame, matrix, slogans: list[str], sp, extra: list[str],
+               paragraphs: dict | None = None) -> pd.DataFrame:
     """Rates of every slogan per group of each grouping (the standard ones and ``extra``, those of
-    [design] groupings), with the counting rule and the method."""
+    [design] groupings), with the counting rule and the method; a group of one document has its
+    interval over its paragraphs (``paragraphs``, from :func:`paragraph_counts`)."""
     frames = []
     for name, cols in {**GROUPINGS, **{g: [g] for g in extra}}.items():
-        r = group_rates(stage_docs, matrix, slogans, cols, min_docs=sp.min_docs, pooled=sp.pooled)
+        r = group_rates(stage_docs, matrix, slogans, cols, min_docs=sp.min_docs, pooled=sp.pooled,
+                        paragraphs=paragraphs)
         r.insert(0, "grouping", name)
         frames.append(r)
     rates = pd.concat(frames, ignore_index=True)
@@ -143,7 +186,7 @@ def rate_table(stage_docs: pd.DataFrame, matrix, slogans: list[str], sp, extra: 
         if col not in rates:
             rates[col] = pd.NA
     rates["rule"] = RULE_TEXT[sp.rule]
-    rates["method"] = RATE_METHOD.format(min_docs=sp.min_docs) + "; " + SHARE_METHOD
+    rates["method"] = RATE_METHOD.format(min_docs=sp.min_docs) + "; " + WITHIN_METHOD + "; " + SHARE_METHOD
     return rates
 
 

@@ -17,8 +17,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..stats.inference import (RATE_INTERVAL_METHOD, RATE_TEST_METHOD, Sums, bh, group_sums, log_ratio_interval,
-                               lumps, rate_interval, rate_test, shrink_rates, wilson_interval)
+from ..stats.inference import (RANK_TEST_METHOD, RATE_INTERVAL_METHOD, RATE_TEST_METHOD, bh, log_ratio_interval,
+                               rate_interval, shrink_rates, side_test, wilson_interval)
 from ..stats.measures import bootstrap_weights, g2, log_ratio, seeded_rng
 
 UNKNOWN = "unknown"
@@ -27,6 +27,21 @@ RATE_METHOD = ("rate per 10,000 characters (zh) or words (en) = total count / to
                + "; cells with fewer than {min_docs} documents are flagged small; pooled rate: empirical-Bayes "
                "gamma–Poisson shrinkage across the cells of the grouping, 95% posterior interval")
 SHARE_METHOD = "share of documents using the slogan; 95% Wilson interval over documents"
+WITHIN_METHOD = ("a group of one document: the same interval over the document's paragraphs (interval_over = "
+                 "paragraphs; its wording as the sample, leaving out how documents differ)")
+
+
+def paragraph_matrix(paragraphs: tuple, slogans: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(paragraphs × slogans counts, paragraph lengths) of one document from its paragraphs' counts
+    (a list of slogan → count, one per paragraph) and lengths."""
+    per, sizes = paragraphs
+    col = {x: j for j, x in enumerate(slogans)}
+    m = np.zeros((len(per), len(slogans)))
+    for i, counter in enumerate(per):
+        for slogan, n in counter.items():
+            if slogan in col:
+                m[i, col[slogan]] = n
+    return m, np.asarray(sizes, dtype=float)
 
 
 def bootstrap_rates(counts: np.ndarray, exposure: np.ndarray, B: int, rng: np.random.Generator,
@@ -50,13 +65,16 @@ def bootstrap_rates(counts: np.ndarray, exposure: np.ndarray, B: int, rng: np.ra
 
 
 def group_rates(docs: pd.DataFrame, counts: np.ndarray, slogans: list[str], by: list[str],
-                level: float = 0.95, min_docs: int = 2, pooled: bool = True) -> pd.DataFrame:
+                level: float = 0.95, min_docs: int = 2, pooled: bool = True,
+                paragraphs: dict | None = None) -> pd.DataFrame:
     """Count, rate and share per slogan for every group of ``by`` × language, with intervals over
     documents (see :func:`analysis.stats.inference.rate_interval`, :func:`analysis.stats.inference.wilson_interval`).
 
     ``small`` flags groups with fewer than ``min_docs`` documents; with ``pooled`` (and a grouping),
     ``rate_pooled`` and its interval shrink each cell's rate toward the language's typical rate, the
-    more the fewer documents the cell has (empirical Bayes, gamma–Poisson).
+    more the fewer documents the cell has (empirical Bayes, gamma–Poisson). ``paragraphs``: doc_id →
+    its paragraphs' counts and lengths (:func:`paragraph_matrix`); a group of one such document gets
+    the interval over its paragraphs, scaled to the document's rate (``interval_over``).
     """
     keys = docs[by].astype("string").fillna(UNKNOWN)
     keys["lang"] = docs["lang"].to_numpy()
@@ -66,17 +84,27 @@ def group_rates(docs: pd.DataFrame, counts: np.ndarray, slogans: list[str], by: 
         key = key if isinstance(key, tuple) else (key,)
         c, e = counts[idx], exposure[idx]
         rate, lo, hi = rate_interval(c, e, level)
+        over = "documents" if len(idx) > 1 else ""
+        doc_id = docs["doc_id"].iat[idx[0]] if len(idx) == 1 and "doc_id" in docs else None
+        if paragraphs and doc_id in paragraphs:
+            pm, pe = paragraph_matrix(paragraphs[doc_id], slogans)
+            if len(pe) > 1 and pe.sum() > 0:
+                p_rate, p_lo, p_hi = rate_interval(pm, pe, level)
+                with np.errstate(divide="ignore", invalid="ignore"):   # the document's rate, the paragraphs' spread
+                    scale = np.where(p_rate > 0, rate / p_rate, 1.0)
+                lo, hi = np.where(p_rate > 0, p_lo * scale, 0.0), np.where(p_rate > 0, p_hi * scale, p_hi * pe.sum() / e.sum())
+                over = "paragraphs"
         with_s = (c > 0).sum(axis=0)
         s_lo, s_hi = wilson_interval(with_s, len(idx), level)
         f = pd.DataFrame({"slogan": slogans, "count": c.sum(axis=0).astype(int), "exposure": e.sum(),
                           "rate": rate * PER, "rate_low": lo * PER, "rate_high": hi * PER, "documents": len(idx),
                           "documents_with": with_s.astype(int), "share": with_s / len(idx),
-                          "share_low": s_lo, "share_high": s_hi})
+                          "share_low": s_lo, "share_high": s_hi, "interval_over": over})
         for col, value in zip([*by, "lang"], key):
             f[col] = value
         frames.append(f)
     cols = [*by, "lang", "slogan", "count", "exposure", "rate", "rate_low", "rate_high", "documents",
-            "documents_with", "share", "share_low", "share_high"]
+            "documents_with", "share", "share_low", "share_high", "interval_over"]
     out = pd.concat(frames, ignore_index=True)[cols] if frames else pd.DataFrame(columns=cols)
     out["exposure_unit"] = np.where(out["lang"] == "en", "words", "characters")
     out["small"] = out["documents"] < min_docs
@@ -117,7 +145,7 @@ def contrast(docs: pd.DataFrame, counts: np.ndarray, slogans: list[str], target:
     A, Bx = et.sum(), er.sum()
     a_all, b_all = ct.sum(0), cr.sum(0)
     n_t, n_r = len(et), len(er)
-    test, S = _side_test(ct, cr, et, er)
+    test, S = side_test(ct, et, cr, er)
     bounds, interval = None, ""
     if B and n_t >= min_docs and n_r >= min_docs:
         if max(n_t, n_r) > bootstrap_max_docs:
@@ -136,19 +164,6 @@ def contrast(docs: pd.DataFrame, counts: np.ndarray, slogans: list[str], target:
             row.update(_tested_fields(j, a, b, A, Bx, test, bounds, interval))
         rows.append(row)
     return _contrast_table(rows)
-
-
-def _side_test(ct: np.ndarray, cr: np.ndarray, et: np.ndarray, er: np.ndarray) -> tuple[dict | None, Sums | None]:
-    """The document-level test of every slogan between the target's documents (counts ``ct``,
-    exposures ``et``) and the reference's, and the two sides' sufficient statistics; (None, None)
-    when a side has no document."""
-    n_t, n_r = len(et), len(er)
-    if not (n_t and n_r):
-        return None, None
-    side = np.r_[np.zeros(n_t, int), np.ones(n_r, int)]
-    both = np.vstack([ct, cr])
-    S = group_sums(side, 2, both, np.r_[et, er])
-    return rate_test(S.take([0]), S.take([1]), lumpy=lumps(both)), S
 
 
 def _bootstrap_log_ratio(ct: np.ndarray, cr: np.ndarray, et: np.ndarray, er: np.ndarray, B: int, seed: int,
@@ -184,7 +199,7 @@ def _tested_fields(j: int, a: float, b: float, A: float, Bx: float, test: dict, 
     out["g2"] = float(g2(a, b, A, Bx))
     out["z"] = float(test["z"][0, j])
     out["p_value"] = float(test["p"][0, j])
-    out["p_method"] = "document-level rate test"
+    out["p_method"] = test["method"]
     return out
 
 
@@ -201,7 +216,7 @@ def _contrast_table(rows: list[dict]) -> pd.DataFrame:
 CONTRAST_METHOD = ("effect: Log Ratio = log2 of the ratio of rates (0.5 added to a zero count; Hardie 2014), 95% "
                    "interval by percentile bootstrap over documents, or, when a side has more than "
                    "slogans.bootstrap_max_docs documents, the analytic cluster-robust interval (docs/inference.md); "
-                   "test: " + RATE_TEST_METHOD + "; G² (token-level log-likelihood) kept as the corpus-linguistics "
+                   "test: " + RATE_TEST_METHOD + "; " + RANK_TEST_METHOD + "; G² (token-level log-likelihood) kept as the corpus-linguistics "
                    "score; multiple testing: Benjamini–Hochberg "
                    "q-values over every slogan and contrast of a kind (all provinces against their rest, all "
                    "quarters against the previous one)")

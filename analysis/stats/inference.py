@@ -158,10 +158,13 @@ def betabinom_tails(y: np.ndarray, T: np.ndarray, pi: np.ndarray, rho: np.ndarra
     if len(large):
         Tl, p_, r_ = T[large], pi[large], rho[large]
         var = p_ * (1 - p_) * (1 + (Tl - 1) * r_) / Tl          # of Y/T
-        prec = np.maximum(p_ * (1 - p_) / var - 1, 1e-6)
-        a, b = p_ * prec, (1 - p_) * prec
-        up[large] = stats.beta.sf(np.clip((y[large] - 0.5) / Tl, 0, 1), a, b)
-        low[large] = stats.beta.cdf(np.clip((y[large] + 0.5) / Tl, 0, 1), a, b)
+        point = var <= 0                                         # π of 0 or 1: Y is π·T for certain
+        with np.errstate(divide="ignore", invalid="ignore"):
+            prec = np.where(point, 1.0, np.maximum(p_ * (1 - p_) / np.where(point, 1.0, var) - 1, 1e-6))
+        a, b = np.where(point, 1.0, p_ * prec), np.where(point, 1.0, (1 - p_) * prec)
+        yl = y[large]
+        up[large] = np.where(point, (yl <= p_ * Tl).astype(float), stats.beta.sf(np.clip((yl - 0.5) / Tl, 0, 1), a, b))
+        low[large] = np.where(point, (yl >= p_ * Tl).astype(float), stats.beta.cdf(np.clip((yl + 0.5) / Tl, 0, 1), a, b))
     return up.clip(0, 1), low.clip(0, 1)
 
 
@@ -329,6 +332,46 @@ RATE_TEST_METHOD = ("document-level test: the count in one group given the total
                     "reassignment of documents (docs/inference.md)")
 
 
+#: At most this many documents in the two groups together: the rank test (:func:`rank_test`) decides.
+RANK_TEST_MAX_DOCS = 200
+RANK_TEST_METHOD = (f"with at most {RANK_TEST_MAX_DOCS} documents in all (one report per province …): the "
+                    "Wilcoxon–Mann–Whitney test of the documents' rates (normal approximation with tie and "
+                    "continuity corrections), which needs no model of over-dispersion and keeps its power on a few "
+                    "long documents")
+
+
+def rank_test(ya: np.ndarray, ea: np.ndarray, yb: np.ndarray, eb: np.ndarray) -> np.ndarray:
+    """Two-sided p of the Wilcoxon–Mann–Whitney test of each column's per-document rates, documents
+    ``ya`` (rows; lengths ``ea``) against ``yb``: valid whenever the documents are exchangeable under
+    the null, whatever their counts' dispersion. A column that is constant over both groups gets 1;
+    a group without documents, NaN."""
+    ya, yb = np.asarray(ya, dtype=float), np.asarray(yb, dtype=float)
+    if not len(ya) or not len(yb):
+        return np.full(ya.shape[1] if ya.ndim == 2 else yb.shape[1], np.nan)
+    ra, rb = ya / np.asarray(ea, float)[:, None], yb / np.asarray(eb, float)[:, None]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = stats.mannwhitneyu(ra, rb, axis=0, alternative="two-sided", method="asymptotic", use_continuity=True).pvalue
+    return np.where(np.isnan(p), 1.0, p)
+
+
+def side_test(ya: np.ndarray, ea: np.ndarray, yb: np.ndarray, eb: np.ndarray) -> tuple[dict | None, Sums | None]:
+    """The document-level test of every column between documents ``ya`` (counts; lengths ``ea``) and
+    ``yb``, and the two sides' sufficient statistics: :func:`rate_test`, whose p-value the rank
+    test replaces when there are at most RANK_TEST_MAX_DOCS documents (``method`` says which);
+    (None, None) when a side has no document."""
+    n_a, n_b = len(ea), len(eb)
+    if not (n_a and n_b):
+        return None, None
+    both = np.vstack([ya, yb])
+    S = group_sums(np.r_[np.zeros(n_a, int), np.ones(n_b, int)], 2, both, np.r_[ea, eb])
+    test = rate_test(S.take([0]), S.take([1]), lumpy=lumps(both))
+    test["method"] = "document-level rate test"
+    if n_a + n_b <= RANK_TEST_MAX_DOCS:
+        test["p"] = rank_test(ya, ea, yb, eb)[None, :]
+        test["method"] = "Wilcoxon–Mann–Whitney test of the documents' rates"
+    return test, S
+
+
 # ---- trend test ---------------------------------------------------------------------------------
 def score_trend_test(X, e: np.ndarray, x: np.ndarray) -> dict:
     """Robust score test of a log-linear trend in ``x`` (one value per document, e.g. the calendar
@@ -468,12 +511,17 @@ def wilson_interval(k, n, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
 
 
 # ---- partial pooling ----------------------------------------------------------------------------
-def shrink_rates(Y: np.ndarray, E: np.ndarray, level: float = 0.95) -> dict:
+def shrink_rates(Y: np.ndarray, E: np.ndarray, level: float = 0.95, draws: int = 400) -> dict:
     """Empirical-Bayes gamma–Poisson shrinkage of cell rates (one term, many cells).
 
     Cell counts Y_g ~ Poisson(E_g θ_g), θ_g ~ Gamma(shape a, mean μ); a and μ by marginal (negative
-    binomial) maximum likelihood over the cells; posterior mean (a + Y_g) / (a/μ + E_g) and the
-    posterior's equal-tailed interval. Small cells move toward μ, large cells keep their rate.
+    binomial) likelihood over the cells, with a boundary-avoiding penalty on the spread of θ
+    (a gamma(2) prior on its coefficient of variation 1/√a, as Chung et al. 2013 for variances: the
+    estimate never sits at 'no spread', where every cell would get the same rate); posterior mean
+    (a + Y_g) / (a/μ + E_g). The interval mixes the cells' gamma posteriors over ``draws`` draws of
+    (μ, a) from the normal approximation of their penalised likelihood, so that it carries the
+    uncertainty of μ and a (with μ and a plugged in, a cell's interval can be far too narrow when
+    the cells hardly differ). Small cells move toward μ, large cells keep their rate.
     Returns ``rate``, ``low``, ``high``, ``mu``, ``shape`` (NaN when fewer than 3 cells or no count).
     """
     Y, E = np.asarray(Y, dtype=float), np.asarray(E, dtype=float)
@@ -483,6 +531,7 @@ def shrink_rates(Y: np.ndarray, E: np.ndarray, level: float = 0.95) -> dict:
         return {**out, "mu": np.nan, "shape": np.nan}
     y, ex = Y[ok], E[ok]
     mu0 = y.sum() / ex.sum()
+    lo_bounds = [(np.log(mu0) - 10, np.log(mu0) + 10), (-8, 12)]
 
     def nll(params):
         log_mu, log_a = params
@@ -490,16 +539,33 @@ def shrink_rates(Y: np.ndarray, E: np.ndarray, level: float = 0.95) -> dict:
         b = a / mu
         ll = (special.gammaln(a + y) - special.gammaln(a) - special.gammaln(y + 1)
               + a * np.log(b / (b + ex)) + y * np.log(ex / (b + ex)))
-        return -ll.sum()
+        return -ll.sum() + 0.5 * log_a          # − log of the prior on 1/√a (∝ 1/√a)
 
-    res = optimize.minimize(nll, [np.log(mu0), 0.0], method="L-BFGS-B",
-                            bounds=[(np.log(mu0) - 10, np.log(mu0) + 10), (-8, 12)])
-    mu, a = float(np.exp(res.x[0])), float(np.exp(res.x[1]))
-    shape, rate = a + Y, a / mu + E
+    res = optimize.minimize(nll, [np.log(mu0), 0.0], method="L-BFGS-B", bounds=lo_bounds)
+    x = res.x
+    mu, a = float(np.exp(x[0])), float(np.exp(x[1]))
+    h = 1e-3                                    # the Hessian by central differences
+    H = np.empty((2, 2))
+    for i in range(2):
+        for j in range(2):
+            di, dj = np.eye(2)[i] * h, np.eye(2)[j] * h
+            H[i, j] = (nll(x + di + dj) - nll(x + di - dj) - nll(x - di + dj) + nll(x - di - dj)) / (4 * h * h)
+    rng = np.random.default_rng(20240530)       # fixed: reruns give the same intervals
+    try:
+        cov = np.linalg.inv(H)
+        np.linalg.cholesky(cov)
+        hyper = rng.multivariate_normal(x, cov, size=draws)
+    except np.linalg.LinAlgError:               # a flat direction: μ and a as estimated
+        hyper = np.tile(x, (draws, 1))
+    hyper[:, 0] = np.clip(hyper[:, 0], *lo_bounds[0])
+    hyper[:, 1] = np.clip(hyper[:, 1], *lo_bounds[1])
+    a_s, b_s = np.exp(hyper[:, 1])[:, None], (np.exp(hyper[:, 1]) / np.exp(hyper[:, 0]))[:, None]
+    shape, rate = a_s + Y[None, :], b_s + E[None, :]
+    theta = rng.gamma(shape, 1.0 / np.where(rate > 0, rate, 1.0))
     tail = (1 - level) / 2
-    out["rate"] = np.where(ok, shape / rate, np.nan)
-    out["low"] = np.where(ok, stats.gamma.ppf(tail, shape) / rate, np.nan)
-    out["high"] = np.where(ok, stats.gamma.ppf(1 - tail, shape) / rate, np.nan)
+    out["rate"] = np.where(ok, (a + Y) / (a / mu + E), np.nan)
+    out["low"] = np.where(ok, np.quantile(theta, tail, axis=0), np.nan)
+    out["high"] = np.where(ok, np.quantile(theta, 1 - tail, axis=0), np.nan)
     return {**out, "mu": mu, "shape": a}
 
 

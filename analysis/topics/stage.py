@@ -433,6 +433,7 @@ def compute_topics(cfg: Config, out: Path, progress: bool = True) -> dict[str, p
     tp = cfg.topics
     docs = analysable(load_documents(cfg, text=False), cfg.corpus.min_confidence).reset_index(drop=True)
     docs = pd.concat([docs, grouping_variables(docs, cfg.design, tp.covariates, "topics.covariates")], axis=1)
+    docs = pd.concat([docs, grouping_variables(docs, cfg.design)], axis=1)   # prevalence by [design] groupings too
     tokens = load_tokens(cfg, ["doc_id", "para", "lang", tp.column], docs)
     notes, per_lang, unit_tables, stopwords, unit_of = [], {}, {}, [], {}
     lexicon_terms = frozenset(e.term for e in read_lexicon(cfg.tokens.lexicon).entries)
@@ -581,7 +582,7 @@ def describe_model(lang: str, u: pd.DataFrame, model, fitted: dict, f: dict, doc
     dt = unit_weights(unit_doc, unit_len, len(dmeta)) @ model.doc_topic_
     rows["doc_topics"].append(pd.DataFrame(np.asarray(dt), columns=[f"topic_{i}" for i in range(k)])
                               .assign(lang=lang, doc_id=list(dmeta.index)))
-    rows["prevalence"].append(prevalence_effects(model.gamma_, unit_doc, unit_len, dmeta[["quarter", "province"]],
+    rows["prevalence"].append(prevalence_effects(model.gamma_, unit_doc, unit_len, dmeta[prevalence_groupings(cfg)],
                                                  tp.draws, cfg.random.seed).assign(lang=lang))
     rows["over_time"] = topic_words_over_time(lang, u, model, texts, dmeta)
     rows["nmf"].append(nmf_match(fitted[(lang, "nmf")], model).assign(lang=lang))
@@ -591,6 +592,11 @@ def describe_model(lang: str, u: pd.DataFrame, model, fitted: dict, f: dict, doc
     if (lang, "seeded") in fitted:
         rows["seeded"].append(seeded_table(fitted[(lang, "seeded")], list(f["seeds"]), notes, lang))
     return rows
+
+
+def prevalence_groupings(cfg: Config) -> list[str]:
+    """What topic prevalence is estimated by: quarter, province and the [design] groupings."""
+    return list(dict.fromkeys(["quarter", "province", *cfg.design.groupings]))
 
 
 def topic_words_over_time(lang: str, u: pd.DataFrame, model, texts: list, dmeta: pd.DataFrame) -> list[tuple]:

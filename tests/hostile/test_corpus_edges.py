@@ -132,3 +132,20 @@ def test_a_corpus_with_no_documents_stops_with_one_line(tmp_path, run_cli):
     status, out, err = run_cli("figures", "--config", toml_for(tmp_path), "--corpus", corpus, "--data", tmp_path / "d",
                                "--figures", tmp_path / "f", "--quiet")
     assert status == 2 and len(err.strip().splitlines()) == 1 and "no Chinese or English document" in err
+
+
+def test_linked_folders_are_read_once_and_a_loop_is_reported(tmp_path):
+    from analysis.corpus.readers import corpus_files
+
+    real = tmp_path / "elsewhere" / "texts"
+    real.mkdir(parents=True)
+    (real / "a.txt").write_text(ZH, encoding="utf-8")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "texts").symlink_to(real)           # a folder linked into the corpus is read
+    (corpus / "again").symlink_to(real)           # a second link to it: read once, reported
+    (real / "loop").symlink_to(real)              # a loop: reported, not followed
+    files, problems = corpus_files(corpus)
+    names = [f.relative_to(corpus).as_posix() for f in files]
+    assert names == ["again/a.txt"]    # folders in sorted order: the first link wins
+    assert len(problems) == 2 and all("already read" in p.problem for p in problems)
