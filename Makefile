@@ -10,6 +10,10 @@ UV     := $(or $(shell command -v uv 2>/dev/null),$(abspath $(VENV))/bin/uv)
 LOCK   := requirements-lock.txt
 PYVER  := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)
 INSTALLED := $(VENV)/.installed-$(PYVER)
+# The tests run on every core (pytest-xdist), a test file per worker so that each file's built
+# corpus is made once: on 2 cores the whole suite takes about 2 min 50 s instead of 4 min 45 s.
+# `make test PYTEST_PARALLEL=` runs them in one process.
+PYTEST_PARALLEL ?= -n auto --dist loadfile
 # uv installs no bytecode: the .venv's is written by the first import of each module. With
 # PYTHONDONTWRITEBYTECODE set, every process would compile numpy, pandas … again (about 5 s each).
 unexport PYTHONDONTWRITEBYTECODE
@@ -42,7 +46,7 @@ figures: $(INSTALLED)  ## build every figure and table (only stages whose inputs
 	$(PY) -m analysis figures $(FIGURES_ARGS)
 
 test: $(INSTALLED) browser  ## run the test suite (real-corpus tests skip when ../shared/corpora is absent)
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q $(PYTEST_PARALLEL)
 
 # The concordance page's test lays it out in headless Chromium: Debian's chromium package, installed
 # here when it is missing and apt-get can (as root); elsewhere the test says it was skipped.
@@ -54,7 +58,7 @@ browser:
 	    else echo "no chromium and no apt-get as root: the browser test will be skipped"; fi; }
 
 check: $(INSTALLED)  ## the fast tier: every test not marked slow (about a minute; run it on every change)
-	$(PY) -m pytest -q -m "not slow"
+	$(PY) -m pytest -q -m "not slow" $(PYTEST_PARALLEL)
 
 docs: $(INSTALLED)  ## regenerate docs/architecture.md's data flow, stages and rooms, and the README's command table
 	$(PY) -m analysis.pipeline.stage_map

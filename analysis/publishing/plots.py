@@ -696,12 +696,17 @@ def _prevalence_heatmap(data: pd.DataFrame, label: dict, grouping: str, min_docs
     grid = data.pivot_table(index="group", columns="col", values="prevalence", aggfunc="first").reindex(
         index=order, columns=cols)
     grid.index = [f"{g} ({int(docs[g])})" if g != UNKNOWN else g for g in grid.index]
-    small = pd.DataFrame(np.broadcast_to((docs.reindex(order) < min_docs).to_numpy()[:, None], grid.shape),
-                         index=grid.index, columns=grid.columns)
+    few = (docs.reindex(order) < min_docs).to_numpy()
+    # a cross-section (every group a document or so: one report per province) is measured, each
+    # document by its paragraphs; where other groups have more, the few-document rows are hatched
+    mixed = few.any() and not few.all()
+    small = pd.DataFrame(np.broadcast_to((few & mixed)[:, None], grid.shape), index=grid.index, columns=grid.columns)
     fig, ax = figure("double", min(PAGE_HEIGHT, 2.2 + 0.16 * len(order)))
     _heatmap(ax, grid, f"topic prevalence by {grouping} (mean over documents)", lambda v: f"{v:.2f}", small,
              colorbar_label="prevalence")
-    ax.set_ylabel(f"{grouping} (documents), by number of documents; hatched: fewer than {min_docs}", fontsize=6)
+    how = f"hatched: fewer than {min_docs}" if mixed else ("each the mean over its document's paragraphs"
+                                                           if few.all() else "")
+    ax.set_ylabel(f"{grouping} (documents), by number of documents" + (f"; {how}" if how else ""), fontsize=6)
     ax.tick_params(axis="y", labelsize=5.5)
     fig.tight_layout()
     return fig
