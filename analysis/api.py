@@ -218,15 +218,24 @@ def slogan_counts(corp: Corpus, add: dict | None = None, lexicon: bool = True, r
     return _counted(corp, add, lexicon, rule)[0]
 
 
+def _slogan_matcher(concepts: dict, lexicon: bool, cfg: Config):
+    """A matcher of ``concepts`` that counts the lexicon's era-bound slogans in their years only."""
+    from .slogans.matcher import Matcher
+    from .slogans.stage import slogan_eras
+    from .text.lexicon import read_lexicon
+
+    eras = slogan_eras(read_lexicon(cfg.tokens.lexicon)) if lexicon else {}
+    return Matcher(concepts, {c: f for c, f in eras.items() if c in concepts})
+
+
 def _counted(corp: Corpus, add, lexicon: bool, rule) -> tuple[pd.DataFrame, dict]:
     """The counts table and the counted texts (title and text) it was made from."""
-    from .slogans.matcher import Matcher
     from .slogans.stage import count_documents, count_matrix, counted_texts
 
     cfg = corp.config
     concepts = slogans_of(add, lexicon, cfg)
     texts = counted_texts(corp.documents, cfg.slogans.include_title)
-    counts = count_documents(corp.documents, texts, Matcher(concepts))
+    counts = count_documents(corp.documents, texts, _slogan_matcher(concepts, lexicon, cfg))
     names = sorted(concepts)
     matrix = count_matrix(counts, corp.documents["doc_id"].tolist(), names, rule or cfg.slogans.rule)
     table = pd.DataFrame(matrix.astype(int), columns=names).assign(doc_id=corp.documents["doc_id"].to_numpy())
@@ -238,7 +247,6 @@ def slogan_rates(corp: Corpus, by: str | list[str] | None = None, add: dict | No
     """Count, rate per 10,000 characters (words in English), share of documents with it, and their
     intervals over documents, per slogan × group of ``by`` (any document variable) × language; the
     lexicon's slogans and those in ``add`` (see :func:`slogans_of`)."""
-    from .slogans.matcher import Matcher
     from .slogans.statistics import group_rates
     from .slogans.stage import exposures, lone_documents, paragraph_counts
 
@@ -250,11 +258,11 @@ def slogan_rates(corp: Corpus, by: str | list[str] | None = None, add: dict | No
     table, texts = _counted(corp, add, lexicon, rule)
     # the slogans found (as the slogans stage reports them) and every slogan added, found or not
     names = [c for c in table.columns if c != "doc_id" and (table[c].any() or c in (add or {}))]
-    docs = corp.documents[["doc_id", "lang", *by]].copy()
+    docs = corp.documents[list(dict.fromkeys(["doc_id", "lang", "year", *by]))].copy()
     docs["exposure"] = exposures(corp.documents, texts)
     rule = rule or cfg.slogans.rule
     lone = lone_documents(docs, [by]) if rule != "presence" else set()   # their intervals: over paragraphs
-    paragraphs = paragraph_counts(docs, texts, Matcher(slogans_of(add, lexicon, cfg)), rule, lone)
+    paragraphs = paragraph_counts(docs, texts, _slogan_matcher(slogans_of(add, lexicon, cfg), lexicon, cfg), rule, lone)
     return group_rates(docs, table[names].to_numpy(dtype=float), names, by,
                        min_docs=min_docs or cfg.slogans.min_docs, pooled=cfg.slogans.pooled, paragraphs=paragraphs)
 

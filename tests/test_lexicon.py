@@ -92,3 +92,24 @@ def test_the_stopword_key_is_the_words_not_the_path(tmp_path):
     (tmp_path / "b" / "stop.txt").write_text(text + "\n新词\n", encoding="utf-8")
     assert stopword_digest(["iso:zh", str(tmp_path / "b" / "stop.txt")]) != key
     assert stopword_digest(["iso:en", str(tmp_path / "a" / "stop.txt")]) != key
+
+
+def test_lexicon_forms_are_normalised_as_the_texts_are(tmp_path):
+    """Issue 31: a Traditional form, a full-width one and a curly-quoted one in lexicon.csv were never
+    counted (the texts are normalised, the lexicon was not). They are normalised at load; forms that
+    become the same are merged, and a clash with another entry names both spellings."""
+    from analysis.corpus.normalize import normalize_chars
+    from analysis.slogans.matcher import Matcher
+    from analysis.slogans.stage import slogan_concepts
+
+    path = tmp_path / "lex.csv"
+    path.write_text(HEADER + "穩外資,general,yes,穩外資|稳外资,Stabilise Foreign Investment,\n"
+                             "１＋Ｘ,general,yes,,,\n“三个一批”,general,yes,,,\n", encoding="utf-8")
+    lex = read_lexicon(path)
+    assert [e.surfaces for e in lex.entries] == [("稳外资",), ("1+X",), ('"三个一批"',)]
+    assert lex.entries[0].english == ("stabilise foreign investment",)
+    text = normalize_chars("稳外资，推进１＋Ｘ改革，落实“三个一批”。")
+    assert Matcher(slogan_concepts(lex)).count(text, "zh") == {"稳外资": 1, "1+X": 1, '"三个一批"': 1}
+    path.write_text(HEADER + "稳外资,general,yes,,,\n穩外資,general,yes,,,\n", encoding="utf-8")
+    with pytest.raises(LexiconError, match="'穩外資' normalised as the texts are: '稳外资'"):
+        read_lexicon(path)

@@ -299,3 +299,28 @@ def test_stage_is_deterministic(tmp_path):
     first = {p.name: p.read_bytes() for p in (tmp_path / "data" / "slogans").glob("*.parquet")}
     build_slogans(cfg, progress=False, force=True)
     assert {p.name: p.read_bytes() for p in (tmp_path / "data" / "slogans").glob("*.parquet")} == first
+
+
+@pytest.mark.slow
+def test_the_2023_2026_lexicon_counts_2025_formulations_and_binds_senses_to_their_years(corpora):
+    """Issue 31: 新质生产力 (from 2023) occurs in every 2025 provincial report and is now counted in each;
+    动态清零 is the epidemic slogan only up to 2022 (valid_to): the 2025 reports' 隐患动态清零 is not
+    counted as it, while a 2022 text still is."""
+    from analysis.corpus.normalize import normalize_chars
+    from analysis.slogans.matcher import Matcher
+    from analysis.slogans.stage import slogan_concepts, slogan_eras
+    from analysis.text.lexicon import read_lexicon
+
+    lex = read_lexicon(ROOT / "lexicon" / "lexicon.csv")
+    matcher = Matcher(slogan_concepts(lex), slogan_eras(lex))
+    texts = [normalize_chars(p.read_text(encoding="utf-8"))
+             for p in sorted((corpora / "gwr_provincial_2025" / "texts").glob("*.txt"))]
+    assert len(texts) == 31
+    counts = [matcher.count(t, "zh", "all", 2025) for t in texts]
+    assert all(c["新质生产力"] > 0 for c in counts)
+    assert sum(c["两重"] for c in counts) >= 31 and sum(c["两新"] for c in counts) >= 31
+    assert sum("动态清零" in t for t in texts) >= 5 and not any(c["动态清零"] for c in counts)
+    epidemic = "坚持动态清零总方针，高效统筹疫情防控和经济社会发展。"
+    assert matcher.count(epidemic, "zh", "all", 2022)["动态清零"] == 1
+    assert matcher.count(epidemic, "zh", "all", None)["动态清零"] == 1       # undated: counted, as documented
+    assert "动态清零" not in {o.concept for o in matcher.occurrences(epidemic, "zh", "all", 2025)}

@@ -36,11 +36,14 @@ class Occurrence:
 
 
 class Matcher:
-    """``Matcher({concept: ([zh surfaces], [en surfaces])})``; then ``count(text, lang, rule)``."""
+    """``Matcher({concept: ([zh surfaces], [en surfaces])})``; then ``count(text, lang, rule, year)``.
+    ``eras``: concept → a function of a document's year that says whether an occurrence there is the
+    sense counted (the lexicon's valid_from/valid_to: 动态清零 is the epidemic slogan until 2022)."""
 
-    def __init__(self, concepts: dict[str, tuple[list[str], list[str]]]):
+    def __init__(self, concepts: dict[str, tuple[list[str], list[str]]], eras: dict | None = None):
         import ahocorasick_rs as ac
 
+        self.eras = dict(eras or {})
         self.concepts = sorted(concepts)
         self._auto = {}
         for lang, k in (("zh", 0), ("en", 1)):
@@ -59,8 +62,16 @@ class Matcher:
             nested = frozenset(c for c in set(owner) if _nested([p for p, o in zip(pats, owner) if o == c]))
             self._auto[lang] = (standard, longest, owner, nested, pats)
 
-    def occurrences(self, text: str, lang: str, rule: str = "all") -> list[Occurrence]:
-        """Occurrences in text order (for ``all``, one per cluster of a concept's overlapping matches)."""
+    def _outside(self, year) -> set[str]:
+        """The concepts whose counted sense is not that of a document of ``year``."""
+        return {c for c, counts_in in self.eras.items() if not counts_in(year)} if self.eras else set()
+
+    def occurrences(self, text: str, lang: str, rule: str = "all", year=None) -> list[Occurrence]:
+        """Occurrences in text order (for ``all``, one per cluster of a concept's overlapping matches),
+        in a document of ``year`` (None: undated; every era counts)."""
+        outside = self._outside(year)
+        if outside:
+            return [o for o in self.occurrences(text, lang, rule) if o.concept not in outside]
         auto = self._auto.get("en" if lang == "en" else "zh")
         if auto is None or not text:
             return []
@@ -82,10 +93,13 @@ class Matcher:
                 out.append(Occurrence(concept, s, e))
         return sorted(out, key=lambda o: (o.start, o.concept))
 
-    def count(self, text: str, lang: str, rule: str = "all") -> Counter:
-        """Concept → count in one text under a rule."""
+    def count(self, text: str, lang: str, rule: str = "all", year=None) -> Counter:
+        """Concept → count in one text under a rule, in a document of ``year`` (see ``eras``)."""
         if rule not in RULES:
             raise ValueError(f"unknown counting rule '{rule}' (choose from {', '.join(RULES)})")
+        outside = self._outside(year)
+        if outside:
+            return Counter({c: n for c, n in self.count(text, lang, rule).items() if c not in outside})
         auto = self._auto.get("en" if lang == "en" else "zh")
         if auto is None or not text:
             return Counter()

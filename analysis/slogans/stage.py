@@ -36,6 +36,20 @@ def slogan_concepts(lexicon: Lexicon, slogans_only: bool = True) -> dict[str, tu
     return {e.term: (list(e.surfaces), list(e.english)) for e in lexicon.entries if e.slogan or not slogans_only}
 
 
+def slogan_eras(lexicon: Lexicon) -> dict:
+    """Slogan → whether a document's year is that of the sense counted, for the lexicon's slogans
+    bound to years (valid_from / valid_to)."""
+    return {e.term: e.counts_in for e in lexicon.entries
+            if e.slogan and (e.valid_from is not None or e.valid_to is not None)}
+
+
+def _years(docs: pd.DataFrame) -> list:
+    """Each document's year (None when undated), for the matcher's eras."""
+    if "year" not in docs:
+        return [None] * len(docs)
+    return [None if pd.isna(y) else int(y) for y in docs["year"]]
+
+
 def counted_texts(docs: pd.DataFrame, include_title: bool = True) -> dict[str, str]:
     """doc_id → the text that is counted: the title (when included) and the cleaned text."""
     out = {}
@@ -59,10 +73,10 @@ def exposures(docs: pd.DataFrame, texts: dict[str, str]) -> np.ndarray:
 def count_documents(docs: pd.DataFrame, texts: dict[str, str], matcher: Matcher) -> pd.DataFrame:
     """Long table of non-zero counts: doc_id, slogan, n_all, n_longest."""
     rows = []
-    for doc_id, lang in zip(docs["doc_id"], docs["lang"]):
+    for doc_id, lang, year in zip(docs["doc_id"], docs["lang"], _years(docs)):
         text = texts[doc_id]
-        every = matcher.count(text, lang, "all")
-        longest = matcher.count(text, lang, "longest")
+        every = matcher.count(text, lang, "all", year)
+        longest = matcher.count(text, lang, "longest", year)
         for slogan in sorted(every):
             rows.append((doc_id, slogan, every[slogan], longest.get(slogan, 0)))
     return pd.DataFrame(rows, columns=["doc_id", "slogan", "n_all", "n_longest"]).astype(
@@ -100,11 +114,11 @@ def paragraph_counts(docs: pd.DataFrame, texts: dict[str, str], matcher: Matcher
     from ..corpus.documents import text_sizes
 
     out = {}
-    for doc_id, lang in zip(docs["doc_id"], docs["lang"]):
+    for doc_id, lang, year in zip(docs["doc_id"], docs["lang"], _years(docs)):
         if doc_id in wanted:
             paras = [p for p in texts[doc_id].split("\n") if p.strip()]
             unit = "n_words" if lang == "en" else "n_chars"
-            out[doc_id] = ([matcher.count(p, lang, rule) for p in paras], [text_sizes(p)[unit] for p in paras])
+            out[doc_id] = ([matcher.count(p, lang, rule, year) for p in paras], [text_sizes(p)[unit] for p in paras])
     return out
 
 
@@ -132,7 +146,7 @@ def compute_slogans(cfg: Config, out: Path) -> dict[str, pd.DataFrame]:
     sp = cfg.slogans
     docs = analysable(load_documents(cfg, text=False), cfg.corpus.min_confidence).reset_index(drop=True)
     extra = grouping_variables(docs, cfg.design).set_axis(docs["doc_id"].to_numpy())
-    matcher = Matcher(slogan_concepts(lexicon))
+    matcher = Matcher(slogan_concepts(lexicon), slogan_eras(lexicon))
     known = {s for e in lexicon.entries for s in e.surfaces} | {r for e in lexicon.entries for r in e.english}
     candidates = Candidates(known)
     counts, stage_docs, quotes = [], [], []

@@ -10,12 +10,13 @@ COLUMNS = ["slogan", "doc_id", "region", "quarter", "lang", "left", "match", "ri
 def concordance(docs: pd.DataFrame, texts: dict[str, str], matcher, rule: str = "all",
                 context: int = 30) -> pd.DataFrame:
     """One row per occurrence: slogan, document, region, quarter, left context, match, right context."""
-    meta = dict(zip(docs["doc_id"], zip(docs["lang"], docs["region"], docs["quarter"])))
+    years = docs["year"] if "year" in docs else pd.Series(None, index=docs.index)
+    meta = dict(zip(docs["doc_id"], zip(docs["lang"], docs["region"], docs["quarter"], years)))
     rows = []
     for doc_id in sorted(texts):
         text = texts[doc_id]
-        lang, region, quarter = meta[doc_id]
-        for o in matcher.occurrences(text, lang, rule):
+        lang, region, quarter, year = meta[doc_id]
+        for o in matcher.occurrences(text, lang, rule, None if pd.isna(year) else int(year)):
             rows.append((o.concept, doc_id, "unknown" if pd.isna(region) else region,
                          "unknown" if pd.isna(quarter) else quarter, lang, *in_context(text, o.start, o.end, context)))
     out = pd.DataFrame(rows, columns=COLUMNS)

@@ -15,10 +15,14 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..corpus.normalize import normalize_chars
 from ..pipeline.cache import file_digest
 from ..pipeline.problems import all_errors
 
 COLUMNS = ("term", "category", "slogan", "variants", "english", "note")
+#: columns a lexicon may add after those, in any order: where and when the formulation was found, and
+#: the years of the sense that is counted (a term whose meaning changed: 动态清零 until 2022)
+OPTIONAL = ("source", "year", "valid_from", "valid_to")
 CATEGORIES = ("general", "growth_investment", "reform_business", "industry_innovation", "rural",
               "epidemic", "party", "livelihood", "fiscal_financial")
 _SPLIT_SURFACE = re.compile(r"[、，,;；\s]")  # a surface with these is not one segmenter token
@@ -37,6 +41,17 @@ class Entry:
     english: tuple[str, ...]
     note: str
     line: int
+    source: str = ""                 # where the formulation is recorded (GWR 2024 …)
+    year: int | None = None          # its first prominent use
+    valid_from: int | None = None    # the years of the sense counted (None: open)
+    valid_to: int | None = None
+
+    def counts_in(self, year) -> bool:
+        """Whether an occurrence in a document of ``year`` is this sense (an undated document: yes)."""
+        if year is None or year != year:    # None or NaN
+            return True
+        return (self.valid_from is None or int(year) >= self.valid_from) and \
+            (self.valid_to is None or int(year) <= self.valid_to)
 
     @property
     def surfaces(self) -> tuple[str, ...]:
@@ -85,19 +100,28 @@ def read_lexicon(path: str | Path) -> Lexicon:
         raise LexiconError(f"{path}: not UTF-8 ({exc.reason} at byte {exc.start})") from None
     reader = csv.reader(io.StringIO(text))
     header = next(reader, None)
-    if header is None or tuple(h.strip() for h in header) != COLUMNS:
-        raise LexiconError(f"{path}: line 1: header must be {','.join(COLUMNS)}")
+    header = tuple(h.strip() for h in header) if header is not None else ()
+    extra = header[len(COLUMNS):]
+    if header[:len(COLUMNS)] != COLUMNS or set(extra) - set(OPTIONAL) or len(set(extra)) < len(extra):
+        unknown = ", ".join(sorted(set(extra) - set(OPTIONAL)))
+        raise LexiconError(f"{path}: line 1: header must be {','.join(COLUMNS)}, then any of {', '.join(OPTIONAL)}"
+                           + (f" (unknown: {unknown})" if unknown else ""))
     entries: list[Entry] = []
     owner: dict[str, tuple[str, int]] = {}
     errors: list[str] = []
     for lineno, row in enumerate(reader, start=2):
         if not row or not "".join(row).strip():
             continue
-        if len(row) != len(COLUMNS):
-            errors.append(f"line {lineno}: expected {len(COLUMNS)} fields, found {len(row)} "
+        if len(row) != len(header):
+            errors.append(f"line {lineno}: expected {len(header)} fields, found {len(row)} "
                           "(quote a field that contains a comma)")
             continue
-        term, category, slogan, variants, english, note = (c.strip() for c in row)
+        term, category, slogan, variants, english, note = (c.strip() for c in row[:len(COLUMNS)])
+        more = dict(zip(extra, (c.strip() for c in row[len(COLUMNS):])))
+        years = {k: _year(more.get(k, "")) for k in ("year", "valid_from", "valid_to")}
+        raw = {normal_form(v): v for v in reversed((term, *_split(variants)))}   # normalised form → as written
+        term = normal_form(term)
+        forms = tuple(f for f in dict.fromkeys(normal_form(v) for v in _split(variants)) if f and f != term)
         bad = []
         if not term:
             bad.append("empty term")
@@ -106,23 +130,47 @@ def read_lexicon(path: str | Path) -> Lexicon:
         if slogan not in ("yes", "no"):
             bad.append(f"slogan must be yes or no, not '{slogan}'")
         if term in owner and owner[term][0] == term:
-            bad.append(f"'{term}' is already a term on line {owner[term][1]} (one row per term: put the "
-                       "variants and renderings of both rows in one)")
+            bad.append(f"'{term}' is already a term on line {owner[term][1]}{_as_read(row[0], term)} (one row per "
+                       "term: put the variants and renderings of both rows in one)")
+        bad += [f"{k} must be a year such as 2024, not '{more[k]}'" for k, v in years.items() if v == -1]
         if bad:
             errors += [f"line {lineno}: {b}" for b in bad]
             continue
-        entry = Entry(term, category, slogan == "yes", _split(variants), tuple(e.lower() for e in _split(english)),
-                      note, lineno)
+        entry = Entry(term, category, slogan == "yes", forms,
+                      tuple(dict.fromkeys(normalize_chars(e).lower() for e in _split(english))), note, lineno,
+                      more.get("source", ""), years["year"], years["valid_from"], years["valid_to"])
         for surface in entry.surfaces:
             if surface in owner and owner[surface][0] != term:
                 errors.append(f"line {lineno}: '{surface}' already belongs to "
-                              f"'{owner[surface][0]}' (line {owner[surface][1]})")
+                              f"'{owner[surface][0]}' (line {owner[surface][1]}){_as_read(raw.get(surface, surface), surface)}")
             owner.setdefault(surface, (term, lineno))
         entries.append(entry)
     if errors:
         raise LexiconError(all_errors(str(path), errors))
     digest = hashlib.sha256(data).hexdigest()
     return Lexicon(tuple(entries), str(path), digest)
+
+
+def normal_form(form: str) -> str:
+    """A lexicon form normalised as the texts are (docs/documents.md): widths, quotes and spaces,
+    and Traditional characters to Simplified (a text mostly in Traditional is converted; so is a
+    form with any Traditional-only character), so that 穩外資, １＋Ｘ and “三个一批” are counted."""
+    from ..corpus.normalize import normalize_chars, to_simplified, traditional_only_pattern
+
+    form = normalize_chars(form)
+    return to_simplified(form) if traditional_only_pattern().search(form) else form
+
+
+def _as_read(raw: str, normal: str) -> str:
+    """Where a clash comes from normalisation, say so: " ('穩外資' normalised as the texts are: '稳外资')"."""
+    return f" ('{raw.strip()}' normalised as the texts are: '{normal}')" if raw.strip() != normal else ""
+
+
+def _year(cell: str) -> int | None:
+    """A year cell: None when empty, -1 when it is not a year."""
+    if not cell:
+        return None
+    return int(cell) if re.fullmatch(r"(19|20)\d\d", cell) else -1
 
 
 def _split(cell: str) -> tuple[str, ...]:
