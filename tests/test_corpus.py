@@ -1,5 +1,6 @@
 """End to end over the five seeds, and the corpus stage's caching and bad-input handling."""
 import datetime as dt
+import json
 import shutil
 
 import pandas as pd
@@ -240,7 +241,10 @@ def test_page_toolbars_are_boilerplate():
             "\n【打印】【关闭】")
     rec = documents_from_raw(RawText("a.txt", None, text, "utf-8"))[0][0]
     assert rec["title"] == "2026年甘肃省政府工作报告" and "字号" not in rec["text"] and "关闭" not in rec["text"]
-    assert "toolbar:2" in rec["boilerplate_removed"]
+    # the toolbar holding 字号 is read with the page's fields; the closing one is boilerplate; both are listed
+    assert "page_fields:1" in rec["boilerplate_removed"] and "toolbar:1" in rec["boilerplate_removed"]
+    assert json.loads(rec["removed_lines"]) == [["page_fields", "下载 打印 全屏 收藏 【字号：加大 还原 减小】"],
+                                                ["toolbar", "【打印】【关闭】"]]
 
 
 def test_lines_repeated_across_a_source_are_site_furniture(tmp_path, seeds):

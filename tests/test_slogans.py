@@ -275,11 +275,14 @@ def test_candidates(slogan_tables):
     cand = slogan_tables["candidates"]
     assert "三高四新" not in set(cand["candidate"])  # in the lexicon
     kinds = dict(zip(cand["candidate"], cand["kind"]))
-    assert kinds.get("两规划一报告") in ("quoted", "numbered_formula")
+    assert kinds.get("两规划一报告") == "quoted+numbered_formula"   # found by both patterns: one row
     assert kinds.get("西北生态经济强市") == "quoted"
-    assert {"candidate", "documents", "regions", "quarters", "example"} <= set(cand.columns)
+    assert {"candidate", "documents", "regions", "quarters", "example", "score", "why"} <= set(cand.columns)
+    assert not cand.duplicated(["candidate", "lang"]).any()
+    # what the authors marked (quoted, numbered; not a quoted clause) ranks above every recurring phrase
+    marked = cand["kind"].str.contains("quoted|numbered") & ~cand["candidate"].str.contains("[,，;；。]")
     first_recurring = cand.index[cand["kind"] == "recurring_phrase"].min()
-    assert (cand.loc[:first_recurring - 1, "kind"] != "recurring_phrase").all()
+    assert cand.index[marked].max() < first_recurring
 
 
 def test_concordance(slogan_tables):
@@ -324,3 +327,20 @@ def test_the_2023_2026_lexicon_counts_2025_formulations_and_binds_senses_to_thei
     assert matcher.count(epidemic, "zh", "all", 2022)["动态清零"] == 1
     assert matcher.count(epidemic, "zh", "all", None)["动态清零"] == 1       # undated: counted, as documented
     assert "动态清零" not in {o.concept for o in matcher.occurrences(epidemic, "zh", "all", 2025)}
+
+
+def test_the_candidates_lexicon_rows_paste_into_lexicon_csv(tmp_path):
+    """Issue 31: the best candidates come as rows of lexicon.csv that the reader accepts as they are."""
+    from analysis.slogans.discovery import discover, lexicon_rows
+    from analysis.text.lexicon import read_lexicon
+
+    docs = pd.DataFrame({"doc_id": ["a", "b", "c"], "lang": "zh", "province": ["湖南省", "浙江省", None],
+                         "quarter": ["2025Q1", "2025Q2", None]})
+    texts = {"a": '落实"四水四定"，推进"无废城市"建设。', "b": '坚持"四水四定"原则，打造"无废城市"。', "c": '推动"双减"落地。'}
+    cand = discover(docs, texts, known=set())
+    rows = lexicon_rows(cand, "my_corpus")
+    assert list(rows["term"]) == ["四水四定", "无废城市"]          # in two documents; 双减 in one is not offered
+    assert set(rows["source"]) == {"my_corpus"} and set(rows["year"]) == {"2025"}
+    path = tmp_path / "lexicon.csv"
+    rows.to_csv(path, index=False)
+    assert [e.term for e in read_lexicon(path).entries] == ["四水四定", "无废城市"]

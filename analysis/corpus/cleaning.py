@@ -11,7 +11,8 @@ from collections import Counter
 # Each rule is (name, pattern, longest line it may remove). Keyword rules only remove short lines,
 # so that a paragraph of real text that mentions a QR code is never lost.
 BOILERPLATE_RULES: list[tuple[str, re.Pattern, int]] = [
-    ("share_qr", re.compile(r"扫码|二维码|微信扫一扫|分享到|点击(?:阅读原文|关注|查看)|长按(?:识别|关注)|关注(?:我们|公众号)"
+    ("share_qr", re.compile(r"扫码|二维码|扫一扫|在手机(?:上)?打开|分享到|点击(?:阅读原文|关注|查看|图片进入)|进入专题"
+                            r"|长按(?:识别|关注)|关注(?:我们|公众号)"
                             r"|领取福利|^分享$|scan (?:the )?qr|share (?:this|to)", re.I), 40),
     ("site_header", re.compile(r"记住我|加入收藏|设为首页|网站首页|返回首页|^(?:首页|登录|注册)(?:\s|$)"
                                r"|当前位置[:：]|您的位置[:：]", re.I), 80),
@@ -35,22 +36,25 @@ _MAX_LONGEST = max(_LONGEST.values())
 # A line after which everything is unrelated to the article (teasers, recommendations).
 END_RULES: list[tuple[str, re.Pattern]] = [
     ("end_marker", re.compile(r"^[-—–_=\s]*(?:END|End|完|全文完)[-—–_=\s]*$")),
-    ("teaser_heading", re.compile(r"^(?:相关阅读|推荐阅读|相关新闻|延伸阅读|往期回顾|往期推荐|猜你喜欢|热门推荐"
+    ("teaser_heading", re.compile(r"^(?:相关阅读|推荐阅读|相关新闻|相关链接|相关文章|相关信息|相关稿件|相关报道|专题链接"
+                                  r"|更多(?:新闻|阅读|资讯)|延伸阅读|往期回顾|往期推荐|猜你喜欢|热门推荐"
                                   r"|related (?:articles|news|reading)|recommended(?: reading)?)[:：]?$", re.I)),
 ]
 
-def remove_boilerplate(text: str) -> tuple[str, Counter]:
+def remove_boilerplate(text: str, lines: list | None = None) -> tuple[str, Counter]:
     """Remove boilerplate lines; cut everything after an end marker in the second half of a text.
 
     Returns the cleaned text and a Counter of the rules applied (line counts; for an end rule, the
-    number of lines cut off after it).
+    number of lines cut off after it); ``lines``, when given, receives each removed line as
+    (rule, line), for the researcher's audit.
     """
+    audit = lines if lines is not None else []
     removed: Counter = Counter()
-    lines = text.split("\n")
+    text_lines = text.split("\n")
     total = len(text)
     kept: list[str] = []
     seen = 0
-    for i, line in enumerate(lines):
+    for i, line in enumerate(text_lines):
         stripped = line.strip()
         seen += len(line) + 1
         if not stripped:
@@ -60,14 +64,17 @@ def remove_boilerplate(text: str) -> tuple[str, Counter]:
             (name for name, pat in END_RULES if pat.search(stripped)), None)
         if end_rule is not None:
             if seen >= total / 2:
-                tail = [x for x in lines[i + 1:] if x.strip()]
+                tail = [x.strip() for x in text_lines[i + 1:] if x.strip()]
                 removed[end_rule] += 1 + len(tail)
+                audit += [(end_rule, x) for x in (stripped, *tail)]
                 break
             removed[end_rule] += 1
+            audit.append((end_rule, stripped))
             continue
         rule = boilerplate_rule(stripped)
         if rule is not None:
             removed[rule] += 1
+            audit.append((rule, stripped))
             continue
         kept.append(line)
     return "\n".join(kept).strip(), removed

@@ -81,15 +81,34 @@ _PUB_RULES: list[tuple[str, re.Pattern, str]] = [
 _PUB_NEEDS = {"header_time_label": ":：", "header_cn_date": "年"}
 
 
-def publication_date(header_lines: list[str]) -> Found:
-    """The publication date written in the first lines of a text."""
+#: a dated line that says when and where a speech or report was delivered (——2025年1月15日在上海市
+#:第十六届人民代表大会第三次会议上): the meeting's date, not the page's
+_DELIVERY = re.compile(r"\d{1,2}日\s*(?:在|于)[^，。]{2,60}(?:会议|大会|会|论坛|典礼)|^[-—–]{1,4}\s*\d{4}年")
+
+
+def labelled_date(fields: dict | None) -> Found:
+    """The date of a page's labelled date field (发布时间：2026-02-03 10:20), from its value."""
+    value, label = (fields or {}).get("date", (None, None))
+    if value:
+        m = re.search(r"(\d{4})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})", arabic_dates(value))
+        if m and (d := _date(int(m[1]), int(m[2]), int(m[3]))):
+            return Found(d, f"label:{label}", "high")
+    return Found.unknown("no labelled date")
+
+
+def publication_date(header_lines: list[str], fields: dict | None = None) -> Found:
+    """The publication date written in the first lines of a text: a labelled date field first; a
+    line that dates a speech's delivery is the meeting's date, not the page's."""
+    found = labelled_date(fields)
+    if found.known:
+        return found
     if _CN_YEAR_HINT.search("".join(header_lines)):
         header_lines = [arabic_dates(line) for line in header_lines]
     for name, pattern, conf in _PUB_RULES:
         needs = _PUB_NEEDS.get(name)
         for line in header_lines:
-            if name == "header_cn_date" and len(line) > 80:
-                continue  # a date inside a paragraph is not a dateline
+            if name == "header_cn_date" and (len(line) > 80 or _DELIVERY.search(line)):
+                continue  # a date inside a paragraph is not a dateline, nor a delivery line
             if needs and needs[0] not in line and needs[-1] not in line:
                 continue
             m = pattern.search(line)

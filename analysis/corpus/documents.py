@@ -90,9 +90,11 @@ def documents_from_raw(raw: RawText, params: DocParams = DocParams(),
     if converted:
         text = to_simplified(text)
     header = read_header(text)
-    cleaned, removed = remove_boilerplate(strip_header(text, header))
+    audit = list(header.removed)          # every line taken out, with its rule (removed_lines)
+    cleaned, removed = remove_boilerplate(strip_header(text, header), audit)
+    removed.update(rule for rule, _ in header.removed)
     body, joins = join_broken_lines(cleaned)
-    body = body.lstrip()
+    body = repeated_paragraphs_out(body.lstrip(), audit, removed)
     lede = read_lede(body)
     if lede.length:  # an agency lede is header: its outlet and place are read, its words not counted
         body = body[lede.length:].lstrip()
@@ -100,7 +102,7 @@ def documents_from_raw(raw: RawText, params: DocParams = DocParams(),
     if not body.strip():
         problems.append(Problem(raw.source_file, _where(raw), "no text left after removing boilerplate", "skipped"))
         return [], problems
-    pub = dates.publication_date(header.lines)
+    pub = dates.publication_date(header.lines, header.fields)
     base = {
         "doc_vars": json.dumps(raw.variables, ensure_ascii=False, sort_keys=True) if raw.variables else None,
         "source_file": raw.source_file,
@@ -109,6 +111,7 @@ def documents_from_raw(raw: RawText, params: DocParams = DocParams(),
         "boilerplate_removed": ", ".join(f"{k}:{v}" for k, v in sorted(removed.items())
                                          ) + (", news_lede:1" if lede.length else ""),
         "lines_joined": joins,
+        "removed_lines": json.dumps([list(x) for x in audit], ensure_ascii=False) if audit else None,
     }
     paragraphs = body.split("\n\n")
     parts = split_compilation(paragraphs, header.title.value)
@@ -133,6 +136,28 @@ def documents_from_raw(raw: RawText, params: DocParams = DocParams(),
                                     f"unsupported language ({rec['lang_source']}); kept in the table, left out of analyses",
                                     "kept"))
     return records, problems
+
+
+#: a paragraph at least this long that repeats an earlier one word for word is a copy (a page that
+#: shows its lede twice), not the speaker repeating a salutation
+REPEATED_PARAGRAPH_CHARS = 20
+
+
+def repeated_paragraphs_out(body: str, audit: list, removed) -> str:
+    """``body`` without the paragraphs that repeat an earlier one word for word (at least
+    REPEATED_PARAGRAPH_CHARS characters), each added to ``audit`` and counted in ``removed`` as
+    ``repeated_paragraph``."""
+    seen: set[str] = set()
+    kept = []
+    for paragraph in body.split("\n\n"):
+        key = paragraph.strip()
+        if len(key) >= REPEATED_PARAGRAPH_CHARS and key in seen:
+            audit.append(("repeated_paragraph", key))
+            removed["repeated_paragraph"] += 1
+            continue
+        seen.add(key)
+        kept.append(paragraph)
+    return "\n\n".join(kept)
 
 
 def _where(raw: RawText, part: int | None = None) -> str:
@@ -210,11 +235,27 @@ def derive(rec: dict, clues: bool = True) -> None:
     period, mentioned = dates.reference_period(text, rec["year"], rec["lang"])
     if not period.known and (named_period := named.quarter_and_period[1]) is not None and named_period.known:
         period = named_period
+    annual = annual_period(rec)
+    if annual is not None:     # one rule per kind of document: an annual report's period is its year
+        period = annual
     if rec.get("period_source") != "override":
         _put(rec, "period", period)
     rec["periods_mentioned"] = mentioned
     _derive_region(rec, text, clues)
     rec.update(text_sizes(text))
+
+
+#: titles of the annual reports of a government or congress (the year's work report, the plan and the
+#: budget reports): their period is the year they are delivered in, whatever quarters they mention
+ANNUAL_REPORT = re.compile(r"政府工作报告|(?:国民经济和社会发展|预算|计划)(?:执行情况)?的?报告|government work report", re.I)
+
+
+def annual_period(rec: dict) -> Found | None:
+    """The period of an annual report (:data:`ANNUAL_REPORT` in its title): its year; else None."""
+    title = rec.get("title") or ""
+    if rec.get("year") is None or not ANNUAL_REPORT.search(str(title)):
+        return None
+    return Found(str(rec["year"]), "annual_report: the title names an annual report; its period is its year", "medium")
 
 
 def _year(rec: dict, text: str) -> Found:

@@ -2,6 +2,7 @@
 slogan, share buttons) are removed from their texts and counted."""
 from __future__ import annotations
 
+import json
 import re
 
 import numpy as np
@@ -49,4 +50,9 @@ def remove_repeated_lines(docs: pd.DataFrame, min_docs: int = 10, share: float =
         note = f"repeated_line:{len(lines) - len(kept)}"
         prev = docs.at[i, "boilerplate_removed"]
         docs.at[i, "boilerplate_removed"] = f"{prev}, {note}" if isinstance(prev, str) and prev else note
+        if "removed_lines" in docs:    # the audit of what was cut
+            listed = docs.at[i, "removed_lines"]
+            listed = json.loads(listed) if isinstance(listed, str) and listed else []
+            listed += [["repeated_line", ln.strip()] for ln in lines if ln.strip() in drop[source.iat[i]]]
+            docs.at[i, "removed_lines"] = json.dumps(listed, ensure_ascii=False)
     return docs

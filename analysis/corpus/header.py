@@ -33,6 +33,58 @@ class Header:
     outlet: Found
     lines: list[str]  # the first non-empty lines, for date rules
     consumed: tuple[str, ...]  # header lines that are not body text (title, date, byline)
+    fields: dict | None = None  # the page's labelled fields: kind → (value, label)
+    removed: tuple = ()         # (rule, line) of the page furniture taken out with the header
+
+
+# ---- a web page's labelled fields: 来源：湖南日报  发布时间：2026-02-03 10:20  作者：张三 【字号：大 中 小】 --------
+#: the labels of a page's header fields, by what their value is (a value follows "：" on the same
+#: line, or is the next line when the label stands alone)
+FIELD_LABELS = {
+    "outlet": ("信息来源", "文章来源", "稿件来源", "新闻来源", "来源", "稿源", "出处"),
+    "date": ("发布时间", "发布日期", "发表时间", "更新时间", "成文日期", "时间", "日期"),
+    "person": ("责任编辑", "编辑", "作者", "记者", "通讯员", "审核", "校对", "供稿", "撰稿"),
+    "tool": ("字号", "字体", "浏览次数", "点击数", "阅读次数", "访问量", "浏览量"),
+}
+_KIND = {label: kind for kind, labels in FIELD_LABELS.items() for label in labels}
+_LABELS = "|".join(sorted(_KIND, key=len, reverse=True))
+#: a label at the start of a line or after a space or bracket, then its colon
+_FIELD = re.compile(rf"(?:^|(?<=[\s【\[(（|｜]))(?P<label>{_LABELS})\s*[:：]\s*")
+_LABEL_ALONE = re.compile(rf"^【?(?P<label>{_LABELS})\s*[:：]?】?$")
+FIELD_LINES = 12    # the labelled fields are looked for in the first lines of a page
+FIELD_LINE_CHARS = 160
+
+
+def labelled_fields(lines: list[str]) -> tuple[dict, list[str]]:
+    """The labelled fields of a page's first lines, kind → (value, label) (the first of each kind),
+    and the lines that hold them (header, not text). Layouts: several fields on one line
+    (发布时间：2026-02-03 10:20 来源：湖南日报 【字号：大 中 小】), one per line, or the label on a line
+    of its own and its value on the next."""
+    fields: dict = {}
+    used: list[str] = []
+    for i, line in enumerate(lines[:FIELD_LINES]):
+        if len(line) > FIELD_LINE_CHARS:
+            continue
+        alone = _LABEL_ALONE.match(line)
+        if alone and i + 1 < len(lines) and len(lines[i + 1]) <= 60 and not _FIELD.search(lines[i + 1]):
+            fields.setdefault(_KIND[alone["label"]], (lines[i + 1].strip(), alone["label"]))
+            used += [line, lines[i + 1].strip()]
+            continue
+        found = list(_FIELD.finditer(line))
+        if not found or (found[0].start() > 0 and not _field_line(line, found[0].start())):
+            continue
+        for m, nxt in zip(found, [*found[1:], None]):
+            value = line[m.end():nxt.start() if nxt else len(line)].strip(" 　|｜【】[]()（）")
+            if value:
+                fields.setdefault(_KIND[m["label"]], (value, m["label"]))
+        used.append(line)
+    return fields, used
+
+
+def _field_line(line: str, start: int) -> bool:
+    """A line whose first field comes after other text is a field line when that text is short
+    (a date, a site name: 2026-02-03 来源：…), not a sentence."""
+    return start <= 24 and not re.search(r"[。！？，,]", line[:start])
 
 
 def read_header(text: str) -> Header:
@@ -41,15 +93,26 @@ def read_header(text: str) -> Header:
         line = line.strip()
         if line:
             lines.append(line)
-            if len(lines) == HEADER_LINES:
+            if len(lines) == FIELD_LINES:
                 break
-    title = _title(lines) if len(lines) > 1 else Found.unknown("a one-paragraph text has no title line")
-    consumed = [ln for ln in lines if _DATE_ONLY.match(ln)
-                or (_BYLINE.match(ln) and len(ln) <= 120 and not re.search(r"[。！？!?]$", ln))]
+    fields, field_lines = labelled_fields(lines)
+    head = [ln for ln in lines[:HEADER_LINES + len(field_lines)] if ln not in field_lines][:HEADER_LINES]
+    title = _title(head) if len(lines) > 1 else Found.unknown("a one-paragraph text has no title line")
+    consumed = [ln for ln in head if _DATE_ONLY.match(ln)
+                or (_BYLINE.match(ln) and len(ln) <= 120 and not re.search(r"[。！？!?]$", ln))] + field_lines
+    removed = [("page_fields", ln) for ln in field_lines]
     if title.known:
-        consumed += [ln for ln in lines if _DATE_PREFIX.sub("", ln).strip() == title.value]
-    short = [ln[:HEADER_CHARS] for ln in lines]  # a dateline or byline sits at the start of a line
-    return Header(title, _outlet(text, short), short, tuple(consumed))
+        at = next((i for i, ln in enumerate(head) if _DATE_PREFIX.sub("", ln).strip() == title.value), 0)
+        consumed += [ln for ln in head if _DATE_PREFIX.sub("", ln).strip() == title.value]
+        removed += [("navigation", ln) for ln in head[:at] if _is_navigation(ln)]   # above the title
+        consumed += [ln for _, ln in removed]
+    short = [ln[:HEADER_CHARS] for ln in lines[:HEADER_LINES + len(field_lines)]]  # datelines and bylines
+    outlet = _outlet(text, short)
+    if "outlet" in fields and not outlet.known or outlet.source == "author_label":
+        value, label = fields.get("outlet", (None, None))
+        if value and 2 <= len(value) <= 40 and not re.search(r"\d{4}[-./年]", value):
+            outlet = Found(value, f"label:{label}", "high")
+    return Header(title, outlet, short, tuple(dict.fromkeys(consumed)), fields, tuple(removed))
 
 
 def strip_header(text: str, header: Header) -> str:
@@ -65,8 +128,22 @@ def strip_header(text: str, header: Header) -> str:
     return "\n".join(out)
 
 
+#: navigation a saved page keeps above its title: breadcrumbs (首页 > 政务公开 > 政务信息), a section's
+#: name (政务信息, 云南要闻, 图片新闻), a site's name (XX省人民政府门户网站, 湖南日报)
+_BREADCRUMB = re.compile(r"^(?:当前位置|您的位置|您现在的位置|所在位置)"
+                         r"|^[^。，,:：\d]{1,12}(?:(?:\s*(?:>>?|»|＞|→|›)\s*|\s+/\s+)[^。，,:：\d]{1,16}){1,6}$")
+_SECTION = re.compile(r"^[\u4e00-\u9fff·]{0,8}(?:要闻|新闻|动态|信息|公开|公告|专题|首页|频道|栏目|聚焦|头条|播报|快讯|"
+                      r"视点|时政|政务|图片|视频|原创|发布|资讯|热点|推荐)$")
+_SITE_NAME = re.compile(r"^[\u4e00-\u9fff]{2,16}(?:人民政府|人民政府网|政府网|门户网站|网站|网|日报|晚报|报社|客户端|新闻网|融媒体中心)$")
+
+
+def _is_navigation(line: str) -> bool:
+    return bool(_BREADCRUMB.search(line) or _SECTION.match(line) or _SITE_NAME.match(line))
+
+
 def _is_banner(line: str) -> bool:
-    return boilerplate_rule(line) is not None or (len(line) <= 60 and _BANNER_MARK.search(line) is not None)
+    return boilerplate_rule(line) is not None or (len(line) <= 60 and _BANNER_MARK.search(line) is not None) \
+        or _is_navigation(line)
 
 
 def _title(lines: list[str]) -> Found:

@@ -49,6 +49,8 @@ DOCUMENT_COLUMNS: dict[str, tuple[str, str]] = {
     "converted_t2s": ("boolean", "True when the text was Traditional Chinese and converted to Simplified"),
     "boilerplate_removed": ("string", "boilerplate rules applied, rule:lines"),
     "lines_joined": ("Int64", "broken lines joined back into sentences"),
+    "removed_lines": ("string", "every line taken out of the text with the rule that took it (JSON list of "
+                                "[rule, line]): page fields, navigation, boilerplate, repeated paragraphs"),
     "duplicate_of": ("string", "a near-duplicate (repost, syndicated copy) of this document, which analyses use "
                                "instead; empty for kept documents (docs/documents.md, duplicates.csv)"),
     "doc_vars": ("string", "a tabular corpus's other columns for this row (JSON object: column → value); "

@@ -95,7 +95,12 @@ SLOGAN_OUTPUTS = (
     Output("slogan_nb_effects", "table",
            "Adjusted rate ratios of province and quarter from negative binomial models with a length offset "
            "(quasi-Poisson where there is no over-dispersion; levels without occurrences named).", made_by="analysis.slogans.statistics.nb_effects"),
-    Output("slogan_candidates", "table", "Slogan candidates not in the lexicon, for review.", made_by="analysis.slogans.discovery.discover"),
+    Output("slogan_candidates", "table", "What the lexicon misses: slogan candidates not in it, formulations first "
+           "(quoted or numbered by their authors, recurring in fixed form across documents and regions; score and why), "
+           "common collocations last.", made_by="analysis.slogans.discovery.discover"),
+    Output("slogan_candidates_lexicon", "page", "The best candidates as rows of lexicon.csv, ready to paste after "
+           "review (category and renderings to fill in).", files=("slogan_candidates_lexicon.csv",),
+           made_by="analysis.slogans.discovery.lexicon_rows"),
     Output("slogan_concordance", "page", "Every slogan occurrence in context (table and page).",
            reads=("slogans.rule", "slogans.context_chars"), files=("slogan_concordance.csv", "slogan_concordance.html"), made_by="analysis.text.kwic.concordance"),
     Output("slogan_counts", "table", "Counts of every slogan in every document, under both counting rules.", made_by="analysis.slogans.stage.count_documents"),

@@ -82,6 +82,7 @@ def contrast_label(contrasts, docs, spec: str) -> str | None:
 def build_slogan_outputs(cfg: Config, result, force: bool = False) -> bool:
     """Slogan figures, tables and the concordance page; returns True when they were (re)written."""
     from .pages import concordance_html
+    from ..slogans.discovery import lexicon_rows
     from ..slogans.matcher import RULE_TEXT
 
     cfg = view(cfg, build_slogan_outputs.step)
@@ -117,6 +118,9 @@ def build_slogan_outputs(cfg: Config, result, force: bool = False) -> bool:
         nb = t["nb_effects"]
         w.table(nb.drop(columns=["method", "rule"]).reset_index(drop=True), "slogan_nb_effects", _method(nb))
         w.table(t["candidates"], "slogan_candidates")
+        w.page("slogan_candidates_lexicon", lambda folder: atomic.write_text(
+            folder / "slogan_candidates_lexicon.csv",
+            lexicon_rows(t["candidates"], Path(cfg.paths.corpus).name).to_csv(index=False, lineterminator="\n")))
         w.table(t["counts"][["doc_id", "slogan", "n_all", "n_longest"]], "slogan_counts",
                 f"n_all: {RULE_TEXT['all']}; n_longest: {RULE_TEXT['longest']}.")
         conc = t["concordance"]

@@ -136,11 +136,23 @@ def report_facts(cfg: Config, done: dict, entries: list[dict]) -> dict:
         "stopwords_en": ", ".join(Path(x).name for x in cfg.tokens.stopwords_en),
         "summary": summary(done),
         "groupings": design_groupings(cfg, fig),
+        "misses": _misses(done["slogans"].tables["candidates"]),
         "tested": {name: reasons(read_output_table(fig, name, columns=["status"]).get("status", []))
                    if (fig / f"{name}.csv").exists() else ""
                    for name in ("slogan_contrasts", "slogan_nb_effects", "keyword_keyness")},
         "contrast_figure": (fig / "slogan_contrast.png").exists() and _contrast_tested(done, cfg),
     }
+
+
+def _misses(candidates) -> dict:
+    """How many formulations the lexicon misses (quoted or numbered, two documents or more) and the
+    five most widespread."""
+    from ..slogans.discovery import LEXICON_ROWS_MIN_DOCS
+
+    marked = candidates[(candidates["documents"] >= LEXICON_ROWS_MIN_DOCS)
+                        & candidates["kind"].str.contains("quoted|numbered", regex=True)]
+    top = marked.sort_values(["documents", "score"], ascending=False, kind="stable").head(5)
+    return {"n": len(marked), "top": ", ".join(f"{r.candidate} ({r.documents} documents)" for r in top.itertuples())}
 
 
 def _contrast_tested(done: dict, cfg: Config) -> bool:

@@ -10,8 +10,10 @@ Three kinds, each a declared pattern:
 ``recurring_phrase``
     a token of four or more characters (from the token table) that recurs in several documents.
 
-Candidates already in the lexicon (any form) are left out. Quoted phrases and formulas rank before
-recurring phrases (their authors marked them); within a kind, by documents, then occurrences.
+Candidates already in the lexicon (any form) are left out; a candidate found by two patterns is one
+row (``kind`` = quoted+numbered_formula). They are ranked by :func:`formulation_score`: marked by their
+authors (quoted, numbered), then recurring in fixed form across documents and regions, so that
+formulations come before common collocations (precision on a hand-labelled sample: bench/RESULTS.md).
 """
 from __future__ import annotations
 
@@ -107,22 +109,72 @@ class Candidates:
                                                         "example": (doc_id, self._excerpt(text, text.find(t), t))}
         region_of = dict(zip(docs["doc_id"], map(_label, docs["province"])))
         quarter_of = dict(zip(docs["doc_id"], map(_label, docs["quarter"])))
+        merged: dict[tuple, dict] = {}   # one row per candidate: quoted and a formula is one finding
+        for (phrase, kind, lang), rec in sorted(found.items()):
+            row = merged.setdefault((phrase, lang), {"kinds": [], "docs": set(), "n": 0, "example": rec["example"]})
+            row["kinds"].append(kind)
+            row["docs"] |= rec["docs"]
+            row["n"] = max(row["n"], rec["n"])
         rows = []
-        for (phrase, kind, lang), rec in found.items():
+        for (phrase, lang), rec in merged.items():
             ds = sorted(rec["docs"])
             regions = sorted({region_of[d] for d in ds})
             quarters = sorted({quarter_of[d] for d in ds})
-            rows.append({"candidate": phrase, "kind": kind, "lang": lang, "documents": len(ds), "occurrences": rec["n"],
+            kinds = sorted(set(rec["kinds"]), key=KINDS.index)
+            known_regions = len([r for r in regions if r != "unknown"])
+            score, why = formulation_score(phrase, kinds, len(ds), known_regions)
+            rows.append({"candidate": phrase, "kind": "+".join(kinds), "lang": lang, "documents": len(ds),
+                         "occurrences": rec["n"], "regions_n": known_regions, "score": score, "why": why,
                          "regions": "; ".join(regions), "quarters": "; ".join(quarters),
                          "example_doc": rec["example"][0], "example": rec["example"][1]})
-        out = pd.DataFrame(rows, columns=["candidate", "kind", "lang", "documents", "occurrences", "regions", "quarters",
-                                          "example_doc", "example"])
-        # quoted phrases and formulas are marked as slogans by their authors: they rank first
-        out["_kind_rank"] = (out["kind"] == "recurring_phrase").astype(int)
-        out = out.sort_values(["_kind_rank", "documents", "occurrences", "candidate"], ascending=[True, False, False, True],
-                              kind="stable").drop(columns="_kind_rank")
+        out = pd.DataFrame(rows, columns=["candidate", "kind", "lang", "documents", "occurrences", "regions_n", "score",
+                                          "why", "regions", "quarters", "example_doc", "example"])
+        out = out.sort_values(["score", "documents", "occurrences", "candidate"], ascending=[False, False, False, True],
+                              kind="stable")
         return out.reset_index(drop=True)
+
+
+KINDS = ("quoted", "numbered_formula", "recurring_phrase")
+
+
+def formulation_score(phrase: str, kinds: list[str], documents: int, regions: int) -> tuple[float, str]:
+    """How much a candidate looks like a formulation (提法) rather than a common collocation, and
+    why. First, in tiers, whether its authors marked it and it recurs: quoted or numbered in two
+    documents or more (tier 2) above quoted or numbered once (tier 1) above never marked (tier 0),
+    however common (基础设施 in every report is no formulation); a clause in quotation marks (a comma
+    inside) is a quotation, tier 0. Within a tier, how widely it recurs in fixed form: log2 of
+    1 + documents and of 1 + regions, and 1 more for a numbered formula."""
+    import math
+
+    marked = "quoted" in kinds or "numbered_formula" in kinds
+    clause = bool(re.search(r"[,，;；。]", phrase))
+    tier = 0 if clause or not marked else (2 if documents >= 2 else 1)
+    spread = math.log2(1 + documents) + math.log2(1 + regions) + 1.0 * ("numbered_formula" in kinds)
+    how = " and ".join(k.replace("_", " ") for k in kinds if k != "recurring_phrase") or "recurring, never quoted"
+    why = f"{how}; {documents} document{'s' * (documents != 1)}, {regions} region{'s' * (regions != 1)}" + \
+        ("; a clause, not a formulation" if clause else "")
+    return round(100.0 * tier + spread, 3), why
 
 
 def _label(value) -> str:
     return "unknown" if value is None or pd.isna(value) else str(value)
+
+
+#: candidates offered as lexicon rows: marked by their authors and in at least this many documents
+LEXICON_ROWS_MIN_DOCS = 2
+
+
+def lexicon_rows(candidates: pd.DataFrame, corpus: str, top: int = 100) -> pd.DataFrame:
+    """The best candidates as rows of lexicon.csv, ready to paste after review: each quoted or
+    numbered Chinese candidate in LEXICON_ROWS_MIN_DOCS documents or more, best first, with what was
+    found in the note, ``corpus`` as its source and the first year it was seen (category: general,
+    to be reviewed)."""
+    from ..text.lexicon import COLUMNS, OPTIONAL
+
+    marked = candidates[(candidates["lang"] == "zh") & (candidates["documents"] >= LEXICON_ROWS_MIN_DOCS)
+                        & candidates["kind"].str.contains("quoted|numbered", regex=True)].head(top)
+    years = marked["quarters"].str.findall(r"(\d{4})").map(lambda ys: min(ys) if ys else "")
+    return pd.DataFrame({
+        "term": marked["candidate"].str.strip('"'), "category": "general", "slogan": "yes", "variants": "",
+        "english": "", "note": "candidate (review the category): " + marked["why"], "source": corpus,
+        "year": years, "valid_from": "", "valid_to": ""}, columns=[*COLUMNS, *OPTIONAL]).reset_index(drop=True)
