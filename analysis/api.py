@@ -24,7 +24,24 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .pipeline.config import Config, load_config
+from .pipeline.config import Config, ConfigError, load_config
+
+
+def _queries(strings, what: str = "queries") -> list[str]:
+    """A list of non-empty strings from ``strings`` (one string is one query, not its characters)."""
+    items = [strings] if isinstance(strings, str) else list(strings)
+    bad = [x for x in items if not isinstance(x, str) or not x.strip()]
+    if bad or not items:
+        raise ConfigError(f"{what}: expected strings that are not empty, got {bad[0] if bad else 'none'!r}")
+    return items
+
+
+def _rule(rule: str | None) -> str | None:
+    from .slogans.matcher import RULES
+
+    if rule is not None and rule not in RULES:
+        raise ConfigError(f"rule: '{rule}' is not a counting rule (choose from {', '.join(RULES)})")
+    return rule
 
 #: columns of the documents table that are not document variables
 _TEXT_COLUMNS = ("text", "doc_vars")
@@ -83,7 +100,7 @@ class Corpus:
         (``re:稳(增长|就业)``) and proximity (``双过半 NEAR/20 项目``); see ``python -m analysis count -h``."""
         from .slogans.query import count_strings
 
-        return count_strings(list(strings), self.documents, rule, include_title)
+        return count_strings(_queries(strings), self.documents, _rule(rule), include_title)
 
 
 def load_corpus(config: Config | str | Path | None = None, *, folder: str | Path | None = None,
@@ -118,6 +135,8 @@ class Tokens:
         from .keywords.stage import document_term_matrix
         from .text.lexicon import read_lexicon
 
+        if column not in ("tokens", "phrased"):
+            raise ConfigError(f"column: '{column}' is not a token column (choose tokens, or phrased with collocations joined)")
         lexicon = read_lexicon(self.corpus.config.tokens.lexicon)
         mapping = {"_".join(words): term for words, term in lexicon.english_phrases().items()}
         docs = self.corpus.documents
@@ -163,6 +182,8 @@ def textstat_frequency(dfm: DFM, by: str | None = None, n: int | None = None) ->
     most frequent first (the top ``n`` of each group)."""
     from .keywords.statistics import frequencies
 
+    if n is not None and (isinstance(n, bool) or not isinstance(n, int) or n < 1):
+        raise ConfigError(f"n: expected a whole number of at least 1 (or None for every feature), got {n!r}")
     docs, col = _grouped(dfm, by)
     out = frequencies(docs, dfm.matrix, dfm.features, col).sort_values(
         [col, "lang", "count"], ascending=[True, True, False], kind="stable")
@@ -207,7 +228,10 @@ def slogans_of(add: dict | None = None, lexicon: bool = True, config: Config | N
     cfg = config or load_config()
     out = slogan_concepts(read_lexicon(cfg.tokens.lexicon)) if lexicon else {}
     for term, forms in (add or {}).items():
-        zh, en = (forms.get("zh", [term]), forms.get("en", [])) if isinstance(forms, dict) else (list(forms), [])
+        if isinstance(forms, dict):
+            zh, en = _queries(forms.get("zh", [term]), f"add[{term!r}]['zh']"), list(forms.get("en", []))
+        else:   # a string is one form, not its characters
+            zh, en = _queries(forms, f"add[{term!r}]"), []
         out[term] = (list(dict.fromkeys([*zh, *out.get(term, ([], []))[0]])),
                      list(dict.fromkeys([*en, *out.get(term, ([], []))[1]])))
     return out
@@ -233,6 +257,7 @@ def _counted(corp: Corpus, add, lexicon: bool, rule) -> tuple[pd.DataFrame, dict
     from .slogans.stage import count_documents, count_matrix, counted_texts
 
     cfg = corp.config
+    rule = _rule(rule)
     concepts = slogans_of(add, lexicon, cfg)
     texts = counted_texts(corp.documents, cfg.slogans.include_title)
     counts = count_documents(corp.documents, texts, _slogan_matcher(concepts, lexicon, cfg))
@@ -272,7 +297,7 @@ def kwic(corp: "Corpus", queries: str | list[str], context: int = 30, include_ti
     side, and each document's variables: one row per match, in document order."""
     from .slogans.query import kwic as matches
 
-    queries = [queries] if isinstance(queries, str) else list(queries)
+    queries = _queries(queries)
     table = matches(queries, corp.documents, context, include_title)
     return table.merge(corp.docvars.drop(columns=["lang", "region", "quarter"], errors="ignore"), on="doc_id",
                        how="left")

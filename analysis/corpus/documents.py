@@ -20,7 +20,7 @@ from .compilation import split_compilation
 from ..pipeline.config import CorpusParams
 from .header import read_header, read_lede, strip_header
 from .language import detect_language
-from .normalize import normalize_chars, to_simplified, traditional_share
+from .normalize import normalize_chars, rejoin_spaced, simplify_stray, to_simplified, traditional_share
 from ..pipeline.problems import Problem
 from .provenance import Found
 from .readers import RawText
@@ -89,6 +89,15 @@ def documents_from_raw(raw: RawText, params: DocParams = DocParams(),
     converted = share >= params.traditional_share
     if converted:
         text = to_simplified(text)
+    else:   # a Simplified text quoting a Traditional form (雙過半): those characters one by one
+        text, stray = simplify_stray(text)
+        if stray:
+            problems.append(Problem(raw.source_file, _where(raw), f"{stray} Traditional character(s) inside a Simplified "
+                                    "text converted one by one (so that 雙過半 counts as 双过半)", "repaired"))
+    text, spaced = rejoin_spaced(text)
+    if spaced:
+        problems.append(Problem(raw.source_file, _where(raw), "a space between every Chinese character (text "
+                                "extracted from a PDF): the spaces between Chinese characters removed", "repaired"))
     header = read_header(text)
     audit = list(header.removed)          # every line taken out, with its rule (removed_lines)
     cleaned, removed = remove_boilerplate(strip_header(text, header), audit)

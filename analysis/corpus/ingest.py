@@ -17,6 +17,23 @@ from .readers import RawText, iter_corpus
 from .regions import load_gazetteer
 from .schema import documents_frame_from_batches, problems_frame, to_batch
 
+def _renamed(recs: list[dict], problems: list[Problem]) -> list[dict]:
+    """The records of one file whose document ids another file already has (the same name with
+    another suffix): their ids keep the file's suffix (a.md, not a), and a problem row says so."""
+    from pathlib import PurePosixPath
+
+    source = recs[0]["source_file"]
+    stem = PurePosixPath(source).with_suffix("").as_posix()
+
+    def fresh(doc_id):
+        return source + doc_id[len(stem):] if doc_id and doc_id.startswith(stem) else doc_id
+
+    out = [{**r, "doc_id": fresh(r["doc_id"]), "parent_id": fresh(r.get("parent_id"))} for r in recs]
+    problems.append(Problem(source, "", f"another file has its document id '{recs[0]['doc_id']}' (the same name with "
+                                        f"another suffix): its documents are named '{out[0]['doc_id']}'", "renamed"))
+    return out
+
+
 def _worker(args: tuple[RawText, DocParams]) -> tuple[list[dict], list[Problem]]:
     raw, params = args
     given, problems = _tabular_overrides(raw)
@@ -102,9 +119,14 @@ def process_corpus(folder: Path, params: DocParams, overrides_name: str = "metad
             else:
                 yield item, params
 
+    seen: set[str] = set()
+
     def take(recs: list[dict], probs: list[Problem]) -> None:
-        pending.extend(recs)
         problems.extend(probs)
+        if any(r["doc_id"] in seen for r in recs):   # a.txt beside a.md, news.csv's rows beside news-r00001.txt
+            recs = _renamed(recs, problems)
+        seen.update(r["doc_id"] for r in recs)
+        pending.extend(recs)
         if len(pending) >= _BATCH:
             batches.append(to_batch(pending))
             pending.clear()

@@ -5,8 +5,13 @@
 - every double-quote style (“” „‟ 「」 ＂ 〝〞 ″) becomes ``"``; every single-quote style
   (‘’ 『』 ＇ ′) becomes ``'``;
 - Traditional Chinese is converted to Simplified (OpenCC ``t2s``) when a document is Traditional;
-- whitespace: non-breaking, ideographic and other spaces become one space, zero-width characters
-  are removed, line ends become ``\\n``, trailing spaces go.
+- whitespace: non-breaking, ideographic and other spaces become one space, invisible characters
+  (zero-width, direction marks and overrides, variation selectors: :data:`INVISIBLE`) are removed,
+  line ends become ``\\n``, trailing spaces go;
+- Traditional-only characters inside a Simplified text are converted one by one
+  (:func:`simplify_stray`), so that 雙過半 in a Simplified report counts as 双过半;
+- text extracted from a PDF with a space between every Chinese character is rejoined
+  (:func:`rejoin_spaced`).
 """
 from __future__ import annotations
 
@@ -18,7 +23,13 @@ _FW_LETTERS_DIGITS = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)
 _QUOTES = {ord(c): '"' for c in "“”„‟「」＂〝〞″«»"}
 _QUOTES.update({ord(c): "'" for c in "‘’‚‛『』＇′`"})
 _SPACES = {ord(c): " " for c in "\u00a0\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000\t\x0b\x0c"}
-_DELETE = {ord(c): None for c in "\u200b\u200c\u200d\u2060\ufeff\u00ad"}
+#: invisible characters removed: zero-width spaces and joiners, direction marks, embeddings,
+#: overrides and isolates, invisible operators, variation selectors, the combining grapheme joiner
+#: and Hangul fillers (copied from web pages and PDFs, they split a slogan so that it is never counted)
+INVISIBLE = ("\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\u2061\u2062\u2063\u2064"
+             "\u2066\u2067\u2068\u2069\ufeff\u00ad\u034f\u115f\u1160\u180e\u3164\uffa0"
+             + "".join(chr(c) for c in range(0xFE00, 0xFE10)))
+_DELETE = {ord(c): None for c in INVISIBLE}
 TABLE = {**_FW_LETTERS_DIGITS, **_QUOTES, **_SPACES, **_DELETE}
 
 _REPLACE = {chr(k): (chr(v) if isinstance(v, int) else (v or "")) for k, v in TABLE.items()}
@@ -76,3 +87,35 @@ def traditional_share(text: str, sample: int = 5000) -> float:
 def to_simplified(text: str) -> str:
     t2s, _ = _converters()
     return t2s.convert(text)
+
+
+@functools.lru_cache(maxsize=1)
+def _stray_map() -> dict[str, str]:
+    """Traditional-only character → its Simplified form (OpenCC ``t2s`` one character at a time):
+    safe to apply to any text, as no Traditional-only character is the Simplified form of another."""
+    t2s, _ = _converters()
+    chars = traditional_only_pattern().pattern[1:-1]
+    return {c: s for c in chars if len(s := t2s.convert(c)) == 1 and s != c}
+
+
+def simplify_stray(text: str) -> tuple[str, int]:
+    """``text`` with its Traditional-only characters converted one by one, and how many there were
+    (a Simplified text quoting 雙過半; a text mostly in Traditional is converted whole instead)."""
+    found = traditional_only_pattern().findall(text)
+    if not found:
+        return text, 0
+    table = _stray_map()
+    return traditional_only_pattern().sub(lambda m: table.get(m.group(0), m.group(0)), text), len(found)
+
+
+_SPACED = re.compile(r"(?<=[\u4e00-\u9fff，。、；：！？]) (?=[\u4e00-\u9fff，。、；：！？])")
+
+
+def rejoin_spaced(text: str, share: float = 0.5) -> tuple[str, bool]:
+    """Text extracted from a PDF with a space between every Chinese character (稳 中 求 进) rejoined:
+    when at least ``share`` of the Chinese characters are followed by one space and another Chinese
+    character, those spaces are removed. Returns the text and whether it was rejoined."""
+    cjk = len(re.findall(r"[\u4e00-\u9fff]", text[:20000]))
+    if cjk < 10 or len(_SPACED.findall(text[:20000])) < share * cjk:
+        return text, False
+    return _SPACED.sub("", text), True

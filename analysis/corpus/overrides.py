@@ -100,7 +100,7 @@ def read_overrides(path: Path, gaz: Gazetteer) -> tuple[list[Override], list[Pro
         part_text = (row.get("part") or "").strip()
         part = None
         if part_text:
-            if not part_text.isdigit():
+            if not (part_text.isascii() and part_text.isdigit()):
                 problems.append(Problem(name, f"row {i}, column part", f"'{part_text}' is not a whole number", "skipped"))
                 continue
             part = int(part_text)

@@ -54,7 +54,7 @@ def problem_kind(problem: str) -> str:
     """A problem's text without its particulars (numbers, quoted values, file names, document ids)."""
     kind = re.sub(r"'[^']*'|\"[^\"]*\"|[^\s()]+\.(?:csv|txt|text|md|jsonl|parquet)\b|[^\s()]+-r\d{5}[^\s()]*", "…",
                   problem)
-    kind = re.sub(r"\d[\d,.]*", "N", kind)
+    kind = re.sub(r"(?<![\w-])\d[\d,.]*(?![\w-])", "N", kind)   # counts, not the digits of GB18030, UTF-8, 2021Q1
     return kind.split(";")[0].strip()
 
 

@@ -214,14 +214,17 @@ class Config:
             if name not in _SECTIONS or name == "paths":
                 raise ConfigError(f"unknown section '{name}' (known: {', '.join(s for s in _SECTIONS if s != 'paths')})")
             section = getattr(self, name)
-            known = {f.name for f in fields(section)}
+            known = {f.name: f for f in fields(section)}
             given = {}
             for key, value in values.items():
                 if key not in known:
                     errors.append(f"[{name}] unknown key '{key}' (known: {', '.join(sorted(known))})")
                     continue
-                default = getattr(section, key)
-                value = tuple(value) if isinstance(default, tuple) else Path(value) if isinstance(default, Path) else value
+                try:
+                    value = typed(known[key], getattr(section, key), key, value)
+                except (TypeError, ValueError) as exc:
+                    errors.append(f"[{name}] {key}: expected {exc}, got {value!r}")
+                    continue
                 problem = check_value(type(section), key, value)
                 if problem:
                     errors.append(f"[{name}] {key} = {value!r}: {problem}")
@@ -257,6 +260,54 @@ def _plain(obj: Any) -> Any:
     return obj
 
 
+def typed(field, default, key: str, value, base: Path | None = None):
+    """``value`` as the setting ``key`` (with ``default``) takes it, or TypeError/ValueError whose
+    text says what is expected. The types are strict: "false" (a string) is not a boolean, "abc" is
+    not a list of three strings, "8" is not a number; a list's items have the type of the
+    default's (numbers for k_grid, names for terms). Paths are relative to ``base``."""
+    if isinstance(default, Path):
+        if not isinstance(value, (str, Path)):
+            raise TypeError("a path (a string)")
+        value = Path(value)
+        return value if value.is_absolute() or base is None else base / value
+    if isinstance(default, bool):
+        if not isinstance(value, bool):
+            hint = " (write true or false without quotes)" if str(value).lower() in ("true", "false", "yes", "no") else ""
+            raise TypeError(f"true or false{hint}")
+        return value
+    if isinstance(default, int):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or int(value) != value:
+            raise TypeError("a whole number")
+        return int(value)
+    if isinstance(default, float):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise TypeError("a number")
+        return float(value)
+    if isinstance(default, tuple):
+        item = int if default and isinstance(default[0], int) else str
+        noun = "numbers" if item is int else "strings"
+        if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple)):
+            example = "[8, 12]" if item is int else '["a", "b"]'
+            raise TypeError(f"a list of {noun} (like {example})")
+        if not all(isinstance(v, item) and not isinstance(v, bool) for v in value):
+            raise TypeError(f"a list of {noun}")
+        value = tuple(value)
+        if key.startswith("stopwords") and base is not None:
+            value = tuple(v if str(v).startswith("iso:") or Path(v).is_absolute() else str(base / v) for v in value)
+        return value
+    if isinstance(default, str):
+        if not isinstance(value, str):
+            raise TypeError("a string (in quotes)")
+        return value
+    if isinstance(default, dict):
+        tables = field.metadata.get("tables")
+        if not isinstance(value, dict) or not all(isinstance(v, dict if tables else str) for v in value.values()):
+            raise TypeError("a table per grouping (like [design.groups.treated])" if tables
+                            else "a table of names (like {text = \"content\"})")
+        return {str(k): v for k, v in value.items()}
+    return value
+
+
 def _build(cls: type, raw: Mapping[str, Any], where: str, base: Path, errors: list[str]) -> Any:
     """The section's object from the file's table; each bad key is added to ``errors`` (and left at
     its default), so that a file's mistakes are all reported at once."""
@@ -268,34 +319,9 @@ def _build(cls: type, raw: Mapping[str, Any], where: str, base: Path, errors: li
             continue
         default = getattr(cls(), key)
         try:
-            if isinstance(default, Path):
-                value = Path(value)
-                value = value if value.is_absolute() else base / value
-            elif isinstance(default, bool):
-                value = bool(value)
-            elif isinstance(default, int):
-                if isinstance(value, bool) or int(value) != value:
-                    raise TypeError
-                value = int(value)
-            elif isinstance(default, float):
-                value = float(value)
-            elif isinstance(default, tuple):
-                value = tuple(value)
-                if key.startswith("stopwords"):
-                    value = tuple(v if str(v).startswith("iso:") or Path(v).is_absolute() else str(base / v)
-                                  for v in value)
-            elif isinstance(default, str):
-                value = str(value)
-            elif isinstance(default, dict):
-                tables = known[key].metadata.get("tables")
-                if not isinstance(value, dict) or not all(isinstance(v, dict if tables else str) for v in value.values()):
-                    raise TypeError
-                value = {str(k): v for k, v in value.items()}
-        except (TypeError, ValueError):
-            expected = ("a table per grouping (like [design.groups.treated])" if known[key].metadata.get("tables")
-                        else "a table of names (like {text = \"content\"})") if isinstance(default, dict) \
-                else type(default).__name__
-            errors.append(f"{where} {key}: expected {expected}, got {value!r}")
+            value = typed(known[key], default, key, value, base)
+        except (TypeError, ValueError) as exc:
+            errors.append(f"{where} {key}: expected {exc}, got {value!r}")
             continue
         problem = check_value(cls, key, value)
         if problem:
@@ -467,7 +493,7 @@ CHECKS: dict[tuple[type, str], Any] = {
                                        "a variable's name (letters, digits, _)", nonempty=False),
     (FigureParams, "dpi"): _between(50, 1200),
     (FigureParams, "formats"): _each(_one_of("pdf", "png", "svg")),
-    (RandomParams, "seed"): _at_least(0),
+    (RandomParams, "seed"): _between(0, 2**32 - 1),   # numpy's and the topic engines' seeds are 32-bit
 }
 
 

@@ -174,7 +174,8 @@ def _year(cell: str) -> int | None:
 
 
 def _split(cell: str) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(p.strip() for p in cell.split("|") if p.strip()))
+    """The forms of a cell, separated by | (or a full-width ｜, as typed with a Chinese keyboard)."""
+    return tuple(dict.fromkeys(p.strip() for p in cell.replace("｜", "|").split("|") if p.strip()))
 
 
 # ---- stop words ---------------------------------------------------------------------------------
