@@ -6,6 +6,7 @@ Every command reads ``tifa.toml`` (or ``--config FILE``); ``--corpus DIR``, ``--
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -168,6 +169,23 @@ USER_ERRORS = (ConfigError, FileNotFoundError, LexiconError, EmptyCorpusError, L
                PermissionError, EngineError, registry.UnknownStage, QueryError)
 
 
+def environment_message(exc: OSError) -> str:
+    """One line for an operating-system error: what happened to which path, and what to do."""
+    import errno
+
+    where = exc.filename or "a file of the data or figures folder"
+    remedy = {
+        errno.ENOSPC: "no space left on the device: free some space (or point --data at another disk) and run "
+                      "again; the tables already written are kept and the rerun makes the rest",
+        errno.EROFS: "a read-only file system: point --data and --figures at a folder you can write to",
+        errno.ENOTDIR: "a file stands where a folder is needed: point --data, --figures or --corpus at a folder",
+        errno.EEXIST: "a file stands where a folder is needed: point --data, --figures or --corpus at a folder",
+        errno.EISDIR: "a folder stands where a file is needed: check --config and the files named in tifa.toml",
+        errno.EDQUOT: "the disk quota is exceeded: free some space and run again",
+    }.get(exc.errno, f"{exc.strerror or exc}")
+    return f"{where}: {remedy}"
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
@@ -193,6 +211,15 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted: finished outputs are kept; rerun to continue", file=sys.stderr)
         return 130
+    except BrokenPipeError:   # the reader of our output stopped (| head): nothing more to say
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+    except OSError as exc:    # the machine, not the researcher's files: the path and the remedy
+        if args.debug:
+            raise
+        print(f"error: {environment_message(exc)}", file=sys.stderr)
+        return 2
     except Exception as exc:  # a bug: one line, the traceback with --debug
         if args.debug:
             raise

@@ -100,7 +100,7 @@ def _tabular_overrides(raw: RawText) -> tuple[dict, list[Problem]]:
 
 def process_corpus(folder: Path, params: DocParams, overrides_name: str = "metadata.csv",
                    max_file_mb: float = 200.0, workers: int = 1, progress: bool = True,
-                   columns: dict | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+                   columns: dict | None = None, exclude: tuple = ()) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Read and clean every text of ``folder``; return (documents, problems) tables.
 
     Texts are streamed: a raw text is dropped as soon as its documents are made, and documents are
@@ -113,7 +113,7 @@ def process_corpus(folder: Path, params: DocParams, overrides_name: str = "metad
     pending: list[dict] = []
 
     def jobs():
-        for item in iter_corpus(folder, overrides_name, max_file_mb, columns):
+        for item in iter_corpus(folder, overrides_name, max_file_mb, columns, exclude):
             if isinstance(item, Problem):
                 problems.append(item)
             else:

@@ -15,8 +15,9 @@ from typing import Generator, Iterator
 from ..pipeline.config import TABLE_FIELDS
 from .encoding import DecodeError, Decoded, decode_bytes  # noqa: F401 (part of this module's API)
 from ..pipeline.problems import ENVIRONMENT_ERRORS, Problem
+from .markup import html_text, is_rtf, looks_like_html, markdown_text
 
-TEXT_SUFFIXES = {".txt", ".text", ".md"}
+TEXT_SUFFIXES = {".txt", ".text", ".md", ".html", ".htm"}
 TABLE_SUFFIXES = {".csv", ".jsonl", ".parquet"}
 
 @dataclass(frozen=True)
@@ -33,13 +34,19 @@ class RawText:
 
 
 def iter_corpus(folder: Path, overrides_name: str = "metadata.csv",
-                max_file_mb: float = 200.0, columns: dict | None = None) -> Iterator[RawText | Problem]:
+                max_file_mb: float = 200.0, columns: dict | None = None,
+                exclude: tuple = ()) -> Iterator[RawText | Problem]:
     """Yield every text of a corpus folder (recursively, in sorted path order) or a Problem.
-    ``columns`` maps fields to the column names of tabular corpora (see :func:`map_columns`)."""
+    ``columns`` maps fields to the column names of tabular corpora (see :func:`map_columns`);
+    ``exclude``: folders of the project's own (the data and figures folders) that are left out
+    when they lie inside the corpus folder."""
     folder = Path(folder)
+    if folder.is_file():
+        raise FileNotFoundError(f"corpus folder: {folder} is a file; give the folder that holds the corpus "
+                                f"({folder.parent})")
     if not folder.is_dir():
         raise FileNotFoundError(f"corpus folder not found: {folder}")
-    files, problems = corpus_files(folder)
+    files, problems = corpus_files(folder, exclude)
     yield from problems
     for path in files:
         rel = path.relative_to(folder).as_posix()
@@ -62,11 +69,15 @@ def iter_corpus(folder: Path, overrides_name: str = "metadata.csv",
             yield Problem(rel, "", f"not a corpus file (expected {', '.join(sorted(TEXT_SUFFIXES | TABLE_SUFFIXES))})", "skipped")
 
 
-def corpus_files(folder: Path) -> tuple[list[Path], list[Problem]]:
+def corpus_files(folder: Path, exclude: tuple = ()) -> tuple[list[Path], list[Problem]]:
     """The files of a corpus folder, recursively, in sorted path order (hidden files and folders
-    left out; linked folders followed, each real folder once), and a problem for each sub-folder that cannot be listed."""
+    left out; linked folders followed, each real folder once), and a problem for each sub-folder
+    that cannot be listed. The project's own output folders are left out, with a problem: those
+    named in ``exclude`` (the data and figures folders) and any folder that holds a data folder's
+    ``corpus/_stage.json`` (the outputs of an earlier run)."""
     files: list[Path] = []
     problems: list[Problem] = []
+    own = {str(Path(x).resolve()) for x in exclude}
 
     def unlistable(exc: OSError) -> None:
         rel = Path(exc.filename).relative_to(folder).as_posix() if exc.filename else "?"
@@ -78,6 +89,12 @@ def corpus_files(folder: Path) -> tuple[list[Path], list[Problem]]:
         kept = []
         for d in sorted(d for d in dirs if not d.startswith(".")):
             real = os.path.realpath(os.path.join(root, d))
+            if real in own or os.path.exists(os.path.join(real, "corpus", "_stage.json")):
+                rel = (Path(root) / d).relative_to(folder).as_posix()
+                problems.append(Problem(rel + "/", "", "an output folder of tifa's inside the corpus folder: left out "
+                                                      "of the corpus (better: put --data and --figures outside it)",
+                                        "skipped"))
+                continue
             if real in seen:
                 rel = (Path(root) / d).relative_to(folder).as_posix()
                 problems.append(Problem(rel + "/", "", "a link to a folder already read (a loop or a second link); "
@@ -115,7 +132,20 @@ def _read_text_file(path: Path, rel: str) -> Iterator[RawText | Problem]:
         return
     if found.note:
         yield Problem(rel, "", found.note, "repaired" if "replaced" in found.note else "kept")
-    yield RawText(rel, None, found.text, found.encoding)
+    text = found.text
+    if is_rtf(text):
+        yield Problem(rel, "", "an RTF file: its control words would be counted as words; save it as plain text "
+                               "(.txt) and run again", "skipped")
+        return
+    if path.suffix.lower() in (".html", ".htm") or looks_like_html(text):
+        text = html_text(text)
+        yield Problem(rel, "", "an HTML page: its text read without tags, scripts, styles and navigation", "converted")
+    elif path.suffix.lower() == ".md":
+        text = markdown_text(text)
+    if not text.strip():
+        yield Problem(rel, "", "no text once its markup is left out", "skipped")
+        return
+    yield RawText(rel, None, text, found.encoding)
 
 
 def map_columns(available: list[str], given: dict) -> dict[str, str]:

@@ -11,6 +11,9 @@ def raw_inputs(cfg) -> tuple[list[Path], Path, dict]:
     """The corpus folder's files (keyed by their path inside it), the folder, and the name of the
     metadata override file."""
     source = Path(cfg.paths.corpus)
+    if source.is_file():
+        raise FileNotFoundError(f"corpus folder: {source} is a file; give the folder that holds the corpus "
+                                f"({source.parent}) with --corpus or paths.corpus in tifa.toml")
     if not source.is_dir():
         raise FileNotFoundError(f"corpus folder not found: {source} (set paths.corpus in tifa.toml or pass --corpus)")
-    return corpus_files(source)[0], source, {"overrides": cfg.paths.overrides}
+    return corpus_files(source, (cfg.paths.data, cfg.paths.figures))[0], source, {"overrides": cfg.paths.overrides}

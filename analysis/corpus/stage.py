@@ -65,7 +65,8 @@ def annotated_documents(cfg, progress: bool) -> tuple[pd.DataFrame, pd.DataFrame
     duplicates marked; the problems; the duplicates table."""
     workers = cfg.corpus.workers or mp.cpu_count()
     docs, problems = process_corpus(Path(cfg.paths.corpus), DocParams.from_config(cfg.corpus), cfg.paths.overrides,
-                                    cfg.corpus.max_file_mb, workers, progress, cfg.corpus.columns)
+                                    cfg.corpus.max_file_mb, workers, progress, cfg.corpus.columns,
+                                    exclude=(cfg.paths.data, cfg.paths.figures))
     exact = find_exact_duplicates(docs)  # copies would make every line of a text look like site furniture
     docs = remove_repeated_lines(docs, exclude=set(exact.loc[~exact["kept"].astype(bool), "doc_id"]))
     docs, dupes = mark_near_duplicates(docs, cfg.corpus.near_duplicates, exact)

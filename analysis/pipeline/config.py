@@ -353,8 +353,10 @@ def load_config(path: str | Path | None = None) -> Config:
     path = Path(path)
     if not path.exists():
         raise ConfigError(f"{path}: configuration file not found")
+    if path.is_dir():
+        raise ConfigError(f"{path}: a folder, not a configuration file: give the file ({path / 'tifa.toml'})")
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))   # a BOM (as some editors save) is no mistake
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
     base = path.resolve().parent

@@ -96,3 +96,96 @@ def test_the_console_names_the_real_values_of_a_kind_of_problem():
 
     assert problem_kind("decoded as GB18030 (3 characters replaced)") == "decoded as GB18030 (N characters replaced)"
     assert problem_kind("quarters like 2021Q1 and UTF-8 text") == "quarters like 2021Q1 and UTF-8 text"
+
+
+def test_an_html_page_saved_as_text_is_read_without_its_markup(tmp_path, matcher):
+    page = ("<!DOCTYPE html><html><head><title>湖南省人民政府</title><script>var 稳中求进 = 1;</script>"
+            "<style>.nav{color:red}</style></head><body><nav>首页 &gt; 要闻</nav><h1>全市经济运行分析会召开</h1>"
+            f"<p>{ZH.splitlines()[0]}</p><p>{ZH.splitlines()[1]}</p><footer>版权所有&nbsp;2026</footer></body></html>")
+    docs, problems, _ = corpus_of(tmp_path, {"page.txt": page, "page2.html": page})
+    for text in docs["text"]:
+        assert "<" not in text and "nbsp" not in text and "var" not in text and "版权" not in text
+        assert matcher.count(text, "zh")["稳中求进"] == 1          # the one in the script is not counted
+    assert (problems["problem"].str.startswith("an HTML page")).sum() == 2
+
+
+def test_markdown_loses_its_markup_and_rtf_is_refused_with_the_remedy(tmp_path, matcher):
+    md = "# 全市经济运行分析会召开\n\n**全市上下坚持稳中求进工作总基调**，冲刺[双过半](http://example.org)。\n\n- 一是抓项目\n"
+    rtf = r"{\rtf1\ansi\deff0 {\fonttbl {\f0 SimSun;}} \f0\fs24 \u31283?\u20013? }"
+    docs, problems, _ = corpus_of(tmp_path, {"a.md": md, "b.rtf.txt": rtf, "c.txt": "全市经济运行分析会召开\n" + ZH})
+    text = docs.set_index("source_file").loc["a.md", "text"]
+    assert "#" not in text and "**" not in text and "](" not in text and matcher.count(text, "zh")["双过半"] == 1
+    said = problems.set_index("source_file")
+    assert said.loc["b.rtf.txt", "action"] == "skipped" and "save it as plain text" in said.loc["b.rtf.txt", "problem"]
+
+
+def test_paths_that_are_not_what_they_should_be_end_in_one_line_with_the_fix(tmp_path, run_cli):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("全市经济运行分析会召开\n" + ZH, encoding="utf-8")
+    status, _, err = run_cli("corpus", "--corpus", corpus / "a.txt", "--data", tmp_path / "d", "--quiet")
+    assert status == 2 and "is a file; give the folder that holds the corpus" in err
+    status, _, err = run_cli("corpus", "--config", tmp_path, "--corpus", corpus, "--data", tmp_path / "d")
+    assert status == 2 and "a folder, not a configuration file" in err
+    (tmp_path / "afile").write_text("x")
+    status, _, err = run_cli("corpus", "--corpus", corpus, "--data", tmp_path / "afile", "--quiet")
+    assert status == 2 and "a file stands where a folder is needed" in err and "Traceback" not in err
+    bom = tmp_path / "bom.toml"
+    bom.write_bytes("\ufeff[slogans]\nrule = \"all\"\n".encode("utf-8"))
+    assert run_cli("corpus", "--config", bom, "--corpus", corpus, "--data", tmp_path / "d", "--quiet")[0] == 0
+
+
+def test_a_data_folder_inside_the_corpus_is_not_read_as_documents(tmp_path, run_cli):
+    """Issue 32: the second run read the first run's outputs as documents (9 → 18)."""
+    import pandas as pd
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("全市经济运行分析会召开\n" + ZH, encoding="utf-8")
+    for data in (corpus / "data", corpus / "data", tmp_path / "elsewhere"):   # then an earlier run's folder stays
+        assert run_cli("corpus", "--corpus", corpus, "--data", data, "--quiet")[0] == 0
+        docs = pd.read_parquet(data / "corpus" / "documents.parquet")
+        problems = pd.read_csv(data / "corpus" / "problems.csv")
+        assert len(docs) == 1 and problems["problem"].str.contains("output folder of tifa's").any()
+
+
+@pytest.mark.slow
+def test_a_closed_pipe_ends_the_output_quietly(tmp_path):
+    """`concordance 的 | head -1`: the reader stops after a line; we used to print an internal error."""
+    import subprocess
+    import sys
+
+    out = subprocess.run(f"{sys.executable} -m analysis concordance 的 --show 100000 --corpus seeds "
+                         f"--data {tmp_path / 'd'} | head -1", shell=True, cwd=ROOT, capture_output=True, text=True)
+    assert "BrokenPipe" not in out.stderr and "error" not in out.stderr and out.stdout.startswith("的")
+
+
+@pytest.mark.slow
+def test_a_full_disk_names_the_folder_and_the_remedy_and_the_rerun_recovers_every_table(tmp_path, run_cli, monkeypatch):
+    import errno
+    import shutil
+
+    import pandas as pd
+
+    from analysis.pipeline import atomic
+
+    shutil.copytree(ROOT / "seeds", tmp_path / "corpus")
+    clean = ("slogans", "--corpus", tmp_path / "corpus", "--data", tmp_path / "clean", "--quiet")
+    assert run_cli(*clean)[0] == 0
+    real, calls = atomic.atomic_path, []
+
+    def full(target):   # the disk fills up at the fourth file written
+        calls.append(target)
+        if len(calls) == 4:
+            raise OSError(errno.ENOSPC, "No space left on device", str(target))
+        return real(target)
+
+    monkeypatch.setattr(atomic, "atomic_path", full)
+    args = ("slogans", "--corpus", tmp_path / "corpus", "--data", tmp_path / "data", "--quiet")
+    status, _, err = run_cli(*args)
+    assert status == 2 and "no space left on the device" in err and str(calls[3]) in err
+    monkeypatch.setattr(atomic, "atomic_path", real)
+    assert run_cli(*args)[0] == 0
+    for name in ("counts", "rates", "contrasts"):
+        pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "data" / "slogans" / f"{name}.parquet"),
+                                      pd.read_parquet(tmp_path / "clean" / "slogans" / f"{name}.parquet"))
