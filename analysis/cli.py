@@ -186,7 +186,21 @@ def environment_message(exc: OSError) -> str:
     return f"{where}: {remedy}"
 
 
+def _dash_query(argv: list[str]) -> str | None:
+    """A query that begins with a dash (count -稳): argparse would take it for an option."""
+    if len(argv) < 2 or argv[0] not in ("count", "concordance") or "--" in argv:
+        return None
+    return next((a for a in argv[1:] if len(a) > 1 and a[0] == "-" and not a[1].isascii()), None)
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    dash = _dash_query(argv)
+    if dash is not None:
+        rest = [a for a in argv[1:] if a != dash]
+        print(f"error: '{dash}' begins with a dash, which marks an option: give the options first, then -- and the "
+              f"queries (python -m analysis {argv[0]} {' '.join(rest)} -- {dash})", file=sys.stderr)
+        return 2
     args = parser().parse_args(argv)
     try:
         cfg = _config(args)

@@ -19,7 +19,7 @@ from .cleaning import join_broken_lines, remove_boilerplate
 from .compilation import split_compilation
 from ..pipeline.config import CorpusParams
 from .header import read_header, read_lede, strip_header
-from .language import detect_language
+from .language import detect_language, japanese_or_korean
 from .normalize import normalize_chars, rejoin_spaced, simplify_stray, to_simplified, traditional_share
 from ..pipeline.problems import Problem
 from .provenance import Found
@@ -85,11 +85,12 @@ def documents_from_raw(raw: RawText, params: DocParams = DocParams(),
     """
     problems: list[Problem] = []
     text = normalize_chars(raw.text)
-    share = traditional_share(text)
+    foreign = japanese_or_korean(text)   # their kanji or Hanja are not Traditional Chinese: never converted
+    share = traditional_share(text) if not foreign else 0.0
     converted = share >= params.traditional_share
     if converted:
         text = to_simplified(text)
-    else:   # a Simplified text quoting a Traditional form (雙過半): those characters one by one
+    elif not foreign:   # a Simplified text quoting a Traditional form (雙過半): those characters one by one
         text, stray = simplify_stray(text)
         if stray:
             problems.append(Problem(raw.source_file, _where(raw), f"{stray} Traditional character(s) inside a Simplified "

@@ -26,10 +26,34 @@ def _count(raw: bytes, drop: bytes) -> int:
     return len(raw.translate(None, drop))
 
 
+_HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+#: a text whose kana (or Hangul) are at least this share of its Chinese characters and kana (Hangul)
+#: is Japanese (Korean): Chinese texts have none beyond a quoted name
+FOREIGN_SCRIPT_SHARE = 0.05
+
+
+def japanese_or_korean(text: str, sample: int = 5000) -> str | None:
+    """``ja`` for Japanese (kanji with kana), ``ko`` for Korean (Hangul, with or without Hanja), else
+    None: texts in Chinese characters that are not Chinese, to refuse rather than convert and count."""
+    head = text[:sample]
+    han = len(_HAN.findall(head))
+    for lang, pattern in (("ja", _KANA), ("ko", _HANGUL)):
+        n = len(pattern.findall(head))
+        if n >= 10 and n >= FOREIGN_SCRIPT_SHARE * (han + n):
+            return lang
+    return None
+
+
 def detect_language(text: str, cjk_share: float = 0.3, latin_share: float = 0.7,
                     sample: int = 50000) -> Found:
     """``zh`` when Chinese characters are at least ``cjk_share`` of the letters, ``en`` when Latin
-    letters are at least ``latin_share``; otherwise ``other`` (reported, kept out of analyses)."""
+    letters are at least ``latin_share``; otherwise ``other`` (reported, kept out of analyses).
+    Japanese and Korean (:func:`japanese_or_korean`) are ``ja`` and ``ko``: not analysed."""
+    foreign = japanese_or_korean(text)
+    if foreign:
+        name = {"ja": "Japanese: kana beside the kanji", "ko": "Korean: Hangul"}[foreign]
+        return Found(foreign, f"script({name})", "high")
     head = text[:sample]
     raw = head.encode("utf-8")
     n_cjk = _count(raw, _DROP_BUT_CJK)

@@ -83,7 +83,12 @@ def read_overrides(path: Path, gaz: Gazetteer) -> tuple[list[Override], list[Pro
         return [], [Problem(name, "", str(exc), "skipped")]
     except OSError as exc:
         return [], [Problem(name, "", f"cannot be read: {exc.strerror or exc}", "skipped")]
-    reader = csv.DictReader(io.StringIO(text))
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if ";" in first and "," not in first else ("\t" if "\t" in first and "," not in first else ",")
+    if delimiter != ",":   # as spreadsheets of some locales save CSV
+        problems.append(Problem(name, "header", f"cells separated by {'tabs' if delimiter == chr(9) else repr(delimiter)}, "
+                                                "not commas: read so", "kept"))
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
     columns = reader.fieldnames or []
     if "source_file" not in columns:
         return [], [Problem(name, "header", "no 'source_file' column; the override file is not used", "skipped")]
@@ -92,11 +97,26 @@ def read_overrides(path: Path, gaz: Gazetteer) -> tuple[list[Override], list[Pro
         problems.append(Problem(name, "header", f"columns kept as document variables: {', '.join(extra)}"
                                 + _misspellings(extra), "mapped"))
     out: list[Override] = []
+    seen: dict[tuple, tuple[int, dict]] = {}
     for i, row in enumerate(reader, start=2):  # row 1 is the header
         source = (row.get("source_file") or "").strip()
         if not source:
             problems.append(Problem(name, f"row {i}, column source_file", "empty", "skipped"))
             continue
+        if row.get(None):   # more cells than the header has columns
+            problems.append(Problem(name, f"row {i}", f"{len(row[None])} cell(s) more than the header's columns "
+                                                     f"({', '.join(map(repr, row[None]))}): ignored", "ignored"))
+        key = (source, (row.get("part") or "").strip())
+        cells = {c: (row.get(c) or "").strip() for c in columns if c}
+        if key in seen:
+            first_row, first_cells = seen[key]
+            differ = sorted(c for c in cells if cells[c] != first_cells.get(c, ""))
+            if differ:
+                problems.append(Problem(name, f"row {i}", f"a second row for {source}"
+                                        + (f" part {key[1]}" if key[1] else "") + f" (row {first_row}) with other "
+                                        f"values ({', '.join(differ)}): this row is not used", "skipped"))
+            continue
+        seen[key] = (i, cells)
         part_text = (row.get("part") or "").strip()
         part = None
         if part_text:
@@ -113,9 +133,18 @@ def read_overrides(path: Path, gaz: Gazetteer) -> tuple[list[Override], list[Pro
                 values[field] = parse_value(field, cell, gaz)
             except ValueError as exc:
                 problems.append(Problem(name, f"row {i}, column {field}", str(exc), "ignored"))
+        given_date = values.get("meeting_date")
+        if given_date is not None and values.get("quarter") and _quarter_of(given_date) != values["quarter"]:
+            problems.append(Problem(name, f"row {i}", f"meeting_date {given_date} is in {_quarter_of(given_date)}, not "
+                                    f"in the quarter given ({values['quarter']}): the quarter is used as given; "
+                                    "correct one of them", "kept"))
         variables = {c: (row.get(c) or "").strip() for c in extra if (row.get(c) or "").strip()}
         out.append(Override(source, part, values, i, variables))
     return out, problems
+
+
+def _quarter_of(day) -> str:
+    return f"{day.year}Q{(day.month - 1) // 3 + 1}"
 
 
 def _misspellings(columns: list[str]) -> str:

@@ -248,9 +248,14 @@ def _table_texts(rel: str, records: list[dict], mapping: dict, kept: list[str], 
                  ) -> Iterator[RawText | Problem]:
     """A text for each record with one, its mapped fields and kept columns; one problem for the rest."""
     text_col = mapping["text"]
-    empty = []
+    empty, not_text = [], {}
     for i, record in enumerate(records):
         text = record.get(text_col)
+        if text is not None and not isinstance(text, str) and not (isinstance(text, float) and text != text):
+            kind = {"int": "number", "float": "number", "bool": "true or false", "dict": "table"}.get(
+                type(text).__name__, type(text).__name__)
+            not_text.setdefault(kind, []).append(i + 1)   # a number, a list: not a text
+            continue
         if not isinstance(text, str) or not text.strip():
             empty.append(i + 1)
             continue
@@ -260,6 +265,10 @@ def _table_texts(rel: str, records: list[dict], mapping: dict, kept: list[str], 
     if empty:
         shown = ", ".join(map(str, empty[:10])) + (f" and {len(empty) - 10} more" if len(empty) > 10 else "")
         yield Problem(rel, f"{len(empty)} row(s)", f"empty or missing text (rows {shown})", "skipped")
+    for kind, rows in not_text.items():
+        shown = ", ".join(map(str, rows[:10])) + (f" and {len(rows) - 10} more" if len(rows) > 10 else "")
+        yield Problem(rel, f"{len(rows)} row(s)", f"the text column '{text_col}' holds a {kind}, not a text (rows "
+                                                  f"{shown}): write the text as a string", "skipped")
 
 
 def _cell(value) -> str:

@@ -189,3 +189,40 @@ def test_a_full_disk_names_the_folder_and_the_remedy_and_the_rerun_recovers_ever
     for name in ("counts", "rates", "contrasts"):
         pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "data" / "slogans" / f"{name}.parquet"),
                                       pd.read_parquet(tmp_path / "clean" / "slogans" / f"{name}.parquet"))
+
+
+def test_metadata_rows_that_conflict_overflow_contradict_or_use_semicolons_are_reported(tmp_path):
+    files = {"a.txt": "全市经济运行分析会召开\n" + ZH, "b.txt": "全市上半年经济运行分析会召开\n" + ZH.replace("全市", "全县"),
+             "metadata.csv": "source_file;quarter;meeting_date\na.txt;2022Q2;\na.txt;2022Q3;\n"
+                             "b.txt;2022Q3;2022-05-03;extra\n"}
+    docs, problems, _ = corpus_of(tmp_path, files)
+    said = dict(zip(problems["where"], problems["problem"]))
+    assert "separated by ';'" in said["header"]
+    assert "a second row for a.txt (row 2) with other values (quarter)" in said["row 3"]
+    assert docs.set_index("source_file").loc["a.txt", "quarter"] == "2022Q2"      # the first row is used
+    row4 = problems[problems["where"] == "row 4"]["problem"].tolist()
+    assert any("more than the header" in p for p in row4) and any("is in 2022Q2, not in the quarter" in p for p in row4)
+
+
+def test_japanese_and_korean_texts_are_refused_not_converted_and_counted(tmp_path):
+    ja = "政府は経済対策を発表しました。今年の成長率は五パーセントを目指します。地方経済の安定が重要です。\n" * 3
+    ko = "經濟 成長을 위한 政府의 對策이 發表되었다. 地方 經濟의 安定이 重要하다. 今年 成長率 目標는 5%이다.\n" * 3
+    docs, problems, _ = corpus_of(tmp_path, {"ja.txt": ja, "ko.txt": ko, "zh.txt": "全市经济运行分析会召开\n" + ZH})
+    langs = dict(zip(docs["source_file"], docs["lang"]))
+    assert langs == {"ja.txt": "ja", "ko.txt": "ko", "zh.txt": "zh"}
+    assert not docs.set_index("source_file").loc[["ja.txt", "ko.txt"], "converted_t2s"].any()
+    assert problems["problem"].str.contains("unsupported language").sum() == 2
+
+
+def test_a_query_that_begins_with_a_dash_gets_the_form_that_works(run_cli):
+    status, _, err = run_cli("count", "-稳", "--corpus", "seeds")
+    assert status == 2 and "give the options first, then -- and the queries" in err
+    assert "count --corpus seeds -- -稳" in err
+
+
+def test_a_jsonl_text_that_is_a_number_or_a_list_is_named_as_such(tmp_path):
+    rows = ('{"text": 12345}\n{"text": ["全市经济运行分析会召开", "稳中求进"]}\n'
+            '{"text": "全市上下坚持稳中求进工作总基调，冲刺双过半。"}\n')
+    docs, problems, _ = corpus_of(tmp_path, {"n.jsonl": rows})
+    said = " ".join(problems["problem"])
+    assert len(docs) == 1 and "holds a number, not a text (rows 1)" in said and "holds a list, not a text (rows 2)" in said
