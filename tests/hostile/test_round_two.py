@@ -76,6 +76,7 @@ def test_api_arguments_are_checked_where_they_enter(tmp_path):
     one = tf.slogan_counts(corp, add={"双过半x": "双过半"}, lexicon=False)
     assert one["双过半x"].sum() == corp.count(["双过半"])["双过半"].sum()
     for call in (lambda: tf.slogan_counts(corp, rule="first"), lambda: corp.count(["双过半", ""]),
+                 lambda: tf.fit_topics(corp.config, k="8"),
                  lambda: tf.textstat_frequency(corp.tokens().dfm(), n=-1), lambda: corp.tokens().dfm(column="nope")):
         with pytest.raises(ConfigError):
             call()
