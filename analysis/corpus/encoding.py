@@ -94,6 +94,12 @@ def decode_bytes(data: bytes) -> Decoded:
     """Decode a raw file's bytes (see the module's docstring); :class:`DecodeError` says why not."""
     if data.startswith(codecs.BOM_UTF8):
         return _checked(_utf8_lenient(data[3:], "utf-8-sig"))
+    for bom, name in ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be")):   # before UTF-16's
+        if data.startswith(bom):
+            try:
+                return _checked(Decoded(data[4:].decode(name), "utf-32", "UTF-32 (with a byte-order mark)"))
+            except UnicodeDecodeError:
+                raise DecodeError("has a UTF-32 byte-order mark but is not valid UTF-32; save it as UTF-8") from None
     for bom, name in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
         if data.startswith(bom):
             try:

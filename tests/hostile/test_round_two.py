@@ -227,3 +227,10 @@ def test_a_jsonl_text_that_is_a_number_or_a_list_is_named_as_such(tmp_path):
     docs, problems, _ = corpus_of(tmp_path, {"n.jsonl": rows})
     said = " ".join(problems["problem"])
     assert len(docs) == 1 and "holds a number, not a text (rows 1)" in said and "holds a list, not a text (rows 2)" in said
+
+
+def test_a_utf32_file_with_a_byte_order_mark_is_read_not_called_binary(tmp_path, matcher):
+    text = "全市经济运行分析会召开\n" + ZH
+    docs, problems, _ = corpus_of(tmp_path, {"a.txt": text.encode("utf-32")})
+    assert docs["encoding"].iloc[0] == "utf-32" and matcher.count(docs["text"].iloc[0], "zh")["稳中求进"] == 1
+    assert problems["problem"].str.contains("UTF-32").any() and not problems["problem"].str.contains("binary").any()
