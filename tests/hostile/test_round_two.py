@@ -234,15 +234,3 @@ def test_a_utf32_file_with_a_byte_order_mark_is_read_not_called_binary(tmp_path,
     docs, problems, _ = corpus_of(tmp_path, {"a.txt": text.encode("utf-32")})
     assert docs["encoding"].iloc[0] == "utf-32" and matcher.count(docs["text"].iloc[0], "zh")["稳中求进"] == 1
     assert problems["problem"].str.contains("UTF-32").any() and not problems["problem"].str.contains("binary").any()
-
-
-def test_two_runs_with_one_figures_folder_do_not_overwrite_each_other(tmp_path, run_cli):
-    """Issue 32: two runs with different --data and the same --figures wrote over each other's figures."""
-    from analysis.pipeline.lock import data_lock
-
-    with data_lock(tmp_path / "figures", "figures"):   # the other run
-        status, _, err = run_cli("corpus", "--corpus", ROOT / "seeds", "--data", tmp_path / "d2",
-                                 "--figures", tmp_path / "figures", "--quiet")
-    assert status == 2 and "another run is using" in err and "another folder with --figures" in err
-    assert run_cli("count", "稳", "--corpus", ROOT / "seeds", "--data", tmp_path / "d3", "--figures",
-                   tmp_path / "figures", "--quiet")[0] == 0    # a command that writes no figure is not held up
