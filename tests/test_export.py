@@ -113,7 +113,7 @@ def test_report_tables_keep_the_results_and_count_the_rest_by_reason(tmp_path):
 
     (tmp_path / "c.csv").write_text(
         "slogan,status\na,tested\nb,too small: fewer than 2 documents on a side (1 vs 3)\n"
-        "c,too small: fewer than 2 documents on a side (1 vs 30)\nd,\"too small: 3 occurrences, fewer than 5\"\n"
+        "c,too small: fewer than 2 documents on a side (1 vs 30)\nd,too small: fewer than 5 occurrences (3)\n"
         "e,no documents in the previous quarter (2021Q4)\nf,tested\n", encoding="utf-8")
     assert list(read_output_table(tmp_path, "c", where="status=tested")["slogan"]) == ["a", "f"]
     assert list(read_output_table(tmp_path, "c", where="status^=too small")["slogan"]) == ["b", "c", "d"]

@@ -62,17 +62,13 @@ def reasons(statuses, kept=("tested", "distinctive", "estimated")) -> str:
 
     s = pd.Series(statuses, dtype="string").dropna()
     results = [f"{int((s == k).sum()):,} {k}" for k in kept if (s == k).any()]
-    def reason(status: str) -> str:
-        status = re.sub(r"\s*\([^)]*\d[^)]*\)", "", status).split(": the most")[0].strip()
-        return re.sub(r"^too small: \d+ occurrences?, fewer than (\d+)$", r"too small: fewer than \1 occurrences", status)
-
-    rest = s[~s.isin(kept)].map(reason)
+    rest = s[~s.isin(kept)].map(lambda x: re.sub(r"\s*\([^)]*\d[^)]*\)", "", x).split(": the most")[0].strip())
     counted = rest.value_counts()
     others = ", ".join(f"{n:,} {why}" for why, n in counted.items())
     return "; ".join(results + ([f"not a result: {others}"] if others else [])) or "no rows"
 
 
-def design_groupings(cfg: Config, folder: Path) -> list[dict]:
+def grouping_sections(cfg: Config, folder: Path) -> list[dict]:
     """Each [design] grouping drawn under its own outputs: its name and the figures drawn for it."""
     from .catalog import STANDARD_GROUPINGS, drawn_stages, for_groupings
 
@@ -135,7 +131,7 @@ def report_facts(cfg: Config, done: dict, entries: list[dict]) -> dict:
         "stopwords_zh": ", ".join(Path(x).name for x in cfg.tokens.stopwords_zh),
         "stopwords_en": ", ".join(Path(x).name for x in cfg.tokens.stopwords_en),
         "summary": summary(done),
-        "groupings": design_groupings(cfg, fig),
+        "groupings": grouping_sections(cfg, fig),
         "misses": _misses(done["slogans"].tables["candidates"]),
         "tested": {name: reasons(read_output_table(fig, name, columns=["status"]).get("status", []))
                    if (fig / f"{name}.csv").exists() else ""

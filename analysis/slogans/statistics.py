@@ -185,7 +185,7 @@ def _contrast_status(a: float, b: float, n_t: int, n_r: int, min_docs: int, min_
     if n_t < min_docs or n_r < min_docs:
         return f"too small: fewer than {min_docs} documents on a side ({n_t} vs {n_r})"
     if a + b < min_count:
-        return f"too small: {int(a + b)} occurrences, fewer than {min_count}"
+        return f"too small: fewer than {min_count} occurrences ({int(a + b)})"
     return "tested"
 
 
