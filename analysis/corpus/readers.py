@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Generator, Iterator
 
 from ..pipeline.config import TABLE_FIELDS
+from .csv_rows import read_csv_rows
 from .encoding import DecodeError, Decoded, decode_bytes  # noqa: F401 (part of this module's API)
 from ..pipeline.problems import ENVIRONMENT_ERRORS, Problem
 from .markup import html_text, is_rtf, looks_like_html, markdown_text
@@ -205,8 +206,10 @@ def _parse_table(path: Path, rel: str, suffix: str) -> Generator[Problem, None, 
     if found.note:
         yield Problem(rel, "", found.note, "repaired" if "replaced" in found.note else "kept")
     if suffix == ".csv":
-        import io
-        return pd.read_csv(io.StringIO(found.text), dtype=str, keep_default_na=False), None, found.encoding
+        table = read_csv_rows(found.text)
+        for where, what in table.problems:
+            yield Problem(rel, where, what, "repaired" if "quote" in what else "kept")
+        return pd.DataFrame(table.rows, columns=table.header, dtype=str), None, found.encoding
     rows = yield from _json_rows(rel, found.text)
     return pd.DataFrame(columns=list(dict.fromkeys(k for r in rows for k in r))), rows, found.encoding
 

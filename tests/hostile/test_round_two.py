@@ -1,6 +1,7 @@
 """Hostile inputs, second round (issue 32): what used to give a wrong number without a word."""
 import pytest
 
+from analysis.corpus.encoding import DecodeError, decode_bytes
 from analysis.corpus.normalize import INVISIBLE, normalize_chars
 from analysis.slogans.matcher import Matcher
 from analysis.slogans.stage import slogan_concepts
@@ -234,3 +235,54 @@ def test_a_utf32_file_with_a_byte_order_mark_is_read_not_called_binary(tmp_path,
     docs, problems, _ = corpus_of(tmp_path, {"a.txt": text.encode("utf-32")})
     assert docs["encoding"].iloc[0] == "utf-32" and matcher.count(docs["text"].iloc[0], "zh")["稳中求进"] == 1
     assert problems["problem"].str.contains("UTF-32").any() and not problems["problem"].str.contains("binary").any()
+
+
+JA = "政府は経済対策を発表しました。今年の成長率は五パーセントを目指します。地方経済の安定が重要です。\n" * 3
+KO = "정부는 올해 경제 성장률 목표를 5% 안팎으로 제시했다. 地方 經濟 활성화를 위해 새로운 政策을 추진하고 있다.\n" * 3
+
+
+@pytest.mark.parametrize("text, codec, lang", [(JA, "shift_jis", "ja"), (JA, "euc_jp", "ja"), (KO, "euc_kr", "ko")])
+def test_japanese_and_korean_in_their_own_encodings_are_recognised_not_read_as_gb18030(tmp_path, text, codec, lang):
+    docs, problems, _ = corpus_of(tmp_path, {"a.txt": text.encode(codec)})
+    assert docs["lang"].tolist() == [lang] and docs["text"].iloc[0].startswith(text.split("\n")[0][:12])
+    assert problems["problem"].str.contains("unsupported language").any()
+
+
+@pytest.mark.parametrize("word", ["騰籠換鳥", "營商環境", "穩中求進", "鄉村振興", "雙過半"])
+def test_a_file_of_a_few_big5_characters_is_read_as_big5(word):
+    """Short files read as equally clean common characters in GB18030 (騰籠換鳥 → 乃泞传尘): words decide."""
+    assert decode_bytes(word.encode("big5")).text == word
+
+
+@pytest.mark.parametrize("word", ["腾笼换鸟", "营商环境", "稳中求进", "双过半", "经济"])
+def test_a_few_gbk_characters_stay_gbk(word):
+    assert decode_bytes(word.encode("gbk")).text == word
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_byte_order_mark_or_any_ascii_is_read(codec):
+    """No NUL byte to give it away: Chinese with full-width punctuation only."""
+    text = "今年以来，全市经济运行稳中有进，“双过半”目标顺利实现。各地区各部门要坚持稳中求进工作总基调。"
+    found = decode_bytes(text.encode(codec))
+    assert found.text == text and "without a byte-order mark" in found.note
+
+
+def test_a_file_that_cannot_be_read_says_how_to_save_it():
+    with pytest.raises(DecodeError, match="save it as UTF-8"):
+        decode_bytes(bytes(range(0x80, 0x100)) * 40)
+
+
+def test_an_unclosed_quote_in_a_csv_corpus_does_not_merge_the_rows_after_it(tmp_path):
+    rows = ('id,date,text\n'
+            'r1,2021-04-01,"全市经济运行分析会召开，坚持稳中求进\n'
+            'r2,2021-04-02,全区冲刺双过半，确保上半年目标完成\n'
+            'r3,2021-04-03,"全县开门红，项目建设加快推进"\n'
+            'r4,2021-04-04,全市经济运行稳中有进,多出来的一格\n'
+            'r5,2021-04-05\n'
+            'r6,2021-04-06,"今年以来全市坚持稳中求进。\n下半年全市冲刺双过半。"\n')
+    docs, problems, _ = corpus_of(tmp_path, {"news.csv": rows})
+    assert len(docs) == 5 and not docs["text"].str.contains("r2,2021").any()   # r5 has no text: named, not kept
+    assert docs["text"].str.contains("下半年全市冲刺双过半", regex=False).any()   # a quoted text over two lines
+    said = dict(zip(problems["where"], problems["problem"]))
+    assert "a quote opened and never closed" in said["line 2"]
+    assert "more cells than the header's 3" in said["line 5"] and "fewer cells than the header's 3" in said["line 6"]
