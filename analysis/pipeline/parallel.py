@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import signal
 from collections import deque
 from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor
@@ -54,12 +55,40 @@ def ordered_map(fn: Callable[[T], R], items: Iterable[T], workers: int = 1, wind
         yield from _in_order(lambda item: pool.submit(fn, item), items, window)
 
 
+class WorkerPool(ProcessPoolExecutor):
+    """A process pool that a Ctrl-C stops at once: its workers ignore the interrupt (only this process
+    hears it, so no worker prints a traceback), and leaving its block on an interrupt cancels what is
+    queued and ends the workers instead of waiting for them."""
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is not None and issubclass(exc_type, KeyboardInterrupt):
+            self.stop()
+            return False
+        return super().__exit__(exc_type, exc, tb)
+
+    def stop(self) -> None:
+        """Cancel the queued tasks and end the workers now."""
+        processes = list((getattr(self, "_processes", None) or {}).values())
+        self.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            if process.is_alive():
+                process.terminate()
+        for process in processes:
+            process.join(timeout=5)
+
+
+def _start_worker(initializer: Callable[..., None] | None, *initargs) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if initializer is not None:
+        initializer(*initargs)
+
+
 def process_pool(workers: int, initializer: Callable[..., None] | None = None,
-                 initargs: tuple = ()) -> ProcessPoolExecutor:
+                 initargs: tuple = ()) -> WorkerPool:
     """A pool of ``workers`` processes started the way :func:`start_method` says, each set up by
-    ``initializer(*initargs)``."""
-    return ProcessPoolExecutor(workers, mp_context=mp.get_context(start_method()), initializer=initializer,
-                               initargs=initargs)
+    ``initializer(*initargs)``; see :class:`WorkerPool` for Ctrl-C."""
+    return WorkerPool(workers, mp_context=mp.get_context(start_method()), initializer=_start_worker,
+                      initargs=(initializer, *initargs))
 
 
 def on_dask() -> bool:

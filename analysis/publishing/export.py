@@ -60,6 +60,9 @@ def saving_in_background(workers: int = 2):
             for future in futures:
                 future.result()
             then()
+    except KeyboardInterrupt:
+        pool.stop()
+        raise
     finally:
         _BACKGROUND.update(pool=None, then=[])
         pool.shutdown(wait=True, cancel_futures=True)

@@ -286,3 +286,45 @@ def test_an_unclosed_quote_in_a_csv_corpus_does_not_merge_the_rows_after_it(tmp_
     said = dict(zip(problems["where"], problems["problem"]))
     assert "a quote opened and never closed" in said["line 2"]
     assert "more cells than the header's 3" in said["line 5"] and "fewer cells than the header's 3" in said["line 6"]
+
+
+POOL_SCRIPT = """
+import sys, time
+from analysis.pipeline.parallel import process_pool
+try:
+    with process_pool(2) as pool:
+        pool.submit(time.sleep, 0).result()
+        busy = [pool.submit(time.sleep, 60) for _ in range({busy})]
+        print("ready", flush=True)
+        time.sleep(60)
+except KeyboardInterrupt:
+    print("interrupted", file=sys.stderr)
+    sys.exit(130)
+"""
+
+
+@pytest.mark.parametrize("busy", [0, 2], ids=["idle workers", "busy workers"])
+def test_ctrl_c_stops_a_pool_of_two_workers_at_once_without_a_traceback(busy):
+    """SIGINT reaches the whole process group, workers included, as a terminal's Ctrl-C does: idle
+    workers (a figure-saving pool while the main process draws) printed a traceback each, and busy
+    ones were waited for."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    proc = subprocess.Popen([sys.executable, "-c", POOL_SCRIPT.format(busy=busy)], cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    assert proc.stdout.readline().strip() == "ready"
+    time.sleep(0.3)
+    os.killpg(proc.pid, signal.SIGINT)
+    start = time.monotonic()
+    try:
+        _, err = proc.communicate(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        raise AssertionError("the pool was waited for after Ctrl-C")
+    assert time.monotonic() - start < 10
+    assert proc.returncode == 130 and err.strip() == "interrupted", err
