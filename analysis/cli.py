@@ -186,6 +186,20 @@ def environment_message(exc: OSError) -> str:
     return f"{where}: {remedy}"
 
 
+#: commands that write no figure (their outputs go where the user names them)
+NO_FIGURES = ("count", "concordance", "status")
+
+
+def figures_lock(cfg, command: str):
+    """The figures folder's lock for a command that writes figures: two runs with different --data
+    and one --figures would overwrite each other's figures (the data folder's lock is separate)."""
+    import contextlib
+
+    if command in NO_FIGURES or Path(cfg.paths.figures).resolve() == Path(cfg.paths.data).resolve():
+        return contextlib.nullcontext()
+    return data_lock(cfg.paths.figures, command, flag="--figures")
+
+
 def _dash_query(argv: list[str]) -> str | None:
     """A query that begins with a dash (count -稳): argparse would take it for an option."""
     if len(argv) < 2 or argv[0] not in ("count", "concordance") or "--" in argv:
@@ -208,7 +222,8 @@ def main(argv: list[str] | None = None) -> int:
             from .pipeline.run import check_files
             check_files(cfg, [args.command] if args.command in registry.names() else
                         [st.name for st in registry.in_figures()])
-        with data_lock(cfg.paths.data, args.command), engine(cfg.run.engine, cfg.run.scheduler, cfg.run.workers):
+        with data_lock(cfg.paths.data, args.command), figures_lock(cfg, args.command), \
+                engine(cfg.run.engine, cfg.run.scheduler, cfg.run.workers):
             return run(args, cfg)
     except USER_ERRORS as exc:
         if args.debug:

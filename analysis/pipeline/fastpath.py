@@ -41,8 +41,9 @@ def fingerprint(cfg: Config) -> str:
 
 def _outputs(cfg: Config) -> dict:
     folder = Path(cfg.paths.figures)
-    return {p.name: file_digest(p) for p in sorted(folder.iterdir()) if p.is_file() and p.name != STAMP} \
-        if folder.is_dir() else {}
+    # hidden files are not outputs: the folder's .lock (rewritten by every run), atomic writes' temporaries
+    return {p.name: file_digest(p) for p in sorted(folder.iterdir())
+            if p.is_file() and p.name != STAMP and not p.name.startswith(".")} if folder.is_dir() else {}
 
 
 def up_to_date(cfg: Config) -> bool:

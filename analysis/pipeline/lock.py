@@ -23,7 +23,7 @@ class LockedError(RuntimeError):
 
 
 @contextmanager
-def data_lock(folder: str | Path, what: str = "") -> Iterator[None]:
+def data_lock(folder: str | Path, what: str = "", flag: str = "--data") -> Iterator[None]:
     try:
         import fcntl
     except ImportError:  # pragma: no cover - Windows
@@ -45,7 +45,7 @@ def data_lock(folder: str | Path, what: str = "") -> Iterator[None]:
             since = time.strftime("%H:%M:%S", time.localtime(holder["since"])) if "since" in holder else "?"
             raise LockedError(f"another run is using {folder} (pid {holder.get('pid', '?')}, "
                               f"`{holder.get('what', '?')}`, since {since}); wait for it to finish, or give this "
-                              "run another folder with --data") from None
+                              f"run another folder with {flag}") from None
         fh.seek(0)
         fh.truncate()
         fh.write(json.dumps({"pid": os.getpid(), "what": what or " ".join(sys.argv[1:2]), "since": time.time()}))

@@ -328,3 +328,16 @@ def test_ctrl_c_stops_a_pool_of_two_workers_at_once_without_a_traceback(busy):
         raise AssertionError("the pool was waited for after Ctrl-C")
     assert time.monotonic() - start < 10
     assert proc.returncode == 130 and err.strip() == "interrupted", err
+
+
+
+def test_two_runs_with_one_figures_folder_do_not_overwrite_each_other(tmp_path, run_cli):
+    """Issue 32: two runs with different --data and the same --figures wrote over each other's figures."""
+    from analysis.pipeline.lock import data_lock
+
+    with data_lock(tmp_path / "figures", "figures"):   # the other run
+        status, _, err = run_cli("corpus", "--corpus", ROOT / "seeds", "--data", tmp_path / "d2",
+                                 "--figures", tmp_path / "figures", "--quiet")
+    assert status == 2 and "another run is using" in err and "another folder with --figures" in err
+    assert run_cli("count", "稳", "--corpus", ROOT / "seeds", "--data", tmp_path / "d3", "--figures",
+                   tmp_path / "figures", "--quiet")[0] == 0    # a command that writes no figure is not held up
