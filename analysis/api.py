@@ -18,6 +18,7 @@ Every function runs on the same tables, tests and intervals as ``make figures`` 
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +30,8 @@ from .pipeline.config import Config, ConfigError, load_config
 
 def _queries(strings, what: str = "queries") -> list[str]:
     """A list of non-empty strings from ``strings`` (one string is one query, not its characters)."""
+    if isinstance(strings, (dict, bytes)) or not isinstance(strings, (str, Iterable)):
+        raise ConfigError(f"{what}: expected a string or a list of strings, got {type(strings).__name__} {strings!r}")
     items = [strings] if isinstance(strings, str) else list(strings)
     bad = [x for x in items if not isinstance(x, str) or not x.strip()]
     if bad or not items:

@@ -7,7 +7,20 @@ from tests.conftest import ROOT
 
 
 def run(*args, cwd=ROOT):
-    return subprocess.run([sys.executable, "-m", "analysis", *args], cwd=cwd, capture_output=True, text=True)
+    """``python -m analysis *args``; a command's figures go to a folder of its own unless ``--figures``
+    is given (tests in parallel must not write, and lock, the repository's figures folder)."""
+    return subprocess.run([sys.executable, "-m", "analysis", *own_figures(args)], cwd=cwd, capture_output=True,
+                          text=True)
+
+
+def own_figures(args) -> list[str]:
+    from analysis.cli import NO_FIGURES
+
+    args = [str(a) for a in args]
+    if not args or args[0].startswith("-") or args[0] in NO_FIGURES or "--figures" in args or "--help" in args:
+        return args
+    import tempfile
+    return [args[0], "--figures", tempfile.mkdtemp(prefix="tifa-figures-"), *args[1:]]
 
 
 def test_help_teaches():

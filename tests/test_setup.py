@@ -143,7 +143,7 @@ def test_a_broken_import_stops_with_one_line_and_the_repaired_rerun_works(tmp_pa
     shadow = tmp_path / "shadow"
     write_shadow(shadow, "rjieba", "raise ModuleNotFoundError(\"No module named 'pkg_resources'\", name='pkg_resources')\n")
     args = [sys.executable, "-m", "analysis", "tokens", "--corpus", str(cfg.paths.corpus), "--data", str(cfg.paths.data),
-            "--quiet"]
+            "--figures", str(cfg.paths.figures), "--quiet"]
     env = {**__import__("os").environ, "PYTHONPATH": str(shadow)}
     out = subprocess.run(args, capture_output=True, text=True, cwd=ROOT, env=env)
     assert out.returncode == 1, out.stderr

@@ -61,8 +61,10 @@ def run_cli(capsys):
     """``main(argv)`` → (exit status, stdout, stderr)."""
     from analysis.cli import main
 
+    from tests.test_cli import own_figures
+
     def run(*argv):
-        status = main([str(a) for a in argv])
+        status = main(own_figures(argv))
         out = capsys.readouterr()
         return status, out.out, out.err
     return run

@@ -330,7 +330,6 @@ def test_ctrl_c_stops_a_pool_of_two_workers_at_once_without_a_traceback(busy):
     assert proc.returncode == 130 and err.strip() == "interrupted", err
 
 
-
 def test_two_runs_with_one_figures_folder_do_not_overwrite_each_other(tmp_path, run_cli):
     """Issue 32: two runs with different --data and the same --figures wrote over each other's figures."""
     from analysis.pipeline.lock import data_lock
