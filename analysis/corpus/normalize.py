@@ -89,23 +89,40 @@ def to_simplified(text: str) -> str:
     return t2s.convert(text)
 
 
+def _in_gb2312(char: str) -> bool:
+    try:
+        char.encode("gb2312")
+        return True
+    except UnicodeEncodeError:
+        return False
+
+
 @functools.lru_cache(maxsize=1)
 def _stray_map() -> dict[str, str]:
-    """Traditional-only character → its Simplified form (OpenCC ``t2s`` one character at a time):
-    safe to apply to any text, as no Traditional-only character is the Simplified form of another."""
+    """Traditional-only character → its Simplified form (OpenCC ``t2s`` one character at a time),
+    for the characters that Simplified text never uses: those outside GB2312, the Simplified
+    standard set. 乾 (乾坤, 乾隆, the names 乾利 and 刘象乾) is OpenCC's Traditional form of 干 but a
+    Simplified character too, and stays."""
     t2s, _ = _converters()
     chars = traditional_only_pattern().pattern[1:-1]
-    return {c: s for c in chars if len(s := t2s.convert(c)) == 1 and s != c}
+    return {c: s for c in chars if len(s := t2s.convert(c)) == 1 and s != c and not _in_gb2312(c)}
+
+
+@functools.lru_cache(maxsize=1)
+def _stray_pattern() -> re.Pattern:
+    return re.compile("[" + "".join(sorted(_stray_map())) + "]")
 
 
 def simplify_stray(text: str) -> tuple[str, int]:
-    """``text`` with its Traditional-only characters converted one by one, and how many there were
-    (a Simplified text quoting 雙過半; a text mostly in Traditional is converted whole instead)."""
-    found = traditional_only_pattern().findall(text)
+    """``text`` with its Traditional-only characters converted one by one (those of :func:`_stray_map`),
+    and how many there were (a Simplified text quoting 雙過半; a text mostly in Traditional is
+    converted whole instead)."""
+    pattern = _stray_pattern()
+    found = pattern.findall(text)
     if not found:
         return text, 0
     table = _stray_map()
-    return traditional_only_pattern().sub(lambda m: table.get(m.group(0), m.group(0)), text), len(found)
+    return pattern.sub(lambda m: table[m.group(0)], text), len(found)
 
 
 _SPACED = re.compile(r"(?<=[\u4e00-\u9fff，。、；：！？]) (?=[\u4e00-\u9fff，。、；：！？])")

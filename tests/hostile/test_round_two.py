@@ -340,3 +340,11 @@ def test_two_runs_with_one_figures_folder_do_not_overwrite_each_other(tmp_path, 
     assert status == 2 and "another run is using" in err and "another folder with --figures" in err
     assert run_cli("count", "稳", "--corpus", ROOT / "seeds", "--data", tmp_path / "d3", "--figures",
                    tmp_path / "figures", "--quiet")[0] == 0    # a command that writes no figure is not held up
+
+
+def test_a_traditional_form_that_is_also_a_simplified_character_is_left_alone():
+    """乾 is OpenCC's Traditional form of 干 but also a Simplified character (乾坤, names): the CCTV
+    items' 乾利公司 and 刘象乾 became 干利 and 刘象干 (the recheck of issue 32's counts found it)."""
+    from analysis.corpus.normalize import simplify_stray
+
+    assert simplify_stray("邹平县乾利公司，刘象乾老人，海內外人才，冲刺雙過半") == ("邹平县乾利公司，刘象乾老人，海内外人才，冲刺双过半", 3)
