@@ -354,7 +354,28 @@ def _subset_data(corp: "Corpus", cfg: Config) -> tuple[Config, tuple]:
     if not target.exists():
         table = pd.read_parquet(source)
         atomic.write_parquet(target, table[table["doc_id"].isin(set(ids))].reset_index(drop=True))
-    return cfg.with_paths(data=folder), tuple(s.name for s in registry.stages() if s.sources)
+    # the stages whose only inputs are raw sources (the corpus) are given by the subset's folder
+    return cfg.with_paths(data=folder), tuple(s.name for s in registry.stages() if s.sources and not s.reads)
+
+
+# ---- adoption -------------------------------------------------------------------------------------
+def adoption(corp: "Corpus", slogans: "list[str] | None" = None, by: str = "province",
+             reference: "str | Path | None" = None, progress: bool = False) -> pd.DataFrame:
+    """When each unit (``by``: province, prefecture, county or any grouping) first used each slogan
+    (``slogans``: default, every slogan some unit uses): a row per slogan × unit with first_date,
+    first_doc_id, the passage, the interval in which it happened (last_without … first_date), the
+    documents seen before it, and ``censored`` for units that never used it; with ``reference`` (a
+    folder or table of central texts) the centre's first use and each unit's lag after it. The
+    stage's other tables (curves, model, coverage): ``tf.run("adoption", corp, adoption={...})``;
+    the rules: docs/adoption.md."""
+    settings: dict = {"by": by}
+    if slogans is not None:
+        settings["slogans"] = _queries(slogans, "slogans")
+    if reference is not None:
+        if not isinstance(reference, (str, Path)):
+            raise ConfigError(f"reference: expected a folder or file of central texts, got {type(reference).__name__}")
+        settings["reference"] = str(Path(reference).expanduser().resolve())
+    return run("adoption", corp, progress, adoption=settings).tables["first_uses"]
 
 
 # ---- topics ---------------------------------------------------------------------------------------

@@ -180,6 +180,19 @@ class DesignParams:
 
 
 @dataclass(frozen=True)
+class AdoptionParams:
+    by: str = "province"             # the units that adopt: province, prefecture, county or any grouping
+    period: str = "quarter"          # the model's and the coverage strip's periods: "quarter" or "year"
+    slogans: tuple[str, ...] = ()    # the slogans followed; empty: every slogan some unit uses
+    reference: str = ""              # the centre's clock: a folder or table of central texts ("" = none)
+    reference_columns: dict = field(default_factory=dict)   # its columns, as corpus.columns
+    min_docs: int = 3                # a unit with fewer documents is thinly covered (flagged)
+    covariates: tuple[str, ...] = ()  # unit variables in the adoption model (numbers; first value per unit)
+    neighbours: bool = True          # the share of neighbouring provinces that used the slogan earlier
+    top: int = 12                    # slogans in the figures (most adopters first)
+
+
+@dataclass(frozen=True)
 class RunParams:
     engine: str = "local"
     scheduler: str = ""
@@ -198,6 +211,7 @@ class Config:
     figures: FigureParams = field(default_factory=FigureParams)
     random: RandomParams = field(default_factory=RandomParams)
     design: DesignParams = field(default_factory=DesignParams)
+    adoption: AdoptionParams = field(default_factory=AdoptionParams)
     run: RunParams = field(default_factory=RunParams)
     source: Path | None = None  # the file it was read from, if any
 
@@ -243,7 +257,7 @@ class Config:
 _SECTIONS = {"paths": Paths, "corpus": CorpusParams, "tokens": TokenParams, "slogans": SloganParams,
              "keywords": KeywordParams, "topics": TopicParams, "calibrate": CalibrateParams,
              "figures": FigureParams, "random": RandomParams,
-             "design": DesignParams, "run": RunParams}
+             "design": DesignParams, "adoption": AdoptionParams, "run": RunParams}
 
 
 #: sections that change how a run goes, never what it makes (the engine and its workers)
@@ -435,6 +449,9 @@ CHECKS: dict[tuple[type, str], Any] = {
     (TokenParams, "workers"): _at_least(0),
     (TokenParams, "phrases_min_count"): _at_least(1),
     (TokenParams, "phrases_threshold"): _between(-1, 1),
+    (AdoptionParams, "period"): _one_of("quarter", "year"),
+    (AdoptionParams, "min_docs"): _at_least(1),
+    (AdoptionParams, "top"): _at_least(1),
     (RunParams, "engine"): _one_of("local", "dask"),
     (RunParams, "workers"): _at_least(0),
     (SloganParams, "rule"): _one_of("all", "longest", "presence"),

@@ -88,6 +88,8 @@ def stage_key(stage: Stage, cfg: Config) -> str:
     cfg = cfg._cfg if isinstance(cfg, ConfigView) else cfg
     if stage.sources:
         files, base, extra = resolve(stage.sources)(cfg)
+        if stage.reads:   # raw sources and other stages' files (the adoption stage's reference corpus)
+            extra = {**extra, "reads": cache.stage_key("reads", {}, input_paths(stage, cfg), code="reads")}
         return key(stage, cfg, files, base=base, unreadable_ok=True, extra=extra)
     return key(stage, cfg, input_paths(stage, cfg))
 
@@ -150,7 +152,8 @@ def closure(module: str) -> tuple[str, ...]:
 
 #: modules that read package files other than code: the files are part of their code key (a test
 #: checks that no other module names analysis.data or a template loader)
-_FILES_READ = {"analysis.corpus.regions": ("data",), "analysis.publishing.templating": ("publishing/templates",)}
+_FILES_READ = {"analysis.corpus.regions": ("data",), "analysis.diffusion.neighbours": ("data",),
+               "analysis.publishing.templating": ("publishing/templates",)}
 
 
 @functools.lru_cache(maxsize=None)

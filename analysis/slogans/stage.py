@@ -21,6 +21,7 @@ from ..corpus.groupings import grouping_variables
 from .discovery import Candidates
 from ..text.kwic import combined, concordance
 from ..text.lexicon import Lexicon, read_lexicon
+from .concepts import counted_texts, slogan_concepts, slogan_eras  # noqa: F401 (importable from here too)
 from .matcher import RULE_TEXT, Matcher
 from .statistics import (RATE_METHOD, SHARE_METHOD, WITHIN_METHOD, group_rates, nb_effects, quarter_vs_previous,
                            region_vs_rest)
@@ -31,32 +32,11 @@ GROUPINGS = {"province": ["province"], "prefecture": ["province", "prefecture"],
              "province_quarter": ["province", "quarter"], "language": []}
 
 
-def slogan_concepts(lexicon: Lexicon, slogans_only: bool = True) -> dict[str, tuple[list[str], list[str]]]:
-    """Canonical term → (Chinese forms, English renderings) for the lexicon's slogans."""
-    return {e.term: (list(e.surfaces), list(e.english)) for e in lexicon.entries if e.slogan or not slogans_only}
-
-
-def slogan_eras(lexicon: Lexicon) -> dict:
-    """Slogan → whether a document's year is that of the sense counted, for the lexicon's slogans
-    bound to years (valid_from / valid_to)."""
-    return {e.term: e.counts_in for e in lexicon.entries
-            if e.slogan and (e.valid_from is not None or e.valid_to is not None)}
-
-
 def _years(docs: pd.DataFrame) -> list:
     """Each document's year (None when undated), for the matcher's eras."""
     if "year" not in docs:
         return [None] * len(docs)
     return [None if pd.isna(y) else int(y) for y in docs["year"]]
-
-
-def counted_texts(docs: pd.DataFrame, include_title: bool = True) -> dict[str, str]:
-    """doc_id → the text that is counted: the title (when included) and the cleaned text."""
-    out = {}
-    for doc_id, title, text in zip(docs["doc_id"], docs["title"], docs["text"]):
-        title = "" if title is None or pd.isna(title) else str(title)
-        out[doc_id] = f"{title}\n\n{text}" if include_title and title else str(text)
-    return out
 
 
 def exposures(docs: pd.DataFrame, texts: dict[str, str]) -> np.ndarray:

@@ -1,0 +1,27 @@
+"""The adoption stage, declared: when each unit first uses each slogan, against the centre's clock."""
+from ..pipeline.registry import Stage
+
+STAGE = Stage(
+    "adoption", "analysis.diffusion.stage",
+    params=("adoption.by", "adoption.period", "adoption.slogans", "adoption.reference", "adoption.reference_columns",
+            "adoption.min_docs", "adoption.covariates", "adoption.neighbours", "slogans.rule",
+            "slogans.include_title", "slogans.context_chars", "corpus.min_confidence", "corpus.traditional_share",
+            "corpus.cjk_share", "corpus.latin_share", "corpus.inference", "corpus.max_doc_chars",
+            "corpus.long_docs", "corpus.max_file_mb", "design.groups"),
+    files=("tokens.lexicon",),
+    runtime=("corpus.workers",),
+    reads=("corpus/documents.parquet", "slogans/counts.parquet", "slogans/concordance.parquet"),
+    writes=tuple(f"{t}.parquet" for t in ("first_uses", "slogans", "coverage", "curves", "model", "reference",
+                                          "reference_problems")),
+    sources="analysis.diffusion.sources:reference_inputs",
+    run="analysis.diffusion.stage:build_adoption",
+    summary="analysis.diffusion.summary:print_adoption_summary",
+    findings="analysis.diffusion.summary:findings",
+    help="slogan adoption: each unit's first use of each slogan, censoring, the centre's clock, curves and a model",
+    description="For every slogan × unit (adoption.by: province by default, or any grouping): the first use (date, "
+                "document, passage), the documents seen before it, the interval in which the adoption happened "
+                "(between the last document without and the first with), and censoring for units that never use "
+                "it; the lag after the centre's first use when adoption.reference names a folder of central texts "
+                "(first uses before the centre are flagged); Kaplan–Meier curves of the share of units adopting; "
+                "a discrete-time hazard model of first use with the share of neighbouring provinces that adopted "
+                "earlier, coverage and the researcher's unit covariates. Writes <data>/adoption/*.parquet.")

@@ -1,0 +1,75 @@
+"""The centre's clock: a reference corpus (national Government Work Reports, central news, Party
+documents) read like the corpus, dated, and searched for each slogan's first use.
+
+The reference is any folder or table the corpus stage reads (``adoption.reference`` in tifa.toml).
+A reference document's date is its meeting date, else its publication date, else a year that the
+file's name is (``2013.txt``: reports are saved by year), else its quarter or year; the rule is kept
+(``ref_date_rule``). Slogans are counted with the lexicon and the counting rule of the corpus, eras
+included, so a first use in the reference means what it means in the corpus."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from ..corpus.documents import DocParams
+from ..corpus.ingest import process_corpus
+from ..slogans.matcher import Matcher
+from .timing import document_dates
+
+REFERENCE_COLUMNS = ["slogan", "ref_date", "ref_doc_id", "ref_passage", "ref_date_rule"]
+_YEAR_NAME = re.compile(r"(?<!\d)(19[4-9]\d|20\d\d)(?!\d)")
+
+
+def reference_documents(folder: Path, cfg, workers: int = 1) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The reference corpus's documents, each with ``date`` and ``date_rule`` (undated ones are left
+    out and named in the problems), and the problems of reading it."""
+    docs, problems = process_corpus(Path(folder), DocParams.from_config(cfg.corpus), cfg.paths.overrides,
+                                    cfg.corpus.max_file_mb, workers, False, cfg.adoption.reference_columns)
+    docs = docs[docs["duplicate_of"].isna()] if "duplicate_of" in docs else docs
+    named = docs["source_file"].map(lambda f: _year_in_name(str(f)))
+    stated = document_dates(docs.assign(year=pd.NA, quarter=pd.NA))      # meeting or publication date only
+    dated = docs[["doc_id"]].merge(stated, on="doc_id", how="left")
+    from_name = dated["date"].isna() & named.notna().to_numpy()
+    dated.loc[from_name, "date"] = pd.to_datetime(named[from_name.to_numpy()].astype(str) + "-01-01").to_numpy()
+    dated.loc[from_name, "date_rule"] = "file name"
+    rest = dated["date"].isna()
+    if rest.any():
+        more = document_dates(docs[rest.to_numpy()]).set_index("doc_id")
+        dated.loc[rest, "date"] = dated.loc[rest, "doc_id"].map(more["date"])
+        dated.loc[rest, "date_rule"] = dated.loc[rest, "doc_id"].map(more["date_rule"])
+    docs = docs.merge(dated, on="doc_id")
+    undated = docs[docs["date"].isna()]
+    if len(undated):
+        extra = pd.DataFrame({"source_file": undated["source_file"], "where": "", "problem":
+                              "reference document without a date (no meeting or publication date, no year in its "
+                              "name or text): left out of the centre's clock", "action": "skipped"})
+        problems = pd.concat([problems, extra], ignore_index=True)
+    return docs[docs["date"].notna()].reset_index(drop=True), problems
+
+
+def _year_in_name(name: str) -> int | None:
+    found = _YEAR_NAME.findall(Path(name).stem)
+    return int(found[0]) if len(found) == 1 else None
+
+
+def reference_first_uses(docs: pd.DataFrame, matcher: Matcher, rule: str, include_title: bool,
+                         context: int = 30) -> pd.DataFrame:
+    """Each slogan's first use in the reference: its date, document and passage."""
+    from ..slogans.concepts import counted_texts
+
+    texts = counted_texts(docs, include_title)
+    firsts: dict[str, tuple] = {}
+    ordered = docs.sort_values(["date", "doc_id"], kind="stable")
+    for row in ordered.itertuples():
+        year = row.date.year
+        for occ in matcher.occurrences(texts[row.doc_id], row.lang, "longest" if rule == "longest" else "all", year):
+            if occ.concept not in firsts:
+                text = texts[row.doc_id]
+                passage = (text[max(0, occ.start - context):occ.start] + "【" + text[occ.start:occ.end] + "】"
+                           + text[occ.end:occ.end + context]).replace("\n", " ")
+                firsts[occ.concept] = (row.date, row.doc_id, passage, row.date_rule)
+    table = pd.DataFrame([(s, *v) for s, v in sorted(firsts.items())], columns=REFERENCE_COLUMNS)
+    table["ref_date"] = pd.to_datetime(table["ref_date"])
+    return table

@@ -1,0 +1,131 @@
+"""When each unit first uses each slogan: the first-use table, with its interval and its censoring.
+
+A unit (a province, a city, a group of a grouping) is observed only through its documents, so:
+
+- a document's date is its meeting date, else its publication date, else the first day of its
+  quarter, else of its year; the rule is kept beside the date (``date_rule``);
+- the first use is the earliest dated document of the unit that uses the slogan (under the counting
+  rule); ties on a day are broken by document id. The adoption happened between the last document
+  of the unit without it (``last_without``) and the first with it (``first_date``): an interval, as
+  thin coverage widens it;
+- a unit that never uses the slogan is **censored** at its last document (``window_end``): it had
+  not adopted by then, as far as its documents show;
+- ``exposure`` is the unit's documents before its first use (or in all, when censored), and
+  ``thin`` marks a unit with fewer documents than ``min_docs``, or none in more than half the
+  periods of its window: such a unit looks late because it is seldom seen.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+DATE_RULES = ("meeting_date", "pub_date", "quarter", "year")
+
+FIRST_USE_COLUMNS = ["slogan", "unit", "first_date", "first_period", "first_doc_id", "uses_first_doc", "passage",
+                     "last_without", "exposure", "censored", "window_start", "window_end", "documents", "thin",
+                     "date_rule"]
+
+
+def document_dates(docs: pd.DataFrame) -> pd.DataFrame:
+    """``doc_id``, ``date`` (a Timestamp) and ``date_rule`` of each document that has one (see the
+    module's docstring); documents with no date at all are left out."""
+    date = pd.Series(pd.NaT, index=docs.index, dtype="datetime64[ns]")
+    rule = pd.Series(pd.NA, index=docs.index, dtype="string")
+    for name in DATE_RULES:
+        if name not in docs:
+            continue
+        if name == "quarter":
+            value = pd.to_datetime(docs[name].astype("string").str.replace(r"^(\d{4})Q(\d)$", lambda m: (
+                f"{m[1]}-{3 * int(m[2]) - 2:02d}-01"), regex=True), errors="coerce")
+        elif name == "year":
+            value = pd.to_datetime(docs[name].astype("Int64").astype("string") + "-01-01", errors="coerce")
+        else:
+            value = pd.to_datetime(docs[name].astype("string"), errors="coerce")
+        take = date.isna() & value.notna()
+        date[take] = value[take]
+        rule[take] = name
+    out = pd.DataFrame({"doc_id": docs["doc_id"].to_numpy(), "date": date.to_numpy(), "date_rule": rule.to_numpy()})
+    return out[out["date"].notna()].reset_index(drop=True)
+
+
+def period_of(dates: pd.Series, period: str) -> pd.Series:
+    """``2022Q3`` (period "quarter") or ``2022`` (period "year") of each date."""
+    if period == "year":
+        return dates.dt.year.astype("string")
+    return dates.dt.to_period("Q").astype("string")
+
+
+def first_uses(dated: pd.DataFrame, uses: pd.DataFrame, passages: pd.DataFrame, slogans: list[str],
+               period: str = "quarter", min_docs: int = 3) -> pd.DataFrame:
+    """The first-use table: a row per slogan × unit (see the module's docstring).
+
+    ``dated``: doc_id, unit, date, date_rule of every dated document with a unit; ``uses``: doc_id,
+    slogan, n (occurrences under the counting rule, rows with n > 0); ``passages``: slogan, doc_id,
+    passage (the first passage of each document that uses it)."""
+    dated = dated.sort_values(["unit", "date", "doc_id"], kind="stable").reset_index(drop=True)
+    dated["period"] = period_of(dated["date"], period)
+    windows = dated.groupby("unit").agg(window_start=("date", "min"), window_end=("date", "max"),
+                                        documents=("doc_id", "size"), periods=("period", "nunique"))
+    span = {u: _periods_between(r.window_start, r.window_end, period) for u, r in windows.iterrows()}
+    windows["thin"] = (windows["documents"] < min_docs) | (windows["periods"] < 0.5 * pd.Series(span))
+    used = uses[(uses["n"] > 0) & uses["slogan"].isin(slogans)].merge(dated, on="doc_id")
+    used = used.sort_values(["slogan", "unit", "date", "doc_id"], kind="stable")
+    first = used.drop_duplicates(["slogan", "unit"], keep="first").set_index(["slogan", "unit"])
+    passage = passages.drop_duplicates(["slogan", "doc_id"]).set_index(["slogan", "doc_id"])["passage"]
+    by_unit = {u: g for u, g in dated.groupby("unit", sort=False)}
+    rows = []
+    for slogan in slogans:
+        for unit, w in windows.iterrows():
+            docs = by_unit[unit]
+            if (slogan, unit) in first.index:
+                f = first.loc[(slogan, unit)]
+                before = docs[(docs["date"] < f["date"])]
+                rows.append((slogan, unit, f["date"], f["period"], f["doc_id"], int(f["n"]),
+                             passage.get((slogan, f["doc_id"]), ""),
+                             before["date"].max() if len(before) else pd.NaT, len(before), False,
+                             w.window_start, w.window_end, int(w.documents), bool(w.thin), f["date_rule"]))
+            else:
+                rows.append((slogan, unit, pd.NaT, pd.NA, pd.NA, 0, "", w.window_end, int(w.documents), True,
+                             w.window_start, w.window_end, int(w.documents), bool(w.thin), pd.NA))
+    table = pd.DataFrame(rows, columns=FIRST_USE_COLUMNS)
+    for col in ("first_date", "last_without", "window_start", "window_end"):
+        table[col] = pd.to_datetime(table[col])
+    return table.astype({"first_period": "string", "first_doc_id": "string", "date_rule": "string", "slogan": "string",
+                         "unit": "string", "passage": "string", "censored": bool, "thin": bool, "exposure": "int64",
+                         "documents": "int64", "uses_first_doc": "int64"})
+
+
+def coverage(dated: pd.DataFrame, period: str = "quarter") -> pd.DataFrame:
+    """Documents per unit and period (long form): what every adoption figure shows beside it."""
+    frame = dated.assign(period=period_of(dated["date"], period))
+    return frame.groupby(["unit", "period"]).size().rename("documents").reset_index()
+
+
+def _periods_between(start, end, period: str) -> int:
+    if period == "year":
+        return int(end.year - start.year + 1)
+    return int((end.year - start.year) * 4 + (end.quarter - start.quarter) + 1)
+
+
+def with_reference(table: pd.DataFrame, reference: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with the centre's first use of each slogan (``reference``: slogan, ref_date, ref_doc_id,
+    ref_passage), each unit's lag after it in days, and ``before_centre`` for a first use earlier than
+    the centre's (a local origin, or a gap in the reference)."""
+    out = table.merge(reference, on="slogan", how="left")
+    out["lag_days"] = (out["first_date"] - out["ref_date"]).dt.days.astype("Int64")
+    out["before_centre"] = (out["lag_days"] < 0).fillna(False).astype(bool)
+    return out
+
+
+def adopted_share(table: pd.DataFrame) -> pd.DataFrame:
+    """Per slogan: units, adopters, censored units, thin units, the first and median first use."""
+    g = table.assign(adopted=~table["censored"]).groupby("slogan")
+    out = pd.DataFrame({"units": g.size(), "adopters": g["adopted"].sum(), "thin_units": g["thin"].sum(),
+                        "first_use": g["first_date"].min(), "median_first_use": g["first_date"].median()})
+    out = out.astype({"units": "int64", "adopters": "int64", "thin_units": "int64"})
+    out["censored"] = out["units"] - out["adopters"]
+    return out.reset_index().sort_values(["adopters", "slogan"], ascending=[False, True], kind="stable")
+
+
+def days_since(dates: pd.Series, origin) -> np.ndarray:
+    return (pd.to_datetime(dates) - pd.Timestamp(origin)).dt.days.to_numpy(dtype=float)

@@ -1,0 +1,107 @@
+"""The adoption stage (issue 33): first uses exact, censoring and intervals right, the centre's clock,
+the province borders, and the adoption model calibrated (a fast version of bench/adoption_calibration.py)."""
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.diffusion.models import hazard_model, km_curves
+from analysis.diffusion.neighbours import adjacency
+from analysis.diffusion.reference import _year_in_name
+from analysis.diffusion.simulate import fit_planted, planted_corpus
+from analysis.diffusion.timing import document_dates, first_uses, with_reference
+from tests.conftest import ROOT
+
+
+def test_province_borders_are_symmetric_and_cover_every_province():
+    near = adjacency()
+    assert len(near) == 34 and all(p in near[q] for p in near for q in near[p])
+    assert near["浙江省"] == {"上海市", "江苏省", "安徽省", "江西省", "福建省"}
+    assert "海南省" not in adjacency(sea=False) and near["海南省"] == {"广东省"}
+
+
+def test_a_document_is_dated_by_its_meeting_then_publication_then_quarter_then_year():
+    docs = pd.DataFrame({"doc_id": list("abcde"),
+                         "meeting_date": ["2022-07-22", None, None, None, None],
+                         "pub_date": ["2022-07-23", "2022-04-27", None, None, None],
+                         "quarter": ["2022Q3", "2022Q1", "2021Q2", None, None],
+                         "year": pd.array([2022, 2022, 2021, 2020, None], dtype="Int64")})
+    dated = document_dates(docs).set_index("doc_id")
+    assert list(dated.index) == list("abcd")                   # e has no date: left out
+    assert dated.loc["a", "date"] == pd.Timestamp("2022-07-22") and dated.loc["a", "date_rule"] == "meeting_date"
+    assert dated.loc["b", "date_rule"] == "pub_date"
+    assert dated.loc["c", "date"] == pd.Timestamp("2021-04-01") and dated.loc["c", "date_rule"] == "quarter"
+    assert dated.loc["d", "date"] == pd.Timestamp("2020-01-01") and dated.loc["d", "date_rule"] == "year"
+
+
+def test_first_uses_are_exact_with_their_interval_exposure_and_censoring():
+    day = pd.Timestamp
+    dated = pd.DataFrame({"doc_id": ["a1", "a2", "a3", "b1", "b2", "c1"], "unit": ["A", "A", "A", "B", "B", "C"],
+                          "date": [day("2020-01-10"), day("2020-05-02"), day("2020-09-01"), day("2020-02-01"),
+                                   day("2021-03-01"), day("2020-06-01")], "date_rule": "meeting_date"})
+    uses = pd.DataFrame({"doc_id": ["a2", "a3", "b2"], "slogan": "双过半", "n": [2, 1, 1]})
+    passages = pd.DataFrame({"slogan": ["双过半"], "doc_id": ["a2"], "passage": ["冲刺【双过半】"]})
+    t = first_uses(dated, uses, passages, ["双过半"], min_docs=2).set_index("unit")
+    assert t.loc["A", "first_doc_id"] == "a2" and t.loc["A", "first_date"] == day("2020-05-02")
+    assert t.loc["A", "last_without"] == day("2020-01-10") and t.loc["A", "exposure"] == 1
+    assert t.loc["A", "passage"] == "冲刺【双过半】" and t.loc["A", "uses_first_doc"] == 2
+    assert t.loc["B", "first_doc_id"] == "b2" and t.loc["B", "last_without"] == day("2020-02-01")
+    assert bool(t.loc["B", "thin"])                             # 2 documents over 5 quarters: seen in 2 of them
+    assert bool(t.loc["C", "censored"]) and t.loc["C", "last_without"] == day("2020-06-01") and t.loc["C", "thin"]
+    ref = pd.DataFrame({"slogan": ["双过半"], "ref_date": [day("2020-03-05")], "ref_doc_id": ["gwr2020"],
+                        "ref_passage": [""], "ref_date_rule": ["file name"]})
+    t = with_reference(t.reset_index(), ref).set_index("unit")
+    assert t.loc["A", "lag_days"] == 58 and not t.loc["A", "before_centre"]
+    assert pd.isna(t.loc["C", "lag_days"])
+
+
+def test_kaplan_meier_curve_rises_to_the_adopted_share_with_intervals():
+    day = pd.Timestamp
+    table = pd.DataFrame({"slogan": "s", "unit": list("ABCD"), "censored": [False, False, True, False],
+                          "first_date": [day("2020-02-01"), day("2020-03-01"), pd.NaT, day("2020-05-01")],
+                          "window_start": day("2020-01-01"), "window_end": day("2020-12-31"),
+                          "ref_date": day("2020-01-01")})
+    curve = km_curves(table)
+    assert curve["adopted_share"].iloc[-1] == pytest.approx(0.75) and curve["adopted_share"].is_monotonic_increasing
+    assert (curve["low"] <= curve["adopted_share"]).all() and (curve["adopted_share"] <= curve["high"]).all()
+    assert curve["days"].iloc[1] == 31
+
+
+def test_a_file_named_by_its_year_dates_a_reference_report():
+    assert _year_in_name("texts/2013.txt") == 2013 and _year_in_name("gwr_2013_zh.txt") == 2013
+    assert _year_in_name("report.txt") is None and _year_in_name("2013-2017.txt") is None
+
+
+@pytest.mark.slow
+def test_the_model_is_calibrated_on_planted_and_random_adoption_dates():
+    """Fast version of bench/adoption_calibration.py: 12 replicates each (the bench runs 100)."""
+    covered, false = [], []
+    for seed in range(12):
+        p = planted_corpus(np.random.default_rng(1000 + seed), beta=0.7, gamma=1.0)
+        table, model = fit_planted(p)
+        x = model.set_index("term").loc["x"]
+        covered.append(x.low <= 0.7 <= x.high)
+        first = p.uses.merge(p.dated, on="doc_id").sort_values(["date", "doc_id"]).drop_duplicates(["slogan", "unit"])
+        found = table[~table["censored"]].set_index(["slogan", "unit"])["first_doc_id"].astype(str)
+        assert found.sort_index().equals(first.set_index(["slogan", "unit"])["doc_id"].sort_index().rename("first_doc_id"))
+        p0 = planted_corpus(np.random.default_rng(seed))
+        false.append((fit_planted(p0)[1].set_index("term").loc[["x", "neighbours_adopted"], "p_value"] < 0.05).sum())
+    assert sum(covered) >= 10 and sum(false) <= 3
+
+
+def test_too_few_units_or_first_uses_give_no_model_but_a_reason():
+    rows = pd.DataFrame({"slogan": "s", "unit": list("ABC") * 4, "period": "2020Q1", "event": [1, 0, 0] * 4,
+                         "neighbours_adopted": 0.0, "log_documents": 0.0, "log_time": 0.0})
+    out = hazard_model(rows, [])
+    assert out["status"].iloc[0].startswith("too few first uses")
+
+
+@pytest.mark.slow
+def test_the_adoption_command_on_the_seeds(tmp_path):
+    from analysis.cli import main
+
+    assert main(["adoption", "--corpus", str(ROOT / "seeds"), "--data", str(tmp_path / "d"), "--figures",
+                 str(tmp_path / "f"), "--quiet"]) == 0
+    table = pd.read_parquet(tmp_path / "d" / "adoption" / "first_uses.parquet")
+    assert set(table["unit"]) == {"浙江省", "河南省", "湖南省"}
+    used = table[~table["censored"]]
+    assert used["first_doc_id"].notna().all() and (used["passage"].str.contains("【")).all()
