@@ -63,7 +63,7 @@ def test_kaplan_meier_curve_rises_to_the_adopted_share_with_intervals():
     curve = km_curves(table)
     assert curve["adopted_share"].iloc[-1] == pytest.approx(0.75) and curve["adopted_share"].is_monotonic_increasing
     assert (curve["low"] <= curve["adopted_share"]).all() and (curve["adopted_share"] <= curve["high"]).all()
-    assert curve["days"].iloc[1] == 31
+    assert curve["days"].iloc[1] == 31 and curve["date"].iloc[0] == pd.Timestamp("2020-01-01")
 
 
 def test_a_file_named_by_its_year_dates_a_reference_report():

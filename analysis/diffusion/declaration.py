@@ -15,6 +15,7 @@ STAGE = Stage(
                                           "reference_problems")),
     sources="analysis.diffusion.sources:reference_inputs",
     run="analysis.diffusion.stage:build_adoption",
+    draw="analysis.publishing.draw:build_adoption_outputs",
     summary="analysis.diffusion.summary:print_adoption_summary",
     findings="analysis.diffusion.summary:findings",
     help="slogan adoption: each unit's first use of each slogan, censoring, the centre's clock, curves and a model",

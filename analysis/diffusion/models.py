@@ -1,14 +1,17 @@
 """Adoption curves and the adoption model.
 
 - **Kaplan–Meier curves** (statsmodels' ``SurvfuncRight``): the share of units that have used a
-  slogan, by days since the origin (the centre's first use where a reference corpus gives it, else
-  the first document of the corpus), units that never use it censored at their last document, with
-  pointwise 95% intervals (Greenwood's variance on the log(−log) scale). A unit whose first use came
-  before the origin counts at day 0.
+  slogan, by days since the corpus's first document (calendar time, the same for every slogan;
+  ``origin`` keeps the centre's first use beside it), units that never use it censored at their last
+  document, with pointwise 95% intervals (Greenwood's variance on the log(−log) scale). Every unit
+  is taken as at risk from the corpus's first document: a unit whose documents start later looks
+  late, which the timeline's coverage strip shows. (Delayed entry, each unit at risk from its own
+  first document, was tried: with few units watched early, the first adoption took the curve to 1.)
 - **A discrete-time hazard model** of first use (Allison 1982; the event-history design of policy
   diffusion, Berry & Berry 1990), pooled over slogans with a fixed effect per slogan (Boehmke 2009):
-  a row per unit × period in which the unit has documents, from the origin's period to its first use
-  (the event) or its last document (censored); a logit of the event on the share of the unit's
+  a row per unit × period in which the unit has documents, from the origin's period (or the earliest
+  first use, when a unit used the slogan before the centre) to its first use (the event) or its last
+  document (censored); a logit of the event on the share of the unit's
   neighbours that used the slogan in an earlier period, log(documents in the period) (a unit seen
   more often is caught adopting sooner: coverage, not eagerness), log(1 + periods since the
   origin), and the researcher's unit covariates. Periods without a document are left out: nothing
@@ -51,13 +54,14 @@ def km_curves(table: pd.DataFrame) -> pd.DataFrame:
     """Kaplan–Meier curves of adoption per slogan (see the module's docstring)."""
     from statsmodels.duration.survfunc import SurvfuncRight
 
+    start = table["window_start"].min()
     rows = []
     for o in origins(table).itertuples():
         g = table[table["slogan"] == o.slogan]
         if not (~g["censored"]).any():
             continue
         end = g["first_date"].where(~g["censored"], g["window_end"])
-        time = np.clip(days_since(end, o.origin), 0, None)
+        time = days_since(end, start)
         sf = SurvfuncRight(time, (~g["censored"]).to_numpy().astype(int))
         s, se = np.asarray(sf.surv_prob), np.asarray(sf.surv_prob_se)
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -72,7 +76,7 @@ def km_curves(table: pd.DataFrame) -> pd.DataFrame:
     if not rows:
         return pd.DataFrame(columns=CURVE_COLUMNS)
     out = pd.concat(rows, ignore_index=True)
-    out["date"] = pd.to_datetime(out["origin"]) + pd.to_timedelta(out["days"], unit="D")
+    out["date"] = pd.Timestamp(start) + pd.to_timedelta(out["days"], unit="D")
     return out[CURVE_COLUMNS]
 
 
@@ -88,9 +92,9 @@ def person_periods(table: pd.DataFrame, coverage: pd.DataFrame, neighbours: dict
     frames = []
     origin_of = origins(table).set_index("slogan")["origin"]
     for slogan, g in table.groupby("slogan", sort=True):
-        start = index.get(str(period_of(pd.Series([origin_of[slogan]]), period_len).iloc[0]))
-        start = 0 if start is None else start
         first = {r.unit: index[r.first_period] for r in g.itertuples() if not r.censored and r.first_period in index}
+        start = index.get(str(period_of(pd.Series([origin_of[slogan]]), period_len).iloc[0]))
+        start = min([0 if start is None else start, *first.values()])   # units that used it before the centre stay in
         for r in g.itertuples():
             for i, n in observed.get(r.unit, []):
                 if i < start or (r.unit in first and i > first[r.unit]):

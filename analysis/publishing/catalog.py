@@ -199,6 +199,33 @@ COOCCURRENCE_OUTPUTS = (
 )
 
 
+ADOPTION_OUTPUTS = (
+    Output("adoption_timeline", "figure",
+           "Slogan adoption by unit (the slogans with most adopters): grey marks where a unit has documents "
+           "(darker: more), a point at its first use with a line back to its last document without it (the "
+           "adoption happened in between), an open triangle at the last document of a unit that never used it "
+           "(censored), a dashed line at the centre's first use when the reference dates it inside the window.",
+           reads=("adoption.top",), made_by="analysis.publishing.diffusion_plots.adoption_timeline"),
+    Output("adoption_curves", "figure",
+           "Kaplan–Meier curves: the share of units that have used each slogan, from the corpus's first document, "
+           "units that never used it censored at their last document; bands are pointwise 95% intervals. The legend "
+           "gives the centre's first use.", reads=("adoption.top",),
+           made_by="analysis.publishing.diffusion_plots.adoption_curves"),
+    Output("adoption_first_uses", "table",
+           "Each slogan × unit: the first use (date and its rule, document, passage), the last document without it, "
+           "documents seen before it, censoring, thin coverage, and the lag after the centre's first use.",
+           made_by="analysis.diffusion.timing.first_uses"),
+    Output("adoption_slogans", "table", "Per slogan: units, adopters, censored and thinly covered units, the first "
+           "and the median first use.", made_by="analysis.diffusion.timing.adopted_share"),
+    Output("adoption_model", "table",
+           "Discrete-time hazard model of first use, pooled over slogans: log-odds, clustered standard error, 95% "
+           "t interval and odds ratio per term (or why there is no model).",
+           made_by="analysis.diffusion.models.hazard_model"),
+    Output("adoption_coverage", "table", "Documents per unit and period: how well each unit is seen.",
+           made_by="analysis.diffusion.timing.coverage"),
+)
+
+
 def drawn_stages(every: bool = False) -> list[tuple]:
     """(stage, its outputs) for every stage that ``figures`` runs and draws (``every``: and the
     stages run only when asked for, as calibrate), in run order."""

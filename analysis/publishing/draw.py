@@ -12,8 +12,9 @@ from ..pipeline import atomic, registry
 from ..pipeline.runner import view
 from ..pipeline.config import Config
 from . import plots
-from .catalog import (CALIBRATION_OUTPUTS, COOCCURRENCE_OUTPUTS, CORPUS_OUTPUTS, KEYWORD_OUTPUTS, SLOGAN_OUTPUTS,
-                      TOPIC_OUTPUTS, for_groupings)
+from . import diffusion_plots
+from .catalog import (ADOPTION_OUTPUTS, CALIBRATION_OUTPUTS, COOCCURRENCE_OUTPUTS, CORPUS_OUTPUTS, KEYWORD_OUTPUTS,
+                      SLOGAN_OUTPUTS, TOPIC_OUTPUTS, for_groupings)
 from .writer import Writer, draw_stage, output_step
 
 
@@ -261,3 +262,25 @@ def build_cooccurrence_outputs(cfg: Config, result, force: bool = False) -> bool
 
     return output_step(cfg, build_cooccurrence_outputs.step, COOCCURRENCE_OUTPUTS, data / "outputs",
                         sorted(data.glob("*.parquet")), draw, force)
+
+
+@draws("adoption", ADOPTION_OUTPUTS)
+def build_adoption_outputs(cfg: Config, result, force: bool = False) -> bool:
+    """The adoption figures and tables; returns True when they were (re)written."""
+    cfg = view(cfg, build_adoption_outputs.step)
+    data = Path(result.folder)
+
+    def draw(w: Writer) -> None:
+        t = result.tables
+        w.figure(lambda: diffusion_plots.adoption_timeline(t["first_uses"], t["coverage"], t["slogans"],
+                                                           min(cfg.adoption.top, 4)),
+                 "adoption_timeline")
+        w.figure(lambda: diffusion_plots.adoption_curves(t["curves"], t["slogans"], min(cfg.adoption.top, 8)),
+                 "adoption_curves")
+        w.table(t["first_uses"], "adoption_first_uses")
+        w.table(t["slogans"], "adoption_slogans")
+        w.table(t["model"], "adoption_model")
+        w.table(t["coverage"], "adoption_coverage")
+
+    return output_step(cfg, build_adoption_outputs.step, ADOPTION_OUTPUTS, data / "outputs",
+                       sorted(data.glob("*.parquet")), draw, force)

@@ -137,7 +137,20 @@ def report_facts(cfg: Config, done: dict, entries: list[dict]) -> dict:
                    if (fig / f"{name}.csv").exists() else ""
                    for name in ("slogan_contrasts", "slogan_nb_effects", "keyword_keyness")},
         "contrast_figure": (fig / "slogan_contrast.png").exists() and _contrast_tested(done, cfg),
+        "adoption": _adoption(done, cfg),
     }
+
+
+def _adoption(done: dict, cfg: Config) -> dict | None:
+    """What the adoption section says (None when the stage did not run)."""
+    if "adoption" not in done:
+        return None
+    s = read_json(Path(done["adoption"].folder) / "summary.json")
+    if not s.get("units"):
+        return None
+    thin = s.get("thin_units", [])
+    return {**s, "by": cfg.adoption.by, "thin": ", ".join(thin[:12]) + (f" and {len(thin) - 12} more" if len(thin) > 12 else ""),
+            "model": "fitted (`adoption_model`)" if s.get("model") == "fitted" else s.get("model", "")}
 
 
 def _misses(candidates) -> dict:
