@@ -3,7 +3,8 @@ provinces with their real borders, 24 quarters, 4 slogans, 6 thinly covered unit
 an adopted slogan with a Beta(4, 1) probability each.
 
 - null: adoption dates at random (beta = gamma = 0): how often the unit covariate and the neighbour
-  share are significant at 5% (should be about 5%);
+  share are significant at 5% (should be about 5%), by the model's p-values (the wild cluster score
+  bootstrap) and by the clustered Wald test's;
 - planted: beta = 0.7 on the unit covariate, gamma = 1.0 on the neighbour share: how often each 95%
   interval covers the planted value (should be about 95%, at least 90%);
 - every replicate: the first uses found are exactly the first documents that use the slogan, and the
@@ -38,10 +39,10 @@ def replicate(args) -> list[tuple]:
     for term in ("x", "neighbours_adopted"):
         row = model[model["term"] == term]
         if not len(row):
-            out.append((kind, seed, term, np.nan, np.nan, np.nan, np.nan, exact))
+            out.append((kind, seed, term, np.nan, np.nan, np.nan, np.nan, np.nan, exact))
             continue
         r = row.iloc[0]
-        out.append((kind, seed, term, r.estimate, r.low, r.high, r.p_value, exact))
+        out.append((kind, seed, term, r.estimate, r.low, r.high, r.p_value, r.p_wald, exact))
     return out
 
 
@@ -58,15 +59,17 @@ def main(n: int = 100) -> None:
     jobs = [(kind, 1000 * (kind == "planted") + i) for kind in ("null", "planted") for i in range(n)]
     with ProcessPoolExecutor(2) as pool:
         rows = [r for rs in pool.map(replicate, jobs) for r in rs]
-    frame = pd.DataFrame(rows, columns=["kind", "seed", "term", "estimate", "low", "high", "p", "exact"])
+    frame = pd.DataFrame(rows, columns=["kind", "seed", "term", "estimate", "low", "high", "p", "p_wald", "exact"])
     print(f"replicates: {n} null, {n} planted; first uses exact and censoring right in "
           f"{int(frame.groupby(['kind', 'seed'])['exact'].first().sum())} of {2 * n}")
     for term in ("x", "neighbours_adopted"):
         null = frame[(frame.kind == "null") & (frame.term == term)]
         planted = frame[(frame.kind == "planted") & (frame.term == term)]
         covered = ((planted.low <= TRUE[term]) & (TRUE[term] <= planted.high)).mean()
-        print(f"{term}: null significant at 5% {(null.p < 0.05).mean():.3f}; planted {TRUE[term]}: mean estimate "
-              f"{planted.estimate.mean():.2f}, 95% interval covers it {covered:.3f}, significant {(planted.p < 0.05).mean():.2f}")
+        print(f"{term}: null significant at 5%: {(null.p < 0.05).mean():.3f} (wild cluster score bootstrap), "
+              f"{(null.p_wald < 0.05).mean():.3f} (clustered Wald, t); planted {TRUE[term]}: mean estimate "
+              f"{planted.estimate.mean():.2f}, 95% interval covers it {covered:.3f}, significant "
+              f"{(planted.p < 0.05).mean():.2f} (bootstrap) {(planted.p_wald < 0.05).mean():.2f} (Wald)")
 
 
 if __name__ == "__main__":

@@ -90,7 +90,7 @@ def test_the_model_is_calibrated_on_planted_and_random_adoption_dates():
 
 def test_too_few_units_or_first_uses_give_no_model_but_a_reason():
     rows = pd.DataFrame({"slogan": "s", "unit": list("ABC") * 4, "period": "2020Q1", "event": [1, 0, 0] * 4,
-                         "neighbours_adopted": 0.0, "log_documents": 0.0, "log_time": 0.0})
+                         "neighbours_adopted": 0.0, "log_documents": 0.0, "time": 0})
     out = hazard_model(rows, [])
     assert out["status"].iloc[0].startswith("too few first uses")
 
@@ -105,3 +105,17 @@ def test_the_adoption_command_on_the_seeds(tmp_path):
     assert set(table["unit"]) == {"浙江省", "河南省", "湖南省"}
     used = table[~table["censored"]]
     assert used["first_doc_id"].notna().all() and (used["passage"].str.contains("【")).all()
+
+
+@pytest.mark.slow
+def test_the_adoption_notebook_runs_on_the_cctv_items_against_the_national_reports(tmp_path, monkeypatch):
+    from tests.test_pipeline import run_notebook
+
+    shared = ROOT.parent / "shared" / "corpora"
+    if not (shared / "xwlb_cctv_news" / "sample_full_text").is_dir() or not (shared / "gwr_national" / "texts").is_dir():
+        pytest.skip("the adoption notebook runs on ../shared/corpora's CCTV items and national reports, absent here")
+    monkeypatch.setenv("TIFA_CCTV_YEARS", "2013-2014")
+    run_notebook("06_slogan_adoption.ipynb", tmp_path)
+    first = pd.read_parquet(tmp_path / "data" / "adoption_cctv" / "data" / "adoption" / "first_uses.parquet")
+    used = first[~first["censored"]]
+    assert used["unit"].nunique() >= 20 and used["ref_date"].notna().any() and (used["passage"] != "").all()

@@ -98,7 +98,7 @@ def adoption_curves(curves: pd.DataFrame, slogans: pd.DataFrame, top: int = 8):
     names = [s for s in followed(slogans, top) if (curves["slogan"] == s).any()]
     if not names:
         return _message_figure("No unit uses any followed slogan: no adoption curve to show.")
-    fig, ax = figure("double", 3.0)
+    fig, ax = figure("double", 3.4)
     for i, slogan in enumerate(names):
         c = curves[curves["slogan"] == slogan]
         colour = PALETTE[i % len(PALETTE)]
@@ -110,6 +110,6 @@ def adoption_curves(curves: pd.DataFrame, slogans: pd.DataFrame, top: int = 8):
     ax.xaxis.set_major_locator(mdates.AutoDateLocator())
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
     ax.set_ylabel("share of units that have used it")
-    ax.legend(fontsize=6, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1))
+    ax.legend(fontsize=6, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=2)
     fig.tight_layout()
     return fig
