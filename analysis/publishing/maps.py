@@ -123,7 +123,11 @@ def _draw(ax, shapes: dict, values: pd.Series, cmap, norm, labels: bool) -> None
             if geom.area < LABEL_MIN_AREA:   # Beijing, Tianjin, Shanghai, Hainan, Hong Kong, Macao
                 continue
             point = geom.representative_point()
-            ax.text(point.x, point.y, short_name(name), fontsize=4.2, ha="center", va="center", color="0.1")
+            value = values.get(name, np.nan)
+            r, g, b, _ = cmap(norm(value)) if value == value else (1, 1, 1, 1)
+            dark = 0.2126 * r + 0.7152 * g + 0.0722 * b < 0.45      # white names on dark fills
+            ax.text(point.x, point.y, short_name(name), fontsize=4.2, ha="center", va="center",
+                    color="white" if dark else "0.1")
     ax.set_aspect("equal")
     ax.set_xticks([])
     ax.set_yticks([])
