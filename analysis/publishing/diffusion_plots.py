@@ -6,6 +6,7 @@ import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
 
+from .maps import short_name
 from .plots import PAGE_HEIGHT, _message_figure
 from .style import PALETTE, figure
 
@@ -63,7 +64,7 @@ def adoption_timeline(first_uses: pd.DataFrame, coverage: pd.DataFrame, slogans:
             centre = f"; centre {ref.iloc[0]:%Y-%m-%d}"
             if span[0] <= ref.iloc[0] <= span[1]:
                 ax.axvline(ref.iloc[0], color="0.2", lw=0.8, ls="--", label="centre's first use")
-        ax.set_yticks(range(len(order)), [_short(u) for u in order["unit"]], fontsize=5 if n > 20 else 6)
+        ax.set_yticks(range(len(order)), [short_name(u) for u in order["unit"]], fontsize=5 if n > 20 else 6)
         ax.set_ylim(len(order) - 0.5, -0.5)
         ax.set_xlim(*span)
         ax.xaxis.set_major_locator(mdates.AutoDateLocator())
@@ -81,14 +82,6 @@ def adoption_timeline(first_uses: pd.DataFrame, coverage: pd.DataFrame, slogans:
     fig.legend(handles, labels, loc="lower center", ncol=3, fontsize=6, frameon=False, bbox_to_anchor=(0.5, 0))
     fig.tight_layout(rect=(0, 0.04, 1, 1))
     return fig
-
-
-def _short(unit: str) -> str:
-    """A province's short name (广西壮族自治区 → 广西), other units as they are."""
-    for suffix in ("维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "省", "市"):
-        if unit.endswith(suffix) and len(unit) > len(suffix) + 1:
-            return unit[: -len(suffix)]
-    return unit
 
 
 def adoption_curves(curves: pd.DataFrame, slogans: pd.DataFrame, top: int = 8):

@@ -134,6 +134,7 @@ def _draw(ax, shapes: dict, values: pd.Series, cmap, norm, labels: bool) -> None
 
 
 def short_name(name: str) -> str:
+    """A province's short name (广西壮族自治区 → 广西); other names as they are."""
     for suffix in ("维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "省", "市"):
         if name.endswith(suffix) and len(name) > len(suffix) + 1:
             return name[: -len(suffix)]
