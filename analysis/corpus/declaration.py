@@ -1,11 +1,15 @@
 """The corpus stage, declared: a folder of raw texts → the documents table, its problems and duplicates."""
 from ..pipeline.registry import Stage
 
+#: the settings that decide how a folder of texts becomes documents: the corpus stage's, and those of
+#: any other folder read the same way (the adoption stage's reference corpus; :class:`~.stage.FolderReading`)
+READING = ("corpus.traditional_share", "corpus.cjk_share", "corpus.latin_share", "corpus.inference",
+           "corpus.max_doc_chars", "corpus.long_docs", "corpus.max_file_mb", "corpus.near_duplicates")
+
 #: corpus.min_confidence is read by the analyses, not here; the worker count changes nothing but speed.
 STAGE = Stage(
     "corpus", "analysis.corpus.stage",
-    params=("corpus.traditional_share", "corpus.cjk_share", "corpus.latin_share", "corpus.inference",
-            "corpus.max_doc_chars", "corpus.long_docs", "corpus.max_file_mb", "corpus.columns", "corpus.near_duplicates"),
+    params=(*READING, "corpus.columns"),
     runtime=("corpus.workers",),
     writes=("documents.parquet", "problems.csv", "duplicates.csv"),
     sources="analysis.corpus.sources:raw_inputs",

@@ -60,20 +60,40 @@ def build_corpus(cfg: Config, progress: bool = True, force: bool = False) -> Cor
     return CorpusResult(docs, problems.fillna(""), out, rebuilt=True)
 
 
+@dataclass(frozen=True)
+class FolderReading:
+    """How a folder of texts becomes documents (the settings of ``declaration.READING``, and the
+    worker count)."""
+    params: DocParams
+    max_file_mb: float
+    near_duplicates: float
+    workers: int
+
+    @classmethod
+    def of(cls, corpus) -> "FolderReading":
+        """From the ``[corpus]`` section (or a stage's view of it)."""
+        return cls(DocParams.from_config(corpus), corpus.max_file_mb, corpus.near_duplicates,
+                   corpus.workers or mp.cpu_count())
+
+    def read(self, folder: Path, overrides: str, columns: dict, progress: bool = False, exclude: tuple = ()
+             ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+        """The documents of ``folder``, site furniture removed and duplicates marked; the problems;
+        the duplicates table."""
+        docs, problems = process_corpus(Path(folder), self.params, overrides, self.max_file_mb, self.workers,
+                                        progress, columns, exclude=exclude)
+        exact = find_exact_duplicates(docs)  # copies would make every line of a text look like site furniture
+        docs = remove_repeated_lines(docs, exclude=set(exact.loc[~exact["kept"].astype(bool), "doc_id"]))
+        docs, dupes = mark_near_duplicates(docs, self.near_duplicates, exact)
+        more = duplicate_problems(docs, dupes)
+        if more:
+            problems = pd.concat([problems, problems_frame(more)], ignore_index=True)
+        return docs, problems, dupes
+
+
 def annotated_documents(cfg, progress: bool) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """The documents of the corpus folder (``cfg``: the stage's view), site furniture removed and
-    duplicates marked; the problems; the duplicates table."""
-    workers = cfg.corpus.workers or mp.cpu_count()
-    docs, problems = process_corpus(Path(cfg.paths.corpus), DocParams.from_config(cfg.corpus), cfg.paths.overrides,
-                                    cfg.corpus.max_file_mb, workers, progress, cfg.corpus.columns,
-                                    exclude=(cfg.paths.data, cfg.paths.figures))
-    exact = find_exact_duplicates(docs)  # copies would make every line of a text look like site furniture
-    docs = remove_repeated_lines(docs, exclude=set(exact.loc[~exact["kept"].astype(bool), "doc_id"]))
-    docs, dupes = mark_near_duplicates(docs, cfg.corpus.near_duplicates, exact)
-    more = duplicate_problems(docs, dupes)
-    if more:
-        problems = pd.concat([problems, problems_frame(more)], ignore_index=True)
-    return docs, problems, dupes
+    """The documents of the corpus folder (``cfg``: the stage's view), read as :class:`FolderReading` says."""
+    return FolderReading.of(cfg.corpus).read(Path(cfg.paths.corpus), cfg.paths.overrides, cfg.corpus.columns, progress,
+                                             exclude=(cfg.paths.data, cfg.paths.figures))
 
 
 def require_documents(result: CorpusResult, cfg: Config) -> CorpusResult:

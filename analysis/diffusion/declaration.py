@@ -1,13 +1,13 @@
 """The adoption stage, declared: when each unit first uses each slogan, against the centre's clock."""
+from ..corpus.declaration import READING
 from ..pipeline.registry import Stage
 
 STAGE = Stage(
     "adoption", "analysis.diffusion.stage",
     params=("adoption.by", "adoption.period", "adoption.slogans", "adoption.reference", "adoption.reference_columns",
             "adoption.min_docs", "adoption.covariates", "adoption.neighbours", "slogans.rule",
-            "slogans.include_title", "slogans.context_chars", "corpus.min_confidence", "corpus.traditional_share",
-            "corpus.cjk_share", "corpus.latin_share", "corpus.inference", "corpus.max_doc_chars",
-            "corpus.long_docs", "corpus.max_file_mb", "design.groups"),
+            "slogans.include_title", "slogans.context_chars", "corpus.min_confidence", "design.groups",
+            *READING),   # the reference corpus is read as the corpus is
     files=("tokens.lexicon",),
     runtime=("corpus.workers",),
     reads=("corpus/documents.parquet", "slogans/counts.parquet", "slogans/concordance.parquet"),

@@ -181,7 +181,7 @@ def score_bootstrap_p(y: np.ndarray, X: pd.DataFrame, term: str, groups: np.ndar
         restricted = sm.GLM(y, others, family=sm.families.Binomial()).fit()
     except (np.linalg.LinAlgError, ValueError):
         return float("nan")
-    mu = restricted.fittedvalues.to_numpy() if hasattr(restricted.fittedvalues, "to_numpy") else restricted.fittedvalues
+    mu = np.asarray(restricted.fittedvalues)
     w = mu * (1 - mu)
     Z = others.to_numpy(dtype=float)
     x = X[term].to_numpy(dtype=float)

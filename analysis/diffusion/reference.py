@@ -13,8 +13,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..corpus.documents import DocParams
-from ..corpus.ingest import process_corpus
 from ..slogans.matcher import Matcher
 from .timing import document_dates
 
@@ -22,31 +20,22 @@ REFERENCE_COLUMNS = ["slogan", "ref_date", "ref_doc_id", "ref_passage", "ref_dat
 _YEAR_NAME = re.compile(r"(?<!\d)(19[4-9]\d|20\d\d)(?!\d)")
 
 
-def reference_documents(folder: Path, cfg, workers: int = 1) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The reference corpus's documents, each with ``date`` and ``date_rule`` (undated ones are left
-    out and named in the problems), and the problems of reading it."""
-    docs, problems = process_corpus(Path(folder), DocParams.from_config(cfg.corpus), cfg.paths.overrides,
-                                    cfg.corpus.max_file_mb, workers, False, cfg.adoption.reference_columns)
-    docs = docs[docs["duplicate_of"].isna()] if "duplicate_of" in docs else docs
-    named = docs["source_file"].map(lambda f: _year_in_name(str(f)))
-    stated = document_dates(docs.assign(year=pd.NA, quarter=pd.NA))      # meeting or publication date only
-    dated = docs[["doc_id"]].merge(stated, on="doc_id", how="left")
-    from_name = dated["date"].isna() & named.notna().to_numpy()
-    dated.loc[from_name, "date"] = pd.to_datetime(named[from_name.to_numpy()].astype(str) + "-01-01").to_numpy()
-    dated.loc[from_name, "date_rule"] = "file name"
-    rest = dated["date"].isna()
-    if rest.any():
-        more = document_dates(docs[rest.to_numpy()]).set_index("doc_id")
-        dated.loc[rest, "date"] = dated.loc[rest, "doc_id"].map(more["date"])
-        dated.loc[rest, "date_rule"] = dated.loc[rest, "doc_id"].map(more["date_rule"])
-    docs = docs.merge(dated, on="doc_id")
-    undated = docs[docs["date"].isna()]
+def reference_documents(folder: Path, reading, overrides: str, columns: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The reference corpus's documents (read as the corpus is: ``reading`` is a
+    :class:`~analysis.corpus.stage.FolderReading`; one per duplicate cluster), each with ``date`` and
+    ``date_rule`` (undated ones are left out and named in the problems), and the problems of reading it."""
+    docs, problems, _ = reading.read(Path(folder), overrides, columns)
+    docs = docs[docs["duplicate_of"].isna()]
+    named = docs.assign(file_year=docs["source_file"].map(lambda f: _year_in_name(str(f))).astype("Int64"))
+    dated = document_dates(named, ("meeting_date", "pub_date", "file_year", "quarter", "year"))
+    dated["date_rule"] = dated["date_rule"].replace("file_year", "file name")
+    undated = docs[~docs["doc_id"].isin(set(dated["doc_id"]))]
     if len(undated):
         extra = pd.DataFrame({"source_file": undated["source_file"], "where": "", "problem":
                               "reference document without a date (no meeting or publication date, no year in its "
                               "name or text): left out of the centre's clock", "action": "skipped"})
         problems = pd.concat([problems, extra], ignore_index=True)
-    return docs[docs["date"].notna()].reset_index(drop=True), problems
+    return docs.merge(dated, on="doc_id"), problems
 
 
 def _year_in_name(name: str) -> int | None:

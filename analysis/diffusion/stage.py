@@ -2,14 +2,13 @@
 reference.py and models.py for the rules)."""
 from __future__ import annotations
 
-import multiprocessing as mp
 from pathlib import Path
 
 import pandas as pd
 
-from ..corpus.documents import DocParams
 from ..corpus.documents_table import analysable, load_documents
 from ..corpus.groupings import described
+from ..corpus.stage import FolderReading
 from ..pipeline import runner
 from ..pipeline.config import Config, ConfigError
 from .declaration import STAGE
@@ -56,23 +55,21 @@ def compute_adoption(cfg: Config, out: Path) -> dict[str, pd.DataFrame]:
 
 def _reference(cfg: Config) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The centre's first use of each slogan (empty without adoption.reference), and the problems of
-    reading the reference corpus."""
+    reading the reference corpus: read as the corpus is, counted as the corpus is."""
     from ..slogans.matcher import Matcher
     from ..slogans.concepts import slogan_concepts, slogan_eras
     from ..text.lexicon import read_lexicon
 
+    reading, columns = FolderReading.of(cfg.corpus), cfg.adoption.reference_columns
+    sp, lexicon_file = cfg.slogans, cfg.tokens.lexicon
+    counting = (sp.rule, sp.include_title, sp.context_chars)
     folder = reference_folder(cfg)
-    # what reading and counting the reference uses, read whether or not there is one (the stage declares it)
-    _ = (DocParams.from_config(cfg.corpus), cfg.corpus.max_file_mb, cfg.corpus.workers, cfg.tokens.lexicon,
-         cfg.adoption.reference_columns, cfg.slogans.include_title, cfg.slogans.context_chars)
-    empty = pd.DataFrame(columns=["source_file", "where", "problem", "action"])
     if folder is None:
-        table = pd.DataFrame(columns=REFERENCE_COLUMNS)
-        return table.astype({"ref_date": "datetime64[ns]"}), empty
-    docs, problems = reference_documents(folder, cfg, cfg.corpus.workers or mp.cpu_count())
-    lexicon = read_lexicon(cfg.tokens.lexicon)
-    matcher = Matcher(slogan_concepts(lexicon), slogan_eras(lexicon))
-    firsts = reference_first_uses(docs, matcher, cfg.slogans.rule, cfg.slogans.include_title, cfg.slogans.context_chars)
+        empty = pd.DataFrame(columns=["source_file", "where", "problem", "action"])
+        return pd.DataFrame(columns=REFERENCE_COLUMNS).astype({"ref_date": "datetime64[ns]"}), empty
+    docs, problems = reference_documents(folder, reading, cfg.paths.overrides, columns)
+    lexicon = read_lexicon(lexicon_file)
+    firsts = reference_first_uses(docs, Matcher(slogan_concepts(lexicon), slogan_eras(lexicon)), *counting)
     return firsts, problems.astype("string")
 
 

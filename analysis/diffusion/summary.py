@@ -1,6 +1,7 @@
 """What the adoption command prints, and its lines in the report's summary."""
 from __future__ import annotations
 
+import math
 import sys
 
 
@@ -25,15 +26,10 @@ def print_adoption_summary(result, out=None) -> None:
     fitted = model[model["status"] == "fitted"]
     if len(fitted):
         for row in fitted.itertuples():
-            print(f"  model: {row.term} odds ratio {row.odds_ratio:.2f} (95% {_exp(row.low):.2f}–{_exp(row.high):.2f}, "
+            print(f"  model: {row.term} odds ratio {row.odds_ratio:.2f} (95% {math.exp(row.low):.2f}–{math.exp(row.high):.2f}, "
                   f"p = {row.p_value:.3g})", file=out)
     else:
         print(f"  model: {model['status'].iloc[0]}", file=out)
-
-
-def _exp(x: float) -> float:
-    import math
-    return math.exp(x)
 
 
 def findings(result) -> list[str]:

@@ -26,26 +26,28 @@ FIRST_USE_COLUMNS = ["slogan", "unit", "first_date", "first_period", "first_doc_
                      "date_rule"]
 
 
-def document_dates(docs: pd.DataFrame) -> pd.DataFrame:
-    """``doc_id``, ``date`` (a Timestamp) and ``date_rule`` of each document that has one (see the
-    module's docstring); documents with no date at all are left out."""
+def document_dates(docs: pd.DataFrame, rules: tuple[str, ...] = DATE_RULES) -> pd.DataFrame:
+    """``doc_id``, ``date`` (a Timestamp) and ``date_rule`` of each document that has one: the first
+    of ``rules`` (columns of ``docs``) with a value. A column whose name ends in ``year`` holds a
+    year (its 1 January is taken), any other a date or a quarter (2022Q3: its first day).
+    Documents with no date at all are left out."""
     date = pd.Series(pd.NaT, index=docs.index, dtype="datetime64[ns]")
     rule = pd.Series(pd.NA, index=docs.index, dtype="string")
-    for name in DATE_RULES:
+    for name in rules:
         if name not in docs:
             continue
-        if name == "quarter":
-            value = pd.to_datetime(docs[name].astype("string").str.replace(r"^(\d{4})Q(\d)$", lambda m: (
-                f"{m[1]}-{3 * int(m[2]) - 2:02d}-01"), regex=True), errors="coerce")
-        elif name == "year":
-            value = pd.to_datetime(docs[name].astype("Int64").astype("string") + "-01-01", errors="coerce")
-        else:
-            value = pd.to_datetime(docs[name].astype("string"), errors="coerce")
+        text = docs[name].astype("Int64").astype("string") + "-01-01" if name.endswith("year") else \
+            docs[name].astype("string").str.replace(r"^(\d{4})Q([1-4])$", _quarter_start, regex=True)
+        value = pd.to_datetime(text, errors="coerce", format="ISO8601").astype("datetime64[ns]")
         take = date.isna() & value.notna()
         date[take] = value[take]
         rule[take] = name
     out = pd.DataFrame({"doc_id": docs["doc_id"].to_numpy(), "date": date.to_numpy(), "date_rule": rule.to_numpy()})
     return out[out["date"].notna()].reset_index(drop=True)
+
+
+def _quarter_start(m) -> str:
+    return f"{m[1]}-{3 * int(m[2]) - 2:02d}-01"
 
 
 def period_of(dates: pd.Series, period: str) -> pd.Series:
@@ -70,24 +72,22 @@ def first_uses(dated: pd.DataFrame, uses: pd.DataFrame, passages: pd.DataFrame, 
     windows["thin"] = (windows["documents"] < min_docs) | (windows["periods"] < 0.5 * pd.Series(span))
     used = uses[(uses["n"] > 0) & uses["slogan"].isin(slogans)].merge(dated, on="doc_id")
     used = used.sort_values(["slogan", "unit", "date", "doc_id"], kind="stable")
-    first = used.drop_duplicates(["slogan", "unit"], keep="first").set_index(["slogan", "unit"])
-    passage = passages.drop_duplicates(["slogan", "doc_id"]).set_index(["slogan", "doc_id"])["passage"]
-    by_unit = {u: g for u, g in dated.groupby("unit", sort=False)}
-    rows = []
-    for slogan in slogans:
-        for unit, w in windows.iterrows():
-            docs = by_unit[unit]
-            if (slogan, unit) in first.index:
-                f = first.loc[(slogan, unit)]
-                before = docs[(docs["date"] < f["date"])]
-                rows.append((slogan, unit, f["date"], f["period"], f["doc_id"], int(f["n"]),
-                             passage.get((slogan, f["doc_id"]), ""),
-                             before["date"].max() if len(before) else pd.NaT, len(before), False,
-                             w.window_start, w.window_end, int(w.documents), bool(w.thin), f["date_rule"]))
-            else:
-                rows.append((slogan, unit, pd.NaT, pd.NA, pd.NA, 0, "", w.window_end, int(w.documents), True,
-                             w.window_start, w.window_end, int(w.documents), bool(w.thin), pd.NA))
-    table = pd.DataFrame(rows, columns=FIRST_USE_COLUMNS)
+    first = used.drop_duplicates(["slogan", "unit"], keep="first").rename(columns={
+        "date": "first_date", "period": "first_period", "doc_id": "first_doc_id", "n": "uses_first_doc"})
+    first = first.merge(passages.drop_duplicates(["slogan", "doc_id"]).rename(columns={"doc_id": "first_doc_id"}),
+                        on=["slogan", "first_doc_id"], how="left")
+    grid = pd.MultiIndex.from_product([slogans, windows.index], names=["slogan", "unit"]).to_frame(index=False)
+    table = grid.merge(first[["slogan", "unit", "first_date", "first_period", "first_doc_id", "uses_first_doc",
+                              "passage", "date_rule"]], on=["slogan", "unit"], how="left")
+    table = table.merge(windows.drop(columns="periods").reset_index(), on="unit")
+    table["censored"] = table["first_date"].isna()
+    # the unit's documents before its first use (all of them when censored), and the last of them
+    dates = {u: g["date"].to_numpy() for u, g in dated.groupby("unit", sort=False)}
+    before = [len(dates[u]) if pd.isna(d) else int(np.searchsorted(dates[u], np.datetime64(d), side="left"))
+              for u, d in zip(table["unit"], table["first_date"])]
+    table["exposure"] = before
+    table["last_without"] = [dates[u][k - 1] if k else pd.NaT for u, k in zip(table["unit"], before)]
+    table = table.fillna({"uses_first_doc": 0, "passage": ""})[FIRST_USE_COLUMNS]
     for col in ("first_date", "last_without", "window_start", "window_end"):
         table[col] = pd.to_datetime(table[col])
     return table.astype({"first_period": "string", "first_doc_id": "string", "date_rule": "string", "slogan": "string",

@@ -96,24 +96,15 @@ def _extent(lon0, lon1, lat0, lat1) -> tuple[float, float, float, float]:
     return float(np.min(x)), float(np.max(x)), float(np.min(y)), float(np.max(y))
 
 
-def _polygons(geom):
-    from shapely.geometry import MultiPolygon, Polygon
+def _parts(geom, kind: str) -> list:
+    """The simple parts of ``geom`` of one kind ("Polygon", "LineString"), however nested."""
+    import shapely
 
-    if isinstance(geom, Polygon):
+    if geom.geom_type == kind:
         return [geom]
-    if isinstance(geom, MultiPolygon):
-        return list(geom.geoms)
-    return [g for part in getattr(geom, "geoms", []) for g in _polygons(part)]
-
-
-def _lines(geom):
-    from shapely.geometry import LineString, MultiLineString
-
-    if isinstance(geom, LineString):
-        return [geom]
-    if isinstance(geom, MultiLineString):
-        return list(geom.geoms)
-    return [g for part in getattr(geom, "geoms", []) for g in _lines(part)]
+    if geom.geom_type.startswith(("Multi", "GeometryCollection")):
+        return [p for part in shapely.get_parts(geom) for p in _parts(part, kind)]
+    return []
 
 
 def _draw(ax, shapes: dict, values: pd.Series, cmap, norm, labels: bool) -> None:
@@ -123,14 +114,14 @@ def _draw(ax, shapes: dict, values: pd.Series, cmap, norm, labels: bool) -> None
     for name, geom in shapes["provinces"].items():
         value = values.get(name, np.nan)
         known = value == value
-        for poly in _polygons(geom):
+        for poly in _parts(geom, "Polygon"):
             rings = [np.asarray(poly.exterior.coords)] + [np.asarray(r.coords) for r in poly.interiors]
             codes = np.concatenate([[MplPath.MOVETO] + [MplPath.LINETO] * (len(r) - 2) + [MplPath.CLOSEPOLY]
                                     for r in rings])
             patch = PathPatch(MplPath(np.concatenate(rings), codes), linewidth=0.25, edgecolor="0.35",
                               facecolor=cmap(norm(value)) if known else "white", hatch=None if known else "/////")
             ax.add_patch(patch)
-    for line in (ln for g in shapes["country"] for ln in _lines(g)):
+    for line in (ln for g in shapes["country"] for ln in _parts(g, "LineString")):
         xy = np.asarray(line.coords)
         ax.plot(xy[:, 0], xy[:, 1], color="0.15", lw=0.45)
     if labels:
