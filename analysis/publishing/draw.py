@@ -295,9 +295,11 @@ def adoption_map(first_uses, by: str):
     if by != "province":
         return plots._message_figure(f"Maps are of provinces; the adoption units here are '{by}'.")
     used = first_uses[~first_uses["censored"]]
-    if used["lag_days"].notna().any():
-        values = used.dropna(subset=["lag_days"]).groupby("unit")["lag_days"].median() / 365.25
-        label = "median years after the centre's first use"
+    # lags of slogans the centre introduced inside the corpus's window (one of 1954 says nothing of adoption)
+    timed = used[used["ref_date"] >= first_uses["window_start"].min()] if "ref_date" in used else used.iloc[:0]
+    if timed["lag_days"].notna().any():
+        values = timed.dropna(subset=["lag_days"]).groupby("unit")["lag_days"].median() / 365.25
+        label = "median years after the centre introduced it"
     else:
         values = used.groupby("unit").size().astype(float)
         label = "slogans used (no reference corpus)"
