@@ -378,6 +378,16 @@ def adoption(corp: "Corpus", slogans: "list[str] | None" = None, by: str = "prov
     return run("adoption", corp, progress, adoption=settings).tables["first_uses"]
 
 
+
+def targets(corp: "Corpus", by: str = "province", progress: bool = False) -> pd.DataFrame:
+    """The quantitative targets of the corpus's work reports (主要预期目标): a row per target with
+    doc_id, place (the document's ``by``), indicator, year, low, high, qualifier (about, at_least,
+    at_most, range, point, as_assigned, in_step), unit, direction, stretch, the sentence and its
+    offsets, and last year's outcome as the report states it. Documents without a targets passage
+    have none (``tf.run("targets", corp).tables["documents"]`` says which); the rules and their
+    accuracy: docs/targets.md."""
+    return run("targets", corp, progress, targets={"by": by}).tables["targets"]
+
 # ---- topics ---------------------------------------------------------------------------------------
 def fit_topics(corp: Corpus | Config | str | Path | None = None, progress: bool = False, **settings):
     """The topic stage on a corpus (a subset of one included: :func:`run`), with ``settings`` of

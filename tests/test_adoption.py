@@ -88,6 +88,44 @@ def test_the_model_is_calibrated_on_planted_and_random_adoption_dates():
     assert sum(covered) >= 10 and sum(false) <= 3
 
 
+def test_the_map_shuffle_recomputes_the_neighbour_share_from_the_same_first_uses():
+    """The permutation test's column: with the map as it is, the share person_periods computed; with
+    the units' places shuffled, each unit has the degree of the place it took and the share of that
+    place's neighbours' occupants that adopted earlier."""
+    from analysis.diffusion.models import Neighbourhood, person_periods
+    from analysis.diffusion.neighbours import adjacency
+    from analysis.diffusion.timing import coverage
+
+    p = planted_corpus(np.random.default_rng(3), beta=0.0, gamma=1.0)
+    table, _ = fit_planted(p)
+    cov = coverage(p.dated)
+    rows = person_periods(table, cov, adjacency(sea=True))
+    places = Neighbourhood(rows, adjacency(sea=True), sorted(cov["unit"].unique()))
+    assert np.allclose(places.shares(), rows["neighbours_adopted"])
+    assert np.allclose(places.shares(np.arange(len(places.placed))), rows["neighbours_adopted"])
+    order = np.random.default_rng(0).permutation(len(places.placed))
+    shuffled = places.shares(order)
+    assert not np.allclose(shuffled, rows["neighbours_adopted"]) and ((0 <= shuffled) & (shuffled <= 1)).all()
+    # by hand for one row: unit u sits in place w; its neighbours are the occupants of w's neighbours
+    units = sorted(cov["unit"].unique())
+    row = rows[rows["neighbours_adopted"] > 0].iloc[0]
+    u = units.index(row.unit)
+    k = int(np.flatnonzero(places.placed == u)[0])
+    place = units[places.placed[order[k]]]
+    occupant = {units[places.placed[order[j]]]: units[places.placed[j]] for j in range(len(order))}
+    near = [occupant[v] for v in adjacency(sea=True)[place] if v in occupant]
+    first = rows[(rows["slogan"] == row.slogan) & (rows["event"] == 1)].set_index("unit")["period_index"]
+    want = np.mean([v in first.index and first[v] < row.period_index for v in near])
+    assert shuffled[row.name] == pytest.approx(want)
+
+
+def test_a_cross_section_gives_no_model_but_a_reason():
+    rows = pd.DataFrame({"slogan": "s", "unit": [f"u{i}" for i in range(12)] * 2, "period": "2025Q1",
+                         "event": [1, 0] * 12, "neighbours_adopted": 0.0, "log_documents": 0.0, "time": 0})
+    out = hazard_model(rows, [])
+    assert out["status"].iloc[0].startswith("no term of the model varies")
+
+
 def test_too_few_units_or_first_uses_give_no_model_but_a_reason():
     rows = pd.DataFrame({"slogan": "s", "unit": list("ABC") * 4, "period": "2020Q1", "event": [1, 0, 0] * 4,
                          "neighbours_adopted": 0.0, "log_documents": 0.0, "time": 0})

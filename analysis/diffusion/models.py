@@ -22,12 +22,17 @@
   can be seen in them. Standard errors are clustered by unit (a unit's rows are not independent),
   with the small-sample correction and t intervals on G − 1 degrees of freedom (G units: 31
   provinces are few clusters; normal intervals gave 7–8% false effects at 5% on random dates). The
-  p-values are those of the wild cluster score bootstrap (Kline & Santos 2012; ``p_wald`` keeps the
-  clustered Wald test's): with few clusters the Wald test rejects too often (6.7% at 5% even with t).
+  p-values are score tests with the clustered variance (``RestrictedScore``; ``p_wald`` keeps the
+  clustered Wald test's, which with few clusters rejects too often: 6.7% at 5% even with t): the
+  neighbour share's by shuffling the units' places on the map (999 shuffles: nothing but the map
+  changes, so the test holds whatever else makes units early or late; the wild bootstrap gave it
+  6.3%), the other terms' by the wild cluster score bootstrap (Kline & Santos 2012).
   Calibration (bench/adoption_calibration.py, bench/RESULTS.md): random first uses give about 5%
   significant effects at 5%, planted effects are inside their 95% intervals at about the nominal rate.
 """
 from __future__ import annotations
+
+from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -37,11 +42,13 @@ from .timing import days_since, period_of
 CURVE_COLUMNS = ["slogan", "days", "date", "adopted_share", "low", "high", "at_risk", "origin", "origin_rule"]
 MODEL_COLUMNS = ["term", "estimate", "std_error", "low", "high", "p_value", "odds_ratio", "p_wald", "events", "rows",
                  "units", "slogans", "status", "method"]
-#: Rademacher draws of the wild cluster score bootstrap
+#: Rademacher draws of the wild cluster score bootstrap; shuffles of the map for the neighbour share's test
 BOOTSTRAP_DRAWS = 1999
+PERMUTATIONS = 999
 MODEL_METHOD = ("discrete-time logit of first use per unit × period with documents, pooled over slogans with a fixed "
                 "effect each; standard errors clustered by unit (small-sample corrected), 95% t intervals on "
-                "units − 1 degrees of freedom; p-values by the wild cluster score bootstrap (1,999 Rademacher draws)")
+                "units − 1 degrees of freedom; p-values of score tests: the neighbour share's by 999 shuffles of the "
+                "units' places on the map, the other terms' by the wild cluster score bootstrap (1,999 draws)")
 #: the model needs at least this many first uses, and this many units (clusters of its standard errors)
 MIN_EVENTS = 10
 MIN_UNITS = 10
@@ -113,24 +120,62 @@ def person_periods(table: pd.DataFrame, coverage: pd.DataFrame, neighbours: dict
             for i, n in observed.get(r.unit, []):
                 if i < start or (r.unit in first and i > first[r.unit]):
                     continue
-                near = neighbours.get(r.unit, set()) if neighbours else set()
-                near = [v for v in near if v in observed]
-                share = (sum(1 for v in near if v in first and first[v] < i) / len(near)) if near else 0.0
-                frames.append((slogan, r.unit, periods[i], int(r.unit in first and i == first[r.unit]), share,
+                frames.append((slogan, r.unit, periods[i], i, int(r.unit in first and i == first[r.unit]),
                                np.log(n), i - start))
-    rows = pd.DataFrame(frames, columns=["slogan", "unit", "period", "event", "neighbours_adopted", "log_documents",
-                                         "time"])
+    rows = pd.DataFrame(frames, columns=["slogan", "unit", "period", "period_index", "event", "log_documents", "time"])
+    shares = Neighbourhood(rows, neighbours, sorted(observed)) if neighbours else None
+    rows.insert(5, "neighbours_adopted", shares.shares() if shares else 0.0)
     if unit_covariates is not None and len(unit_covariates.columns):
         rows = rows.merge(unit_covariates, left_on="unit", right_index=True, how="left")
     return rows
 
 
-def hazard_model(rows: pd.DataFrame, covariates: list[str], neighbours: bool = True) -> pd.DataFrame:
+class Neighbourhood:
+    """The share of a row's unit's neighbours (among the observed units) that used its slogan in an
+    earlier period, for the map as it is or with the units' places on it shuffled (the permutation
+    test of the neighbour share: see ``permutation_p``)."""
+
+    def __init__(self, rows: pd.DataFrame, near: dict[str, set[str]], units: list[str]):
+        position = {u: i for i, u in enumerate(units)}
+        self.placed = np.array([i for i, u in enumerate(units) if u in near])   # units on the map
+        lists = [[position[v] for v in sorted(near.get(u, ())) if v in position] for u in units]
+        width = max([1, *map(len, lists)])
+        none = len(units)                                   # a column that never adopted: padding
+        self.links = np.array([ls + [none] * (width - len(ls)) for ls in lists])
+        self.degree = np.array([len(ls) for ls in lists])
+        slogans, s_index = np.unique(rows["slogan"].to_numpy(), return_inverse=True)
+        firsts = np.full((len(slogans), none + 1), np.inf)
+        events = rows["event"].to_numpy() == 1
+        u_index = rows["unit"].map(position).to_numpy()
+        firsts[s_index[events], u_index[events]] = rows["period_index"].to_numpy()[events]
+        # earlier[r, v]: unit v used row r's slogan before row r's period
+        self.earlier = firsts[s_index] < rows["period_index"].to_numpy()[:, None]
+        self.unit = u_index
+
+    def shares(self, order: np.ndarray | None = None) -> np.ndarray:
+        """The rows' neighbour shares; ``order`` puts unit ``placed[k]`` in the place of ``placed[order[k]]``."""
+        links, degree = self.links, self.degree
+        if order is not None:
+            moved = np.arange(len(links) + 1)
+            moved[self.placed[order]] = self.placed              # a place's new occupant
+            links, degree = links.copy(), degree.copy()
+            links[self.placed] = moved[self.links[self.placed[order]]]
+            degree[self.placed] = self.degree[self.placed[order]]
+        near = links[self.unit]
+        count = np.take_along_axis(self.earlier, near, axis=1).sum(axis=1)
+        d = degree[self.unit]
+        return np.where(d > 0, count / np.maximum(d, 1), 0.0)
+
+
+def hazard_model(rows: pd.DataFrame, covariates: list[str], near: dict[str, set[str]] | None = None,
+                 units: list[str] | None = None) -> pd.DataFrame:
     """The pooled discrete-time logit (see the module's docstring): a row per term, or one row whose
-    status says why there is no model."""
+    status says why there is no model. ``near``: the map of neighbours (None: no neighbour share in
+    the model); ``units``: the observed units (default: the rows')."""
     import statsmodels.api as sm
 
-    terms = [*(["neighbours_adopted"] if neighbours else []), "log_documents", *covariates]
+    rows = rows.reset_index(drop=True)
+    terms = [*(["neighbours_adopted"] if near is not None else []), "log_documents", *covariates]
     data = rows.dropna(subset=terms)
     # a slogan that no unit takes up says nothing about who adopts (and its fixed effect would diverge)
     per_slogan = data.groupby("slogan")["event"].sum()
@@ -147,6 +192,8 @@ def hazard_model(rows: pd.DataFrame, covariates: list[str], neighbours: bool = T
                        "clustered by unit)", base)
     X = data[terms].astype(float)
     X = X.loc[:, X.std() > 0] if len(X) > 1 else X
+    if not len(X.columns):   # one date for every document (a cross-section): nothing to tell adopters apart by
+        return _status(f"no term of the model varies ({', '.join(terms)} are constant over its rows)", base)
     # the baseline hazard, free in shape: a step per fifth of the periods since the origin
     bins = pd.qcut(data["time"], BASELINE_STEPS, labels=False, duplicates="drop")
     X = pd.concat([X, pd.get_dummies(bins, prefix="time", drop_first=True, dtype=float)], axis=1)
@@ -161,39 +208,88 @@ def hazard_model(rows: pd.DataFrame, covariates: list[str], neighbours: bool = T
         return _status(f"the model could not be fitted ({exc})", base)
     ci = fit.conf_int()
     y = data["event"].to_numpy(dtype=float)
-    out = [(t, fit.params[t], fit.bse[t], ci.loc[t, 0], ci.loc[t, 1], score_bootstrap_p(y, X, t, groups, seed),
-            np.exp(fit.params[t]), fit.pvalues[t]) for seed, t in enumerate(X.columns) if t in terms]
+    out = []
+    for seed, t in enumerate(X.columns):
+        if t not in terms:
+            continue
+        score = RestrictedScore(y, X, t, groups)
+        if t == "neighbours_adopted":
+            places = Neighbourhood(rows, near, units or sorted(rows["unit"].unique()))
+            p = score.permutation_p(lambda order: places.shares(order)[data.index.to_numpy()], len(places.placed), seed)
+        else:
+            p = score.bootstrap_p(seed)
+        out.append((t, fit.params[t], fit.bse[t], ci.loc[t, 0], ci.loc[t, 1], p, np.exp(fit.params[t]), fit.pvalues[t]))
     frame = pd.DataFrame(out, columns=MODEL_COLUMNS[:8]).assign(**base, status="fitted")
     return frame[MODEL_COLUMNS]
 
 
-def score_bootstrap_p(y: np.ndarray, X: pd.DataFrame, term: str, groups: np.ndarray, seed: int = 0,
-                      draws: int = BOOTSTRAP_DRAWS) -> float:
-    """p-value of ``term`` = 0 by the wild cluster score bootstrap (Kline & Santos 2012): the model is
-    fitted without the term; each unit's score for it (the term's column, partialled out of the
-    others with the restricted fit's weights, times the residuals) is flipped in sign at random
-    (Rademacher), and the squared sum of scores over their sum of squares is compared with its
-    draws. Calibrated with few clusters, where the clustered Wald test rejects too often."""
-    import statsmodels.api as sm
+class RestrictedScore:
+    """A term's score per unit under the model fitted without it (the score test's view: nothing is
+    refitted per draw): the term's column, partialled out of the other columns with the restricted
+    fit's weights, times the restricted fit's residuals, summed per unit. The statistic is the
+    squared sum of the units' scores over their sum of squares (the score test with a clustered
+    variance), compared with its draws under the null:
 
-    others = X.drop(columns=[term])
-    try:
-        restricted = sm.GLM(y, others, family=sm.families.Binomial()).fit()
-    except (np.linalg.LinAlgError, ValueError):
-        return float("nan")
-    mu = np.asarray(restricted.fittedvalues)
-    w = mu * (1 - mu)
-    Z = others.to_numpy(dtype=float)
-    x = X[term].to_numpy(dtype=float)
-    coef, *_ = np.linalg.lstsq(Z * np.sqrt(w)[:, None], x * np.sqrt(w), rcond=None)
-    scores = np.bincount(groups, weights=(x - Z @ coef) * (y - mu))
-    denominator = float(np.sum(scores ** 2))
-    if denominator == 0:
-        return float("nan")
-    observed = float(np.sum(scores)) ** 2 / denominator
-    flips = np.random.default_rng(seed).choice([-1.0, 1.0], size=(draws, len(scores)))
-    drawn = (flips @ scores) ** 2 / denominator
-    return float((1 + np.sum(drawn >= observed - 1e-12)) / (draws + 1))
+    - ``bootstrap_p``: the wild cluster score bootstrap (Kline & Santos 2012): each unit's score is
+      flipped in sign at random (Rademacher); calibrated with few clusters, where the clustered Wald
+      test rejects too often;
+    - ``permutation_p``: the term's column is recomputed with the units' places on the map shuffled
+      (a permutation test of network autocorrelation, as QAP is for networks: under no neighbour
+      effect the map is one labelling among all, whatever makes units adopt early or late)."""
+
+    def __init__(self, y: np.ndarray, X: pd.DataFrame, term: str, groups: np.ndarray):
+        import statsmodels.api as sm
+        from scipy import sparse
+
+        others = X.drop(columns=[term])
+        self.x = X[term].to_numpy(dtype=float)
+        try:
+            mu = np.asarray(sm.GLM(y, others, family=sm.families.Binomial()).fit().fittedvalues)
+        except (np.linalg.LinAlgError, ValueError):
+            mu = None
+        self.fitted = mu is not None
+        if not self.fitted:
+            return
+        self.sw = np.sqrt(mu * (1 - mu))
+        self.Z = others.to_numpy(dtype=float)
+        self.project = np.linalg.pinv(self.Z * self.sw[:, None])
+        self.residual = y - mu
+        self.by_unit = sparse.csr_matrix((np.ones(len(y)), (groups, np.arange(len(y)))))
+
+    def scores(self, x: np.ndarray) -> np.ndarray:
+        """Per unit (rows) the score of each column of ``x`` (n, or n × draws)."""
+        x2 = x.reshape(len(x), -1)
+        partialled = x2 - self.Z @ (self.project @ (x2 * self.sw[:, None]))
+        return np.asarray(self.by_unit @ (partialled * self.residual[:, None]))
+
+    @staticmethod
+    def statistic(scores: np.ndarray) -> np.ndarray:
+        squares = np.sum(scores ** 2, axis=0)
+        return np.where(squares > 0, np.sum(scores, axis=0) ** 2 / np.where(squares > 0, squares, 1), 0.0)
+
+    def bootstrap_p(self, seed: int = 0, draws: int = BOOTSTRAP_DRAWS) -> float:
+        if not self.fitted:
+            return float("nan")
+        s = self.scores(self.x)[:, 0]
+        if not np.any(s):
+            return float("nan")
+        observed = float(self.statistic(s[:, None])[0])
+        flips = np.random.default_rng(seed).choice([-1.0, 1.0], size=(draws, len(s))).T
+        drawn = self.statistic(s[:, None] * flips)
+        return float((1 + np.sum(drawn >= observed - 1e-12)) / (draws + 1))
+
+    def permutation_p(self, column: Callable[[np.ndarray], np.ndarray], placed: int, seed: int = 0,
+                      draws: int = PERMUTATIONS, chunk: int = 50) -> float:
+        """``column(order)``: the term's column with the ``placed`` units put in places ``order``."""
+        if not self.fitted or placed < 3:
+            return float("nan")
+        observed = float(self.statistic(self.scores(self.x))[0])
+        rng, drawn = np.random.default_rng(seed), []
+        for done in range(0, draws, chunk):
+            block = np.column_stack([column(rng.permutation(placed)) for _ in range(min(chunk, draws - done))])
+            drawn.append(self.statistic(self.scores(block)))
+        drawn = np.concatenate(drawn)
+        return float((1 + np.sum(drawn >= observed - 1e-12)) / (draws + 1))
 
 
 def _status(why: str, base: dict) -> pd.DataFrame:

@@ -76,4 +76,4 @@ def fit_planted(p: Planted) -> tuple[pd.DataFrame, pd.DataFrame]:
                            pd.DataFrame({"slogan": pd.Series(dtype=str), "ref_date": pd.Series(dtype="datetime64[ns]")}))
     cov = coverage(p.dated)
     rows = person_periods(table, cov, adjacency(sea=True), p.covariates)
-    return table, hazard_model(rows, ["x"], neighbours=True)
+    return table, hazard_model(rows, ["x"], adjacency(sea=True), sorted(cov["unit"].unique()))

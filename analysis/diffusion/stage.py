@@ -48,7 +48,7 @@ def compute_adoption(cfg: Config, out: Path) -> dict[str, pd.DataFrame]:
     near = adjacency() if ap.by == "province" and ap.neighbours else None
     unit_vars = _unit_covariates(docs, ap.by, list(ap.covariates))
     rows = person_periods(table, cov, near, unit_vars)
-    model = hazard_model(rows, list(ap.covariates), near is not None)
+    model = hazard_model(rows, list(ap.covariates), near, sorted(cov["unit"].unique()))
     return {"first_uses": table, "slogans": adopted_share(table), "coverage": cov, "curves": km_curves(table),
             "model": model, "reference": reference, "reference_problems": ref_problems}
 

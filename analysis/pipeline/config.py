@@ -193,6 +193,22 @@ class AdoptionParams:
 
 
 @dataclass(frozen=True)
+class TargetsParams:
+    by: str = "province"             # the units compared in the figures: province, prefecture or any grouping
+    top: int = 6                     # indicators in the figure (those most reports set a target for)
+
+
+@dataclass(frozen=True)
+class ReuseParams:
+    reference: str = ""              # the central texts: a folder or table ("" = no reuse stage outputs)
+    reference_columns: dict = field(default_factory=dict)   # its columns, as corpus.columns
+    by: str = "province"             # the units compared in the figures and the map
+    min_chars: int = 20              # a shared passage shorter than this is not reuse (formulas, names)
+    min_similarity: float = 0.8      # an aligned passage at least this similar (1 = verbatim)
+    top: int = 20                    # central passages in the figure of the most repeated
+
+
+@dataclass(frozen=True)
 class RunParams:
     engine: str = "local"
     scheduler: str = ""
@@ -212,6 +228,8 @@ class Config:
     random: RandomParams = field(default_factory=RandomParams)
     design: DesignParams = field(default_factory=DesignParams)
     adoption: AdoptionParams = field(default_factory=AdoptionParams)
+    targets: TargetsParams = field(default_factory=TargetsParams)
+    reuse: ReuseParams = field(default_factory=ReuseParams)
     run: RunParams = field(default_factory=RunParams)
     source: Path | None = None  # the file it was read from, if any
 
@@ -257,7 +275,8 @@ class Config:
 _SECTIONS = {"paths": Paths, "corpus": CorpusParams, "tokens": TokenParams, "slogans": SloganParams,
              "keywords": KeywordParams, "topics": TopicParams, "calibrate": CalibrateParams,
              "figures": FigureParams, "random": RandomParams,
-             "design": DesignParams, "adoption": AdoptionParams, "run": RunParams}
+             "design": DesignParams, "adoption": AdoptionParams, "targets": TargetsParams,
+             "reuse": ReuseParams, "run": RunParams}
 
 
 #: sections that change how a run goes, never what it makes (the engine and its workers)
@@ -452,6 +471,10 @@ CHECKS: dict[tuple[type, str], Any] = {
     (AdoptionParams, "period"): _one_of("quarter", "year"),
     (AdoptionParams, "min_docs"): _at_least(1),
     (AdoptionParams, "top"): _at_least(1),
+    (TargetsParams, "top"): _at_least(1),
+    (ReuseParams, "min_chars"): _at_least(8),
+    (ReuseParams, "min_similarity"): _between(0, 1),
+    (ReuseParams, "top"): _at_least(1),
     (RunParams, "engine"): _one_of("local", "dask"),
     (RunParams, "workers"): _at_least(0),
     (SloganParams, "rule"): _one_of("all", "longest", "presence"),

@@ -231,6 +231,26 @@ ADOPTION_OUTPUTS = (
            made_by="analysis.diffusion.timing.coverage"),
 )
 
+TARGETS_OUTPUTS = (
+    Output("targets_by_unit", "figure",
+           "The targets work reports set for the latest year, per indicator (those most places set a target for): a "
+           "row per place (targets.by), sorted by its target; the marker gives the qualifier (circle: about 左右, "
+           "triangle right: at least 以上, triangle left: at most 以内, diamond: exactly), a bar a range, an open "
+           "circle the stretch goal (力争). A place with several reports shows the first by document id.",
+           reads=("targets.top",), made_by="analysis.publishing.targets_plots.targets_by_unit"),
+    Output("targets_vs_outcome", "figure",
+           "Last year's outcome as the report states it (open circle) and this year's target (filled; a bar for a "
+           "range), per place, for the indicators whose outcome most reports state; places sorted by how far the "
+           "target is above the outcome.", made_by="analysis.publishing.targets_plots.targets_vs_outcome"),
+    Output("targets", "table",
+           "Every target of every targets passage (预期目标): indicator, year, low and high value, qualifier, unit, "
+           "direction, stretch goal, the sentence and its offsets, and last year's stated outcome with its sentence.",
+           made_by="analysis.target_setting.extract.report_targets"),
+    Output("targets_documents", "table",
+           "Per document: where its targets passage is, how many targets were read from it, or why there is none.",
+           made_by="analysis.target_setting.stage.targets_tables"),
+)
+
 
 def drawn_stages(every: bool = False) -> list[tuple]:
     """(stage, its outputs) for every stage that ``figures`` runs and draws (``every``: and the

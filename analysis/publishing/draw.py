@@ -12,9 +12,9 @@ from ..pipeline import atomic, registry
 from ..pipeline.runner import view
 from ..pipeline.config import Config
 from . import plots
-from . import diffusion_plots
+from . import diffusion_plots, targets_plots
 from .catalog import (ADOPTION_OUTPUTS, CALIBRATION_OUTPUTS, COOCCURRENCE_OUTPUTS, CORPUS_OUTPUTS, KEYWORD_OUTPUTS,
-                      SLOGAN_OUTPUTS, TOPIC_OUTPUTS, for_groupings)
+                      SLOGAN_OUTPUTS, TARGETS_OUTPUTS, TOPIC_OUTPUTS, for_groupings)
 from .writer import Writer, draw_stage, output_step
 
 
@@ -284,6 +284,23 @@ def build_adoption_outputs(cfg: Config, result, force: bool = False) -> bool:
         w.table(t["coverage"], "adoption_coverage")
 
     return output_step(cfg, build_adoption_outputs.step, ADOPTION_OUTPUTS, data / "outputs",
+                       sorted(data.glob("*.parquet")), draw, force)
+
+
+@draws("targets", TARGETS_OUTPUTS)
+def build_targets_outputs(cfg: Config, result, force: bool = False) -> bool:
+    """The targets' figures and tables; returns True when they were (re)written."""
+    cfg = view(cfg, build_targets_outputs.step)
+    data = Path(result.folder)
+
+    def draw(w: Writer) -> None:
+        t = result.tables
+        w.figure(lambda: targets_plots.targets_by_unit(t["targets"], cfg.targets.top), "targets_by_unit")
+        w.figure(lambda: targets_plots.targets_vs_outcome(t["targets"]), "targets_vs_outcome")
+        w.table(t["targets"], "targets")
+        w.table(t["documents"], "targets_documents")
+
+    return output_step(cfg, build_targets_outputs.step, TARGETS_OUTPUTS, data / "outputs",
                        sorted(data.glob("*.parquet")), draw, force)
 
 

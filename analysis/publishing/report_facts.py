@@ -138,6 +138,7 @@ def report_facts(cfg: Config, done: dict, entries: list[dict]) -> dict:
                    for name in ("slogan_contrasts", "slogan_nb_effects", "keyword_keyness")},
         "contrast_figure": (fig / "slogan_contrast.png").exists() and _contrast_tested(done, cfg),
         "adoption": _adoption(done, cfg),
+        "targets": _targets(done, cfg),
     }
 
 
@@ -152,6 +153,19 @@ def _adoption(done: dict, cfg: Config) -> dict | None:
     return {**s, "by": cfg.adoption.by, "thin": ", ".join(thin[:12]) + (f" and {len(thin) - 12} more" if len(thin) > 12 else ""),
             "model": "fitted (`adoption_model`)" if s.get("model") == "fitted" else s.get("model", "")}
 
+
+def _targets(done: dict, cfg: Config) -> dict | None:
+    """What the targets section says (None when no document states targets)."""
+    from ..target_setting.summary import gdp_lines
+
+    if "targets" not in done:
+        return None
+    t, docs = done["targets"].tables["targets"], done["targets"].tables["documents"]
+    if not len(t):
+        return None
+    return {"documents": int(docs["passage_start"].notna().sum()), "of": len(docs), "targets": len(t),
+            "indicators": int(t["indicator"].nunique()), "by": cfg.targets.by, "gdp": gdp_lines(t),
+            "outcomes": int(t["outcome_low"].notna().sum())}
 
 def _misses(candidates) -> dict:
     """How many formulations the lexicon misses (quoted or numbered, two documents or more) and the

@@ -1,0 +1,54 @@
+"""The targets stage: each document's targets passage, its targets and last year's outcomes (the rules:
+extract.py)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from ..corpus.documents_table import analysable, load_documents
+from ..corpus.groupings import described
+from ..pipeline import runner
+from ..pipeline.config import Config, ConfigError
+from .declaration import STAGE
+from .extract import COLUMNS, report_targets
+
+TABLES = ("targets", "documents")
+DOCUMENT_COLUMNS = ["doc_id", "place", "year", "title", "passage_start", "passage_end", "targets", "status"]
+
+
+def build_targets(cfg: Config, progress: bool = True, force: bool = False) -> runner.TableResult:
+    """Run the targets stage unless it is up to date."""
+    return runner.run_tables(STAGE, cfg, TABLES, compute_targets, force)
+
+
+def compute_targets(cfg: Config, out: Path) -> dict[str, pd.DataFrame]:
+    docs = described(analysable(load_documents(cfg), cfg.corpus.min_confidence), cfg.design.groups)
+    by = cfg.targets.by
+    if by not in docs:
+        raise ConfigError(f"[targets] by = \"{by}\": the documents have no such variable or grouping "
+                          "(province, prefecture, county, a [design.groups] name or a metadata.csv column)")
+    return dict(zip(TABLES, targets_tables(docs, by)))
+
+
+def targets_tables(docs: pd.DataFrame, by: str = "province") -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The targets of every document of ``docs`` (doc_id, text, year, title and ``by``), one row per
+    target (``place``: the document's ``by``; ``unit``: the unit of the values), and one row per
+    document with where its targets passage is (or why there is none)."""
+    rows, listed = [], []
+    for d in docs.sort_values("doc_id").itertuples(index=False):
+        year = getattr(d, "year", None)
+        found, span = report_targets(d.text or "", None if pd.isna(year) else int(year))
+        place = getattr(d, by, None)
+        place = None if place is None or pd.isna(place) else str(place)
+        rows += [{"doc_id": d.doc_id, "place": place, **r} for r in found]
+        status = ("targets passage found" if found else "a targets passage without targets this tool reads"
+                  if span else "no targets passage (预期目标/主要目标 …：)")
+        listed.append((d.doc_id, place, None if pd.isna(year) else int(year), getattr(d, "title", None),
+                       span[0] if span else None, span[1] if span else None, len(found), status))
+    table = pd.DataFrame(rows, columns=["doc_id", "place", *COLUMNS[1:]])
+    table = table.astype({"year": "Int64", "start": "Int64", "end": "Int64", "low": "float64", "high": "float64",
+                          "stretch": "float64", "outcome_low": "float64", "outcome_high": "float64"})
+    documents = pd.DataFrame(listed, columns=DOCUMENT_COLUMNS).astype(
+        {"year": "Int64", "passage_start": "Int64", "passage_end": "Int64", "targets": "int64"})
+    return table, documents
