@@ -36,14 +36,15 @@ def test_a_map_hatches_provinces_without_a_value_and_has_the_south_china_sea_ins
     fig = maps.province_map(values, "years", shapes)
     ax = fig.axes[0]
     hatched = [p for p in ax.patches if p.get_hatch()]
-    filled = [p for p in ax.patches if not p.get_hatch()]
-    assert len(hatched) > len(filled) > 0                  # 31 provinces without a value, 3 with
+    filled = {p.get_label() for p in ax.patches if not p.get_hatch()}
+    assert filled == {"浙江省", "广东省", "四川省"}            # one patch each; the other 31 in one hatched patch
+    assert len(hatched) == 1 and (hatched[0].get_path().codes == 1).sum() > 31   # MOVETO: a ring each
     assert len(ax.child_axes) == 1                           # the inset
     inset = ax.child_axes[0]
     x0, x1 = inset.get_xlim()
     y0, y1 = inset.get_ylim()
-    inside = [p for p in inset.patches if x0 <= p.get_path().vertices[:, 0].mean() <= x1
-              and y0 <= p.get_path().vertices[:, 1].mean() <= y1]
+    rings = [ring for p in inset.patches for ring in p.get_path().to_polygons()]
+    inside = [r for r in rings if x0 <= r[:, 0].mean() <= x1 and y0 <= r[:, 1].mean() <= y1]
     assert len(inside) > 20                                # the islands of the South China Sea
     texts = [t.get_text() for t in ax.texts]
     assert "浙江" in texts and "years" in fig.axes[-1].get_xlabel()
@@ -53,3 +54,19 @@ def test_a_map_hatches_provinces_without_a_value_and_has_the_south_china_sea_ins
 def test_a_table_without_provinces_gives_a_message_not_an_empty_map(shapes):
     fig = maps.province_map(pd.Series({"nowhere": 1.0}), "years", shapes)
     assert "No province has a value" in fig.axes[0].texts[0].get_text()
+
+
+@pytest.mark.slow
+def test_a_prefecture_map_fills_the_cities_given_and_draws_the_provinces_over_them(tmp_path_factory):
+    """By prefecture: the 370 prefecture-level units with the documents table's names, the cities
+    given filled, the others hatched, the provinces' borders drawn on top, no names."""
+    shapes = maps.prefecture_shapes(str(tmp_path_factory.mktemp("maps") / "prefectures.pkl"))
+    names = set(shapes["prefectures"])
+    assert len(names) >= 360 and {"杭州市", "湘西土家族苗族自治州", "北京市", "锡林郭勒盟"} <= names
+    fig = maps.prefecture_map(pd.Series({"杭州市": 1.0, "宁波市": 3.0, "成都市": 2.0}), "share reused", shapes)
+    ax = fig.axes[0]
+    filled = {p.get_label() for p in ax.patches if not p.get_hatch()}
+    assert filled == {"杭州市", "宁波市", "成都市"} and len(ax.texts) == 0
+    assert len(ax.lines) > 34                                # provincial borders over the cities
+    assert f"({len(names) - 3} prefectures)" in fig.texts[-1].get_text()
+    assert "No prefecture has a value" in maps.prefecture_map(pd.Series({"杭州": 1.0}), "x", shapes).axes[0].texts[0].get_text()

