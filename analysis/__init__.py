@@ -32,11 +32,12 @@ _API = {
     "build_all": "publishing.build", "run": "api", "register_cjk_font": "publishing.style",
     "Corpus": "api", "load_corpus": "api", "Tokens": "api", "DFM": "api", "textstat_frequency": "api",
     "textstat_keyness": "api", "textstat_trends": "api", "slogan_rates": "api", "slogan_counts": "api",
-    "slogans_of": "api", "fit_topics": "api", "adoption": "api", "targets": "api",
+    "slogans_of": "api", "fit_topics": "api", "adoption": "api", "targets": "api", "text_reuse": "api",
 }
 #: modules offered by name: figures are functions of tables, the corpus tables functions of documents
 _MODULES = {"plots": "publishing.plots", "corpus_tables": "corpus.tables", "adoption_plots": "publishing.diffusion_plots",
-            "maps": "publishing.maps", "targets_plots": "publishing.targets_plots"}
+            "maps": "publishing.maps", "targets_plots": "publishing.targets_plots",
+            "reuse_plots": "publishing.reuse_plots"}
 
 
 def _stage_runners() -> dict:

@@ -388,6 +388,23 @@ def targets(corp: "Corpus", by: str = "province", progress: bool = False) -> pd.
     accuracy: docs/targets.md."""
     return run("targets", corp, progress, targets={"by": by}).tables["targets"]
 
+
+def text_reuse(corp: "Corpus", reference: "Corpus | str | Path", by: str = "province",
+               progress: bool = False) -> pd.DataFrame:
+    """The passages of the corpus's documents that repeat, verbatim or with small edits, a passage of
+    ``reference`` (a folder or table of central texts, or a Corpus: its folder): a row per passage with
+    doc_id, ref_id, start, end (offsets in the document's text as stored in the documents table),
+    ref_start, ref_end, similarity, chars, the unit (``by``) and both texts. The stage's other tables
+    (share per document and per unit, the central sentences most repeated):
+    ``tf.run("reuse", corp, reuse={...})``; the rules: docs/reuse.md."""
+    if isinstance(reference, Corpus):
+        reference = reference.config.paths.corpus   # its folder: all of it, not a subset
+    if not isinstance(reference, (str, Path)):
+        raise ConfigError(f"reference: expected a Corpus or a folder or file of central texts, got "
+                          f"{type(reference).__name__}")
+    settings = {"by": by, "reference": str(Path(reference).expanduser().resolve())}
+    return run("reuse", corp, progress, reuse=settings).tables["passages"]
+
 # ---- topics ---------------------------------------------------------------------------------------
 def fit_topics(corp: Corpus | Config | str | Path | None = None, progress: bool = False, **settings):
     """The topic stage on a corpus (a subset of one included: :func:`run`), with ``settings`` of

@@ -67,10 +67,12 @@ def parser() -> argparse.ArgumentParser:
         epilog=epilog(), formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = p.add_subparsers(dest="command", required=True, metavar="command")
     for stage in registry.stages():
-        command = sub.add_parser(stage.name, help=stage.help, description=stage.description)
+        # argparse formats help with %: a help that says 5%左右 must not break --help
+        command = sub.add_parser(stage.name, help=stage.help.replace("%", "%%"), description=stage.description)
         _common(command)
         for option in stage.options:
-            command.add_argument(option.flag, type=option.type, default=option.default, help=option.help, metavar="N")
+            command.add_argument(option.flag, type=option.type, default=option.default,
+                                 help=option.help.replace("%", "%%"), metavar="N" if option.type is int else "PATH")
     _count_command(sub)
     f = sub.add_parser("figures", help="build every figure and table (runs the stages that are out of date)",
                        description="Run every stage that is out of date (" + ", ".join(

@@ -6,7 +6,7 @@ import pytest
 
 from analysis.diffusion.models import hazard_model, km_curves
 from analysis.diffusion.neighbours import adjacency
-from analysis.diffusion.reference import _year_in_name
+from analysis.corpus.reference import year_in_name as _year_in_name
 from analysis.diffusion.simulate import fit_planted, planted_corpus
 from analysis.diffusion.timing import document_dates, first_uses, with_reference
 from tests.conftest import ROOT

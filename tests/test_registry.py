@@ -24,7 +24,7 @@ def test_every_stage_comes_after_the_stages_it_reads_and_its_functions_exist():
         assert registry.needed([stage.name])[-1] == stage.name
     assert registry.needed(["slogans"]) == ["corpus", "tokens", "slogans"]
     assert registry.downstream("tokens") >= {"slogans", "keywords", "topics"} and not registry.downstream("topics")
-    with pytest.raises(registry.UnknownStage, match="known: corpus, tokens"):
+    with pytest.raises(registry.UnknownStage, match="known: corpus, reuse, targets, tokens"):
         registry.get("slogan")
 
 
@@ -63,6 +63,8 @@ def test_no_list_of_stages_exists_besides_the_registry():
     for folder in ("analysis", "bench"):
         for path in sorted((ROOT / folder).rglob("*.py")):
             if path == ROOT / "analysis" / "pipeline" / "config.py":  # the settings' sections, named like stages
+                continue
+            if path == ROOT / "analysis" / "__init__.py":   # the API's names: tf.adoption, tf.targets run their stages
                 continue
             for line, strings in _string_lists(path):
                 if len(strings & names) >= 2:

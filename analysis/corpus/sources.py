@@ -17,3 +17,28 @@ def raw_inputs(cfg) -> tuple[list[Path], Path, dict]:
     if not source.is_dir():
         raise FileNotFoundError(f"corpus folder not found: {source} (set paths.corpus in tifa.toml or pass --corpus)")
     return corpus_files(source, (cfg.paths.data, cfg.paths.figures))[0], source, {"overrides": cfg.paths.overrides}
+
+
+def reference_folder(given: str, config_file) -> Path | None:
+    """A reference setting's folder or table (``adoption.reference``, ``reuse.reference``) as a path,
+    relative to tifa.toml's folder (``config_file``); None when it is not set."""
+    given = (given or "").strip()
+    if not given:
+        return None
+    path = Path(given).expanduser()
+    if not path.is_absolute() and config_file is not None:
+        path = Path(config_file).parent / path
+    return path
+
+
+def reference_files(setting: str, folder: Path | None, cfg) -> tuple[list[Path], Path | None, dict]:
+    """The files of the reference named by ``setting`` (keyed by their path inside it), its folder,
+    and nothing else; a missing folder is an error that names the setting."""
+    if folder is None:
+        return [], None, {}
+    if not folder.exists():
+        raise FileNotFoundError(f"{setting}: {folder} not found (a folder or a table of central texts: "
+                                "national Government Work Reports, central news)")
+    if folder.is_file():
+        return [folder], folder.parent, {}
+    return corpus_files(folder, (cfg.paths.data, cfg.paths.figures))[0], folder, {}

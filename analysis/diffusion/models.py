@@ -137,19 +137,20 @@ class Neighbourhood:
 
     def __init__(self, rows: pd.DataFrame, near: dict[str, set[str]], units: list[str]):
         position = {u: i for i, u in enumerate(units)}
-        self.placed = np.array([i for i, u in enumerate(units) if u in near])   # units on the map
+        self.placed = np.array([i for i, u in enumerate(units) if u in near], dtype=np.int64)   # units on the map
         lists = [[position[v] for v in sorted(near.get(u, ())) if v in position] for u in units]
         width = max([1, *map(len, lists)])
         none = len(units)                                   # a column that never adopted: padding
-        self.links = np.array([ls + [none] * (width - len(ls)) for ls in lists])
-        self.degree = np.array([len(ls) for ls in lists])
+        self.links = np.array([ls + [none] * (width - len(ls)) for ls in lists], dtype=np.int64).reshape(len(units), width)
+        self.degree = np.array([len(ls) for ls in lists], dtype=np.int64)
         slogans, s_index = np.unique(rows["slogan"].to_numpy(), return_inverse=True)
         firsts = np.full((len(slogans), none + 1), np.inf)
         events = rows["event"].to_numpy() == 1
-        u_index = rows["unit"].map(position).to_numpy()
-        firsts[s_index[events], u_index[events]] = rows["period_index"].to_numpy()[events]
+        u_index = rows["unit"].map(position).to_numpy(dtype=np.int64)
+        period = rows["period_index"].to_numpy(dtype=np.int64)
+        firsts[s_index[events], u_index[events]] = period[events]
         # earlier[r, v]: unit v used row r's slogan before row r's period
-        self.earlier = firsts[s_index] < rows["period_index"].to_numpy()[:, None]
+        self.earlier = firsts[s_index] < period[:, None]
         self.unit = u_index
 
     def shares(self, order: np.ndarray | None = None) -> np.ndarray:

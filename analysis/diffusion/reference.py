@@ -8,26 +8,23 @@ file's name is (``2013.txt``: reports are saved by year), else its quarter or ye
 included, so a first use in the reference means what it means in the corpus."""
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pandas as pd
 
+from ..corpus.reference import read_reference
 from ..slogans.matcher import Matcher
 from .timing import document_dates
 
 REFERENCE_COLUMNS = ["slogan", "ref_date", "ref_doc_id", "ref_passage", "ref_date_rule"]
-_YEAR_NAME = re.compile(r"(?<!\d)(19[4-9]\d|20\d\d)(?!\d)")
 
 
 def reference_documents(folder: Path, reading, overrides: str, columns: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The reference corpus's documents (read as the corpus is: ``reading`` is a
     :class:`~analysis.corpus.stage.FolderReading`; one per duplicate cluster), each with ``date`` and
     ``date_rule`` (undated ones are left out and named in the problems), and the problems of reading it."""
-    docs, problems, _ = reading.read(Path(folder), overrides, columns)
-    docs = docs[docs["duplicate_of"].isna()]
-    named = docs.assign(file_year=docs["source_file"].map(lambda f: _year_in_name(str(f))).astype("Int64"))
-    dated = document_dates(named, ("meeting_date", "pub_date", "file_year", "quarter", "year"))
+    docs, problems = read_reference(folder, reading, overrides, columns)
+    dated = document_dates(docs, ("meeting_date", "pub_date", "file_year", "quarter", "year"))
     dated["date_rule"] = dated["date_rule"].replace("file_year", "file name")
     undated = docs[~docs["doc_id"].isin(set(dated["doc_id"]))]
     if len(undated):
@@ -36,11 +33,6 @@ def reference_documents(folder: Path, reading, overrides: str, columns: dict) ->
                               "name or text): left out of the centre's clock", "action": "skipped"})
         problems = pd.concat([problems, extra], ignore_index=True)
     return docs.merge(dated, on="doc_id"), problems
-
-
-def _year_in_name(name: str) -> int | None:
-    found = _YEAR_NAME.findall(Path(name).stem)
-    return int(found[0]) if len(found) == 1 else None
 
 
 def reference_first_uses(docs: pd.DataFrame, matcher: Matcher, rule: str, include_title: bool,

@@ -4,28 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..corpus.sources import reference_files
+from ..corpus.sources import reference_folder as _folder
+
 
 def reference_folder(cfg) -> Path | None:
     """``adoption.reference`` as a path (relative to tifa.toml's folder), or None when not set."""
-    given = cfg.adoption.reference.strip()
-    if not given:
-        return None
-    path = Path(given).expanduser()
-    if not path.is_absolute() and cfg.source is not None:
-        path = Path(cfg.source).parent / path
-    return path
+    return _folder(cfg.adoption.reference, cfg.source)
 
 
 def reference_inputs(cfg) -> tuple[list[Path], Path | None, dict]:
     """The reference corpus's files (keyed by their path inside it), its folder, and nothing else."""
-    from ..corpus.readers import corpus_files
-
-    folder = reference_folder(cfg)
-    if folder is None:
-        return [], None, {}
-    if not folder.exists():
-        raise FileNotFoundError(f"adoption.reference: {folder} not found (a folder or a table of central texts: "
-                                "national Government Work Reports, central news)")
-    if folder.is_file():
-        return [folder], folder.parent, {}
-    return corpus_files(folder, (cfg.paths.data, cfg.paths.figures))[0], folder, {}
+    return reference_files("adoption.reference", reference_folder(cfg), cfg)

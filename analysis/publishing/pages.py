@@ -21,3 +21,22 @@ def browser_html(data: dict, topics) -> str:
     data = {lang: {**d, "labels": [str(x) for x in topics[topics["lang"] == lang].sort_values("topic")["label"]]}
             for lang, d in data.items()}
     return render("topic_browser.html.j2", data=data)
+
+
+#: the reuse page shows the documents with most reuse, at most this many (the page holds their texts)
+REUSE_PAGE_DOCUMENTS = 100
+
+
+def reuse_html(documents: pd.DataFrame, passages: pd.DataFrame, texts: dict, title: str, note: str) -> str:
+    """The reuse page: a document at a time (those with most reuse first, at most
+    ``REUSE_PAGE_DOCUMENTS``), its passages that repeat a central text marked, the central passage
+    shown beside a clicked one. ``texts``: doc_id → the text the offsets are in."""
+    shown = documents[documents["chars_reused"] > 0].sort_values(["share", "doc_id"], ascending=[False, True])
+    shown = shown.head(REUSE_PAGE_DOCUMENTS)
+    by_doc = {k: g for k, g in passages.groupby("doc_id")}
+    docs = [{"doc_id": str(d.doc_id), "title": "" if pd.isna(d.title) else str(d.title),
+             "unit": "" if pd.isna(d.unit) else str(d.unit), "share": float(d.share), "text": texts[d.doc_id],
+             "passages": [[int(p.start), int(p.end), str(p.ref_id), str(p.ref_text), float(p.similarity)]
+                          for p in by_doc[d.doc_id].itertuples()]}
+            for d in shown.itertuples()]
+    return render("reuse_view.html.j2", title=title, note=note, docs=docs)

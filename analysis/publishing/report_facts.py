@@ -137,35 +137,18 @@ def report_facts(cfg: Config, done: dict, entries: list[dict]) -> dict:
                    if (fig / f"{name}.csv").exists() else ""
                    for name in ("slogan_contrasts", "slogan_nb_effects", "keyword_keyness")},
         "contrast_figure": (fig / "slogan_contrast.png").exists() and _contrast_tested(done, cfg),
-        "adoption": _adoption(done, cfg),
-        "targets": _targets(done, cfg),
+        **stage_sections(done, cfg),
     }
 
 
-def _adoption(done: dict, cfg: Config) -> dict | None:
-    """What the adoption section says (None when the stage did not run)."""
-    if "adoption" not in done:
-        return None
-    s = read_json(Path(done["adoption"].folder) / "summary.json")
-    if not s.get("units"):
-        return None
-    thin = s.get("thin_units", [])
-    return {**s, "by": cfg.adoption.by, "thin": ", ".join(thin[:12]) + (f" and {len(thin) - 12} more" if len(thin) > 12 else ""),
-            "model": "fitted (`adoption_model`)" if s.get("model") == "fitted" else s.get("model", "")}
+def stage_sections(done: dict, cfg: Config) -> dict:
+    """What each stage's section of the report says, keyed by the stage's name (its declaration's
+    ``report``; None when the stage did not run or has nothing to say)."""
+    from ..pipeline import registry
 
+    return {stage.name: registry.resolve(stage.report)(done[stage.name], cfg) if stage.name in done else None
+            for stage in registry.stages() if stage.report}
 
-def _targets(done: dict, cfg: Config) -> dict | None:
-    """What the targets section says (None when no document states targets)."""
-    from ..target_setting.summary import gdp_lines
-
-    if "targets" not in done:
-        return None
-    t, docs = done["targets"].tables["targets"], done["targets"].tables["documents"]
-    if not len(t):
-        return None
-    return {"documents": int(docs["passage_start"].notna().sum()), "of": len(docs), "targets": len(t),
-            "indicators": int(t["indicator"].nunique()), "by": cfg.targets.by, "gdp": gdp_lines(t),
-            "outcomes": int(t["outcome_low"].notna().sum())}
 
 def _misses(candidates) -> dict:
     """How many formulations the lexicon misses (quoted or numbered, two documents or more) and the

@@ -10,6 +10,7 @@ STAGE = Stage(
     draw="analysis.publishing.draw:build_targets_outputs",
     summary="analysis.target_setting.summary:print_targets_summary",
     findings="analysis.target_setting.summary:findings",
+    report="analysis.target_setting.summary:report",
     help="the quantitative targets of work reports (预期目标: GDP growth 5%左右 …) and last year's outcomes",
     description="For every document with a targets passage (今年…主要预期目标是：…, as Government Work Reports "
                 "state them): each indicator's target (GDP growth, budget revenue, investment, retail sales, "

@@ -31,3 +31,13 @@ def gdp_lines(t) -> list[str]:
                      f"{int((g['qualifier'] == 'at_least').sum())} say 以上, {int((g['qualifier'] == 'about').sum())} 左右, "
                      f"{int((g['qualifier'] == 'range').sum())} a range")
     return lines
+
+
+def report(result, cfg) -> dict | None:
+    """What the targets section of the report says (None when no document states targets)."""
+    t, docs = result.tables["targets"], result.tables["documents"]
+    if not len(t):
+        return None
+    return {"documents": int(docs["passage_start"].notna().sum()), "of": len(docs), "targets": len(t),
+            "indicators": int(t["indicator"].nunique()), "by": cfg.targets.by, "gdp": gdp_lines(t),
+            "outcomes": int(t["outcome_low"].notna().sum())}
