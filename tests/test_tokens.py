@@ -414,9 +414,85 @@ def test_a_killed_token_run_resumes_from_its_finished_row_groups(cfg, monkeypatc
     cfg1 = dataclasses.replace(cfg, tokens=dataclasses.replace(cfg.tokens, workers=1))
     with pytest.raises(KeyboardInterrupt):
         build_tokens(cfg1, progress=False)
-    assert len(list((folder / "unigrams.parts").glob("part-*.parquet"))) == 3
+    assert len(list((folder / "unigrams.parts").glob("part-*.arrow"))) == 3
     monkeypatch.setattr(ts, "_tokenize_chunk", real)
     resumed = build_tokens(cfg1, progress=False)
     assert (resumed.reused_docs, resumed.segmented_docs) == (3, 6)
     assert not (folder / "unigrams.parts").exists()
+    pd.testing.assert_frame_equal(pq.read_table(resumed.path).to_pandas(), clean)
+
+
+def _sampled(cfg, chars: int, workers: int = 2):
+    return dataclasses.replace(cfg, tokens=dataclasses.replace(cfg.tokens, phrases_sample=chars, workers=workers))
+
+
+@pytest.mark.slow  # runs the tokens stage four times
+def test_collocations_learned_on_a_sample_then_one_pass_segments_and_joins(cfg):
+    """Issue 35: with a corpus larger than tokens.phrases_sample, collocations are learned from a
+    sample of documents drawn by doc_id, and one pass segments every document and joins them in the
+    workers. The tokens are those of the whole-corpus build; the phrased column is the tokens with
+    the sample's collocations joined; serial and parallel builds are equal; the draw is the same on
+    every run."""
+    from analysis.corpus.documents_table import corpus_folder
+    from analysis.text.collocations import Collocations
+    from analysis.text.stage import sample_ids
+
+    build_corpus(cfg, progress=False)
+    whole = pq.read_table(build_tokens(cfg, progress=False, force=True).path)
+    docs = corpus_folder(cfg) / "documents.parquet"
+    chars = int(pd.read_parquet(docs, columns=["text"])["text"].str.len().sum())
+    assert sample_ids(docs, chars) is None
+    drawn = sample_ids(docs, chars // 2)
+    assert drawn == sample_ids(docs, chars // 2) and 0 < len(drawn) < len(whole.column("doc_id").unique())
+    result = build_tokens(_sampled(cfg, chars // 2), progress=False, force=True)
+    sampled = pq.read_table(result.path)
+    assert result.segmented_docs == 9 and result.reused_docs == 0        # each document segmented once
+    assert sampled.select(["doc_id", "para", "tokens"]).equals(whole.select(["doc_id", "para", "tokens"]))
+    learned = {}
+    for lang in ("zh", "en"):
+        path = result.path.parent / f"collocations_{lang}.csv"
+        table = pd.read_csv(path) if path.exists() else pd.DataFrame(columns=["collocation"])
+        model = Collocations()
+        model.phrases_ = {tuple(c.split("_", 1)) for c in table["collocation"]}
+        learned[lang] = model
+    frame = sampled.to_pandas()
+    for row in frame.itertuples():
+        assert list(row.phrased) == learned[row.lang].transform(list(row.tokens))
+    serial = pq.read_table(build_tokens(_sampled(cfg, chars // 2, workers=1), progress=False, force=True).path)
+    assert serial.equals(sampled)
+
+
+@pytest.mark.slow  # runs the tokens stage (twice)
+def test_a_run_killed_in_the_joining_pass_resumes_from_its_parts(cfg, monkeypatch):
+    """The one pass over a corpus larger than its sample writes each row group also as a part; a
+    run killed there resumes: the documents its parts hold are not segmented again."""
+    import analysis.text.stage as ts
+    from analysis.corpus.documents_table import corpus_folder
+
+    build_corpus(cfg, progress=False)
+    chars = int(pd.read_parquet(corpus_folder(cfg) / "documents.parquet", columns=["text"])["text"].str.len().sum())
+    small = _sampled(cfg, chars // 3, workers=1)
+    clean = pq.read_table(build_tokens(small, progress=False, force=True).path).to_pandas()
+    folder = ts.tokens_folder(cfg)
+    for name in ("tokens.parquet", "unigrams.parquet", "_stage.json"):
+        (folder / name).unlink()
+    monkeypatch.setattr(ts, "_GROUP_ROWS", 1)
+    monkeypatch.setattr(ts, "_CHUNK_CHARS", 1)
+    monkeypatch.setattr(ts, "_BATCH_DOCS", 1)
+    real, calls = ts._tokenize_and_phrase, []
+
+    def killed_at_the_sixth(jobs):
+        calls.append(len(jobs))
+        if len(calls) == 6:
+            raise KeyboardInterrupt
+        return real(jobs)
+
+    monkeypatch.setattr(ts, "_tokenize_and_phrase", killed_at_the_sixth)
+    with pytest.raises(KeyboardInterrupt):
+        build_tokens(small, progress=False)
+    assert len(list((folder / "tokens.parts").glob("part-*.arrow"))) == 5
+    monkeypatch.setattr(ts, "_tokenize_and_phrase", real)
+    resumed = build_tokens(small, progress=False)
+    assert resumed.segmented_docs + resumed.reused_docs == 9 and resumed.reused_docs >= 5
+    assert not (folder / "tokens.parts").exists()
     pd.testing.assert_frame_equal(pq.read_table(resumed.path).to_pandas(), clean)

@@ -83,6 +83,7 @@ class TokenParams:
     workers: int = 0
     phrases_min_count: int = 5
     phrases_threshold: float = 0.5
+    phrases_sample: int = 5_000_000  # characters of documents collocations are learned from (all in a smaller corpus)
 
 
 @dataclass(frozen=True)
@@ -470,6 +471,7 @@ CHECKS: dict[tuple[type, str], Any] = {
     (TokenParams, "workers"): _at_least(0),
     (TokenParams, "phrases_min_count"): _at_least(1),
     (TokenParams, "phrases_threshold"): _between(-1, 1),
+    (TokenParams, "phrases_sample"): _at_least(10_000),
     (AdoptionParams, "period"): _one_of("quarter", "year"),
     (AdoptionParams, "min_docs"): _at_least(1),
     (AdoptionParams, "top"): _at_least(1),

@@ -27,8 +27,9 @@ def findings(result) -> list[str]:
 def _lines(t) -> list[str]:
     lines = []
     units = t["units"]
-    if len(units):
-        top = units.sort_values(["share", "unit"], ascending=[False, True]).iloc[0]
+    covered = units[~units["thin"]] if "thin" in units and (~units["thin"]).any() else units
+    if len(covered):   # a unit seen in two documents says little: the best covered units first
+        top = covered.sort_values(["share", "unit"], ascending=[False, True]).iloc[0]
         spread = (f"95% {top.low:.1%}–{top.high:.1%}, {top.documents} documents" if top.low == top.low
                   else "one document, no interval")
         lines.append(f"Most reuse of the central texts: {top.unit} ({top.period}), {top.share:.1%} of its characters "

@@ -5,7 +5,7 @@ from ..pipeline.registry import Option, Stage
 STAGE = Stage(
     "tokens", "analysis.text.stage",
     params=("tokens.backend", "tokens.hmm", "tokens.min_chars_zh", "tokens.min_chars_en", "tokens.canonical",
-            "tokens.phrases_min_count", "tokens.phrases_threshold"),
+            "tokens.phrases_min_count", "tokens.phrases_threshold", "tokens.phrases_sample"),
     files=("tokens.lexicon", "tokens.stopwords_zh", "tokens.stopwords_en"),
     runtime=("tokens.workers",),
     reads=("corpus/documents.parquet",),

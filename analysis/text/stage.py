@@ -99,6 +99,24 @@ def _tokenize_chunk(jobs: list[tuple[str, str, str, str, list | None]]) -> tuple
     return len(jobs), _table(rows)
 
 
+_PHRASERS: dict = {}  # this process's collocations, set by _init_phrasing
+
+
+def _init_phrasing(params: TokenParams, cache_dir: Path | None, phrasers: dict) -> None:
+    """Build the tokenizer of this process and keep the collocations it joins."""
+    global _PHRASERS
+    _init_tokenizer(params, cache_dir)
+    _PHRASERS = phrasers
+
+
+def _tokenize_and_phrase(jobs: list[tuple[str, str, str, str, list | None]]) -> tuple[int, pa.Table]:
+    """Tokens of some documents with their collocations joined (the ``phrased`` column)."""
+    n, table = _tokenize_chunk(jobs)
+    if not table.num_rows:
+        return n, pa.Table.from_batches([], schema=SCHEMA)
+    return n, pa.Table.from_batches([_phrase_batch(b, _PHRASERS) for b in table.to_batches()])
+
+
 #: Characters of text per task: tens of milliseconds of work, so that sending a task and its
 #: result between processes (about a millisecond) does not dominate.
 _CHUNK_CHARS = 200_000
@@ -119,7 +137,10 @@ def text_hash(text: str) -> str:
 
 
 def build_tokens(cfg: Config, progress: bool = True, force: bool = False) -> TokensResult:
-    """Build (or reuse) the token table from the documents table."""
+    """Build (or reuse) the token table from the documents table: collocations learned on a sample
+    of the documents (``tokens.phrases_sample`` characters; all of them in a smaller corpus), then
+    one pass that segments every document, joins the collocations in the worker processes and
+    writes the table."""
     out = tokens_folder(cfg)
     docs_path = corpus_folder(cfg) / "documents.parquet"
     if not docs_path.exists():
@@ -134,18 +155,49 @@ def build_tokens(cfg: Config, progress: bool = True, force: bool = False) -> Tok
 
     out.mkdir(parents=True, exist_ok=True)
     cache.invalidate(out)
-    unigram_path = out / "unigrams.parquet"
+    unigram_path = out / "unigrams.parquet"   # the sample's unigrams, that collocations are learned from
     workers = params.workers or mp.cpu_count()
-    jobs = _segment(cfg, docs_path, out, setting_hash, workers, progress, force)
+    sample = sample_ids(docs_path, params.phrases_sample)
+    tokenizer_args = (runner.plain(cfg.tokens), Path(cfg.paths.data) / "cache")
+    earlier = [] if force else [final, *sorted((out / "tokens.parts").glob("part-*.arrow"))]
+    learned = _segment(docs_path, out, setting_hash, workers, progress, force, tokenizer_args, sample, earlier)
     release_memory()
     phrasers = learn_phrases(unigram_path, params.phrases_min_count, params.phrases_threshold, workers)
     release_memory()
     for lang, phr in phrasers.items():
         _write_collocations(out / f"collocations_{lang}.csv", phr)
-    _join_phrases(unigram_path, final, phrasers)
-    _write_problems(out, jobs.problems)
+    if sample is None:   # every document is in the sample: its unigram table holds them all, phrased at once
+        _join_phrases(unigram_path, final, phrasers, setting_hash)
+        reused, segmented, problems = learned.reused, learned.segmented, learned.problems
+    else:
+        jobs = _write_tokens(docs_path, out, setting_hash, workers, progress, tokenizer_args, phrasers,
+                             [unigram_path, *earlier])
+        # a document segmented for the sample is taken from it in this pass: counted once, as segmented
+        reused, segmented, problems = jobs.reused - learned.segmented, jobs.segmented + learned.segmented, jobs.problems
+    shutil.rmtree(out / "tokens.parts", ignore_errors=True)
+    release_memory()
+    _write_problems(out, problems)
     cache.mark_done(out, key, ["tokens.parquet"])
-    return TokensResult(final, True, jobs.reused, jobs.segmented, jobs.problems)
+    return TokensResult(final, True, reused, segmented, problems)
+
+
+def sample_ids(docs_path: Path, chars: int) -> frozenset | None:
+    """The documents collocations are learned from: every one (None) when the corpus has at most
+    ``chars`` characters, else each with probability ``chars`` / the corpus's characters, drawn by a
+    hash of its doc_id (the same documents on every run and machine; a changed corpus changes the
+    draw only through its size)."""
+    names = pq.read_schema(docs_path).names
+    if "n_chars" in names:   # the documents table's count (whitespace aside): no text to read
+        table = pq.read_table(docs_path, columns=["doc_id", "n_chars"])
+        total = int(pc.sum(table.column("n_chars")).as_py() or 0)
+    else:
+        table = pq.read_table(docs_path, columns=["doc_id", "text"])
+        total = int(pc.sum(pc.utf8_length(table.column("text").fill_null(""))).as_py() or 0)
+    if total <= chars:
+        return None
+    share = chars / total
+    ids = table.column("doc_id").to_pylist()
+    return frozenset(d for d in ids if int(hashlib.sha1(d.encode("utf-8")).hexdigest()[:12], 16) / 16 ** 12 < share)
 
 
 class _Jobs:
@@ -153,12 +205,14 @@ class _Jobs:
     unchanged texts carry their previous rows instead of the text. Counts the texts reused and
     segmented, keeps a problem for each document left out, and shows the progress."""
 
-    def __init__(self, docs_path: Path, previous: dict, progress: bool):
+    def __init__(self, docs_path: Path, previous: dict, progress: bool, only: frozenset | None = None,
+                 desc: str = "tokens"):
         from tqdm import tqdm
 
         self.docs_file = pq.ParquetFile(docs_path)
         self.previous = previous
-        self.bar = tqdm(total=self.docs_file.metadata.num_rows, desc="tokens", unit="doc",
+        self.only = only
+        self.bar = tqdm(total=self.docs_file.metadata.num_rows if only is None else len(only), desc=desc, unit="doc",
                         disable=not progress or None, leave=False)
         self.reused = self.segmented = 0
         self.problems: list[Problem] = []
@@ -168,6 +222,8 @@ class _Jobs:
         columns = ["doc_id", "source_file", "part", "lang", "text"]
         for batch in self.docs_file.iter_batches(batch_size=_BATCH_DOCS, columns=columns):
             for doc_id, source, part, lang, text in zip(*(batch.column(i).to_pylist() for i in range(5))):
+                if self.only is not None and doc_id not in self.only:
+                    continue
                 if lang not in LANGS:
                     self.problems.append(Problem(source, "" if part is None else f"part {part}",
                                                  f"language '{lang}' is not supported for tokens; left out",
@@ -186,18 +242,21 @@ class _Jobs:
         self.docs_file = self.previous = None  # a ParquetFile holds buffers of what it read (60 MB at 100 MB)
 
 
-def _segment(cfg: Config, docs_path: Path, out: Path, setting_hash: str, workers: int, progress: bool,
-             force: bool) -> _Jobs:
-    """Write the unigram table (``out/unigrams.parquet``), segmenting only the texts that neither the
-    previous table nor the parts of a killed run hold; returns the jobs, with their counts and problems."""
+def _segment(docs_path: Path, out: Path, setting_hash: str, workers: int, progress: bool, force: bool,
+             tokenizer_args: tuple, sample: frozenset | None, earlier: list[Path]) -> _Jobs:
+    """Write the unigram table of the sample (``out/unigrams.parquet``: every document when ``sample``
+    is None), segmenting only the texts that neither the tables of the last run (``earlier``), nor
+    the parts of a killed run hold; returns the jobs, with their counts and problems."""
     unigram_path = out / "unigrams.parquet"
     parts = out / "unigrams.parts"  # the row groups of a run not yet finished, one file each
     if force:
         shutil.rmtree(parts, ignore_errors=True)
-    jobs = _Jobs(docs_path, {} if force else _reusable([unigram_path, *sorted(parts.glob("part-*.parquet"))],
-                                                      setting_hash), progress)
+        shutil.rmtree(out / "tokens.parts", ignore_errors=True)
+    previous = {} if force else _reusable([unigram_path, *sorted(parts.glob("part-*.arrow")), *earlier],
+                                          setting_hash)
+    jobs = _Jobs(docs_path, previous, progress, only=sample, desc="tokens (sample for collocations)"
+                 if sample is not None else "tokens")
     tasks = chunks_by_size(jobs, lambda job: len(job[2]), _CHUNK_CHARS, _BATCH_DOCS)
-    tokenizer_args = (runner.plain(cfg.tokens), Path(cfg.paths.data) / "cache")
     try:
         _write_unigrams(unigram_path, parts, setting_hash, tasks, workers, tokenizer_args, jobs.bar)
     finally:
@@ -206,50 +265,79 @@ def _segment(cfg: Config, docs_path: Path, out: Path, setting_hash: str, workers
     return jobs
 
 
-class _UnigramWriter:
-    """The unigram table, written a row group at a time."""
+def _write_tokens(docs_path: Path, out: Path, setting_hash: str, workers: int, progress: bool,
+                  tokenizer_args: tuple, phrasers: dict, earlier: list[Path]) -> _Jobs:
+    """The token table of a corpus larger than its sample, in one pass over the documents: the
+    workers segment each text (or take its rows from the ``earlier`` tables: the sample's unigrams,
+    the last run's table) and join the collocations; this process writes the row groups, each also
+    as a part of its own that a killed run reuses."""
+    parts = out / "tokens.parts"
+    previous = _reusable(earlier, setting_hash)   # the parts of a killed run are among them
+    jobs = _Jobs(docs_path, previous, progress)
+    tasks = chunks_by_size(jobs, lambda job: len(job[2]), _CHUNK_CHARS, _BATCH_DOCS)
+    try:
+        _write_groups(out / "tokens.parquet", parts, SCHEMA.with_metadata({b"tifa_settings": setting_hash.encode()}),
+                      ordered_map(_tokenize_and_phrase, tasks, workers, initializer=_init_phrasing,
+                                  initargs=(*tokenizer_args, phrasers)), jobs.bar)
+    finally:
+        jobs.close()
+    return jobs
 
-    def __init__(self, path: Path, parts: Path, setting_hash: str):
-        self.schema = SCHEMA.remove(SCHEMA.get_field_index("phrased")).with_metadata(
-            {b"tifa_settings": setting_hash.encode()})
+
+class _GroupWriter:
+    """A table written a row group at a time, each row group also as a part of its own (in ``parts``)
+    that a killed run reuses."""
+
+    def __init__(self, path: Path, parts: Path, schema: pa.Schema):
+        self.schema = schema
         self.writer = pq.ParquetWriter(path, self.schema)
         self.parts = parts
         self.written = 0
 
     def write(self, group: list[pa.Table]) -> None:
-        """A row group into the table, and into a part of its own that a killed run reuses."""
         rows = pa.concat_tables(group).replace_schema_metadata(self.schema.metadata)
         self.writer.write_table(rows)
-        atomic.write_arrow(self.parts / f"part-{self.written:06d}.parquet", rows)
+        # a part in Arrow's own file format: written at memory speed (Parquet's encoding doubled the writing)
+        with atomic.atomic_path(self.parts / f"part-{self.written:06d}.arrow") as tmp:
+            with pa.OSFile(str(tmp), "wb") as sink, pa.ipc.new_file(sink, rows.schema) as part:
+                part.write_table(rows)
         self.written += 1
+
+
+def _write_groups(path: Path, parts: Path, schema: pa.Schema, results, bar) -> None:
+    """Write the tables of ``results`` ((documents, table) pairs, in order) to ``path`` in row groups
+    of about ``_GROUP_ROWS`` paragraphs."""
+    with atomic.atomic_path(path) as tmp:
+        writer = _GroupWriter(tmp, parts, schema)
+        group: list[pa.Table] = []
+        # one pipeline over the whole corpus: workers keep segmenting while this process writes
+        for n_docs, table in results:
+            group.append(table)
+            bar.update(n_docs)
+            if sum(t.num_rows for t in group) >= _GROUP_ROWS:
+                writer.write(group)
+                group = []
+        if group:
+            writer.write(group)
+        writer.writer.close()
 
 
 def _write_unigrams(path: Path, parts: Path, setting_hash: str, tasks, workers: int, tokenizer_args: tuple,
                     bar) -> None:
     """The unigram table from the tokenizing ``tasks``, in row groups of about ``_GROUP_ROWS`` paragraphs."""
-    with atomic.atomic_path(path) as tmp:
-        unigrams = _UnigramWriter(tmp, parts, setting_hash)
-        group: list[pa.Table] = []
-        # one pipeline over the whole corpus: workers keep segmenting while the parent writes
-        for n_docs, table in ordered_map(_tokenize_chunk, tasks, workers, initializer=_init_tokenizer,
-                                         initargs=tokenizer_args):
-            group.append(table)
-            bar.update(n_docs)
-            if sum(t.num_rows for t in group) >= _GROUP_ROWS:
-                unigrams.write(group)
-                group = []
-        if group:
-            unigrams.write(group)
-        unigrams.writer.close()
+    schema = SCHEMA.remove(SCHEMA.get_field_index("phrased")).with_metadata({b"tifa_settings": setting_hash.encode()})
+    _write_groups(path, parts, schema, ordered_map(_tokenize_chunk, tasks, workers, initializer=_init_tokenizer,
+                                                   initargs=tokenizer_args), bar)
 
 
-def _join_phrases(unigram_path: Path, final: Path, phrasers: dict) -> None:
+def _join_phrases(unigram_path: Path, final: Path, phrasers: dict, setting_hash: str) -> None:
     """Write the token table: the unigram table with the ``phrased`` column."""
     # joining is vectorised (Arrow and numpy): one process keeps up with reading and writing
+    schema = SCHEMA.with_metadata({b"tifa_settings": setting_hash.encode()})
     with atomic.atomic_path(final) as tmp:
-        writer = pq.ParquetWriter(tmp, SCHEMA)
+        writer = pq.ParquetWriter(tmp, schema)
         for batch in pq.ParquetFile(unigram_path).iter_batches(batch_size=5000):
-            writer.write_batch(_phrase_batch(batch, phrasers))
+            writer.write_batch(_phrase_batch(batch, phrasers).replace_schema_metadata(schema.metadata))
         writer.close()
 
 
@@ -271,27 +359,37 @@ def _table(rows: list[tuple]) -> pa.Table:
 
 
 def _reusable(paths: list[Path], setting_hash: str) -> dict[str, list]:
-    """text_hash → [(para, tokens)] from unigram tables made with the same settings: the previous
-    run's table, and the parts a killed run wrote (each a whole row group). A text held by several
-    documents (exact copies) is taken from its first document only: its paragraphs are in the table
-    once per copy."""
+    """text_hash → [(para, tokens)] from tables made with the same settings: the previous run's
+    tables, and the parts a killed run wrote (each a whole row group). A text is taken from the first
+    file and the first document that hold it: a text held by several documents (exact copies) has
+    its paragraphs in a table once per copy, and one document is in several files."""
     out: dict[str, list] = {}
-    owner: dict[str, str] = {}
-    for path in paths:
+    owner: dict[str, tuple] = {}   # text hash → (the file, the document) its rows are taken from
+    for path in dict.fromkeys(paths):   # each file once
         if not path.exists():
             continue
         try:
-            meta = pq.read_schema(path).metadata or {}
-        except Exception:
+            batches = _batches(path, ["text_hash", "para", "tokens", "doc_id"], setting_hash)
+        except Exception:   # a file cut short by a crash: its documents are segmented again
             continue
-        if meta.get(b"tifa_settings") != setting_hash.encode():
-            continue
-        for batch in pq.ParquetFile(path).iter_batches(batch_size=20000,
-                                                       columns=["text_hash", "para", "tokens", "doc_id"]):
+        for batch in batches:
             for h, para, toks, doc in zip(*(batch.column(i).to_pylist() for i in range(4))):
-                if owner.setdefault(h, doc) == doc:
+                if owner.setdefault(h, (path, doc)) == (path, doc):
                     out.setdefault(h, []).append((para, toks))
     return out
+
+
+def _batches(path: Path, columns: list[str], setting_hash: str) -> list:
+    """The batches of a table (Parquet, or a part in Arrow's file format) made with the settings
+    ``setting_hash``; none from a table made with others."""
+    if path.suffix == ".arrow":
+        with pa.memory_map(str(path)) as source:
+            table = pa.ipc.open_file(source).read_all()
+        meta, batches = table.schema.metadata or {}, table.select(columns).to_batches()
+    else:
+        meta = pq.read_schema(path).metadata or {}
+        batches = pq.ParquetFile(path).iter_batches(batch_size=20000, columns=columns)
+    return batches if meta.get(b"tifa_settings") == setting_hash.encode() else []
 
 
 def learn_phrases(unigram_path: Path, min_count: int, threshold: float, workers: int = 1) -> dict:
