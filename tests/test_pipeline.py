@@ -97,8 +97,9 @@ def test_an_interrupted_run_leaves_the_previous_outputs(built, tmp_path, monkeyp
     assert done["slogans_outputs"] is True
 
 
-#: notebooks that build a corpus of their own (tests/test_own_design_notebook.py runs them, on another worker)
-OWN_CORPUS = {"05_your_own_design.ipynb"}
+#: notebooks that build a corpus of their own, run by their own tests (tests/test_own_design_notebook.py;
+#: tests/test_adoption.py runs 06 on two years of the CCTV items, with assertions on what it finds)
+OWN_CORPUS = {"05_your_own_design.ipynb", "06_slogan_adoption.ipynb"}
 
 
 @pytest.mark.parametrize("name", sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb") if p.name not in OWN_CORPUS))

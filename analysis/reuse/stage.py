@@ -130,7 +130,9 @@ def unit_shares(documents: pd.DataFrame) -> pd.DataFrame:
         share, lo, hi = (float(v[0]) for v in rate_interval(y, e))
         rows.append((u, p, len(g), int((y > 0).sum()), int(e.sum()), int(y.sum()), share, lo, min(hi, 1.0)
                      if hi == hi else hi, len(g) < MIN_DOCS))
-    return pd.DataFrame(rows, columns=UNITS)
+    return pd.DataFrame(rows, columns=UNITS).astype(
+        {"unit": "string", "period": "string", "documents": "int64", "documents_reusing": "int64", "chars": "int64",
+         "chars_reused": "int64", "share": "float64", "low": "float64", "high": "float64", "thin": "bool"})
 
 
 def central_passages(passages: pd.DataFrame, refs: pd.DataFrame) -> pd.DataFrame:

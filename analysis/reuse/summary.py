@@ -27,7 +27,8 @@ def findings(result) -> list[str]:
 def _lines(t) -> list[str]:
     lines = []
     units = t["units"]
-    covered = units[~units["thin"]] if "thin" in units and (~units["thin"]).any() else units
+    thin = units["thin"].astype(bool)
+    covered = units[~thin] if (~thin).any() else units
     if len(covered):   # a unit seen in two documents says little: the best covered units first
         top = covered.sort_values(["share", "unit"], ascending=[False, True]).iloc[0]
         spread = (f"95% {top.low:.1%}–{top.high:.1%}, {top.documents} documents" if top.low == top.low
