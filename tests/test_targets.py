@@ -92,3 +92,20 @@ def test_the_provincial_reports_of_2025_against_the_gold(corpora, tmp_path):
     assert result["precision"] >= 0.95 and result["recall"] >= 0.95
     assert result["outcomes_right"] >= 0.95 * result["outcomes_gold"]
     assert found.groupby("doc_id")["place"].first().nunique() == 31
+
+
+def test_grain_in_two_units_is_drawn_in_one_read_back_from_parquet(tmp_path):
+    """亿斤 and 万吨 targets of grain convert to 万吨 (1 亿斤 = 5 万吨), outcomes too, also when the
+    table comes back from Parquet with string columns (the figures read it so)."""
+    from analysis.target_setting.indicators import in_common_units
+
+    rows = pd.DataFrame({"indicator": ["grain_output", "grain_output", "grain_output", "gdp"],
+                         "unit": ["亿斤", "万吨", "", "%"], "low": [880.0, 1955.0, None, 5.0],
+                         "high": [None, None, None, 5.0], "stretch": [None, None, None, None],
+                         "outcome_low": [853.2, 1993.5, None, 5.2], "outcome_unit": ["亿斤", "万吨", "", "%"]})
+    rows.to_parquet(tmp_path / "t.parquet")
+    back = pd.read_parquet(tmp_path / "t.parquet")
+    for table in (rows, back):
+        out = in_common_units(table)
+        assert out.loc[0, "low"] == 4400 and out.loc[0, "outcome_low"] == pytest.approx(4266)
+        assert list(out["unit"]) == ["万吨", "万吨", "", "%"] and out.loc[3, "low"] == 5.0

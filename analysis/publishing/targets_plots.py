@@ -47,8 +47,8 @@ def targets_by_unit(targets: pd.DataFrame, top: int = 6):
     ncols = min(3, len(names))
     nrows = int(np.ceil(len(names) / ncols))
     most = max(table[table["indicator"] == k]["place"].nunique() for k in names)
-    fig, axes = figure("double", min(PAGE_HEIGHT, nrows * (0.7 + 0.125 * most)), nrows=nrows, ncols=ncols,
-                       squeeze=False)
+    fig, axes = figure("double", min(PAGE_HEIGHT, nrows * max(1.3, 0.7 + 0.125 * most) + 0.5), nrows=nrows,
+                       ncols=ncols, squeeze=False)
     shown = set()
     for ax, kind in zip(axes.flat, names):
         g = table[table["indicator"] == kind].sort_values(["value", "place"], kind="stable")
@@ -80,7 +80,8 @@ def targets_by_unit(targets: pd.DataFrame, top: int = 6):
     year = table["year"].dropna().max() if table["year"].notna().any() else None
     fig.legend(loc="lower center", ncol=6, fontsize=6, frameon=False, bbox_to_anchor=(0.5, 0.0))
     fig.suptitle(f"Targets set for {year}" if year is not None else "Targets", fontsize=8, x=0.01, ha="left")
-    fig.tight_layout(rect=(0, 0.04, 1, 0.97))
+    height = fig.get_size_inches()[1]
+    fig.tight_layout(rect=(0, min(0.2, 0.3 / height), 1, 1 - min(0.1, 0.25 / height)))   # room for legend and title
     return fig
 
 
@@ -94,7 +95,7 @@ def targets_vs_outcome(targets: pd.DataFrame, top: int = 3):
     if not names:
         return _message_figure("No report states both a target and last year's outcome of one indicator.")
     most = max(table[table["indicator"] == k]["place"].nunique() for k in names)
-    fig, axes = figure("double", min(PAGE_HEIGHT, 0.8 + 0.13 * most), ncols=len(names), squeeze=False)
+    fig, axes = figure("double", min(PAGE_HEIGHT, max(1.8, 0.8 + 0.13 * most)), ncols=len(names), squeeze=False)
     for ax, kind in zip(axes.flat, names):
         g = table[table["indicator"] == kind]
         g = g.assign(gap=g["value"] - g["outcome_low"]).sort_values(["gap", "place"], kind="stable")
@@ -113,5 +114,5 @@ def targets_vs_outcome(targets: pd.DataFrame, top: int = 3):
         ax.tick_params(axis="x", labelsize=6)
     handles, labels = axes.flat[0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="lower center", ncol=3, fontsize=6, frameon=False)
-    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    fig.tight_layout(rect=(0, min(0.2, 0.3 / fig.get_size_inches()[1]), 1, 1))
     return fig

@@ -77,11 +77,13 @@ def in_common_units(targets):
         g = g[g["unit"] != ""]                 # targets without a number have no unit
         if g["unit"].nunique() < 2 or not g["unit"].isin(list(MASS)).all():
             continue
-        factor = g["unit"].map(MASS)
+        factor = [MASS[u] for u in g["unit"]]   # plain floats: a string column's map stays a string column
         for col in ("low", "high", "stretch", *(["value"] if "value" in g else [])):
-            out.loc[g.index, col] = g[col] * factor
+            out.loc[g.index, col] = g[col].astype(float) * factor
         out.loc[g.index, "unit"] = "万吨"
-        mass = g["outcome_unit"].isin(list(MASS))
-        out.loc[g.index[mass], "outcome_low"] = g.loc[mass, "outcome_low"] * g.loc[mass, "outcome_unit"].map(MASS)
-        out.loc[g.index[mass], "outcome_unit"] = "万吨"
+        mass = g["outcome_unit"].isin(list(MASS)).to_numpy(dtype=bool)
+        if mass.any():
+            outcome = g.loc[mass, "outcome_low"].astype(float) * [MASS[u] for u in g.loc[mass, "outcome_unit"]]
+            out.loc[g.index[mass], "outcome_low"] = outcome
+            out.loc[g.index[mass], "outcome_unit"] = "万吨"
     return out
