@@ -109,3 +109,17 @@ def test_grain_in_two_units_is_drawn_in_one_read_back_from_parquet(tmp_path):
         out = in_common_units(table)
         assert out.loc[0, "low"] == 4400 and out.loc[0, "outcome_low"] == pytest.approx(4266)
         assert list(out["unit"]) == ["万吨", "万吨", "", "%"] and out.loc[3, "low"] == 5.0
+
+
+def test_the_year_comes_from_the_passage_the_document_or_the_files_name_with_its_rule():
+    from analysis.target_setting.stage import targets_tables
+
+    docs = pd.DataFrame({"doc_id": ["a", "b", "c"], "source_file": ["2016.txt", "2016.txt", "notes.txt"],
+                         "text": ["今年发展的主要预期目标是：国内生产总值增长6.5%—7%。",
+                                  "2019年经济社会发展主要预期目标是：地区生产总值增长6%左右。",
+                                  "今年发展的主要预期目标是：国内生产总值增长6%以上。"],
+                         "year": pd.array([None, 2018, None], dtype="Int64"), "title": "t", "province": None})
+    t, _ = targets_tables(docs)
+    got = t.set_index("doc_id")[["year", "year_rule"]]
+    assert tuple(got.loc["a"]) == (2016, "the file's name") and tuple(got.loc["b"]) == (2019, "named in the passage")
+    assert pd.isna(got.loc["c", "year"]) and got.loc["c", "year_rule"] == "unknown"

@@ -47,7 +47,7 @@ from .indicators import BY_ID, indicator_pattern
 
 COLUMNS = ["doc_id", "indicator", "indicator_name", "year", "low", "high", "qualifier", "unit", "direction",
            "stretch", "sentence", "start", "end", "outcome_low", "outcome_high", "outcome_unit", "outcome_sentence",
-           "rule"]
+           "rule", "year_rule"]
 
 OPENING = re.compile(r"(?:预期目标|主要目标|发展目标)(?:(?:是|为|建议为|确定为|安排为)?\s*[:：]|(?:是|为)[，,])")
 LIST_MARKER = re.compile(r"^(?:[（(]?[一二三四五六七八九十\d]+[)）.、．]|[一二三四五六七八九十]是)\s*")
@@ -386,13 +386,16 @@ def _not_an_outcome(between: str, after: str) -> bool:
     return bool(re.search(r"占|分别|[较比]\d{4}年", between)) or after.startswith(("以内", "以下"))
 
 
-def report_targets(text: str, year: int | None) -> tuple[list[dict], tuple[int, int] | None]:
+def report_targets(text: str, year: int | None, year_rule: str = "the document's year"
+                   ) -> tuple[list[dict], tuple[int, int] | None]:
     """The target rows of one report (see ``COLUMNS``, without doc_id) and its targets passage.
-    ``year``: the report's year; a passage that names its year (2025年…主要预期目标) is taken at its word."""
+    ``year``: the report's year; a passage that names its year (2025年…主要预期目标) is taken at its word
+    (``year_rule`` says which gave it)."""
     span = targets_passage(text)
     if span is None:
         return [], None
     named = re.search(r"(20\d\d|19\d\d)年[^。，]{0,16}$", text[max(0, span[0] - 40):span[0]])
+    year_rule = "named in the passage" if named else year_rule if year is not None else "unknown"
     year = int(named.group(1)) if named else year
     found = parse_targets(text[span[0]:span[1]], span[0])
     units = {}
@@ -407,5 +410,5 @@ def report_targets(text: str, year: int | None) -> tuple[list[dict], tuple[int, 
                      "stretch": t.stretch, "sentence": text[t.start:t.end], "start": t.start, "end": t.end,
                      "outcome_low": o[0] if o else None, "outcome_high": o[1] if o else None,
                      "outcome_unit": o[2] if o else "", "outcome_sentence": text[o[3]:o[4]] if o else "",
-                     "rule": t.rule})
+                     "rule": t.rule, "year_rule": year_rule})
     return rows, span

@@ -8,6 +8,7 @@ import pandas as pd
 
 from ..corpus.documents_table import analysable, load_documents
 from ..corpus.groupings import described
+from ..corpus.reference import year_in_name
 from ..pipeline import runner
 from ..pipeline.config import Config, ConfigError
 from .declaration import STAGE
@@ -37,14 +38,16 @@ def targets_tables(docs: pd.DataFrame, by: str = "province") -> tuple[pd.DataFra
     document with where its targets passage is (or why there is none)."""
     rows, listed = [], []
     for d in docs.sort_values("doc_id").itertuples(index=False):
-        year = getattr(d, "year", None)
-        found, span = report_targets(d.text or "", None if pd.isna(year) else int(year))
+        year, rule = getattr(d, "year", None), "the document's year"
+        if year is None or pd.isna(year):   # undated by the corpus stage: a file named by its year (2016.txt)
+            year, rule = year_in_name(str(getattr(d, "source_file", "") or "")), "the file's name"
+        found, span = report_targets(d.text or "", None if year is None or pd.isna(year) else int(year), rule)
         place = getattr(d, by, None)
         place = None if place is None or pd.isna(place) else str(place)
         rows += [{"doc_id": d.doc_id, "place": place, **r} for r in found]
         status = ("targets passage found" if found else "a targets passage without targets this tool reads"
                   if span else "no targets passage (预期目标/主要目标 …：)")
-        listed.append((d.doc_id, place, None if pd.isna(year) else int(year), getattr(d, "title", None),
+        listed.append((d.doc_id, place, None if year is None or pd.isna(year) else int(year), getattr(d, "title", None),
                        span[0] if span else None, span[1] if span else None, len(found), status))
     table = pd.DataFrame(rows, columns=["doc_id", "place", *COLUMNS[1:]])
     table = table.astype({"year": "Int64", "start": "Int64", "end": "Int64", "low": "float64", "high": "float64",
