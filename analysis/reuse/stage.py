@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..corpus.documents_table import analysable, load_documents
+from ..corpus.documents_table import analysable, document_texts, load_documents
 from ..corpus.groupings import described
 from ..corpus.reference import read_reference
 from ..corpus.stage import FolderReading
@@ -42,20 +42,23 @@ def build_reuse(cfg: Config, progress: bool = True, force: bool = False) -> runn
 
 def compute_reuse(cfg: Config, out: Path) -> dict[str, pd.DataFrame]:
     rp = cfg.reuse
-    docs = described(analysable(load_documents(cfg), cfg.corpus.min_confidence), cfg.design.groups)
+    docs = described(analysable(load_documents(cfg, text=False), cfg.corpus.min_confidence), cfg.design.groups)
     if rp.by not in docs:
         raise ConfigError(f"[reuse] by = \"{rp.by}\": the documents have no such variable or grouping "
                           "(province, prefecture, county, a [design.groups] name or a metadata.csv column)")
     folder, reading, columns = reference_folder(cfg), FolderReading.of(cfg.corpus), rp.reference_columns
-    if folder is None:
+    if folder is None:   # nothing to align with: empty tables, and no text read
         refs = pd.DataFrame(columns=["doc_id", "text", "source_file", "title", "year", "file_year"])
         problems = pd.DataFrame(columns=["source_file", "where", "problem", "action"])
-    else:
-        refs, problems = read_reference(folder, reading, cfg.paths.overrides, columns)
+        return {**reuse_tables(docs.assign(text="").iloc[:0], refs, rp.by),
+                "reference_problems": problems.astype("string")}
+    refs, problems = read_reference(folder, reading, cfg.paths.overrides, columns)
     workers = cfg.corpus.workers or mp.cpu_count()
-    tables = reuse_tables(docs, refs, rp.by, rp.period, rp.years_before, workers=workers, min_chars=rp.min_chars,
-                          min_similarity=rp.min_similarity)
-    return {**tables, "reference_problems": problems.astype("string")}
+    params = dict(min_chars=rp.min_chars, min_similarity=rp.min_similarity)
+    # the documents' texts a slice at a time: memory bounded by the slice and the reference
+    parts = [slice_tables(part, refs, rp.by, rp.period, rp.years_before, workers, **params)
+             for part in document_texts(cfg, docs)]
+    return {**finished(parts, refs), "reference_problems": problems.astype("string")}
 
 
 def reuse_tables(docs: pd.DataFrame, refs: pd.DataFrame, by: str = "province", period: str = "year",
@@ -64,13 +67,23 @@ def reuse_tables(docs: pd.DataFrame, refs: pd.DataFrame, by: str = "province", p
     reference's (doc_id, text, source_file, title, year, file_year); ``years_before``: align a
     document only with the references of its year and that many years before (-1: all; a document
     or reference without a year is aligned with all); ``params``: the alignment's."""
+    return finished([slice_tables(docs, refs, by, period, years_before, workers, **params)], refs)
+
+
+def _reference(refs: pd.DataFrame) -> pd.DataFrame:
+    refs = refs.sort_values("doc_id", kind="stable").reset_index(drop=True)
+    return pd.DataFrame({"ref_id": refs["doc_id"].astype(str), "source_file": refs["source_file"].astype(str),
+                         "title": refs["title"], "year": refs["year"].fillna(refs["file_year"]).astype("Int64"),
+                         "chars": refs["text"].fillna("").str.len().astype("int64")}, columns=REFERENCE)
+
+
+def slice_tables(docs: pd.DataFrame, refs: pd.DataFrame, by: str, period: str, years_before: int, workers: int,
+                 **params) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The passages and the per-document shares of some documents (with their texts)."""
     docs = docs.sort_values("doc_id", kind="stable").reset_index(drop=True)
     unit = docs.set_index("doc_id")[by].astype("string")
     refs = refs.sort_values("doc_id", kind="stable").reset_index(drop=True)
-    reference = pd.DataFrame({"ref_id": refs["doc_id"].astype(str), "source_file": refs["source_file"].astype(str),
-                              "title": refs["title"], "year": refs["year"].fillna(refs["file_year"]).astype("Int64"),
-                              "chars": refs["text"].fillna("").str.len().astype("int64")}, columns=REFERENCE)
-    passages = aligned(docs, refs.assign(year=reference["year"].to_numpy()), years_before, workers, **params)
+    passages = aligned(docs, refs.assign(year=_reference(refs)["year"].to_numpy()), years_before, workers, **params)
     texts = docs.set_index("doc_id")["text"].fillna("")
     ref_texts = refs.set_index("doc_id")["text"].fillna("")
     passages = passages.assign(
@@ -82,8 +95,18 @@ def reuse_tables(docs: pd.DataFrame, refs: pd.DataFrame, by: str = "province", p
     documents = per_doc.merge(shares, on="doc_id").merge(
         passages.groupby("doc_id").size().rename("passages"), left_on="doc_id", right_index=True, how="left")
     documents["passages"] = documents["passages"].fillna(0).astype("int64")
-    return {"passages": passages[PASSAGES], "documents": documents[DOCUMENTS],
-            "units": unit_shares(documents), "central": central_passages(passages, refs), "reference": reference}
+    return passages[PASSAGES], documents[DOCUMENTS]
+
+
+def finished(parts: list[tuple[pd.DataFrame, pd.DataFrame]], refs: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The stage's tables from the slices' passages and shares."""
+    frames = [p for p, _ in parts if len(p)]
+    passages = (pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=PASSAGES)).sort_values(
+        ["doc_id", "start", "ref_id", "ref_start", "end"], kind="stable").reset_index(drop=True)
+    documents = pd.concat([d for _, d in parts], ignore_index=True) if parts else pd.DataFrame(columns=DOCUMENTS)
+    documents = documents.sort_values("doc_id", kind="stable").reset_index(drop=True)
+    return {"passages": passages, "documents": documents, "units": unit_shares(documents),
+            "central": central_passages(passages, refs), "reference": _reference(refs)}
 
 
 def aligned(docs: pd.DataFrame, refs: pd.DataFrame, years_before: int, workers: int, **params) -> pd.DataFrame:

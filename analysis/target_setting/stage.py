@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..corpus.documents_table import analysable, load_documents
+from ..corpus.documents_table import analysable, document_texts, load_documents
 from ..corpus.groupings import described
 from ..corpus.reference import year_in_name
 from ..pipeline import runner
@@ -24,12 +24,18 @@ def build_targets(cfg: Config, progress: bool = True, force: bool = False) -> ru
 
 
 def compute_targets(cfg: Config, out: Path) -> dict[str, pd.DataFrame]:
-    docs = described(analysable(load_documents(cfg), cfg.corpus.min_confidence), cfg.design.groups)
+    docs = described(analysable(load_documents(cfg, text=False), cfg.corpus.min_confidence), cfg.design.groups)
     by = cfg.targets.by
     if by not in docs:
         raise ConfigError(f"[targets] by = \"{by}\": the documents have no such variable or grouping "
                           "(province, prefecture, county, a [design.groups] name or a metadata.csv column)")
-    return dict(zip(TABLES, targets_tables(docs, by)))
+    # the texts a slice at a time: memory bounded by the slice, not the corpus
+    parts = [targets_tables(part, by) for part in document_texts(cfg, docs)]
+    if not parts:
+        return dict(zip(TABLES, targets_tables(docs.assign(text="").iloc[:0], by)))
+    return {name: pd.concat([p[i] for p in parts], ignore_index=True).sort_values(
+        ["doc_id", *(["start"] if name == "targets" else [])], kind="stable").reset_index(drop=True)
+        for i, name in enumerate(TABLES)}
 
 
 def targets_tables(docs: pd.DataFrame, by: str = "province") -> tuple[pd.DataFrame, pd.DataFrame]:
