@@ -143,8 +143,10 @@ def _config(args):
         import dataclasses
         cfg = dataclasses.replace(cfg, corpus=dataclasses.replace(cfg.corpus, workers=args.workers))
     if args.command in registry.names():
-        settings = {o.setting: getattr(args, o.dest) for o in registry.get(args.command).options
-                    if o.setting and getattr(args, o.dest) is not None}
+        # a path given on the command line is relative to where the command runs, not to tifa.toml
+        settings = {o.setting: (str(v.expanduser().resolve()) if isinstance(v, Path) else v)
+                    for o in registry.get(args.command).options
+                    if o.setting and (v := getattr(args, o.dest)) is not None}
         sections: dict = {}
         for dotted, value in settings.items():
             sections.setdefault(dotted.split(".")[0], {})[dotted.split(".")[1]] = value

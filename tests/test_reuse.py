@@ -76,9 +76,10 @@ def test_the_unit_share_interval_covers_at_about_the_nominal_rate():
 
 
 @pytest.mark.slow
-def test_the_reuse_command_with_a_reference_of_ones_own(tmp_path):
+def test_the_reuse_command_with_a_reference_of_ones_own(tmp_path, monkeypatch):
     """On the seeds, against a reference folder holding a passage of one of them (lightly edited) and
-    unrelated text: the passage is found in that document, with its offsets, and nothing else is."""
+    unrelated text: the passage is found in that document, with its offsets, and nothing else is. A
+    relative --reference is relative to where the command runs (not to tifa.toml)."""
     from analysis.cli import main
 
     data = tmp_path / "d"
@@ -92,8 +93,9 @@ def test_the_reuse_command_with_a_reference_of_ones_own(tmp_path):
     reference.mkdir()
     (reference / "2024.txt").write_text("国务院常务会议指出，" + passage.replace("全县", "全国") + "。会议还研究了其他事项，"
                                         "部署了秋冬季森林防火和安全生产工作。", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
     assert main(["reuse", "--corpus", str(ROOT / "seeds"), "--data", str(data), "--figures", str(tmp_path / "f"),
-                 "--reference", str(reference), "--quiet"]) == 0
+                 "--reference", "central", "--quiet"]) == 0
     found = pd.read_parquet(data / "reuse" / "passages.parquet")
     assert set(found["doc_id"]) == {host.doc_id} and found["ref_id"].eq("2024").all()
     covered = host.text[found["start"].min():found["end"].max()].replace("\n", "")

@@ -1,4 +1,6 @@
 """The adoption stage, declared: when each unit first uses each slogan, against the centre's clock."""
+from pathlib import Path
+
 from ..corpus.declaration import READING
 from ..pipeline.registry import Option, Stage
 
@@ -29,4 +31,4 @@ STAGE = Stage(
                 "a discrete-time hazard model of first use with the share of neighbouring provinces that adopted "
                 "earlier, coverage and the researcher's unit covariates. Writes <data>/adoption/*.parquet.",
     options=(Option("--reference", "folder or table of central texts, the centre's clock (default: adoption.reference)",
-                    type=str, setting="adoption.reference"),))
+                    type=Path, setting="adoption.reference"),))

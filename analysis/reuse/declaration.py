@@ -1,4 +1,6 @@
 """The reuse stage, declared: the passages of the documents that repeat central texts."""
+from pathlib import Path
+
 from ..corpus.declaration import READING
 from ..pipeline.registry import Option, Stage
 
@@ -28,5 +30,5 @@ STAGE = Stage(
                 "pooled share with a 95% interval over documents; the central passages ranked by how many units "
                 "repeat them. Writes <data>/reuse/*.parquet. Example: python -m analysis reuse --reference "
                 "../shared/corpora/gwr_national/texts",
-    options=(Option("--reference", "folder or table of central texts (default: reuse.reference)", type=str,
+    options=(Option("--reference", "folder or table of central texts (default: reuse.reference)", type=Path,
                     setting="reuse.reference"),))
