@@ -47,17 +47,16 @@ def compute_reuse(cfg: Config, out: Path) -> dict[str, pd.DataFrame]:
         raise ConfigError(f"[reuse] by = \"{rp.by}\": the documents have no such variable or grouping "
                           "(province, prefecture, county, a [design.groups] name or a metadata.csv column)")
     folder, reading, columns = reference_folder(cfg), FolderReading.of(cfg.corpus), rp.reference_columns
+    rules = dict(by=rp.by, period=rp.period, years_before=rp.years_before,
+                 workers=cfg.corpus.workers or mp.cpu_count(), min_chars=rp.min_chars, min_similarity=rp.min_similarity)
     if folder is None:   # nothing to align with: empty tables, and no text read
         refs = pd.DataFrame(columns=["doc_id", "text", "source_file", "title", "year", "file_year"])
         problems = pd.DataFrame(columns=["source_file", "where", "problem", "action"])
-        return {**reuse_tables(docs.assign(text="").iloc[:0], refs, rp.by),
+        return {**reuse_tables(docs.assign(text="").iloc[:0], refs, **rules),
                 "reference_problems": problems.astype("string")}
     refs, problems = read_reference(folder, reading, cfg.paths.overrides, columns)
-    workers = cfg.corpus.workers or mp.cpu_count()
-    params = dict(min_chars=rp.min_chars, min_similarity=rp.min_similarity)
     # the documents' texts a slice at a time: memory bounded by the slice and the reference
-    parts = [slice_tables(part, refs, rp.by, rp.period, rp.years_before, workers, **params)
-             for part in document_texts(cfg, docs)]
+    parts = [slice_tables(part, refs, **rules) for part in document_texts(cfg, docs)]
     return {**finished(parts, refs), "reference_problems": problems.astype("string")}
 
 
