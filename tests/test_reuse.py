@@ -42,9 +42,12 @@ def test_the_tables_give_passages_shares_units_and_the_central_sentences():
     assert "坚持稳中求进工作总基调，完整准确全面贯彻新发展理念" in p.loc[p["doc_id"] == "a", "text"].iloc[0]
     docs = t["documents"].set_index("doc_id")
     assert docs.loc["b", "share"] == 0 and docs.loc["a", "share"] > 0.3 and docs.loc["c", "ref_id"] == "centre"
-    units = t["units"].set_index("unit")
-    zj = units.loc["浙江省"]
+    units = t["units"].set_index(["unit", "period"])
+    zj = units.loc[("浙江省", "2024")]
     assert zj["documents"] == 2 and zj["documents_reusing"] == 1 and zj["thin"]
+    # two periods: each unit also over both of them ("all", what the figure and the map show)
+    assert set(units.index.get_level_values("period")) == {"2024", "2025", "all"}
+    assert units.loc[("浙江省", "all"), "share"] == zj["share"] and units.loc[("河南省", "all"), "documents"] == 1
     assert zj["share"] == pytest.approx(docs.loc[["a", "b"], "chars_reused"].sum() / docs.loc[["a", "b"], "chars"].sum())
     assert zj["low"] <= zj["share"] <= zj["high"] <= 1
     central = t["central"]

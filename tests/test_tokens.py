@@ -397,29 +397,39 @@ def test_a_killed_token_run_resumes_from_its_finished_row_groups(cfg, monkeypatc
     clean = pq.read_table(build_tokens(cfg, progress=False, force=True).path).to_pandas()
     folder = ts.tokens_folder(cfg)
     assert not (folder / "unigrams.parts").exists()
+    cfg1 = dataclasses.replace(cfg, tokens=dataclasses.replace(cfg.tokens, workers=1))
+    resumed = _killed_then_resumed(cfg1, monkeypatch, "_tokenize_chunk", 4, "unigrams.parts")
+    assert (resumed.reused_docs, resumed.segmented_docs) == (3, 6)
+    assert not (folder / "unigrams.parts").exists()
+    pd.testing.assert_frame_equal(pq.read_table(resumed.path).to_pandas(), clean)
+
+
+def _killed_then_resumed(cfg, monkeypatch, task: str, kill_at: int, parts: str):
+    """The tokens stage killed (Ctrl-C) at the ``kill_at``-th call of ``task``, a document per task
+    and a row group per task, after its tables were removed; the parts it left are checked, and the
+    rerun's result returned."""
+    import analysis.text.stage as ts
+
+    folder = ts.tokens_folder(cfg)
     for name in ("tokens.parquet", "unigrams.parquet", "_stage.json"):
         (folder / name).unlink()
     monkeypatch.setattr(ts, "_GROUP_ROWS", 1)    # a row group per chunk of documents
     monkeypatch.setattr(ts, "_CHUNK_CHARS", 1)   # a chunk per document
     monkeypatch.setattr(ts, "_BATCH_DOCS", 1)
-    real, calls = ts._tokenize_chunk, []
+    real, calls = getattr(ts, task), []
 
-    def killed_at_the_fourth(jobs):
+    def killed(jobs):
         calls.append(len(jobs))
-        if len(calls) == 4:
+        if len(calls) == kill_at:
             raise KeyboardInterrupt
         return real(jobs)
 
-    monkeypatch.setattr(ts, "_tokenize_chunk", killed_at_the_fourth)
-    cfg1 = dataclasses.replace(cfg, tokens=dataclasses.replace(cfg.tokens, workers=1))
+    monkeypatch.setattr(ts, task, killed)
     with pytest.raises(KeyboardInterrupt):
-        build_tokens(cfg1, progress=False)
-    assert len(list((folder / "unigrams.parts").glob("part-*.arrow"))) == 3
-    monkeypatch.setattr(ts, "_tokenize_chunk", real)
-    resumed = build_tokens(cfg1, progress=False)
-    assert (resumed.reused_docs, resumed.segmented_docs) == (3, 6)
-    assert not (folder / "unigrams.parts").exists()
-    pd.testing.assert_frame_equal(pq.read_table(resumed.path).to_pandas(), clean)
+        build_tokens(cfg, progress=False)
+    assert len(list((folder / parts).glob("part-*.arrow"))) == kill_at - 1
+    monkeypatch.setattr(ts, task, real)
+    return build_tokens(cfg, progress=False)
 
 
 def _sampled(cfg, chars: int, workers: int = 2):
@@ -474,25 +484,7 @@ def test_a_run_killed_in_the_joining_pass_resumes_from_its_parts(cfg, monkeypatc
     small = _sampled(cfg, chars // 3, workers=1)
     clean = pq.read_table(build_tokens(small, progress=False, force=True).path).to_pandas()
     folder = ts.tokens_folder(cfg)
-    for name in ("tokens.parquet", "unigrams.parquet", "_stage.json"):
-        (folder / name).unlink()
-    monkeypatch.setattr(ts, "_GROUP_ROWS", 1)
-    monkeypatch.setattr(ts, "_CHUNK_CHARS", 1)
-    monkeypatch.setattr(ts, "_BATCH_DOCS", 1)
-    real, calls = ts._tokenize_and_phrase, []
-
-    def killed_at_the_sixth(jobs):
-        calls.append(len(jobs))
-        if len(calls) == 6:
-            raise KeyboardInterrupt
-        return real(jobs)
-
-    monkeypatch.setattr(ts, "_tokenize_and_phrase", killed_at_the_sixth)
-    with pytest.raises(KeyboardInterrupt):
-        build_tokens(small, progress=False)
-    assert len(list((folder / "tokens.parts").glob("part-*.arrow"))) == 5
-    monkeypatch.setattr(ts, "_tokenize_and_phrase", real)
-    resumed = build_tokens(small, progress=False)
+    resumed = _killed_then_resumed(small, monkeypatch, "_tokenize_and_phrase", 6, "tokens.parts")
     assert resumed.segmented_docs + resumed.reused_docs == 9 and resumed.reused_docs >= 5
     assert not (folder / "tokens.parts").exists()
     pd.testing.assert_frame_equal(pq.read_table(resumed.path).to_pandas(), clean)

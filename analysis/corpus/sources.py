@@ -7,9 +7,9 @@ from pathlib import Path
 from .readers import corpus_files
 
 
-def raw_inputs(cfg) -> tuple[list[Path], Path, dict]:
+def raw_inputs(cfg, setting: str = "paths.corpus") -> tuple[list[Path], Path, dict]:
     """The corpus folder's files (keyed by their path inside it), the folder, and the name of the
-    metadata override file."""
+    metadata override file (``setting``: always paths.corpus, which --corpus overrides)."""
     source = Path(cfg.paths.corpus)
     if source.is_file():
         raise FileNotFoundError(f"corpus folder: {source} is a file; give the folder that holds the corpus "
@@ -19,21 +19,23 @@ def raw_inputs(cfg) -> tuple[list[Path], Path, dict]:
     return corpus_files(source, (cfg.paths.data, cfg.paths.figures))[0], source, {"overrides": cfg.paths.overrides}
 
 
-def reference_folder(given: str, config_file) -> Path | None:
-    """A reference setting's folder or table (``adoption.reference``, ``reuse.reference``) as a path,
-    relative to tifa.toml's folder (``config_file``); None when it is not set."""
-    given = (given or "").strip()
+def reference_folder(cfg, setting: str) -> Path | None:
+    """The folder or table a reference setting names (``adoption.reference``, ``reuse.reference``),
+    relative to tifa.toml's folder; None when it is not set."""
+    section, key = setting.split(".")
+    given = (getattr(getattr(cfg, section), key) or "").strip()
     if not given:
         return None
     path = Path(given).expanduser()
-    if not path.is_absolute() and config_file is not None:
-        path = Path(config_file).parent / path
+    if not path.is_absolute() and cfg.source is not None:
+        path = Path(cfg.source).parent / path
     return path
 
 
-def reference_files(setting: str, folder: Path | None, cfg) -> tuple[list[Path], Path | None, dict]:
-    """The files of the reference named by ``setting`` (keyed by their path inside it), its folder,
-    and nothing else; a missing folder is an error that names the setting."""
+def reference_inputs(cfg, setting: str) -> tuple[list[Path], Path | None, dict]:
+    """The files of the reference ``setting`` names (keyed by their path inside it), its folder, and
+    nothing else; a missing folder is an error that names the setting."""
+    folder = reference_folder(cfg, setting)
     if folder is None:
         return [], None, {}
     if not folder.exists():

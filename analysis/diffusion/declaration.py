@@ -15,7 +15,7 @@ STAGE = Stage(
     reads=("corpus/documents.parquet", "slogans/counts.parquet", "slogans/concordance.parquet"),
     writes=tuple(f"{t}.parquet" for t in ("first_uses", "slogans", "coverage", "curves", "model", "reference",
                                           "reference_problems")),
-    sources="analysis.diffusion.sources:reference_inputs",
+    sources="analysis.corpus.sources:reference_inputs",
     sources_setting="adoption.reference",
     run="analysis.diffusion.stage:build_adoption",
     draw="analysis.publishing.draw:build_adoption_outputs",

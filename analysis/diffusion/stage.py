@@ -8,6 +8,7 @@ import pandas as pd
 
 from ..corpus.documents_table import analysable, load_documents
 from ..corpus.groupings import described
+from ..corpus.sources import reference_folder
 from ..corpus.stage import FolderReading
 from ..pipeline import runner
 from ..pipeline.config import Config, ConfigError
@@ -15,7 +16,6 @@ from .declaration import STAGE
 from .models import hazard_model, km_curves, person_periods
 from .neighbours import adjacency
 from .reference import REFERENCE_COLUMNS, reference_documents, reference_first_uses
-from .sources import reference_folder
 from .timing import adopted_share, coverage, document_dates, first_uses, with_reference
 
 TABLES = ("first_uses", "slogans", "coverage", "curves", "model", "reference", "reference_problems")
@@ -63,7 +63,7 @@ def _reference(cfg: Config) -> tuple[pd.DataFrame, pd.DataFrame]:
     reading, columns = FolderReading.of(cfg.corpus), cfg.adoption.reference_columns
     sp, lexicon_file = cfg.slogans, cfg.tokens.lexicon
     counting = (sp.rule, sp.include_title, sp.context_chars)
-    folder = reference_folder(cfg)
+    folder = reference_folder(cfg, "adoption.reference")
     if folder is None:
         empty = pd.DataFrame(columns=["source_file", "where", "problem", "action"])
         return pd.DataFrame(columns=REFERENCE_COLUMNS).astype({"ref_date": "datetime64[ns]"}), empty

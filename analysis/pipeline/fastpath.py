@@ -29,7 +29,7 @@ def fingerprint(cfg: Config) -> str:
     h.update(code_version().encode())
     for stage in registry.in_figures():
         if stage.sources:  # a light import: pandas is loaded only when tables are read
-            for f in registry.resolve(stage.sources)(cfg)[0]:
+            for f in stage.raw_inputs(cfg)[0]:
                 h.update(str(f).encode())
                 h.update(content_state(f).encode())
     # every researcher file a stage declares, from the same declarations the stages' keys use

@@ -48,8 +48,8 @@ class Stage:
     runtime: tuple[str, ...] = ()  # values it reads that never change its outputs (worker counts): not in the key
     reads: tuple[str, ...] = ()  # other stages' files it reads, "corpus/documents.parquet"
     writes: tuple[str, ...] = ()  # its own files, in <data>/<name>/
-    sources: str = ""            # (cfg) → (files, base, extra): raw inputs from outside the data folder
-    sources_setting: str = "paths.corpus"   # the setting that names those raw inputs (for the docs)
+    sources: str = ""            # (cfg, setting) → (files, base, extra): raw inputs from outside the data folder
+    sources_setting: str = "paths.corpus"   # the setting that names those raw inputs (passed to ``sources``)
     run: str = ""                # (cfg, progress, force) → its result, the stage rerun only when out of date
     gate: str = ""               # (result, cfg) → result, or an error when the stages after it have nothing to read
     check: str = ""              # (cfg) → None: reads its researcher files so that mistakes show before any work
@@ -62,6 +62,10 @@ class Stage:
     description: str = ""        # its command's --help
     options: tuple[Option, ...] = ()
     in_figures: bool = True      # run by `figures` (calibrate runs only when asked for)
+
+    def raw_inputs(self, cfg) -> tuple[list, object, dict]:
+        """Its raw inputs from outside the data folder (``sources`` with ``sources_setting``)."""
+        return resolve(self.sources)(cfg, self.sources_setting)
 
     @property
     def after(self) -> tuple[str, ...]:

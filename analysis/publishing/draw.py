@@ -29,6 +29,15 @@ def draws(stage: str, outputs):
     return mark
 
 
+def tables_step(cfg: Config, function, result, draw, force: bool, outputs=None, extra=()) -> bool:
+    """The drawing step ``function.step`` of a stage whose outputs are drawn from its own tables
+    (the Parquet files of ``result.folder``, and the ``extra`` files): stamped in its ``outputs``
+    folder; ``outputs``: the function's catalog entries unless given."""
+    data = Path(result.folder)
+    return output_step(cfg, function.step, function.outputs if outputs is None else outputs, data / "outputs",
+                       sorted(data.glob("*.parquet")) + list(extra), draw, force)
+
+
 @draws("corpus", CORPUS_OUTPUTS)
 def build_corpus_outputs(cfg: Config, corpus: CorpusResult, force: bool = False) -> bool:
     """Corpus figure and tables; returns True when they were (re)written."""
@@ -133,10 +142,8 @@ def build_slogan_outputs(cfg: Config, result, force: bool = False) -> bool:
                 f"with {sp.context_chars} characters of context."))
         w.page("slogan_concordance", concordance_page)
 
-    data = Path(result.folder)
-    return output_step(cfg, build_slogan_outputs.step, for_groupings(SLOGAN_OUTPUTS, cfg.design.groupings),
-                       data / "outputs", sorted(data.glob("*.parquet")),
-                        draw, force)
+    return tables_step(cfg, build_slogan_outputs, result, draw, force,
+                       outputs=for_groupings(SLOGAN_OUTPUTS, cfg.design.groupings))
 
 
 def _method(table) -> str:
@@ -173,10 +180,8 @@ def build_keyword_outputs(cfg: Config, result, force: bool = False) -> bool:
         w.table(t["collocates"], "keyword_collocates")
         w.table(t["contexts"], "keyword_contexts")
 
-    data = Path(result.folder)
-    return output_step(cfg, build_keyword_outputs.step, for_groupings(KEYWORD_OUTPUTS, cfg.design.groupings),
-                       data / "outputs", sorted(data.glob("*.parquet")),
-                        draw, force)
+    return tables_step(cfg, build_keyword_outputs, result, draw, force,
+                       outputs=for_groupings(KEYWORD_OUTPUTS, cfg.design.groupings))
 
 
 @draws("topics", TOPIC_OUTPUTS)
@@ -228,8 +233,8 @@ def build_topic_outputs(cfg: Config, result, force: bool = False) -> bool:
             folder / "topic_labels_suggested.csv", suggested.to_csv(index=False, lineterminator="\n")))
 
     data = Path(result.folder)
-    return output_step(cfg, build_topic_outputs.step, for_groupings(TOPIC_OUTPUTS, cfg.design.groupings), data / "outputs",
-                        sorted(data.glob("*.parquet")) + [data / "browser.json"], draw, force)
+    return tables_step(cfg, build_topic_outputs, result, draw, force,
+                       outputs=for_groupings(TOPIC_OUTPUTS, cfg.design.groupings), extra=[data / "browser.json"])
 
 
 @draws("calibrate", CALIBRATION_OUTPUTS)
@@ -245,30 +250,26 @@ def build_calibration_outputs(cfg: Config, result, force: bool = False) -> bool:
         w.table(summary, "calibration_summary", note)
         w.figure(lambda: plots.calibration(summary, null), "calibration")
 
-    return output_step(cfg, build_calibration_outputs.step, CALIBRATION_OUTPUTS, data / "outputs",
-                        sorted(data.glob("*.parquet")), draw, force)
+    return tables_step(cfg, build_calibration_outputs, result, draw, force)
 
 
 @draws("cooccurrence", COOCCURRENCE_OUTPUTS)
 def build_cooccurrence_outputs(cfg: Config, result, force: bool = False) -> bool:
     """The slogan pairs' figure and table; returns True when they were (re)written."""
     cfg = view(cfg, build_cooccurrence_outputs.step)
-    data = Path(result.folder)
 
     def draw(w: Writer) -> None:
         pairs = result.tables["pairs"]
         w.figure(lambda: plots.slogan_cooccurrence(pairs, min(cfg.slogans.top, 12)), "slogan_cooccurrence")
         w.table(pairs, "slogan_pairs")
 
-    return output_step(cfg, build_cooccurrence_outputs.step, COOCCURRENCE_OUTPUTS, data / "outputs",
-                        sorted(data.glob("*.parquet")), draw, force)
+    return tables_step(cfg, build_cooccurrence_outputs, result, draw, force)
 
 
 @draws("adoption", ADOPTION_OUTPUTS)
 def build_adoption_outputs(cfg: Config, result, force: bool = False) -> bool:
     """The adoption figures and tables; returns True when they were (re)written."""
     cfg = view(cfg, build_adoption_outputs.step)
-    data = Path(result.folder)
 
     def draw(w: Writer) -> None:
         t = result.tables
@@ -283,15 +284,13 @@ def build_adoption_outputs(cfg: Config, result, force: bool = False) -> bool:
         w.table(t["model"], "adoption_model")
         w.table(t["coverage"], "adoption_coverage")
 
-    return output_step(cfg, build_adoption_outputs.step, ADOPTION_OUTPUTS, data / "outputs",
-                       sorted(data.glob("*.parquet")), draw, force)
+    return tables_step(cfg, build_adoption_outputs, result, draw, force)
 
 
 @draws("targets", TARGETS_OUTPUTS)
 def build_targets_outputs(cfg: Config, result, force: bool = False) -> bool:
     """The targets' figures and tables; returns True when they were (re)written."""
     cfg = view(cfg, build_targets_outputs.step)
-    data = Path(result.folder)
 
     def draw(w: Writer) -> None:
         t = result.tables
@@ -300,8 +299,7 @@ def build_targets_outputs(cfg: Config, result, force: bool = False) -> bool:
         w.table(t["targets"], "targets")
         w.table(t["documents"], "targets_documents")
 
-    return output_step(cfg, build_targets_outputs.step, TARGETS_OUTPUTS, data / "outputs",
-                       sorted(data.glob("*.parquet")), draw, force)
+    return tables_step(cfg, build_targets_outputs, result, draw, force)
 
 
 @draws("reuse", REUSE_OUTPUTS)
@@ -315,11 +313,10 @@ def build_reuse_outputs(cfg: Config, result, force: bool = False) -> bool:
 
     def draw(w: Writer) -> None:
         t = result.tables
-        latest = reuse_plots.latest_period(t["units"])
+        overall = reuse_plots.overall(t["units"])
         w.figure(lambda: reuse_plots.reuse_by_unit(t["units"]), "reuse_by_unit")
-        w.figure(lambda: maps.region_map(latest.set_index("unit")["share"] * 100, cfg.reuse.by,
-                                         f"% of characters repeating a central text ({latest['period'].iloc[0]})"
-                                         if len(latest) else ""), "reuse_map")
+        w.figure(lambda: maps.region_map(overall.set_index("unit")["share"] * 100, cfg.reuse.by,
+                                         "% of characters repeating a central text"), "reuse_map")
         w.figure(lambda: reuse_plots.central_passages(t["central"], cfg.reuse.top), "reuse_central_passages")
         w.table(t["passages"], "reuse_passages")
         w.table(t["documents"], "reuse_documents")
@@ -336,8 +333,7 @@ def build_reuse_outputs(cfg: Config, result, force: bool = False) -> bool:
                 "verbatim or with small edits (docs/reuse.md); the documents with most reuse first, at most 100."))
         w.page("reuse_view", page)
 
-    return output_step(cfg, build_reuse_outputs.step, REUSE_OUTPUTS, data / "outputs",
-                       sorted(data.glob("*.parquet")), draw, force)
+    return tables_step(cfg, build_reuse_outputs, result, draw, force)
 
 
 def _texts(documents: Path, doc_ids: set) -> dict:

@@ -10,18 +10,17 @@ from .plots import PAGE_HEIGHT, _message_figure
 from .style import PALETTE, figure
 
 
-def latest_period(units: pd.DataFrame) -> pd.DataFrame:
-    """The rows of the latest period with a known value (all of them when the period is "all")."""
+def overall(units: pd.DataFrame) -> pd.DataFrame:
+    """Each unit's share over the whole corpus: its rows of period "all" (a corpus of several
+    periods), else of its one period."""
     known = units[units["period"] != "unknown"]
-    if not len(known):
-        return known
-    return known[known["period"] == sorted(known["period"].unique())[-1]]
+    return known[known["period"] == "all"] if (known["period"] == "all").any() else known
 
 
 def reuse_by_unit(units: pd.DataFrame):
-    """Each unit's share of characters that repeat a central text in the latest period, with its 95%
+    """Each unit's share of characters that repeat a central text over the whole corpus, with its 95%
     interval over documents (an open circle: fewer than 10 documents, a thin unit); units sorted by share."""
-    table = latest_period(units).sort_values(["share", "unit"], kind="stable")
+    table = overall(units).sort_values(["share", "unit"], kind="stable")
     if not len(table):
         return _message_figure("No document repeats a central text (or no reference is set: [reuse] reference).")
     n = len(table)
@@ -35,7 +34,8 @@ def reuse_by_unit(units: pd.DataFrame):
     ax.scatter(share[thin], y[thin], s=12, facecolor="white", edgecolor=PALETTE[0], zorder=3)
     ax.set_yticks(y, [f"{short_name(u)} ({d})" for u, d in zip(table["unit"], table["documents"])], fontsize=6)
     ax.set_ylim(-0.7, n - 0.3)
-    ax.set_xlabel(f"characters repeating a central text, % ({table['period'].iloc[0]}; 95% interval over documents;"
+    period = "all periods" if table["period"].iloc[0] == "all" else table["period"].iloc[0]
+    ax.set_xlabel(f"characters repeating a central text, % ({period}; 95% interval over documents;"
                   " open: under 10 documents)", fontsize=6)
     ax.set_xlim(left=0)
     ax.tick_params(axis="x", labelsize=6)

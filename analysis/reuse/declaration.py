@@ -14,7 +14,7 @@ STAGE = Stage(
     reads=("corpus/documents.parquet",),
     writes=tuple(f"{t}.parquet" for t in ("passages", "documents", "units", "central", "reference",
                                           "reference_problems")),
-    sources="analysis.reuse.sources:reference_inputs",
+    sources="analysis.corpus.sources:reference_inputs",
     sources_setting="reuse.reference",
     run="analysis.reuse.stage:build_reuse",
     draw="analysis.publishing.draw:build_reuse_outputs",

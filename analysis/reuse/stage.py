@@ -13,13 +13,13 @@ import pandas as pd
 from ..corpus.documents_table import analysable, document_texts, load_documents
 from ..corpus.groupings import described
 from ..corpus.reference import read_reference
+from ..corpus.sources import reference_folder
 from ..corpus.stage import FolderReading
 from ..pipeline import runner
 from ..pipeline.config import Config, ConfigError
 from ..stats.inference import rate_interval
 from .align import PASSAGE_COLUMNS, align_corpus, reused_share
 from .declaration import STAGE
-from .sources import reference_folder
 
 TABLES = ("passages", "documents", "units", "central", "reference", "reference_problems")
 PASSAGES = [*PASSAGE_COLUMNS, "unit", "text", "ref_text"]
@@ -46,7 +46,8 @@ def compute_reuse(cfg: Config, out: Path) -> dict[str, pd.DataFrame]:
     if rp.by not in docs:
         raise ConfigError(f"[reuse] by = \"{rp.by}\": the documents have no such variable or grouping "
                           "(province, prefecture, county, a [design.groups] name or a metadata.csv column)")
-    folder, reading, columns = reference_folder(cfg), FolderReading.of(cfg.corpus), rp.reference_columns
+    folder = reference_folder(cfg, "reuse.reference")
+    reading, columns = FolderReading.of(cfg.corpus), rp.reference_columns
     rules = dict(by=rp.by, period=rp.period, years_before=rp.years_before,
                  workers=cfg.corpus.workers or mp.cpu_count(), min_chars=rp.min_chars, min_similarity=rp.min_similarity)
     if folder is None:   # nothing to align with: empty tables, and no text read
@@ -55,6 +56,7 @@ def compute_reuse(cfg: Config, out: Path) -> dict[str, pd.DataFrame]:
         return {**reuse_tables(docs.assign(text="").iloc[:0], refs, **rules),
                 "reference_problems": problems.astype("string")}
     refs, problems = read_reference(folder, reading, cfg.paths.overrides, columns)
+    refs = dated(refs)
     # the documents' texts a slice at a time: memory bounded by the slice and the reference
     parts = [slice_tables(part, refs, **rules) for part in document_texts(cfg, docs)]
     return {**finished(parts, refs), "reference_problems": problems.astype("string")}
@@ -66,23 +68,31 @@ def reuse_tables(docs: pd.DataFrame, refs: pd.DataFrame, by: str = "province", p
     reference's (doc_id, text, source_file, title, year, file_year); ``years_before``: align a
     document only with the references of its year and that many years before (-1: all; a document
     or reference without a year is aligned with all); ``params``: the alignment's."""
+    refs = dated(refs)
     return finished([slice_tables(docs, refs, by, period, years_before, workers, **params)], refs)
 
 
-def _reference(refs: pd.DataFrame) -> pd.DataFrame:
+def dated(refs: pd.DataFrame) -> pd.DataFrame:
+    """The reference's documents in doc_id order, each with ``year``: its documents-table year, else
+    the year its file's name is."""
     refs = refs.sort_values("doc_id", kind="stable").reset_index(drop=True)
+    return refs.assign(year=refs["year"].fillna(refs["file_year"]).astype("Int64"))
+
+
+def _reference(refs: pd.DataFrame) -> pd.DataFrame:
+    """The reference table of :func:`dated` documents."""
     return pd.DataFrame({"ref_id": refs["doc_id"].astype(str), "source_file": refs["source_file"].astype(str),
-                         "title": refs["title"], "year": refs["year"].fillna(refs["file_year"]).astype("Int64"),
+                         "title": refs["title"], "year": refs["year"],
                          "chars": refs["text"].fillna("").str.len().astype("int64")}, columns=REFERENCE)
 
 
 def slice_tables(docs: pd.DataFrame, refs: pd.DataFrame, by: str, period: str, years_before: int, workers: int,
                  **params) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The passages and the per-document shares of some documents (with their texts)."""
+    """The passages and the per-document shares of some documents (with their texts), against the
+    :func:`dated` reference documents."""
     docs = docs.sort_values("doc_id", kind="stable").reset_index(drop=True)
     unit = docs.set_index("doc_id")[by].astype("string")
-    refs = refs.sort_values("doc_id", kind="stable").reset_index(drop=True)
-    passages = aligned(docs, refs.assign(year=_reference(refs)["year"].to_numpy()), years_before, workers, **params)
+    passages = aligned(docs, refs, years_before, workers, **params)
     texts = docs.set_index("doc_id")["text"].fillna("")
     ref_texts = refs.set_index("doc_id")["text"].fillna("")
     passages = passages.assign(
@@ -139,12 +149,14 @@ def periods(docs: pd.DataFrame, period: str) -> pd.Series:
 
 
 def unit_shares(documents: pd.DataFrame) -> pd.DataFrame:
-    """Per unit and period: documents, those with any reuse, characters, characters reused, the pooled
-    share (Σ reused / Σ characters) and its 95% interval over documents (the document is the unit of
+    """Per unit and period (and "all", every period together, when there are several): documents,
+    those with any reuse, characters, characters reused, the pooled share (Σ reused / Σ characters) and its 95% interval over documents (the document is the unit of
     inference: :func:`analysis.stats.inference.rate_interval`, whose variance is clustered by
     document; the high end capped at 1); ``thin`` below ``MIN_DOCS`` documents."""
     rows = []
     known = documents[documents["unit"].notna()]
+    if known["period"].nunique() > 1:   # and each unit over the whole corpus
+        known = pd.concat([known, known.assign(period="all")], ignore_index=True)
     for (u, p), g in known.groupby(["unit", "period"], sort=True):
         y, e = g["chars_reused"].to_numpy(float), g["chars"].to_numpy(float)
         if e.sum() <= 0:

@@ -159,8 +159,14 @@ def build_tokens(cfg: Config, progress: bool = True, force: bool = False) -> Tok
     workers = params.workers or mp.cpu_count()
     sample = sample_ids(docs_path, params.phrases_sample)
     tokenizer_args = (runner.plain(cfg.tokens), Path(cfg.paths.data) / "cache")
-    earlier = [] if force else [final, *sorted((out / "tokens.parts").glob("part-*.arrow"))]
-    learned = _segment(docs_path, out, setting_hash, workers, progress, force, tokenizer_args, sample, earlier)
+    if force:
+        for parts in ("unigrams.parts", "tokens.parts"):
+            shutil.rmtree(out / parts, ignore_errors=True)
+    # the rows of every text an earlier run (or the parts of a killed one) holds: read once, for both passes
+    earlier = [unigram_path, *sorted((out / "unigrams.parts").glob("part-*.arrow")), final,
+               *sorted((out / "tokens.parts").glob("part-*.arrow"))]
+    previous = {} if force else _reusable(earlier, setting_hash)
+    learned = _segment(docs_path, out, setting_hash, workers, progress, tokenizer_args, sample, previous)
     release_memory()
     phrasers = learn_phrases(unigram_path, params.phrases_min_count, params.phrases_threshold, workers)
     release_memory()
@@ -170,8 +176,9 @@ def build_tokens(cfg: Config, progress: bool = True, force: bool = False) -> Tok
         _join_phrases(unigram_path, final, phrasers, setting_hash)
         reused, segmented, problems = learned.reused, learned.segmented, learned.problems
     else:
-        jobs = _write_tokens(docs_path, out, setting_hash, workers, progress, tokenizer_args, phrasers,
-                             [unigram_path, *earlier])
+        for text, rows in _reusable([unigram_path], setting_hash).items():   # and the sample's, just segmented
+            previous.setdefault(text, rows)
+        jobs = _write_tokens(docs_path, out, setting_hash, workers, progress, tokenizer_args, phrasers, previous)
         # a document segmented for the sample is taken from it in this pass: counted once, as segmented
         reused, segmented, problems = jobs.reused - learned.segmented, jobs.segmented + learned.segmented, jobs.problems
     shutil.rmtree(out / "tokens.parts", ignore_errors=True)
@@ -242,18 +249,13 @@ class _Jobs:
         self.docs_file = self.previous = None  # a ParquetFile holds buffers of what it read (60 MB at 100 MB)
 
 
-def _segment(docs_path: Path, out: Path, setting_hash: str, workers: int, progress: bool, force: bool,
-             tokenizer_args: tuple, sample: frozenset | None, earlier: list[Path]) -> _Jobs:
+def _segment(docs_path: Path, out: Path, setting_hash: str, workers: int, progress: bool, tokenizer_args: tuple,
+             sample: frozenset | None, previous: dict) -> _Jobs:
     """Write the unigram table of the sample (``out/unigrams.parquet``: every document when ``sample``
-    is None), segmenting only the texts that neither the tables of the last run (``earlier``), nor
-    the parts of a killed run hold; returns the jobs, with their counts and problems."""
+    is None), segmenting only the texts ``previous`` does not hold (the rows of earlier runs and of the
+    parts of a killed one); returns the jobs, with their counts and problems."""
     unigram_path = out / "unigrams.parquet"
     parts = out / "unigrams.parts"  # the row groups of a run not yet finished, one file each
-    if force:
-        shutil.rmtree(parts, ignore_errors=True)
-        shutil.rmtree(out / "tokens.parts", ignore_errors=True)
-    previous = {} if force else _reusable([unigram_path, *sorted(parts.glob("part-*.arrow")), *earlier],
-                                          setting_hash)
     jobs = _Jobs(docs_path, previous, progress, only=sample, desc="tokens (sample for collocations)"
                  if sample is not None else "tokens")
     tasks = chunks_by_size(jobs, lambda job: len(job[2]), _CHUNK_CHARS, _BATCH_DOCS)
@@ -266,13 +268,12 @@ def _segment(docs_path: Path, out: Path, setting_hash: str, workers: int, progre
 
 
 def _write_tokens(docs_path: Path, out: Path, setting_hash: str, workers: int, progress: bool,
-                  tokenizer_args: tuple, phrasers: dict, earlier: list[Path]) -> _Jobs:
+                  tokenizer_args: tuple, phrasers: dict, previous: dict) -> _Jobs:
     """The token table of a corpus larger than its sample, in one pass over the documents: the
-    workers segment each text (or take its rows from the ``earlier`` tables: the sample's unigrams,
-    the last run's table) and join the collocations; this process writes the row groups, each also
-    as a part of its own that a killed run reuses."""
+    workers segment each text (or take its rows from ``previous``: the sample's unigrams, the last
+    run's table, the parts of a killed run) and join the collocations; this process writes the row
+    groups, each also as a part of its own that a killed run reuses."""
     parts = out / "tokens.parts"
-    previous = _reusable(earlier, setting_hash)   # the parts of a killed run are among them
     jobs = _Jobs(docs_path, previous, progress)
     tasks = chunks_by_size(jobs, lambda job: len(job[2]), _CHUNK_CHARS, _BATCH_DOCS)
     try:
