@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from matplotlib.ticker import MaxNLocator
 
 from .maps import short_name
 from .plots import PAGE_HEIGHT, _message_figure
@@ -59,6 +60,7 @@ def central_passages(central: pd.DataFrame, top: int = 20, width: int = 34):
     for yy, u, d in zip(y, table["units"], table["documents"]):
         ax.text(u, yy, f" {u} ({d} docs)", va="center", fontsize=5.5, color="0.3")
     ax.set_xlabel("units repeating the sentence (documents in brackets)", fontsize=6)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))   # units are counted
     ax.set_xlim(0, table["units"].max() * 1.18)
     ax.tick_params(axis="x", labelsize=6)
     fig.tight_layout()
