@@ -56,6 +56,10 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--scheduler", default=None, metavar="ADDRESS",
                    help="a running Dask cluster's scheduler (tcp://host:8786); without it --engine dask starts "
                         "a local cluster of run.workers processes")
+    p.add_argument("--memory", type=float, default=None, metavar="GB",
+                   help="the memory this run may plan for, in GB (overrides run.memory_gb, 4 by default): the "
+                        "statistics stages read the documents × terms counts and the texts in partitions sized "
+                        "from it; a smaller budget makes more, smaller partitions, with the same results")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
     p.add_argument("--debug", action="store_true", help="show the full traceback of an error")
 
@@ -153,6 +157,8 @@ def _config(args):
         cfg = cfg.replace(**sections) if sections else cfg
     if args.engine or args.scheduler:
         cfg = cfg.replace(run={"engine": args.engine or "dask", **({"scheduler": args.scheduler} if args.scheduler else {})})
+    if args.memory is not None:
+        cfg = cfg.replace(run={"memory_gb": args.memory})
     return cfg
 
 

@@ -136,3 +136,17 @@ def test_a_news_corpus_with_a_content_column(tmp_path, seeds):
 
     docs = pd.read_parquet(tmp_path / "d" / "corpus" / "documents.parquet")
     assert str(docs["pub_date"].iloc[0]) == "2022-04-08" and json.loads(docs["doc_vars"].iloc[0]) == {"url": "http://x"}
+
+
+def test_memory_budget_sets_the_partitions_and_a_bad_one_is_one_line(tmp_path):
+    from analysis.cli import _config, parser
+    from analysis.pipeline import budget
+
+    cfg = _config(parser().parse_args(["keywords", "--memory", "2", "--data", str(tmp_path)]))
+    assert cfg.run.memory_gb == 2
+    default = _config(parser().parse_args(["keywords", "--data", str(tmp_path)]))
+    assert budget.block_cells(default) == 2 * budget.block_cells(cfg)
+    assert budget.text_batch(default) == 20_000 and budget.text_batch(cfg) == 10_000
+    out = run("keywords", "--memory", "0.1", "--data", str(tmp_path / "d"))
+    assert out.returncode == 2 and "memory_gb" in out.stderr and "between 0.5" in out.stderr
+    assert "Traceback" not in out.stderr and len(out.stderr.strip().splitlines()) == 1

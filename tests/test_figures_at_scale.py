@@ -4,6 +4,7 @@ steps, and none may have two text labels that overlap (matplotlib's drawn extent
 journal page (183 × 247 mm)."""
 import dataclasses
 
+import pandas as pd
 import pytest
 
 from analysis.pipeline.config import load_config
@@ -32,12 +33,35 @@ def built(tmp_path_factory):
     cfg = r(cfg, slogans=r(cfg.slogans, bootstrap=0), keywords=r(cfg.keywords, bootstrap=0),
             topics=r(cfg.topics, k=25, gibbs_iterations=30, draws=10, seed_topics="none", covariates=("quarter",)),
             figures=r(cfg.figures, formats=("png",), dpi=50), design=r(cfg.design, groupings=("macro_region",)))
-    return layout_check.check_every_figure(cfg), cfg.paths.figures
+    return layout_check.check_every_figure(cfg), cfg.paths.figures, cfg
 
 
 @pytest.fixture(scope="module")
 def drawn(built):
     return built[0]
+
+
+def test_keyword_tables_are_the_same_from_blocks_on_disk(built, monkeypatch, tmp_path):
+    """A small memory budget reads the documents × terms counts in many blocks from disk: every
+    keyword table is the one the single in-memory matrix gives (sums may differ in the last digits)."""
+    from analysis.keywords.stage import compute_keywords, keyword_inputs
+    from analysis.pipeline import budget, registry, runner
+
+    cfg = built[2]
+    r = dataclasses.replace
+    cfg = r(cfg, keywords=r(cfg.keywords, bootstrap=50, bootstrap_max_docs=1000))
+    view = runner.view(cfg, registry.get("keywords"))
+    one = compute_keywords(view, tmp_path / "one")
+    monkeypatch.setattr(budget, "block_cells", lambda cfg: 2_000)
+    docs, dtm, *_ = keyword_inputs(view, tmp_path / "blocks")
+    assert dtm.n_blocks > 20 and len(list((tmp_path / "blocks").glob("block-*.npz"))) == dtm.n_blocks
+    many = compute_keywords(view, tmp_path / "many")
+    assert not (tmp_path / "many" / "doc_terms.tmp").exists()
+    assert set(one) == set(many)
+    for name in one:
+        pd.testing.assert_frame_equal(one[name], many[name], check_exact=False, rtol=1e-9, obj=name)
+    distinctive = one["keyness"][one["keyness"]["status"] == "distinctive"]
+    assert len(distinctive) and distinctive["log_ratio_low"].notna().all()
 
 
 def test_a_grouping_of_ones_own_has_its_figures_and_a_section_of_the_report(built):

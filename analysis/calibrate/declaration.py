@@ -8,6 +8,7 @@ STAGE = Stage(
             "keywords.period", "keywords.column", "keywords.min_count", "keywords.min_log_ratio", "keywords.top",
             "keywords.min_docs", "keywords.floor", "keywords.trend_min_docs", "keywords.trend_min_periods"),
     files=("tokens.lexicon",),
+    runtime=("run.memory_gb",),
     reads=("corpus/documents.parquet", "tokens/tokens.parquet", "slogans/documents.parquet", "slogans/counts.parquet"),
     writes=("null.parquet", "planted.parquet", "summary.parquet", "summary.json"),
     run="analysis.calibrate.stage:build_calibration",

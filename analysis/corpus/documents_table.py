@@ -13,15 +13,35 @@ def corpus_folder(cfg: Config) -> Path:
     return Path(cfg.paths.data) / "corpus"
 
 
-def load_documents(cfg: Config | None = None, path: str | Path | None = None, text: bool = True) -> pd.DataFrame:
+def load_documents(cfg: Config | None = None, path: str | Path | None = None, text: bool = True,
+                   columns: list[str] | None = None) -> pd.DataFrame:
     """The documents table built by ``python -m analysis corpus``; without its ``text`` column when
-    ``text`` is False (the texts are most of a corpus's memory: :func:`document_texts` streams them)."""
+    ``text`` is False (the texts are most of a corpus's memory: :func:`document_texts` streams them);
+    only ``columns`` when given."""
     path = documents_path(cfg, path)
+    if columns is not None:
+        return pd.read_parquet(path, columns=list(columns))
     if text:
         return pd.read_parquet(path)
     import pyarrow.parquet as pq
 
     return pd.read_parquet(path, columns=[c for c in pq.ParquetFile(path).schema_arrow.names if c != "text"])
+
+
+#: list-valued columns (the clues behind a region or a period): the corpus tables read them, the
+#: analyses do not; at 100,000 documents they are 70 MB of Python objects
+CLUE_COLUMNS = ("mentioned_adcodes", "mentioned_regions", "ambiguous_mentions", "region_candidates",
+                "covered_regions", "periods_mentioned", "removed_lines")
+
+
+def analysis_documents(cfg: Config) -> pd.DataFrame:
+    """The analysable documents (:func:`analysable` at ``corpus.min_confidence``) without their texts
+    and the clue columns: what every statistics stage starts from."""
+    import pyarrow.parquet as pq
+
+    path = documents_path(cfg)
+    columns = [c for c in pq.ParquetFile(path).schema_arrow.names if c != "text" and c not in CLUE_COLUMNS]
+    return analysable(pd.read_parquet(path, columns=columns), cfg.corpus.min_confidence)
 
 
 def documents_path(cfg: Config | None = None, path: str | Path | None = None) -> Path:
@@ -38,15 +58,18 @@ def documents_path(cfg: Config | None = None, path: str | Path | None = None) ->
     return path
 
 
-#: documents per batch of :func:`document_texts`
-TEXT_BATCH = 20_000
-
-
-def document_texts(cfg: Config, docs: pd.DataFrame, batch: int = TEXT_BATCH):
+def document_texts(cfg: Config, docs: pd.DataFrame, batch: int | None = None):
     """``docs`` (rows of the documents table in its order, without their texts, such as
-    ``analysable(load_documents(cfg, text=False))``) in slices of about ``batch`` rows, each with its
-    ``text`` read from the table: the stages that read texts (counting, quoting) hold
-    one slice's texts at a time, not a corpus's."""
+    ``analysable(load_documents(cfg, text=False))``) in slices of about ``batch`` rows (the memory
+    budget's :func:`analysis.pipeline.budget.text_batch`, 20,000 by default), each with its ``text``
+    read from the table: the stages that read texts (counting, quoting) hold one slice's texts at a
+    time, not a corpus's."""
+    from ..pipeline.budget import text_batch
+
+    return _document_texts(cfg, docs, batch or text_batch(cfg))
+
+
+def _document_texts(cfg: Config, docs: pd.DataFrame, batch: int):
     import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.parquet as pq

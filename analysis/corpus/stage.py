@@ -28,12 +28,31 @@ __all__ = ["DOCUMENT_COLUMNS", "CorpusResult", "STAGE", "analysable", "build_cor
            "document_texts", "document_variables", "load_documents", "process_corpus", "require_documents"]
 
 
-@dataclass(frozen=True)
 class CorpusResult:
-    documents: pd.DataFrame
-    problems: pd.DataFrame
-    folder: Path
-    rebuilt: bool
+    """What the corpus stage gives: its folder, its problems, whether it was rebuilt, and the documents
+    table, read from its file when first used (``documents``: with the texts; ``metadata``: without
+    them). Nothing holds the table between stages: at a million documents it is gigabytes."""
+
+    def __init__(self, folder: Path, problems: pd.DataFrame, rebuilt: bool):
+        self.folder, self.problems, self.rebuilt = Path(folder), problems, rebuilt
+
+    @property
+    def documents(self) -> pd.DataFrame:
+        """The documents table with its texts (read anew on each use: callers keep what they need)."""
+        return load_documents(path=self.folder / "documents.parquet")
+
+    @property
+    def metadata(self) -> pd.DataFrame:
+        """The documents table without its texts."""
+        return load_documents(path=self.folder / "documents.parquet", text=False)
+
+    def columns(self, names: list[str]) -> pd.DataFrame:
+        """Only these columns of the documents table."""
+        return load_documents(path=self.folder / "documents.parquet", columns=names)
+
+    def analysable_count(self) -> int:
+        """How many documents the analyses use (:func:`analysable`, at any confidence), from two columns."""
+        return len(analysable(self.columns(["lang", "duplicate_of"]), duplicates=False))
 
     @property
     def internal_errors(self) -> int:
@@ -47,17 +66,18 @@ def build_corpus(cfg: Config, progress: bool = True, force: bool = False) -> Cor
     key = runner.stage_key(STAGE, cfg)
     cfg = runner.view(cfg, STAGE)
     if not force and cache.is_fresh(out, key, STAGE.writes):
-        return CorpusResult(load_documents(cfg), pd.read_csv(out / "problems.csv", dtype="string", keep_default_na=False),
-                            out, rebuilt=False)
+        return CorpusResult(out, pd.read_csv(out / "problems.csv", dtype="string", keep_default_na=False),
+                            rebuilt=False)
     docs, problems, dupes = annotated_documents(cfg, progress)
     cache.invalidate(out)
     atomic.write_parquet(out / "documents.parquet", docs)
+    del docs
     atomic.write_text(out / "duplicates.csv", dupes.to_csv(index=False, lineterminator="\n"))
     with atomic.atomic_path(out / "problems.csv") as tmp:
         problems.to_csv(tmp, index=False)
     if not count_internal_errors(problems):  # else the next run retries: the cause may be fixed by then
         cache.mark_done(out, key, STAGE.writes)
-    return CorpusResult(docs, problems.fillna(""), out, rebuilt=True)
+    return CorpusResult(out, problems.fillna(""), rebuilt=True)
 
 
 @dataclass(frozen=True)
@@ -98,7 +118,7 @@ def annotated_documents(cfg, progress: bool) -> tuple[pd.DataFrame, pd.DataFrame
 
 def require_documents(result: CorpusResult, cfg: Config) -> CorpusResult:
     """``result`` unchanged, or :class:`EmptyCorpusError` naming the folder and what was skipped."""
-    if len(analysable(result.documents)):
+    if result.analysable_count():
         return result
     skipped = result.problems[result.problems["action"] == "skipped"] if len(result.problems) else result.problems
     if len(skipped) and result.internal_errors == len(skipped):
@@ -108,5 +128,5 @@ def require_documents(result: CorpusResult, cfg: Config) -> CorpusResult:
                                "so once it is fixed a rerun retries every text")
     why = f"; {len(skipped)} file(s) or row(s) skipped, first: {skipped.iloc[0]['source_file']}: " \
           f"{skipped.iloc[0]['problem']}" if len(skipped) else ""
-    raise EmptyCorpusError(f"no Chinese or English document in {cfg.paths.corpus} ({len(result.documents)} "
+    raise EmptyCorpusError(f"no Chinese or English document in {cfg.paths.corpus} ({len(result.metadata)} "
                            f"documents in other languages{why}); see {result.folder / 'problems.csv'}")

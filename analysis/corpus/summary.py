@@ -7,7 +7,8 @@ import sys
 
 def print_corpus_summary(result, out=None) -> None:
     out = out or sys.stdout
-    docs, problems = result.documents, result.problems
+    docs = result.columns(["source_file", "n_chars", "lang", "province", "quarter", "duplicate_of", "adcode"])
+    problems = result.problems
     state = "built" if result.rebuilt else "up to date"
     print(f"documents table {state}: {result.folder / 'documents.parquet'}", file=out)
     print(f"  {len(docs)} documents from {docs['source_file'].nunique()} files, "

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..corpus.documents_table import analysable, load_documents
+from ..corpus.documents_table import analysis_documents
 from ..corpus.groupings import described
 from ..corpus.sources import reference_folder
 from ..corpus.stage import FolderReading
@@ -28,7 +28,7 @@ def build_adoption(cfg: Config, progress: bool = True, force: bool = False) -> r
 
 def compute_adoption(cfg: Config, out: Path) -> dict[str, pd.DataFrame]:
     ap = cfg.adoption
-    docs = described(analysable(load_documents(cfg, text=False), cfg.corpus.min_confidence), cfg.design.groups)
+    docs = described(analysis_documents(cfg), cfg.design.groups)
     if ap.by not in docs:
         raise ConfigError(f"[adoption] by = \"{ap.by}\": the documents have no such variable or grouping "
                           f"(province, prefecture, county, a [design.groups] name or a metadata.csv column)")

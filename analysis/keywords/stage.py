@@ -18,11 +18,12 @@ from scipy import sparse
 from ..pipeline import runner
 from .declaration import STAGE
 from ..pipeline.config import Config
-from ..corpus.documents_table import analysable, document_texts, load_documents
+from ..corpus.documents_table import analysis_documents, document_texts
 from ..corpus.groupings import grouping_variables
 from .statistics import (frequencies, keyness, period_of, period_rates, tfidf_top, trends)
 from ..text.lexicon import read_lexicon
 from ..stats.measures import corpus_stopword
+from ..stats.blocks import BlockWriter, DocTerms, documents_with
 from ..stats.measures import g2
 from ..text.stage import token_rows
 
@@ -39,26 +40,37 @@ def paragraph_rows(tokens, column: str = "tokens"):
 
 def document_term_matrix(tokens, doc_ids: list[str], column: str = "tokens",
                          mapping: dict | None = None, batch: int = 500_000) -> tuple[sparse.csr_matrix, list[str]]:
+    """Documents × terms counts (rows in ``doc_ids`` order, terms sorted) as one sparse matrix:
+    :func:`document_terms` in memory."""
+    dt, vocab = document_terms(tokens, doc_ids, column, mapping, batch)
+    return dt.to_csr(), vocab
+
+
+def document_terms(tokens, doc_ids: list[str], column: str = "tokens", mapping: dict | None = None,
+                   batch: int = 500_000, block_cells: int | None = None, folder: Path | None = None
+                   ) -> tuple[DocTerms, list[str]]:
     """Documents × terms counts (rows in ``doc_ids`` order, terms sorted) from the token table or a
-    stream of (doc_id, tokens) pairs. Tokens become term ids as they come and are summed into a
-    sparse matrix every ``batch`` tokens: memory grows with the matrix's non-zero cells, not with
-    the tokens (a dictionary of counts per document took 1.5 GB at 100,000 news items)."""
+    stream of (doc_id, tokens) pairs. Tokens become term ids as they come and are handed on every
+    ``batch`` tokens, at a document's end: memory grows with the counts, not with the tokens. With a
+    ``folder``, blocks of about ``block_cells`` counts go to disk as they fill (the budget's
+    :func:`analysis.pipeline.budget.block_cells`), so that a corpus of any size holds one block."""
     mapping = mapping or {}
     row_of = {d: i for i, d in enumerate(doc_ids)}
     index: dict[str, int] = {}
-    blocks: list[sparse.csr_matrix] = []  # documents × term ids, summed block by block
+    writer = BlockWriter(len(doc_ids), block_cells or 0, folder)
     rows, cols = [], []
-
-    def flush():
-        if rows:
-            blocks.append(sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(doc_ids), max(cols) + 1)))
-            rows.clear()
-            cols.clear()
-
+    current = -1
     for doc_id, toks in paragraph_rows(tokens, column):
         i = row_of.get(doc_id)
         if i is None:
             continue
+        if i != current:
+            if len(rows) >= batch:
+                writer.add(np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64))
+                rows.clear()
+                cols.clear()
+                writer.boundary(i)
+            current = i
         for t in toks:
             t = mapping.get(t, t)
             j = index.get(t)
@@ -66,19 +78,12 @@ def document_term_matrix(tokens, doc_ids: list[str], column: str = "tokens",
                 j = index[t] = len(index)
             rows.append(i)
             cols.append(j)
-        if len(rows) >= batch:
-            flush()
-    flush()
+    writer.add(np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64))
+    del rows, cols
     vocab = sorted(index)
     rank = np.empty(len(index), dtype=np.int64)  # term id → its column in sorted term order
     rank[[index[t] for t in vocab]] = np.arange(len(vocab))
-    coo = [b.tocoo() for b in blocks]
-    dtm = sparse.csr_matrix((np.concatenate([b.data for b in coo] or [np.zeros(0)]),
-                             (np.concatenate([b.row for b in coo] or [np.zeros(0, np.int64)]),
-                              rank[np.concatenate([b.col for b in coo] or [np.zeros(0, np.int64)])])),
-                            shape=(len(doc_ids), len(vocab)))
-    dtm.sum_duplicates()
-    return dtm, vocab
+    return writer.finish(rank), vocab
 
 
 def keyword_documents(docs: pd.DataFrame, unit: str) -> pd.Series:
@@ -144,20 +149,25 @@ def contexts(parts, terms: list[str], english: dict, per_period: int = 3, width:
     return conc.groupby(["term", "lang", "period"], sort=True).head(per_period).reset_index(drop=True)
 
 
-def keyword_inputs(cfg: Config):
+def keyword_inputs(cfg: Config, folder: Path | None = None):
     """The keywords stage's inputs: analysable documents with their period and token count (documents
-    without tokens left out: they have no rate to give), the document–term matrix, its vocabulary,
+    without tokens left out: they have no rate to give), the document–term counts (one matrix in
+    memory, or with ``folder`` row blocks there, as the memory budget sizes them), its vocabulary,
     the token rows (a function that streams (doc_id, tokens) pairs from the token table: it is never
     held whole) and the English-phrase mapping."""
+    from ..pipeline.budget import block_cells
+
     kp = cfg.keywords
     lexicon = read_lexicon(cfg.tokens.lexicon)
-    docs = analysable(load_documents(cfg, text=False), cfg.corpus.min_confidence).reset_index(drop=True)
+    docs = analysis_documents(cfg).reset_index(drop=True)
 
     def tokens():
         return token_rows(cfg, docs, kp.column)
 
     mapping = {"_".join(words): term for words, term in lexicon.english_phrases().items()}
-    dtm, vocab = document_term_matrix(tokens(), docs["doc_id"].tolist(), kp.column, mapping)
+    cells = block_cells(cfg)
+    dtm, vocab = document_terms(tokens(), docs["doc_id"].tolist(), kp.column, mapping, batch=min(500_000, cells),
+                                block_cells=cells, folder=folder)
     docs = docs.assign(period=keyword_documents(docs, kp.period), length=np.asarray(dtm.sum(axis=1)).ravel())
     has_tokens = (docs["length"] > 0).to_numpy()
     return docs[has_tokens].reset_index(drop=True), dtm[np.flatnonzero(has_tokens)], vocab, tokens, mapping
@@ -170,14 +180,24 @@ def build_keywords(cfg: Config, progress: bool = True, force: bool = False) -> r
 
 def compute_keywords(cfg: Config, out: Path) -> dict[str, pd.DataFrame]:
     """The keywords stage's tables (``cfg``: the stage's view of the configuration)."""
+    import shutil
+
     kp = cfg.keywords
     lexicon = read_lexicon(cfg.tokens.lexicon)
-    docs, dtm, vocab, tokens, mapping = keyword_inputs(cfg)
+    blocks = out / "doc_terms.tmp"   # the counts' blocks, when the corpus is larger than one
+    shutil.rmtree(blocks, ignore_errors=True)
+    try:
+        return _keyword_tables(cfg, kp, lexicon, *keyword_inputs(cfg, blocks))
+    finally:
+        shutil.rmtree(blocks, ignore_errors=True)
+
+
+def _keyword_tables(cfg: Config, kp, lexicon, docs, dtm, vocab, tokens, mapping) -> dict[str, pd.DataFrame]:
     extra = grouping_variables(docs, cfg.design)
     docs = pd.concat([docs, extra], axis=1)
     seed = cfg.random.seed
     kw = dict(min_count=kp.min_count, min_log_ratio=kp.min_log_ratio, top=kp.top, B=kp.bootstrap, seed=seed,
-              min_docs=kp.min_docs, min_term_docs=kp.min_term_docs)
+              min_docs=kp.min_docs, min_term_docs=kp.min_term_docs, bootstrap_max_docs=kp.bootstrap_max_docs)
     tables = {"documents": docs[["doc_id", "lang", "length", "period", "province", *extra.columns]]}
     groupings = ["period", "province", *extra.columns]
     tables["frequencies"] = _by_grouping(lambda g: frequencies(docs, dtm, vocab, g), groupings)
@@ -217,7 +237,7 @@ def mark_corpus_stopwords(tr: pd.DataFrame, docs: pd.DataFrame, dtm, vocab: list
         rows = (docs["lang"] == lang).to_numpy()
         n = int(rows.sum())
         terms = [t for t in tr.loc[tr["lang"] == lang, "term"] if t in index]
-        with_term = pd.Series(np.asarray((dtm[rows][:, [index[t] for t in terms]] > 0).sum(axis=0)).ravel(), index=terms)
+        with_term = pd.Series(documents_with(dtm[rows][:, [index[t] for t in terms]]), index=terms)
         for term, used, common in zip(terms, with_term, corpus_stopword(with_term, n, share, keep)):
             shares[(lang, term)], flagged[(lang, term)] = used / max(n, 1), bool(common)
     out = tr.assign(doc_share=[shares.get(k, float("nan")) for k in zip(tr["lang"], tr["term"])])

@@ -1,8 +1,10 @@
 """Keyword statistics: term frequencies by period and region, keyness, and trends over periods.
 
-Tables in, tables out; no I/O. The input is a document–term matrix (``scipy.sparse`` CSR, counts
-of each term in each document) with one row per document of ``docs`` (``doc_id``, ``lang``,
-``length`` = tokens in the document, the period column and region columns).
+Tables in, tables out; no I/O. The input is a document–term matrix (``scipy.sparse`` CSR, or row
+blocks read one at a time: :class:`analysis.stats.blocks.DocTerms`; counts of each term in each
+document) with one row per document of ``docs`` (``doc_id``, ``lang``, ``length`` = tokens in the
+document, the period column and region columns). Every statistic is summed over the blocks: what is
+held at once is one block and the groups × terms sums, never the documents × terms counts.
 
 Documents are the sampling unit: keyness intervals come from a bootstrap over documents and trend
 standard errors are robust (sandwich, HC0) over documents, so overdispersion between documents
@@ -16,8 +18,9 @@ import numpy as np
 import pandas as pd
 from scipy import sparse, stats
 
-from ..stats.inference import (RANK_TEST_MAX_DOCS, RANK_TEST_METHOD, Sums, bh, group_sums, lumps, mk_exact_p, rank_test,
-                               rate_test, score_trend_test)
+from ..stats.blocks import DocTerms, column_sums, documents_with, group_totals
+from ..stats.inference import (RANK_TEST_MAX_DOCS, RANK_TEST_METHOD, Sums, bh, group_sums, log_ratio_interval, lumps,
+                               mk_exact_p, rank_test, rate_test, score_trend_test)
 from ..stats.measures import bootstrap_weights, g2, log_ratio, seeded_rng
 
 PER = 10_000
@@ -49,22 +52,26 @@ def period_index(label: str, unit: str) -> int:
 
 
 # ---- frequencies --------------------------------------------------------------------------------
-def frequencies(docs: pd.DataFrame, dtm: sparse.csr_matrix, vocab: list[str], by: str,
+def frequencies(docs: pd.DataFrame, dtm, vocab: list[str], by: str,
                 terms: list[str] | None = None) -> pd.DataFrame:
     """Count, rate per 10,000 tokens and document frequency of terms per group (``by``) and
-    language. Only groups that have documents appear: a period without documents is a gap."""
+    language. Only groups that have documents appear: a period without documents is a gap. The
+    counts are summed in one pass over the matrix's blocks."""
     cols = range(len(vocab)) if terms is None else [vocab.index(t) for t in terms if t in vocab]
-    rows = []
     keys = docs[by].astype("string").fillna(UNKNOWN)
-    for (lang, group), idx in sorted(docs.assign(_g=keys).groupby(["lang", "_g"]).indices.items()):
-        sub = dtm[idx][:, list(cols)]
-        total = docs["length"].to_numpy()[idx].sum()
-        counts = np.asarray(sub.sum(axis=0)).ravel()
-        dfreq = np.asarray((sub > 0).sum(axis=0)).ravel()
-        for k, j in enumerate(cols):
-            if counts[k]:
-                rows.append((lang, group, vocab[j], int(counts[k]), int(total), counts[k] / total * PER,
-                             int(dfreq[k]), len(idx)))
+    indices = sorted(docs.assign(_g=keys).groupby(["lang", "_g"]).indices.items())
+    codes = np.full(len(docs), -1, dtype=np.int64)
+    for g, (_, idx) in enumerate(indices):
+        codes[idx] = g
+    X = dtm if terms is None else dtm[:, list(cols)]
+    Y, D = group_totals(codes, len(indices), X)
+    lengths = docs["length"].to_numpy()
+    rows = []
+    for g, ((lang, group), idx) in enumerate(indices):
+        total = lengths[idx].sum()
+        for k in np.flatnonzero(Y[g]):
+            rows.append((lang, group, vocab[cols[k]], int(Y[g, k]), int(total), Y[g, k] / total * PER,
+                         int(D[g, k]), len(idx)))
     return pd.DataFrame(rows, columns=["lang", by, "term", "count", "tokens", "rate", "documents_with", "documents"])
 
 
@@ -94,7 +101,7 @@ KEYNESS_METHOD = ("keyness of a group against all other documents of the languag
 
 def keyness(docs: pd.DataFrame, dtm, vocab: list[str], by: str, min_count: int = 5, min_log_ratio: float = 1.0,
             top: int = 20, B: int = 200, seed: int = 0, min_docs: int = 2, alpha: float = 0.05,
-            min_term_docs: int = 3) -> pd.DataFrame:
+            min_term_docs: int = 3, bootstrap_max_docs: int = 20_000) -> pd.DataFrame:
     """Distinctive terms of each group (value of ``by``) against the rest, per language.
 
     Terms with fewer than ``min_count`` occurrences in the language's documents with a known group
@@ -108,7 +115,7 @@ def keyness(docs: pd.DataFrame, dtm, vocab: list[str], by: str, min_count: int =
     interval over documents. Groups with fewer than ``min_docs`` documents (or a rest with fewer) are
     reported as too small.
     """
-    limits = _KeynessLimits(min_count, min_log_ratio, top, B, seed, min_docs, alpha, min_term_docs)
+    limits = _KeynessLimits(min_count, min_log_ratio, top, B, seed, min_docs, alpha, min_term_docs, bootstrap_max_docs)
     rows = []
     keys = docs[by].astype("string")
     lengths = docs["length"].to_numpy(dtype=float)
@@ -130,6 +137,7 @@ class _KeynessLimits:
     min_docs: int
     alpha: float
     min_term_docs: int
+    bootstrap_max_docs: int = 20_000
 
 
 @dataclass
@@ -197,16 +205,14 @@ def _tested_columns(dtm, idx: np.ndarray, min_count: int) -> tuple[np.ndarray, s
     """The columns with ``min_count`` occurrences in the rows ``idx``, and those rows' counts of them
     (None when there is no such column)."""
     X = dtm[idx] if len(idx) < dtm.shape[0] else dtm       # a copy only when rows are left out
-    totals = np.asarray(X.sum(axis=0)).ravel()
+    totals = column_sums(X)
     tested = np.flatnonzero(totals >= min_count)
     return tested, X[:, tested] if len(tested) else None
 
 
 def _documents_with(code: np.ndarray, n_groups: int, X) -> np.ndarray:
     """Groups × columns of ``X``: how many documents of each group (``code``: each row's) use the term."""
-    member = sparse.csr_matrix((np.ones(len(code)), (code, np.arange(len(code)))), shape=(n_groups, len(code)))
-    used = sparse.csr_matrix((np.ones(X.nnz), X.indices, X.indptr), shape=X.shape)
-    return (member @ used).toarray()
+    return group_totals(code, n_groups, X)[1]
 
 
 def _untested_status(tests: _GroupTests, g: int, limits: _KeynessLimits) -> str | None:
@@ -299,13 +305,24 @@ def _distinctive(tests: _GroupTests, g: int, lr: np.ndarray, lrc: np.ndarray, li
 
 def _term_intervals(tests: _GroupTests, g: int, keep: np.ndarray, dtm, lengths: np.ndarray, key: tuple,
                     limits: _KeynessLimits) -> tuple[np.ndarray, np.ndarray]:
-    """The bootstrap 95% interval of the Log Ratio of group ``g``'s terms ``keep`` (NaN without ``B``)."""
+    """The 95% interval of the Log Ratio of group ``g``'s terms ``keep``: the percentile bootstrap
+    over documents, or, when a side has more than ``bootstrap_max_docs`` documents, the analytic
+    cluster-robust interval from the groups' sums (no pass over the documents; docs/inference.md).
+    NaN without ``B``."""
     cols = tests.tested[keep]
     if not limits.B:
         return (np.full(len(cols), np.nan),) * 2
     t_rows, r_rows = tests.idx[tests.code == g], tests.idx[tests.code != g]
-    return _boot_lr(dtm[t_rows][:, cols], lengths[t_rows], dtm[r_rows][:, cols], lengths[r_rows], limits.B,
+    if max(len(t_rows), len(r_rows)) > limits.bootstrap_max_docs:
+        return log_ratio_interval(tests.S.take([g]).columns(keep), tests.rest.take([g]).columns(keep))
+    return _boot_lr(_rows(dtm, t_rows, cols), lengths[t_rows], _rows(dtm, r_rows, cols), lengths[r_rows], limits.B,
                     seeded_rng(limits.seed, *key))
+
+
+def _rows(dtm, rows: np.ndarray, cols: np.ndarray):
+    """The counts of ``rows`` × ``cols`` as one sparse matrix."""
+    X = dtm[rows][:, cols]
+    return X.to_csr() if isinstance(X, DocTerms) else X
 
 
 def _keyness_table(rows: list[dict], by: str) -> pd.DataFrame:
@@ -332,8 +349,9 @@ def tfidf_top(docs: pd.DataFrame, dtm, vocab: list[str], by: str, top: int = 20)
         groups = sorted(keys[mask].unique())
         if not groups:
             continue
-        G = sparse.vstack([sparse.csr_matrix(dtm[np.flatnonzero(mask & (keys == g).fillna(False).to_numpy())]
-                                             .sum(axis=0)) for g in groups])
+        code_of = {g: i for i, g in enumerate(groups)}
+        codes = np.array([code_of[k] if m else -1 for k, m in zip(keys.to_numpy(), mask)], dtype=np.int64)
+        G = sparse.csr_matrix(group_totals(codes, len(groups), dtm, with_docs=False)[0])
         W = TfidfTransformer().fit_transform(G).toarray()
         for i, g in enumerate(groups):
             order = np.argsort(-W[i], kind="stable")[:top]
@@ -353,22 +371,16 @@ TREND_METHOD = ("classes from three document-level tests, each over documents wi
                 "95% interval. Mann–Kendall (exact for up to 10 untied periods) with Sen's slope on period rates is "
                 "descriptive (docs/inference.md)")
 
-def poisson_trends(docs: pd.DataFrame, dtm, t: np.ndarray, iters: int = 30) -> dict:
-    """Vectorised Poisson fits of every column of ``dtm`` on ``t`` (per document) with log-length offset.
+def poisson_trends(sums: Sums, periods: np.ndarray, iters: int = 30) -> dict:
+    """Vectorised Poisson fits of every term on the period index ``periods`` with log-length offset,
+    from the per-period sums ``sums`` (:func:`analysis.stats.inference.group_sums` of the documents
+    by period).
 
     Returns arrays: beta0, slope, se (robust HC0), converged. The fit only needs per-period totals
     (the Poisson score depends on the data through them); the robust variance needs per-period sums
-    of y, y² and y·length, all read from the sparse matrix.
+    of y, y² and y·length.
     """
-    e = docs["length"].to_numpy(dtype=float)
-    periods, inv = np.unique(t, return_inverse=True)
-    P = len(periods)
-    M = sparse.csr_matrix((np.ones(len(t)), (inv, np.arange(len(t)))), shape=(P, len(t)))  # period × docs
-    Y = np.asarray((M @ dtm).todense())                       # P × V totals
-    E = M @ e                                                 # P
-    Yy = np.asarray((M @ dtm.multiply(dtm)).todense())        # Σ y²
-    Ye = np.asarray((M @ sparse.diags(e) @ dtm).todense())    # Σ e·y
-    Ee = M @ (e * e)                                          # Σ e²
+    Y, E, Yy, Ye, Ee = sums.Y, sums.E, sums.Yy, sums.Ye, sums.Ee
     x = periods.astype(float)
     xc = x - (E @ x) / E.sum()                                # centre the period index for stability
     V = Y.shape[1]
@@ -536,7 +548,7 @@ def trends(docs: pd.DataFrame, dtm, vocab: list[str], period_col: str, unit: str
         mask, note = kept
         sub_docs = docs[mask]
         X = dtm[np.flatnonzero(mask)]
-        totals = np.asarray(X.sum(0)).ravel()
+        totals = column_sums(X)
         cols = np.flatnonzero(totals >= floor)
         t = np.array([period_index(p, unit) for p in sub_docs[period_col]])
         n_periods = len(np.unique(t))
@@ -580,10 +592,10 @@ def _trend_evidence(sub_docs: pd.DataFrame, Xc, t: np.ndarray, min_docs: int, mi
     :func:`trend_tests`) with what the table reports of them: p- and q-values of the terms with
     enough evidence, pattern, slope and its interval's half-width, period rates and Mann–Kendall."""
     e = sub_docs["length"].to_numpy(dtype=float)
-    fit = poisson_trends(sub_docs, Xc, t)
     tests = trend_tests(Xc, e, t)
+    fit = poisson_trends(tests["sums"], tests["periods"])
     Y, E = tests["Y"], tests["E"]
-    doc_freq = np.asarray((Xc > 0).sum(0)).ravel()
+    doc_freq = documents_with(Xc)
     period_freq = (Y > 0).sum(0)
     enough = (doc_freq >= min_term_docs) & (period_freq >= min_term_periods)
     testable = tests["n"].min() >= min_docs
@@ -680,9 +692,10 @@ def period_rates(docs: pd.DataFrame, dtm, vocab: list[str], terms: list[str], pe
     rows = []
     cols = [vocab.index(t) for t in terms if t in vocab]
     lengths = docs["length"].to_numpy(dtype=float)
+    chosen = _rows(dtm, np.arange(dtm.shape[0]), np.asarray(cols, dtype=np.int64)) if cols else None
     for (lang, period) in sorted(docs[docs[period_col].notna()].groupby(["lang", period_col]).indices):
         idx = np.flatnonzero(((docs["lang"] == lang) & (docs[period_col] == period)).fillna(False).to_numpy())
-        X = dtm[idx][:, cols].toarray() if cols else np.zeros((len(idx), 0))
+        X = chosen[idx].toarray() if cols else np.zeros((len(idx), 0))
         e = lengths[idx]
         rate = X.sum(0) / e.sum() * PER
         if len(idx) > 1 and B:

@@ -117,6 +117,7 @@ class KeywordParams:
     trend_min_docs: int = 5
     trend_min_periods: int = 1
     bootstrap: int = 200
+    bootstrap_max_docs: int = 20_000
     window: int = 5
     terms: tuple[str, ...] = ("高质量发展", "营商环境", "扩大内需", "新质生产力", "稳经济")
 
@@ -216,6 +217,7 @@ class RunParams:
     engine: str = "local"
     scheduler: str = ""
     workers: int = 0
+    memory_gb: float = 4.0           # the memory the statistics stages plan their partitions for (pipeline/budget.py)
 
 
 @dataclass(frozen=True)
@@ -483,6 +485,7 @@ CHECKS: dict[tuple[type, str], Any] = {
     (ReuseParams, "top"): _at_least(1),
     (RunParams, "engine"): _one_of("local", "dask"),
     (RunParams, "workers"): _at_least(0),
+    (RunParams, "memory_gb"): _between(0.5, 1024),
     (SloganParams, "rule"): _one_of("all", "longest", "presence"),
     (SloganParams, "bootstrap"): lambda v: None if v == 0 or v >= 100 else
         "must be 0 (no bootstrap) or at least 100 resamples (2000 is the default)",
@@ -504,6 +507,7 @@ CHECKS: dict[tuple[type, str], Any] = {
     (KeywordParams, "floor"): _at_least(0),
     (KeywordParams, "trend_min_docs"): _at_least(1),
     (KeywordParams, "trend_min_periods"): _at_least(1),
+    (KeywordParams, "bootstrap_max_docs"): _at_least(2),
     (KeywordParams, "bootstrap"): lambda v: None if v == 0 or v >= 50 else
         "must be 0 (no bootstrap) or at least 50 resamples (200 is the default)",
     (KeywordParams, "window"): _at_least(1),

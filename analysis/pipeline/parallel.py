@@ -27,9 +27,20 @@ R = TypeVar("R")
 
 
 def start_method() -> str:
-    """How worker processes start: the platform's default (fork on Linux, spawn on macOS and
-    Windows), or ``TIFA_START_METHOD`` (fork, spawn, forkserver)."""
-    return os.environ.get("TIFA_START_METHOD") or mp.get_start_method()
+    """How worker processes start: ``TIFA_START_METHOD`` (fork, spawn, forkserver) when set; else
+    forkserver where the platform has it (Linux; Python 3.14's default there), else the platform's
+    default (spawn on macOS and Windows). Not fork: a forked worker starts with a copy of everything
+    the main process holds (a stage's tables, a corpus's documents), and each copy counts in the
+    machine's memory as the worker writes to it; a worker from the fork server holds only the
+    modules it imports and what its tasks give it."""
+    chosen = os.environ.get("TIFA_START_METHOD")
+    if chosen:
+        return chosen
+    return "forkserver" if "forkserver" in mp.get_all_start_methods() else mp.get_start_method()
+
+
+#: modules the fork server imports once, so that each worker forked from it starts with them
+_PRELOAD = ["numpy", "pandas", "pyarrow", "scipy.sparse", "analysis.pipeline.parallel"]
 
 
 def ordered_map(fn: Callable[[T], R], items: Iterable[T], workers: int = 1, window: int | None = None,
@@ -87,7 +98,11 @@ def process_pool(workers: int, initializer: Callable[..., None] | None = None,
                  initargs: tuple = ()) -> WorkerPool:
     """A pool of ``workers`` processes started the way :func:`start_method` says, each set up by
     ``initializer(*initargs)``; see :class:`WorkerPool` for Ctrl-C."""
-    return WorkerPool(workers, mp_context=mp.get_context(start_method()), initializer=_start_worker,
+    method = start_method()
+    context = mp.get_context(method)
+    if method == "forkserver":
+        context.set_forkserver_preload(_PRELOAD)
+    return WorkerPool(workers, mp_context=context, initializer=_start_worker,
                       initargs=(initializer, *initargs))
 
 

@@ -100,7 +100,7 @@ def report_facts(cfg: Config, done: dict, entries: list[dict]) -> dict:
     """Everything templates/report.md.j2 prints: the run's results (``done``), the configuration
     and the catalog ``entries``."""
     fig = Path(cfg.paths.figures)
-    docs, problems = done["corpus"].documents, done["corpus"].problems
+    docs, problems = done["corpus"].metadata, done["corpus"].problems
     langs = docs["lang"].value_counts().sort_index()
     slogans = _summary(done["slogans"].folder, {"top": [], "slogans_found": 0, "occurrences": 0,
                                                "contrasts_tested": 0, "significant_q05": 0})

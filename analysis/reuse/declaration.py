@@ -10,7 +10,7 @@ STAGE = Stage(
             "reuse.min_chars",
             "reuse.min_similarity", "corpus.min_confidence", "design.groups",
             *READING),   # the reference is read as the corpus is
-    runtime=("corpus.workers",),
+    runtime=("corpus.workers", "run.memory_gb"),
     reads=("corpus/documents.parquet",),
     writes=tuple(f"{t}.parquet" for t in ("passages", "documents", "units", "central", "reference",
                                           "reference_problems")),

@@ -10,12 +10,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..corpus.documents_table import analysable, document_texts, load_documents
+from ..corpus.documents_table import analysis_documents, document_texts
 from ..corpus.groupings import described
 from ..corpus.reference import read_reference
 from ..corpus.sources import reference_folder
 from ..corpus.stage import FolderReading
 from ..pipeline import runner
+from ..pipeline.budget import text_batch
 from ..pipeline.config import Config, ConfigError
 from ..stats.inference import rate_interval
 from .align import PASSAGE_COLUMNS, align_corpus, reused_share
@@ -42,7 +43,7 @@ def build_reuse(cfg: Config, progress: bool = True, force: bool = False) -> runn
 
 def compute_reuse(cfg: Config, out: Path) -> dict[str, pd.DataFrame]:
     rp = cfg.reuse
-    docs = described(analysable(load_documents(cfg, text=False), cfg.corpus.min_confidence), cfg.design.groups)
+    docs = described(analysis_documents(cfg), cfg.design.groups)
     if rp.by not in docs:
         raise ConfigError(f"[reuse] by = \"{rp.by}\": the documents have no such variable or grouping "
                           "(province, prefecture, county, a [design.groups] name or a metadata.csv column)")
@@ -50,6 +51,7 @@ def compute_reuse(cfg: Config, out: Path) -> dict[str, pd.DataFrame]:
     reading, columns = FolderReading.of(cfg.corpus), rp.reference_columns
     rules = dict(by=rp.by, period=rp.period, years_before=rp.years_before,
                  workers=cfg.corpus.workers or mp.cpu_count(), min_chars=rp.min_chars, min_similarity=rp.min_similarity)
+    batch = text_batch(cfg)
     if folder is None:   # nothing to align with: empty tables, and no text read
         refs = pd.DataFrame(columns=["doc_id", "text", "source_file", "title", "year", "file_year"])
         problems = pd.DataFrame(columns=["source_file", "where", "problem", "action"])
@@ -58,7 +60,7 @@ def compute_reuse(cfg: Config, out: Path) -> dict[str, pd.DataFrame]:
     refs, problems = read_reference(folder, reading, cfg.paths.overrides, columns)
     refs = dated(refs)
     # the documents' texts a slice at a time: memory bounded by the slice and the reference
-    parts = [slice_tables(part, refs, **rules) for part in document_texts(cfg, docs)]
+    parts = [slice_tables(part, refs, **rules) for part in document_texts(cfg, docs, batch)]
     return {**finished(parts, refs), "reference_problems": problems.astype("string")}
 
 

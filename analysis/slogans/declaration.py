@@ -8,6 +8,7 @@ STAGE = Stage(
             "slogans.min_docs", "slogans.min_count", "slogans.context_chars", "slogans.candidate_min_docs",
             "slogans.pooled", "random.seed", "corpus.min_confidence", "design.groupings", "design.groups"),
     files=("tokens.lexicon",),
+    runtime=("run.memory_gb",),
     reads=("corpus/documents.parquet", "tokens/tokens.parquet"),
     writes=tuple(f"{t}.parquet" for t in ("counts", "documents", "rates", "contrasts", "nb_effects", "candidates",
                                           "concordance")) + ("summary.json",),

@@ -16,7 +16,7 @@ import pandas as pd
 from ..pipeline import runner
 from .declaration import STAGE
 from ..pipeline.config import Config
-from ..corpus.documents_table import analysable, document_texts, load_documents
+from ..corpus.documents_table import analysis_documents, document_texts
 from ..corpus.groupings import grouping_variables
 from .discovery import Candidates
 from ..text.kwic import combined, concordance
@@ -124,7 +124,7 @@ def compute_slogans(cfg: Config, out: Path) -> dict[str, pd.DataFrame]:
 
     lexicon = read_lexicon(cfg.tokens.lexicon)
     sp = cfg.slogans
-    docs = analysable(load_documents(cfg, text=False), cfg.corpus.min_confidence).reset_index(drop=True)
+    docs = analysis_documents(cfg).reset_index(drop=True)
     extra = grouping_variables(docs, cfg.design).set_axis(docs["doc_id"].to_numpy())
     matcher = Matcher(slogan_concepts(lexicon), slogan_eras(lexicon))
     known = {s for e in lexicon.entries for s in e.surfaces} | {r for e in lexicon.entries for r in e.english}

@@ -54,6 +54,14 @@ class Sums:
     def __sub__(self, other: "Sums") -> "Sums":
         return Sums(*(getattr(self, f) - getattr(other, f) for f in self.__dataclass_fields__))
 
+    def __add__(self, other: "Sums") -> "Sums":
+        return Sums(*(getattr(self, f) + getattr(other, f) for f in self.__dataclass_fields__))
+
+    def columns(self, cols) -> "Sums":
+        """The same groups, terms ``cols`` only."""
+        return Sums(self.n, self.E, self.Ee, self.E3, self.E4,
+                    *(getattr(self, f)[:, cols] for f in ("Y", "Yy", "Ye", "Yy_e")))
+
     def take(self, rows) -> "Sums":
         return Sums(*(getattr(self, f)[rows] for f in self.__dataclass_fields__))
 
@@ -71,12 +79,22 @@ def _dense(m) -> np.ndarray:
 
 def group_sums(groups: np.ndarray, n_groups: int, X, e: np.ndarray) -> Sums:
     """Sufficient statistics per group: ``groups`` is each document's group (0..n_groups-1, or -1 for
-    documents in none), ``X`` the documents × terms counts (sparse or dense), ``e`` the lengths."""
+    documents in none), ``X`` the documents × terms counts (sparse, dense, or row blocks:
+    :class:`analysis.stats.blocks.DocTerms`, summed block by block), ``e`` the lengths."""
+    from .blocks import row_blocks
+
     groups = np.asarray(groups)
     e = np.asarray(e, dtype=float)
+    total = None
+    for start, B in row_blocks(X):
+        part = _block_sums(groups[start:start + B.shape[0]], n_groups, B, e[start:start + B.shape[0]])
+        total = part if total is None else total + part
+    return total if total is not None else _block_sums(groups, n_groups, sparse.csr_matrix(X.shape), e)
+
+
+def _block_sums(groups: np.ndarray, n_groups: int, Xs: sparse.csr_matrix, e: np.ndarray) -> Sums:
     keep = np.flatnonzero(groups >= 0)
     M = sparse.csr_matrix((np.ones(len(keep)), (groups[keep], keep)), shape=(n_groups, len(groups)))
-    Xs = sparse.csr_matrix(X) if not sparse.issparse(X) else X.tocsr()
     inv_e = np.divide(1.0, e, out=np.zeros_like(e), where=e > 0)
     # one copy of the counts (their squares); the weights go on the groups × documents side, which
     # is as small as a column of documents, not on the documents × terms counts
@@ -169,21 +187,33 @@ def betabinom_tails(y: np.ndarray, T: np.ndarray, pi: np.ndarray, rho: np.ndarra
 
 
 def lumps(X, max_docs: int = 300, max_effective: float = 30.0) -> list:
-    """Per column of ``X`` (documents × terms), the counts of the documents that contain the term when
-    the term is *lumpy* (its occurrences sit in a few documents: T²/Σy² ≤ ``max_effective`` and at
-    most ``max_docs`` documents), else None. What :func:`rate_test` needs for its exact check."""
-    X = sparse.csc_matrix(X)
-    X.eliminate_zeros()
-    ptr, data = X.indptr, X.data.astype(float)
-    nnz = np.diff(ptr)
-    col = np.repeat(np.arange(X.shape[1]), nnz)
-    T = np.bincount(col, weights=data, minlength=X.shape[1])
-    sq = np.bincount(col, weights=data * data, minlength=X.shape[1])
+    """Per column of ``X`` (documents × terms; sparse, dense or row blocks), the counts of the
+    documents that contain the term when the term is *lumpy* (its occurrences sit in a few
+    documents: T²/Σy² ≤ ``max_effective`` and at most ``max_docs`` documents), else None. What
+    :func:`rate_test` needs for its exact check. Read block by block, a column's counts are kept
+    only while it has at most ``max_docs`` documents."""
+    from .blocks import row_blocks
+
+    V = X.shape[1]
+    nnz, T, sq = np.zeros(V, np.int64), np.zeros(V), np.zeros(V)
+    pieces: dict[int, list] = {}
+    for _, B in row_blocks(X):
+        B = sparse.csc_matrix(B)
+        B.eliminate_zeros()
+        ptr, data = B.indptr, B.data.astype(float)
+        n = np.diff(ptr)
+        col = np.repeat(np.arange(V), n)
+        nnz += n
+        T += np.bincount(col, weights=data, minlength=V)
+        sq += np.bincount(col, weights=data * data, minlength=V)
+        for j in np.flatnonzero((n > 0) & (nnz <= max_docs)):
+            pieces.setdefault(j, []).append(data[ptr[j]:ptr[j + 1]])
     with np.errstate(divide="ignore", invalid="ignore"):
         lumpy = (nnz > 0) & (nnz <= max_docs) & (T * T / sq <= max_effective)
-    out: list = [None] * X.shape[1]
+    out: list = [None] * V
     for j in np.flatnonzero(lumpy):
-        out[j] = data[ptr[j]:ptr[j + 1]].astype(np.int64)
+        got = pieces[j]
+        out[j] = (got[0] if len(got) == 1 else np.concatenate(got)).astype(np.int64)
     return out
 
 
@@ -385,23 +415,32 @@ def score_trend_test(X, e: np.ndarray, x: np.ndarray) -> dict:
     term confined to one period cannot make the slope run away. Returns ``t`` (positive: rising),
     ``df``, ``p``.
     """
-    X = sparse.csr_matrix(X) if not sparse.issparse(X) else X.tocsr()
+    from .blocks import row_blocks
+
     e = np.asarray(e, dtype=float)
     x = np.asarray(x, dtype=float)
     n, V = X.shape
     E = e.sum()
     c = x - (e @ x) / E
-    coo = X.tocoo()
-    rows, cols, y = coo.row, coo.col, coo.data.astype(float)
-    Y = np.bincount(cols, weights=y, minlength=V)
+    Y = np.zeros(V)
+    for _, B in row_blocks(X):                                   # the totals first: λ = ΣY/ΣE
+        coo = B.tocoo()
+        Y += np.bincount(coo.col, weights=coo.data.astype(float), minlength=V)
     lam = Y / E
-    ci, ei, li = c[rows], e[rows], lam[cols]
-    r = y - ei * li                                              # residuals where the term occurs
-    U = np.bincount(cols, weights=ci * y, minlength=V)           # Σ c e λ = 0 by centring
+    U, V_rob, Q, ss_e = np.zeros(V), np.zeros(V), np.zeros(V), np.zeros(V)
+    for start, B in row_blocks(X):
+        coo = B.tocoo()
+        rows, cols, y = coo.row + start, coo.col, coo.data.astype(float)
+        ci, ei, li = c[rows], e[rows], lam[cols]
+        r = y - ei * li                                          # residuals where the term occurs
+        U += np.bincount(cols, weights=ci * y, minlength=V)      # Σ c e λ = 0 by centring
+        V_rob += np.bincount(cols, weights=ci * ci * (r * r - (ei * li) ** 2), minlength=V)
+        Q += np.bincount(cols, weights=ci ** 4 * (r ** 4 - (ei * li) ** 4), minlength=V)
+        ss_e += np.bincount(cols, weights=(r * r - (ei * li) ** 2) / ei, minlength=V)
     c2e2, c4e4 = (c * c * e * e).sum(), (c ** 4 * e ** 4).sum()
-    V_rob = np.bincount(cols, weights=ci * ci * (r * r - (ei * li) ** 2), minlength=V) + lam ** 2 * c2e2
-    Q = np.bincount(cols, weights=ci ** 4 * (r ** 4 - (ei * li) ** 4), minlength=V) + lam ** 4 * c4e4
-    ss_e = np.bincount(cols, weights=(r * r - (ei * li) ** 2) / ei, minlength=V) + lam * lam * E
+    V_rob = V_rob + lam ** 2 * c2e2
+    Q = Q + lam ** 4 * c4e4
+    ss_e = ss_e + lam * lam * E
     sigma2 = np.maximum(ss_e, 0) / (n - 1)
     V_floor = sigma2 * (c * c * e).sum()
     V_rob = np.maximum(V_rob, 0)

@@ -4,6 +4,7 @@ from ..pipeline.registry import Stage
 STAGE = Stage(
     "targets", "analysis.target_setting.stage",
     params=("targets.by", "corpus.min_confidence", "design.groups"),
+    runtime=("run.memory_gb",),
     reads=("corpus/documents.parquet",),
     writes=("targets.parquet", "documents.parquet"),
     run="analysis.target_setting.stage:build_targets",

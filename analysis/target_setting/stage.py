@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..corpus.documents_table import analysable, document_texts, load_documents
+from ..corpus.documents_table import analysis_documents, document_texts
 from ..corpus.groupings import described
 from ..corpus.reference import year_in_name
 from ..pipeline import runner
@@ -24,7 +24,7 @@ def build_targets(cfg: Config, progress: bool = True, force: bool = False) -> ru
 
 
 def compute_targets(cfg: Config, out: Path) -> dict[str, pd.DataFrame]:
-    docs = described(analysable(load_documents(cfg, text=False), cfg.corpus.min_confidence), cfg.design.groups)
+    docs = described(analysis_documents(cfg), cfg.design.groups)
     by = cfg.targets.by
     if by not in docs:
         raise ConfigError(f"[targets] by = \"{by}\": the documents have no such variable or grouping "

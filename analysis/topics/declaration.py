@@ -13,7 +13,7 @@ STAGE = Stage(
             "topics.covariates", "topics.seed_topics", "random.seed", "corpus.min_confidence", "design.groupings",
             "design.groups"),
     files=("tokens.lexicon", "topics.seed_file"),
-    runtime=("topics.workers",),
+    runtime=("topics.workers", "run.memory_gb"),
     reads=("corpus/documents.parquet", "tokens/tokens.parquet"),
     writes=tuple(f"{t}.parquet" for t in ("grid", "topics", "passages", "doc_topics", "prevalence", "over_time", "nmf",
                                           "notes", "words", "stopwords", "prevalence_covariates", "seeded"))

@@ -21,7 +21,7 @@ import pandas as pd
 from ..pipeline import atomic, runner, cache
 from .declaration import STAGE
 from ..pipeline.config import Config, TopicParams
-from ..corpus.documents_table import analysable, document_texts, load_documents
+from ..corpus.documents_table import analysis_documents, document_texts
 from ..corpus.groupings import grouping_variables
 from ..pipeline.parallel import ordered_map
 from ..text.stage import load_tokens
@@ -431,7 +431,7 @@ def compute_topics(cfg: Config, out: Path, progress: bool = True) -> dict[str, p
     their vocabulary (:func:`language_units`), the K grid, the final fits' inputs (:func:`fit_inputs`),
     the fits, and what each model says (:func:`describe_model`); then the tables (:func:`topic_tables`)."""
     tp = cfg.topics
-    docs = analysable(load_documents(cfg, text=False), cfg.corpus.min_confidence).reset_index(drop=True)
+    docs = analysis_documents(cfg).reset_index(drop=True)
     docs = pd.concat([docs, grouping_variables(docs, cfg.design, tp.covariates, "topics.covariates")], axis=1)
     docs = pd.concat([docs, grouping_variables(docs, cfg.design)], axis=1)   # prevalence by [design] groupings too
     tokens = load_tokens(cfg, ["doc_id", "para", "lang", tp.column], docs)

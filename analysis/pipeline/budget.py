@@ -1,0 +1,32 @@
+"""The memory budget: how large the partitions of the statistics stages are.
+
+``run.memory_gb`` in tifa.toml (``--memory`` on the command line; 4 by default) is the memory a run
+plans for. The stages that stream a corpus take their partition sizes from it here, so that what
+they hold at once grows with the budget, not with the corpus: the documents × terms counts of the
+keywords stage in blocks of :func:`block_cells` counts, the texts in slices of :func:`text_batch`
+documents. A smaller budget makes more, smaller partitions; the results are the same (sums over
+partitions may differ in the last floating-point digits).
+"""
+from __future__ import annotations
+
+GB = 2 ** 30
+
+#: what a partition may take of the budget: the rest is the libraries, the per-group statistics,
+#: the workers and the copies that numpy and scipy make while they compute
+SHARE = 1 / 16
+
+
+def memory_gb(cfg) -> float:
+    return float(cfg.run.memory_gb)
+
+
+def block_cells(cfg) -> int:
+    """(document, term) counts per block of a documents × terms matrix: about 64 bytes each while a
+    block is built and used (its pairs, the CSR matrix, the selections of rows and columns)."""
+    return max(200_000, int(memory_gb(cfg) * GB * SHARE / 64))
+
+
+def text_batch(cfg) -> int:
+    """Documents per slice of texts (:func:`analysis.corpus.documents_table.document_texts`): a news
+    item or a speech is a few kilobytes in memory with its row; 20,000 at the default budget."""
+    return max(1_000, int(memory_gb(cfg) * 5_000))
