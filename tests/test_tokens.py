@@ -488,3 +488,28 @@ def test_a_run_killed_in_the_joining_pass_resumes_from_its_parts(cfg, monkeypatc
     assert resumed.segmented_docs + resumed.reused_docs == 9 and resumed.reused_docs >= 5
     assert not (folder / "tokens.parts").exists()
     pd.testing.assert_frame_equal(pq.read_table(resumed.path).to_pandas(), clean)
+
+
+def test_earlier_rows_are_read_when_asked_across_pieces_and_not_from_a_changed_file(tmp_path):
+    """A rerun's earlier rows come from an index of the earlier tables (EarlierRows), not a copy of
+    them: a document whose paragraphs run across two row groups keeps all of them, a text held by
+    two documents gives the first one's rows once, and a file that changed gives nothing."""
+    import pyarrow as pa
+
+    from analysis.text.stage import EarlierRows
+
+    rows = [("a" * 40, 0, ["甲"], "d1"), ("a" * 40, 1, ["乙"], "d1"), ("a" * 40, 2, ["丙"], "d1"),
+            ("b" * 40, 0, ["丁"], "d2"), ("b" * 40, 0, ["丁"], "d3"), ("c" * 40, 0, ["戊"], "d4")]
+    table = pa.table({"text_hash": [r[0] for r in rows], "para": [r[1] for r in rows],
+                      "tokens": [r[2] for r in rows], "doc_id": [r[3] for r in rows]})
+    path = tmp_path / "tokens.parquet"
+    pq.write_table(table.replace_schema_metadata({b"tifa_settings": b"s1"}), path, row_group_size=2)
+    earlier = EarlierRows([path], "s1")
+    assert len(earlier) == 3
+    assert earlier.get("a" * 40) == [(0, ["甲"]), (1, ["乙"]), (2, ["丙"])]   # row groups 0 and 1
+    assert earlier.get("b" * 40) == [(0, ["丁"])]                             # d2's, not d3's as well
+    assert earlier.get("f" * 40) is None
+    assert len(EarlierRows([path], "other settings")) == 0
+    pq.write_table(table.replace_schema_metadata({b"tifa_settings": b"s1"}), path, row_group_size=3)
+    earlier.add([])                                                          # the file changed: dropped
+    assert earlier.get("c" * 40) is None and len(earlier) == 0

@@ -211,23 +211,22 @@ def _set_fit_inputs(inputs: dict) -> None:
 def _final_job(job: tuple):
     """One of the chosen K's fits of a language, independent of the others: ``plain`` (the model,
     fitted on the sample), ``dmr`` (the covariate model) or ``seeded``; ``estimator``: the unfitted
-    model, ``fit_args``: what its fit takes besides the units."""
+    model, ``fit_args``: what its fit takes besides the units. The workers hold the sampled units
+    only (``_FIT_INPUTS[lang]["sampled"]``), not the language's every unit."""
     kind, lang, estimator, fit_args = job
     f = _FIT_INPUTS[lang]
-    sampled = [f["texts"][i] for i in f["sample"]]
     if kind == "plain":
-        return estimator.fit(sampled, f["dictionary"], **fit_args)
+        return estimator.fit(f["sampled"], f["dictionary"], **fit_args)
     if kind == "dmr":
-        return estimator.fit(sampled, f["dictionary"], f["covariates"], **fit_args)
-    return estimator.fit(sampled, f["dictionary"], seed_words=dict(enumerate(f["seeds"].values())))
+        return estimator.fit(f["sampled"], f["dictionary"], f["covariates"], **fit_args)
+    return estimator.fit(f["sampled"], f["dictionary"], seed_words=dict(enumerate(f["seeds"].values())))
 
 
 def _infer_job(job: tuple) -> np.ndarray:
-    """The posteriors of a chunk of the units outside the sample (positions ``chunk``) under the
-    fitted plain model of ``lang`` (``_FIT_INPUTS[lang]["model"]``)."""
-    lang, chunk = job
-    f = _FIT_INPUTS[lang]
-    return f["model"].posterior([f["texts"][i] for i in chunk])
+    """The posteriors of a chunk of the units outside the sample (their texts, in the task) under the
+    fitted plain model of ``lang`` (``_FIT_INPUTS[lang]["model"]``): a worker holds one chunk's texts."""
+    lang, texts = job
+    return _FIT_INPUTS[lang]["model"].posterior(texts)
 
 
 #: units per task when the chosen K's model infers the units outside its sample: each unit is
@@ -246,8 +245,8 @@ def final_fits(inputs: dict, tp: TopicParams, seed: int, progress: bool = True) 
     from .gibbs import CovariateLda, GibbsLda
     from .models import nmf_components
 
-    out = {(lang, "nmf"): nmf_components([f["texts"][i] for i in f["sample"]], f["dictionary"], f["k"], seed)
-           for lang, f in inputs.items()}
+    sampled = {lang: [f["texts"][i] for i in f["sample"]] for lang, f in inputs.items()}
+    out = {(lang, "nmf"): nmf_components(sampled[lang], f["dictionary"], f["k"], seed) for lang, f in inputs.items()}
     prior = {lang: {"nmf_topics": out[(lang, "nmf")]} if tp.engine == "tomotopy" else {} for lang in inputs}
     jobs = [("plain", lang, make_model(tp.engine, f["k"], seed, tp), prior[lang]) for lang, f in inputs.items()]
     jobs += [("dmr", lang, CovariateLda(f["k"], seed, tp.gibbs_iterations, nmf_prior=tp.nmf_prior), prior[lang])
@@ -257,18 +256,22 @@ def final_fits(inputs: dict, tp: TopicParams, seed: int, progress: bool = True) 
     rest = {lang: np.setdiff1d(np.arange(len(f["texts"])), f["sample"]) for lang, f in inputs.items()}
     chunks = [(lang, r[i:i + INFER_CHUNK]) for lang, r in rest.items() for i in range(0, len(r), INFER_CHUNK)]
     workers = max(1, min(tp.workers or mp.cpu_count(), max(len(jobs), len(chunks))))
+    fit_inputs = {lang: {"sampled": sampled[lang], "dictionary": f["dictionary"], "covariates": f["covariates"],
+                         "seeds": f["seeds"]} for lang, f in inputs.items()}
     with tqdm(total=len(jobs) + len(chunks), desc="topics: chosen K's models", unit="task",
               disable=not progress or None, leave=False) as bar:
         for (kind, lang, _, _), result in zip(jobs, ordered_map(_final_job, jobs, min(workers, len(jobs)),
-                                                                initializer=_set_fit_inputs, initargs=(inputs,))):
+                                                                initializer=_set_fit_inputs, initargs=(fit_inputs,))):
             out[(lang, kind)] = result
             bar.update()
+        del fit_inputs, sampled
         if chunks:
             bar.set_description("topics: inferring the units outside the sample")
-            with_model = {lang: {**f, "model": out[(lang, "plain")]} for lang, f in inputs.items()}
+            models = {lang: {"model": out[(lang, "plain")]} for lang in inputs}
+            tasks = ((lang, [inputs[lang]["texts"][i] for i in chunk]) for lang, chunk in chunks)
             parts = {lang: [] for lang in inputs}
-            for (lang, _), gamma in zip(chunks, ordered_map(_infer_job, chunks, workers,
-                                                            initializer=_set_fit_inputs, initargs=(with_model,))):
+            for (lang, _), gamma in zip(chunks, ordered_map(_infer_job, tasks, workers,
+                                                            initializer=_set_fit_inputs, initargs=(models,))):
                 parts[lang].append(gamma)
                 bar.update()
             for lang, p in parts.items():
@@ -441,6 +444,7 @@ def compute_topics(cfg: Config, out: Path, progress: bool = True) -> dict[str, p
         unit_of[lang], prepared = language_units(tokens, lang, tp, lexicon_terms, notes, stopwords)
         if prepared is not None:
             unit_tables[lang], per_lang[lang] = prepared
+    del tokens   # the units hold what the models need
     grid = run_grid({} if tp.k else per_lang, tp, progress, fits=out / "grid")  # K set: no grid to choose it from
     extra = widened_grid(grid, per_lang, tp, notes) if not tp.k else {}
     if extra:
