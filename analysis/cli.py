@@ -233,7 +233,7 @@ def main(argv: list[str] | None = None) -> int:
             check_files(cfg, [args.command] if args.command in registry.names() else
                         [st.name for st in registry.in_figures()])
         with data_lock(cfg.paths.data, args.command), figures_lock(cfg, args.command), \
-                engine(cfg.run.engine, cfg.run.scheduler, cfg.run.workers):
+                engine(cfg.run.engine, cfg.run.scheduler, cfg.run.workers, worker_memory_gb=cfg.run.worker_memory_gb):
             return run(args, cfg)
     except USER_ERRORS as exc:
         if args.debug:

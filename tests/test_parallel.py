@@ -104,7 +104,7 @@ def test_the_dask_engine_gives_byte_identical_tables(tmp_path, monkeypatch):
     outputs, grids, effects, inferred = {}, {}, {}, {}
     for kind in ("local", "dask"):
         run = cfg.with_paths(data=tmp_path / kind)
-        with engine(kind, workers=2) as client:
+        with engine(kind, workers=2, worker_memory_gb=1.5) as client:
             corpus = build_corpus(run, progress=False)
             tokens = build_tokens(run, progress=False)
             texts = [list(t) for t in pd.read_parquet(tokens.path).query("lang == 'zh'")["tokens"] if len(t)][:60]
@@ -119,6 +119,8 @@ def test_the_dask_engine_gives_byte_identical_tables(tmp_path, monkeypatch):
             if client is not None:
                 pids = set(ordered_map(_pid, range(8)))
                 assert os.getpid() not in pids and len(pids) == 2
+                limits = {w["memory_limit"] for w in client.scheduler_info()["workers"].values()}
+                assert limits == {int(1.5 * 2 ** 30)}   # run.worker_memory_gb
         outputs[kind] = {p.name: p.read_bytes() for p in (corpus.folder / "documents.parquet", tokens.path)}
     assert outputs["local"] == outputs["dask"]
     pd.testing.assert_frame_equal(grids["local"], grids["dask"])

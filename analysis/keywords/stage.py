@@ -23,7 +23,7 @@ from ..corpus.groupings import grouping_variables
 from .statistics import (frequencies, keyness, period_of, period_rates, tfidf_top, trends)
 from ..text.lexicon import read_lexicon
 from ..stats.measures import corpus_stopword
-from ..stats.blocks import BlockWriter, DocTerms, documents_with
+from ..stats.blocks import BlockWriter, DocTerms, documents_with, group_totals
 from ..stats.measures import g2
 from ..text.stage import token_rows
 
@@ -95,10 +95,12 @@ def keyword_documents(docs: pd.DataFrame, unit: str) -> pd.Series:
 
 
 def collocates(tokens, docs: pd.DataFrame, terms: list[str], window: int, column: str,
-               mapping: dict, top: int = 5) -> pd.DataFrame:
+               mapping: dict, top: int = 5, dtm=None, vocab: list[str] | None = None) -> pd.DataFrame:
     """Strongest collocates of each term within ±``window`` tokens, per language and period, scored
     by G² against the collocate's frequency in the period (at least 2 co-occurrences). ``tokens``:
-    the token table or a stream of (doc_id, tokens) pairs."""
+    the token table or a stream of (doc_id, tokens) pairs. With the documents × terms counts of
+    ``docs`` (``dtm``, ``vocab``) the collocates' frequencies in each period are summed from them
+    (one pass over their blocks, the collocates' columns only); without, counted from the tokens."""
     period = dict(zip(docs["doc_id"], docs["period"]))
     lang_of = dict(zip(docs["doc_id"], docs["lang"]))
     wanted = set(terms)
@@ -110,15 +112,18 @@ def collocates(tokens, docs: pd.DataFrame, terms: list[str], window: int, column
             continue
         key = (lang_of[doc_id], p)
         toks = [mapping.get(t, t) for t in toks]
-        freq.setdefault(key, Counter()).update(toks)
+        if dtm is None:
+            freq.setdefault(key, Counter()).update(toks)
         for i, tok in enumerate(toks):
             if tok in wanted:
                 ctx = toks[max(0, i - window):i] + toks[i + 1:i + 1 + window]
                 near.setdefault(key + (tok,), Counter()).update(c for c in ctx if c != tok)
+    if dtm is not None:
+        freq = _period_frequencies(docs, dtm, vocab, near)
     rows = []
     for (lang, p, term), c in sorted(near.items()):
         f = freq[(lang, p)]
-        N, W = sum(f.values()), sum(c.values())
+        N, W = sum(f.values()) if dtm is None else f.total, sum(c.values())
         words = [w for w, n in c.items() if n >= 2]
         if not words:
             continue
@@ -130,6 +135,31 @@ def collocates(tokens, docs: pd.DataFrame, terms: list[str], window: int, column
         for rank, k in enumerate(order, 1):
             rows.append((lang, p, term, rank, words[k], int(a[k]), float(score[k])))
     return pd.DataFrame(rows, columns=["lang", "period", "term", "rank", "collocate", "cooccurrences", "g2"])
+
+
+class _Frequencies(Counter):
+    """A period's counts of the collocates (word → count), and ``total``: its tokens."""
+    total: float = 0.0
+
+
+def _period_frequencies(docs: pd.DataFrame, dtm, vocab: list[str], near: dict) -> dict:
+    """(lang, period) → the counts of the words that co-occur at least twice with a term there, and
+    the period's tokens, from the documents × terms counts (what counting every token did)."""
+    keys = sorted({k[:2] for k in near})
+    words = sorted({w for c in near.values() for w, n in c.items() if n >= 2})
+    index = {w: j for j, w in enumerate(vocab)}
+    cols = [index[w] for w in words if w in index]
+    code_of = {k: g for g, k in enumerate(keys)}
+    codes = np.array([code_of.get((lang, p), -1) if not pd.isna(p) else -1
+                      for lang, p in zip(docs["lang"], docs["period"])], dtype=np.int64)
+    Y = group_totals(codes, len(keys), dtm[:, cols], with_docs=False)[0] if cols else np.zeros((len(keys), 0))
+    lengths = docs["length"].to_numpy(dtype=float)
+    out = {}
+    for g, key in enumerate(keys):
+        f = _Frequencies(dict(zip([vocab[j] for j in cols], Y[g])))
+        f.total = float(lengths[codes == g].sum())
+        out[key] = f
+    return out
 
 
 def contexts(parts, terms: list[str], english: dict, per_period: int = 3, width: int = 30) -> pd.DataFrame:
@@ -210,7 +240,7 @@ def _keyword_tables(cfg: Config, kp, lexicon, docs, dtm, vocab, tokens, mapping)
     top_terms = top_trending(tr, kp.top)
     plotted = sorted(set(top_terms) | set(kp.terms))
     tables["period_rates"] = period_rates(docs, dtm, vocab, plotted, "period", kp.bootstrap, seed)
-    tables["collocates"] = collocates(tokens(), docs, top_terms, kp.window, kp.column, mapping)
+    tables["collocates"] = collocates(tokens(), docs, top_terms, kp.window, kp.column, mapping, dtm=dtm, vocab=vocab)
     english = {}
     for e in lexicon.entries:
         english[e.term] = list(e.english)

@@ -218,6 +218,7 @@ class RunParams:
     scheduler: str = ""
     workers: int = 0
     memory_gb: float = 4.0           # the memory the statistics stages plan their partitions for (pipeline/budget.py)
+    worker_memory_gb: float = 0.0    # engine "dask", local cluster: each worker's memory limit (0: Dask's default)
 
 
 @dataclass(frozen=True)
@@ -486,6 +487,7 @@ CHECKS: dict[tuple[type, str], Any] = {
     (RunParams, "engine"): _one_of("local", "dask"),
     (RunParams, "workers"): _at_least(0),
     (RunParams, "memory_gb"): _between(0.5, 1024),
+    (RunParams, "worker_memory_gb"): _between(0, 1024),
     (SloganParams, "rule"): _one_of("all", "longest", "presence"),
     (SloganParams, "bootstrap"): lambda v: None if v == 0 or v >= 100 else
         "must be 0 (no bootstrap) or at least 100 resamples (2000 is the default)",

@@ -153,12 +153,14 @@ _READY: dict = {"key": None}  # in a Dask worker: the initializer it has run
 
 
 @contextmanager
-def engine(kind: str = "local", scheduler: str = "", workers: int = 0, timeout: str = "10s"):
+def engine(kind: str = "local", scheduler: str = "", workers: int = 0, timeout: str = "10s",
+           worker_memory_gb: float = 0):
     """Run :func:`ordered_map`'s tasks on ``kind`` ("local": this machine's process pool; "dask":
     a Dask cluster) inside the block: ``scheduler`` is a running cluster's address
     (``tcp://host:8786``); without one, a LocalCluster of ``workers`` processes (0: one per core),
-    one thread each, is started and closed with the block; ``timeout``: how long to try to reach
-    the scheduler. Yields the Dask client (or None)."""
+    one thread each, each limited to ``worker_memory_gb`` (0: Dask's default, the machine's memory
+    shared out), is started and closed with the block; ``timeout``: how long to try to reach the
+    scheduler. Yields the Dask client (or None)."""
     if kind == "local":
         yield None
         return
@@ -178,7 +180,8 @@ def engine(kind: str = "local", scheduler: str = "", workers: int = 0, timeout: 
     else:
         environ = dict(os.environ)  # distributed sets OMP_NUM_THREADS=1 and the like here for its workers
         cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1, processes=True,
-                               dashboard_address=None)
+                               dashboard_address=None,
+                               memory_limit=f"{worker_memory_gb}GiB" if worker_memory_gb else "auto")
         client = Client(cluster)
         os.environ.clear()
         os.environ.update(environ)  # ... this process keeps its own settings
