@@ -77,6 +77,15 @@ def test_selections_of_rows_and_columns_read_only_what_they_select(tmp_path):
         dt[np.array([5, 2])]
 
 
+def test_documents_without_counts_at_the_end_close_an_empty_block(tmp_path):
+    writer = BlockWriter(5, block_cells=1, folder=tmp_path)
+    writer.add(np.array([0, 1]), np.array([0, 0]))
+    writer.boundary(2)                               # rows 2-4: no token
+    dt = writer.finish(np.array([0]))
+    assert dt.n_blocks == 2
+    np.testing.assert_array_equal(dt.toarray().ravel(), [1, 1, 0, 0, 0])
+
+
 def test_pairs_out_of_row_order_make_one_matrix_in_memory(tmp_path):
     writer = BlockWriter(4, block_cells=1, folder=tmp_path)
     writer.add(np.array([0, 0, 1]), np.array([0, 1, 1]))

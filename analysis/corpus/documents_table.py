@@ -35,13 +35,41 @@ CLUE_COLUMNS = ("mentioned_adcodes", "mentioned_regions", "ambiguous_mentions", 
 
 
 def analysis_documents(cfg: Config) -> pd.DataFrame:
-    """The analysable documents (:func:`analysable` at ``corpus.min_confidence``) without their texts
-    and the clue columns: what every statistics stage starts from."""
+    """The analysable documents (:func:`analysable` at ``corpus.min_confidence``) without their texts,
+    the clue columns and the ``*_source`` columns (how each value was found: the corpus tables and
+    the report read those from the whole table), indexed by their rows in the table: what every
+    statistics stage starts from. The table is read a row group at a time and the languages and
+    duplicates filtered in Arrow, so that the rows become a DataFrame once: reading a million
+    documents' metadata and filtering it in pandas peaked at 2.3 GB, this at 0.8 GB (the frame:
+    0.5 GB)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
-    path = documents_path(cfg)
-    columns = [c for c in pq.ParquetFile(path).schema_arrow.names if c != "text" and c not in CLUE_COLUMNS]
-    return analysable(pd.read_parquet(path, columns=columns), cfg.corpus.min_confidence)
+    from ..pipeline.config import CONFIDENCE
+
+    parquet = pq.ParquetFile(documents_path(cfg))
+    names = parquet.schema_arrow.names
+    columns = [c for c in names if c != "text" and c not in CLUE_COLUMNS and not c.endswith("_source")]
+    parts, rows, start = [], [], 0
+    for g in range(parquet.num_row_groups):
+        part = parquet.read_row_group(g, columns=columns)
+        keep = pc.fill_null(pc.is_in(part["lang"], value_set=pa.array(["zh", "en"])), False)
+        if "duplicate_of" in names:
+            keep = pc.and_(keep, pc.is_null(part["duplicate_of"]))
+        keep = keep.to_numpy(zero_copy_only=False)
+        parts.append(part.filter(pa.array(keep)))
+        rows.append(np.flatnonzero(keep) + start)
+        start += part.num_rows
+    table = pa.concat_tables(parts) if parts else parquet.schema_arrow.empty_table().select(columns)
+    del parts
+    docs = table.to_pandas(self_destruct=True, split_blocks=True)
+    del table
+    pa.default_memory_pool().release_unused()
+    docs.index = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
+    if cfg.corpus.min_confidence == CONFIDENCE[0]:
+        return docs
+    return analysable(docs, cfg.corpus.min_confidence)
 
 
 def documents_path(cfg: Config | None = None, path: str | Path | None = None) -> Path:

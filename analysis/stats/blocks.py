@@ -201,7 +201,8 @@ class BlockWriter:
     def _close(self, stop: int) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
         path = self.folder / f"pairs-{len(self._raw):05d}.npy"
-        np.save(path, np.vstack([np.concatenate(self._rows) - self._start, np.concatenate(self._cols)]))
+        rows, cols = self._pending()   # none when the last documents have no token
+        np.save(path, np.vstack([rows - self._start, cols]))
         self._raw.append((self._start, stop, path))
         self._rows, self._cols, self._cells, self._start = [], [], 0, stop
 
