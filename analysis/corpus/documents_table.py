@@ -28,6 +28,9 @@ def load_documents(cfg: Config | None = None, path: str | Path | None = None, te
     return pd.read_parquet(path, columns=[c for c in pq.ParquetFile(path).schema_arrow.names if c != "text"])
 
 
+#: the languages the analyses read (documents in others stay in the table, and are reported)
+ANALYSED_LANGS = ("zh", "en")
+
 #: list-valued columns (the clues behind a region or a period): the corpus tables read them, the
 #: analyses do not; at 100,000 documents they are 70 MB of Python objects
 CLUE_COLUMNS = ("mentioned_adcodes", "mentioned_regions", "ambiguous_mentions", "region_candidates",
@@ -54,7 +57,7 @@ def analysis_documents(cfg: Config) -> pd.DataFrame:
     parts, rows, start = [], [], 0
     for g in range(parquet.num_row_groups):
         part = parquet.read_row_group(g, columns=columns)
-        keep = pc.fill_null(pc.is_in(part["lang"], value_set=pa.array(["zh", "en"])), False)
+        keep = pc.fill_null(pc.is_in(part["lang"], value_set=pa.array(ANALYSED_LANGS)), False)
         if "duplicate_of" in names:
             keep = pc.and_(keep, pc.is_null(part["duplicate_of"]))
         keep = keep.to_numpy(zero_copy_only=False)
@@ -154,7 +157,7 @@ def analysable(docs: pd.DataFrame, min_confidence: str = "low", duplicates: bool
     treated as unknown."""
     from ..pipeline.config import CONFIDENCE
 
-    out = docs[docs["lang"].isin(["zh", "en"])]
+    out = docs[docs["lang"].isin(ANALYSED_LANGS)]
     if not duplicates and "duplicate_of" in out:
         out = out[out["duplicate_of"].isna()]
     if min_confidence == CONFIDENCE[0]:

@@ -198,7 +198,7 @@ def keyword_inputs(cfg: Config, folder: Path | None = None):
     cells = block_cells(cfg)
     dtm, vocab = document_terms(tokens(), docs["doc_id"].tolist(), kp.column, mapping, batch=min(500_000, cells),
                                 block_cells=cells, folder=folder)
-    docs = docs.assign(period=keyword_documents(docs, kp.period), length=np.asarray(dtm.sum(axis=1)).ravel())
+    docs = docs.assign(period=keyword_documents(docs, kp.period), length=dtm.row_sums())
     has_tokens = (docs["length"] > 0).to_numpy()
     return docs[has_tokens].reset_index(drop=True), dtm[np.flatnonzero(has_tokens)], vocab, tokens, mapping
 

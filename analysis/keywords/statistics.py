@@ -186,7 +186,7 @@ def _group_tests(dtm, idx: np.ndarray, code: np.ndarray, n_groups: int, lengths:
     tests = _GroupTests(idx, code, sizes, ok, tested)
     if len(tested):
         tests.S = group_sums(code, n_groups, Xt, lengths[idx])
-        tests.with_term = _documents_with(code, n_groups, Xt)
+        tests.with_term = group_totals(code, n_groups, Xt)[1]   # documents of each group that use the term
         tests.rest = tests.S.total() - tests.S               # every document is in one group
         res = rate_test(tests.S, tests.rest, lumpy=lumps(Xt))
         p = res["p"]
@@ -208,11 +208,6 @@ def _tested_columns(dtm, idx: np.ndarray, min_count: int) -> tuple[np.ndarray, s
     totals = column_sums(X)
     tested = np.flatnonzero(totals >= min_count)
     return tested, X[:, tested] if len(tested) else None
-
-
-def _documents_with(code: np.ndarray, n_groups: int, X) -> np.ndarray:
-    """Groups × columns of ``X``: how many documents of each group (``code``: each row's) use the term."""
-    return group_totals(code, n_groups, X)[1]
 
 
 def _untested_status(tests: _GroupTests, g: int, limits: _KeynessLimits) -> str | None:

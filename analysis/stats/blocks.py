@@ -114,12 +114,9 @@ class DocTerms:
     def toarray(self) -> np.ndarray:
         return self.to_csr().toarray()
 
-    def sum(self, axis: int):
-        """Column totals (axis 0, a 1 × terms array) or row totals (axis 1, documents × 1)."""
-        if axis == 0:
-            return column_sums(self)[None, :]
-        return np.concatenate([np.asarray(X.sum(axis=1)).ravel() for _, X in self.blocks()] or
-                              [np.zeros(0)])[:, None]
+    def row_sums(self) -> np.ndarray:
+        """Each selected row's total (a document's length in tokens)."""
+        return np.concatenate([np.asarray(X.sum(axis=1)).ravel() for _, X in self.blocks()] or [np.zeros(0)])
 
 
 def row_blocks(X):

@@ -256,15 +256,15 @@ def final_fits(inputs: dict, tp: TopicParams, seed: int, progress: bool = True) 
     rest = {lang: np.setdiff1d(np.arange(len(f["texts"])), f["sample"]) for lang, f in inputs.items()}
     chunks = [(lang, r[i:i + INFER_CHUNK]) for lang, r in rest.items() for i in range(0, len(r), INFER_CHUNK)]
     workers = max(1, min(tp.workers or mp.cpu_count(), max(len(jobs), len(chunks))))
-    fit_inputs = {lang: {"sampled": sampled[lang], "dictionary": f["dictionary"], "covariates": f["covariates"],
+    fit_data = {lang: {"sampled": sampled[lang], "dictionary": f["dictionary"], "covariates": f["covariates"],
                          "seeds": f["seeds"]} for lang, f in inputs.items()}
     with tqdm(total=len(jobs) + len(chunks), desc="topics: chosen K's models", unit="task",
               disable=not progress or None, leave=False) as bar:
         for (kind, lang, _, _), result in zip(jobs, ordered_map(_final_job, jobs, min(workers, len(jobs)),
-                                                                initializer=_set_fit_inputs, initargs=(fit_inputs,))):
+                                                                initializer=_set_fit_inputs, initargs=(fit_data,))):
             out[(lang, kind)] = result
             bar.update()
-        del fit_inputs, sampled
+        del fit_data, sampled
         if chunks:
             bar.set_description("topics: inferring the units outside the sample")
             models = {lang: {"model": out[(lang, "plain")]} for lang in inputs}
