@@ -266,7 +266,7 @@ def _counted(corp: Corpus, add, lexicon: bool, rule) -> tuple[pd.DataFrame, dict
     counts = count_documents(corp.documents, texts, _slogan_matcher(concepts, lexicon, cfg))
     names = sorted(concepts)
     matrix = count_matrix(counts, corp.documents["doc_id"].tolist(), names, rule or cfg.slogans.rule)
-    table = pd.DataFrame(matrix.astype(int), columns=names).assign(doc_id=corp.documents["doc_id"].to_numpy())
+    table = pd.DataFrame(matrix.toarray().astype(int), columns=names).assign(doc_id=corp.documents["doc_id"].to_numpy())
     return table[["doc_id", *names]], texts
 
 

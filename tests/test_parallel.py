@@ -49,7 +49,8 @@ def test_tokens_and_the_topic_grid_run_under_spawn_and_forkserver(tmp_path, monk
     from analysis.pipeline.config import TopicParams, load_config
     from analysis.corpus.stage import build_corpus
     from analysis.text.stage import build_tokens
-    from analysis.topics.stage import run_grid, topic_dictionary
+    from analysis.topics.models import topic_dictionary
+    from analysis.topics.stage import run_grid
     from tests.conftest import ROOT
 
     cfg = load_config(ROOT / "tifa.toml").with_paths(data=tmp_path / "one")
@@ -96,7 +97,8 @@ def test_the_dask_engine_gives_byte_identical_tables(tmp_path, monkeypatch):
     from analysis.slogans.statistics import nb_effects
     from analysis.text.stage import build_tokens
     import analysis.topics.stage as topic_stage
-    from analysis.topics.stage import final_fits, run_grid, topic_dictionary
+    from analysis.topics.models import topic_dictionary
+    from analysis.topics.stage import final_fits, run_grid, units_in_memory
     from tests.conftest import ROOT
 
     cfg = load_config(ROOT / "tifa.toml")
@@ -111,7 +113,7 @@ def test_the_dask_engine_gives_byte_identical_tables(tmp_path, monkeypatch):
             per_lang = {"zh": (texts, texts[:5], topic_dictionary(texts, 1, 1.0, 1000))}
             tp = TopicParams(k_grid=(2, 3), seeds=(1,), gibbs_iterations=20, grid_iterations=20, workers=2)
             grids[kind] = run_grid(per_lang, tp, progress=False)
-            fits = final_fits({"zh": {"texts": texts, "sample": list(range(0, len(texts), 3)), "dictionary": per_lang["zh"][2],
+            fits = final_fits({"zh": {**units_in_memory(texts, list(range(0, len(texts), 3))), "dictionary": per_lang["zh"][2],
                                       "k": 3, "k_seeded": 3, "covariates": [], "seeds": {}}}, tp, 1, progress=False)
             inferred[kind] = fits[("zh", "plain")].gamma_
             docs, y, _ = planted_counts(np.random.default_rng(1), np.full(50, 800.0), 600, 4, 4)

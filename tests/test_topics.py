@@ -369,7 +369,7 @@ def test_the_chosen_models_infer_the_units_outside_the_sample_in_chunks_side_by_
     tp = load_config(ROOT / "tifa.toml").topics
     monkeypatch.setattr(stage, "INFER_CHUNK", 45)
     tp = dataclasses.replace(tp, workers=2)
-    inputs = {"zh": {"texts": texts, "sample": sample, "dictionary": d, "k": 5, "k_seeded": 5, "covariates": [],
+    inputs = {"zh": {**stage.units_in_memory(texts, sample), "dictionary": d, "k": 5, "k_seeded": 5, "covariates": [],
                      "seeds": {}}}
     fitted = stage.final_fits(inputs, tp, 7, progress=False)[("zh", "plain")]
     alone = stage.make_model(tp.engine, 5, 7, tp).fit_sample(texts, d, sample,

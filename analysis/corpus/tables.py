@@ -4,6 +4,10 @@ from __future__ import annotations
 import pandas as pd
 
 UNKNOWN = "unknown"
+#: the documents table's columns these tables read (a million documents' metadata is gigabytes whole)
+COLUMNS = ("doc_id", "title", "source_file", "lang", "province", "quarter", "n_chars", "n_cjk", "n_words", "part",
+           "partial", "meeting_date", "pub_date", "adcode", "region_source", "quarter_source", "region_candidates",
+           "year", "year_conf", "period", "converted_t2s", "duplicate_of")
 
 
 def _label(series: pd.Series) -> pd.Series:

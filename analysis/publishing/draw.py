@@ -44,7 +44,7 @@ def build_corpus_outputs(cfg: Config, corpus: CorpusResult, force: bool = False)
     cfg = view(cfg, build_corpus_outputs.step)
 
     def draw(w: Writer) -> None:
-        docs, problems = corpus.metadata, corpus.problems
+        docs, problems = corpus.columns(list(corpus_tables.COLUMNS)), corpus.problems
         by_pq = corpus_tables.corpus_by_province_quarter(docs)
         by_lang = corpus_tables.corpus_by_language(docs)
         w.figure(lambda: plots.corpus_overview(by_pq, by_lang), "corpus_overview")

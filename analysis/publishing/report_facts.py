@@ -96,11 +96,16 @@ def _summary(folder, defaults: dict) -> dict:
     return {**defaults, **read_json(Path(folder) / "summary.json")}
 
 
+#: the documents table's columns the report reads
+REPORT_COLUMNS = ("lang", "source_file", "n_chars", "adcode", "quarter", "region_source", "region_conf",
+                  "quarter_source", "quarter_conf")
+
+
 def report_facts(cfg: Config, done: dict, entries: list[dict]) -> dict:
     """Everything templates/report.md.j2 prints: the run's results (``done``), the configuration
     and the catalog ``entries``."""
     fig = Path(cfg.paths.figures)
-    docs, problems = done["corpus"].metadata, done["corpus"].problems
+    docs, problems = done["corpus"].columns(list(REPORT_COLUMNS)), done["corpus"].problems
     langs = docs["lang"].value_counts().sort_index()
     slogans = _summary(done["slogans"].folder, {"top": [], "slogans_found": 0, "occurrences": 0,
                                                "contrasts_tested": 0, "significant_q05": 0})

@@ -5,7 +5,8 @@ Tables in, tables out; no I/O. Inputs:
 - ``docs``: one row per document with ``doc_id``, ``lang``, ``exposure`` (characters for Chinese,
   words for English, of the counted text) and the grouping columns (``province``, ``quarter``, …;
   missing values are the group 'unknown');
-- ``counts``: a documents × slogans matrix (numpy, rows in the order of ``docs``) and the slogan names.
+- ``counts``: a documents × slogans matrix (scipy sparse or numpy, rows in the order of ``docs``) and the
+  slogan names.
 
 Documents, not characters, are the sampling unit: rate intervals are cluster-robust over documents
 (log scale, CR2 with small-sample degrees of freedom), shares have Wilson intervals over documents,
@@ -16,7 +17,9 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 
+from ..stats.blocks import column_sums, dense, documents_with
 from ..stats.inference import (RANK_TEST_METHOD, RATE_INTERVAL_METHOD, RATE_TEST_METHOD, bh, log_ratio_interval,
                                rate_interval, shrink_rates, side_test, wilson_interval)
 from ..stats.measures import bootstrap_weights, g2, log_ratio, seeded_rng
@@ -94,9 +97,9 @@ def group_rates(docs: pd.DataFrame, counts: np.ndarray, slogans: list[str], by: 
                     scale = np.where(p_rate > 0, rate / p_rate, 1.0)
                 lo, hi = np.where(p_rate > 0, p_lo * scale, 0.0), np.where(p_rate > 0, p_hi * scale, p_hi * pe.sum() / e.sum())
                 over = "paragraphs"
-        with_s = (c > 0).sum(axis=0)
+        with_s = documents_with(c)
         s_lo, s_hi = wilson_interval(with_s, len(idx), level)
-        f = pd.DataFrame({"slogan": slogans, "count": c.sum(axis=0).astype(int), "exposure": e.sum(),
+        f = pd.DataFrame({"slogan": slogans, "count": column_sums(c).astype(int), "exposure": e.sum(),
                           "rate": rate * PER, "rate_low": lo * PER, "rate_high": hi * PER, "documents": len(idx),
                           "documents_with": with_s.astype(int), "share": with_s / len(idx),
                           "share_low": s_lo, "share_high": s_hi, "interval_over": over})
@@ -143,7 +146,8 @@ def contrast(docs: pd.DataFrame, counts: np.ndarray, slogans: list[str], target:
     ct, cr = counts[target], counts[reference]
     et, er = e[target], e[reference]
     A, Bx = et.sum(), er.sum()
-    a_all, b_all = ct.sum(0), cr.sum(0)
+    a_all, b_all = column_sums(ct), column_sums(cr)
+    with_t, with_r = documents_with(ct), documents_with(cr)
     n_t, n_r = len(et), len(er)
     test, S = side_test(ct, et, cr, er)
     bounds, interval = None, ""
@@ -157,7 +161,7 @@ def contrast(docs: pd.DataFrame, counts: np.ndarray, slogans: list[str], target:
         a, b = float(a_all[j]), float(b_all[j])
         row = {"slogan": slogan, "count_target": int(a), "count_reference": int(b), "exposure_target": A,
                "exposure_reference": Bx, "documents_target": n_t, "documents_reference": n_r,
-               "documents_with_target": int((ct[:, j] > 0).sum()), "documents_with_reference": int((cr[:, j] > 0).sum()),
+               "documents_with_target": int(with_t[j]), "documents_with_reference": int(with_r[j]),
                "rate_target": a / A * PER if A else np.nan, "rate_reference": b / Bx * PER if Bx else np.nan,
                "status": _contrast_status(a, b, n_t, n_r, min_docs, min_count)}
         if row["status"] == "tested":
@@ -170,8 +174,8 @@ def _bootstrap_log_ratio(ct: np.ndarray, cr: np.ndarray, et: np.ndarray, er: np.
                          label: tuple) -> np.ndarray:
     """The percentile-bootstrap 95% interval (rows: low, high) of each slogan's Log Ratio, resampling
     documents within each side."""
-    rt, _ = bootstrap_rates(ct.astype(float), et, B, seeded_rng(seed, "t", *label))
-    rr, _ = bootstrap_rates(cr.astype(float), er, B, seeded_rng(seed, "r", *label))
+    rt, _ = bootstrap_rates(dense(ct), et, B, seeded_rng(seed, "t", *label))
+    rr, _ = bootstrap_rates(dense(cr), er, B, seeded_rng(seed, "r", *label))
     # Hardie's 0.5 for zero counts, on the rate scale of each replicate
     rt = np.where(rt > 0, rt, 0.5 / et.sum() * PER)
     rr = np.where(rr > 0, rr, 0.5 / er.sum() * PER)
@@ -326,7 +330,7 @@ def nb_effects(docs: pd.DataFrame, counts: np.ndarray, slogans: list[str], regio
     for lang in sorted(docs["lang"].unique()):
         mask = (docs["lang"] == lang) & docs[region].notna() & docs[quarter].notna()
         sub = docs[mask]
-        c = counts[mask.to_numpy()]
+        c = sparse.csc_matrix(counts[np.flatnonzero(mask.to_numpy())])   # a column per slogan
         factors = [f for f in (region, quarter) if sub[f].nunique() > 1]
         if len(sub) == 0:
             continue
@@ -337,7 +341,7 @@ def nb_effects(docs: pd.DataFrame, counts: np.ndarray, slogans: list[str], regio
         per_slogan: list = [None] * len(slogans)  # each slogan's rows, in the order of ``slogans``
         jobs = []
         for j, slogan in enumerate(slogans):
-            y_all = c[:, j]
+            y_all = c[:, [j]].toarray().ravel()
             base = {"lang": lang, "slogan": slogan, "documents": len(sub), "count": int(y_all.sum())}
             if design:
                 per_slogan[j] = [{**base, "term": "", "status": design}]

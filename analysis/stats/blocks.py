@@ -119,6 +119,26 @@ class DocTerms:
         return np.concatenate([np.asarray(X.sum(axis=1)).ravel() for _, X in self.blocks()] or [np.zeros(0)])
 
 
+def dense(X) -> np.ndarray:
+    """``X`` (sparse or dense) as a dense float array."""
+    return X.toarray().astype(float, copy=False) if sparse.issparse(X) else np.asarray(X, dtype=float)
+
+
+#: a sparse matrix is made dense this many cells at a time (128 MB of float64) where a statistic needs
+#: its columns dense
+DENSE_CELLS = 1 << 24
+
+
+def column_blocks(X, cells: int = DENSE_CELLS):
+    """(columns, dense block) of ``X`` a few columns at a time, each block at most ``cells`` cells
+    (at least one column): a sparse matrix's columns made dense without making it dense whole."""
+    X = sparse.csc_matrix(X) if sparse.issparse(X) else np.asarray(X, dtype=float)
+    width = max(1, cells // max(X.shape[0], 1))
+    for start in range(0, X.shape[1], width):
+        cols = slice(start, min(start + width, X.shape[1]))
+        yield cols, dense(X[:, cols])
+
+
 def row_blocks(X):
     """(first row, CSR counts) of each block of ``X``: a :class:`DocTerms`' blocks, or a matrix
     (sparse or dense) as one block."""

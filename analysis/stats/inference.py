@@ -30,6 +30,8 @@ from functools import lru_cache
 import numpy as np
 from scipy import optimize, sparse, special, stats
 
+from .blocks import column_blocks, dense
+
 Z975 = stats.norm.ppf(0.975)
 
 
@@ -73,10 +75,6 @@ class Sums:
         return Sums(*(getattr(self, f).sum(axis=0, keepdims=True) for f in self.__dataclass_fields__))
 
 
-def _dense(m) -> np.ndarray:
-    return np.asarray(m.todense()) if sparse.issparse(m) else np.asarray(m, dtype=float)
-
-
 def group_sums(groups: np.ndarray, n_groups: int, X, e: np.ndarray) -> Sums:
     """Sufficient statistics per group: ``groups`` is each document's group (0..n_groups-1, or -1 for
     documents in none), ``X`` the documents × terms counts (sparse, dense, or row blocks:
@@ -100,8 +98,8 @@ def _block_sums(groups: np.ndarray, n_groups: int, Xs: sparse.csr_matrix, e: np.
     # is as small as a column of documents, not on the documents × terms counts
     sq = sparse.csr_matrix((Xs.data * Xs.data, Xs.indices, Xs.indptr), shape=Xs.shape)
     return Sums(n=np.asarray(M.sum(axis=1)).ravel(), E=M @ e, Ee=M @ (e * e), E3=M @ e ** 3, E4=M @ e ** 4,
-                Y=_dense(M @ Xs), Yy=_dense(M @ sq), Ye=_dense((M @ sparse.diags(e)) @ Xs),
-                Yy_e=_dense((M @ sparse.diags(inv_e)) @ sq))
+                Y=dense(M @ Xs), Yy=dense(M @ sq), Ye=dense((M @ sparse.diags(e)) @ Xs),
+                Yy_e=dense((M @ sparse.diags(inv_e)) @ sq))
 
 
 def _col(v: np.ndarray, like: np.ndarray) -> np.ndarray:
@@ -392,12 +390,12 @@ def side_test(ya: np.ndarray, ea: np.ndarray, yb: np.ndarray, eb: np.ndarray) ->
     n_a, n_b = len(ea), len(eb)
     if not (n_a and n_b):
         return None, None
-    both = np.vstack([ya, yb])
+    both = sparse.vstack([ya, yb], format="csr") if sparse.issparse(ya) or sparse.issparse(yb) else np.vstack([ya, yb])
     S = group_sums(np.r_[np.zeros(n_a, int), np.ones(n_b, int)], 2, both, np.r_[ea, eb])
     test = rate_test(S.take([0]), S.take([1]), lumpy=lumps(both))
     test["method"] = "document-level rate test"
     if n_a + n_b <= RANK_TEST_MAX_DOCS:
-        test["p"] = rank_test(ya, ea, yb, eb)[None, :]
+        test["p"] = rank_test(dense(ya), ea, dense(yb), eb)[None, :]
         test["method"] = "Wilcoxon–Mann–Whitney test of the documents' rates"
     return test, S
 
@@ -466,7 +464,12 @@ def rate_interval(y: np.ndarray, e: np.ndarray, level: float = 0.95) -> tuple[np
     documents that carry the variance under Var(y_i) = e_i R + κ (e_i R)², κ estimated from the
     group: a group whose occurrences come from two long speeches has few, one of many similar
     documents has many. A zero count gets [0, the exact Poisson upper bound]; one document, no interval.
+    A sparse ``y`` is read a few columns at a time (:func:`analysis.stats.blocks.column_blocks`):
+    each column's interval is its own.
     """
+    if sparse.issparse(y):
+        parts = [rate_interval(block, e, level) for _, block in column_blocks(y)]
+        return tuple(np.concatenate(p) for p in zip(*parts)) if parts else tuple(np.zeros(0) for _ in range(3))
     y = np.asarray(y, dtype=float)
     if y.ndim == 1:
         y = y[:, None]

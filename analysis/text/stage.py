@@ -589,7 +589,11 @@ def load_tokens(cfg: Config | None = None, columns: list[str] | None = None, doc
     return pd.read_parquet(path, columns=columns, filters=filters)
 
 
-def _token_batches(cfg: Config, docs, columns: list[str]):
+#: paragraphs per batch when the token table is streamed
+TOKEN_BATCH = 20_000
+
+
+def token_batches(cfg: Config, docs, columns: list[str]):
     """Batches of the token table's ``columns`` (doc_id first) for the paragraphs of ``docs`` (the
     analysable documents), in table order, filtered in Arrow: the table is never held whole."""
     import pyarrow.compute as pc
@@ -598,14 +602,14 @@ def _token_batches(cfg: Config, docs, columns: list[str]):
     if not path.exists():
         raise FileNotFoundError(f"{path} not found: run `python -m analysis tokens` first")
     wanted = pa.array(docs["doc_id"].astype(str).tolist(), type=pa.string())
-    for batch in pq.ParquetFile(path).iter_batches(batch_size=20000, columns=columns):
+    for batch in pq.ParquetFile(path).iter_batches(batch_size=TOKEN_BATCH, columns=columns):
         yield batch.filter(pc.is_in(batch.column(0).cast(pa.string()), value_set=wanted))
 
 
 def token_rows(cfg: Config, docs, column: str = "tokens"):
     """(doc_id, tokens) of every paragraph of ``docs``, streamed: the token table as the keyword
     statistics read it."""
-    for batch in _token_batches(cfg, docs, ["doc_id", column]):
+    for batch in token_batches(cfg, docs, ["doc_id", column]):
         yield from zip(batch.column(0).to_pylist(), batch.column(1).to_pylist())
 
 
@@ -615,7 +619,7 @@ def long_tokens(cfg: Config, docs, lang: str = "zh", min_chars: int = 4):
     holding the token table as Python strings (1.5 GB at 100,000 news items)."""
     import pyarrow.compute as pc
 
-    for batch in _token_batches(cfg, docs, ["doc_id", "lang", "tokens"]):
+    for batch in token_batches(cfg, docs, ["doc_id", "lang", "tokens"]):
         batch = batch.filter(pc.equal(batch.column(1), lang))
         lists = batch.column(2)
         flat, parent = pc.list_flatten(lists), pc.list_parent_indices(lists)

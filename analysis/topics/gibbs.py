@@ -139,16 +139,16 @@ class GibbsLda(TopicEstimator):
         gamma = self.posterior(texts)
         return gamma / gamma.sum(axis=1, keepdims=True)
 
-    def posterior(self, texts: list[list[str]]) -> np.ndarray:
+    def posterior_counts(self, counts) -> np.ndarray:
         """Each new unit's Dirichlet posterior with the topics fixed, on the scale of ``gamma_`` for
         the fitted ones (α + the unit's known tokens in all): the variational E-step over the fitted
         topic-word distributions (:func:`analysis.topics.models.fixed_topic_posterior`), all units at
-        once. tomotopy's own inference recomputes the whole model's likelihood for every unit, which
-        made it the largest cost of a sampled fit at 100,000 documents (bench/RESULTS.md, "Scale")."""
-        from .models import fixed_topic_posterior, unit_term_matrix
+        once; ``counts``: the units' :func:`analysis.topics.models.unit_term_matrix`. tomotopy's own
+        inference recomputes the whole model's likelihood for every unit, which made it the largest
+        cost of a sampled fit at 100,000 documents (bench/RESULTS.md, "Scale")."""
+        from .models import fixed_topic_posterior
 
-        return fixed_topic_posterior(unit_term_matrix(texts, self.dictionary_), self.topic_term_, self.alpha_,
-                                     self.infer_iterations)
+        return fixed_topic_posterior(counts, self.topic_term_, self.alpha_, self.infer_iterations)
 
     def _topic_counts(self, doc) -> np.ndarray:
         """How many of a unit's tokens the last sweep gave each topic."""

@@ -42,6 +42,11 @@ class TopicEstimator:
     def save(self, path) -> None:
         self.model_.save(str(path))
 
+    def posterior(self, texts: list[list[str]]) -> np.ndarray:
+        """Each new unit's posterior over topics with the topics fixed (``posterior_counts`` of its
+        word counts), on the scale of ``gamma_`` for the fitted ones."""
+        return self.posterior_counts(unit_term_matrix(texts, self.dictionary_))
+
     def fit_sample(self, texts: list[list[str]], dictionary, sample: list[int], **fit_args):
         """Fit on the units at positions ``sample`` of ``texts`` (``fit_args`` go to ``fit``) and
         infer the others with the topics fixed (``posterior``): ``gamma_`` and ``doc_topic_`` then
@@ -122,23 +127,27 @@ class LdaTopics(TopicEstimator):
         gamma = self.posterior(texts)
         return gamma / gamma.sum(axis=1, keepdims=True)
 
-    def posterior(self, texts: list[list[str]]) -> np.ndarray:
-        """Each new unit's variational Dirichlet parameters, as ``gamma_`` is for the fitted ones."""
-        gamma, _ = self.model_.inference([self.dictionary_.doc2bow(t) for t in texts])
+    def posterior_counts(self, counts) -> np.ndarray:
+        """Each new unit's variational Dirichlet parameters, as ``gamma_`` is for the fitted ones;
+        ``counts``: the units' :func:`unit_term_matrix`."""
+        bows = [list(zip(counts.indices[a:b].tolist(), counts.data[a:b].tolist()))
+                for a, b in zip(counts.indptr[:-1], counts.indptr[1:])]
+        gamma, _ = self.model_.inference(bows)
         return gamma
 
 
 def unit_term_matrix(texts: list[list[str]], dictionary):
-    """Units × words sparse count matrix over the dictionary's words."""
+    """Units × words sparse count matrix over the dictionary's words (each row's words in id order)."""
     from scipy import sparse
 
-    rows, cols, vals = [], [], []
-    for i, toks in enumerate(texts):
+    indptr, indices, counts = [0], [], []
+    for toks in texts:
         for j, n in dictionary.doc2bow(toks):
-            rows.append(i)
-            cols.append(j)
-            vals.append(n)
-    return sparse.csr_matrix((vals, (rows, cols)), shape=(len(texts), len(dictionary)), dtype=float)
+            indices.append(j)
+            counts.append(n)
+        indptr.append(len(indices))
+    return sparse.csr_matrix((np.asarray(counts, dtype=float), np.asarray(indices, dtype=np.int32),
+                              np.asarray(indptr, dtype=np.int64)), shape=(len(texts), len(dictionary)))
 
 
 def fixed_topic_posterior(counts, topic_term: np.ndarray, alpha: np.ndarray, iterations: int = 100,
@@ -202,7 +211,11 @@ def topic_dictionary(texts: list[list[str]], no_below: int, no_above: float, kee
     ``no_above`` share of them, the ``keep_n`` most frequent."""
     from gensim.corpora import Dictionary
 
-    dictionary = Dictionary(texts)
+    return filtered_dictionary(Dictionary(texts), no_below, no_above, keep_n)
+
+
+def filtered_dictionary(dictionary, no_below: int, no_above: float, keep_n: int):
+    """``dictionary`` (a gensim Dictionary of the units) with the filters of :func:`topic_dictionary`."""
     dictionary.filter_extremes(no_below=no_below, no_above=no_above, keep_n=keep_n)
     dictionary.compactify()
     return dictionary

@@ -13,6 +13,7 @@ import hashlib
 import json
 import multiprocessing as mp
 import zlib
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -24,29 +25,18 @@ from ..pipeline.config import Config, TopicParams
 from ..corpus.documents_table import analysis_documents, document_texts
 from ..corpus.groupings import grouping_variables
 from ..pipeline.parallel import ordered_map
-from ..text.stage import load_tokens
 from .engines import make_model
-from .models import (PREVALENCE_METHOD, choose_k, unit_term_matrix, exclusivity, frex, heldout_perplexity, match_topics,
-                     nmf_match, prevalence_effects, relevance, top_by, topic_dictionary, topic_overlap, unit_weights)
+from .models import (PREVALENCE_METHOD, choose_k, exclusivity, filtered_dictionary, frex, heldout_perplexity,
+                     match_topics, nmf_match, prevalence_effects, relevance, top_by, topic_overlap, unit_term_matrix,
+                     unit_weights)
 from .seeds import seed_groups, seeds_kept
+from .units import Units, Vocabulary
 from ..stats.measures import corpus_stopword
 from ..text.lexicon import read_lexicon
 
 TABLES = tuple(w.removesuffix(".parquet") for w in STAGE.writes if w.endswith(".parquet"))
 
 
-
-
-def units(tokens: pd.DataFrame, lang: str, unit: str, column: str) -> pd.DataFrame:
-    """Modelling units of a language, in a fixed order (doc_id, para): paragraphs or whole documents."""
-    sub = tokens[tokens["lang"] == lang].sort_values(["doc_id", "para"], kind="stable")
-    if unit == "document":
-        sub = sub.groupby("doc_id", sort=True).agg(para=("para", "min"), toks=(column, lambda s: [t for x in s for t in x]))
-        sub = sub.reset_index()
-    else:
-        sub = sub.rename(columns={column: "toks"})[["doc_id", "para", "toks"]]
-    sub = sub.assign(toks=sub["toks"].apply(list))
-    return sub[sub["toks"].map(len) > 0].reset_index(drop=True)
 
 
 def heldout_mask(doc_ids: pd.Series, share: float) -> np.ndarray:
@@ -222,11 +212,14 @@ def _final_job(job: tuple):
     return estimator.fit(f["sampled"], f["dictionary"], seed_words=dict(enumerate(f["seeds"].values())))
 
 
-def _infer_job(job: tuple) -> np.ndarray:
-    """The posteriors of a chunk of the units outside the sample (their texts, in the task) under the
-    fitted plain model of ``lang`` (``_FIT_INPUTS[lang]["model"]``): a worker holds one chunk's texts."""
-    lang, texts = job
-    return _FIT_INPUTS[lang]["model"].posterior(texts)
+def _infer_job(job: tuple) -> tuple:
+    """The posteriors of a chunk of the units outside the sample (their positions and texts, in the
+    task) under the fitted plain model of ``lang`` (``_FIT_INPUTS[lang]["model"]``), and their word
+    counts: a worker holds one chunk's texts."""
+    lang, positions, texts = job
+    model = _FIT_INPUTS[lang]["model"]
+    counts = unit_term_matrix(texts, model.dictionary_)
+    return lang, positions, model.posterior_counts(counts), counts
 
 
 #: units per task when the chosen K's model infers the units outside its sample: each unit is
@@ -234,49 +227,64 @@ def _infer_job(job: tuple) -> np.ndarray:
 INFER_CHUNK = 2_000
 
 
-def final_fits(inputs: dict, tp: TopicParams, seed: int, progress: bool = True) -> dict:
+def units_in_memory(texts: list[list[str]], sample: list[int]) -> dict:
+    """The units part of :func:`final_fits`'s inputs for units held as token lists: ``sample``,
+    ``sampled`` (their texts), ``n_units`` and ``rest`` (the others' chunks, in order)."""
+    rest = np.setdiff1d(np.arange(len(texts)), sample)
+
+    def chunks():
+        for i in range(0, len(rest), INFER_CHUNK):
+            yield rest[i:i + INFER_CHUNK], [texts[j] for j in rest[i:i + INFER_CHUNK]]
+    return {"sample": list(sample), "sampled": [texts[i] for i in sample], "n_units": len(texts), "rest": chunks}
+
+
+def final_fits(inputs: dict, tp: TopicParams, seed: int, progress: bool = True, seen=None) -> dict:
     """The chosen K's fits of every language side by side in ``topics.workers`` processes (each
     samples on one thread with its seed, so the results are those of fitting them one after the
     other), then the plain model's inference of the units outside the sample in chunks side by side:
     (lang, kind) → the fitted model, and (lang, "nmf") → the NMF of the sampled units, computed once
-    here for the NMF cross-check and the Gibbs models' ``topics.nmf_prior``."""
+    here for the NMF cross-check and the Gibbs models' ``topics.nmf_prior``. ``inputs[lang]``: the
+    units (``sample``, ``sampled``, ``n_units``, ``rest``: :func:`units_in_memory` or the stage's
+    streamed units), the dictionary, K, covariates and seeds. ``seen(lang, positions, gamma,
+    counts)`` is told each inferred chunk, in order, with its word counts."""
     from tqdm import tqdm
 
     from .gibbs import CovariateLda, GibbsLda
     from .models import nmf_components
 
-    sampled = {lang: [f["texts"][i] for i in f["sample"]] for lang, f in inputs.items()}
-    out = {(lang, "nmf"): nmf_components(sampled[lang], f["dictionary"], f["k"], seed) for lang, f in inputs.items()}
+    out = {(lang, "nmf"): nmf_components(f["sampled"], f["dictionary"], f["k"], seed) for lang, f in inputs.items()}
     prior = {lang: {"nmf_topics": out[(lang, "nmf")]} if tp.engine == "tomotopy" else {} for lang in inputs}
     jobs = [("plain", lang, make_model(tp.engine, f["k"], seed, tp), prior[lang]) for lang, f in inputs.items()]
     jobs += [("dmr", lang, CovariateLda(f["k"], seed, tp.gibbs_iterations, nmf_prior=tp.nmf_prior), prior[lang])
              for lang, f in inputs.items() if f["covariates"]]
     jobs += [("seeded", lang, GibbsLda(f["k_seeded"], seed, tp.gibbs_iterations), {})
              for lang, f in inputs.items() if f["seeds"]]
-    rest = {lang: np.setdiff1d(np.arange(len(f["texts"])), f["sample"]) for lang, f in inputs.items()}
-    chunks = [(lang, r[i:i + INFER_CHUNK]) for lang, r in rest.items() for i in range(0, len(r), INFER_CHUNK)]
-    workers = max(1, min(tp.workers or mp.cpu_count(), max(len(jobs), len(chunks))))
-    fit_data = {lang: {"sampled": sampled[lang], "dictionary": f["dictionary"], "covariates": f["covariates"],
-                         "seeds": f["seeds"]} for lang, f in inputs.items()}
-    with tqdm(total=len(jobs) + len(chunks), desc="topics: chosen K's models", unit="task",
+    n_rest = {lang: f["n_units"] - len(f["sample"]) for lang, f in inputs.items()}
+    n_chunks = sum(-(-n // INFER_CHUNK) for n in n_rest.values())
+    workers = max(1, min(tp.workers or mp.cpu_count(), max(len(jobs), n_chunks)))
+    fit_data = {lang: {"sampled": f["sampled"], "dictionary": f["dictionary"], "covariates": f["covariates"],
+                       "seeds": f["seeds"]} for lang, f in inputs.items()}
+    with tqdm(total=len(jobs) + n_chunks, desc="topics: chosen K's models", unit="task",
               disable=not progress or None, leave=False) as bar:
         for (kind, lang, _, _), result in zip(jobs, ordered_map(_final_job, jobs, min(workers, len(jobs)),
                                                                 initializer=_set_fit_inputs, initargs=(fit_data,))):
             out[(lang, kind)] = result
             bar.update()
-        del fit_data, sampled
-        if chunks:
+        del fit_data
+        if n_chunks:
             bar.set_description("topics: inferring the units outside the sample")
             models = {lang: {"model": out[(lang, "plain")]} for lang in inputs}
-            tasks = ((lang, [inputs[lang]["texts"][i] for i in chunk]) for lang, chunk in chunks)
-            parts = {lang: [] for lang in inputs}
-            for (lang, _), gamma in zip(chunks, ordered_map(_infer_job, tasks, workers,
-                                                            initializer=_set_fit_inputs, initargs=(models,))):
-                parts[lang].append(gamma)
+            tasks = ((lang, pos, texts) for lang, f in inputs.items() if n_rest[lang] for pos, texts in f["rest"]())
+            gamma = {lang: np.zeros((f["n_units"], f["k"])) for lang, f in inputs.items() if n_rest[lang]}
+            for lang, pos, g, counts in ordered_map(_infer_job, tasks, workers, initializer=_set_fit_inputs,
+                                                    initargs=(models,)):
+                gamma[lang][pos] = g
+                if seen is not None:
+                    seen(lang, pos, g, counts)
                 bar.update()
-            for lang, p in parts.items():
-                if p:
-                    out[(lang, "plain")].cover(inputs[lang]["sample"], np.vstack(p))
+            for lang, g in gamma.items():
+                rest = np.setdiff1d(np.arange(len(g)), inputs[lang]["sample"])
+                out[(lang, "plain")].cover(inputs[lang]["sample"], g[rest])
     return out
 
 
@@ -312,10 +320,10 @@ MIN_PARAGRAPH_TOKENS = 40
 
 
 def choose_unit(paragraphs: pd.DataFrame, min_units: int) -> tuple[str, str]:
-    """topics.unit = "auto": paragraphs when they are long enough to model (a speech's paragraphs,
+    """topics.unit = "auto" (``paragraphs``: doc_id and n, tokens, of each non-empty one): paragraphs when they are long enough to model (a speech's paragraphs,
     about 80 tokens), whole documents when they are short (a news item's one-sentence paragraphs),
     unless there would be fewer than ``min_units`` documents. Returns the unit and why."""
-    lengths = paragraphs["toks"].map(len)
+    lengths = paragraphs["n"]
     median = float(lengths.median()) if len(lengths) else 0.0
     n_docs = paragraphs["doc_id"].nunique()
     if median >= MIN_PARAGRAPH_TOKENS:
@@ -333,17 +341,22 @@ MAX_STOPWORDS_OF_VOCABULARY = 0.02
 
 def corpus_stopwords(units: pd.DataFrame, share: float, keep=frozenset(), unit: str = "document") -> pd.DataFrame:
     """Words in more than ``share`` of the modelling units of ``units`` (doc_id, para, toks): documents,
-    or paragraphs when ``unit`` is "paragraph" (so that a few long documents do not make every
-    recurring word common): a source's own lede and the genre's function words, which every topic
-    would otherwise share; at most MAX_STOPWORDS_OF_VOCABULARY of the vocabulary, the most common
-    first. The words in ``keep`` (the lexicon's terms, the researcher's own) stay. Needs
-    STOPWORD_MIN_DOCS units; returns word, documents (units with the word), share (most common first)."""
+    or paragraphs when ``unit`` is "paragraph" (:func:`stopword_table` of their unit counts)."""
     keys = ["doc_id", "para"] if unit == "paragraph" else ["doc_id"]
     unit_words = units.groupby(keys, sort=True)["toks"].agg(lambda s: {t for toks in s for t in toks})
-    n = len(unit_words)
     df = pd.Series([w for words in unit_words for w in words], dtype=object).value_counts()
-    vocabulary = len(df)
-    df = df[corpus_stopword(df, n, share, keep)]
+    return stopword_table(df, len(unit_words), share, keep)
+
+
+def stopword_table(units_with: pd.Series, n: int, share: float, keep=frozenset()) -> pd.DataFrame:
+    """The corpus stop words of ``n`` modelling units (``units_with``: word → units with it): words in
+    more than ``share`` of them (a source's own lede and the genre's function words, which every topic
+    would otherwise share), so that a few long documents modelled by paragraph do not make every
+    recurring word common; at most MAX_STOPWORDS_OF_VOCABULARY of the vocabulary, the most common
+    first. The words in ``keep`` (the lexicon's terms, the researcher's own) stay. Needs
+    STOPWORD_MIN_DOCS units; returns word, documents (units with the word), share (most common first)."""
+    vocabulary = len(units_with)
+    df = units_with[corpus_stopword(units_with, n, share, keep)]
     out = pd.DataFrame({"word": df.index, "documents": df.to_numpy(), "share": df.to_numpy() / max(n, 1)})
     out = out.sort_values(["documents", "word"], ascending=[False, True], kind="stable").reset_index(drop=True)
     return out.head(int(MAX_STOPWORDS_OF_VOCABULARY * vocabulary))
@@ -432,36 +445,41 @@ def compute_topics(cfg: Config, out: Path, progress: bool = True) -> dict[str, p
     """The topics stage's tables (``cfg``: the stage's view of the configuration); the models, the
     saved grid fits and the browser's data are written into ``out``. Per language: the units and
     their vocabulary (:func:`language_units`), the K grid, the final fits' inputs (:func:`fit_inputs`),
-    the fits, and what each model says (:func:`describe_model`); then the tables (:func:`topic_tables`)."""
+    the fits, and what each model says (:func:`describe_model`); then the tables (:func:`topic_tables`).
+    The units' words are read from the token table in two streamed passes (the vocabulary and the
+    samples; the inference of the others), never all at once."""
     tp = cfg.topics
     docs = analysis_documents(cfg).reset_index(drop=True)
     docs = pd.concat([docs, grouping_variables(docs, cfg.design, tp.covariates, "topics.covariates")], axis=1)
     docs = pd.concat([docs, grouping_variables(docs, cfg.design)], axis=1)   # prevalence by [design] groupings too
-    tokens = load_tokens(cfg, ["doc_id", "para", "lang", tp.column], docs)
-    notes, per_lang, unit_tables, stopwords, unit_of = [], {}, {}, [], {}
+    notes, per_lang, prepared, stopwords, unit_of = [], {}, {}, [], {}
     lexicon_terms = frozenset(e.term for e in read_lexicon(cfg.tokens.lexicon).entries)
     for lang in ("zh", "en"):
-        unit_of[lang], prepared = language_units(tokens, lang, tp, lexicon_terms, notes, stopwords)
-        if prepared is not None:
-            unit_tables[lang], per_lang[lang] = prepared
-    del tokens   # the units hold what the models need
+        unit_of[lang], found = language_units(cfg, docs, lang, tp, lexicon_terms, notes, stopwords)
+        if found is not None:
+            prepared[lang] = found
+            per_lang[lang] = found.grid_inputs
     grid = run_grid({} if tp.k else per_lang, tp, progress, fits=out / "grid")  # K set: no grid to choose it from
     extra = widened_grid(grid, per_lang, tp, notes) if not tp.k else {}
     if extra:
         grid = run_grid(per_lang, tp, progress, fits=out / "grid", extra=extra)
     groups = seed_groups(tp.seed_topics, cfg.tokens.lexicon, cfg.topics.seed_file)
-    inputs, documents = {}, {}  # per language: the fits' inputs; each unit's document and the documents
-    for lang, u in unit_tables.items():
-        inputs[lang], documents[lang] = fit_inputs(lang, u, grid, docs, per_lang[lang][2], groups, tp, unit_of[lang],
-                                                   notes)
-    fitted = final_fits(inputs, tp, cfg.random.seed, progress)
+    inputs, documents, over_time = {}, {}, {}  # per language: the fits' inputs; units' documents; words by period
+    for lang, found in prepared.items():
+        inputs[lang], documents[lang] = fit_inputs(lang, found, grid, docs, groups, tp, notes)
+        over_time[lang] = PeriodWords(documents[lang], inputs[lang]["k"], len(inputs[lang]["dictionary"]))
+    fitted = final_fits(inputs, tp, cfg.random.seed, progress,
+                        seen=lambda lang, pos, gamma, counts: over_time[lang].add(pos, gamma, counts))
     described = {}
-    for lang, u in unit_tables.items():
+    for lang, found in prepared.items():
         model = fitted[(lang, "plain")]
+        sample = inputs[lang]["sample"]
+        over_time[lang].add(sample, model.gamma_[sample], unit_term_matrix(inputs[lang]["sampled"], model.dictionary_))
         (out / lang).mkdir(parents=True, exist_ok=True)
         model.save(out / lang / f"lda.{tp.engine}")
-        described[lang] = describe_model(lang, u, model, fitted, inputs[lang], documents[lang], cfg, notes)
-    models = {lang: fitted[(lang, "plain")] for lang in unit_tables}
+        described[lang] = describe_model(lang, found.keys, model, fitted, inputs[lang], documents[lang],
+                                         over_time[lang], cfg, notes)
+    models = {lang: fitted[(lang, "plain")] for lang in prepared}
     tables = topic_tables(grid, described, max((m.k for m in models.values()), default=0), docs, unit_of, notes,
                           stopwords, cfg)
     from .models import browser_data
@@ -476,29 +494,58 @@ def compute_topics(cfg: Config, out: Path, progress: bool = True) -> dict[str, p
     return tables
 
 
-def language_units(tokens: pd.DataFrame, lang: str, tp: TopicParams, lexicon_terms: frozenset, notes: list,
-                   stopwords: list) -> tuple[str, tuple | None]:
+@dataclass
+class LanguageUnits:
+    """One language's units as the stage uses them: ``units`` (to stream their words), ``keys`` (doc_id,
+    para, n of each), the K grid's inputs (its training sample, held-out sample and the dictionary),
+    and the positions and texts of the final fits' sample."""
+    units: Units
+    keys: pd.DataFrame
+    grid_inputs: tuple
+    sample: list[int]
+    sampled: list[list[str]]
+
+
+def language_units(cfg: Config, docs: pd.DataFrame, lang: str, tp: TopicParams, lexicon_terms: frozenset,
+                   notes: list, stopwords: list) -> tuple[str, LanguageUnits | None]:
     """One language's units (paragraphs or documents, ``topics.unit``) and the K grid's inputs: (the
     unit, None) when the language is skipped (too few units or words, said in ``notes``), else (the
-    unit, (units table, (training sample, held-out sample, dictionary))). Corpus stop words found
-    here are appended to ``stopwords``."""
+    unit, its :class:`LanguageUnits`). One pass over the units' words gathers the training units'
+    vocabulary and keeps the sampled units' texts. Corpus stop words found here are appended to
+    ``stopwords``."""
     unit = tp.unit
+    paragraphs = Units(cfg, docs, lang, tp.column, "paragraph")
     if unit == "auto":
-        paragraphs = units(tokens, lang, "paragraph", tp.column)
-        unit, why = choose_unit(paragraphs, tp.min_units) if len(paragraphs) else ("paragraph", "")
+        unit, why = choose_unit(paragraphs.frame(), tp.min_units) if len(paragraphs) else ("paragraph", "")
         if why:
             notes.append((lang, f"units: {unit}s ({why})"))
-    u = units(tokens, lang, unit, tp.column)
+    u = paragraphs if unit == "paragraph" else Units(cfg, docs, lang, tp.column, unit, paragraphs=paragraphs)
+    keys = u.frame()
     if len(u) < tp.min_units:
         notes.append((lang, f"skipped: {len(u)} {unit}s, fewer than topics.min_units = {tp.min_units}"))
         return unit, None
-    held = heldout_mask(u["doc_id"], tp.heldout)
+    held = heldout_mask(keys["doc_id"], tp.heldout)
     if held.all() or not held.any():
         notes.append((lang, "no held-out document (corpus too small): perplexity not computed"))
         held = np.zeros(len(u), bool)
-    train = u.loc[~held, "toks"].tolist()
-    dictionary = topic_dictionary(train, tp.no_below, tp.no_above, tp.keep_n)
-    common = corpus_stopwords(u.loc[~held], tp.max_doc_share, keep=lexicon_terms, unit=unit)
+    train_at, held_at = np.flatnonzero(~held), np.flatnonzero(held)
+    grid_at = train_at[grid_sample(keys.iloc[train_at], tp.grid_max_units)]
+    scored_at = held_at[grid_sample(keys.iloc[held_at], tp.grid_max_units // GRID_HELDOUT_SHARE)]
+    fit_at = grid_sample(keys, tp.max_train_units)
+    kept = np.zeros(len(u), bool)
+    kept[np.concatenate([grid_at, scored_at, fit_at]).astype(np.int64)] = True
+    vocabulary, texts = Vocabulary(), {}
+    for positions, lists in u.texts(~held | kept):
+        for p, toks in zip(positions.tolist(), lists):
+            if not held[p]:
+                vocabulary.add(p, toks)
+            if kept[p]:
+                texts[p] = toks
+    dictionary = filtered_dictionary(vocabulary.dictionary(), tp.no_below, tp.no_above, tp.keep_n)
+    units_with = pd.Series(list(vocabulary.units.values()), index=pd.Index(list(vocabulary.units), dtype=object),
+                           dtype="int64")
+    common = stopword_table(units_with, vocabulary.n_units, tp.max_doc_share, keep=lexicon_terms)
+    del vocabulary
     if len(common):
         dictionary.filter_tokens(bad_ids=[dictionary.token2id[w] for w in common["word"] if w in dictionary.token2id])
         dictionary.compactify()
@@ -509,25 +556,24 @@ def language_units(tokens: pd.DataFrame, lang: str, tp: TopicParams, lexicon_ter
     if len(dictionary) < 10:
         notes.append((lang, f"skipped: {len(dictionary)} words left after the dictionary filters"))
         return unit, None
-    ks = grid_for(len(train), tp.k_grid)
+    ks = grid_for(len(train_at), tp.k_grid)
     if len(ks) < len(tp.k_grid):
-        notes.append((lang, f"K grid capped at a third of the {len(train)} training units: {ks}"))
-    sample = grid_sample(u.loc[~held, ["doc_id", "para"]], tp.grid_max_units)
-    if len(sample) < len(train):
-        notes.append((lang, f"K grid fitted on a fixed sample of {len(sample):,} of the {len(train):,} training "
+        notes.append((lang, f"K grid capped at a third of the {len(train_at)} training units: {ks}"))
+    if len(grid_at) < len(train_at):
+        notes.append((lang, f"K grid fitted on a fixed sample of {len(grid_at):,} of the {len(train_at):,} training "
                             f"units (topics.grid_max_units); the chosen K on all of them"))
-    held_units = u.loc[held, ["doc_id", "para", "toks"]].reset_index(drop=True)
-    scored = grid_sample(held_units, tp.grid_max_units // GRID_HELDOUT_SHARE)
-    if len(scored) < len(held_units):
-        notes.append((lang, f"held-out perplexity of the K grid on a fixed sample of {len(scored):,} of the "
-                            f"{len(held_units):,} held-out units (a fifth of topics.grid_max_units)"))
-    return unit, (u, ([train[i] for i in sample], held_units["toks"].iloc[scored].tolist(), dictionary))
+    if len(scored_at) < len(held_at):
+        notes.append((lang, f"held-out perplexity of the K grid on a fixed sample of {len(scored_at):,} of the "
+                            f"{len(held_at):,} held-out units (a fifth of topics.grid_max_units)"))
+    grid_inputs = ([texts[p] for p in grid_at.tolist()], [texts[p] for p in scored_at.tolist()], dictionary)
+    return unit, LanguageUnits(u, keys, grid_inputs, list(fit_at), [texts[p] for p in fit_at])
 
 
-def fit_inputs(lang: str, u: pd.DataFrame, grid: pd.DataFrame, docs: pd.DataFrame, dictionary, groups: dict,
-               tp: TopicParams, unit: str, notes: list) -> tuple[dict, tuple]:
+def fit_inputs(lang: str, found: LanguageUnits, grid: pd.DataFrame, docs: pd.DataFrame, groups: dict,
+               tp: TopicParams, notes: list) -> tuple[dict, tuple]:
     """What the final fits of one language need (K chosen from the grid or set, the training sample,
-    covariates and seeds) and each unit's document with the documents' metadata."""
+    the others' chunks, covariates and seeds) and each unit's document with the documents' metadata."""
+    dictionary, u, sample = found.grid_inputs[2], found.keys, found.sample
     if tp.k:
         k, why = tp.k, "set in tifa.toml (topics.k); no K grid was fitted"
     else:
@@ -536,10 +582,8 @@ def fit_inputs(lang: str, u: pd.DataFrame, grid: pd.DataFrame, docs: pd.DataFram
     warning = None if tp.k else diagnostics_note(grid[grid["lang"] == lang], k, tp)
     if warning:
         notes.append((lang, warning))
-    texts = u["toks"].tolist()
-    sample = grid_sample(u[["doc_id", "para"]], tp.max_train_units)
-    if len(sample) < len(texts):
-        notes.append((lang, f"models fitted on a fixed sample of {len(sample):,} of the {len(texts):,} {unit}s "
+    if len(sample) < len(u):
+        notes.append((lang, f"models fitted on a fixed sample of {len(sample):,} of the {len(u):,} {found.units.unit}s "
                             f"(topics.max_train_units); the others' topic proportions inferred with the topics "
                             f"fixed; the covariate, seeded and NMF models use the sample"))
     doc_index = {d: i for i, d in enumerate(sorted(u["doc_id"].unique()))}
@@ -551,18 +595,22 @@ def fit_inputs(lang: str, u: pd.DataFrame, grid: pd.DataFrame, docs: pd.DataFram
     elif tp.covariates:
         covariates = covariate_rows(tp, dmeta.reset_index(), unit_doc[sample], notes, lang)
     seeds, k_seeded = usable_seeds(groups, dictionary, k, notes, lang)
-    return ({"texts": texts, "sample": sample, "dictionary": dictionary, "k": k, "k_seeded": k_seeded,
-             "covariates": covariates, "seeds": seeds}, (unit_doc, dmeta))
+    outside = np.ones(len(u), bool)
+    outside[sample] = False
+    rest = lambda: found.units.chunks(outside, INFER_CHUNK)  # noqa: E731
+    return ({"sample": sample, "sampled": found.sampled, "n_units": len(u), "rest": rest, "dictionary": dictionary,
+             "k": k, "k_seeded": k_seeded, "covariates": covariates, "seeds": seeds}, (unit_doc, dmeta))
 
 
-def describe_model(lang: str, u: pd.DataFrame, model, fitted: dict, f: dict, documents: tuple, cfg: Config,
-                   notes: list) -> dict[str, list]:
+def describe_model(lang: str, u: pd.DataFrame, model, fitted: dict, f: dict, documents: tuple,
+                   over_time: "PeriodWords", cfg: Config, notes: list) -> dict[str, list]:
     """What one language's fitted models say, as rows of the stage's tables: its topics and their
     words, the most representative passages, documents' topic shares, prevalence by quarter and
-    province, each topic's top words per period, the NMF match, and the covariate and seeded models."""
+    province, each topic's top words per period, the NMF match, and the covariate and seeded models.
+    ``u``: the units' keys (doc_id, para, n)."""
     tp = cfg.topics
     unit_doc, dmeta = documents
-    k, texts, sample = f["k"], f["texts"], f["sample"]
+    k, sample = f["k"], f["sample"]
     rows = {name: [] for name in ("topics", "passages", "doc_topics", "prevalence", "over_time", "nmf",
                                   "covariates", "seeded")}
     vocab = model.vocabulary_
@@ -582,13 +630,13 @@ def describe_model(lang: str, u: pd.DataFrame, model, fitted: dict, f: dict, doc
         for rank, i in enumerate(best, 1):
             rows["passages"].append((lang, t, rank, u.at[i, "doc_id"], int(u.at[i, "para"]),
                                      float(model.doc_topic_[i, t])))
-    unit_len = u["toks"].map(len).to_numpy(dtype=float)
+    unit_len = u["n"].to_numpy(dtype=float)
     dt = unit_weights(unit_doc, unit_len, len(dmeta)) @ model.doc_topic_
     rows["doc_topics"].append(pd.DataFrame(np.asarray(dt), columns=[f"topic_{i}" for i in range(k)])
                               .assign(lang=lang, doc_id=list(dmeta.index)))
     rows["prevalence"].append(prevalence_effects(model.gamma_, unit_doc, unit_len, dmeta[prevalence_groupings(cfg)],
                                                  tp.draws, cfg.random.seed).assign(lang=lang))
-    rows["over_time"] = topic_words_over_time(lang, u, model, texts, dmeta)
+    rows["over_time"] = over_time.top_words(lang, model)
     rows["nmf"].append(nmf_match(fitted[(lang, "nmf")], model).assign(lang=lang))
     if (lang, "dmr") in fitted:
         rows["covariates"].append(covariate_prevalence(model, fitted[(lang, "dmr")], dmeta.reset_index(),
@@ -603,24 +651,40 @@ def prevalence_groupings(cfg: Config) -> list[str]:
     return list(dict.fromkeys(["quarter", "province", *cfg.design.groupings]))
 
 
-def topic_words_over_time(lang: str, u: pd.DataFrame, model, texts: list, dmeta: pd.DataFrame) -> list[tuple]:
-    """How each topic's top words shift between periods: a word's weight in topic t and period p is
-    Σ over the period's units of (unit's share of t) × (its count in the unit) × p(word | t); the 8
-    heaviest words of each topic and quarter."""
-    vocab = model.vocabulary_
-    out = []
-    counts = unit_term_matrix(texts, model.dictionary_)
-    for period, idx in dmeta.reset_index().groupby("quarter").indices.items():
-        sel = u["doc_id"].isin(set(dmeta.index[idx])).to_numpy()
-        weights = np.asarray((counts[sel].T @ model.doc_topic_[sel]).T) * model.topic_term_  # K × V
-        for t in range(model.k):
-            w = weights[t]
-            seen = np.flatnonzero(w > 0)
-            if len(seen) > 8:  # candidates: the 8 largest weights and any tied with the 8th
-                seen = seen[w[seen] >= np.partition(w[seen], -8)[-8]]
-            top = sorted(seen, key=lambda j: (-w[j], vocab[j]))[:8]
-            out.append((lang, t, period, " ".join(vocab[j] for j in top)))
-    return out
+class PeriodWords:
+    """How each topic's top words shift between periods, gathered a chunk of units at a time: a word's
+    weight in topic t and period p is Σ over the period's units of (unit's share of t) × (its count in
+    the unit) × p(word | t). ``documents``: each unit's document and the documents' metadata (their
+    ``quarter`` is the period; units of documents without one are left out)."""
+
+    def __init__(self, documents: tuple, k: int, n_words: int):
+        unit_doc, dmeta = documents
+        codes, self.periods = pd.factorize(dmeta["quarter"].reset_index(drop=True), sort=True)
+        self.period_of = codes[unit_doc]
+        self.sums = np.zeros((len(self.periods), n_words, k))   # period × words × topics
+
+    def add(self, positions, gamma: np.ndarray, counts) -> None:
+        """Units at ``positions`` with their posteriors ``gamma`` and word counts."""
+        share = gamma / gamma.sum(axis=1, keepdims=True)
+        period = self.period_of[np.asarray(positions, np.int64)]
+        for p in np.unique(period[period >= 0]):
+            sel = period == p
+            self.sums[p] += counts[sel].T @ share[sel]
+
+    def top_words(self, lang: str, model) -> list[tuple]:
+        """The 8 heaviest words of each topic and period."""
+        vocab = model.vocabulary_
+        out = []
+        for p, period in enumerate(self.periods):
+            weights = self.sums[p].T * model.topic_term_     # K × V
+            for t in range(model.k):
+                w = weights[t]
+                seen = np.flatnonzero(w > 0)
+                if len(seen) > 8:  # candidates: the 8 largest weights and any tied with the 8th
+                    seen = seen[w[seen] >= np.partition(w[seen], -8)[-8]]
+                top = sorted(seen, key=lambda j: (-w[j], vocab[j]))[:8]
+                out.append((lang, t, period, " ".join(vocab[j] for j in top)))
+        return out
 
 
 def topic_tables(grid: pd.DataFrame, described: dict, kmax: int, docs: pd.DataFrame, unit_of: dict, notes: list,

@@ -41,10 +41,11 @@ def test_a_second_run_on_the_same_data_folder_stops_with_a_message(tmp_path, run
 
 def test_a_killed_k_grid_resumes_from_the_fits_that_finished(tmp_path, monkeypatch):
     from analysis.topics import stage as topic_table
+    from analysis.topics.models import topic_dictionary
 
     texts = [[w for w in para.split("，") if w] for para in (ZH * 8).replace("。", "，").split("\n") if para]
     train = [t * 3 for t in texts]
-    per_lang = {"zh": (train, train[:2], topic_table.topic_dictionary(train, 1, 1.0, 1000))}
+    per_lang = {"zh": (train, train[:2], topic_dictionary(train, 1, 1.0, 1000))}
     tp = TopicParams(k_grid=(2, 3), seeds=(1, 2), passes=1, iterations=5, workers=1)
     calls = []
     real = topic_table._grid_job
