@@ -37,8 +37,12 @@ def compute_adoption(cfg: Config, out: Path) -> dict[str, pd.DataFrame]:
     folder = Path(cfg.paths.data) / "slogans"
     counts = pd.read_parquet(folder / "counts.parquet", columns=["doc_id", "slogan", "n_all", "n_longest"])
     uses = counts.assign(n=counts["n_longest" if cfg.slogans.rule == "longest" else "n_all"])
-    quotes = pd.read_parquet(folder / "concordance.parquet", columns=["slogan", "doc_id", "left", "match", "right"])
-    passages = quotes.assign(passage=quotes["left"] + "【" + quotes["match"] + "】" + quotes["right"])
+
+    def passages(doc_ids: list[str]) -> pd.DataFrame:
+        """The concordance's passages of these documents, in its order."""
+        quotes = pd.read_parquet(folder / "concordance.parquet", columns=["slogan", "doc_id", "left", "match", "right"],
+                                 filters=[("doc_id", "in", doc_ids)] if doc_ids else [("doc_id", "in", [""])])
+        return quotes.assign(passage=quotes["left"] + "【" + quotes["match"] + "】" + quotes["right"])
     followed = list(ap.slogans) or sorted(uses.loc[uses["doc_id"].isin(set(dated["doc_id"])) & (uses["n"] > 0),
                                                    "slogan"].unique())
     table = first_uses(dated, uses, passages, followed, ap.period, ap.min_docs)

@@ -63,7 +63,8 @@ def first_uses(dated: pd.DataFrame, uses: pd.DataFrame, passages: pd.DataFrame, 
 
     ``dated``: doc_id, unit, date, date_rule of every dated document with a unit; ``uses``: doc_id,
     slogan, n (occurrences under the counting rule, rows with n > 0); ``passages``: slogan, doc_id,
-    passage (the first passage of each document that uses it)."""
+    passage (the first passage of each document that uses it), or a function giving those of the
+    documents it is given (the first uses' documents: a large corpus's passages are not read whole)."""
     dated = dated.sort_values(["unit", "date", "doc_id"], kind="stable").reset_index(drop=True)
     dated["period"] = period_of(dated["date"], period)
     windows = dated.groupby("unit").agg(window_start=("date", "min"), window_end=("date", "max"),
@@ -74,6 +75,8 @@ def first_uses(dated: pd.DataFrame, uses: pd.DataFrame, passages: pd.DataFrame, 
     used = used.sort_values(["slogan", "unit", "date", "doc_id"], kind="stable")
     first = used.drop_duplicates(["slogan", "unit"], keep="first").rename(columns={
         "date": "first_date", "period": "first_period", "doc_id": "first_doc_id", "n": "uses_first_doc"})
+    if callable(passages):
+        passages = passages(first["first_doc_id"].unique().tolist())
     first = first.merge(passages.drop_duplicates(["slogan", "doc_id"]).rename(columns={"doc_id": "first_doc_id"}),
                         on=["slogan", "first_doc_id"], how="left")
     grid = pd.MultiIndex.from_product([slogans, windows.index], names=["slogan", "unit"]).to_frame(index=False)

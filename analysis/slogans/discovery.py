@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
+import numpy as np
 import pandas as pd
 
 _QUOTED = re.compile(r'"([^"\n]{2,16})"')
@@ -53,8 +54,8 @@ def discover(docs: pd.DataFrame, texts: dict[str, str], known: set[str], tokens=
     """Candidates table: candidate, kind, lang, documents, occurrences, regions, quarters, example.
 
     ``docs`` has doc_id, lang, province, quarter; ``texts`` maps doc_id to the counted text;
-    ``known`` holds every lexicon form (Chinese as is, English lower-cased); ``tokens``, the
-    (doc_id, token) pairs of the Chinese tokens of four characters or more
+    ``known`` holds every lexicon form (Chinese as is, English lower-cased); ``tokens``, batches of
+    the (doc_ids, tokens) of the Chinese tokens of four characters or more
     (:func:`analysis.text.stage.long_tokens`), adds recurring phrases. Quoted phrases and formulas are listed from one document on;
     recurring phrases need ``min_docs`` documents. :class:`Candidates` does the same a batch of
     texts at a time."""
@@ -91,47 +92,85 @@ class Candidates:
         return text[max(0, pos - self.context):pos + len(phrase) + self.context].replace("\n", " ")
 
     def table(self, docs: pd.DataFrame, tokens=None, min_docs: int = 2, text_of=None) -> pd.DataFrame:
-        """The candidates table (see :func:`discover`) of every text added."""
-        found = dict(self.found)
+        """The candidates table (see :func:`discover`) of every text added. ``tokens``: batches of
+        (doc_ids, tokens), two sequences of the same length. The documents of each candidate are kept
+        as rows of ``docs`` (numbers, not strings: a million news items hold tens of millions of
+        (phrase, document) pairs)."""
+        ids = docs["doc_id"].astype(str).to_numpy(dtype=object)
+        row_of = pd.Index(ids)
+        found = {key: {**rec, "docs": np.sort(row_of.get_indexer(sorted(rec["docs"])))} for key, rec in self.found.items()}
         if tokens is not None:
-            seen: dict[str, set] = defaultdict(set)
-            counts: dict[str, int] = defaultdict(int)
-            for doc_id, t in tokens:
-                if len(t) >= 4 and _CJK.search(t) and t not in self.known:
-                    seen[t].add(doc_id)
-                    counts[t] += 1
-            recurring = {t: ds for t, ds in seen.items() if len(ds) >= min_docs and (t, "quoted", "zh") not in found}
-            examples = text_of(sorted({min(ds) for ds in recurring.values()})) if recurring and text_of else {}
-            for t, ds in recurring.items():
-                doc_id = min(ds)
-                text = examples.get(doc_id, "")
-                found[(t, "recurring_phrase", "zh")] = {"docs": ds, "n": counts[t],
-                                                        "example": (doc_id, self._excerpt(text, text.find(t), t))}
-        region_of = dict(zip(docs["doc_id"], map(_label, docs["province"])))
-        quarter_of = dict(zip(docs["doc_id"], map(_label, docs["quarter"])))
+            found.update(self._recurring(row_of, ids, tokens, min_docs, found, text_of))
+        region, regions = pd.factorize(pd.Series(docs["province"].map(_label).to_numpy(dtype=object)), sort=True)
+        quarter, quarters = pd.factorize(pd.Series(docs["quarter"].map(_label).to_numpy(dtype=object)), sort=True)
         merged: dict[tuple, dict] = {}   # one row per candidate: quoted and a formula is one finding
-        for (phrase, kind, lang), rec in sorted(found.items()):
-            row = merged.setdefault((phrase, lang), {"kinds": [], "docs": set(), "n": 0, "example": rec["example"]})
+        for (phrase, kind, lang), rec in sorted(found.items(), key=lambda x: x[0]):
+            row = merged.setdefault((phrase, lang), {"kinds": [], "docs": [], "n": 0, "example": rec["example"]})
             row["kinds"].append(kind)
-            row["docs"] |= rec["docs"]
+            row["docs"].append(rec["docs"])
             row["n"] = max(row["n"], rec["n"])
         rows = []
         for (phrase, lang), rec in merged.items():
-            ds = sorted(rec["docs"])
-            regions = sorted({region_of[d] for d in ds})
-            quarters = sorted({quarter_of[d] for d in ds})
+            ds = rec["docs"][0] if len(rec["docs"]) == 1 else np.unique(np.concatenate(rec["docs"]))
+            in_regions = list(regions[np.unique(region[ds])])
             kinds = sorted(set(rec["kinds"]), key=KINDS.index)
-            known_regions = len([r for r in regions if r != "unknown"])
+            known_regions = len([r for r in in_regions if r != "unknown"])
             score, why = formulation_score(phrase, kinds, len(ds), known_regions)
             rows.append({"candidate": phrase, "kind": "+".join(kinds), "lang": lang, "documents": len(ds),
                          "occurrences": rec["n"], "regions_n": known_regions, "score": score, "why": why,
-                         "regions": "; ".join(regions), "quarters": "; ".join(quarters),
+                         "regions": "; ".join(in_regions), "quarters": "; ".join(quarters[np.unique(quarter[ds])]),
                          "example_doc": rec["example"][0], "example": rec["example"][1]})
         out = pd.DataFrame(rows, columns=["candidate", "kind", "lang", "documents", "occurrences", "regions_n", "score",
                                           "why", "regions", "quarters", "example_doc", "example"])
         out = out.sort_values(["score", "documents", "occurrences", "candidate"], ascending=[False, False, False, True],
                               kind="stable")
         return out.reset_index(drop=True)
+
+    def _recurring(self, row_of: pd.Index, ids: np.ndarray, tokens, min_docs: int, found: dict, text_of) -> dict:
+        """The recurring phrases: Chinese tokens of four or more characters, not in the lexicon, in at
+        least ``min_docs`` documents and not already quoted; each with its documents (rows), its
+        occurrences and an example from its first document (by doc_id)."""
+        code_of: dict[str, int] = {}
+        words: list[str] = []
+        occurrences = np.zeros(0, np.int64)
+        pairs = []
+        for doc_ids, toks in tokens:
+            inverse, unique = pd.factorize(pd.Series(toks, dtype=object))
+            codes = np.array([self._code(t, code_of, words) for t in unique], dtype=np.int64)[inverse] \
+                if len(unique) else np.zeros(0, np.int64)
+            keep = codes >= 0
+            rows = row_of.get_indexer(pd.Series(doc_ids, dtype=object))[keep]
+            if (rows < 0).any():
+                raise ValueError("slogan candidates: tokens of a document that is not in the documents table")
+            codes = codes[keep]
+            if len(words) > len(occurrences):
+                occurrences = np.concatenate([occurrences, np.zeros(len(words) - len(occurrences), np.int64)])
+            occurrences += np.bincount(codes, minlength=len(occurrences))
+            pairs.append(np.unique((codes << 32) | rows))
+        keys = np.unique(np.concatenate(pairs)) if pairs else np.zeros(0, np.int64)
+        codes, rows = keys >> 32, keys & 0xFFFFFFFF
+        starts = np.searchsorted(codes, np.arange(len(words) + 1))
+        rank = np.argsort(np.argsort(ids, kind="stable"), kind="stable")   # doc_id order
+        chosen = {}
+        for c in np.flatnonzero(np.diff(starts) >= min_docs):
+            if (words[c], "quoted", "zh") not in found:
+                ds = rows[starts[c]:starts[c + 1]]
+                chosen[words[c]] = (ds, ids[ds[np.argmin(rank[ds])]], int(occurrences[c]))
+        examples = text_of(sorted({first for _, first, _ in chosen.values()})) if chosen and text_of else {}
+        out = {}
+        for t, (ds, first, n) in chosen.items():
+            text = examples.get(first, "")
+            out[(t, "recurring_phrase", "zh")] = {"docs": ds, "n": n, "example": (first, self._excerpt(text, text.find(t), t))}
+        return out
+
+    def _code(self, t: str, code_of: dict, words: list) -> int:
+        """A long token's number (−1: not a candidate: no Chinese character, or in the lexicon)."""
+        c = code_of.get(t)
+        if c is None:
+            c = code_of[t] = len(words) if len(t) >= 4 and _CJK.search(t) and t not in self.known else -1
+            if c >= 0:
+                words.append(t)
+        return c
 
 
 KINDS = ("quoted", "numbered_formula", "recurring_phrase")

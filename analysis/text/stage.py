@@ -614,9 +614,9 @@ def token_rows(cfg: Config, docs, column: str = "tokens"):
 
 
 def long_tokens(cfg: Config, docs, lang: str = "zh", min_chars: int = 4):
-    """(doc_id, token) for every token of at least ``min_chars`` characters in the paragraphs of
-    ``lang`` of ``docs``, streamed and filtered in Arrow: what slogan discovery needs, without
-    holding the token table as Python strings (1.5 GB at 100,000 news items)."""
+    """Batches of (doc_ids, tokens), a document's id for each token of at least ``min_chars``
+    characters in the paragraphs of ``lang`` of ``docs``, streamed and filtered in Arrow: what slogan
+    discovery needs, without holding the token table as Python strings (1.5 GB at 100,000 news items)."""
     import pyarrow.compute as pc
 
     for batch in token_batches(cfg, docs, ["doc_id", "lang", "tokens"]):
@@ -624,7 +624,7 @@ def long_tokens(cfg: Config, docs, lang: str = "zh", min_chars: int = 4):
         lists = batch.column(2)
         flat, parent = pc.list_flatten(lists), pc.list_parent_indices(lists)
         keep = pc.greater_equal(pc.utf8_length(flat), min_chars)
-        yield from zip(pc.take(batch.column(0), parent.filter(keep)).to_pylist(), flat.filter(keep).to_pylist())
+        yield pc.take(batch.column(0), parent.filter(keep)).to_pylist(), flat.filter(keep).to_pylist()
 
 
 def token_summary(path: Path, top: int = 15, column: str = "tokens") -> dict:
