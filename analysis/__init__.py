@@ -28,7 +28,7 @@ __version__ = "0.1.0"
 _API = {
     "Config": "pipeline.config", "load_config": "pipeline.config",
     "load_documents": "corpus.stage", "analysable": "corpus.stage", "DOCUMENT_COLUMNS": "corpus.stage",
-    "load_tokens": "text.stage", "count_strings": "slogans.query", "kwic": "api",
+    "load_tokens": "text.token_table", "count_strings": "slogans.query", "kwic": "api",
     "build_all": "publishing.build", "run": "api", "register_cjk_font": "publishing.style",
     "Corpus": "api", "load_corpus": "api", "Tokens": "api", "DFM": "api", "textstat_frequency": "api",
     "textstat_keyness": "api", "textstat_trends": "api", "slogan_rates": "api", "slogan_counts": "api",

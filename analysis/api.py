@@ -93,7 +93,8 @@ class Corpus:
 
     def tokens(self, progress: bool = False) -> "Tokens":
         """The tokens of these documents (the tokens stage runs if it is out of date)."""
-        from .text.stage import build_tokens, load_tokens
+        from .text.stage import build_tokens
+        from .text.token_table import load_tokens
 
         build_tokens(self.config, progress=progress)
         return Tokens(load_tokens(self.config, None, self.documents), self)

@@ -11,7 +11,8 @@ from analysis.pipeline.config import load_config
 from analysis.corpus.stage import build_corpus
 from analysis.text.lexicon import read_lexicon
 from analysis.text.segment import EMBEDDED_DICT_SHA256, Segmenter, dictionary_path, rjieba_with_dictionary
-from analysis.text.stage import build_tokens, load_tokens, make_tokenizer, token_summary
+from analysis.text.stage import build_tokens, make_tokenizer, token_summary
+from analysis.text.token_table import load_tokens
 from analysis.text.tokens import EnglishPhraser, english_words, is_numeric
 from tests.conftest import ROOT, with_corpus
 

@@ -8,7 +8,7 @@ import pytest
 
 from analysis.corpus.documents_table import analysis_documents
 from analysis.corpus.stage import build_corpus
-from analysis.text import stage as text_stage
+from analysis.text import token_table
 from analysis.text.stage import build_tokens
 from analysis.topics.units import Units, Vocabulary
 from tests.conftest import with_corpus
@@ -21,9 +21,9 @@ def seeds_tokens(request, cfg, monkeypatch):
         cfg = with_corpus(cfg, request.getfixturevalue("corpora") / request.param / "texts")
     build_corpus(cfg, progress=False)
     build_tokens(cfg, progress=False)
-    monkeypatch.setattr(text_stage, "TOKEN_BATCH", 7)   # documents cut across batches
+    monkeypatch.setattr(token_table, "TOKEN_BATCH", 7)   # documents cut across batches
     docs = analysis_documents(cfg).reset_index(drop=True)
-    table = pd.read_parquet(text_stage.tokens_folder(cfg) / "tokens.parquet")
+    table = pd.read_parquet(token_table.table_path(cfg))
     return cfg, docs, table[table["doc_id"].isin(docs["doc_id"])]
 
 
@@ -45,7 +45,7 @@ def test_streamed_units_are_the_whole_tables_units(seeds_tokens, unit):
     expected = whole_table_units(table, "zh", unit)
     units = Units(cfg, docs, "zh", "tokens", unit)
     keys = units.frame()
-    assert len(expected) >= 4 and len(table) > 2 * text_stage.TOKEN_BATCH
+    assert len(expected) >= 4 and len(table) > 2 * token_table.TOKEN_BATCH
     assert keys["doc_id"].tolist() == expected["doc_id"].tolist()
     assert keys["para"].tolist() == expected["para"].tolist()
     assert keys["n"].tolist() == expected["toks"].map(len).tolist()

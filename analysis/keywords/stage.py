@@ -25,14 +25,14 @@ from ..text.lexicon import read_lexicon
 from ..stats.measures import corpus_stopword
 from ..stats.blocks import BlockWriter, DocTerms, documents_with, group_totals
 from ..stats.measures import g2
-from ..text.stage import token_rows
+from ..text.token_table import token_rows
 
 TABLES = tuple(w.removesuffix(".parquet") for w in STAGE.writes if w.endswith(".parquet"))
 
 
 def paragraph_rows(tokens, column: str = "tokens"):
     """(doc_id, tokens) of each paragraph: from a token table (DataFrame), or as given when
-    ``tokens`` already yields such pairs (:func:`analysis.text.stage.token_rows`, streamed)."""
+    ``tokens`` already yields such pairs (:func:`analysis.text.token_table.token_rows`, streamed)."""
     if isinstance(tokens, pd.DataFrame):
         return zip(tokens["doc_id"], tokens[column])
     return tokens

@@ -56,7 +56,7 @@ def discover(docs: pd.DataFrame, texts: dict[str, str], known: set[str], tokens=
     ``docs`` has doc_id, lang, province, quarter; ``texts`` maps doc_id to the counted text;
     ``known`` holds every lexicon form (Chinese as is, English lower-cased); ``tokens``, batches of
     the (doc_ids, tokens) of the Chinese tokens of four characters or more
-    (:func:`analysis.text.stage.long_tokens`), adds recurring phrases. Quoted phrases and formulas are listed from one document on;
+    (:func:`analysis.text.token_table.long_tokens`), adds recurring phrases. Quoted phrases and formulas are listed from one document on;
     recurring phrases need ``min_docs`` documents. :class:`Candidates` does the same a batch of
     texts at a time."""
     found = Candidates(known, context)

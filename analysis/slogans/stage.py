@@ -127,7 +127,7 @@ def build_slogans(cfg: Config, progress: bool = True, force: bool = False) -> ru
 
 def compute_slogans(cfg: Config, out: Path) -> dict[str, pd.DataFrame]:
     """The slogans stage's tables (``cfg``: the stage's view of the configuration)."""
-    from ..text.stage import long_tokens
+    from ..text.token_table import long_tokens
 
     lexicon = read_lexicon(cfg.tokens.lexicon)
     sp = cfg.slogans

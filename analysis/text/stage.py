@@ -574,59 +574,6 @@ def _read_problems(folder: Path) -> list:
     return [Problem(**p) for p in json.loads(path.read_text())] if path.exists() else []
 
 
-def load_tokens(cfg: Config | None = None, columns: list[str] | None = None, docs=None):
-    """The token table as a DataFrame (one row per paragraph); with ``docs``, only the rows of those
-    documents (the analysable ones, near-duplicates left out), read with a filter."""
-    import pandas as pd
-
-    if cfg is None:
-        from ..pipeline.config import load_config
-        cfg = load_config()
-    path = tokens_folder(cfg) / "tokens.parquet"
-    if not path.exists():
-        raise FileNotFoundError(f"{path} not found: run `python -m analysis tokens` first")
-    filters = [("doc_id", "in", docs["doc_id"].tolist())] if docs is not None else None
-    return pd.read_parquet(path, columns=columns, filters=filters)
-
-
-#: paragraphs per batch when the token table is streamed
-TOKEN_BATCH = 20_000
-
-
-def token_batches(cfg: Config, docs, columns: list[str]):
-    """Batches of the token table's ``columns`` (doc_id first) for the paragraphs of ``docs`` (the
-    analysable documents), in table order, filtered in Arrow: the table is never held whole."""
-    import pyarrow.compute as pc
-
-    path = tokens_folder(cfg) / "tokens.parquet"
-    if not path.exists():
-        raise FileNotFoundError(f"{path} not found: run `python -m analysis tokens` first")
-    wanted = pa.array(docs["doc_id"].astype(str).tolist(), type=pa.string())
-    for batch in pq.ParquetFile(path).iter_batches(batch_size=TOKEN_BATCH, columns=columns):
-        yield batch.filter(pc.is_in(batch.column(0).cast(pa.string()), value_set=wanted))
-
-
-def token_rows(cfg: Config, docs, column: str = "tokens"):
-    """(doc_id, tokens) of every paragraph of ``docs``, streamed: the token table as the keyword
-    statistics read it."""
-    for batch in token_batches(cfg, docs, ["doc_id", column]):
-        yield from zip(batch.column(0).to_pylist(), batch.column(1).to_pylist())
-
-
-def long_tokens(cfg: Config, docs, lang: str = "zh", min_chars: int = 4):
-    """Batches of (doc_ids, tokens), a document's id for each token of at least ``min_chars``
-    characters in the paragraphs of ``lang`` of ``docs``, streamed and filtered in Arrow: what slogan
-    discovery needs, without holding the token table as Python strings (1.5 GB at 100,000 news items)."""
-    import pyarrow.compute as pc
-
-    for batch in token_batches(cfg, docs, ["doc_id", "lang", "tokens"]):
-        batch = batch.filter(pc.equal(batch.column(1), lang))
-        lists = batch.column(2)
-        flat, parent = pc.list_flatten(lists), pc.list_parent_indices(lists)
-        keep = pc.greater_equal(pc.utf8_length(flat), min_chars)
-        yield pc.take(batch.column(0), parent.filter(keep)).to_pylist(), flat.filter(keep).to_pylist()
-
-
 def token_summary(path: Path, top: int = 15, column: str = "tokens") -> dict:
     """Vocabulary size, token count and the most frequent terms per language (streamed)."""
     counts = {lang: Counter() for lang in LANGS}

@@ -15,7 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..pipeline.config import Config
-from ..text.stage import token_batches
+from ..text.token_table import token_batches
 
 
 class Units:
