@@ -7,7 +7,7 @@ import pytest
 from scipy import sparse, stats
 
 from analysis.calibrate.checks import planted_check, summarise
-from analysis.stats.inference import (group_sums, mk_exact_p, rate_interval, rate_test, score_trend_test,
+from analysis.stats.inference import (group_sums, lumps, mk_exact_p, rate_interval, rate_test, score_trend_test,
                                 shrink_rates, wilson_interval)
 from analysis.keywords.statistics import keyness, trends
 from analysis.slogans.statistics import nb_effects, region_vs_rest
@@ -366,3 +366,27 @@ def test_pooled_intervals_cover_when_the_cells_hardly_differ():
             hits += list((out["low"] <= theta) & (theta <= out["high"]))
             assert np.all((out["high"] - out["low"]) / out["rate"] > 0.2)   # never the plug-in's sliver
         assert 0.9 <= np.mean(hits) <= 1.0, (a, np.mean(hits))
+
+
+def test_the_rate_test_in_column_chunks_is_the_rate_test_of_all_terms(monkeypatch):
+    """A large vocabulary is tested a chunk of terms at a time after the dispersion is moderated over
+    all of them: the same p-values (up to the last digits of the tails' sums), every output column in
+    place, the lumpy terms' exact tails included."""
+    import analysis.stats.inference as inference
+
+    docs, dtm, vocab = bursty_corpus(4)
+    groups = docs["period"].astype("category").cat.codes.to_numpy()
+    n_groups = int(groups.max()) + 1
+    S = group_sums(groups, n_groups, dtm, docs["length"].to_numpy(float))
+    rest = S.total() - S
+    lumpy = lumps(dtm)
+    assert any(v is not None for v in lumpy)
+    whole = rate_test(S, rest, lumpy=lumpy)
+    monkeypatch.setattr(inference, "TEST_CELLS", 7 * n_groups)    # seven terms a chunk
+    chunked = rate_test(S, rest, lumpy=lumpy)
+    assert whole.keys() == chunked.keys()
+    for key in whole:
+        assert whole[key].shape == chunked[key].shape == (n_groups, len(vocab))
+        np.testing.assert_allclose(chunked[key], whole[key], rtol=1e-12, atol=1e-300, equal_nan=True)
+    assert np.array_equal(whole["kappa"], chunked["kappa"])
+    assert (whole["p"] < 0.05).any()

@@ -273,7 +273,28 @@ def rate_test(a: Sums, b: Sums, moderate: bool = True, lumpy: list | None = None
         Ra, Rb = a.Y / _col(a.E, a.Y), b.Y / _col(b.E, b.Y)
     T = a.Y + b.Y
     shape = np.broadcast_shapes(T.shape, np.shape(_col(a.E, a.Y)))
-    kappa = _pooled_dispersion(a, b, Ra, Rb, T, shape, moderate)
+    kappa = _pooled_dispersion(a, b, Ra, Rb, T, shape, moderate)   # moderated across all the terms
+    width = max(1, TEST_CELLS // max(1, int(np.prod(shape[:-1]))))
+    if len(shape) != 2 or shape[-1] <= width:
+        return _rate_test_terms(a, b, Ra, Rb, T, shape, kappa, lumpy)
+    parts = []
+    for start in range(0, shape[-1], width):
+        c = slice(start, min(start + width, shape[-1]))
+        a_c, b_c = (s.columns(c) if s.Y.ndim == 2 else s for s in (a, b))
+        parts.append(_rate_test_terms(a_c, b_c, *(np.broadcast_to(x, shape)[:, c] for x in (Ra, Rb, T)),
+                                      (shape[0], c.stop - c.start), kappa[:, c], lumpy[c] if lumpy is not None else None))
+    return {key: np.concatenate([p[key] for p in parts], axis=-1) for key in parts[0]}
+
+
+#: :func:`rate_test` works on this many groups × terms at a time after the dispersion (about 25 arrays of
+#: that size are alive at once, and the vocabulary grows with the corpus): the results are the same up
+#: to the last digits of the beta-binomial tails, whose sums are taken in chunks of their own
+TEST_CELLS = 1 << 22
+
+
+def _rate_test_terms(a: Sums, b: Sums, Ra: np.ndarray, Rb: np.ndarray, T: np.ndarray, shape: tuple,
+                     kappa: np.ndarray, lumpy: list | None) -> dict:
+    """:func:`rate_test` of some terms, their dispersion ``kappa`` given."""
     pi, rho = _share_and_correlation(a, b, Ra, Rb, kappa, T, shape)
     up, low = betabinom_tails(np.broadcast_to(a.Y, shape), np.broadcast_to(T, shape), pi,
                               np.nan_to_num(np.clip(rho, 0, 0.999)))

@@ -76,8 +76,10 @@ class Units:
         if self.unit == "document":
             return self._unit_of_doc[doc]
         key = _key(doc, para)
-        at = np.minimum(np.searchsorted(self._keys, key), max(len(self._keys) - 1, 0))
-        return np.where(len(self._keys) and self._keys[at] == key, at, -1) if len(self._keys) else np.full(len(key), -1)
+        if not len(self._keys):
+            return np.full(len(key), -1)
+        at = np.minimum(np.searchsorted(self._keys, key), len(self._keys) - 1)
+        return np.where(self._keys[at] == key, at, -1)
 
     def texts(self, wanted: np.ndarray | None = None) -> Iterator[tuple[np.ndarray, list[list[str]]]]:
         """(positions, token lists) of the units ``wanted`` selects (a boolean mask over the units;
@@ -96,7 +98,7 @@ class Units:
             paras = batch.column(1).take(pa.array(rows)).to_pylist()
             lists = batch.column(3).take(pa.array(rows)).to_pylist()
             if self.unit == "paragraph":
-                yield pos[rows], [t for t in lists]
+                yield pos[rows], lists
                 continue
             done_pos, done = [], []
             for p, para, toks in zip(pos[rows].tolist(), paras, lists):
