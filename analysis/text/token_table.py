@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -24,8 +25,6 @@ def table_path(cfg: Config) -> Path:
 def load_tokens(cfg: Config | None = None, columns: list[str] | None = None, docs=None):
     """The token table as a DataFrame (one row per paragraph); with ``docs``, only the rows of those
     documents (the analysable ones, near-duplicates left out), read with a filter."""
-    import pandas as pd
-
     if cfg is None:
         from ..pipeline.config import load_config
         cfg = load_config()
@@ -41,9 +40,10 @@ def token_batches(cfg: Config, docs, columns: list[str]):
     """Batches of the token table's ``columns`` (doc_id first) for the paragraphs of ``docs`` (the
     analysable documents), in table order, filtered in Arrow: the table is never held whole."""
     path = table_path(cfg)
-    wanted = pa.array(docs["doc_id"].astype(str).tolist(), type=pa.string())
+    wanted = pd.Index(docs["doc_id"].astype(str).to_numpy(dtype=object))   # hashed once, not once a batch
     for batch in pq.ParquetFile(path).iter_batches(batch_size=TOKEN_BATCH, columns=columns):
-        yield batch.filter(pc.is_in(batch.column(0).cast(pa.string()), value_set=wanted))
+        ids = batch.column(0).to_pandas().astype(str).to_numpy(dtype=object)
+        yield batch.filter(pa.array(wanted.get_indexer(ids) >= 0))
 
 
 def token_rows(cfg: Config, docs, column: str = "tokens"):

@@ -161,14 +161,17 @@ COVARIATE_METHOD = ("Dirichlet-multinomial regression (tomotopy DMRModel) with a
                     "each unit's posterior Dirichlet(exp(λ·x) + topic counts)")
 
 
-def covariate_rows(tp: TopicParams, meta: pd.DataFrame, unit_doc, notes: list, lang: str) -> list:
+def covariate_rows(tp: TopicParams, meta: pd.DataFrame, unit_doc, notes: list, lang: str,
+                   variables: list[str] | None = None) -> list:
     """Each unit's indicators of the covariates the DMR model can use (``topics.covariates`` that
-    the documents table has; the others named in a note): ``province=广东省``, none for a missing
-    value; an empty list when no covariate is usable."""
+    the documents table has; the others named in a note that lists ``variables``, by default
+    ``meta``'s columns): ``province=广东省``, none for a missing value; an empty list when no
+    covariate is usable."""
     missing = [c for c in tp.covariates if c not in meta.columns]
     if missing:
+        listed = variables if variables is not None else [c for c in meta.columns if c != "text"]
         notes.append((lang, f"covariates not in the documents table, left out: {', '.join(missing)} "
-                            f"(document variables: {', '.join(c for c in meta.columns if c != 'text')})"))
+                            f"(document variables: {', '.join(listed)})"))
     used = [c for c in tp.covariates if c in meta.columns]
     per_doc = [[f"{c}={v}" for c, v in zip(used, values) if pd.notna(v) and str(v) != ""]
                for values in meta[used].itertuples(index=False)]
@@ -452,6 +455,8 @@ def compute_topics(cfg: Config, out: Path, progress: bool = True) -> dict[str, p
     docs = analysis_documents(cfg).reset_index(drop=True)
     docs = pd.concat([docs, grouping_variables(docs, cfg.design, tp.covariates, "topics.covariates")], axis=1)
     docs = pd.concat([docs, grouping_variables(docs, cfg.design)], axis=1)   # prevalence by [design] groupings too
+    variables = [c for c in docs.columns if c != "text"]     # what a note on a missing covariate lists
+    docs = docs[list(dict.fromkeys(["doc_id", *prevalence_groupings(cfg), *(c for c in tp.covariates if c in docs)]))]
     notes, per_lang, prepared, stopwords, unit_of = [], {}, {}, [], {}
     lexicon_terms = frozenset(e.term for e in read_lexicon(cfg.tokens.lexicon).entries)
     for lang in ("zh", "en"):
@@ -466,7 +471,7 @@ def compute_topics(cfg: Config, out: Path, progress: bool = True) -> dict[str, p
     groups = seed_groups(tp.seed_topics, cfg.tokens.lexicon, cfg.topics.seed_file)
     inputs, documents, over_time = {}, {}, {}  # per language: the fits' inputs; units' documents; words by period
     for lang, found in prepared.items():
-        inputs[lang], documents[lang] = fit_inputs(lang, found, grid, docs, groups, tp, notes)
+        inputs[lang], documents[lang] = fit_inputs(lang, found, grid, docs, groups, tp, notes, variables)
         over_time[lang] = PeriodWords(documents[lang], inputs[lang]["k"], len(inputs[lang]["dictionary"]))
     fitted = final_fits(inputs, tp, cfg.random.seed, progress,
                         seen=lambda lang, pos, gamma, counts: over_time[lang].add(pos, gamma, counts))
@@ -570,9 +575,10 @@ def language_units(cfg: Config, docs: pd.DataFrame, lang: str, tp: TopicParams, 
 
 
 def fit_inputs(lang: str, found: LanguageUnits, grid: pd.DataFrame, docs: pd.DataFrame, groups: dict,
-               tp: TopicParams, notes: list) -> tuple[dict, tuple]:
+               tp: TopicParams, notes: list, variables: list[str]) -> tuple[dict, tuple]:
     """What the final fits of one language need (K chosen from the grid or set, the training sample,
-    the others' chunks, covariates and seeds) and each unit's document with the documents' metadata."""
+    the others' chunks, covariates and seeds) and each unit's document with the documents' metadata
+    (``docs``: the variables the stage uses; ``variables``: all the documents', for a note)."""
     dictionary, u, sample = found.grid_inputs[2], found.keys, found.sample
     if tp.k:
         k, why = tp.k, "set in tifa.toml (topics.k); no K grid was fitted"
@@ -593,7 +599,7 @@ def fit_inputs(lang: str, found: LanguageUnits, grid: pd.DataFrame, docs: pd.Dat
     if tp.covariates and tp.engine != "tomotopy":
         notes.append((lang, "covariate model skipped: it needs topics.engine = \"tomotopy\""))
     elif tp.covariates:
-        covariates = covariate_rows(tp, dmeta.reset_index(), unit_doc[sample], notes, lang)
+        covariates = covariate_rows(tp, dmeta.reset_index(), unit_doc[sample], notes, lang, variables)
     seeds, k_seeded = usable_seeds(groups, dictionary, k, notes, lang)
     outside = np.ones(len(u), bool)
     outside[sample] = False
