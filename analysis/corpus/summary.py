@@ -61,7 +61,7 @@ def problem_kind(problem: str) -> str:
 
 def findings(result) -> list[str]:
     """The report's summary line on the corpus: its size and how much metadata is known."""
-    docs = result.documents
+    docs = result.columns(["adcode", "quarter"])
     n = len(docs)
     share = (lambda k: f"{k:,} ({100 * k / n:.0f}%)") if n else str
     return [f"Corpus: {n:,} documents; region stated for {share(int(docs['adcode'].notna().sum()))}, quarter for "

@@ -101,7 +101,7 @@ SLOGAN_OUTPUTS = (
     Output("slogan_candidates_lexicon", "page", "The best candidates as rows of lexicon.csv, ready to paste after "
            "review (category and renderings to fill in).", files=("slogan_candidates_lexicon.csv",),
            made_by="analysis.slogans.discovery.lexicon_rows"),
-    Output("slogan_concordance", "page", "Every slogan occurrence in context (table and page).",
+    Output("slogan_concordance", "page", "Every slogan occurrence in context (the table; the page shows up to 100 of each slogan).",
            reads=("slogans.rule", "slogans.context_chars"), files=("slogan_concordance.csv", "slogan_concordance.html"), made_by="analysis.text.kwic.concordance"),
     Output("slogan_counts", "table", "Counts of every slogan in every document, under both counting rules.", made_by="analysis.slogans.stage.count_documents"),
 )

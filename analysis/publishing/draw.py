@@ -15,6 +15,7 @@ from . import plots
 from . import diffusion_plots, reuse_plots, targets_plots
 from .catalog import (ADOPTION_OUTPUTS, CALIBRATION_OUTPUTS, COOCCURRENCE_OUTPUTS, CORPUS_OUTPUTS, KEYWORD_OUTPUTS,
                       REUSE_OUTPUTS, SLOGAN_OUTPUTS, TARGETS_OUTPUTS, TOPIC_OUTPUTS, for_groupings)
+from .export import ParquetRows, write_csv
 from .writer import Writer, draw_stage, output_step
 
 
@@ -38,20 +39,27 @@ def tables_step(cfg: Config, function, result, draw, force: bool, outputs=None, 
                        sorted(data.glob("*.parquet")) + list(extra), draw, force)
 
 
+#: the columns of ``corpus_tables.COLUMNS`` that only the unknown-metadata table reads: that table is
+#: written a batch of documents at a time, the others are made from the rest (a title and the region
+#: candidates of a million documents are some 300 MB)
+UNKNOWN_ONLY = ("title", "region_candidates")
+
+
 @draws("corpus", CORPUS_OUTPUTS)
 def build_corpus_outputs(cfg: Config, corpus: CorpusResult, force: bool = False) -> bool:
     """Corpus figure and tables; returns True when they were (re)written."""
     cfg = view(cfg, build_corpus_outputs.step)
 
     def draw(w: Writer) -> None:
-        docs, problems = corpus.columns(list(corpus_tables.COLUMNS)), corpus.problems
+        docs, problems = corpus.columns([c for c in corpus_tables.COLUMNS if c not in UNKNOWN_ONLY]), corpus.problems
         by_pq = corpus_tables.corpus_by_province_quarter(docs)
         by_lang = corpus_tables.corpus_by_language(docs)
         w.figure(lambda: plots.corpus_overview(by_pq, by_lang), "corpus_overview")
         w.table(corpus_tables.corpus_summary(docs, problems), "corpus_summary")
         w.table(by_pq, "corpus_by_province_quarter")
         w.table(by_lang, "corpus_by_language")
-        w.table(corpus_tables.unknown_metadata(docs), "corpus_unknown_metadata")
+        w.table(ParquetRows(Path(corpus.folder) / "documents.parquet", corpus_tables.COLUMNS,
+                            corpus_tables.unknown_metadata), "corpus_unknown_metadata")
 
     folder = corpus_folder(cfg)
     return output_step(cfg, build_corpus_outputs.step, CORPUS_OUTPUTS, folder / "outputs",
@@ -90,16 +98,23 @@ def contrast_label(contrasts, docs, spec: str) -> str | None:
 
 @draws("slogans", SLOGAN_OUTPUTS)
 def build_slogan_outputs(cfg: Config, result, force: bool = False) -> bool:
-    """Slogan figures, tables and the concordance page; returns True when they were (re)written."""
-    from .pages import concordance_html
+    """Slogan figures, tables and the concordance page; returns True when they were (re)written.
+    The per-document tables (counts, the concordance) are written from their files a batch of rows at
+    a time; the page shows at most ``CONCORDANCE_PAGE_OCCURRENCES`` occurrences of each slogan."""
+    import pandas as pd
+
+    from .pages import CONCORDANCE_PAGE_OCCURRENCES, concordance_html, shown_occurrences
     from ..slogans.discovery import lexicon_rows
     from ..slogans.matcher import RULE_TEXT
 
     cfg = view(cfg, build_slogan_outputs.step)
+    data = Path(result.folder)
 
     def draw(w: Writer) -> None:
         t = result.tables
-        rates, contrasts, docs = t["rates"], t["contrasts"], t["documents"]
+        rates = read_without(data / "rates.parquet", ("method", "rule"))
+        contrasts = read_without(data / "contrasts.parquet", ("method",))
+        docs = contrast_documents(data)
         sp = cfg.slogans
         w.figure(lambda: plots.slogan_heatmap(rates, "province", sp.top), "slogan_rates_by_region")
         w.figure(lambda: plots.slogan_heatmap(rates, "quarter", sp.top), "slogan_rates_by_quarter")
@@ -124,26 +139,39 @@ def build_slogan_outputs(cfg: Config, result, force: bool = False) -> bool:
             "kind", "contrast", "lang", "slogan", "rendering", "count_target", "count_reference", "rate_target", "rate_reference",
             "documents_with_target", "documents_with_reference", "log_ratio", "log_ratio_low", "log_ratio_high",
             "interval_method", "g2", "z", "p_value", "p_method", "q_value", "status"])
-        w.table(shown.reset_index(drop=True), "slogan_contrasts", _method(contrasts))
+        w.table(shown.reset_index(drop=True), "slogan_contrasts", method_in(data / "contrasts.parquet"))
         nb = t["nb_effects"]
         w.table(nb.drop(columns=["method", "rule"]).reset_index(drop=True), "slogan_nb_effects", _method(nb))
         w.table(t["candidates"], "slogan_candidates")
         w.page("slogan_candidates_lexicon", lambda folder: atomic.write_text(
             folder / "slogan_candidates_lexicon.csv",
             lexicon_rows(t["candidates"], Path(cfg.paths.corpus).name).to_csv(index=False, lineterminator="\n")))
-        w.table(t["counts"][["doc_id", "slogan", "n_all", "n_longest"]], "slogan_counts",
+        w.table(ParquetRows(data / "counts.parquet", ("doc_id", "slogan", "n_all", "n_longest")), "slogan_counts",
                 f"n_all: {RULE_TEXT['all']}; n_longest: {RULE_TEXT['longest']}.")
-        conc = t["concordance"]
 
         def concordance_page(folder: Path) -> None:
-            atomic.write_text(folder / "slogan_concordance.csv", conc.to_csv(index=False, lineterminator="\n"))
-            atomic.write_text(folder / "slogan_concordance.html", concordance_html(
-                conc, "Slogan concordance", f"Every occurrence of every lexicon slogan ({RULE_TEXT[sp.rule]}), "
-                f"with {sp.context_chars} characters of context."))
+            conc = ParquetRows(data / "concordance.parquet")
+            write_csv(conc, folder / "slogan_concordance.csv")
+            keys = pd.read_parquet(conc.path, columns=["slogan", "doc_id"])
+            shown, total = conc.take(shown_occurrences(keys, CONCORDANCE_PAGE_OCCURRENCES)), len(keys)
+            del keys
+            note = f"every lexicon slogan ({RULE_TEXT[sp.rule]}), with {sp.context_chars} characters of context"
+            note = f"Every occurrence of {note}." if len(shown) == total else (
+                f"Occurrences of {note}. This page shows {len(shown):,} of the {total:,} occurrences, at most "
+                f"{CONCORDANCE_PAGE_OCCURRENCES} of each slogan (those in the documents that come first in a fixed "
+                "order of their ids, the same on every run); every occurrence is in slogan_concordance.csv.")
+            atomic.write_text(folder / "slogan_concordance.html", concordance_html(shown, "Slogan concordance", note))
         w.page("slogan_concordance", concordance_page)
 
     return tables_step(cfg, build_slogan_outputs, result, draw, force,
                        outputs=for_groupings(SLOGAN_OUTPUTS, cfg.design.groupings))
+
+
+def contrast_documents(data: Path):
+    """The columns of the slogans stage's documents table that :func:`contrast_label` reads."""
+    import pandas as pd
+
+    return pd.read_parquet(Path(data) / "documents.parquet", columns=["province", "quarter"])
 
 
 def _method(table) -> str:
@@ -151,6 +179,27 @@ def _method(table) -> str:
     if "method" not in table or not len(table) or not table["method"].notna().any():
         return ""
     return str(table["method"].dropna().iloc[0])
+
+
+def method_in(path: Path) -> str:
+    """:func:`_method` of a stage's table, read from its file a batch at a time."""
+    import pyarrow.parquet as pq
+
+    if "method" not in pq.ParquetFile(path).schema_arrow.names:
+        return ""
+    for batch in ParquetRows(path, ("method",)).batches():
+        if batch["method"].notna().any():
+            return _method(batch)
+    return ""
+
+
+def read_without(path: Path, columns: tuple[str, ...]):
+    """A stage's table without ``columns``: a statistics table's ``method`` repeats one long sentence
+    on every row (370 MB of the slogan rates' 520,000 rows, a table that does not grow with the corpus)."""
+    import pandas as pd
+    import pyarrow.parquet as pq
+
+    return pd.read_parquet(path, columns=[c for c in pq.ParquetFile(path).schema_arrow.names if c not in columns])
 
 
 @draws("keywords", KEYWORD_OUTPUTS)
@@ -297,16 +346,20 @@ def build_targets_outputs(cfg: Config, result, force: bool = False) -> bool:
         w.figure(lambda: targets_plots.targets_by_unit(t["targets"], cfg.targets.top), "targets_by_unit")
         w.figure(lambda: targets_plots.targets_vs_outcome(t["targets"]), "targets_vs_outcome")
         w.table(t["targets"], "targets")
-        w.table(t["documents"], "targets_documents")
+        w.table(ParquetRows(Path(result.folder) / "documents.parquet"), "targets_documents")
 
     return tables_step(cfg, build_targets_outputs, result, draw, force)
 
 
 @draws("reuse", REUSE_OUTPUTS)
 def build_reuse_outputs(cfg: Config, result, force: bool = False) -> bool:
-    """The reuse figures, tables and page; returns True when they were (re)written."""
+    """The reuse figures, tables and page; returns True when they were (re)written. The documents and
+    passages tables are written from their files a batch of rows at a time, and the page's documents
+    chosen from them a batch at a time."""
+    import pandas as pd
+
     from . import maps
-    from .pages import reuse_html
+    from .pages import reuse_html, reuse_page_documents
 
     cfg = view(cfg, build_reuse_outputs.step)
     data = Path(result.folder)
@@ -318,17 +371,20 @@ def build_reuse_outputs(cfg: Config, result, force: bool = False) -> bool:
         w.figure(lambda: maps.region_map(overall.set_index("unit")["share"] * 100, cfg.reuse.by,
                                          "% of characters repeating a central text"), "reuse_map")
         w.figure(lambda: reuse_plots.central_passages(t["central"], cfg.reuse.top), "reuse_central_passages")
-        w.table(t["passages"], "reuse_passages")
-        w.table(t["documents"], "reuse_documents")
+        w.table(ParquetRows(data / "passages.parquet"), "reuse_passages")
+        w.table(ParquetRows(data / "documents.parquet"), "reuse_documents")
         w.table(t["units"], "reuse_units")
         w.table(t["central"], "reuse_central")
 
         def page(folder: Path) -> None:
-            docs = t["documents"]
-            shown = set(docs.loc[docs["chars_reused"] > 0, "doc_id"])
+            docs = reuse_page_documents(pd.concat([reuse_page_documents(batch) for batch in
+                                                   ParquetRows(data / "documents.parquet").batches()]))
+            shown = set(docs["doc_id"])   # the texts and passages of the documents the page shows
             texts = _texts(data.parent / "corpus" / "documents.parquet", shown)
+            passages = pd.read_parquet(data / "passages.parquet", filters=[("doc_id", "in", sorted(shown))]) if shown \
+                else ParquetRows(data / "passages.parquet").take([])
             atomic.write_text(folder / "reuse_view.html", reuse_html(
-                docs, t["passages"], texts, "Passages that repeat the central texts",
+                docs, passages, texts, "Passages that repeat the central texts",
                 f"Each document's passages that repeat a passage of the reference ({len(t['reference'])} texts), "
                 "verbatim or with small edits (docs/reuse.md); the documents with most reuse first, at most 100."))
         w.page("reuse_view", page)

@@ -8,8 +8,9 @@ from __future__ import annotations
 import io
 import math
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 import pandas as pd
 
@@ -111,21 +112,107 @@ def _save_pickled(job: tuple) -> None:
 #: journal prints 100,000 rows, and typesetting them took a third of the drawing time at that size)
 MAX_TYPESET_ROWS = 5000
 
+#: rows of a streamed table made into a DataFrame at a time (some MB of a concordance's contexts)
+BATCH_ROWS = 20_000
 
-def save_table(frame: pd.DataFrame, name: str, folder: str | Path, caption: str = "",
-               float_digits: int = 3) -> list[Path]:
-    """Save a table as CSV, LaTeX (booktabs) and Markdown; return the paths. Tables of more than
-    MAX_TYPESET_ROWS rows are written as CSV only, with a .tex and .md that say where they are."""
+
+@dataclass(frozen=True)
+class ParquetRows:
+    """A table written straight from a stage's Parquet file a batch of rows at a time, so that a
+    table of a million documents is never held whole: ``columns``, the columns read (all when
+    None); ``rows``, a function from a batch's DataFrame to the rows written (a filter, columns
+    chosen, reordered or filled: anything that works row by row). Its batches, written one after
+    the other, make the CSV that ``read().to_csv(...)`` makes, byte for byte (tests/test_publishing_tables.py)."""
+    path: Path
+    columns: tuple[str, ...] | None = None
+    rows: Callable[[pd.DataFrame], pd.DataFrame] | None = None
+
+    def _file(self):
+        import pyarrow.parquet as pq
+
+        return pq.ParquetFile(self.path)
+
+    def file_rows(self) -> int:
+        """The rows of the file (before ``rows`` filters them)."""
+        return self._file().metadata.num_rows
+
+    def read(self) -> pd.DataFrame:
+        """The whole table at once (as ``pd.read_parquet`` reads it)."""
+        frame = pd.read_parquet(self.path, columns=None if self.columns is None else list(self.columns))
+        return self.rows(frame) if self.rows else frame
+
+    def batches(self, size: int | None = None) -> Iterator[pd.DataFrame]:
+        """The table ``size`` (default BATCH_ROWS) rows at a time, ``rows`` applied to each; at least
+        one batch (an empty table's has its columns). A table with date-time columns comes whole, in
+        one batch: pandas writes all of a date-time column in one format (no time when no value has one)."""
+        import pyarrow as pa
+
+        parquet = self._file()
+        columns = None if self.columns is None else list(self.columns)
+        schema = parquet.schema_arrow
+        read = [schema.field(c) for c in (columns or schema.names)]
+        if any(pa.types.is_timestamp(f.type) or pa.types.is_duration(f.type) for f in read):
+            yield self.read()
+            return
+        empty = True
+        for batch in parquet.iter_batches(batch_size=size or BATCH_ROWS, columns=columns, use_pandas_metadata=True):
+            empty = False
+            frame = pa.Table.from_batches([batch]).to_pandas()
+            yield self.rows(frame) if self.rows else frame
+        if empty:
+            frame = pa.schema(read, metadata=schema.metadata).empty_table().to_pandas()
+            yield self.rows(frame) if self.rows else frame
+
+    def take(self, positions) -> pd.DataFrame:
+        """The rows at ``positions`` (sorted, of the file's rows; ``rows`` is not applied), read a
+        batch at a time."""
+        import numpy as np
+
+        positions = np.asarray(positions, dtype="int64")
+        picked, start = [], 0
+        for frame in ParquetRows(self.path, self.columns).batches():
+            lo, hi = np.searchsorted(positions, [start, start + len(frame)])
+            if hi > lo or not picked:   # the first batch even without a row: an empty result's columns
+                picked.append(frame.iloc[positions[lo:hi] - start])
+            start += len(frame)
+        return pd.concat(picked, ignore_index=True)
+
+
+def write_csv(table, target: str | Path, keep: int = 0) -> tuple[int, pd.DataFrame | None]:
+    """Write ``table`` (a DataFrame, or :class:`ParquetRows` a batch at a time) as CSV to ``target``,
+    atomically, in the bytes of ``to_csv(index=False, lineterminator="\\n")``, without holding the
+    text; returns its rows and, when they are at most ``keep``, the table itself (else None)."""
+    batches = table.batches() if isinstance(table, ParquetRows) else [table]
+    kept: list | None = []
+    n = 0
+    with atomic.atomic_path(target) as tmp, open(tmp, "w", encoding="utf-8", newline="") as out:
+        for i, frame in enumerate(batches):
+            frame.to_csv(out, index=False, header=i == 0, lineterminator="\n")
+            n += len(frame)
+            if kept is not None and n <= keep:
+                kept.append(frame)
+            else:
+                kept = None
+    if kept is None:
+        return n, None
+    return n, kept[0] if len(kept) == 1 else pd.concat(kept, ignore_index=True)
+
+
+def save_table(frame, name: str, folder: str | Path, caption: str = "", float_digits: int = 3) -> list[Path]:
+    """Save a table (a DataFrame, or :class:`ParquetRows`: a stage's table streamed from its file)
+    as CSV, LaTeX (booktabs) and Markdown; return the paths. Tables of more than MAX_TYPESET_ROWS
+    rows are written as CSV only, with a .tex and .md that say where they are."""
     folder = Path(folder)
-    csv_buf = io.StringIO()
-    frame.to_csv(csv_buf, index=False, lineterminator="\n")
-    if len(frame) > MAX_TYPESET_ROWS:
-        note = f"{len(frame):,} rows, too many to typeset (more than {MAX_TYPESET_ROWS:,}): the table is {name}.csv"
+    if isinstance(frame, ParquetRows) and frame.file_rows() <= MAX_TYPESET_ROWS:
+        frame = frame.read()   # a short table is read whole, as it always was
+    n, shown = write_csv(frame, folder / f"{name}.csv", keep=MAX_TYPESET_ROWS)
+    if shown is None:
+        note = f"{n:,} rows, too many to typeset (more than {MAX_TYPESET_ROWS:,}): the table is {name}.csv"
         tex, md = f"% {caption}\n% {note}\n", (f"**{caption}**\n\n" if caption else "") + f"{note}\n"
     else:
-        tex, md = to_latex(frame, caption, name, float_digits), to_markdown(frame, caption, float_digits)
+        tex, md = to_latex(shown, caption, name, float_digits), to_markdown(shown, caption, float_digits)
     return [
-        atomic.write_text(folder / f"{name}.csv", csv_buf.getvalue()),
+        folder / f"{name}.csv",
         atomic.write_text(folder / f"{name}.tex", tex),
         atomic.write_text(folder / f"{name}.md", md),
     ]

@@ -5,6 +5,7 @@ sentence can be reworded without touching code and a number cannot be typed by h
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -12,6 +13,7 @@ import pandas as pd
 from ..pipeline.cache import read_json
 from ..pipeline.config import Config
 from ..text.lexicon import read_lexicon
+from .pages import CONCORDANCE_PAGE_OCCURRENCES
 
 
 def read_output_table(folder: Path, name: str, rows: int | None = None, columns: list[str] | None = None,
@@ -20,9 +22,17 @@ def read_output_table(folder: Path, name: str, rows: int | None = None, columns:
     by first ("-column": largest first; empty cells last), so trimmed tables show their strongest
     rows; ``where``: "column=value" keeps the rows with that value ("column!=value": without it;
     "column^=text": starting with it). Columns of decimal numbers (with empty cells) are read as
-    numbers, the rest as written."""
+    numbers, the rest as written. Only the columns shown, sorted by and filtered on are read (a
+    table of a million documents' rows is hundreds of MB whole); each is read as when the whole
+    table is."""
+    path = Path(folder) / f"{name}.csv"
+    wanted = None
+    if columns:
+        wanted = {*columns, *([sort.lstrip("-")] if sort else []),
+                  *([re.match(WHERE, where).group(1)] if where else [])}
     try:
-        frame = pd.read_csv(Path(folder) / f"{name}.csv", keep_default_na=False, low_memory=False)
+        frame = pd.read_csv(path, keep_default_na=False, low_memory=False,
+                            usecols=None if wanted is None else lambda c: c in wanted)
     except pd.errors.EmptyDataError:  # a table without columns (no topic model was fitted)
         return pd.DataFrame()
     for c in frame.columns:
@@ -45,11 +55,13 @@ def read_output_table(folder: Path, name: str, rows: int | None = None, columns:
     return frame
 
 
+#: a report table's ``where``: column, operator, value
+WHERE = r"([^!^=]+)(!=|\^=|=)(.*)"
+
+
 def kept_rows(frame, where: str):
     """The rows a report table keeps (see :func:`read_output_table`'s ``where``)."""
-    import re
-
-    column, op, value = re.match(r"([^!^=]+)(!=|\^=|=)(.*)", where).groups()
+    column, op, value = re.match(WHERE, where).groups()
     cells = frame[column].astype(str) if column in frame.columns else pd.Series("", index=frame.index)
     return {"=": cells == value, "!=": cells != value, "^=": cells.str.startswith(value)}[op]
 
@@ -142,6 +154,7 @@ def report_facts(cfg: Config, done: dict, entries: list[dict]) -> dict:
                    if (fig / f"{name}.csv").exists() else ""
                    for name in ("slogan_contrasts", "slogan_nb_effects", "keyword_keyness")},
         "contrast_figure": (fig / "slogan_contrast.png").exists() and _contrast_tested(done, cfg),
+        "concordance_page": CONCORDANCE_PAGE_OCCURRENCES,
         **stage_sections(done, cfg),
     }
 
@@ -168,10 +181,10 @@ def _misses(candidates) -> dict:
 
 def _contrast_tested(done: dict, cfg: Config) -> bool:
     """Whether the contrast figure holds a tested estimate (else the report leaves it out)."""
-    from .draw import contrast_label
+    from .draw import contrast_documents, contrast_label
 
     t = done["slogans"].tables
-    label = contrast_label(t["contrasts"], t["documents"], cfg.slogans.contrast)
+    label = contrast_label(t["contrasts"], contrast_documents(done["slogans"].folder), cfg.slogans.contrast)
     c = t["contrasts"]
     return bool(((c["contrast"] == label) & (c["status"] == "tested")).any())
 

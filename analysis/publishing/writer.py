@@ -55,7 +55,10 @@ class Writer:
             self.wrote = True
 
     def table(self, frame, name: str, note: str = "") -> None:
-        """A table with its caption; ``note`` (the method, a rule) is appended to the caption."""
+        """A table with its caption; ``note`` (the method, a rule) is appended to the caption.
+        ``frame``: a DataFrame, a function that makes one, or an
+        :class:`~analysis.publishing.export.ParquetRows` (a stage's table written from its file a
+        batch of rows at a time)."""
         if self._todo(name):
             save_table(frame() if callable(frame) else frame, name, self.folder,
                        f"{self.outputs[name].caption} {note}".strip())
