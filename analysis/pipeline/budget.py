@@ -30,3 +30,18 @@ def text_batch(cfg) -> int:
     """Documents per slice of texts (:func:`analysis.corpus.documents_table.document_texts`): a news
     item or a speech is a few kilobytes in memory with its row; 20,000 at the default budget."""
     return max(1_000, int(memory_gb(cfg) * 5_000))
+
+
+def release_memory() -> None:
+    """Hand memory freed by a pass back to the system before the next pass starts, so that the
+    passes' peaks do not stack: Arrow's pool and, on glibc, the C heap (numpy's and Python's
+    freed blocks, which glibc otherwise keeps)."""
+    import ctypes
+
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc (macOS, musl): nothing to trim
+        pass

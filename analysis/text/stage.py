@@ -12,7 +12,6 @@ the corpus; segmentation runs in parallel processes.
 """
 from __future__ import annotations
 
-import ctypes
 import hashlib
 import json
 import multiprocessing as mp
@@ -33,6 +32,7 @@ from .declaration import STAGE
 from ..pipeline.config import Config, TokenParams
 from ..corpus.documents_table import corpus_folder
 from .lexicon import read_lexicon, read_stopwords, stopword_digest
+from ..pipeline.budget import release_memory
 from ..pipeline.parallel import chunks_by_size, ordered_map
 from ..pipeline.problems import Problem
 from .segment import Segmenter
@@ -519,17 +519,6 @@ def learn_phrases(unigram_path: Path, min_count: int, threshold: float, workers:
     fitted = {lang: m.fit().compact() for lang, m in models.items()}
     del models
     return fitted
-
-
-def release_memory() -> None:
-    """Hand memory freed by a pass back to the system before the next pass starts, so that the
-    passes' peaks do not stack: Arrow's pool and, on glibc, the C heap (numpy's and Python's
-    freed blocks, which glibc otherwise keeps)."""
-    pa.default_memory_pool().release_unused()
-    try:
-        ctypes.CDLL(None).malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc (macOS, musl): nothing to trim
-        pass
 
 
 _LEARNING: dict = {}  # lang → a pair_twin of the model after the token pass (for the pair pass)

@@ -14,6 +14,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..pipeline.budget import release_memory
 from ..pipeline.config import Config
 from ..text.token_table import token_batches
 
@@ -69,6 +70,7 @@ class Units:
                            .astype(np.int64))
         doc, para, n = (np.concatenate(x) if x else np.zeros(0, np.int64) for x in (docs, paras, lengths))
         order = np.lexsort((para, doc))
+        release_memory()   # what reading the batches left with the allocators
         return doc[order], para[order], n[order]
 
     def _positions(self, doc: np.ndarray, para: np.ndarray) -> np.ndarray:
@@ -112,6 +114,7 @@ class Units:
                 yield np.asarray(done_pos, np.int64), done
         if waiting:
             raise ValueError(f"topics: {len(waiting)} documents' paragraphs were not all read from the token table")
+        release_memory()
 
     def chunks(self, wanted: np.ndarray | None, size: int) -> Iterator[tuple[np.ndarray, list[list[str]]]]:
         """:meth:`texts` regrouped into chunks of ``size`` units (the last smaller)."""
