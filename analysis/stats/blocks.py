@@ -132,6 +132,9 @@ DENSE_CELLS = 1 << 24
 def column_blocks(X, cells: int = DENSE_CELLS):
     """(columns, dense block) of ``X`` a few columns at a time, each block at most ``cells`` cells
     (at least one column): a sparse matrix's columns made dense without making it dense whole."""
+    if X.shape[0] * X.shape[1] <= cells:   # one block: no column slicing
+        yield slice(0, X.shape[1]), dense(X)
+        return
     X = sparse.csc_matrix(X) if sparse.issparse(X) else np.asarray(X, dtype=float)
     width = max(1, cells // max(X.shape[0], 1))
     for start in range(0, X.shape[1], width):
