@@ -1,10 +1,11 @@
 """Reading a corpus folder into documents: every raw text cleaned and annotated in worker processes,
-streamed into Arrow batches, the researcher's metadata.csv applied; nothing dropped without a problem."""
+streamed as Arrow batches, the researcher's metadata.csv applied; nothing dropped without a problem."""
 from __future__ import annotations
 
 import dataclasses
 import gc
 from pathlib import Path
+from typing import Iterator
 
 import pandas as pd
 import pyarrow as pa
@@ -12,7 +13,7 @@ import pyarrow as pa
 from ..pipeline.parallel import chunks_by_size, ordered_map
 from ..pipeline.problems import ENVIRONMENT_ERRORS, Problem, internal_error
 from .documents import DocParams, documents_from_raw
-from .overrides import apply_overrides, parse_value, read_overrides
+from .overrides import apply_overrides, parse_value, read_overrides, unmatched_overrides
 from .readers import RawText, iter_corpus
 from .regions import load_gazetteer
 from .schema import documents_frame_from_batches, problems_frame, to_batch
@@ -98,18 +99,26 @@ def _tabular_overrides(raw: RawText) -> tuple[dict, list[Problem]]:
     return values, problems
 
 
-def process_corpus(folder: Path, params: DocParams, overrides_name: str = "metadata.csv",
-                   max_file_mb: float = 200.0, workers: int = 1, progress: bool = True,
-                   columns: dict | None = None, exclude: tuple = ()) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Read and clean every text of ``folder``; return (documents, problems) tables.
+def document_batches(folder: Path, params: DocParams, overrides_name: str = "metadata.csv",
+                     max_file_mb: float = 200.0, workers: int = 1, progress: bool = True,
+                     columns: dict | None = None, exclude: tuple = (), problems: list[Problem] | None = None
+                     ) -> Iterator[pa.RecordBatch]:
+    """Read and clean every text of ``folder``: its documents as Arrow record batches of about
+    ``_BATCH`` rows, in the order read (path order), the researcher's metadata.csv applied; the
+    problems are appended to ``problems``.
 
-    Texts are streamed: a raw text is dropped as soon as its documents are made, and documents are
-    gathered into Arrow record batches of ``_BATCH`` rows, so peak memory is the table plus one batch.
+    Texts are streamed: a raw text is dropped as soon as its documents are made, and documents
+    are dropped once in a batch, so memory is the batches the caller keeps.
     """
     from tqdm import tqdm
 
-    problems: list[Problem] = []
-    batches: list[pa.RecordBatch] = []
+    problems = [] if problems is None else problems
+    overrides: list = []
+    override_path = Path(folder) / overrides_name
+    if override_path.exists():
+        overrides, oproblems = read_overrides(override_path, load_gazetteer())
+        problems += oproblems
+    matched: set[int] = set()
     pending: list[dict] = []
 
     def jobs():
@@ -119,18 +128,14 @@ def process_corpus(folder: Path, params: DocParams, overrides_name: str = "metad
             else:
                 yield item, params
 
+    def batch() -> pa.RecordBatch:
+        if overrides:
+            matched.update(apply_overrides(pending, overrides))
+        out = to_batch(pending)
+        pending.clear()
+        return out
+
     seen: set[str] = set()
-
-    def take(recs: list[dict], probs: list[Problem]) -> None:
-        problems.extend(probs)
-        if any(r["doc_id"] in seen for r in recs):   # a.txt beside a.md, news.csv's rows beside news-r00001.txt
-            recs = _renamed(recs, problems)
-        seen.update(r["doc_id"] for r in recs)
-        pending.extend(recs)
-        if len(pending) >= _BATCH:
-            batches.append(to_batch(pending))
-            pending.clear()
-
     bar = tqdm(desc="corpus", unit="text", disable=not progress or None, leave=False)
     gc_was_enabled = gc.isenabled()
     gc.disable()  # records hold no reference cycles; collecting a large heap repeatedly costs time
@@ -138,30 +143,29 @@ def process_corpus(folder: Path, params: DocParams, overrides_name: str = "metad
         tasks = chunks_by_size(jobs(), lambda job: len(job[0].text), _CHUNK_CHARS)
         for results in ordered_map(_work_chunk, tasks, workers):
             for recs, probs in results:
-                take(recs, probs)
+                problems.extend(probs)
+                if any(r["doc_id"] in seen for r in recs):   # a.txt beside a.md, news.csv's rows beside news-r00001.txt
+                    recs = _renamed(recs, problems)
+                seen.update(r["doc_id"] for r in recs)
+                pending.extend(recs)
                 bar.update()
+                if len(pending) >= _BATCH:
+                    yield batch()
+        if pending:
+            yield batch()
     finally:
         if gc_was_enabled:
             gc.enable()
-    bar.close()
-    override_path = Path(folder) / overrides_name
-    if override_path.exists():
-        overrides, oproblems = read_overrides(override_path, load_gazetteer())
-        problems += oproblems
-        if overrides:  # overrides need records: bring the batches back (small corpora in practice)
-            records = [r for b in batches for r in b.to_pylist()] + pending
-            records = [_revive(r, params) for r in records]
-            problems += apply_overrides(records, overrides, overrides_name)
-            batches, pending[:] = [], records
-    if pending:
-        batches.append(to_batch(pending))
+        bar.close()
+    problems += unmatched_overrides(overrides, matched, overrides_name)
+
+
+def process_corpus(folder: Path, params: DocParams, overrides_name: str = "metadata.csv",
+                   max_file_mb: float = 200.0, workers: int = 1, progress: bool = True,
+                   columns: dict | None = None, exclude: tuple = ()) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Every text of ``folder`` read and cleaned (:func:`document_batches`): the (documents, problems)
+    tables, in memory (the corpus stage streams the batches instead: :mod:`.build`)."""
+    problems: list[Problem] = []
+    batches = list(document_batches(folder, params, overrides_name, max_file_mb, workers, progress, columns,
+                                    exclude, problems))
     return documents_frame_from_batches(batches), problems_frame(problems)
-
-
-def _revive(record: dict, params: DocParams) -> dict:
-    """A table row back into a working record (for overrides)."""
-    record = dict(record)
-    record["_clues"] = params.inference == "clues"
-    record["_title_for_region"] = record.get("title") or ""
-    record["_dateline"] = record.get("dateline")
-    return record

@@ -32,9 +32,10 @@ _WORDISH = re.compile(r"[\W_]+")
 
 
 def signatures(texts: list[str], num_perm: int = NUM_PERM, k: int = SHINGLE, max_chars: int = 1000,
-               seed: int = 1, batch: int = 512) -> np.ndarray:
+               seed: int = 1, batch: int = 128) -> np.ndarray:
     """MinHash signatures (documents × ``num_perm``, uint32) of the texts' character k-gram sets
-    (whitespace and punctuation removed, the first ``max_chars`` characters), a batch of texts at a time."""
+    (whitespace and punctuation removed, the first ``max_chars`` characters), a batch of texts at a time
+    (the positions × windows of 128 news items are 32 MB; batches of 512 took 130 MB and were slower)."""
     rng = np.random.default_rng(seed)
     a = (rng.integers(1, 2 ** 32, num_perm, dtype=np.uint64) | np.uint64(1)).astype(np.uint32)
     b = rng.integers(0, 2 ** 32, num_perm, dtype=np.uint64).astype(np.uint32)
@@ -62,15 +63,16 @@ def signatures(texts: list[str], num_perm: int = NUM_PERM, k: int = SHINGLE, max
     return out
 
 
-def clusters(signature: np.ndarray, threshold: float, days: np.ndarray | None = None,
-             max_days: int = 31) -> np.ndarray:
+def clusters(signature, threshold: float, days: np.ndarray | None = None, max_days: int = 31) -> np.ndarray:
     """Cluster label of each document (the smallest index in its cluster). LSH banding with the
     bands and rows datasketch's MinHashLSH would choose for ``threshold``; documents that share a
     band are candidates, confirmed when their signatures agree on at least ``threshold`` of the
     positions, and (with ``days``, publication dates as day numbers, NaN unknown) published at most
     ``max_days`` apart: a repost follows its original within weeks, a templated item (the yearly
     announcement of the NPC session) comes back a year later; connected components of the
-    confirmed pairs are the clusters."""
+    confirmed pairs are the clusters. ``signature``: documents × positions, an array or anything
+    that gives ``shape`` and a few positions of every document as ``signature[:, lo:hi]`` (the
+    corpus build's signatures on disk, :class:`analysis.corpus.spill.SignatureRows`)."""
     from datasketch.lsh import _optimal_param
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import connected_components
@@ -93,7 +95,7 @@ def clusters(signature: np.ndarray, threshold: float, days: np.ndarray | None = 
     if left:
         i, j = np.concatenate(left), np.concatenate(right)
         pairs = np.unique(np.c_[np.minimum(i, j), np.maximum(i, j)], axis=0)
-        agree = (signature[pairs[:, 0]] == signature[pairs[:, 1]]).mean(axis=1) >= threshold
+        agree = agreement(signature, pairs) >= threshold
         if days is not None:
             gap = np.abs(days[pairs[:, 0]] - days[pairs[:, 1]])
             agree &= ~(gap > max_days)                                  # unknown dates do not separate
@@ -104,6 +106,18 @@ def clusters(signature: np.ndarray, threshold: float, days: np.ndarray | None = 
         np.minimum.at(first, comp, np.arange(n))
         labels = first[comp]
     return labels
+
+
+def agreement(signature, pairs: np.ndarray, step: int = 8) -> np.ndarray:
+    """The share of positions on which the signatures of each pair (rows of two indices) agree: the
+    estimated Jaccard similarity of their shingle sets. ``signature`` as :func:`clusters` takes it,
+    read ``step`` positions at a time."""
+    n, num_perm = signature.shape
+    matches = np.zeros(len(pairs), dtype=np.int64)
+    for lo in range(0, num_perm, step):
+        block = signature[:, lo:min(lo + step, num_perm)]
+        matches += (block[pairs[:, 0]] == block[pairs[:, 1]]).sum(axis=1)
+    return matches / num_perm
 
 
 DUPLICATE_COLUMNS = ["doc_id", "cluster", "kept", "duplicate_of", "similarity", "rule", "why"]
@@ -120,23 +134,34 @@ def find_near_duplicates(docs: pd.DataFrame, threshold: float = 0.5, max_chars: 
     sig = signatures(docs["text"].fillna("").tolist(), max_chars=max_chars)
     dates = pd.to_datetime(docs["pub_date"])
     days = ((dates - pd.Timestamp("1970-01-01")).dt.days).to_numpy(dtype=float)
-    label = clusters(sig, threshold, days, max_days)
-    sizes = np.bincount(label, minlength=len(docs))
+    return near_duplicate_table(sig, days, lambda members: docs.iloc[members], threshold, max_days)
+
+
+def near_duplicate_table(signature, days: np.ndarray, members, threshold: float, max_days: int = 31) -> pd.DataFrame:
+    """The rows of :func:`find_near_duplicates` from the documents' signatures (as :func:`clusters`
+    takes them) and publication days; ``members(indices)``: those documents' doc_id, pub_date and
+    n_chars (a DataFrame indexed by the indices)."""
+    if signature.shape[0] < 2:
+        return pd.DataFrame(columns=DUPLICATE_COLUMNS)
+    label = clusters(signature, threshold, days, max_days)
+    order = np.argsort(label, kind="stable")
+    bounds = np.flatnonzero(np.r_[True, label[order][1:] != label[order][:-1], True])
+    groups = [order[a:b] for a, b in zip(bounds[:-1], bounds[1:]) if b - a > 1]
+    chosen = [_kept(members(group)) for group in groups]
+    pairs = np.array([(m, kept) for group, (kept, _) in zip(groups, chosen) for m in group], dtype=np.int64)
+    similar = iter(agreement(signature, pairs).tolist() if groups else ())
     rows = []
-    for root in np.flatnonzero(sizes > 1):
-        members = np.flatnonzero(label == root)
-        rows += _cluster_rows(docs, members, lambda m, kept: float(np.mean(sig[m] == sig[kept])), "minhash")
+    for group, (kept, why) in zip(groups, chosen):
+        part = members(group)
+        rows += _cluster_rows(part, kept, why, [next(similar) for _ in group], "minhash")
     return pd.DataFrame(rows, columns=DUPLICATE_COLUMNS).sort_values(["cluster", "doc_id"]).reset_index(drop=True)
 
 
-def _cluster_rows(docs: pd.DataFrame, members: np.ndarray, similarity, rule: str) -> list[dict]:
-    """The rows of one cluster: the kept document is the earliest published, then the longest, then
-    the first doc_id."""
-    part = docs.iloc[members]
+def _kept(part: pd.DataFrame) -> tuple:
+    """The index of the kept document of a cluster (``part``: its documents' doc_id, pub_date and
+    n_chars), and why: the earliest published, then the longest, then the first doc_id."""
     order = part.assign(_d=pd.to_datetime(part["pub_date"]), _n=-part["n_chars"].astype(float)).sort_values(
         ["_d", "_n", "doc_id"], na_position="last", kind="stable")
-    kept_pos = members[list(part.index).index(order.index[0])]
-    kept = docs.loc[kept_pos]
     dated = order["_d"].notna()
     if dated.iloc[0] and (dated.sum() > 1 and order["_d"].iloc[0] < order["_d"].iloc[1:].min()):
         why = "earliest publication date"
@@ -144,61 +169,74 @@ def _cluster_rows(docs: pd.DataFrame, members: np.ndarray, similarity, rule: str
         why = "longest text"
     else:
         why = "first doc_id"
-    return [{"doc_id": docs.at[m, "doc_id"], "cluster": kept["doc_id"], "kept": bool(m == kept_pos),
-             "duplicate_of": None if m == kept_pos else kept["doc_id"], "similarity": similarity(m, kept_pos),
-             "rule": rule, "why": why} for m in members]
+    return order.index[0], why
+
+
+def _cluster_rows(part: pd.DataFrame, kept, why: str, similarity: list[float], rule: str) -> list[dict]:
+    """The rows of one cluster (``part``: its documents, in index order), ``kept`` the index of the kept one."""
+    kept_id = part.at[kept, "doc_id"]
+    return [{"doc_id": doc_id, "cluster": kept_id, "kept": bool(m == kept), "duplicate_of": None if m == kept else kept_id,
+             "similarity": s, "rule": rule, "why": why} for m, doc_id, s in zip(part.index, part["doc_id"], similarity)]
 
 
 _SPACE = re.compile(r"\s+")
 
 
-def find_exact_duplicates(docs: pd.DataFrame) -> pd.DataFrame:
-    """Documents whose texts are the same but for white space (the same file twice, a text file and
-    a table row of the same speech), whatever their dates: rows as :func:`find_near_duplicates`,
-    with rule "exact"."""
+def text_digest(text: str | None) -> bytes:
+    """What makes two texts exact duplicates: their characters but for white space (16 bytes)."""
     import hashlib
 
-    docs = docs.reset_index(drop=True)
-    digests = pd.Series([hashlib.blake2b(_SPACE.sub("", t or "").encode(), digest_size=16).digest()
-                         for t in docs["text"]], index=docs.index)
-    groups = digests[digests.duplicated(keep=False) & docs["text"].fillna("").str.strip().ne("").to_numpy()]
+    return hashlib.blake2b(_SPACE.sub("", text or "").encode(), digest_size=16).digest()
+
+
+def exact_duplicate_table(digests: np.ndarray, nonempty: np.ndarray, members) -> pd.DataFrame:
+    """Documents whose texts are the same but for white space (the same file twice, a text file and
+    a table row of the same speech), whatever their dates: rows as :func:`find_near_duplicates`,
+    with rule "exact". ``digests``: each document's :func:`text_digest` (a bytes array, ``V16``);
+    ``nonempty``: whether its text has anything but white space; ``members`` as
+    :func:`near_duplicate_table` takes it. Clusters in the order of their first document."""
+    if not len(digests):
+        return pd.DataFrame(columns=DUPLICATE_COLUMNS)
+    _, inverse, counts = np.unique(digests, return_inverse=True, return_counts=True)
+    copied = np.flatnonzero((counts[inverse] > 1) & nonempty)
+    if not len(copied):
+        return pd.DataFrame(columns=DUPLICATE_COLUMNS)
+    _, first, cluster = np.unique(inverse[copied], return_index=True, return_inverse=True)
+    order = copied[np.lexsort((copied, first[cluster]))]      # by the cluster's first document, then in order
+    key = inverse[order]
+    bounds = np.flatnonzero(np.r_[True, key[1:] != key[:-1], True])
     rows = []
-    for _, idx in groups.groupby(groups, sort=False).groups.items():
-        rows += _cluster_rows(docs, np.asarray(idx), lambda m, kept: 1.0, "exact")
+    for a, b in zip(bounds[:-1], bounds[1:]):
+        part = members(order[a:b])
+        kept, why = _kept(part)
+        rows += _cluster_rows(part, kept, why, [1.0] * (b - a), "exact")
     return pd.DataFrame(rows, columns=DUPLICATE_COLUMNS)
 
 
-def mark_near_duplicates(docs: pd.DataFrame, threshold: float,
-                         exact: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Fill ``duplicate_of`` for exact duplicates (the same text, always) and near-duplicates
-    among documents in a supported language (``threshold`` > 0; one document per cluster is kept;
-    see :mod:`analysis.corpus.near_duplicates`) and return the clusters (``duplicates.csv``)."""
-    docs = docs.copy()
-    docs["duplicate_of"] = pd.array([None] * len(docs), dtype="string")
-    if exact is None:  # (the corpus stage finds them before site furniture is removed, and passes them)
-        exact = find_exact_duplicates(docs) if len(docs) > 1 else pd.DataFrame(columns=DUPLICATE_COLUMNS)
-    copies = set(exact.loc[~exact["kept"].astype(bool), "doc_id"]) if len(exact) else set()
-    near = pd.DataFrame(columns=DUPLICATE_COLUMNS)
-    if threshold > 0:
-        near = find_near_duplicates(docs[docs["lang"].isin(["zh", "en"]) & ~docs["doc_id"].isin(copies)], threshold)
-    if len(exact) and len(near):  # an exact cluster whose kept text is itself a near-duplicate joins that cluster
+def merge_duplicates(exact: pd.DataFrame, near: pd.DataFrame) -> pd.DataFrame:
+    """The duplicates table (``duplicates.csv``): the exact duplicates' rows, then the near-duplicates'
+    (found among the documents in a supported language that are not exact copies); an exact cluster
+    whose kept text is itself a near-duplicate joins that cluster."""
+    if len(exact) and len(near):
         cluster_of = dict(zip(near["doc_id"], near["cluster"]))
         exact = exact[~(exact["kept"].astype(bool) & exact["doc_id"].isin(list(cluster_of)))].copy()
         exact["cluster"] = [cluster_of.get(c, c) for c in exact["cluster"]]
         exact["duplicate_of"] = [None if k else c for k, c in zip(exact["kept"].astype(bool), exact["cluster"])]
-    found = pd.concat([f for f in (exact, near) if len(f)], ignore_index=True) if len(exact) or len(near) \
-        else near
-    if len(found):
-        links = found.dropna(subset=["duplicate_of"]).set_index("doc_id")["duplicate_of"]
-        docs["duplicate_of"] = docs["doc_id"].map(links).astype("string")
-    return docs, found
+    return pd.concat([f for f in (exact, near) if len(f)], ignore_index=True) if len(exact) or len(near) else near
 
 
-def duplicate_problems(docs: pd.DataFrame, found: pd.DataFrame) -> list[Problem]:
-    """One problem per exact duplicate: the same text twice is usually a mistake in the corpus."""
+def duplicate_links(found: pd.DataFrame) -> pd.Series:
+    """doc_id → the document it duplicates (the documents table's ``duplicate_of``), for the duplicates."""
+    if not len(found):
+        return pd.Series([], dtype="string")
+    return found.dropna(subset=["duplicate_of"]).set_index("doc_id")["duplicate_of"]
+
+
+def duplicate_problems(found: pd.DataFrame, source: pd.Series) -> list[Problem]:
+    """One problem per exact duplicate: the same text twice is usually a mistake in the corpus.
+    ``source``: doc_id → source_file, for the documents of ``found``."""
     if not len(found):
         return []
-    source = docs.set_index("doc_id")["source_file"]
     out = []
     for r in found[(found["rule"] == "exact") & ~found["kept"].astype(bool)].itertuples():
         out.append(Problem(source[r.doc_id], f"document {r.doc_id}",

@@ -156,25 +156,30 @@ def _misspellings(columns: list[str]) -> str:
     return f"; {', '.join(named)} looks like a misspelt field and is not used as one" if named else ""
 
 
-def apply_overrides(records: list[dict], overrides: list[Override], overrides_name: str) -> list[Problem]:
-    """Set override values on matching records (in place) and return rows that matched nothing."""
+def apply_overrides(records: list[dict], overrides: list[Override]) -> set[int]:
+    """Set override values on matching records (in place); return the numbers of the overrides that
+    matched one (a corpus is read in batches: see :func:`unmatched_overrides`)."""
     from .documents import derive, set_override
 
-    problems = []
-    for ov in overrides:
+    matched = set()
+    for k, ov in enumerate(overrides):
         hits = [r for r in records if r["source_file"] == ov.source_file
                 and (ov.part is None or r["part"] == ov.part or (r["part"] is None and _row_of(r) == ov.part))]
-        if not hits:
-            problems.append(Problem(overrides_name, f"row {ov.row}",
-                                    f"no document matches source_file={ov.source_file!r} part={ov.part}", "ignored"))
-            continue
+        if hits:
+            matched.add(k)
         for rec in hits:
             for field, value in ov.values.items():
                 set_override(rec, field, value)
             if ov.variables:
                 _add_variables(rec, ov.variables)
             derive(rec)
-    return problems
+    return matched
+
+
+def unmatched_overrides(overrides: list[Override], matched: set[int], overrides_name: str) -> list[Problem]:
+    """A problem for each override that matched no document (``matched``: what :func:`apply_overrides` returned)."""
+    return [Problem(overrides_name, f"row {ov.row}", f"no document matches source_file={ov.source_file!r} part={ov.part}",
+                    "ignored") for k, ov in enumerate(overrides) if k not in matched]
 
 
 def _add_variables(rec: dict, variables: dict) -> None:

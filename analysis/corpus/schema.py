@@ -62,14 +62,15 @@ for _field in PROVENANCE_FIELDS:
 
 
 @functools.lru_cache(maxsize=1)
-def _arrow_schema() -> pa.Schema:
+def arrow_schema() -> pa.Schema:
+    """The documents' Arrow schema as they are read (before pandas: see :mod:`.documents_file`)."""
     types = {"string": pa.string(), "Int64": pa.int64(), "boolean": pa.bool_(), "date32": pa.date32(),
              "list<string>": pa.list_(pa.string())}
     return pa.schema([(c, types[t]) for c, (t, _) in DOCUMENT_COLUMNS.items()])
 
 
 def to_batch(records: list[dict]) -> pa.RecordBatch:
-    schema = _arrow_schema()
+    schema = arrow_schema()
     return pa.RecordBatch.from_arrays([pa.array([r.get(k) for r in records], type=field.type) for k, field
                                        in zip(DOCUMENT_COLUMNS, schema)], schema=schema)
 
@@ -77,18 +78,23 @@ def to_batch(records: list[dict]) -> pa.RecordBatch:
 def documents_frame_from_batches(batches: list[pa.RecordBatch]) -> pd.DataFrame:
     # converted column by column, freeing each Arrow column as it goes; documents arrive in path
     # order, which is doc_id order but for rare names, so sorting (a copy) is usually not needed
-    table = pa.Table.from_batches(batches, schema=_arrow_schema())
+    table = pa.Table.from_batches(batches, schema=arrow_schema())
     batches.clear()
-    frame = table.to_pandas(types_mapper=_pandas_type, self_destruct=True, split_blocks=True)
+    frame = documents_frame(table)
     del table
     if not frame["doc_id"].is_monotonic_increasing:
         frame = frame.sort_values("doc_id", kind="stable").reset_index(drop=True)
-    wrong = {c: t for c, (t, _) in DOCUMENT_COLUMNS.items()
-             if t in ("string", "Int64", "boolean") and str(frame[c].dtype) != t}
-    if wrong:
-        frame = frame.astype(wrong)
     check_documents(frame)
     return frame
+
+
+def documents_frame(table: pa.Table) -> pd.DataFrame:
+    """Rows of the documents table (Arrow) as pandas holds them: strings, Int64 and boolean columns
+    of pandas' own types, dates and lists as Python objects. ``table`` is not usable afterwards."""
+    frame = table.to_pandas(types_mapper=_pandas_type, self_destruct=True, split_blocks=True)
+    wrong = {c: t for c, (t, _) in DOCUMENT_COLUMNS.items()
+             if t in ("string", "Int64", "boolean") and str(frame[c].dtype) != t}
+    return frame.astype(wrong) if wrong else frame
 
 
 def _pandas_type(arrow_type):
@@ -106,9 +112,14 @@ def check_documents(frame: pd.DataFrame) -> None:
     missing = [c for c in DOCUMENT_COLUMNS if c not in frame.columns]
     if missing:
         raise ValueError(f"documents table lacks columns: {', '.join(missing)}")
-    dupes = frame["doc_id"][frame["doc_id"].duplicated()].tolist()
-    if dupes:
-        raise ValueError(f"documents table has duplicate doc_id values: {', '.join(map(str, dupes[:5]))}")
+    check_unique_ids(frame["doc_id"][frame["doc_id"].duplicated()].tolist())
+
+
+def check_unique_ids(repeated: list[str]) -> None:
+    """ValueError naming the doc_ids found again (``repeated``: the second and later occurrences of
+    each, in the table's order), if any."""
+    if repeated:
+        raise ValueError(f"documents table has duplicate doc_id values: {', '.join(map(str, repeated[:5]))}")
 
 
 def problems_frame(problems: list[Problem]) -> pd.DataFrame:

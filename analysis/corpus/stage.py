@@ -1,13 +1,15 @@
 """The corpus stage: a folder of raw texts → one documents table (Parquet) with metadata and
 provenance, its problems and its duplicates.
 
-The jobs are in modules of their own: reading and annotating texts (ingest.py), the table's schema
-(schema.py), site furniture (furniture.py), duplicates (near_duplicates.py), and reading the table
-back (documents_table.py); the names other modules use are also importable from here.
+The jobs are in modules of their own: reading and annotating texts (ingest.py), building the table
+without holding the texts (build.py), the table's schema (schema.py), site furniture (furniture.py),
+duplicates (near_duplicates.py), and reading the table back (documents_table.py); the names other
+modules use are also importable from here.
 """
 from __future__ import annotations
 
 import multiprocessing as mp
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,12 +18,11 @@ import pandas as pd
 from ..pipeline import atomic, cache, runner
 from ..pipeline.config import Config
 from ..pipeline.problems import EmptyCorpusError, count_internal_errors
+from .build import build_documents
 from .declaration import STAGE
 from .documents import DocParams
-from .furniture import remove_repeated_lines
 from .ingest import process_corpus
-from .near_duplicates import duplicate_problems, find_exact_duplicates, mark_near_duplicates
-from .schema import DOCUMENT_COLUMNS, problems_frame
+from .schema import DOCUMENT_COLUMNS
 from .documents_table import analysable, corpus_folder, document_texts, document_variables, load_documents
 
 __all__ = ["DOCUMENT_COLUMNS", "CorpusResult", "STAGE", "analysable", "build_corpus", "corpus_folder",
@@ -68,10 +69,10 @@ def build_corpus(cfg: Config, progress: bool = True, force: bool = False) -> Cor
     if not force and cache.is_fresh(out, key, STAGE.writes):
         return CorpusResult(out, pd.read_csv(out / "problems.csv", dtype="string", keep_default_na=False),
                             rebuilt=False)
-    docs, problems, dupes = annotated_documents(cfg, progress)
     cache.invalidate(out)
-    atomic.write_parquet(out / "documents.parquet", docs)
-    del docs
+    problems, dupes = FolderReading.of(cfg.corpus).write(Path(cfg.paths.corpus), cfg.paths.overrides, cfg.corpus.columns,
+                                                         out / "documents.parquet", progress,
+                                                         exclude=(cfg.paths.data, cfg.paths.figures))
     atomic.write_text(out / "duplicates.csv", dupes.to_csv(index=False, lineterminator="\n"))
     with atomic.atomic_path(out / "problems.csv") as tmp:
         problems.to_csv(tmp, index=False)
@@ -95,25 +96,20 @@ class FolderReading:
         return cls(DocParams.from_config(corpus), corpus.max_file_mb, corpus.near_duplicates,
                    corpus.workers or mp.cpu_count())
 
+    def write(self, folder: Path, overrides: str, columns: dict, target: Path, progress: bool = False,
+              exclude: tuple = ()) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Write the documents table of ``folder`` to ``target``: site furniture removed and duplicates
+        marked (:mod:`.build`, which holds no corpus's texts); return the problems and the duplicates table."""
+        return build_documents(Path(folder), self, overrides, columns, target, progress, exclude)
+
     def read(self, folder: Path, overrides: str, columns: dict, progress: bool = False, exclude: tuple = ()
              ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-        """The documents of ``folder``, site furniture removed and duplicates marked; the problems;
-        the duplicates table."""
-        docs, problems = process_corpus(Path(folder), self.params, overrides, self.max_file_mb, self.workers,
-                                        progress, columns, exclude=exclude)
-        exact = find_exact_duplicates(docs)  # copies would make every line of a text look like site furniture
-        docs = remove_repeated_lines(docs, exclude=set(exact.loc[~exact["kept"].astype(bool), "doc_id"]))
-        docs, dupes = mark_near_duplicates(docs, self.near_duplicates, exact)
-        more = duplicate_problems(docs, dupes)
-        if more:
-            problems = pd.concat([problems, problems_frame(more)], ignore_index=True)
-        return docs, problems, dupes
-
-
-def annotated_documents(cfg, progress: bool) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """The documents of the corpus folder (``cfg``: the stage's view), read as :class:`FolderReading` says."""
-    return FolderReading.of(cfg.corpus).read(Path(cfg.paths.corpus), cfg.paths.overrides, cfg.corpus.columns, progress,
-                                             exclude=(cfg.paths.data, cfg.paths.figures))
+        """The documents table of ``folder`` (:meth:`write`, to a temporary file read back: a reference
+        corpus is small); the problems; the duplicates table."""
+        with tempfile.TemporaryDirectory(prefix="tifa-documents-") as tmp:
+            path = Path(tmp) / "documents.parquet"
+            problems, dupes = self.write(folder, overrides, columns, path, progress, exclude)
+            return load_documents(path=path), problems, dupes
 
 
 def require_documents(result: CorpusResult, cfg: Config) -> CorpusResult:
