@@ -190,9 +190,10 @@ def keyword_inputs(cfg: Config, folder: Path | None = None):
     kp = cfg.keywords
     lexicon = read_lexicon(cfg.tokens.lexicon)
     docs = analysis_documents(cfg).reset_index(drop=True)
+    ids = docs[["doc_id"]]   # all the token rows need: the metadata is not kept alive for them
 
     def tokens():
-        return token_rows(cfg, docs, kp.column)
+        return token_rows(cfg, ids, kp.column)
 
     mapping = {"_".join(words): term for words, term in lexicon.english_phrases().items()}
     cells = block_cells(cfg)
@@ -224,11 +225,13 @@ def compute_keywords(cfg: Config, out: Path) -> dict[str, pd.DataFrame]:
 
 def _keyword_tables(cfg: Config, kp, lexicon, docs, dtm, vocab, tokens, mapping) -> dict[str, pd.DataFrame]:
     extra = grouping_variables(docs, cfg.design)
-    docs = pd.concat([docs, extra], axis=1)
+    # the variables the statistics use: the rest of the documents' metadata is let go (0.5 GB at a
+    # million documents)
+    docs = pd.concat([docs, extra], axis=1)[["doc_id", "lang", "length", "period", "province", *extra.columns]]
     seed = cfg.random.seed
     kw = dict(min_count=kp.min_count, min_log_ratio=kp.min_log_ratio, top=kp.top, B=kp.bootstrap, seed=seed,
               min_docs=kp.min_docs, min_term_docs=kp.min_term_docs, bootstrap_max_docs=kp.bootstrap_max_docs)
-    tables = {"documents": docs[["doc_id", "lang", "length", "period", "province", *extra.columns]]}
+    tables = {"documents": docs}
     groupings = ["period", "province", *extra.columns]
     tables["frequencies"] = _by_grouping(lambda g: frequencies(docs, dtm, vocab, g), groupings)
     tables["keyness"] = _by_grouping(lambda g: keyness(docs, dtm, vocab, g, **kw), groupings)
