@@ -381,22 +381,26 @@ def test_corpus_stop_words_are_counted_over_paragraphs_and_bounded():
     """On a few long documents, a word in most documents is not a stop word unless it is in many of
     their paragraphs; stop words are never more than MAX_STOPWORDS_OF_VOCABULARY of the vocabulary."""
     from analysis.topics.stage import MAX_STOPWORDS_OF_VOCABULARY, corpus_stopwords
+    from analysis.topics.units import Vocabulary
 
-    rows = []
+    def stop_words(units: list[list[str]]):
+        seen = Vocabulary()
+        for p, toks in enumerate(units):
+            seen.add(p, toks)
+        return corpus_stopwords(seen, 0.1)
+
+    paragraphs = {}
     for d in range(30):                       # 30 long documents of 10 paragraphs
         for p in range(10):
-            words = [f"w{d}_{p}_{i}" for i in range(40)] + ["建设"] + (["产业"] if p == 0 else [])
-            rows.append((f"d{d}", p, words))
-    units = pd.DataFrame(rows, columns=["doc_id", "para", "toks"])
-    by_doc = corpus_stopwords(units, 0.1)
-    by_para = corpus_stopwords(units, 0.1, unit="paragraph")
+            paragraphs[(d, p)] = [f"w{d}_{p}_{i}" for i in range(40)] + ["建设"] + (["产业"] if p == 0 else [])
+    by_doc = stop_words([[t for p in range(10) for t in paragraphs[(d, p)]] for d in range(30)])
+    by_para = stop_words(list(paragraphs.values()))
     assert set(by_para["word"]) == {"建设"}                          # in every paragraph
     assert {"建设", "产业"} <= set(by_doc["word"])                     # 产业: in every document, 1 paragraph in 10
-    vocabulary = units["toks"].explode().nunique()
+    vocabulary = len({t for toks in paragraphs.values() for t in toks})
     assert len(by_doc) <= MAX_STOPWORDS_OF_VOCABULARY * vocabulary
-    common = pd.DataFrame([(f"d{d}", 0, [f"c{i}" for i in range(50)] + [f"u{d}"]) for d in range(30)],
-                          columns=["doc_id", "para", "toks"])    # 50 words in every document, 80 words in all
-    assert len(corpus_stopwords(common, 0.1)) == int(MAX_STOPWORDS_OF_VOCABULARY * 80) == 1
+    common = [[f"c{i}" for i in range(50)] + [f"u{d}"] for d in range(30)]   # 50 words in every document, 80 in all
+    assert len(stop_words(common)) == int(MAX_STOPWORDS_OF_VOCABULARY * 80) == 1
 
 
 def test_a_grid_is_widened_when_its_largest_k_is_chosen_and_weak_topics_are_named():

@@ -19,6 +19,7 @@ gives, byte for byte.
 """
 from __future__ import annotations
 
+import shutil
 from contextlib import closing
 from pathlib import Path
 
@@ -76,11 +77,8 @@ def build_documents(folder: Path, reading, overrides: str, columns: dict, target
 
 
 def _remove(folder: Path) -> None:
-    """Delete the temporary folder of a build (its files) if it is there."""
-    if folder.is_dir():
-        for path in folder.iterdir():
-            path.unlink()
-        folder.rmdir()
+    """Delete the temporary folder of a build if it is there."""
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 #: batches read between two hand-backs of freed memory (about 50,000 documents)

@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..pipeline.budget import release_memory
 from ..pipeline.config import Config
 
 def corpus_folder(cfg: Config) -> Path:
@@ -68,7 +69,7 @@ def analysis_documents(cfg: Config) -> pd.DataFrame:
     del parts
     docs = table.to_pandas(self_destruct=True, split_blocks=True)
     del table
-    pa.default_memory_pool().release_unused()
+    release_memory()
     docs.index = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
     if cfg.corpus.min_confidence == CONFIDENCE[0]:
         return docs

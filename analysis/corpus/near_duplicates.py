@@ -18,6 +18,7 @@ checks, not n²).
 """
 from __future__ import annotations
 
+import hashlib
 import re
 
 import numpy as np
@@ -184,8 +185,6 @@ _SPACE = re.compile(r"\s+")
 
 def text_digest(text: str | None) -> bytes:
     """What makes two texts exact duplicates: their characters but for white space (16 bytes)."""
-    import hashlib
-
     return hashlib.blake2b(_SPACE.sub("", text or "").encode(), digest_size=16).digest()
 
 

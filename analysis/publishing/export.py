@@ -165,7 +165,7 @@ class ParquetRows:
 
     def take(self, positions) -> pd.DataFrame:
         """The rows at ``positions`` (sorted, of the file's rows; ``rows`` is not applied), read a
-        batch at a time."""
+        batch at a time up to the last of them."""
         import numpy as np
 
         positions = np.asarray(positions, dtype="int64")
@@ -175,6 +175,8 @@ class ParquetRows:
             if hi > lo or not picked:   # the first batch even without a row: an empty result's columns
                 picked.append(frame.iloc[positions[lo:hi] - start])
             start += len(frame)
+            if not len(positions) or start > positions[-1]:
+                break
         return pd.concat(picked, ignore_index=True)
 
 

@@ -275,13 +275,12 @@ def rate_test(a: Sums, b: Sums, moderate: bool = True, lumpy: list | None = None
     shape = np.broadcast_shapes(T.shape, np.shape(_col(a.E, a.Y)))
     kappa = _pooled_dispersion(a, b, Ra, Rb, T, shape, moderate)   # moderated across all the terms
     width = max(1, TEST_CELLS // max(1, int(np.prod(shape[:-1]))))
-    if len(shape) != 2 or shape[-1] <= width:
+    if shape[-1] <= width:
         return _rate_test_terms(a, b, Ra, Rb, T, shape, kappa, lumpy)
     parts = []
     for start in range(0, shape[-1], width):
         c = slice(start, min(start + width, shape[-1]))
-        a_c, b_c = (s.columns(c) if s.Y.ndim == 2 else s for s in (a, b))
-        parts.append(_rate_test_terms(a_c, b_c, *(np.broadcast_to(x, shape)[:, c] for x in (Ra, Rb, T)),
+        parts.append(_rate_test_terms(a.columns(c), b.columns(c), *(np.broadcast_to(x, shape)[:, c] for x in (Ra, Rb, T)),
                                       (shape[0], c.stop - c.start), kappa[:, c], lumpy[c] if lumpy is not None else None))
     return {key: np.concatenate([p[key] for p in parts], axis=-1) for key in parts[0]}
 

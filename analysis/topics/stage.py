@@ -323,9 +323,10 @@ MIN_PARAGRAPH_TOKENS = 40
 
 
 def choose_unit(paragraphs: pd.DataFrame, min_units: int) -> tuple[str, str]:
-    """topics.unit = "auto" (``paragraphs``: doc_id and n, tokens, of each non-empty one): paragraphs when they are long enough to model (a speech's paragraphs,
-    about 80 tokens), whole documents when they are short (a news item's one-sentence paragraphs),
-    unless there would be fewer than ``min_units`` documents. Returns the unit and why."""
+    """topics.unit = "auto" (``paragraphs``: doc_id and n, the tokens, of each non-empty one):
+    paragraphs when they are long enough to model (a speech's paragraphs, about 80 tokens), whole
+    documents when they are short (a news item's one-sentence paragraphs), unless there would be
+    fewer than ``min_units`` documents. Returns the unit and why."""
     lengths = paragraphs["n"]
     median = float(lengths.median()) if len(lengths) else 0.0
     n_docs = paragraphs["doc_id"].nunique()
@@ -342,27 +343,20 @@ def choose_unit(paragraphs: pd.DataFrame, min_units: int) -> tuple[str, str]:
 MAX_STOPWORDS_OF_VOCABULARY = 0.02
 
 
-def corpus_stopwords(units: pd.DataFrame, share: float, keep=frozenset(), unit: str = "document") -> pd.DataFrame:
-    """Words in more than ``share`` of the modelling units of ``units`` (doc_id, para, toks): documents,
-    or paragraphs when ``unit`` is "paragraph" (:func:`stopword_table` of their unit counts)."""
-    keys = ["doc_id", "para"] if unit == "paragraph" else ["doc_id"]
-    unit_words = units.groupby(keys, sort=True)["toks"].agg(lambda s: {t for toks in s for t in toks})
-    df = pd.Series([w for words in unit_words for w in words], dtype=object).value_counts()
-    return stopword_table(df, len(unit_words), share, keep)
-
-
-def stopword_table(units_with: pd.Series, n: int, share: float, keep=frozenset()) -> pd.DataFrame:
-    """The corpus stop words of ``n`` modelling units (``units_with``: word → units with it): words in
-    more than ``share`` of them (a source's own lede and the genre's function words, which every topic
-    would otherwise share), so that a few long documents modelled by paragraph do not make every
-    recurring word common; at most MAX_STOPWORDS_OF_VOCABULARY of the vocabulary, the most common
-    first. The words in ``keep`` (the lexicon's terms, the researcher's own) stay. Needs
-    STOPWORD_MIN_DOCS units; returns word, documents (units with the word), share (most common first)."""
-    vocabulary = len(units_with)
+def corpus_stopwords(vocabulary: Vocabulary, share: float, keep=frozenset()) -> pd.DataFrame:
+    """The corpus stop words of the modelling units a :class:`Vocabulary` has seen: words in more
+    than ``share`` of them (a source's own lede and the genre's function words, which every topic
+    would otherwise share), counted over the units, so that a few long documents modelled by
+    paragraph do not make every recurring word common; at most MAX_STOPWORDS_OF_VOCABULARY of the
+    vocabulary, the most common first. The words in ``keep`` (the lexicon's terms, the researcher's
+    own) stay. Needs STOPWORD_MIN_DOCS units; returns word, documents (units with the word), share."""
+    n = vocabulary.n_units
+    units_with = pd.Series(list(vocabulary.units.values()), index=pd.Index(list(vocabulary.units), dtype=object),
+                           dtype="int64")
     df = units_with[corpus_stopword(units_with, n, share, keep)]
     out = pd.DataFrame({"word": df.index, "documents": df.to_numpy(), "share": df.to_numpy() / max(n, 1)})
     out = out.sort_values(["documents", "word"], ascending=[False, True], kind="stable").reset_index(drop=True)
-    return out.head(int(MAX_STOPWORDS_OF_VOCABULARY * vocabulary))
+    return out.head(int(MAX_STOPWORDS_OF_VOCABULARY * len(units_with)))
 
 
 def grid_sample(units: pd.DataFrame, n: int) -> list[int]:
@@ -547,9 +541,7 @@ def language_units(cfg: Config, docs: pd.DataFrame, lang: str, tp: TopicParams, 
             if kept[p]:
                 texts[p] = toks
     dictionary = filtered_dictionary(vocabulary.dictionary(), tp.no_below, tp.no_above, tp.keep_n)
-    units_with = pd.Series(list(vocabulary.units.values()), index=pd.Index(list(vocabulary.units), dtype=object),
-                           dtype="int64")
-    common = stopword_table(units_with, vocabulary.n_units, tp.max_doc_share, keep=lexicon_terms)
+    common = corpus_stopwords(vocabulary, tp.max_doc_share, keep=lexicon_terms)
     del vocabulary
     if len(common):
         dictionary.filter_tokens(bad_ids=[dictionary.token2id[w] for w in common["word"] if w in dictionary.token2id])
