@@ -173,8 +173,10 @@ def contexts(parts, terms: list[str], english: dict, per_period: int = 3, width:
     lines = []
     for part in parts:
         dated = part[part["period"].notna()]
-        lines.append(concordance(dated.assign(region=dated["province"], quarter=dated["period"]),
-                                 dict(zip(dated["doc_id"], dated["text"])), matcher, "all", width))
+        found = concordance(dated.assign(region=dated["province"], quarter=dated["period"]),
+                            dict(zip(dated["doc_id"], dated["text"])), matcher, "all", width)
+        # a document is in one slice: the sample's lines of a slice are among its first ones
+        lines.append(found.groupby(["slogan", "lang", "quarter"], sort=False).head(per_period))
     conc = combined(lines).rename(columns={"slogan": "term", "quarter": "period"})
     return conc.groupby(["term", "lang", "period"], sort=True).head(per_period).reset_index(drop=True)
 

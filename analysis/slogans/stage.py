@@ -20,7 +20,8 @@ from ..pipeline.config import Config
 from ..corpus.documents_table import analysis_documents, document_texts
 from ..corpus.groupings import grouping_variables
 from .discovery import Candidates
-from ..text.kwic import combined, concordance
+from ..pipeline.sorted_runs import SortedRuns
+from ..text.kwic import COLUMNS as KWIC_COLUMNS, concordance
 from ..text.lexicon import Lexicon, read_lexicon
 from .concepts import counted_texts, slogan_concepts, slogan_eras  # noqa: F401 (importable from here too)
 from .matcher import RULE_TEXT, Matcher
@@ -31,6 +32,10 @@ TABLES = tuple(w.removesuffix(".parquet") for w in STAGE.writes if w.endswith(".
 #: Groupings of the rates table: name → columns (language is always added).
 GROUPINGS = {"province": ["province"], "prefecture": ["province", "prefecture"], "quarter": ["quarter"],
              "province_quarter": ["province", "quarter"], "language": []}
+
+
+#: the documents' variables of the stage's documents table (and its statistics' groupings)
+STAGE_VARIABLES = ["region", "province", "prefecture", "county", "quarter", "period", "year"]
 
 
 def _years(docs: pd.DataFrame) -> list:
@@ -112,7 +117,7 @@ def paragraph_counts(docs: pd.DataFrame, texts: dict[str, str], matcher: Matcher
 def stage_documents(docs: pd.DataFrame, texts: dict[str, str], groupings: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per document: its metadata, the groupings of [design] (``groupings``, indexed like
     ``docs``), its exposure (characters, or words in English)."""
-    out = docs[["doc_id", "lang", "region", "province", "prefecture", "county", "quarter", "period", "year"]].copy()
+    out = docs[["doc_id", "lang", *STAGE_VARIABLES]].copy()
     if groupings is not None and len(groupings.columns):  # indexed by doc_id
         out = pd.concat([out, groupings.loc[docs["doc_id"].to_numpy()].set_axis(out.index)], axis=1)
     out["exposure"] = exposures(docs, texts)
@@ -136,17 +141,24 @@ def compute_slogans(cfg: Config, out: Path) -> dict[str, pd.DataFrame]:
     matcher = Matcher(slogan_concepts(lexicon), slogan_eras(lexicon))
     known = {s for e in lexicon.entries for s in e.surfaces} | {r for e in lexicon.entries for r in e.english}
     candidates = Candidates(known)
-    counts, stage_docs, quotes = [], [], []
+    counts, stage_docs = [], []
     lone = lone_documents(pd.concat([docs, extra.reset_index(drop=True)], axis=1),
                           [*GROUPINGS.values(), *([g] for g in extra.columns)]) if sp.rule != "presence" else set()
+    docs = docs[["doc_id", "lang", "title", *STAGE_VARIABLES]]   # what the batches and the statistics use
     paragraphs: dict = {}
-    for part in document_texts(cfg, docs):  # the texts a batch at a time: counted, measured, quoted
-        texts = counted_texts(part, sp.include_title)
-        counts.append(count_documents(part, texts, matcher))
-        stage_docs.append(stage_documents(part, texts, extra))
-        candidates.add(part, texts)
-        paragraphs.update(paragraph_counts(part, texts, matcher, sp.rule, lone))
-        quotes.append(concordance(stage_docs[-1], texts, matcher, sp.rule, sp.context_chars))
+    # the concordance (1.9 million passages at a million documents) waits on disk, a batch at a time
+    quotes = SortedRuns(out, ["slogan", "doc_id"], pd.DataFrame(columns=KWIC_COLUMNS))
+    try:
+        for part in document_texts(cfg, docs):  # the texts a batch at a time: counted, measured, quoted
+            texts = counted_texts(part, sp.include_title)
+            counts.append(count_documents(part, texts, matcher))
+            stage_docs.append(stage_documents(part, texts, extra))
+            candidates.add(part, texts)
+            paragraphs.update(paragraph_counts(part, texts, matcher, sp.rule, lone))
+            quotes.add(concordance(stage_docs[-1], texts, matcher, sp.rule, sp.context_chars))
+        quotes.write(out / "concordance.parquet")
+    finally:
+        quotes.discard()
     counts = pd.concat(counts, ignore_index=True) if counts else count_documents(docs, {}, matcher)
     stage_docs = pd.concat(stage_docs, ignore_index=True) if stage_docs else stage_documents(docs, {}, extra)
     slogans = sorted(counts["slogan"].unique())
@@ -160,8 +172,7 @@ def compute_slogans(cfg: Config, out: Path) -> dict[str, pd.DataFrame]:
     tables["nb_effects"] = nb_effects(stage_docs, matrix, slogans, min_count=sp.min_count).assign(rule=RULE_TEXT[sp.rule])
     tables["candidates"] = candidates.table(stage_docs, long_tokens(cfg, docs), sp.candidate_min_docs,
                                             lambda ids: example_texts(cfg, docs, ids, sp.include_title))
-    tables["concordance"] = combined(quotes)
-    return tables
+    return tables   # and concordance.parquet, written above
 
 
 def with_renderings(table: pd.DataFrame, lexicon: Lexicon) -> pd.DataFrame:

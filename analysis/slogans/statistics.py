@@ -341,14 +341,16 @@ def nb_effects(docs: pd.DataFrame, counts: np.ndarray, slogans: list[str], regio
         per_slogan: list = [None] * len(slogans)  # each slogan's rows, in the order of ``slogans``
         jobs = []
         for j, slogan in enumerate(slogans):
-            y_all = c[:, [j]].toarray().ravel()
-            base = {"lang": lang, "slogan": slogan, "documents": len(sub), "count": int(y_all.sum())}
+            # a job holds its slogan's non-zero counts, made dense in the fit (dense, the jobs of a
+            # million documents' slogans held 1 GB)
+            at, y = c.indices[c.indptr[j]:c.indptr[j + 1]], c.data[c.indptr[j]:c.indptr[j + 1]]
+            base = {"lang": lang, "slogan": slogan, "documents": len(sub), "count": int(y.sum())}
             if design:
                 per_slogan[j] = [{**base, "term": "", "status": design}]
-            elif y_all.sum() < min_count:
-                per_slogan[j] = [{**base, "term": "", "status": f"too small: {int(y_all.sum())} occurrences"}]
+            elif y.sum() < min_count:
+                per_slogan[j] = [{**base, "term": "", "status": f"too small: {int(y.sum())} occurrences"}]
             else:
-                jobs.append((j, base, np.asarray(y_all)))
+                jobs.append((j, base, (at.copy(), y.copy())))
         fitted = ordered_map(_slogan_effects, [job[1:] for job in jobs], workers if len(jobs) > 1 else 1,
                              initializer=_set_design, initargs=((levels, factors, offset_all),))
         for (j, _, _), result in zip(jobs, fitted):
@@ -369,10 +371,12 @@ def _set_design(design: tuple) -> None:
 
 
 def _slogan_effects(job: tuple) -> list[dict]:
-    """The rows of one slogan (its counts ``y_all`` per document of the design set by
-    :func:`_set_design`)."""
-    base, y_all = job
+    """The rows of one slogan (its non-zero counts per document of the design set by
+    :func:`_set_design`: rows and counts)."""
+    base, (at, counts) = job
     levels, factors, offset_all = _DESIGN["levels"], _DESIGN["factors"], _DESIGN["offset"]
+    y_all = np.zeros(len(levels))
+    y_all[at] = counts
     out = []
     keep = np.ones(len(levels), bool)
     for f in factors:  # levels without a single occurrence

@@ -1,0 +1,45 @@
+"""Sorted runs on disk merged into one Parquet file: the bytes of the whole table sorted and written
+at once, whatever the batches, the ties and the chunk size."""
+import pandas as pd
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from analysis.pipeline import atomic
+from analysis.pipeline.sorted_runs import SortedRuns
+
+COLUMNS = ["slogan", "doc_id", "left", "n"]
+
+
+def whole(batches, target, row_group_size):
+    table = pd.concat(batches, ignore_index=True).sort_values(["slogan", "doc_id"], kind="stable")
+    return atomic.write_parquet(target, atomic.stable_strings(table.reset_index(drop=True)), row_group_size)
+
+
+rows = st.tuples(st.sampled_from(["稳中求进", "放管服", "六稳六保", "b", "a"]), st.sampled_from(["d1", "d2", "d10", "d3"]),
+                 st.text(alphabet="全市经济运行 \u3000", max_size=6), st.integers(0, 9))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(rows, max_size=12), max_size=6), st.integers(1, 4), st.integers(1, 9))
+def test_merged_runs_are_the_whole_tables_bytes(tmp_path_factory, batches, row_group_size, chunk):
+    folder = tmp_path_factory.mktemp("runs")
+    frames = [pd.DataFrame(b, columns=COLUMNS) for b in batches]
+    runs = SortedRuns(folder, ["slogan", "doc_id"], pd.DataFrame(columns=COLUMNS))
+    for frame in frames:
+        runs.add(frame)
+    runs.write(folder / "merged.parquet", row_group_size=row_group_size, chunk=chunk * row_group_size)
+    expected = whole([f for f in frames if len(f)] or [pd.DataFrame(columns=COLUMNS)], folder / "whole.parquet",
+                     row_group_size)
+    assert (folder / "merged.parquet").read_bytes() == expected.read_bytes()
+    assert sorted(p.name for p in folder.iterdir()) == ["merged.parquet", "whole.parquet"]   # the runs are gone
+
+
+def test_a_batch_with_a_missing_key_or_other_columns_is_refused(tmp_path):
+    runs = SortedRuns(tmp_path, ["slogan", "doc_id"], pd.DataFrame(columns=COLUMNS))
+    with pytest.raises(ValueError, match="without its slogan or doc_id"):
+        runs.add(pd.DataFrame([("放管服", None, "", 1)], columns=COLUMNS))
+    runs.add(pd.DataFrame([("放管服", "d1", "", 1)], columns=COLUMNS))
+    with pytest.raises(ValueError, match="columns differ"):
+        runs.add(pd.DataFrame([("放管服", "d1", "", 1.5)], columns=COLUMNS))
+    runs.discard()
+    assert list(tmp_path.iterdir()) == []
