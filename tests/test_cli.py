@@ -147,6 +147,9 @@ def test_memory_budget_sets_the_partitions_and_a_bad_one_is_one_line(tmp_path):
     default = _config(parser().parse_args(["keywords", "--data", str(tmp_path)]))
     assert budget.block_cells(default) == 2 * budget.block_cells(cfg)
     assert budget.text_batch(default) == 20_000 and budget.text_batch(cfg) == 10_000
+    from analysis.stats.blocks import CELLS
+    assert budget.statistics_cells(default) == CELLS    # the statistics' partitions at 4 GB
+    assert {k: 2 * v for k, v in budget.statistics_cells(cfg).items()} == CELLS
     out = run("keywords", "--memory", "0.1", "--data", str(tmp_path / "d"))
     assert out.returncode == 2 and "memory_gb" in out.stderr and "between 0.5" in out.stderr
     assert "Traceback" not in out.stderr and len(out.stderr.strip().splitlines()) == 1

@@ -368,11 +368,11 @@ def test_pooled_intervals_cover_when_the_cells_hardly_differ():
         assert 0.9 <= np.mean(hits) <= 1.0, (a, np.mean(hits))
 
 
-def test_the_rate_test_in_column_chunks_is_the_rate_test_of_all_terms(monkeypatch):
+def test_the_rate_test_in_column_chunks_is_the_rate_test_of_all_terms():
     """A large vocabulary is tested a chunk of terms at a time after the dispersion is moderated over
     all of them: the same p-values (up to the last digits of the tails' sums), every output column in
     place, the lumpy terms' exact tails included."""
-    import analysis.stats.inference as inference
+    from analysis.stats.blocks import partitions
 
     docs, dtm, vocab = bursty_corpus(4)
     groups = docs["period"].astype("category").cat.codes.to_numpy()
@@ -382,8 +382,8 @@ def test_the_rate_test_in_column_chunks_is_the_rate_test_of_all_terms(monkeypatc
     lumpy = lumps(dtm)
     assert any(v is not None for v in lumpy)
     whole = rate_test(S, rest, lumpy=lumpy)
-    monkeypatch.setattr(inference, "TEST_CELLS", 7 * n_groups)    # seven terms a chunk
-    chunked = rate_test(S, rest, lumpy=lumpy)
+    with partitions({"test": 7 * n_groups}):    # seven terms a chunk
+        chunked = rate_test(S, rest, lumpy=lumpy)
     assert whole.keys() == chunked.keys()
     for key in whole:
         assert whole[key].shape == chunked[key].shape == (n_groups, len(vocab))

@@ -346,7 +346,7 @@ def test_the_candidates_lexicon_rows_paste_into_lexicon_csv(tmp_path):
     assert [e.term for e in read_lexicon(path).entries] == ["四水四定", "无废城市"]
 
 
-def test_the_sparse_counts_give_the_dense_counts_statistics_exactly(slogan_tables, monkeypatch):
+def test_the_sparse_counts_give_the_dense_counts_statistics_exactly(slogan_tables):
     """The stage's documents × slogans matrix is sparse, and where a statistic needs columns dense it
     makes them dense a few at a time: rates, contrasts and count models are those of the dense matrix,
     to the last bit, however narrow the blocks."""
@@ -359,17 +359,17 @@ def test_the_sparse_counts_give_the_dense_counts_statistics_exactly(slogan_table
     matrix = count_matrix(counts, docs["doc_id"].tolist(), slogans, "all")
     assert matrix.nnz > 100 and matrix.nnz < 0.5 * np.prod(matrix.shape)
     full = matrix.toarray()
-    monkeypatch.setattr(blocks, "DENSE_CELLS", 3 * len(docs))   # three slogans a block
-    for by in (["province"], ["quarter"], []):
-        pd.testing.assert_frame_equal(group_rates(docs, matrix, slogans, by), group_rates(docs, full, slogans, by),
-                                      check_exact=True)
-    kw = dict(B=200, seed=1, min_docs=1, min_count=1, bootstrap_max_docs=3)   # both intervals
-    assert (region_vs_rest(docs, matrix, slogans, "province", **kw)["interval_method"] == "percentile bootstrap").any()
-    for sparse_table, dense_table in ((region_vs_rest(docs, matrix, slogans, "province", **kw),
-                                       region_vs_rest(docs, full, slogans, "province", **kw)),
-                                      (quarter_vs_previous(docs, matrix, slogans, **kw),
-                                       quarter_vs_previous(docs, full, slogans, **kw))):
-        assert (sparse_table["status"] == "tested").any() or sparse_table["status"].str.startswith("no documents").all()
-        pd.testing.assert_frame_equal(sparse_table, dense_table, check_exact=True)
-    pd.testing.assert_frame_equal(nb_effects(docs, matrix, slogans, min_count=2),
-                                  nb_effects(docs, full, slogans, min_count=2), check_exact=True)
+    whole = {tuple(by): group_rates(docs, full, slogans, by) for by in (["province"], ["quarter"], [])}
+    with blocks.partitions({"dense": 3 * len(docs)}):   # three slogans a block
+        for by, rates in whole.items():
+            pd.testing.assert_frame_equal(group_rates(docs, matrix, slogans, list(by)), rates, check_exact=True)
+        kw = dict(B=200, seed=1, min_docs=1, min_count=1, bootstrap_max_docs=3)   # both intervals
+        assert (region_vs_rest(docs, matrix, slogans, "province", **kw)["interval_method"] == "percentile bootstrap").any()
+        for sparse_table, dense_table in ((region_vs_rest(docs, matrix, slogans, "province", **kw),
+                                           region_vs_rest(docs, full, slogans, "province", **kw)),
+                                          (quarter_vs_previous(docs, matrix, slogans, **kw),
+                                           quarter_vs_previous(docs, full, slogans, **kw))):
+            assert (sparse_table["status"] == "tested").any() or sparse_table["status"].str.startswith("no documents").all()
+            pd.testing.assert_frame_equal(sparse_table, dense_table, check_exact=True)
+        pd.testing.assert_frame_equal(nb_effects(docs, matrix, slogans, min_count=2),
+                                      nb_effects(docs, full, slogans, min_count=2), check_exact=True)

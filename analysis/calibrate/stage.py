@@ -9,6 +9,8 @@ import pandas as pd
 from tqdm import tqdm
 
 from ..pipeline import runner
+from ..pipeline.budget import statistics_cells
+from ..stats.blocks import partitions
 from ..pipeline.config import Config
 from .checks import null_check, planted_check, summarise
 from .declaration import STAGE
@@ -18,8 +20,9 @@ TABLES = tuple(w.removesuffix(".parquet") for w in STAGE.writes if w.endswith(".
 
 def build_calibration(cfg: Config, progress: bool = True, force: bool = False) -> runner.TableResult:
     """Run the calibrate stage unless it is up to date."""
-    return runner.run_tables(STAGE, cfg, TABLES, lambda view, out: compute_calibration(view, progress), force,
-                             lambda tables: {"note": tables["summary"].attrs["note"]})
+    with partitions(statistics_cells(cfg)):   # the statistics' partitions follow run.memory_gb
+        return runner.run_tables(STAGE, cfg, TABLES, lambda view, out: compute_calibration(view, progress), force,
+                                 lambda tables: {"note": tables["summary"].attrs["note"]})
 
 
 def compute_calibration(cfg: Config, progress: bool = True) -> dict[str, pd.DataFrame]:

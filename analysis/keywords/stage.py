@@ -16,6 +16,8 @@ import pandas as pd
 from scipy import sparse
 
 from ..pipeline import runner
+from ..pipeline.budget import statistics_cells
+from ..stats.blocks import partitions
 from .declaration import STAGE
 from ..pipeline.config import Config
 from ..corpus.documents_table import analysis_documents, document_texts
@@ -208,7 +210,8 @@ def keyword_inputs(cfg: Config, folder: Path | None = None):
 
 def build_keywords(cfg: Config, progress: bool = True, force: bool = False) -> runner.TableResult:
     """Run the keywords stage unless it is up to date."""
-    return runner.run_tables(STAGE, cfg, TABLES, compute_keywords, force, lambda tables: summary(tables, cfg.keywords))
+    with partitions(statistics_cells(cfg)):   # the statistics' partitions follow run.memory_gb
+        return runner.run_tables(STAGE, cfg, TABLES, compute_keywords, force, lambda tables: summary(tables, cfg.keywords))
 
 
 def compute_keywords(cfg: Config, out: Path) -> dict[str, pd.DataFrame]:

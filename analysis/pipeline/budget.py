@@ -4,7 +4,7 @@
 plans for. The stages that stream a corpus take their partition sizes from it here, so that what
 they hold at once grows with the budget, not with the corpus: the documents × terms counts of the
 keywords stage in blocks of :func:`block_cells` counts, the texts in slices of :func:`text_batch`
-documents. A smaller budget makes more, smaller partitions; the results are the same (sums over
+documents, the statistics' dense blocks and tests in partitions of :func:`statistics_cells`. A smaller budget makes more, smaller partitions; the results are the same (sums over
 partitions may differ in the last floating-point digits).
 """
 from __future__ import annotations
@@ -30,6 +30,16 @@ def text_batch(cfg) -> int:
     """Documents per slice of texts (:func:`analysis.corpus.documents_table.document_texts`): a news
     item or a speech is a few kilobytes in memory with its row; 20,000 at the default budget."""
     return max(1_000, int(memory_gb(cfg) * 5_000))
+
+
+def statistics_cells(cfg) -> dict:
+    """The partitions of the statistics (:data:`analysis.stats.blocks.CELLS`) at this budget: a sparse
+    matrix made dense a 32nd of the budget at a time (2²⁴ float64 cells, 128 MB, at 4 GB); the
+    document-level tests on one cell per KB of the budget at a time (2²² groups × terms at 4 GB, about
+    25 float64 arrays of that size alive: a fifth of the budget). The statistics are the same whatever
+    the sizes, to the last digits of the tests' beta-binomial tails, which are summed a chunk at a time."""
+    cells = memory_gb(cfg) * GB / 8
+    return {"dense": max(1 << 16, int(cells / 32)), "test": max(1 << 14, int(cells / 128))}
 
 
 def release_memory() -> None:

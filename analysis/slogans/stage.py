@@ -15,6 +15,8 @@ from scipy import sparse
 import pandas as pd
 
 from ..pipeline import runner
+from ..pipeline.budget import statistics_cells
+from ..stats.blocks import partitions
 from .declaration import STAGE
 from ..pipeline.config import Config
 from ..corpus.documents_table import analysis_documents, document_texts
@@ -127,7 +129,8 @@ def stage_documents(docs: pd.DataFrame, texts: dict[str, str], groupings: pd.Dat
 
 def build_slogans(cfg: Config, progress: bool = True, force: bool = False) -> runner.TableResult:
     """Run the slogans stage unless it is up to date."""
-    return runner.run_tables(STAGE, cfg, TABLES, compute_slogans, force, summary)
+    with partitions(statistics_cells(cfg)):   # the statistics' partitions follow run.memory_gb
+        return runner.run_tables(STAGE, cfg, TABLES, compute_slogans, force, summary)
 
 
 def compute_slogans(cfg: Config, out: Path) -> dict[str, pd.DataFrame]:

@@ -10,6 +10,8 @@ both; with one block their arithmetic is the arithmetic of the whole matrix.
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -124,14 +126,36 @@ def dense(X) -> np.ndarray:
     return X.toarray().astype(float, copy=False) if sparse.issparse(X) else np.asarray(X, dtype=float)
 
 
-#: a sparse matrix is made dense this many cells at a time (128 MB of float64) where a statistic needs
-#: its columns dense
-DENSE_CELLS = 1 << 24
+#: The partitions of the statistics, in cells (float64 values): ``dense``, how much of a sparse matrix is
+#: made dense at a time where a statistic needs its columns dense (:func:`column_blocks`; 128 MB);
+#: ``test``, the groups × terms :func:`analysis.stats.inference.rate_test` works on at a time after the
+#: dispersion (about 25 arrays of that size are alive at once). These are the sizes at the default
+#: memory budget; a stage sets its own from ``run.memory_gb`` with :func:`partitions`
+#: (:func:`analysis.pipeline.budget.statistics_cells`).
+CELLS = {"dense": 1 << 24, "test": 1 << 22}
+_CELLS: ContextVar[dict] = ContextVar("statistics_partitions", default=CELLS)
 
 
-def column_blocks(X, cells: int = DENSE_CELLS):
+@contextmanager
+def partitions(cells: dict):
+    """The statistics computed inside the block use partitions of ``cells`` (keys as :data:`CELLS`)."""
+    token = _CELLS.set({**CELLS, **cells})
+    try:
+        yield
+    finally:
+        _CELLS.reset(token)
+
+
+def partition_cells(kind: str) -> int:
+    """The cells of a partition of ``kind`` (``dense`` or ``test``) in force."""
+    return _CELLS.get()[kind]
+
+
+def column_blocks(X, cells: int | None = None):
     """(columns, dense block) of ``X`` a few columns at a time, each block at most ``cells`` cells
-    (at least one column): a sparse matrix's columns made dense without making it dense whole."""
+    (at least one column; default: the ``dense`` partition in force): a sparse matrix's columns made
+    dense without making it dense whole."""
+    cells = cells or partition_cells("dense")
     if X.shape[0] * X.shape[1] <= cells:   # one block: no column slicing
         yield slice(0, X.shape[1]), dense(X)
         return

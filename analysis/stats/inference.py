@@ -30,7 +30,7 @@ from functools import lru_cache
 import numpy as np
 from scipy import optimize, sparse, special, stats
 
-from .blocks import column_blocks, dense
+from .blocks import column_blocks, dense, partition_cells
 
 Z975 = stats.norm.ppf(0.975)
 
@@ -274,7 +274,7 @@ def rate_test(a: Sums, b: Sums, moderate: bool = True, lumpy: list | None = None
     T = a.Y + b.Y
     shape = np.broadcast_shapes(T.shape, np.shape(_col(a.E, a.Y)))
     kappa = _pooled_dispersion(a, b, Ra, Rb, T, shape, moderate)   # moderated across all the terms
-    width = max(1, TEST_CELLS // max(1, int(np.prod(shape[:-1]))))
+    width = max(1, partition_cells("test") // max(1, int(np.prod(shape[:-1]))))
     if shape[-1] <= width:
         return _rate_test_terms(a, b, Ra, Rb, T, shape, kappa, lumpy)
     parts = []
@@ -283,12 +283,6 @@ def rate_test(a: Sums, b: Sums, moderate: bool = True, lumpy: list | None = None
         parts.append(_rate_test_terms(a.columns(c), b.columns(c), *(np.broadcast_to(x, shape)[:, c] for x in (Ra, Rb, T)),
                                       (shape[0], c.stop - c.start), kappa[:, c], lumpy[c] if lumpy is not None else None))
     return {key: np.concatenate([p[key] for p in parts], axis=-1) for key in parts[0]}
-
-
-#: :func:`rate_test` works on this many groups × terms at a time after the dispersion (about 25 arrays of
-#: that size are alive at once, and the vocabulary grows with the corpus): the results are the same up
-#: to the last digits of the beta-binomial tails, whose sums are taken in chunks of their own
-TEST_CELLS = 1 << 22
 
 
 def _rate_test_terms(a: Sums, b: Sums, Ra: np.ndarray, Rb: np.ndarray, T: np.ndarray, shape: tuple,
