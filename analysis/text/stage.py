@@ -365,14 +365,17 @@ class EarlierRows:
     (the previous run's tables, the parts a killed run wrote), read when asked.
 
     What is held is an index, about 12 bytes a text: the first 64 bits of each text's hash → the piece
-    (a Parquet row group, a part's record batch) where its rows start; and the rows of the last few
-    pieces read of each file. A rerun asks for the texts in the order the tables were written, so each
-    piece is read about once. (A dictionary of every earlier row took 1.9 GB at 100,000 news items.) A text is
+    (a Parquet row group, a part's record batch) where its rows start; and the rows of the last
+    :data:`CACHED` pieces read, of any file. A rerun asks for the texts in the order the tables were
+    written, so each piece is read about once. (Held per file, the last pieces of a killed run's parts,
+    a file each, were all of them: 8.6 GB when a million documents' run resumed.) (A dictionary of every earlier row took 1.9 GB at 100,000 news items.) A text is
     taken from the first file and the first document that hold it: a text held by several documents
     (exact copies) has its paragraphs in a table once per copy, and one document is in several files.
     A file that changed since it was indexed gives nothing (its texts are segmented again)."""
 
-    CACHED = 3   # pieces of each file held decoded
+    #: pieces held decoded: a few for each of the tables read side by side (the sample's unigrams, the
+    #: last table, the parts of a killed run, read one after the other)
+    CACHED = 8
 
     def __init__(self, paths: list[Path], setting_hash: str):
         self._setting = setting_hash
@@ -448,9 +451,8 @@ class EarlierRows:
                         index[hashes[-1]] = (positions, owner, True)
         except Exception:
             table, index = None, {}
-        same_file = [q for q in self._cache if self._pieces[q][0] == path]
-        if len(same_file) >= self.CACHED:   # this file's least recently used
-            self._cache.pop(same_file[0])
+        if len(self._cache) >= self.CACHED:   # the least recently used
+            self._cache.pop(next(iter(self._cache)))
         self._cache[p] = (table, index)
         return self._cache[p]
 
