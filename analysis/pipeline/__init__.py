@@ -1,1 +1,1 @@
-"""The machinery: configuration, declared stages and their keys, the run order, caching, atomic writes, locks, worker pools, problems."""
+"""The machinery: configuration, declared stages and their keys, the run order, caching, atomic writes (and tables too large to hold, merged from sorted runs on disk), the memory budget, locks, worker pools, problems."""
