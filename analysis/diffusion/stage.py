@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..corpus.documents_table import analysis_documents
+from ..pipeline.budget import release_memory
 from ..corpus.groupings import described
 from ..corpus.sources import reference_folder
 from ..corpus.stage import FolderReading
@@ -32,8 +33,11 @@ def compute_adoption(cfg: Config, out: Path) -> dict[str, pd.DataFrame]:
     if ap.by not in docs:
         raise ConfigError(f"[adoption] by = \"{ap.by}\": the documents have no such variable or grouping "
                           f"(province, prefecture, county, a [design.groups] name or a metadata.csv column)")
+    unit_vars = _unit_covariates(docs, ap.by, list(ap.covariates))   # a row per unit: the documents are let go
     dated = document_dates(docs).merge(docs[["doc_id", ap.by]].rename(columns={ap.by: "unit"}), on="doc_id")
     dated = dated[dated["unit"].notna()].astype({"unit": str})
+    del docs
+    release_memory()
     folder = Path(cfg.paths.data) / "slogans"
     counts = pd.read_parquet(folder / "counts.parquet", columns=["doc_id", "slogan", "n_all", "n_longest"])
     uses = counts.assign(n=counts["n_longest" if cfg.slogans.rule == "longest" else "n_all"])
@@ -50,7 +54,6 @@ def compute_adoption(cfg: Config, out: Path) -> dict[str, pd.DataFrame]:
     table = with_reference(table, reference)
     cov = coverage(dated, ap.period)
     near = adjacency() if ap.by == "province" and ap.neighbours else None
-    unit_vars = _unit_covariates(docs, ap.by, list(ap.covariates))
     rows = person_periods(table, cov, near, unit_vars)
     model = hazard_model(rows, list(ap.covariates), near, sorted(cov["unit"].unique()))
     return {"first_uses": table, "slogans": adopted_share(table), "coverage": cov, "curves": km_curves(table),
