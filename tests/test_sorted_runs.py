@@ -43,3 +43,14 @@ def test_a_batch_with_a_missing_key_or_other_columns_is_refused(tmp_path):
         runs.add(pd.DataFrame([("放管服", "d1", "", 1.5)], columns=COLUMNS))
     runs.discard()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_runs_a_killed_run_left_are_removed_by_the_next(tmp_path):
+    left = tmp_path / ".runs.killed"
+    left.mkdir()
+    (left / "00000.arrow").write_bytes(b"half a run")
+    runs = SortedRuns(tmp_path, ["slogan", "doc_id"], pd.DataFrame(columns=COLUMNS))
+    assert not left.exists()
+    runs.add(pd.DataFrame([("放管服", "d1", "", 1)], columns=COLUMNS))
+    runs.write(tmp_path / "t.parquet")
+    assert [p.name for p in tmp_path.iterdir()] == ["t.parquet"]

@@ -31,9 +31,12 @@ CHUNK = 20_000
 class SortedRuns:
     """``add(frame)`` for each batch (any order of rows: each is sorted stably by ``keys``, which
     must not be missing), then ``write(target)`` once. The runs wait in a temporary folder inside
-    ``folder`` (removed by ``write`` or ``discard``)."""
+    ``folder`` (removed by ``write`` or ``discard``; one a killed run left there, by the next: one run
+    at a time writes a data folder, :mod:`analysis.pipeline.lock`)."""
 
     def __init__(self, folder: str | Path, keys: list[str], empty: pd.DataFrame):
+        for left in Path(folder).glob(".runs.*"):
+            shutil.rmtree(left, ignore_errors=True)
         self.keys, self.empty = list(keys), empty
         self._folder = Path(tempfile.mkdtemp(prefix=".runs.", dir=folder))
         self._runs: list[Path] = []
