@@ -4,8 +4,9 @@
 plans for. The stages that stream a corpus take their partition sizes from it here, so that what
 they hold at once grows with the budget, not with the corpus: the documents × terms counts of the
 keywords stage in blocks of :func:`block_cells` counts, the texts in slices of :func:`text_batch`
-documents, the statistics' dense blocks and tests in partitions of :func:`statistics_cells`. A smaller budget makes more, smaller partitions; the results are the same (sums over
-partitions may differ in the last floating-point digits).
+documents, the statistics' dense blocks and tests in partitions of :func:`statistics_cells`. A
+smaller budget makes more, smaller partitions; the results are the same (sums over partitions may
+differ in the last floating-point digits).
 """
 from __future__ import annotations
 

@@ -61,9 +61,6 @@ class SortedRuns:
         self._runs.append(path)
         self._run_keys.append(table.select(self.keys))
 
-    def __len__(self) -> int:
-        return sum(t.num_rows for t in self._run_keys)
-
     def write(self, target: str | Path, row_group_size: int = 1000, chunk: int = CHUNK) -> Path:
         """Merge the runs into ``target`` (atomically) and remove them."""
         import pyarrow.parquet as pq

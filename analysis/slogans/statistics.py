@@ -350,7 +350,7 @@ def nb_effects(docs: pd.DataFrame, counts: np.ndarray, slogans: list[str], regio
             elif y.sum() < min_count:
                 per_slogan[j] = [{**base, "term": "", "status": f"too small: {int(y.sum())} occurrences"}]
             else:
-                jobs.append((j, base, (at.copy(), y.copy())))
+                jobs.append((j, base, (at, y)))
         fitted = ordered_map(_slogan_effects, [job[1:] for job in jobs], workers if len(jobs) > 1 else 1,
                              initializer=_set_design, initargs=((levels, factors, offset_all),))
         for (j, _, _), result in zip(jobs, fitted):

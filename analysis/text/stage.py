@@ -366,9 +366,9 @@ class EarlierRows:
 
     What is held is an index, about 12 bytes a text: the first 64 bits of each text's hash → the piece
     (a Parquet row group, a part's record batch) where its rows start; and the rows of the last
-    :data:`CACHED` pieces read, of any file. A rerun asks for the texts in the order the tables were
-    written, so each piece is read about once. (Held per file, the last pieces of a killed run's parts,
-    a file each, were all of them: 8.6 GB when a million documents' run resumed.) (A dictionary of every earlier row took 1.9 GB at 100,000 news items.) A text is
+    :data:`CACHED` pieces read, of any file (kept per file, a killed run's parts, a file each, would all
+    stay decoded). A rerun asks for the texts in the order the tables were written, so each piece is
+    read about once. (A dictionary of every earlier row took 1.9 GB at 100,000 news items.) A text is
     taken from the first file and the first document that hold it: a text held by several documents
     (exact copies) has its paragraphs in a table once per copy, and one document is in several files.
     A file that changed since it was indexed gives nothing (its texts are segmented again)."""
