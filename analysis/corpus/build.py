@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from ..pipeline import atomic
-from ..pipeline.budget import release_memory
+from ..pipeline.budget import releasing
 from ..pipeline.problems import Problem
 from . import documents_file
 from .documents import text_sizes
@@ -81,24 +81,18 @@ def _remove(folder: Path) -> None:
     shutil.rmtree(folder, ignore_errors=True)
 
 
-#: batches read between two hand-backs of freed memory (about 50,000 documents)
-_RELEASE_EVERY = 25
-
-
 def _spilled(batches, spill: DocumentSpill, store: SignatureStore | None
              ) -> tuple[DocumentFacts, LineCounts, ColumnKinds]:
     """Each batch of documents to the spill, with its facts, its short lines counted by source, the
     kinds of its columns and (with a ``store``) its MinHash signatures."""
     facts, lines, kinds = DocumentFacts(), LineCounts(), ColumnKinds()
-    for n, batch in enumerate(batches, start=1):
+    for batch in releasing(batches):   # what the batches' conversions left goes back to the allocators
         texts = [t or "" for t in batch.column("text").to_pylist()]
         lines.add(facts.add(batch, texts), texts)
         kinds.add(batch)
         if store is not None:
             store.append(signatures(texts))
         spill.append(batch)
-        if n % _RELEASE_EVERY == 0:   # what the batches' conversions left with the allocators
-            release_memory()
     spill.close()
     return facts.finish(), lines, kinds
 

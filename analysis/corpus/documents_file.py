@@ -16,8 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-#: rows per row group of documents.parquet (the analyses read it a row group at a time)
-ROW_GROUP = 1000
+from ..pipeline.atomic import ROW_GROUP
 
 
 class ColumnKinds:

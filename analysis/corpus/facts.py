@@ -60,9 +60,6 @@ class DocumentFacts:
             check_unique_ids(ranked[1:].filter(pc.equal(ranked[1:], ranked[:-1])).to_pylist())
         return self
 
-    def __len__(self) -> int:
-        return len(self.order)
-
     @property
     def source_names(self) -> list[str]:
         """The furniture sources, by number."""
@@ -73,13 +70,13 @@ class DocumentFacts:
         chosen = pc.is_in(self.doc_id, value_set=pa.array(list(ids), pa.string()))
         return pc.fill_null(chosen, False).to_numpy(zero_copy_only=False)
 
-    def members(self, positions: np.ndarray, index: np.ndarray | None = None) -> pd.DataFrame:
-        """doc_id, pub_date and n_chars of the documents at ``positions`` (indexed by ``index``, else
-        by their positions), as :func:`analysis.corpus.near_duplicates.near_duplicate_table` takes them."""
+    def members(self, positions: np.ndarray, index: np.ndarray) -> pd.DataFrame:
+        """doc_id, pub_date and n_chars of the documents at ``positions`` (indexed by ``index``), as
+        :func:`analysis.corpus.near_duplicates.near_duplicate_table` takes them."""
         return pd.DataFrame({"doc_id": pd.array(self.doc_id.take(pa.array(positions)).to_pylist(), dtype="string"),
                              "pub_date": pd.to_datetime(self.days[positions], unit="D"),
                              "n_chars": self.n_chars[positions]},
-                            index=positions if index is None else index)
+                            index=index)
 
     def source_files(self, ids: set[str]) -> pd.Series:
         """doc_id → source_file of the documents ``ids``."""

@@ -47,7 +47,11 @@ def write_text(target: str | Path, text: str) -> Path:
     return write_bytes(target, text.encode("utf-8"))
 
 
-def write_parquet(target: str | Path, frame, row_group_size: int = 1000) -> Path:
+#: rows per Parquet row group of the stages' tables (the analyses read them a row group at a time)
+ROW_GROUP = 1000
+
+
+def write_parquet(target: str | Path, frame, row_group_size: int = ROW_GROUP) -> Path:
     """Write a DataFrame to Parquet atomically, without the pandas index, in row groups of
     ``row_group_size`` rows so that readers can stream it batch by batch."""
     with atomic_path(target) as tmp:

@@ -43,6 +43,17 @@ def statistics_cells(cfg) -> dict:
     return {"dense": max(1 << 16, int(cells / 32)), "test": max(1 << 14, int(cells / 128))}
 
 
+def releasing(items, every: int = 25):
+    """``items`` as they come, with :func:`release_memory` after every ``every``-th item and at the
+    end: a pass over many batches hands back what their conversions left with the allocators as it
+    goes, not once at its end."""
+    for n, item in enumerate(items, start=1):
+        yield item
+        if n % every == 0:
+            release_memory()
+    release_memory()
+
+
 def release_memory() -> None:
     """Hand memory freed by a pass back to the system before the next pass starts, so that the
     passes' peaks do not stack: Arrow's pool and, on glibc, the C heap (numpy's and Python's

@@ -61,7 +61,7 @@ class SortedRuns:
         self._runs.append(path)
         self._run_keys.append(table.select(self.keys))
 
-    def write(self, target: str | Path, row_group_size: int = 1000, chunk: int = CHUNK) -> Path:
+    def write(self, target: str | Path, row_group_size: int = atomic.ROW_GROUP, chunk: int = CHUNK) -> Path:
         """Merge the runs into ``target`` (atomically) and remove them."""
         import pyarrow.parquet as pq
 

@@ -74,7 +74,7 @@ def design_groupings(cfg: Config, table, column: str = "grouping") -> list[str]:
     return [g for g in dict.fromkeys(cfg.design.groupings) if g not in STANDARD_GROUPINGS and g in present]
 
 
-def contrast_label(contrasts, docs, spec: str) -> str | None:
+def contrast_label(docs, spec: str) -> str | None:
     """The contrast named by the configuration (see tifa.toml, slogans.contrast)."""
     from ..slogans.statistics import previous_quarter
 
@@ -122,7 +122,7 @@ def build_slogan_outputs(cfg: Config, result, force: bool = False) -> bool:
         for g in design_groupings(cfg, rates):
             w.figure(lambda: plots.slogan_heatmap(rates, g, sp.top), f"slogan_rates_by_{g}")
             w.figure(lambda: plots.slogan_intervals(rates, g, min(sp.top, 6)), f"slogan_intervals_by_{g}")
-        label = contrast_label(contrasts, docs, sp.contrast)
+        label = contrast_label(docs, sp.contrast)
         chosen = contrasts[contrasts["contrast"] == label]
         if len(chosen):  # the language with most documents in the contrast
             lang = chosen.groupby("lang")["documents_target"].max().sort_values(ascending=False).index[0]

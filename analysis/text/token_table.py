@@ -38,7 +38,8 @@ TOKEN_BATCH = 20_000
 
 def token_batches(cfg: Config, docs, columns: list[str]):
     """Batches of the token table's ``columns`` (doc_id first) for the paragraphs of ``docs`` (the
-    analysable documents), in table order, filtered in Arrow: the table is never held whole."""
+    analysable documents), in table order, each batch filtered by a lookup of its ids in the wanted
+    ones (hashed once): the table is never held whole."""
     path = table_path(cfg)
     wanted = pd.Index(docs["doc_id"].astype(str).to_numpy(dtype=object))   # hashed once, not once a batch
     for batch in pq.ParquetFile(path).iter_batches(batch_size=TOKEN_BATCH, columns=columns):

@@ -162,16 +162,15 @@ COVARIATE_METHOD = ("Dirichlet-multinomial regression (tomotopy DMRModel) with a
 
 
 def covariate_rows(tp: TopicParams, meta: pd.DataFrame, unit_doc, notes: list, lang: str,
-                   variables: list[str] | None = None) -> list:
+                   variables: list[str]) -> list:
     """Each unit's indicators of the covariates the DMR model can use (``topics.covariates`` that
-    the documents table has; the others named in a note that lists ``variables``, by default
-    ``meta``'s columns): ``province=广东省``, none for a missing value; an empty list when no
-    covariate is usable."""
+    the documents table has; the others named in a note that lists ``variables``, the documents'
+    variables before the stage kept only those it uses): ``province=广东省``, none for a missing
+    value; an empty list when no covariate is usable."""
     missing = [c for c in tp.covariates if c not in meta.columns]
     if missing:
-        listed = variables if variables is not None else [c for c in meta.columns if c != "text"]
         notes.append((lang, f"covariates not in the documents table, left out: {', '.join(missing)} "
-                            f"(document variables: {', '.join(listed)})"))
+                            f"(document variables: {', '.join(variables)})"))
     used = [c for c in tp.covariates if c in meta.columns]
     per_doc = [[f"{c}={v}" for c, v in zip(used, values) if pd.notna(v) and str(v) != ""]
                for values in meta[used].itertuples(index=False)]
