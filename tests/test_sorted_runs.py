@@ -24,10 +24,10 @@ rows = st.tuples(st.sampled_from(["稳中求进", "放管服", "六稳六保", "
 def test_merged_runs_are_the_whole_tables_bytes(tmp_path_factory, batches, row_group_size, chunk):
     folder = tmp_path_factory.mktemp("runs")
     frames = [pd.DataFrame(b, columns=COLUMNS) for b in batches]
-    runs = SortedRuns(folder, ["slogan", "doc_id"], pd.DataFrame(columns=COLUMNS))
+    runs = SortedRuns(folder / "merged.parquet", ["slogan", "doc_id"], pd.DataFrame(columns=COLUMNS))
     for frame in frames:
         runs.add(frame)
-    runs.write(folder / "merged.parquet", row_group_size=row_group_size, chunk=chunk * row_group_size)
+    runs.write(row_group_size=row_group_size, chunk=chunk * row_group_size)
     expected = whole([f for f in frames if len(f)] or [pd.DataFrame(columns=COLUMNS)], folder / "whole.parquet",
                      row_group_size)
     assert (folder / "merged.parquet").read_bytes() == expected.read_bytes()
@@ -35,7 +35,7 @@ def test_merged_runs_are_the_whole_tables_bytes(tmp_path_factory, batches, row_g
 
 
 def test_a_batch_with_a_missing_key_or_other_columns_is_refused(tmp_path):
-    runs = SortedRuns(tmp_path, ["slogan", "doc_id"], pd.DataFrame(columns=COLUMNS))
+    runs = SortedRuns(tmp_path / "t.parquet", ["slogan", "doc_id"], pd.DataFrame(columns=COLUMNS))
     with pytest.raises(ValueError, match="without its slogan or doc_id"):
         runs.add(pd.DataFrame([("放管服", None, "", 1)], columns=COLUMNS))
     runs.add(pd.DataFrame([("放管服", "d1", "", 1)], columns=COLUMNS))
@@ -45,12 +45,16 @@ def test_a_batch_with_a_missing_key_or_other_columns_is_refused(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_the_runs_a_killed_run_left_are_removed_by_the_next(tmp_path):
-    left = tmp_path / ".runs.killed"
+def test_the_runs_a_killed_run_left_are_removed_by_the_next_of_the_same_table_only(tmp_path):
+    left = tmp_path / ".t.parquet.runs.killed"
     left.mkdir()
     (left / "00000.arrow").write_bytes(b"half a run")
-    runs = SortedRuns(tmp_path, ["slogan", "doc_id"], pd.DataFrame(columns=COLUMNS))
+    runs = SortedRuns(tmp_path / "t.parquet", ["slogan", "doc_id"], pd.DataFrame(columns=COLUMNS))
     assert not left.exists()
+    other = SortedRuns(tmp_path / "u.parquet", ["slogan"], pd.DataFrame(columns=COLUMNS))  # a second table at once
     runs.add(pd.DataFrame([("放管服", "d1", "", 1)], columns=COLUMNS))
-    runs.write(tmp_path / "t.parquet")
-    assert [p.name for p in tmp_path.iterdir()] == ["t.parquet"]
+    other.add(pd.DataFrame([("放管服", "d2", "", 2)], columns=COLUMNS))
+    assert runs.write() == tmp_path / "t.parquet"
+    other.write()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["t.parquet", "u.parquet"]
+    assert pd.read_parquet(tmp_path / "u.parquet")["doc_id"].tolist() == ["d2"]

@@ -22,29 +22,61 @@ def build_cooccurrence(cfg: Config, progress: bool = True, force: bool = False) 
 
 
 def compute_cooccurrence(cfg: Config, out: Path) -> dict[str, pd.DataFrame]:
-    """The pairs table (``cfg``: the stage's view of the configuration)."""
+    """The pairs table (``cfg``: the stage's view of the configuration). The documents and counts are
+    read as Arrow columns and held as numbers (a document's row, a slogan's code): at a million
+    documents their strings were most of the stage's memory."""
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
     folder = Path(cfg.paths.data) / "slogans"
-    docs = pd.read_parquet(folder / "documents.parquet", columns=["doc_id", "lang"])
-    counts = pd.read_parquet(folder / "counts.parquet", columns=["doc_id", "slogan", "n_all"])
-    frames = [pairs(docs[docs["lang"] == lang], counts, cfg.slogans.top).assign(lang=lang)
-              for lang in sorted(docs["lang"].unique())]
+    docs = pq.read_table(folder / "documents.parquet", columns=["doc_id", "lang"])
+    counts = pq.read_table(folder / "counts.parquet", columns=["doc_id", "slogan", "n_all"])
+    counts = counts.filter(pc.greater(counts["n_all"], 0))
+    at = pc.fill_null(pc.index_in(counts["doc_id"], value_set=docs["doc_id"]), -1).to_numpy()
+    slogans = counts["slogan"].combine_chunks().dictionary_encode()
+    names, codes = slogans.dictionary.to_pylist(), slogans.indices.to_numpy(zero_copy_only=False)
+    langs = docs["lang"].combine_chunks().dictionary_encode()
+    lang_of = langs.indices.to_numpy(zero_copy_only=False)
+    del docs, counts, slogans
+    frames = []
+    for code, lang in sorted(enumerate(langs.dictionary.to_pylist()), key=lambda x: x[1]):
+        mine = (at >= 0) & (lang_of[np.maximum(at, 0)] == code)
+        frames.append(top_pairs(names, codes[mine], at[mine], int((lang_of == code).sum()), cfg.slogans.top)
+                      .assign(lang=lang))
     table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=COLUMNS)
     return {"pairs": table[COLUMNS]}
 
 
 def pairs(docs: pd.DataFrame, counts: pd.DataFrame, top: int) -> pd.DataFrame:
-    """Every pair of the ``top`` slogans used in most of ``docs``: documents with each and with both,
-    Jaccard (both / either), and the ratio of documents with both to those expected if the two were
-    used independently (documents_a × documents_b / documents)."""
-    used = counts[counts["doc_id"].isin(set(docs["doc_id"])) & (counts["n_all"] > 0)]
-    by_docs = used.groupby("slogan")["doc_id"].nunique()
-    names = sorted(by_docs.sort_values(ascending=False, kind="stable").head(top).index)
-    has = {s: set(used.loc[used["slogan"] == s, "doc_id"]) for s in names}
-    n = len(docs)
+    """:func:`top_pairs` of ``docs`` (doc_id) from their ``counts`` (doc_id, slogan, n_all; a slogan
+    counted 0 times in a document is not used there)."""
+    used = counts[counts["n_all"] > 0]
+    at = pd.Index(docs["doc_id"]).get_indexer(used["doc_id"])
+    codes, names = pd.factorize(used["slogan"])
+    return top_pairs(list(names), codes[at >= 0], at[at >= 0], len(docs), top)
+
+
+def top_pairs(names: list[str], codes: np.ndarray, documents: np.ndarray, n: int, top: int) -> pd.DataFrame:
+    """Every pair of the ``top`` slogans used in most of ``n`` documents (a use: a slogan's code
+    into ``names`` and a document's number): documents with each and with both, Jaccard (both /
+    either), and the ratio of documents with both to those expected if the two were used
+    independently (documents_a × documents_b / documents). Ties in documents: the first name in
+    order is taken."""
+    order = sorted(range(len(names)), key=names.__getitem__)
+    rank = np.empty(len(names), np.int64)
+    rank[order] = np.arange(len(names))
+    names = [names[i] for i in order]
+    base = int(documents.max()) + 1 if len(documents) else 1
+    used = np.unique(rank[np.asarray(codes, np.int64)] * base + np.asarray(documents, np.int64))  # each (slogan, document) once
+    slogan_of = used // base
+    by_docs = np.bincount(slogan_of, minlength=len(names))
+    chosen = sorted(int(i) for i in np.argsort(-by_docs, kind="stable")[:top] if by_docs[i])
+    has = {i: used[slogan_of == i] % base for i in chosen}   # sorted document numbers
     rows = []
-    for a, b in combinations(names, 2):
-        both = len(has[a] & has[b])
-        expected = len(has[a]) * len(has[b]) / n if n else np.nan
-        rows.append((a, b, n, len(has[a]), len(has[b]), both, both / len(has[a] | has[b]), expected,
+    for a, b in combinations(chosen, 2):
+        both = len(np.intersect1d(has[a], has[b], assume_unique=True))
+        na, nb = len(has[a]), len(has[b])
+        expected = na * nb / n if n else np.nan
+        rows.append((names[a], names[b], n, na, nb, both, both / (na + nb - both), expected,
                      both / expected if expected else np.nan))
     return pd.DataFrame(rows, columns=COLUMNS[1:])

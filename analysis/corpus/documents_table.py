@@ -38,14 +38,21 @@ CLUE_COLUMNS = ("mentioned_adcodes", "mentioned_regions", "ambiguous_mentions", 
                 "covered_regions", "periods_mentioned", "removed_lines")
 
 
-def analysis_documents(cfg: Config) -> pd.DataFrame:
+def analysis_documents(cfg: Config, wanted: list[str] | None = None, rows: bool = True) -> pd.DataFrame:
     """The analysable documents (:func:`analysable` at ``corpus.min_confidence``) without their texts,
     the clue columns and the ``*_source`` columns (how each value was found: the corpus tables and
     the report read those from the whole table), indexed by their rows in the table: what every
     statistics stage starts from. The table is read a row group at a time and the languages and
     duplicates filtered in Arrow, so that the rows become a DataFrame once: reading a million
     documents' metadata and filtering it in pandas peaked at 2.3 GB, this at 0.8 GB (the frame:
-    0.5 GB)."""
+    0.5 GB).
+
+    ``wanted``: the names a stage uses (columns of the table, groupings made from them): only those
+    columns are read, with what the filters and the groupings need (:func:`columns_for`); every
+    column when one is a document variable (``doc_vars``) or unknown, so that
+    :func:`analysis.corpus.groupings.described` finds it or names what the documents have. Without
+    ``rows``, none of the documents (their columns only: a stage with nothing to compute checks its
+    settings against them), unless a name may be a document variable (found in the rows)."""
     import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
@@ -54,26 +61,50 @@ def analysis_documents(cfg: Config) -> pd.DataFrame:
 
     parquet = pq.ParquetFile(documents_path(cfg))
     names = parquet.schema_arrow.names
-    columns = [c for c in names if c != "text" and c not in CLUE_COLUMNS and not c.endswith("_source")]
-    parts, rows, start = [], [], 0
-    for g in range(parquet.num_row_groups):
+    columns = None if wanted is None else columns_for(names, wanted, cfg.design.groups)
+    rows = rows or columns is None   # a document variable is found in the rows
+    groups = range(parquet.num_row_groups if rows else min(1, parquet.num_row_groups))
+    columns = columns or [c for c in names if c != "text" and c not in CLUE_COLUMNS and not c.endswith("_source")]
+    parts, at, start = [], [], 0
+    for g in groups:
         part = parquet.read_row_group(g, columns=columns)
         keep = pc.fill_null(pc.is_in(part["lang"], value_set=pa.array(ANALYSED_LANGS)), False)
         if "duplicate_of" in names:
             keep = pc.and_(keep, pc.is_null(part["duplicate_of"]))
         keep = keep.to_numpy(zero_copy_only=False)
         parts.append(part.filter(pa.array(keep)))
-        rows.append(np.flatnonzero(keep) + start)
+        at.append(np.flatnonzero(keep) + start)
         start += part.num_rows
     table = pa.concat_tables(parts) if parts else parquet.schema_arrow.empty_table().select(columns)
     del parts
     docs = table.to_pandas(self_destruct=True, split_blocks=True)
     del table
     release_memory()
-    docs.index = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
+    docs.index = np.concatenate(at) if at else np.zeros(0, dtype=np.int64)
+    if not rows:
+        docs = docs.iloc[:0]
     if cfg.corpus.min_confidence == CONFIDENCE[0]:
         return docs
     return analysable(docs, cfg.corpus.min_confidence)
+
+
+def columns_for(names: list[str], wanted: list[str], groups: dict) -> list[str] | None:
+    """The columns of the documents table (``names``) to read for the names a stage uses: those
+    among them, the doc_id, the filters' (lang, duplicate_of), the groupings' sources (every grouping
+    is derived), and for a region, quarter, period or year value its field and confidence (blanked
+    below ``corpus.min_confidence``); None when a name is neither a column nor a grouping made from
+    one (a document variable: every column is read)."""
+    from .groupings import groupings
+
+    made = groupings(groups)
+    need = {"doc_id", "lang", *(source for source, _ in made.values()), *(w for w in wanted if w not in made)}
+    if not need <= set(names):
+        return None
+    for field, group in _CONFIDENCE_GROUPS.items():
+        if need & set(group):
+            need |= {field, f"{field}_conf"}
+    need.add("duplicate_of")
+    return [c for c in names if c in need]
 
 
 def documents_path(cfg: Config | None = None, path: str | Path | None = None) -> Path:
@@ -139,9 +170,12 @@ def _document_texts(cfg: Config, docs: pd.DataFrame, batch: int):
 
 def document_variables(docs: pd.DataFrame) -> pd.DataFrame:
     """The ``doc_vars`` of each document as columns (one per variable, text values), indexed like
-    ``docs``: join them to group by any column of a tabular corpus."""
+    ``docs``: join them to group by any column of a tabular corpus (none when ``docs`` was read
+    without its doc_vars: :func:`analysis_documents` given the names a stage uses)."""
     import json
 
+    if "doc_vars" not in docs:
+        return pd.DataFrame(index=docs.index)
     rows = [json.loads(v) if isinstance(v, str) and v else {} for v in docs["doc_vars"]]
     return pd.DataFrame(rows, index=docs.index).astype("string")
 
@@ -166,8 +200,10 @@ def analysable(docs: pd.DataFrame, min_confidence: str = "low", duplicates: bool
     rank = {c: i for i, c in enumerate(CONFIDENCE)}
     out = out.copy()
     for field, columns in _CONFIDENCE_GROUPS.items():
+        if f"{field}_conf" not in out:   # not read (analysis_documents' wanted columns)
+            continue
         weak = out[f"{field}_conf"].map(lambda c: rank.get(c, -1) < rank[min_confidence]).astype(bool) \
             & out[field].notna()
         if weak.any():
-            out.loc[weak, list(columns)] = pd.NA
+            out.loc[weak, [c for c in columns if c in out]] = pd.NA
     return out

@@ -17,7 +17,7 @@ from .declaration import STAGE
 from .models import hazard_model, km_curves, person_periods
 from .neighbours import adjacency
 from .reference import REFERENCE_COLUMNS, reference_documents, reference_first_uses
-from .timing import adopted_share, coverage, document_dates, first_uses, with_reference
+from .timing import DATE_RULES, adopted_share, coverage, document_dates, first_uses, with_reference
 
 TABLES = ("first_uses", "slogans", "coverage", "curves", "model", "reference", "reference_problems")
 
@@ -29,7 +29,7 @@ def build_adoption(cfg: Config, progress: bool = True, force: bool = False) -> r
 
 def compute_adoption(cfg: Config, out: Path) -> dict[str, pd.DataFrame]:
     ap = cfg.adoption
-    docs = described(analysis_documents(cfg), cfg.design.groups)
+    docs = described(analysis_documents(cfg, [ap.by, "doc_id", *DATE_RULES, *ap.covariates]), cfg.design.groups)
     if ap.by not in docs:
         raise ConfigError(f"[adoption] by = \"{ap.by}\": the documents have no such variable or grouping "
                           f"(province, prefecture, county, a [design.groups] name or a metadata.csv column)")

@@ -193,7 +193,8 @@ def keyword_inputs(cfg: Config, folder: Path | None = None):
 
     kp = cfg.keywords
     lexicon = read_lexicon(cfg.tokens.lexicon)
-    docs = analysis_documents(cfg).reset_index(drop=True)
+    docs = analysis_documents(cfg, ["doc_id", "lang", "quarter", "meeting_date", "pub_date", "province",
+                                    *cfg.design.groupings]).reset_index(drop=True)
     ids = docs[["doc_id"]]   # all the token rows need: the metadata is not kept alive for them
 
     def tokens():

@@ -250,7 +250,9 @@ def run_tables(stage: Stage, cfg: Config, tables: tuple[str, ...], compute, forc
     """The one way a table-making stage runs: the files it reads must exist; when its key is
     unchanged and its tables are there, they are read back; else ``compute(view, folder)`` makes them
     (it may write other files into ``folder``), each is written atomically as ``<name>.parquet``
-    (with ``summary(tables)`` as summary.json), and the key is stamped last."""
+    (with ``summary(tables)`` as summary.json), and the key is stamped last. A table too large to
+    hold is written by ``compute`` itself (:class:`analysis.pipeline.sorted_runs.SortedRuns`), which
+    gives its path instead of a frame."""
     from . import atomic
 
     out = Path(cfg.paths.data) / stage.name
@@ -263,6 +265,8 @@ def run_tables(stage: Stage, cfg: Config, tables: tuple[str, ...], compute, forc
     cache.invalidate(out)
     made = compute(view(cfg, stage), out)
     for name, table in made.items():
+        if isinstance(table, Path):   # written already
+            continue
         atomic.write_parquet(out / f"{name}.parquet", atomic.stable_strings(table))
     if summary is not None:
         atomic.write_text(out / "summary.json", json.dumps(summary(made), ensure_ascii=False, indent=1))

@@ -30,15 +30,18 @@ CHUNK = 20_000
 
 class SortedRuns:
     """``add(frame)`` for each batch (any order of rows: each is sorted stably by ``keys``, which
-    must not be missing), then ``write(target)`` once. The runs wait in a temporary folder inside
-    ``folder`` (removed by ``write`` or ``discard``; one a killed run left there, by the next: one run
-    at a time writes a data folder, :mod:`analysis.pipeline.lock`)."""
+    must not be missing), then ``write()`` once: the table ``target``. The runs wait in a temporary
+    folder beside it (removed by ``write`` or ``discard``; one a killed run left there for the same
+    target, by the next: one run at a time writes a data folder, :mod:`analysis.pipeline.lock`), so
+    that a stage may write several tables this way at once."""
 
-    def __init__(self, folder: str | Path, keys: list[str], empty: pd.DataFrame):
-        for left in Path(folder).glob(".runs.*"):
+    def __init__(self, target: str | Path, keys: list[str], empty: pd.DataFrame):
+        self.target = Path(target)
+        prefix = f".{self.target.name}.runs."
+        for left in self.target.parent.glob(f"{prefix}*"):
             shutil.rmtree(left, ignore_errors=True)
         self.keys, self.empty = list(keys), empty
-        self._folder = Path(tempfile.mkdtemp(prefix=".runs.", dir=folder))
+        self._folder = Path(tempfile.mkdtemp(prefix=prefix, dir=self.target.parent))
         self._runs: list[Path] = []
         self._run_keys: list[pa.Table] = []
         self._schema: pa.Schema | None = None
@@ -61,10 +64,11 @@ class SortedRuns:
         self._runs.append(path)
         self._run_keys.append(table.select(self.keys))
 
-    def write(self, target: str | Path, row_group_size: int = atomic.ROW_GROUP, chunk: int = CHUNK) -> Path:
-        """Merge the runs into ``target`` (atomically) and remove them."""
+    def write(self, row_group_size: int = atomic.ROW_GROUP, chunk: int = CHUNK) -> Path:
+        """Merge the runs into the target (atomically) and remove them; returns the target."""
         import pyarrow.parquet as pq
 
+        target = self.target
         try:
             if not self._runs:
                 return atomic.write_parquet(target, atomic.stable_strings(self.empty), row_group_size)

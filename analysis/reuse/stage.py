@@ -43,11 +43,14 @@ def build_reuse(cfg: Config, progress: bool = True, force: bool = False) -> runn
 
 def compute_reuse(cfg: Config, out: Path) -> dict[str, pd.DataFrame]:
     rp = cfg.reuse
-    docs = described(analysis_documents(cfg), cfg.design.groups)
+    folder = reference_folder(cfg, "reuse.reference")
+    uses = [rp.by, "doc_id", "title", "year", "quarter"]
+    # without a reference nothing is aligned: no document is read (but ``by`` is checked)
+    docs = described(analysis_documents(cfg, uses, rows=folder is not None), cfg.design.groups)
     if rp.by not in docs:
         raise ConfigError(f"[reuse] by = \"{rp.by}\": the documents have no such variable or grouping "
                           "(province, prefecture, county, a [design.groups] name or a metadata.csv column)")
-    folder = reference_folder(cfg, "reuse.reference")
+    docs = docs[list(dict.fromkeys(uses))]
     reading, columns = FolderReading.of(cfg.corpus), rp.reference_columns
     rules = dict(by=rp.by, period=rp.period, years_before=rp.years_before,
                  workers=cfg.corpus.workers or mp.cpu_count(), min_chars=rp.min_chars, min_similarity=rp.min_similarity)

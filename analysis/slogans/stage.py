@@ -139,7 +139,8 @@ def compute_slogans(cfg: Config, out: Path) -> dict[str, pd.DataFrame]:
 
     lexicon = read_lexicon(cfg.tokens.lexicon)
     sp = cfg.slogans
-    docs = analysis_documents(cfg).reset_index(drop=True)
+    docs = analysis_documents(cfg, ["doc_id", "lang", "title", *STAGE_VARIABLES, *cfg.design.groupings]
+                              ).reset_index(drop=True)
     extra = grouping_variables(docs, cfg.design).set_axis(docs["doc_id"].to_numpy())
     matcher = Matcher(slogan_concepts(lexicon), slogan_eras(lexicon))
     known = {s for e in lexicon.entries for s in e.surfaces} | {r for e in lexicon.entries for r in e.english}
@@ -150,7 +151,7 @@ def compute_slogans(cfg: Config, out: Path) -> dict[str, pd.DataFrame]:
     docs = docs[["doc_id", "lang", "title", *STAGE_VARIABLES]]   # what the batches and the statistics use
     paragraphs: dict = {}
     # the concordance (1.9 million passages at a million documents) waits on disk, a batch at a time
-    quotes = SortedRuns(out, ["slogan", "doc_id"], pd.DataFrame(columns=KWIC_COLUMNS))
+    quotes = SortedRuns(out / "concordance.parquet", ["slogan", "doc_id"], pd.DataFrame(columns=KWIC_COLUMNS))
     try:
         for part in document_texts(cfg, docs):  # the texts a batch at a time: counted, measured, quoted
             texts = counted_texts(part, sp.include_title)
@@ -159,7 +160,7 @@ def compute_slogans(cfg: Config, out: Path) -> dict[str, pd.DataFrame]:
             candidates.add(part, texts)
             paragraphs.update(paragraph_counts(part, texts, matcher, sp.rule, lone))
             quotes.add(concordance(stage_docs[-1], texts, matcher, sp.rule, sp.context_chars))
-        quotes.write(out / "concordance.parquet")
+        quotes.write()
     finally:
         quotes.discard()
     counts = pd.concat(counts, ignore_index=True) if counts else count_documents(docs, {}, matcher)

@@ -11,6 +11,7 @@ from ..corpus.groupings import described
 from ..corpus.reference import year_in_name
 from ..pipeline import runner
 from ..pipeline.config import Config, ConfigError
+from ..pipeline.sorted_runs import SortedRuns
 from .declaration import STAGE
 from .extract import COLUMNS, report_targets
 
@@ -23,19 +24,26 @@ def build_targets(cfg: Config, progress: bool = True, force: bool = False) -> ru
     return runner.run_tables(STAGE, cfg, TABLES, compute_targets, force)
 
 
-def compute_targets(cfg: Config, out: Path) -> dict[str, pd.DataFrame]:
-    docs = described(analysis_documents(cfg), cfg.design.groups)
+def compute_targets(cfg: Config, out: Path) -> dict[str, Path]:
     by = cfg.targets.by
+    uses = [by, "doc_id", "year", "source_file", "title"]
+    docs = described(analysis_documents(cfg, uses), cfg.design.groups)
     if by not in docs:
         raise ConfigError(f"[targets] by = \"{by}\": the documents have no such variable or grouping "
                           "(province, prefecture, county, a [design.groups] name or a metadata.csv column)")
-    # the texts a slice at a time: memory bounded by the slice, not the corpus
-    parts = [targets_tables(part, by) for part in document_texts(cfg, docs)]
-    if not parts:
-        return dict(zip(TABLES, targets_tables(docs.assign(text="").iloc[:0], by)))
-    return {name: pd.concat([p[i] for p in parts], ignore_index=True).sort_values(
-        ["doc_id", *(["start"] if name == "targets" else [])], kind="stable").reset_index(drop=True)
-        for i, name in enumerate(TABLES)}
+    docs = docs[list(dict.fromkeys(uses))]
+    empty = targets_tables(docs.assign(text="").iloc[:0], by)
+    # the texts a slice at a time, and both tables (a row per document) on disk until written
+    tables = [SortedRuns(out / f"{name}.parquet", ["doc_id", *(["start"] if name == "targets" else [])], frame)
+              for name, frame in zip(TABLES, empty)]
+    try:
+        for part in document_texts(cfg, docs):
+            for runs, frame in zip(tables, targets_tables(part, by)):
+                runs.add(frame)
+        return {name: runs.write() for name, runs in zip(TABLES, tables)}
+    finally:
+        for runs in tables:
+            runs.discard()
 
 
 def targets_tables(docs: pd.DataFrame, by: str = "province") -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -445,7 +445,8 @@ def compute_topics(cfg: Config, out: Path, progress: bool = True) -> dict[str, p
     The units' words are read from the token table in two streamed passes (the vocabulary and the
     samples; the inference of the others), never all at once."""
     tp = cfg.topics
-    docs = analysis_documents(cfg).reset_index(drop=True)
+    # the variables it uses (every column when a covariate may be a document variable: a note lists them)
+    docs = analysis_documents(cfg, ["doc_id", *prevalence_groupings(cfg), *tp.covariates]).reset_index(drop=True)
     docs = pd.concat([docs, grouping_variables(docs, cfg.design, tp.covariates, "topics.covariates")], axis=1)
     docs = pd.concat([docs, grouping_variables(docs, cfg.design)], axis=1)   # prevalence by [design] groupings too
     variables = [c for c in docs.columns if c != "text"]     # what a note on a missing covariate lists
