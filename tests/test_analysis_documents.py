@@ -8,7 +8,7 @@ import dataclasses
 import pandas as pd
 import pytest
 
-from analysis.corpus.documents_table import analysis_documents
+from analysis.corpus.documents_table import analysable_batches, analysis_documents, document_texts
 from analysis.corpus.groupings import described
 from analysis.corpus.stage import build_corpus
 from tests.conftest import with_corpus
@@ -35,6 +35,17 @@ def test_the_names_a_stage_uses_have_the_whole_reads_values(cfg, wanted, level):
     assert len(empty) == 0 and set(analysis_documents(cfg, wanted).columns) == set(empty.columns)
 
 
+@pytest.mark.parametrize("level", ["low", "high"])
+def test_the_batches_are_the_documents_with_their_texts_a_slice_at_a_time(cfg, level):
+    cfg = at_confidence(cfg, level)
+    build_corpus(cfg, progress=False)
+    wanted = ["macro_region", "doc_id", "year", "title", "province"]
+    whole = pd.concat(document_texts(cfg, described(analysis_documents(cfg), cfg.design.groups)))
+    batches = list(analysable_batches(cfg, wanted, batch=2))
+    assert [len(b) for b in batches] == [2] * (len(whole) // 2) + [1] * (len(whole) % 2)
+    pd.testing.assert_frame_equal(pd.concat(batches)[[*wanted, "text"]], whole[[*wanted, "text"]], check_dtype=False)
+
+
 def test_a_document_variable_is_read_with_every_column(cfg, tmp_path):
     folder = tmp_path / "corpus"
     folder.mkdir()
@@ -47,3 +58,4 @@ def test_a_document_variable_is_read_with_every_column(cfg, tmp_path):
     assert described(docs, cfg.design.groups)["gdp"].tolist() == ["13.6", "2.1"]
     # without rows, a name that may be a document variable still needs them: they are read
     assert len(analysis_documents(cfg, ["gdp"], rows=False)) == 2
+    assert pd.concat(analysable_batches(cfg, ["gdp"], batch=1))["gdp"].tolist() == ["13.6", "2.1"]

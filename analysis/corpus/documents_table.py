@@ -53,11 +53,7 @@ def analysis_documents(cfg: Config, wanted: list[str] | None = None, rows: bool 
     :func:`analysis.corpus.groupings.described` finds it or names what the documents have. Without
     ``rows``, none of the documents (their columns only: a stage with nothing to compute checks its
     settings against them), unless a name may be a document variable (found in the rows)."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
     import pyarrow.parquet as pq
-
-    from ..pipeline.config import CONFIDENCE
 
     parquet = pq.ParquetFile(documents_path(cfg))
     names = parquet.schema_arrow.names
@@ -65,27 +61,75 @@ def analysis_documents(cfg: Config, wanted: list[str] | None = None, rows: bool 
     rows = rows or columns is None   # a document variable is found in the rows
     groups = range(parquet.num_row_groups if rows else min(1, parquet.num_row_groups))
     columns = columns or [c for c in names if c != "text" and c not in CLUE_COLUMNS and not c.endswith("_source")]
-    parts, at, start = [], [], 0
+    parts = list(_analysable_parts(parquet, columns, groups))
+    docs = _frame(parts, parquet.schema_arrow.empty_table().select(columns), cfg.corpus.min_confidence)
+    return docs if rows else docs.iloc[:0]
+
+
+def analysable_batches(cfg: Config, wanted: list[str], batch: int | None = None):
+    """The analysable documents with their ``text``, the columns for ``wanted`` (:func:`columns_for`)
+    and their groupings (:func:`analysis.corpus.groupings.described`), about ``batch`` rows at a time
+    (the memory budget's :func:`analysis.pipeline.budget.text_batch`) in the table's order, indexed
+    by their rows in it: a stage that takes each document on its own holds one slice, never the
+    corpus's metadata. When a name may be a document variable (found in the rows), the metadata of
+    every document is read first (:func:`analysis_documents`) and the texts streamed."""
+    import pyarrow.parquet as pq
+
+    from ..pipeline.budget import text_batch
+    from .groupings import described
+
+    parquet = pq.ParquetFile(documents_path(cfg))
+    columns = columns_for(parquet.schema_arrow.names, wanted, cfg.design.groups)
+    batch = batch or text_batch(cfg)
+    if columns is None:
+        yield from document_texts(cfg, described(analysis_documents(cfg), cfg.design.groups), batch)
+        return
+    columns = [*columns, "text"]
+    pending, held = [], 0
+    for table, rows in _analysable_parts(parquet, columns, range(parquet.num_row_groups)):
+        while len(rows):   # a row group may end one slice and begin the next
+            take = min(batch - held, len(rows))
+            pending.append((table.slice(0, take), rows[:take]))
+            table, rows, held = table.slice(take), rows[take:], held + take
+            if held == batch:
+                yield described(_frame(pending, None, cfg.corpus.min_confidence), cfg.design.groups)
+                held = 0
+    if pending:
+        yield described(_frame(pending, None, cfg.corpus.min_confidence), cfg.design.groups)
+
+
+def _analysable_parts(parquet, columns: list[str], groups):
+    """Each row group's analysable rows (a language the analyses read, no duplicate) as an Arrow
+    table and their rows in the documents table."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    start = sum(parquet.metadata.row_group(g).num_rows for g in range(groups.start))
     for g in groups:
         part = parquet.read_row_group(g, columns=columns)
         keep = pc.fill_null(pc.is_in(part["lang"], value_set=pa.array(ANALYSED_LANGS)), False)
-        if "duplicate_of" in names:
+        if "duplicate_of" in parquet.schema_arrow.names:
             keep = pc.and_(keep, pc.is_null(part["duplicate_of"]))
         keep = keep.to_numpy(zero_copy_only=False)
-        parts.append(part.filter(pa.array(keep)))
-        at.append(np.flatnonzero(keep) + start)
+        yield part.filter(pa.array(keep)), np.flatnonzero(keep) + start
         start += part.num_rows
-    table = pa.concat_tables(parts) if parts else parquet.schema_arrow.empty_table().select(columns)
-    del parts
+
+
+def _frame(parts: list, empty, min_confidence: str) -> pd.DataFrame:
+    """One DataFrame of :func:`_analysable_parts`' parts (``empty``: the table without a part),
+    indexed by their rows, values below ``min_confidence`` blanked (:func:`analysable`)."""
+    import pyarrow as pa
+
+    from ..pipeline.config import CONFIDENCE
+
+    table = pa.concat_tables([t for t, _ in parts]) if parts else empty
+    rows = np.concatenate([r for _, r in parts]) if parts else np.zeros(0, dtype=np.int64)
+    parts.clear()
     docs = table.to_pandas(self_destruct=True, split_blocks=True)
     del table
     release_memory()
-    docs.index = np.concatenate(at) if at else np.zeros(0, dtype=np.int64)
-    if not rows:
-        docs = docs.iloc[:0]
-    if cfg.corpus.min_confidence == CONFIDENCE[0]:
-        return docs
-    return analysable(docs, cfg.corpus.min_confidence)
+    docs.index = rows
+    return docs if min_confidence == CONFIDENCE[0] else analysable(docs, min_confidence)
 
 
 def columns_for(names: list[str], wanted: list[str], groups: dict) -> list[str] | None:

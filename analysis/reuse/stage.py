@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..corpus.documents_table import analysis_documents, document_texts
+from ..corpus.documents_table import analysable_batches, analysis_documents
 from ..corpus.groupings import described
 from ..corpus.reference import read_reference
 from ..corpus.sources import reference_folder
@@ -45,12 +45,10 @@ def compute_reuse(cfg: Config, out: Path) -> dict[str, pd.DataFrame]:
     rp = cfg.reuse
     folder = reference_folder(cfg, "reuse.reference")
     uses = [rp.by, "doc_id", "title", "year", "quarter"]
-    # without a reference nothing is aligned: no document is read (but ``by`` is checked)
-    docs = described(analysis_documents(cfg, uses, rows=folder is not None), cfg.design.groups)
+    docs = described(analysis_documents(cfg, uses, rows=False), cfg.design.groups)   # the columns, to check ``by``
     if rp.by not in docs:
         raise ConfigError(f"[reuse] by = \"{rp.by}\": the documents have no such variable or grouping "
                           "(province, prefecture, county, a [design.groups] name or a metadata.csv column)")
-    docs = docs[list(dict.fromkeys(uses))]
     reading, columns = FolderReading.of(cfg.corpus), rp.reference_columns
     rules = dict(by=rp.by, period=rp.period, years_before=rp.years_before,
                  workers=cfg.corpus.workers or mp.cpu_count(), min_chars=rp.min_chars, min_similarity=rp.min_similarity)
@@ -62,8 +60,8 @@ def compute_reuse(cfg: Config, out: Path) -> dict[str, pd.DataFrame]:
                 "reference_problems": problems.astype("string")}
     refs, problems = read_reference(folder, reading, cfg.paths.overrides, columns)
     refs = dated(refs)
-    # the documents' texts a slice at a time: memory bounded by the slice and the reference
-    parts = [slice_tables(part, refs, **rules) for part in document_texts(cfg, docs, batch)]
+    # the documents a slice at a time: memory bounded by the slice, the reference and the tables
+    parts = [slice_tables(part, refs, **rules) for part in analysable_batches(cfg, uses, batch)]
     return {**finished(parts, refs), "reference_problems": problems.astype("string")}
 
 

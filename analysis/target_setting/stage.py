@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..corpus.documents_table import analysis_documents, document_texts
+from ..corpus.documents_table import analysable_batches, analysis_documents
 from ..corpus.groupings import described
 from ..corpus.reference import year_in_name
 from ..pipeline import runner
@@ -27,17 +27,16 @@ def build_targets(cfg: Config, progress: bool = True, force: bool = False) -> ru
 def compute_targets(cfg: Config, out: Path) -> dict[str, Path]:
     by = cfg.targets.by
     uses = [by, "doc_id", "year", "source_file", "title"]
-    docs = described(analysis_documents(cfg, uses), cfg.design.groups)
+    docs = described(analysis_documents(cfg, uses, rows=False), cfg.design.groups)   # the columns, to check ``by``
     if by not in docs:
         raise ConfigError(f"[targets] by = \"{by}\": the documents have no such variable or grouping "
                           "(province, prefecture, county, a [design.groups] name or a metadata.csv column)")
-    docs = docs[list(dict.fromkeys(uses))]
-    empty = targets_tables(docs.assign(text="").iloc[:0], by)
-    # the texts a slice at a time, and both tables (a row per document) on disk until written
+    empty = targets_tables(docs.assign(text=""), by)
+    # the documents a slice at a time, and both tables (a row per document) on disk until written
     tables = [SortedRuns(out / f"{name}.parquet", ["doc_id", *(["start"] if name == "targets" else [])], frame)
               for name, frame in zip(TABLES, empty)]
     try:
-        for part in document_texts(cfg, docs):
+        for part in analysable_batches(cfg, uses):
             for runs, frame in zip(tables, targets_tables(part, by)):
                 runs.add(frame)
         return {name: runs.write() for name, runs in zip(TABLES, tables)}
