@@ -145,6 +145,20 @@ def test_the_adoption_command_on_the_seeds(tmp_path):
     assert used["first_doc_id"].notna().all() and (used["passage"].str.contains("【")).all()
 
 
+def test_documents_dated_a_few_at_a_time_give_the_same_tables(tmp_path, monkeypatch):
+    from analysis.cli import main
+    from analysis.diffusion import stage
+
+    args = ["--corpus", str(ROOT / "seeds"), "--figures", str(tmp_path / "f"), "--quiet"]
+    assert main(["adoption", "--data", str(tmp_path / "whole"), *args]) == 0
+    monkeypatch.setattr(stage, "SLICE", 2)
+    assert main(["adoption", "--data", str(tmp_path / "sliced"), *args]) == 0
+    for name in stage.TABLES:
+        whole, sliced = (pd.read_parquet(tmp_path / d / "adoption" / f"{name}.parquet") for d in ("whole", "sliced"))
+        pd.testing.assert_frame_equal(whole, sliced)
+    assert pd.read_parquet(tmp_path / "sliced" / "adoption" / "first_uses.parquet")["censored"].eq(False).sum() > 2
+
+
 @pytest.mark.slow
 def test_the_adoption_notebook_runs_on_the_cctv_items_against_the_national_reports(tmp_path, monkeypatch):
     from tests.test_pipeline import run_notebook

@@ -66,8 +66,9 @@ def analysis_documents(cfg: Config, wanted: list[str] | None = None, rows: bool 
     return docs if rows else docs.iloc[:0]
 
 
-def analysable_batches(cfg: Config, wanted: list[str], batch: int | None = None):
-    """The analysable documents with their ``text``, the columns for ``wanted`` (:func:`columns_for`)
+def analysable_batches(cfg: Config, wanted: list[str], batch: int | None = None, texts: bool = True):
+    """The analysable documents with their ``text`` (unless ``texts`` is False), the columns for
+    ``wanted`` (:func:`columns_for`)
     and their groupings (:func:`analysis.corpus.groupings.described`), about ``batch`` rows at a time
     (the memory budget's :func:`analysis.pipeline.budget.text_batch`) in the table's order, indexed
     by their rows in it: a stage that takes each document on its own holds one slice, never the
@@ -82,9 +83,11 @@ def analysable_batches(cfg: Config, wanted: list[str], batch: int | None = None)
     columns = columns_for(parquet.schema_arrow.names, wanted, cfg.design.groups)
     batch = batch or text_batch(cfg)
     if columns is None:
-        yield from document_texts(cfg, described(analysis_documents(cfg), cfg.design.groups), batch)
+        docs = described(analysis_documents(cfg), cfg.design.groups)
+        yield from (document_texts(cfg, docs, batch) if texts else (docs.iloc[at:at + batch]
+                                                                    for at in range(0, len(docs), batch)))
         return
-    columns = [*columns, "text"]
+    columns = [*columns, *(["text"] if texts else [])]
     pending, held = [], 0
     for table, rows in _analysable_parts(parquet, columns, range(parquet.num_row_groups)):
         while len(rows):   # a row group may end one slice and begin the next

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-from ..corpus.documents_table import analysis_documents
-from ..pipeline.budget import release_memory
+from ..corpus.documents_table import analysable_batches, analysis_documents
+from ..slogans.uses import slogan_uses
 from ..corpus.groupings import described
 from ..corpus.sources import reference_folder
 from ..corpus.stage import FolderReading
@@ -29,27 +30,32 @@ def build_adoption(cfg: Config, progress: bool = True, force: bool = False) -> r
 
 def compute_adoption(cfg: Config, out: Path) -> dict[str, pd.DataFrame]:
     ap = cfg.adoption
-    docs = described(analysis_documents(cfg, [ap.by, "doc_id", *DATE_RULES, *ap.covariates]), cfg.design.groups)
+    wanted = [ap.by, "doc_id", *DATE_RULES, *ap.covariates]
+    docs = described(analysis_documents(cfg, wanted, rows=False), cfg.design.groups)   # the columns, to check ``by``
     if ap.by not in docs:
         raise ConfigError(f"[adoption] by = \"{ap.by}\": the documents have no such variable or grouping "
                           f"(province, prefecture, county, a [design.groups] name or a metadata.csv column)")
-    unit_vars = _unit_covariates(docs, ap.by, list(ap.covariates))   # a row per unit: the documents are let go
-    dated = document_dates(docs).merge(docs[["doc_id", ap.by]].rename(columns={ap.by: "unit"}), on="doc_id")
-    dated = dated[dated["unit"].notna()].astype({"unit": str})
-    del docs
-    release_memory()
+    _covariates_known(docs, list(ap.covariates))
+    dated, ids, firsts = documents_dated(cfg, wanted, ap.by, list(ap.covariates))
+    unit_vars = _unit_covariates(firsts, ap.by, list(ap.covariates))
     folder = Path(cfg.paths.data) / "slogans"
-    counts = pd.read_parquet(folder / "counts.parquet", columns=["doc_id", "slogan", "n_all", "n_longest"])
-    uses = counts.assign(n=counts["n_longest" if cfg.slogans.rule == "longest" else "n_all"])
+    # the counts as numbers: each use's document numbered in the order of the ids, as ``dated``'s
+    names, codes, at, n = slogan_uses(folder / "counts.parquet", lambda: [ids.documents],
+                                      "n_longest" if cfg.slogans.rule == "longest" else "n_all")
+    known = at >= 0
+    uses = pd.DataFrame({"doc_id": ids.rank[at[known]], "slogan": np.array(names, dtype=object)[codes[known]],
+                         "n": n[known]})
+    del names, codes, at, n, known
 
     def passages(doc_ids: list[str]) -> pd.DataFrame:
-        """The concordance's passages of these documents, in its order."""
-        quotes = pd.read_parquet(folder / "concordance.parquet", columns=["slogan", "doc_id", "left", "match", "right"],
-                                 filters=[("doc_id", "in", doc_ids)] if doc_ids else [("doc_id", "in", [""])])
+        """The concordance's passages of these documents, in its order (read a row group at a time:
+        at a million documents it holds 1.9 million passages)."""
+        quotes = table_rows(folder / "concordance.parquet", ["slogan", "doc_id", "left", "match", "right"], "doc_id",
+                            doc_ids)
         return quotes.assign(passage=quotes["left"] + "【" + quotes["match"] + "】" + quotes["right"])
-    followed = list(ap.slogans) or sorted(uses.loc[uses["doc_id"].isin(set(dated["doc_id"])) & (uses["n"] > 0),
-                                                   "slogan"].unique())
-    table = first_uses(dated, uses, passages, followed, ap.period, ap.min_docs)
+    followed = list(ap.slogans) or sorted(uses.loc[uses["doc_id"].isin(dated["doc_id"]), "slogan"].unique())
+    table = first_uses(dated, uses, passages, followed, ap.period, ap.min_docs, ids.of)
+    del uses
     reference, ref_problems = _reference(cfg)
     table = with_reference(table, reference)
     cov = coverage(dated, ap.period)
@@ -58,6 +64,74 @@ def compute_adoption(cfg: Config, out: Path) -> dict[str, pd.DataFrame]:
     model = hazard_model(rows, list(ap.covariates), near, sorted(cov["unit"].unique()))
     return {"first_uses": table, "slogans": adopted_share(table), "coverage": cov, "curves": km_curves(table),
             "model": model, "reference": reference, "reference_problems": ref_problems}
+
+
+class Numbered:
+    """The analysable documents' ids (``documents``, an Arrow array in the table's order), each
+    document's number in the order of the ids (``rank``: sorting by number sorts by id) and the ids
+    of numbers (``of``)."""
+
+    def __init__(self, documents):
+        import pyarrow.compute as pc
+
+        self.documents = documents
+        order = pc.sort_indices(documents).to_numpy()
+        self.rank = np.empty(len(order), np.int64)
+        self.rank[order] = np.arange(len(order))
+        self._sorted = documents.take(order)
+
+    def of(self, numbers: np.ndarray) -> np.ndarray:
+        return np.array(self._sorted.take(np.asarray(numbers, np.int64)).to_pylist(), dtype=object)
+
+
+def documents_dated(cfg: Config, wanted: list[str], by: str, covariates: list[str]
+                    ) -> tuple[pd.DataFrame, Numbered, pd.DataFrame]:
+    """The dated documents with a ``by`` (:func:`units_dated`, numbered: ``doc_id`` is the document's
+    :class:`Numbered` rank), the documents' :class:`Numbered` ids, and each unit's first value of
+    each covariate; read a slice at a time (the dates' parsing copies every column it reads)."""
+    import pyarrow as pa
+
+    frames, ids, firsts, start = [], [], [], 0
+    for part in analysable_batches(cfg, wanted, SLICE, texts=False):
+        dated = units_dated(part, by)
+        dated["doc_id"] = start + pd.Index(part["doc_id"]).get_indexer(dated["doc_id"])
+        frames.append(dated)
+        ids.append(pa.array(part["doc_id"].astype(str).tolist(), pa.large_string()))
+        firsts.append(part.loc[part[by].notna(), [by, *covariates]].groupby(by).first().reset_index())
+        start += len(part)
+    documents = Numbered(pa.concat_arrays(ids) if ids else pa.array([], pa.large_string()))
+    dated = pd.concat(frames, ignore_index=True) if frames else units_dated(
+        pd.DataFrame(columns=["doc_id", by, *DATE_RULES]), by)
+    dated["doc_id"] = documents.rank[dated["doc_id"].to_numpy(np.int64)]
+    firsts = pd.concat(firsts, ignore_index=True) if firsts else pd.DataFrame(columns=[by, *covariates])
+    return dated, documents, firsts
+
+
+#: documents dated at a time
+SLICE = 100_000
+
+
+def units_dated(docs: pd.DataFrame, by: str) -> pd.DataFrame:
+    """The :func:`document_dates` of the documents with a ``by`` (their ``unit``, as text)."""
+    dated = document_dates(docs).merge(docs[["doc_id", by]].rename(columns={by: "unit"}), on="doc_id")
+    return dated[dated["unit"].notna()].astype({"unit": str})
+
+
+def table_rows(path: Path, columns: list[str], key: str, values: list[str]) -> pd.DataFrame:
+    """The rows of a Parquet table whose ``key`` is one of ``values``, in its order, read and
+    filtered a row group at a time."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    parquet = pq.ParquetFile(path)
+    wanted = pa.array(values, pa.string())
+    parts = [parquet.schema_arrow.empty_table().select(columns)]
+    for g in range(parquet.num_row_groups):   # the key first: the other columns only of a row group with a match
+        keep = pc.is_in(parquet.read_row_group(g, columns=[key]).column(0), value_set=wanted)
+        if pc.any(keep).as_py():
+            parts.append(parquet.read_row_group(g, columns=columns).filter(keep))
+    return pa.concat_tables(parts).to_pandas()
 
 
 def _reference(cfg: Config) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -80,12 +154,16 @@ def _reference(cfg: Config) -> tuple[pd.DataFrame, pd.DataFrame]:
     return firsts, problems.astype("string")
 
 
-def _unit_covariates(docs: pd.DataFrame, by: str, names: list[str]) -> pd.DataFrame:
-    """Each unit's value of each covariate: its documents' first value, as a number."""
+def _covariates_known(docs: pd.DataFrame, names: list[str]) -> None:
     missing = [n for n in names if n not in docs]
     if missing:
         raise ConfigError(f"[adoption] covariates: {', '.join(missing)} not a document variable "
                           f"(they have: {', '.join(c for c in docs.columns if c not in ('text',))})")
+
+
+def _unit_covariates(docs: pd.DataFrame, by: str, names: list[str]) -> pd.DataFrame:
+    """Each unit's value of each covariate: its documents' first value, as a number."""
+    _covariates_known(docs, names)
     if not names:
         return pd.DataFrame(index=pd.Index([], name="unit"))
     first = docs[docs[by].notna()].groupby(by)[names].first()

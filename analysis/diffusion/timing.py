@@ -58,13 +58,15 @@ def period_of(dates: pd.Series, period: str) -> pd.Series:
 
 
 def first_uses(dated: pd.DataFrame, uses: pd.DataFrame, passages: pd.DataFrame, slogans: list[str],
-               period: str = "quarter", min_docs: int = 3) -> pd.DataFrame:
+               period: str = "quarter", min_docs: int = 3, doc_ids=None) -> pd.DataFrame:
     """The first-use table: a row per slogan × unit (see the module's docstring).
 
     ``dated``: doc_id, unit, date, date_rule of every dated document with a unit; ``uses``: doc_id,
     slogan, n (occurrences under the counting rule, rows with n > 0); ``passages``: slogan, doc_id,
     passage (the first passage of each document that uses it), or a function giving those of the
-    documents it is given (the first uses' documents: a large corpus's passages are not read whole)."""
+    documents it is given (the first uses' documents: a large corpus's passages are not read whole).
+    ``doc_ids``: when the documents are numbered in the order of their ids (``doc_id`` holds the
+    numbers: a million ids are not held as text), a function giving the ids of some numbers."""
     dated = dated.sort_values(["unit", "date", "doc_id"], kind="stable").reset_index(drop=True)
     dated["period"] = period_of(dated["date"], period)
     windows = dated.groupby("unit").agg(window_start=("date", "min"), window_end=("date", "max"),
@@ -75,6 +77,9 @@ def first_uses(dated: pd.DataFrame, uses: pd.DataFrame, passages: pd.DataFrame, 
     used = used.sort_values(["slogan", "unit", "date", "doc_id"], kind="stable")
     first = used.drop_duplicates(["slogan", "unit"], keep="first").rename(columns={
         "date": "first_date", "period": "first_period", "doc_id": "first_doc_id", "n": "uses_first_doc"})
+    del used
+    if doc_ids is not None:
+        first["first_doc_id"] = doc_ids(first["first_doc_id"].to_numpy())
     if callable(passages):
         passages = passages(first["first_doc_id"].unique().tolist())
     first = first.merge(passages.drop_duplicates(["slogan", "doc_id"]).rename(columns={"doc_id": "first_doc_id"}),
