@@ -58,3 +58,28 @@ def test_the_runs_a_killed_run_left_are_removed_by_the_next_of_the_same_table_on
     other.write()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["t.parquet", "u.parquet"]
     assert pd.read_parquet(tmp_path / "u.parquet")["doc_id"].tolist() == ["d2"]
+
+
+columns = st.lists(st.one_of(st.none(), st.sampled_from(["稳中求进", "放管服", "a" * 30])), min_size=1, max_size=40)
+
+
+@settings(max_examples=60, deadline=None)
+@given(columns, st.integers(1, 4), st.integers(1, 12), st.booleans())
+def test_a_table_made_into_arrow_a_chunk_at_a_time_has_the_bytes_of_to_parquet(tmp_path_factory, texts, row_group_size,
+                                                                            chunk, strings):
+    """Chunks whose Arrow types differ (a column missing throughout one) fall back to the whole."""
+    folder = tmp_path_factory.mktemp("chunks")
+    frame = pd.DataFrame({"slogan": texts, "n": range(len(texts)), "rate": [i / 3 for i in range(len(texts))],
+                          "method": "按文件计的比率；" * 20})
+    if strings:
+        frame = atomic.stable_strings(frame)
+    atomic.write_parquet(folder / "chunked.parquet", frame, row_group_size, chunk=chunk)
+    frame.to_parquet(folder / "whole.parquet", index=False, row_group_size=row_group_size)
+    assert (folder / "chunked.parquet").read_bytes() == (folder / "whole.parquet").read_bytes()
+
+
+def test_string_columns_are_written_a_chunk_at_a_time_and_a_changing_type_whole(tmp_path):
+    frame = atomic.stable_strings(pd.DataFrame({"slogan": ["稳中求进", None, "放管服", "六稳六保", None], "n": range(5)}))
+    assert atomic._write_chunks(tmp_path / "a.parquet", frame, 1, 2)
+    mixed = pd.DataFrame({"x": pd.Series([None, None, "放管服", "六稳六保", None], dtype=object)})   # null, then text
+    assert not atomic._write_chunks(tmp_path / "b.parquet", mixed, 1, 2)

@@ -224,12 +224,12 @@ def compute_keywords(cfg: Config, out: Path) -> dict[str, pd.DataFrame]:
     blocks = out / "doc_terms.tmp"   # the counts' blocks, when the corpus is larger than one
     shutil.rmtree(blocks, ignore_errors=True)
     try:
-        return _keyword_tables(cfg, kp, lexicon, *keyword_inputs(cfg, blocks))
+        return _keyword_tables(cfg, out, kp, lexicon, *keyword_inputs(cfg, blocks))
     finally:
         shutil.rmtree(blocks, ignore_errors=True)
 
 
-def _keyword_tables(cfg: Config, kp, lexicon, docs, dtm, vocab, tokens, mapping) -> dict[str, pd.DataFrame]:
+def _keyword_tables(cfg: Config, out: Path, kp, lexicon, docs, dtm, vocab, tokens, mapping) -> dict:
     extra = grouping_variables(docs, cfg.design)
     # the variables the statistics use: the rest of the documents' metadata is let go (0.5 GB at a
     # million documents)
@@ -239,7 +239,9 @@ def _keyword_tables(cfg: Config, kp, lexicon, docs, dtm, vocab, tokens, mapping)
               min_docs=kp.min_docs, min_term_docs=kp.min_term_docs, bootstrap_max_docs=kp.bootstrap_max_docs)
     tables = {"documents": docs}
     groupings = ["period", "province", *extra.columns]
-    tables["frequencies"] = _by_grouping(lambda g: frequencies(docs, dtm, vocab, g), groupings)
+    # a row per group and term used there (6 million rows at a million documents): written, and let go
+    tables["frequencies"] = runner.write_table(out, "frequencies", _by_grouping(
+        lambda g: frequencies(docs, dtm, vocab, g), groupings))
     tables["keyness"] = _by_grouping(lambda g: keyness(docs, dtm, vocab, g, **kw), groupings)
     tables["tfidf"] = _by_grouping(lambda g: tfidf_top(docs, dtm, vocab, g, kp.top), groupings)
     tr = trends(docs, dtm, vocab, "period", kp.period, kp.floor, min_docs=kp.min_docs, min_term_docs=kp.trend_min_docs,

@@ -51,21 +51,45 @@ def write_text(target: str | Path, text: str) -> Path:
 ROW_GROUP = 1000
 
 
-def write_parquet(target: str | Path, frame, row_group_size: int = ROW_GROUP) -> Path:
+#: rows of a DataFrame made into Arrow at a time by :func:`write_parquet`
+CHUNK = 50_000
+
+
+def write_parquet(target: str | Path, frame, row_group_size: int = ROW_GROUP, chunk: int = CHUNK) -> Path:
     """Write a DataFrame to Parquet atomically, without the pandas index, in row groups of
-    ``row_group_size`` rows so that readers can stream it batch by batch."""
+    ``row_group_size`` rows so that readers can stream it batch by batch. The bytes of
+    ``frame.to_parquet``; a frame of more than ``chunk`` rows is made into Arrow a chunk at a time
+    (a column that repeats one long text, such as a statistics table's method sentence, is one
+    object in pandas and a copy per row in Arrow: half a million rows of it took a gigabyte at once),
+    unless a chunk's Arrow types differ from the first's (a column missing throughout it): then whole."""
     with atomic_path(target) as tmp:
-        frame.to_parquet(tmp, index=False, row_group_size=row_group_size)
+        if len(frame) <= chunk or not _write_chunks(tmp, frame, row_group_size, chunk):
+            frame.to_parquet(tmp, index=False, row_group_size=row_group_size)
     return Path(target)
 
 
-def write_arrow(target: str | Path, table) -> Path:
-    """Write an Arrow table to Parquet atomically (one row group), its schema's metadata kept."""
+def _write_chunks(path: Path, frame, row_group_size: int, chunk: int) -> bool:
+    """:func:`write_parquet` a chunk at a time; False (the file left to be rewritten) when a chunk's
+    schema differs from the first's."""
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
-    with atomic_path(target) as tmp:
-        pq.write_table(table, tmp, row_group_size=max(1, table.num_rows))
-    return Path(target)
+    if frame.attrs:   # pandas keeps them in the schema's metadata: written whole
+        return False
+    step = max(row_group_size, chunk // row_group_size * row_group_size)   # whole row groups
+    writer = None
+    try:
+        for at in range(0, len(frame), step):
+            table = pa.Table.from_pandas(frame.iloc[at:at + step], preserve_index=False)
+            if writer is None:
+                writer = pq.ParquetWriter(path, table.schema, compression="snappy")
+            elif not table.schema.equals(writer.schema, check_metadata=True):
+                return False
+            writer.write_table(table, row_group_size=row_group_size)
+        return True
+    finally:
+        if writer is not None:
+            writer.close()
 
 
 def stable_strings(frame):

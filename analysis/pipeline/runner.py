@@ -251,8 +251,8 @@ def run_tables(stage: Stage, cfg: Config, tables: tuple[str, ...], compute, forc
     unchanged and its tables are there, they are read back; else ``compute(view, folder)`` makes them
     (it may write other files into ``folder``), each is written atomically as ``<name>.parquet``
     (with ``summary(tables)`` as summary.json), and the key is stamped last. A table too large to
-    hold is written by ``compute`` itself (:class:`analysis.pipeline.sorted_runs.SortedRuns`), which
-    gives its path instead of a frame."""
+    hold is written by ``compute`` itself (:func:`write_table` as soon as it is made, or
+    :class:`analysis.pipeline.sorted_runs.SortedRuns`), which gives its path instead of a frame."""
     from . import atomic
 
     out = Path(cfg.paths.data) / stage.name
@@ -265,9 +265,8 @@ def run_tables(stage: Stage, cfg: Config, tables: tuple[str, ...], compute, forc
     cache.invalidate(out)
     made = compute(view(cfg, stage), out)
     for name, table in made.items():
-        if isinstance(table, Path):   # written already
-            continue
-        atomic.write_parquet(out / f"{name}.parquet", atomic.stable_strings(table))
+        if not isinstance(table, Path):   # else written already
+            write_table(out, name, table)
     if summary is not None:
         atomic.write_text(out / "summary.json", json.dumps(summary(made), ensure_ascii=False, indent=1))
     cache.mark_done(out, stage_key_, files)
@@ -281,6 +280,13 @@ def is_fresh(stage: Stage, cfg: Config) -> bool:
         return cache.is_fresh(Path(cfg.paths.data) / stage.name, stage_key(stage, cfg))
     except OSError:
         return False
+
+
+def write_table(out: Path, name: str, table) -> Path:
+    """A stage's table ``<out>/<name>.parquet``, written atomically as :func:`run_tables` writes it."""
+    from . import atomic
+
+    return atomic.write_parquet(Path(out) / f"{name}.parquet", atomic.stable_strings(table))
 
 
 class StageTables(Mapping):

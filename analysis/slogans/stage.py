@@ -167,13 +167,18 @@ def compute_slogans(cfg: Config, out: Path) -> dict[str, pd.DataFrame]:
     stage_docs = pd.concat(stage_docs, ignore_index=True) if stage_docs else stage_documents(docs, {}, extra)
     slogans = sorted(counts["slogan"].unique())
     matrix = count_matrix(counts, stage_docs["doc_id"].tolist(), slogans, sp.rule)
-    tables = {"counts": counts.assign(rule_all=RULE_TEXT["all"], rule_longest=RULE_TEXT["longest"]),
-              "documents": stage_docs,
-              "rates": with_renderings(rate_table(stage_docs, matrix, slogans, sp, list(extra.columns), paragraphs),
-                                       lexicon),
-              "contrasts": with_renderings(contrast_table(stage_docs, matrix, slogans, sp, cfg.random.seed,
-                                                          list(extra.columns)), lexicon)}
-    tables["nb_effects"] = nb_effects(stage_docs, matrix, slogans, min_count=sp.min_count).assign(rule=RULE_TEXT[sp.rule])
+    # each table written when it is made, and let go (at a million documents they were 0.5 GB together)
+    tables = {"counts": runner.write_table(out, "counts", counts.assign(rule_all=RULE_TEXT["all"],
+                                                                          rule_longest=RULE_TEXT["longest"]))}
+    del counts
+    tables["documents"] = runner.write_table(out, "documents", stage_docs)
+    tables["rates"] = runner.write_table(out, "rates", with_renderings(
+        rate_table(stage_docs, matrix, slogans, sp, list(extra.columns), paragraphs), lexicon))
+    tables["contrasts"] = runner.write_table(out, "contrasts", with_renderings(
+        contrast_table(stage_docs, matrix, slogans, sp, cfg.random.seed, list(extra.columns)), lexicon))
+    tables["nb_effects"] = runner.write_table(out, "nb_effects", nb_effects(
+        stage_docs, matrix, slogans, min_count=sp.min_count).assign(rule=RULE_TEXT[sp.rule]))
+    del matrix, paragraphs
     tables["candidates"] = candidates.table(stage_docs, long_tokens(cfg, docs), sp.candidate_min_docs,
                                             lambda ids: example_texts(cfg, docs, ids, sp.include_title))
     return tables   # and concordance.parquet, written above
@@ -229,7 +234,12 @@ def example_texts(cfg: Config, docs: pd.DataFrame, doc_ids: list[str], include_t
 
 
 def summary(tables: dict) -> dict:
-    counts, docs, contrasts = tables["counts"], tables["documents"], tables["contrasts"]
+    """summary.json's facts (``tables``: the stage's tables, or the paths of those written)."""
+    def read(name, columns):
+        table = tables[name]
+        return pd.read_parquet(table, columns=columns) if isinstance(table, Path) else table[columns]
+    counts, contrasts = read("counts", ["doc_id", "slogan", "n_all"]), read("contrasts", ["status", "q_value"])
+    docs = read("documents", ["doc_id"])
     totals = counts.groupby("slogan")["n_all"].sum().sort_values(ascending=False)
     per_doc = counts.groupby("slogan")["doc_id"].nunique()
     tested = contrasts[contrasts["status"] == "tested"]
@@ -240,5 +250,5 @@ def summary(tables: dict) -> dict:
         "top": [(s, int(n), int(per_doc[s])) for s, n in totals.head(10).items()],
         "contrasts_tested": int(len(tested)),
         "significant_q05": int((tested["q_value"] < 0.05).sum()) if len(tested) else 0,
-        "candidates": int(len(tables["candidates"])),
+        "candidates": int(len(read("candidates", ["candidate"]))),
     }
