@@ -59,3 +59,16 @@ def test_a_document_variable_is_read_with_every_column(cfg, tmp_path):
     # without rows, a name that may be a document variable still needs them: they are read
     assert len(analysis_documents(cfg, ["gdp"], rows=False)) == 2
     assert pd.concat(analysable_batches(cfg, ["gdp"], batch=1))["gdp"].tolist() == ["13.6", "2.1"]
+
+
+def test_the_analysable_count_is_the_analysable_rows(cfg, tmp_path):
+    from analysis.corpus.documents_table import analysable, analysable_count, load_documents
+
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    texts = ["今年以来，全省经济运行稳中向好。"] * 2 + ["Le conseil municipal a voté le budget.", "上半年全市地区生产总值增长5%。"]
+    pd.DataFrame({"text": texts, "title": ["a", "b", "c", "d"]}).to_csv(folder / "items.csv", index=False)
+    cfg = with_corpus(cfg, folder)
+    path = build_corpus(cfg, progress=False).folder / "documents.parquet"
+    whole = load_documents(path=path)
+    assert analysable_count(path) == len(analysable(whole)) < len(whole)   # the copy left out

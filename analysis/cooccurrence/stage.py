@@ -9,6 +9,7 @@ import pandas as pd
 
 from ..pipeline import runner
 from ..pipeline.config import Config
+from ..pipeline.parquet_files import parquet_batches
 from ..slogans.uses import slogan_uses
 from .declaration import STAGE
 
@@ -32,11 +33,14 @@ def compute_cooccurrence(cfg: Config, out: Path) -> dict[str, pd.DataFrame]:
     langs = pq.read_table(folder / "documents.parquet", columns=["lang"]).column(0).combine_chunks().dictionary_encode()
     lang_of = langs.indices.to_numpy(zero_copy_only=False)
     def documents():
-        return (b.column(0) for b in pq.ParquetFile(folder / "documents.parquet").iter_batches(columns=["doc_id"]))
+        return (b.column(0) for b in parquet_batches(folder / "documents.parquet", columns=["doc_id"]))
     names, codes, at, _ = slogan_uses(folder / "counts.parquet", documents)
+    known = at >= 0
+    codes, at = codes[known], at[known]
+    lang_at = lang_of[at]
     frames = []
     for code, lang in sorted(enumerate(langs.dictionary.to_pylist()), key=lambda x: x[1]):
-        mine = (at >= 0) & (lang_of[np.maximum(at, 0)] == code)
+        mine = lang_at == code
         frames.append(top_pairs(names, codes[mine], at[mine], int((lang_of == code).sum()), cfg.slogans.top)
                       .assign(lang=lang))
     table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=COLUMNS)
@@ -63,7 +67,11 @@ def top_pairs(names: list[str], codes: np.ndarray, documents: np.ndarray, n: int
     rank[order] = np.arange(len(names))
     names = [names[i] for i in order]
     base = int(documents.max()) + 1 if len(documents) else 1
-    used = np.unique(rank[np.asarray(codes, np.int64)] * base + np.asarray(documents, np.int64))  # each (slogan, document) once
+    used = rank[np.asarray(codes, np.int64)]
+    used *= base
+    used += documents
+    used.sort()   # in place, each (slogan, document) once by a mask: np.unique held more copies
+    used = used[np.concatenate([[True], used[1:] != used[:-1]])] if len(used) else used
     slogan_of = used // base
     by_docs = np.bincount(slogan_of, minlength=len(names))
     chosen = sorted(int(i) for i in np.argsort(-by_docs, kind="stable")[:top] if by_docs[i])

@@ -101,6 +101,16 @@ def analysable_batches(cfg: Config, wanted: list[str], batch: int | None = None,
         yield described(_frame(pending, None, cfg.corpus.min_confidence), cfg.design.groups)
 
 
+def analysable_count(path: str | Path) -> int:
+    """How many rows of the documents table at ``path`` the analyses use (a language they read, no
+    duplicate), counted in Arrow a row group at a time."""
+    import pyarrow.parquet as pq
+
+    parquet = pq.ParquetFile(path)
+    columns = [c for c in ("lang", "duplicate_of") if c in parquet.schema_arrow.names]
+    return sum(len(rows) for _, rows in _analysable_parts(parquet, columns, range(parquet.num_row_groups)))
+
+
 def _analysable_parts(parquet, columns: list[str], groups):
     """Each row group's analysable rows (a language the analyses read, no duplicate) as an Arrow
     table and their rows in the documents table."""

@@ -23,7 +23,7 @@ from .declaration import STAGE
 from .documents import DocParams
 from .ingest import process_corpus
 from .schema import DOCUMENT_COLUMNS
-from .documents_table import analysable, corpus_folder, document_texts, document_variables, load_documents
+from .documents_table import analysable, analysable_count, corpus_folder, document_texts, document_variables, load_documents
 
 __all__ = ["DOCUMENT_COLUMNS", "CorpusResult", "STAGE", "analysable", "build_corpus", "corpus_folder",
            "document_texts", "document_variables", "load_documents", "process_corpus", "require_documents"]
@@ -52,8 +52,9 @@ class CorpusResult:
         return load_documents(path=self.folder / "documents.parquet", columns=names)
 
     def analysable_count(self) -> int:
-        """How many documents the analyses use (:func:`analysable`, at any confidence), from two columns."""
-        return len(analysable(self.columns(["lang", "duplicate_of"]), duplicates=False))
+        """How many documents the analyses use (:func:`analysable`, at any confidence), counted in
+        Arrow a row group at a time (every stage after this one asks)."""
+        return analysable_count(self.folder / "documents.parquet")
 
     @property
     def internal_errors(self) -> int:

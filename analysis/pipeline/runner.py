@@ -312,5 +312,25 @@ class StageTables(Mapping):
     def __len__(self) -> int:
         return len(self._names)
 
+    def columns(self, name: str, columns: list[str]):
+        """Some columns of a table (read for them alone, not kept: a per-document table is large)."""
+        if name in self._frames:
+            return self._frames[name][columns]
+        if name not in self._names:
+            raise KeyError(name)
+        import pandas as pd
+
+        return pd.read_parquet(self._folder / f"{name}.parquet", columns=columns)
+
+    def rows(self, name: str) -> int:
+        """How many rows a table has (from its file's metadata when it is not read)."""
+        if name in self._frames:
+            return len(self._frames[name])
+        if name not in self._names:
+            raise KeyError(name)
+        import pyarrow.parquet as pq
+
+        return pq.ParquetFile(self._folder / f"{name}.parquet").metadata.num_rows
+
     def replace(self, **frames) -> "StageTables":
         return StageTables(self._folder, tuple(dict.fromkeys((*self._names, *frames))), {**self._frames, **frames})

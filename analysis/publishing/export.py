@@ -15,6 +15,7 @@ from typing import Callable, Iterator
 import pandas as pd
 
 from ..pipeline import atomic
+from ..pipeline.parquet_files import parquet_file
 
 _META = {
     "pdf": {"CreationDate": None, "ModDate": None, "Producer": None, "Creator": "tifa"},
@@ -128,9 +129,7 @@ class ParquetRows:
     rows: Callable[[pd.DataFrame], pd.DataFrame] | None = None
 
     def _file(self):
-        import pyarrow.parquet as pq
-
-        return pq.ParquetFile(self.path)
+        return parquet_file(self.path)
 
     def file_rows(self) -> int:
         """The rows of the file (before ``rows`` filters them)."""

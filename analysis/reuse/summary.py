@@ -12,8 +12,8 @@ def print_reuse_summary(result, out=None) -> None:
     if not len(t["reference"]):
         print("  no reference corpus (set [reuse] reference in tifa.toml to a folder of central texts)", file=out)
         return
-    docs = t["documents"]
-    print(f"  {len(docs)} documents against {len(t['reference'])} reference texts: {len(t['passages'])} passages; "
+    docs = t.columns("documents", ["chars_reused", "share"])   # a row per document
+    print(f"  {len(docs)} documents against {len(t['reference'])} reference texts: {t.rows('passages')} passages; "
           f"{int((docs['chars_reused'] > 0).sum())} documents reuse some; median share "
           f"{docs['share'].median():.1%}", file=out)
     for line in _lines(t):
@@ -47,7 +47,7 @@ def report(result, cfg) -> dict | None:
     t = result.tables
     if not len(t["reference"]):
         return None
-    docs = t["documents"]
-    return {"references": len(t["reference"]), "documents": len(docs), "passages": len(t["passages"]),
+    docs = t.columns("documents", ["chars_reused", "share"])   # a row per document
+    return {"references": len(t["reference"]), "documents": len(docs), "passages": t.rows("passages"),
             "reusing": int((docs["chars_reused"] > 0).sum()), "median": f"{docs['share'].median():.1%}",
             "by": cfg.reuse.by, "min_chars": cfg.reuse.min_chars, "min_similarity": cfg.reuse.min_similarity}

@@ -7,6 +7,8 @@ from typing import Callable, Iterable
 
 import numpy as np
 
+from ..pipeline.parquet_files import parquet_batches
+
 #: count rows read at a time
 BATCH = 200_000
 
@@ -23,14 +25,13 @@ def slogan_uses(counts: Path, documents: Callable[[], Iterable], column: str = "
     find a document out of that order, or not at all, every id is looked up among all of them."""
     import pyarrow as pa
     import pyarrow.compute as pc
-    import pyarrow.parquet as pq
 
     names: dict[str, int] = {}
     codes, at, counted = [], [], []
     ahead = iter(documents())
     window, start = pa.array([], pa.large_string()), 0    # the documents from row ``start`` on
     in_order = True
-    for part in pq.ParquetFile(counts).iter_batches(BATCH, columns=["doc_id", "slogan", column]):
+    for part in parquet_batches(counts, batch_size=BATCH, columns=["doc_id", "slogan", column]):
         part = part.filter(pc.greater(part.column(2), 0))
         slogans = part.column(1).dictionary_encode()
         local = np.array([names.setdefault(s, len(names)) for s in slogans.dictionary.to_pylist()], np.int64)
@@ -58,4 +59,4 @@ def slogan_uses(counts: Path, documents: Callable[[], Iterable], column: str = "
         at = [a if isinstance(a, np.ndarray) else pc.fill_null(pc.index_in(a, value_set=every), -1).to_numpy()
               for a in at]
     empty = np.zeros(0, np.int64)
-    return (list(names), *(np.concatenate(x).astype(np.int64) if x else empty for x in (codes, at, counted)))
+    return (list(names), *(np.concatenate(x).astype(np.int64, copy=False) if x else empty for x in (codes, at, counted)))

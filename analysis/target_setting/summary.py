@@ -6,7 +6,7 @@ import sys
 
 def print_targets_summary(result, out=None) -> None:
     out = out or sys.stdout
-    t, docs = result.tables["targets"], result.tables["documents"]
+    t, docs = result.tables["targets"], result.tables.columns("documents", ["passage_start"])
     state = "built" if result.rebuilt else "up to date"
     print(f"work-report targets {state}: {result.folder}", file=out)
     with_passage = int(docs["passage_start"].notna().sum())
@@ -35,9 +35,10 @@ def gdp_lines(t) -> list[str]:
 
 def report(result, cfg) -> dict | None:
     """What the targets section of the report says (None when no document states targets)."""
-    t, docs = result.tables["targets"], result.tables["documents"]
+    t = result.tables["targets"]
     if not len(t):
         return None
+    docs = result.tables.columns("documents", ["passage_start"])   # a row per document
     return {"documents": int(docs["passage_start"].notna().sum()), "of": len(docs), "targets": len(t),
             "indicators": int(t["indicator"].nunique()), "by": cfg.targets.by, "gdp": gdp_lines(t),
             "outcomes": int(t["outcome_low"].notna().sum())}

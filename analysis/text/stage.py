@@ -34,6 +34,7 @@ from ..corpus.documents_table import corpus_folder
 from .lexicon import read_lexicon, read_stopwords, stopword_digest
 from ..pipeline.budget import release_memory
 from ..pipeline.parallel import chunks_by_size, ordered_map
+from ..pipeline.parquet_files import parquet_batches, parquet_file
 from ..pipeline.problems import Problem
 from .segment import Segmenter
 from .tokens import EnglishPhraser, TokenRules, Tokenizer
@@ -217,7 +218,7 @@ class _Jobs:
                  desc: str = "tokens"):
         from tqdm import tqdm
 
-        self.docs_file = pq.ParquetFile(docs_path)
+        self.docs_file = parquet_file(docs_path)
         self.previous = previous
         self.only = only
         self.bar = tqdm(total=self.docs_file.metadata.num_rows if only is None else len(only), desc=desc, unit="doc",
@@ -338,7 +339,7 @@ def _join_phrases(unigram_path: Path, final: Path, phrasers: dict, setting_hash:
     schema = SCHEMA.with_metadata({b"tifa_settings": setting_hash.encode()})
     with atomic.atomic_path(final) as tmp:
         writer = pq.ParquetWriter(tmp, schema)
-        for batch in pq.ParquetFile(unigram_path).iter_batches(batch_size=5000):
+        for batch in parquet_batches(unigram_path, batch_size=5000):
             writer.write_batch(_phrase_batch(batch, phrasers).replace_schema_metadata(schema.metadata))
         writer.close()
 
@@ -535,7 +536,7 @@ _LEARN_BATCH = 1000  # paragraphs per step: bounds the memory of a step
 
 
 def _row_group_batches(path: str, group: int):
-    for batch in pq.ParquetFile(path).iter_batches(batch_size=_LEARN_BATCH, row_groups=[group],
+    for batch in parquet_batches(path, batch_size=_LEARN_BATCH, row_groups=[group],
                                                    columns=["lang", "tokens"]):
         for lang in LANGS:
             rows = batch.filter(pc.equal(batch.column(0), lang))
@@ -569,7 +570,7 @@ def token_summary(path: Path, top: int = 15, column: str = "tokens") -> dict:
     """Vocabulary size, token count and the most frequent terms per language (streamed)."""
     counts = {lang: Counter() for lang in LANGS}
     docs = {lang: set() for lang in LANGS}
-    for batch in pq.ParquetFile(path).iter_batches(batch_size=20000, columns=["doc_id", "lang", column]):
+    for batch in parquet_batches(path, batch_size=20000, columns=["doc_id", "lang", column]):
         for doc_id, lang, toks in zip(*(batch.column(i).to_pylist() for i in range(3))):
             counts[lang].update(toks)
             docs[lang].add(doc_id)

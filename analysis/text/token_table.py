@@ -8,9 +8,9 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
 from ..pipeline.config import Config
+from ..pipeline.parquet_files import parquet_batches
 from .declaration import STAGE
 
 
@@ -42,7 +42,7 @@ def token_batches(cfg: Config, docs, columns: list[str]):
     ones (hashed once): the table is never held whole."""
     path = table_path(cfg)
     wanted = pd.Index(docs["doc_id"].astype(str).to_numpy(dtype=object))   # hashed once, not once a batch
-    for batch in pq.ParquetFile(path).iter_batches(batch_size=TOKEN_BATCH, columns=columns):
+    for batch in parquet_batches(path, batch_size=TOKEN_BATCH, columns=columns):
         ids = batch.column(0).to_pandas().astype(str).to_numpy(dtype=object)
         yield batch.filter(pa.array(wanted.get_indexer(ids) >= 0))
 
