@@ -183,18 +183,21 @@ def contexts(parts, terms: list[str], english: dict, per_period: int = 3, width:
     return conc.groupby(["term", "lang", "period"], sort=True).head(per_period).reset_index(drop=True)
 
 
-def keyword_inputs(cfg: Config, folder: Path | None = None):
+def keyword_inputs(cfg: Config, folder: Path | None = None, groupings: list[str] | None = None):
     """The keywords stage's inputs: analysable documents with their period and token count (documents
     without tokens left out: they have no rate to give), the document–term counts (one matrix in
     memory, or with ``folder`` row blocks there, as the memory budget sizes them), its vocabulary,
     the token rows (a function that streams (doc_id, tokens) pairs from the token table: it is never
-    held whole) and the English-phrase mapping."""
+    held whole) and the English-phrase mapping. With ``groupings`` (the [design] groupings), the
+    documents' columns the statistics use and those groupings' sources only; without, every column
+    (a stage that does not declare the design, such as calibrate)."""
     from ..pipeline.budget import block_cells
 
     kp = cfg.keywords
     lexicon = read_lexicon(cfg.tokens.lexicon)
-    docs = analysis_documents(cfg, ["doc_id", "lang", "quarter", "meeting_date", "pub_date", "province",
-                                    *cfg.design.groupings]).reset_index(drop=True)
+    wanted = None if groupings is None else ["doc_id", "lang", "quarter", "meeting_date", "pub_date", "province",
+                                             *groupings]
+    docs = analysis_documents(cfg, wanted).reset_index(drop=True)
     ids = docs[["doc_id"]]   # all the token rows need: the metadata is not kept alive for them
 
     def tokens():
@@ -224,7 +227,7 @@ def compute_keywords(cfg: Config, out: Path) -> dict[str, pd.DataFrame]:
     blocks = out / "doc_terms.tmp"   # the counts' blocks, when the corpus is larger than one
     shutil.rmtree(blocks, ignore_errors=True)
     try:
-        return _keyword_tables(cfg, out, kp, lexicon, *keyword_inputs(cfg, blocks))
+        return _keyword_tables(cfg, out, kp, lexicon, *keyword_inputs(cfg, blocks, cfg.design.groupings))
     finally:
         shutil.rmtree(blocks, ignore_errors=True)
 
