@@ -46,7 +46,8 @@ def test_other_columns_are_document_variables_to_group_by(cfg, seeds, tmp_path):
     document variable: in the documents table, the API's variables and its rates; a column that looks
     like a misspelt field is named."""
     import analysis as tf
-    from analysis.corpus.documents_table import analysable, document_variables
+    from analysis.corpus.documents_table import analysable
+    from analysis.corpus.groupings import document_variables
 
     corpus = tmp_path / "corpus"
     shutil.copytree(seeds, corpus)

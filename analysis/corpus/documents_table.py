@@ -9,6 +9,7 @@ import pandas as pd
 
 from ..pipeline.budget import release_memory
 from ..pipeline.config import Config
+from .groupings import described, groupings
 
 def corpus_folder(cfg: Config) -> Path:
     return Path(cfg.paths.data) / "corpus"
@@ -77,7 +78,6 @@ def analysable_batches(cfg: Config, wanted: list[str], batch: int | None = None,
     import pyarrow.parquet as pq
 
     from ..pipeline.budget import text_batch
-    from .groupings import described
 
     parquet = pq.ParquetFile(documents_path(cfg))
     columns = columns_for(parquet.schema_arrow.names, wanted, cfg.design.groups)
@@ -151,8 +151,6 @@ def columns_for(names: list[str], wanted: list[str], groups: dict) -> list[str] 
     is derived), and for a region, quarter, period or year value its field and confidence (blanked
     below ``corpus.min_confidence``); None when a name is neither a column nor a grouping made from
     one (a document variable: every column is read)."""
-    from .groupings import groupings
-
     made = groupings(groups)
     need = {"doc_id", "lang", *(source for source, _ in made.values()), *(w for w in wanted if w not in made)}
     if not need <= set(names):
@@ -223,18 +221,6 @@ def _document_texts(cfg: Config, docs: pd.DataFrame, batch: int):
         yield piece(pending)
     if start != len(docs):
         raise ValueError(f"document_texts: {len(docs) - start} of the documents are not in the documents table")
-
-
-def document_variables(docs: pd.DataFrame) -> pd.DataFrame:
-    """The ``doc_vars`` of each document as columns (one per variable, text values), indexed like
-    ``docs``: join them to group by any column of a tabular corpus (none when ``docs`` was read
-    without its doc_vars: :func:`analysis_documents` given the names a stage uses)."""
-    import json
-
-    if "doc_vars" not in docs:
-        return pd.DataFrame(index=docs.index)
-    rows = [json.loads(v) if isinstance(v, str) and v else {} for v in docs["doc_vars"]]
-    return pd.DataFrame(rows, index=docs.index).astype("string")
 
 
 #: The fields blanked together when a value is below ``min_confidence``: region → its hierarchy.

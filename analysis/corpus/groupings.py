@@ -62,8 +62,6 @@ def described(docs: pd.DataFrame, groups: dict) -> pd.DataFrame:
     """``docs`` (rows of the documents table) with their variables (``doc_vars`` as columns; one
     named like a column of ``docs`` is prefixed var_) and a column per grouping: what the API's
     corpus holds, what the query commands write beside their counts, what a stage can group by."""
-    from .documents_table import document_variables
-
     variables = document_variables(docs)
     variables = variables.rename(columns={c: f"var_{c}" for c in variables.columns if c in docs})
     return with_groupings(pd.concat([docs, variables], axis=1), groups)
@@ -98,3 +96,16 @@ def grouping_variables(docs: pd.DataFrame, design, names=None, where: str = "[de
         raise ConfigError(f"{where}: the documents have no variable {', '.join(missing)} "
                           f"(they have: {', '.join(names)})")
     return available[wanted].astype("string")
+
+
+def document_variables(docs: pd.DataFrame) -> pd.DataFrame:
+    """The ``doc_vars`` of each document as columns (one per variable, text values), indexed like
+    ``docs``: join them to group by any column of a tabular corpus (none when ``docs`` was read
+    without its doc_vars: :func:`analysis.corpus.documents_table.analysis_documents` given the names a
+    stage uses)."""
+    import json
+
+    if "doc_vars" not in docs:
+        return pd.DataFrame(index=docs.index)
+    rows = [json.loads(v) if isinstance(v, str) and v else {} for v in docs["doc_vars"]]
+    return pd.DataFrame(rows, index=docs.index).astype("string")

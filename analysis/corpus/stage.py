@@ -23,7 +23,8 @@ from .declaration import STAGE
 from .documents import DocParams
 from .ingest import process_corpus
 from .schema import DOCUMENT_COLUMNS
-from .documents_table import analysable, analysable_count, corpus_folder, document_texts, document_variables, load_documents
+from .documents_table import analysable, analysable_count, corpus_folder, document_texts, load_documents
+from .groupings import document_variables
 
 __all__ = ["DOCUMENT_COLUMNS", "CorpusResult", "STAGE", "analysable", "build_corpus", "corpus_folder",
            "document_texts", "document_variables", "load_documents", "process_corpus", "require_documents"]

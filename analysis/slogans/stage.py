@@ -235,9 +235,14 @@ def example_texts(cfg: Config, docs: pd.DataFrame, doc_ids: list[str], include_t
 
 def summary(tables: dict) -> dict:
     """summary.json's facts (``tables``: the stage's tables, or the paths of those written)."""
-    def read(name, columns):
+    def read(name, columns):   # those of the columns the table has (a table without rows may lack some)
         table = tables[name]
-        return pd.read_parquet(table, columns=columns) if isinstance(table, Path) else table[columns]
+        if isinstance(table, Path):
+            import pyarrow.parquet as pq
+
+            names = pq.read_schema(table).names
+            return pd.read_parquet(table, columns=[c for c in columns if c in names])
+        return table[[c for c in columns if c in table]]
     counts, contrasts = read("counts", ["doc_id", "slogan", "n_all"]), read("contrasts", ["status", "q_value"])
     docs = read("documents", ["doc_id"])
     totals = counts.groupby("slogan")["n_all"].sum().sort_values(ascending=False)
