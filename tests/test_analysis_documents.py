@@ -14,6 +14,18 @@ from analysis.corpus.stage import build_corpus
 from tests.conftest import with_corpus
 
 
+@pytest.fixture(scope="module")
+def seeds_built(tmp_path_factory):
+    """The seeds' documents table, built once for the module (the reads below change no file)."""
+    from analysis.pipeline.config import load_config
+    from tests.conftest import ROOT
+
+    tmp = tmp_path_factory.mktemp("lean")
+    cfg = load_config(ROOT / "tifa.toml").with_paths(data=tmp / "data", figures=tmp / "figures")
+    build_corpus(cfg, progress=False)
+    return cfg
+
+
 def at_confidence(cfg, level: str):
     return dataclasses.replace(cfg, corpus=dataclasses.replace(cfg.corpus, min_confidence=level))
 
@@ -21,9 +33,8 @@ def at_confidence(cfg, level: str):
 @pytest.mark.parametrize("level", ["low", "medium", "high"])
 @pytest.mark.parametrize("wanted", [["province", "year", "quarter", "title"], ["macro_region", "doc_id"],
                                     ["prefecture", "period"]])
-def test_the_names_a_stage_uses_have_the_whole_reads_values(cfg, wanted, level):
-    cfg = at_confidence(cfg, level)
-    build_corpus(cfg, progress=False)
+def test_the_names_a_stage_uses_have_the_whole_reads_values(seeds_built, wanted, level):
+    cfg = at_confidence(seeds_built, level)
     whole = described(analysis_documents(cfg), cfg.design.groups)
     lean = described(analysis_documents(cfg, wanted), cfg.design.groups)
     assert len(lean.columns) < len(whole.columns) / 2
@@ -36,9 +47,8 @@ def test_the_names_a_stage_uses_have_the_whole_reads_values(cfg, wanted, level):
 
 
 @pytest.mark.parametrize("level", ["low", "high"])
-def test_the_batches_are_the_documents_with_their_texts_a_slice_at_a_time(cfg, level):
-    cfg = at_confidence(cfg, level)
-    build_corpus(cfg, progress=False)
+def test_the_batches_are_the_documents_with_their_texts_a_slice_at_a_time(seeds_built, level):
+    cfg = at_confidence(seeds_built, level)
     wanted = ["macro_region", "doc_id", "year", "title", "province"]
     whole = pd.concat(document_texts(cfg, described(analysis_documents(cfg), cfg.design.groups)))
     batches = list(analysable_batches(cfg, wanted, batch=2))
