@@ -2,7 +2,6 @@
 import ast
 import argparse
 
-import pandas as pd
 import pytest
 
 from analysis.pipeline import registry, stage_map
@@ -70,22 +69,6 @@ def test_no_list_of_stages_exists_besides_the_registry():
                 if len(strings & names) >= 2:
                     found.append(f"{path.relative_to(ROOT)}:{line}: {sorted(strings & names)}")
     assert not found, found
-
-
-def test_slogan_pairs_count_documents_with_each_and_with_both():
-    from analysis.cooccurrence.stage import pairs
-
-    docs = pd.DataFrame({"doc_id": ["a", "b", "c", "d"]})
-    counts = pd.DataFrame({"doc_id": ["a", "a", "b", "b", "c", "d", "d"],
-                           "slogan": ["稳增长", "双过半", "稳增长", "双过半", "稳增长", "双过半", "放管服"],
-                           "n_all": [2, 1, 1, 3, 1, 1, 0]})   # 放管服: counted 0 times, so not used
-    table = pairs(docs, counts, top=5)
-    assert len(table) == 1
-    row = table.iloc[0]
-    assert (row["slogan_a"], row["slogan_b"]) == ("双过半", "稳增长")
-    assert (row["documents_a"], row["documents_b"], row["documents_both"], row["documents"]) == (3, 3, 2, 4)
-    assert row["jaccard"] == pytest.approx(2 / 4) and row["ratio"] == pytest.approx(2 / (3 * 3 / 4))
-    assert pairs(docs, counts, top=1).empty
 
 
 def test_a_stage_names_no_other_stage_s_folder_than_those_it_declares():

@@ -32,9 +32,8 @@ def compute_cooccurrence(cfg: Config, out: Path) -> dict[str, pd.DataFrame]:
     folder = Path(cfg.paths.data) / "slogans"
     langs = pq.read_table(folder / "documents.parquet", columns=["lang"]).column(0).combine_chunks().dictionary_encode()
     lang_of = langs.indices.to_numpy(zero_copy_only=False)
-    def documents():
-        return (b.column(0) for b in parquet_batches(folder / "documents.parquet", columns=["doc_id"]))
-    names, codes, at, _ = slogan_uses(folder / "counts.parquet", documents)
+    names, codes, at, _ = slogan_uses(folder / "counts.parquet", lambda: (
+        b.column(0) for b in parquet_batches(folder / "documents.parquet", columns=["doc_id"])))
     known = at >= 0
     codes, at = codes[known], at[known]
     lang_at = lang_of[at]
@@ -45,15 +44,6 @@ def compute_cooccurrence(cfg: Config, out: Path) -> dict[str, pd.DataFrame]:
                       .assign(lang=lang))
     table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=COLUMNS)
     return {"pairs": table[COLUMNS]}
-
-
-def pairs(docs: pd.DataFrame, counts: pd.DataFrame, top: int) -> pd.DataFrame:
-    """:func:`top_pairs` of ``docs`` (doc_id) from their ``counts`` (doc_id, slogan, n_all; a slogan
-    counted 0 times in a document is not used there)."""
-    used = counts[counts["n_all"] > 0]
-    at = pd.Index(docs["doc_id"]).get_indexer(used["doc_id"])
-    codes, names = pd.factorize(used["slogan"])
-    return top_pairs(list(names), codes[at >= 0], at[at >= 0], len(docs), top)
 
 
 def top_pairs(names: list[str], codes: np.ndarray, documents: np.ndarray, n: int, top: int) -> pd.DataFrame:

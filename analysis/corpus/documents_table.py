@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from ..pipeline.budget import release_memory
-from ..pipeline.config import Config
+from ..pipeline.config import Config, ConfigError
 from .groupings import described, groupings
 
 def corpus_folder(cfg: Config) -> Path:
@@ -60,20 +60,29 @@ def analysis_documents(cfg: Config, wanted: list[str] | None = None, rows: bool 
     names = parquet.schema_arrow.names
     columns = None if wanted is None else columns_for(names, wanted, cfg.design.groups)
     rows = rows or columns is None   # a document variable is found in the rows
-    groups = range(parquet.num_row_groups if rows else min(1, parquet.num_row_groups))
     columns = columns or [c for c in names if c != "text" and c not in CLUE_COLUMNS and not c.endswith("_source")]
-    parts = list(_analysable_parts(parquet, columns, groups))
+    parts = list(_analysable_parts(parquet, columns, None if rows else 1))
     docs = _frame(parts, parquet.schema_arrow.empty_table().select(columns), cfg.corpus.min_confidence)
     return docs if rows else docs.iloc[:0]
 
 
+def checked_columns(cfg: Config, wanted: list[str], by: str, setting: str) -> pd.DataFrame:
+    """The documents' columns for ``wanted`` with their groupings, without a row
+    (:func:`analysis_documents`), once ``by`` (the value of ``setting``, as "[reuse] by") is found
+    among them: else a :class:`ConfigError` saying what it can be."""
+    docs = described(analysis_documents(cfg, wanted, rows=False), cfg.design.groups)
+    if by not in docs:
+        raise ConfigError(f"{setting} = \"{by}\": the documents have no such variable or grouping "
+                          "(province, prefecture, county, a [design.groups] name or a metadata.csv column)")
+    return docs
+
+
 def analysable_batches(cfg: Config, wanted: list[str], batch: int | None = None, texts: bool = True):
     """The analysable documents with their ``text`` (unless ``texts`` is False), the columns for
-    ``wanted`` (:func:`columns_for`)
-    and their groupings (:func:`analysis.corpus.groupings.described`), about ``batch`` rows at a time
-    (the memory budget's :func:`analysis.pipeline.budget.text_batch`) in the table's order, indexed
-    by their rows in it: a stage that takes each document on its own holds one slice, never the
-    corpus's metadata. When a name may be a document variable (found in the rows), the metadata of
+    ``wanted`` (:func:`columns_for`) and their groupings (:func:`analysis.corpus.groupings.described`),
+    ``batch`` rows at a time (the memory budget's :func:`analysis.pipeline.budget.text_batch`) in the
+    table's order, indexed by their rows in it: a stage that takes each document on its own holds one
+    slice, never the corpus's metadata. When a name may be a document variable (found in the rows), the metadata of
     every document is read first (:func:`analysis_documents`) and the texts streamed."""
     import pyarrow.parquet as pq
 
@@ -89,7 +98,7 @@ def analysable_batches(cfg: Config, wanted: list[str], batch: int | None = None,
         return
     columns = [*columns, *(["text"] if texts else [])]
     pending, held = [], 0
-    for table, rows in _analysable_parts(parquet, columns, range(parquet.num_row_groups)):
+    for table, rows in _analysable_parts(parquet, columns):
         while len(rows):   # a row group may end one slice and begin the next
             take = min(batch - held, len(rows))
             pending.append((table.slice(0, take), rows[:take]))
@@ -108,17 +117,17 @@ def analysable_count(path: str | Path) -> int:
 
     parquet = pq.ParquetFile(path)
     columns = [c for c in ("lang", "duplicate_of") if c in parquet.schema_arrow.names]
-    return sum(len(rows) for _, rows in _analysable_parts(parquet, columns, range(parquet.num_row_groups)))
+    return sum(len(rows) for _, rows in _analysable_parts(parquet, columns))
 
 
-def _analysable_parts(parquet, columns: list[str], groups):
+def _analysable_parts(parquet, columns: list[str], groups: int | None = None):
     """Each row group's analysable rows (a language the analyses read, no duplicate) as an Arrow
-    table and their rows in the documents table."""
+    table and their rows in the documents table (of the first ``groups`` row groups: all by default)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    start = sum(parquet.metadata.row_group(g).num_rows for g in range(groups.start))
-    for g in groups:
+    start = 0
+    for g in range(parquet.num_row_groups if groups is None else min(groups, parquet.num_row_groups)):
         part = parquet.read_row_group(g, columns=columns)
         keep = pc.fill_null(pc.is_in(part["lang"], value_set=pa.array(ANALYSED_LANGS)), False)
         if "duplicate_of" in parquet.schema_arrow.names:

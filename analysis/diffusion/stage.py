@@ -7,9 +7,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..corpus.documents_table import analysable_batches, analysis_documents
+from ..corpus.documents_table import analysable_batches, checked_columns
+from ..pipeline.parquet_files import rows_where
 from ..slogans.uses import slogan_uses
-from ..corpus.groupings import described
 from ..corpus.sources import reference_folder
 from ..corpus.stage import FolderReading
 from ..pipeline import runner
@@ -31,11 +31,7 @@ def build_adoption(cfg: Config, progress: bool = True, force: bool = False) -> r
 def compute_adoption(cfg: Config, out: Path) -> dict[str, pd.DataFrame]:
     ap = cfg.adoption
     wanted = [ap.by, "doc_id", *DATE_RULES, *ap.covariates]
-    docs = described(analysis_documents(cfg, wanted, rows=False), cfg.design.groups)   # the columns, to check ``by``
-    if ap.by not in docs:
-        raise ConfigError(f"[adoption] by = \"{ap.by}\": the documents have no such variable or grouping "
-                          f"(province, prefecture, county, a [design.groups] name or a metadata.csv column)")
-    _covariates_known(docs, list(ap.covariates))
+    _covariates_known(checked_columns(cfg, wanted, ap.by, "[adoption] by"), list(ap.covariates))
     dated, ids, firsts = documents_dated(cfg, wanted, ap.by, list(ap.covariates))
     unit_vars = _unit_covariates(firsts, ap.by, list(ap.covariates))
     folder = Path(cfg.paths.data) / "slogans"
@@ -50,8 +46,8 @@ def compute_adoption(cfg: Config, out: Path) -> dict[str, pd.DataFrame]:
     def passages(doc_ids: list[str]) -> pd.DataFrame:
         """The concordance's passages of these documents, in its order (read a row group at a time:
         at a million documents it holds 1.9 million passages)."""
-        quotes = table_rows(folder / "concordance.parquet", ["slogan", "doc_id", "left", "match", "right"], "doc_id",
-                            doc_ids)
+        quotes = rows_where(folder / "concordance.parquet", "doc_id", doc_ids,
+                            ["slogan", "doc_id", "left", "match", "right"])
         return quotes.assign(passage=quotes["left"] + "【" + quotes["match"] + "】" + quotes["right"])
     followed = list(ap.slogans) or sorted(uses.loc[uses["doc_id"].isin(dated["doc_id"]), "slogan"].unique())
     table = first_uses(dated, uses, passages, followed, ap.period, ap.min_docs, ids.of)
@@ -93,11 +89,9 @@ def documents_dated(cfg: Config, wanted: list[str], by: str, covariates: list[st
 
     frames, ids, firsts, start = [], [], [], 0
     for part in analysable_batches(cfg, wanted, SLICE, texts=False):
-        dated = units_dated(part, by)
-        dated["doc_id"] = start + pd.Index(part["doc_id"]).get_indexer(dated["doc_id"])
-        frames.append(dated)
         ids.append(pa.array(part["doc_id"].astype(str).tolist(), pa.large_string()))
         firsts.append(part.loc[part[by].notna(), [by, *covariates]].groupby(by).first().reset_index())
+        frames.append(units_dated(part.assign(doc_id=np.arange(start, start + len(part))), by))   # rows, not ids
         start += len(part)
     documents = Numbered(pa.concat_arrays(ids) if ids else pa.array([], pa.large_string()))
     dated = pd.concat(frames, ignore_index=True) if frames else units_dated(
@@ -115,23 +109,6 @@ def units_dated(docs: pd.DataFrame, by: str) -> pd.DataFrame:
     """The :func:`document_dates` of the documents with a ``by`` (their ``unit``, as text)."""
     dated = document_dates(docs).merge(docs[["doc_id", by]].rename(columns={by: "unit"}), on="doc_id")
     return dated[dated["unit"].notna()].astype({"unit": str})
-
-
-def table_rows(path: Path, columns: list[str], key: str, values: list[str]) -> pd.DataFrame:
-    """The rows of a Parquet table whose ``key`` is one of ``values``, in its order, read and
-    filtered a row group at a time."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-    import pyarrow.parquet as pq
-
-    parquet = pq.ParquetFile(path)
-    wanted = pa.array(values, pa.string())
-    parts = [parquet.schema_arrow.empty_table().select(columns)]
-    for g in range(parquet.num_row_groups):   # the key first: the other columns only of a row group with a match
-        keep = pc.is_in(parquet.read_row_group(g, columns=[key]).column(0), value_set=wanted)
-        if pc.any(keep).as_py():
-            parts.append(parquet.read_row_group(g, columns=columns).filter(keep))
-    return pa.concat_tables(parts).to_pandas()
 
 
 def _reference(cfg: Config) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -162,8 +139,8 @@ def _covariates_known(docs: pd.DataFrame, names: list[str]) -> None:
 
 
 def _unit_covariates(docs: pd.DataFrame, by: str, names: list[str]) -> pd.DataFrame:
-    """Each unit's value of each covariate: its documents' first value, as a number."""
-    _covariates_known(docs, names)
+    """Each unit's value of each covariate (``names``, known: :func:`_covariates_known`): its
+    documents' first value, as a number."""
     if not names:
         return pd.DataFrame(index=pd.Index([], name="unit"))
     first = docs[docs[by].notna()].groupby(by)[names].first()

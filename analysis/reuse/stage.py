@@ -10,14 +10,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..corpus.documents_table import analysable_batches, analysis_documents
-from ..corpus.groupings import described
+from ..corpus.documents_table import analysable_batches, checked_columns
 from ..corpus.reference import read_reference
 from ..corpus.sources import reference_folder
 from ..corpus.stage import FolderReading
 from ..pipeline import runner
 from ..pipeline.budget import text_batch
-from ..pipeline.config import Config, ConfigError
+from ..pipeline.config import Config
 from ..stats.inference import rate_interval
 from .align import PASSAGE_COLUMNS, align_corpus, reused_share
 from .declaration import STAGE
@@ -45,10 +44,7 @@ def compute_reuse(cfg: Config, out: Path) -> dict[str, pd.DataFrame]:
     rp = cfg.reuse
     folder = reference_folder(cfg, "reuse.reference")
     uses = [rp.by, "doc_id", "title", "year", "quarter"]
-    docs = described(analysis_documents(cfg, uses, rows=False), cfg.design.groups)   # the columns, to check ``by``
-    if rp.by not in docs:
-        raise ConfigError(f"[reuse] by = \"{rp.by}\": the documents have no such variable or grouping "
-                          "(province, prefecture, county, a [design.groups] name or a metadata.csv column)")
+    docs = checked_columns(cfg, uses, rp.by, "[reuse] by")
     reading, columns = FolderReading.of(cfg.corpus), rp.reference_columns
     rules = dict(by=rp.by, period=rp.period, years_before=rp.years_before,
                  workers=cfg.corpus.workers or mp.cpu_count(), min_chars=rp.min_chars, min_similarity=rp.min_similarity)

@@ -6,11 +6,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..corpus.documents_table import analysable_batches, analysis_documents
-from ..corpus.groupings import described
+from ..corpus.documents_table import analysable_batches, checked_columns
 from ..corpus.reference import year_in_name
 from ..pipeline import runner
-from ..pipeline.config import Config, ConfigError
+from ..pipeline.config import Config
 from ..pipeline.sorted_runs import SortedRuns
 from .declaration import STAGE
 from .extract import COLUMNS, report_targets
@@ -27,10 +26,7 @@ def build_targets(cfg: Config, progress: bool = True, force: bool = False) -> ru
 def compute_targets(cfg: Config, out: Path) -> dict[str, Path]:
     by = cfg.targets.by
     uses = [by, "doc_id", "year", "source_file", "title"]
-    docs = described(analysis_documents(cfg, uses, rows=False), cfg.design.groups)   # the columns, to check ``by``
-    if by not in docs:
-        raise ConfigError(f"[targets] by = \"{by}\": the documents have no such variable or grouping "
-                          "(province, prefecture, county, a [design.groups] name or a metadata.csv column)")
+    docs = checked_columns(cfg, uses, by, "[targets] by")
     empty = targets_tables(docs.assign(text=""), by)
     # the documents a slice at a time, and both tables (a row per document) on disk until written
     tables = [SortedRuns(out / f"{name}.parquet", ["doc_id", *(["start"] if name == "targets" else [])], frame)

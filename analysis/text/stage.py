@@ -248,7 +248,7 @@ class _Jobs:
     def close(self) -> None:
         """Close the progress bar and let go of the documents table and the previous rows."""
         self.bar.close()
-        self.docs_file = self.previous = None  # a ParquetFile holds buffers of what it read (60 MB at 100 MB)
+        self.docs_file = self.previous = None  # the previous rows: their index and cached pieces
 
 
 def _segment(docs_path: Path, out: Path, setting_hash: str, workers: int, progress: bool, tokenizer_args: tuple,
