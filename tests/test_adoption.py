@@ -3,6 +3,7 @@ the province borders, and the adoption model calibrated (a fast version of bench
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from analysis.diffusion.models import hazard_model, km_curves
 from analysis.diffusion.neighbours import adjacency
@@ -171,3 +172,49 @@ def test_the_adoption_notebook_runs_on_the_cctv_items_against_the_national_repor
     first = pd.read_parquet(tmp_path / "data" / "adoption_cctv" / "data" / "adoption" / "first_uses.parquet")
     used = first[~first["censored"]]
     assert used["unit"].nunique() >= 20 and used["ref_date"].notna().any() and (used["passage"] != "").all()
+
+
+def _first_uses_by_merge(dated, uses, slogans, period):
+    """The first uses as the stage found them before it matched uses to documents by number: the uses
+    merged with the dated documents, sorted by slogan, unit, date and id, the first of each pair."""
+    from analysis.diffusion.timing import period_of
+
+    used = uses[(uses["n"] > 0) & uses["slogan"].isin(slogans)].merge(dated, on="doc_id")
+    used = used.sort_values(["slogan", "unit", "date", "doc_id"], kind="stable")
+    first = used.drop_duplicates(["slogan", "unit"], keep="first")
+    return {(r.slogan, r.unit): (r.doc_id, r.n, r.date, str(period_of(pd.Series([r.date]), period).iloc[0]))
+            for r in first.itertuples()}
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 100_000), period=st.sampled_from(["quarter", "year"]), categorical=st.booleans())
+def test_first_uses_by_number_are_those_of_the_merge(seed, period, categorical):
+    """Ties on a day (broken by id), a document's repeated rows, zero counts, documents without a
+    date, slogans not followed, and the windows, exposures and coverage by hand."""
+    from analysis.diffusion.timing import coverage
+
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(1, 60))
+    days = pd.Timestamp("2019-12-30") + pd.to_timedelta(rng.integers(0, 900, n) // 7 * 7, unit="D")   # ties
+    dated = pd.DataFrame({"doc_id": rng.permutation(n), "unit": rng.choice(["甲", "乙", "丙", "A"], n),
+                          "date": days, "date_rule": rng.choice(["pub_date", "quarter"], n)})
+    k = int(rng.integers(0, 80))
+    uses = pd.DataFrame({"doc_id": rng.integers(0, n + 5, k), "slogan": rng.choice(["双过半", "开门红", "稳中求进"], k),
+                         "n": rng.integers(0, 3, k)})
+    if categorical:
+        uses["slogan"] = uses["slogan"].astype("category")
+    slogans = ["双过半", "开门红"]
+    t = first_uses(dated, uses, pd.DataFrame(columns=["slogan", "doc_id", "passage"]), slogans, period, min_docs=3,
+                   doc_ids=lambda numbers: np.array([str(i) for i in numbers], dtype=object))   # as the stage numbers them
+    want = _first_uses_by_merge(dated, uses.astype({"slogan": object}), slogans, period)
+    got = {(r.slogan, r.unit): (int(r.first_doc_id), r.uses_first_doc, r.first_date, r.first_period)
+           for r in t[~t["censored"]].itertuples()}
+    assert got == want
+    assert len(t) == len(slogans) * dated["unit"].nunique()
+    for r in t.itertuples():
+        dates = np.sort(dated.loc[dated["unit"] == r.unit, "date"].to_numpy())
+        assert r.documents == len(dates) and r.window_start == dates[0] and r.window_end == dates[-1]
+        assert r.exposure == (len(dates) if r.censored else int((dates < np.datetime64(r.first_date)).sum()))
+    cov = coverage(dated, period)
+    assert cov["documents"].sum() == n and cov.groupby("unit")["documents"].sum().to_dict() == \
+        dated.groupby("unit").size().to_dict()

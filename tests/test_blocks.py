@@ -95,3 +95,22 @@ def test_pairs_out_of_row_order_make_one_matrix_in_memory(tmp_path):
     dt = writer.finish(np.array([1, 0]))             # term ids renumbered: 0 → column 1, 1 → column 0
     assert dt.n_blocks == 1 and not list(tmp_path.glob("*.npy"))
     np.testing.assert_array_equal(dt.toarray(), [[1, 1], [1, 1], [0, 0], [0, 1]])
+
+
+def test_lumpy_counts_hold_no_block_alive(tmp_path):
+    """A lumpy term's counts are their own small array: not views into a block's counts, which would
+    keep every block that had a rare term in memory (at a million documents, most of the matrix)."""
+    rng = np.random.default_rng(3)
+    n, v = 400, 60
+    dense = rng.poisson(2.0, size=(n, v)) * (rng.random((n, v)) < 0.8)   # common terms: many documents
+    dense[:, 50:] = 0
+    for j in range(50, 60):                                            # rare, lumpy terms: one document each
+        dense[rng.integers(0, n), j] = 30
+    m = sparse.csr_matrix(dense.astype(float))
+    dt = _blocks_of(m, list(range(40, n, 40)), tmp_path)
+    found = lumps(dt)
+    assert all(found[j] is not None for j in range(50, 60))
+    assert [None if x is None else x.tolist() for x in found] == [None if x is None else x.tolist() for x in lumps(m)]
+    held = {id(x.base if x.base is not None else x): (x.base if x.base is not None else x).nbytes
+            for x in found if x is not None}
+    assert sum(held.values()) <= 8 * sum(len(x) for x in found if x is not None)

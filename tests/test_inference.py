@@ -5,6 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from scipy import sparse, stats
+from hypothesis import given, settings, strategies as st
 
 from analysis.calibrate.checks import planted_check, summarise
 from analysis.stats.inference import (group_sums, lumps, mk_exact_p, rate_interval, rate_test, score_trend_test,
@@ -152,6 +153,49 @@ def test_beta_binomial_tails_are_exact_for_small_totals(T, y, pi, rho):
     up, low = betabinom_tails(np.array([y]), np.array([T]), np.array([pi]), np.array([rho]))
     dist = stats.binom(T, pi) if rho == 0 else stats.betabinom(T, pi * (1 - rho) / rho, (1 - pi) * (1 - rho) / rho)
     assert up[0] == pytest.approx(dist.sf(y - 1), rel=1e-8) and low[0] == pytest.approx(dist.cdf(y), rel=1e-8)
+
+
+@settings(max_examples=30, deadline=None)
+@given(seed=st.integers(0, 10_000), cells=st.integers(1, 3_000))
+def test_beta_binomial_tails_are_the_same_whatever_is_worked_out_beside_them(seed, cells):
+    """The tails are summed a few thousand probabilities at a time, in order: each value is the same
+    to the last digit whatever the chunk (and so whatever the memory budget)."""
+    from analysis.stats.inference import betabinom_tails
+
+    rng = np.random.default_rng(seed)
+    n = 300
+    T = rng.integers(0, 260, n).astype(float)
+    y = np.floor(T * rng.random(n))
+    pi, rho = rng.uniform(0.02, 0.98, n), np.where(rng.random(n) < 0.3, 0.0, rng.uniform(0, 0.4, n))
+    whole = betabinom_tails(y, T, pi, rho, cells=1 << 22)
+    for got, want in zip(betabinom_tails(y, T, pi, rho, cells=cells), whole):
+        np.testing.assert_array_equal(got, want)
+    for i in rng.integers(0, n, 5):   # and each alone
+        one = betabinom_tails(y[i:i + 1], T[i:i + 1], pi[i:i + 1], rho[i:i + 1])
+        assert (one[0][0], one[1][0]) == (whole[0][i], whole[1][i])
+
+
+def test_rate_test_is_the_same_whatever_its_partitions_and_keeps_what_is_asked():
+    from analysis.stats.blocks import partitions
+
+    rng = np.random.default_rng(5)
+    n, v, G = 240, 70, 6
+    counts = rng.negative_binomial(1, 0.6, size=(n, v)) * (rng.random((n, v)) < 0.4)
+    counts[rng.integers(0, n), 4] = 50      # a lumpy term
+    y = sparse.csr_matrix(counts)
+    e = np.asarray(y.sum(axis=1)).ravel() + rng.integers(50, 150, n)
+    S = group_sums(rng.integers(0, G, n), G, y, e)
+    rest = S.total() - S
+    whole = rate_test(S, rest, lumpy=lumps(y))
+    with partitions({"test": G * 7}):      # 10 partitions of 7 terms
+        parted = rate_test(S, rest, lumpy=lumps(y))
+        kept = rate_test(S, rest, lumpy=lumps(y), keep=("p", "z"))
+    assert set(whole) == {"rate_a", "rate_b", "p", "p_up", "z", "kappa"} and set(kept) == {"p", "z"}
+    for key in whole:
+        np.testing.assert_array_equal(parted[key], whole[key], err_msg=key)
+    for key in kept:
+        np.testing.assert_array_equal(kept[key], whole[key], err_msg=key)
+    assert np.isfinite(whole["p"]).sum() > 0.5 * G * v
 
 
 @pytest.mark.parametrize("rho", [0.0, 0.01])

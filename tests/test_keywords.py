@@ -227,3 +227,21 @@ def test_keyness_ranks_terms_even_where_nothing_is_distinctive():
     ranked = halves[halves["status"].str.startswith("not distinctive")]
     assert len(ranked) and ranked["q_value"].notna().all() and ranked["log_ratio_low"].notna().all()
     assert (ranked.groupby("half")["rank"].min() == 1).all()
+
+
+def test_frequencies_in_parts_are_the_whole_table_in_whole_groups():
+    from analysis.keywords.statistics import frequency_parts
+
+    docs, dtm, vocab = synthetic(seed=4)
+    whole = frequencies(docs, dtm, vocab, "period")
+    parts = list(frequency_parts(docs, dtm, vocab, "period", rows=70))
+    assert len(parts) > 3 and all(len(p) <= 70 for p in parts)           # a group of the synthetic corpus has 62 terms
+    assert not set.intersection(*[set(p["period"]) for p in parts[:2]])    # a group is never split
+    pd.testing.assert_frame_equal(pd.concat(parts, ignore_index=True), whole)
+    assert whole["count"].sum() == dtm.sum() and whole["documents"].dtype == np.int64
+    hand = whole[(whole["period"] == "2021Q1") & (whole["term"] == "项目")].iloc[0]
+    rows = (docs["period"] == "2021Q1").to_numpy()
+    assert hand["count"] == dtm[rows][:, vocab.index("项目")].sum()
+    assert hand["documents_with"] == (dtm[rows][:, vocab.index("项目")] > 0).sum()
+    empty = list(frequency_parts(docs.iloc[:0], dtm[:0], vocab, "period"))
+    assert len(empty) == 1 and empty[0].empty and list(empty[0].columns) == list(whole.columns)

@@ -1,6 +1,7 @@
 """Sorted runs on disk merged into one Parquet file: the bytes of the whole table sorted and written
 at once, whatever the batches, the ties and the chunk size."""
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 from hypothesis import given, settings, strategies as st
 
@@ -83,3 +84,18 @@ def test_string_columns_are_written_a_chunk_at_a_time_and_a_changing_type_whole(
     assert atomic._write_chunks(tmp_path / "a.parquet", frame, 1, 2)
     mixed = pd.DataFrame({"x": pd.Series([None, None, "放管服", "六稳六保", None], dtype=object)})   # null, then text
     assert not atomic._write_chunks(tmp_path / "b.parquet", mixed, 1, 2)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.lists(st.tuples(st.one_of(st.none(), st.sampled_from(["稳中求进", "放管服"])), st.integers(0, 9)),
+                         max_size=7), min_size=1, max_size=5), st.integers(1, 4), st.integers(1, 6))
+def test_a_table_written_in_parts_is_the_whole_table(tmp_path_factory, parts, row_group_size, chunk):
+    """Parts of any size (empty ones, a column missing throughout one) give the rows and Arrow types of
+    the frames concatenated and written whole."""
+    folder = tmp_path_factory.mktemp("parts")
+    frames = [pd.DataFrame(rows, columns=["slogan", "n"]).astype({"n": "int64"}) for rows in parts]
+    atomic.write_parquet_parts(folder / "parts.parquet", iter(frames), row_group_size, chunk)
+    atomic.write_parquet(folder / "whole.parquet", atomic.stable_strings(pd.concat(frames, ignore_index=True)))
+    got, whole = pq.read_table(folder / "parts.parquet"), pq.read_table(folder / "whole.parquet")
+    assert got.schema.equals(whole.schema) and got.to_pylist() == whole.to_pylist()   # Arrow types and rows
+    assert str(got.schema.field("n").type) == "int64"

@@ -39,9 +39,9 @@ def compute_adoption(cfg: Config, out: Path) -> dict[str, pd.DataFrame]:
     names, codes, at, n = slogan_uses(folder / "counts.parquet", lambda: [ids.documents],
                                       "n_longest" if cfg.slogans.rule == "longest" else "n_all")
     known = at >= 0
-    uses = pd.DataFrame({"doc_id": ids.rank[at[known]], "slogan": np.array(names, dtype=object)[codes[known]],
+    uses = pd.DataFrame({"doc_id": ids.rank[at[known]], "slogan": pd.Categorical.from_codes(codes[known], names),
                          "n": n[known]})
-    del names, codes, at, n, known
+    del codes, at, n, known
 
     def passages(doc_ids: list[str]) -> pd.DataFrame:
         """The concordance's passages of these documents, in its order (read a row group at a time:
@@ -49,7 +49,14 @@ def compute_adoption(cfg: Config, out: Path) -> dict[str, pd.DataFrame]:
         quotes = rows_where(folder / "concordance.parquet", "doc_id", doc_ids,
                             ["slogan", "doc_id", "left", "match", "right"])
         return quotes.assign(passage=quotes["left"] + "【" + quotes["match"] + "】" + quotes["right"])
-    followed = list(ap.slogans) or sorted(uses.loc[uses["doc_id"].isin(dated["doc_id"]), "slogan"].unique())
+    if ap.slogans:
+        followed = list(ap.slogans)
+    else:   # the slogans of the dated documents
+        is_dated = np.zeros(len(ids.rank), bool)
+        is_dated[dated["doc_id"].to_numpy()] = True
+        followed = sorted(np.asarray(names, dtype=object)[np.unique(uses["slogan"].cat.codes.to_numpy()[
+            is_dated[uses["doc_id"].to_numpy()]])].tolist())
+    del names
     table = first_uses(dated, uses, passages, followed, ap.period, ap.min_docs, ids.of)
     del uses
     reference, ref_problems = _reference(cfg)

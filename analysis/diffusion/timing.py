@@ -57,27 +57,50 @@ def period_of(dates: pd.Series, period: str) -> pd.Series:
     return dates.dt.to_period("Q").astype("string")
 
 
+def period_numbers(dates: pd.Series, period: str) -> np.ndarray:
+    """Each date's period as a number (year·4 + quarter − 1, or the year): ordered as the periods
+    are, and no text per document (:func:`period_labels` names them)."""
+    year = dates.dt.year.to_numpy(dtype=np.int64)
+    return year if period == "year" else year * 4 + dates.dt.quarter.to_numpy(dtype=np.int64) - 1
+
+
+def period_labels(numbers: np.ndarray, period: str) -> list[str]:
+    """The :func:`period_of` labels of :func:`period_numbers`."""
+    if period == "year":
+        return [str(int(n)) for n in numbers]
+    return [f"{int(n) // 4}Q{int(n) % 4 + 1}" for n in numbers]
+
+
 def first_uses(dated: pd.DataFrame, uses: pd.DataFrame, passages: pd.DataFrame, slogans: list[str],
                period: str = "quarter", min_docs: int = 3, doc_ids=None) -> pd.DataFrame:
     """The first-use table: a row per slogan × unit (see the module's docstring).
 
-    ``dated``: doc_id, unit, date, date_rule of every dated document with a unit; ``uses``: doc_id,
-    slogan, n (occurrences under the counting rule, rows with n > 0); ``passages``: slogan, doc_id,
-    passage (the first passage of each document that uses it), or a function giving those of the
-    documents it is given (the first uses' documents: a large corpus's passages are not read whole).
-    ``doc_ids``: when the documents are numbered in the order of their ids (``doc_id`` holds the
-    numbers: a million ids are not held as text), a function giving the ids of some numbers."""
+    ``dated``: doc_id, unit, date, date_rule of every dated document with a unit (a document once);
+    ``uses``: doc_id, slogan, n (occurrences under the counting rule, rows with n > 0); ``passages``:
+    slogan, doc_id, passage (the first passage of each document that uses it), or a function giving
+    those of the documents it is given (the first uses' documents: a large corpus's passages are not
+    read whole). ``doc_ids``: when the documents are numbered in the order of their ids (``doc_id``
+    holds the numbers: a million ids are not held as text), a function giving the ids of some
+    numbers. The uses are matched to the documents by number, not by a merge of the two tables (at
+    a million documents, 1.6 million uses)."""
     dated = dated.sort_values(["unit", "date", "doc_id"], kind="stable").reset_index(drop=True)
-    dated["period"] = period_of(dated["date"], period)
-    windows = dated.groupby("unit").agg(window_start=("date", "min"), window_end=("date", "max"),
-                                        documents=("doc_id", "size"), periods=("period", "nunique"))
+    number = period_numbers(dated["date"], period)
+    unit_code, units = pd.factorize(dated["unit"])       # in sorted order: the rows are sorted by unit
+    bounds = np.searchsorted(unit_code, np.arange(len(units) + 1))
+    first_row, last_row = bounds[:-1], bounds[1:] - 1
+    new_period = np.r_[True, (number[1:] != number[:-1]) | (unit_code[1:] != unit_code[:-1])] if len(number) else \
+        np.zeros(0, bool)
+    date = dated["date"].to_numpy()
+    windows = pd.DataFrame({"window_start": date[first_row], "window_end": date[last_row],
+                            "documents": np.diff(bounds), "periods": np.add.reduceat(new_period, first_row)
+                            if len(units) else np.zeros(0, np.int64)}, index=pd.Index(units, name="unit"))
     span = {u: _periods_between(r.window_start, r.window_end, period) for u, r in windows.iterrows()}
     windows["thin"] = (windows["documents"] < min_docs) | (windows["periods"] < 0.5 * pd.Series(span))
-    used = uses[(uses["n"] > 0) & uses["slogan"].isin(slogans)].merge(dated, on="doc_id")
-    used = used.sort_values(["slogan", "unit", "date", "doc_id"], kind="stable")
-    first = used.drop_duplicates(["slogan", "unit"], keep="first").rename(columns={
-        "date": "first_date", "period": "first_period", "doc_id": "first_doc_id", "n": "uses_first_doc"})
-    del used
+    first = _first_rows(dated, uses, list(dict.fromkeys(slogans)), unit_code, len(units))
+    row = first.pop("row").to_numpy()
+    first = first.assign(unit=np.asarray(units, dtype=object)[first["unit"].to_numpy()],
+                         first_date=date[row], first_period=period_labels(number[row], period),
+                         first_doc_id=dated["doc_id"].to_numpy()[row], date_rule=dated["date_rule"].to_numpy()[row])
     if doc_ids is not None:
         first["first_doc_id"] = doc_ids(first["first_doc_id"].to_numpy())
     if callable(passages):
@@ -90,11 +113,13 @@ def first_uses(dated: pd.DataFrame, uses: pd.DataFrame, passages: pd.DataFrame, 
     table = table.merge(windows.drop(columns="periods").reset_index(), on="unit")
     table["censored"] = table["first_date"].isna()
     # the unit's documents before its first use (all of them when censored), and the last of them
-    dates = {u: g["date"].to_numpy() for u, g in dated.groupby("unit", sort=False)}
-    before = [len(dates[u]) if pd.isna(d) else int(np.searchsorted(dates[u], np.datetime64(d), side="left"))
+    start = dict(zip(units, first_row))
+    stop = dict(zip(units, bounds[1:]))
+    before = [stop[u] - start[u] if pd.isna(d) else
+              int(np.searchsorted(date[start[u]:stop[u]], np.datetime64(d), side="left"))
               for u, d in zip(table["unit"], table["first_date"])]
     table["exposure"] = before
-    table["last_without"] = [dates[u][k - 1] if k else pd.NaT for u, k in zip(table["unit"], before)]
+    table["last_without"] = [date[start[u] + k - 1] if k else pd.NaT for u, k in zip(table["unit"], before)]
     table = table.fillna({"uses_first_doc": 0, "passage": ""})[FIRST_USE_COLUMNS]
     for col in ("first_date", "last_without", "window_start", "window_end"):
         table[col] = pd.to_datetime(table[col])
@@ -103,10 +128,55 @@ def first_uses(dated: pd.DataFrame, uses: pd.DataFrame, passages: pd.DataFrame, 
                          "documents": "int64", "uses_first_doc": "int64"})
 
 
+def _first_rows(dated: pd.DataFrame, uses: pd.DataFrame, slogans: list[str], unit_code: np.ndarray,
+                n_units: int) -> pd.DataFrame:
+    """slogan, unit (its code), row (of ``dated``, sorted by unit, date and id: the first is the
+    earliest) and uses_first_doc of each slogan's first use in each unit; of a document's rows for
+    a slogan, the first."""
+    n = uses["n"].to_numpy()
+    code = _codes(uses["slogan"], slogans)
+    row = _rows_of(dated["doc_id"], uses["doc_id"])
+    keep = np.flatnonzero((n > 0) & (code >= 0) & (row >= 0))
+    # each pair's earliest row, then the first use at it: no sort of the uses (1.6 million at a
+    # million documents), an array of slogans × units
+    earliest = np.full(len(slogans) * n_units, len(dated), dtype=np.int64)
+    np.minimum.at(earliest, code[keep] * n_units + unit_code[row[keep]], row[keep])
+    at = keep[row[keep] == earliest[code[keep] * n_units + unit_code[row[keep]]]]
+    key = code[at] * n_units + unit_code[row[at]]
+    key, first = np.unique(key, return_index=True)     # of a document's rows for the pair, the first
+    first = at[first]
+    return pd.DataFrame({"slogan": np.asarray(slogans, dtype=object)[key // n_units] if len(key) else
+                         np.zeros(0, object), "unit": key % n_units, "row": row[first], "uses_first_doc": n[first]})
+
+
+def _rows_of(documents: pd.Series, wanted: pd.Series) -> np.ndarray:
+    """The row in ``documents`` (unique ids) of each of ``wanted`` (−1: none). Numbers (the stage's
+    documents are numbered 0, 1, …) by an array of them, not a hash table."""
+    ids, asked = documents.to_numpy(), wanted.to_numpy()
+    if ids.dtype.kind in "iu" and asked.dtype.kind in "iu" and len(ids) and ids.min() >= 0 and \
+            ids.max() < 4 * len(ids) + 1_000:
+        place = np.full(int(ids.max()) + 1, -1, dtype=np.int64)
+        place[ids] = np.arange(len(ids))
+        inside = (asked >= 0) & (asked < len(place))
+        return np.where(inside, place[np.where(inside, asked, 0)], -1)
+    return pd.Index(documents).get_indexer(wanted).astype(np.int64)
+
+
+def _codes(values: pd.Series, names: list[str]) -> np.ndarray:
+    """Each value's position in ``names`` (−1: not there); a categorical's by its categories."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        at = pd.Index(names).get_indexer(values.cat.categories)
+        codes = values.cat.codes.to_numpy()
+        return np.where(codes >= 0, at[codes], -1).astype(np.int64)
+    return pd.Index(names).get_indexer(values).astype(np.int64)
+
+
 def coverage(dated: pd.DataFrame, period: str = "quarter") -> pd.DataFrame:
     """Documents per unit and period (long form): what every adoption figure shows beside it."""
-    frame = dated.assign(period=period_of(dated["date"], period))
-    return frame.groupby(["unit", "period"]).size().rename("documents").reset_index()
+    counts = dated.groupby([dated["unit"].to_numpy(), period_numbers(dated["date"], period)]).size()
+    return pd.DataFrame({"unit": counts.index.get_level_values(0),
+                         "period": pd.array(period_labels(counts.index.get_level_values(1), period), dtype="string"),
+                         "documents": counts.to_numpy()})
 
 
 def _periods_between(start, end, period: str) -> int:

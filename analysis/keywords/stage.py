@@ -22,7 +22,7 @@ from .declaration import STAGE
 from ..pipeline.config import Config
 from ..corpus.documents_table import analysis_documents, document_texts
 from ..corpus.groupings import grouping_variables
-from .statistics import (frequencies, keyness, period_of, period_rates, tfidf_top, trends)
+from .statistics import (frequency_parts, keyness, period_of, period_rates, tfidf_top, trends)
 from ..text.lexicon import read_lexicon
 from ..stats.measures import corpus_stopword
 from ..stats.blocks import BlockWriter, DocTerms, documents_with, group_totals
@@ -242,9 +242,10 @@ def _keyword_tables(cfg: Config, out: Path, kp, lexicon, docs, dtm, vocab, token
               min_docs=kp.min_docs, min_term_docs=kp.min_term_docs, bootstrap_max_docs=kp.bootstrap_max_docs)
     tables = {"documents": docs}
     groupings = ["period", "province", *extra.columns]
-    # a row per group and term used there (6 million rows at a million documents): written, and let go
-    tables["frequencies"] = runner.write_table(out, "frequencies", _by_grouping(
-        lambda g: frequencies(docs, dtm, vocab, g), groupings))
+    # a row per group and term used there (6 million rows at a million documents): written in parts
+    tables["frequencies"] = runner.write_table(out, "frequencies", (
+        part.rename(columns={g: "group"}).assign(grouping=g)
+        for g in groupings for part in frequency_parts(docs, dtm, vocab, g)))
     tables["keyness"] = _by_grouping(lambda g: keyness(docs, dtm, vocab, g, **kw), groupings)
     tables["tfidf"] = _by_grouping(lambda g: tfidf_top(docs, dtm, vocab, g, kp.top), groupings)
     tr = trends(docs, dtm, vocab, "period", kp.period, kp.floor, min_docs=kp.min_docs, min_term_docs=kp.trend_min_docs,

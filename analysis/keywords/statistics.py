@@ -52,27 +52,50 @@ def period_index(label: str, unit: str) -> int:
 
 
 # ---- frequencies --------------------------------------------------------------------------------
+FREQUENCY_COLUMNS = ["lang", "term", "count", "tokens", "rate", "documents_with", "documents"]
+
+
 def frequencies(docs: pd.DataFrame, dtm, vocab: list[str], by: str,
                 terms: list[str] | None = None) -> pd.DataFrame:
     """Count, rate per 10,000 tokens and document frequency of terms per group (``by``) and
     language. Only groups that have documents appear: a period without documents is a gap. The
-    counts are summed in one pass over the matrix's blocks."""
-    cols = range(len(vocab)) if terms is None else [vocab.index(t) for t in terms if t in vocab]
+    counts are summed in one pass over the matrix's blocks (:func:`frequency_parts`, whole)."""
+    parts = list(frequency_parts(docs, dtm, vocab, by, terms))
+    return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+
+
+def frequency_parts(docs: pd.DataFrame, dtm, vocab: list[str], by: str, terms: list[str] | None = None,
+                    rows: int = 250_000):
+    """:func:`frequencies` as successive frames of whole groups of about ``rows`` rows at most (a
+    row per group and term used there: six million at a million documents), in the table's order;
+    at least one frame, empty when no term is used."""
+    cols = np.arange(len(vocab)) if terms is None else np.array([vocab.index(t) for t in terms if t in vocab], np.int64)
     keys = docs[by].astype("string").fillna(UNKNOWN)
     indices = sorted(docs.assign(_g=keys).groupby(["lang", "_g"]).indices.items())
     codes = np.full(len(docs), -1, dtype=np.int64)
     for g, (_, idx) in enumerate(indices):
         codes[idx] = g
-    X = dtm if terms is None else dtm[:, list(cols)]
+    X = dtm if terms is None else dtm[:, cols]
     Y, D = group_totals(codes, len(indices), X)
     lengths = docs["length"].to_numpy()
-    rows = []
-    for g, ((lang, group), idx) in enumerate(indices):
-        total = lengths[idx].sum()
-        for k in np.flatnonzero(Y[g]):
-            rows.append((lang, group, vocab[cols[k]], int(Y[g, k]), int(total), Y[g, k] / total * PER,
-                         int(D[g, k]), len(idx)))
-    return pd.DataFrame(rows, columns=["lang", by, "term", "count", "tokens", "rate", "documents_with", "documents"])
+    lang = np.array([k[0] for k, _ in indices], dtype=object)
+    group = np.array([k[1] for k, _ in indices], dtype=object)
+    total = np.array([lengths[idx].sum() for _, idx in indices], dtype=float)
+    size = np.array([len(idx) for _, idx in indices], dtype=np.int64)
+    words = np.asarray(vocab, dtype=object)
+    used = (Y > 0).sum(axis=1)
+    first, emitted = 0, False
+    while first < len(indices) or not emitted:
+        last = first + 1 + int(np.searchsorted(np.cumsum(used[first + 1:]), rows - used[first], side="right")) \
+            if first < len(indices) else first
+        g, k = np.nonzero(Y[first:last])
+        g += first
+        count = Y[g, k]
+        yield pd.DataFrame({"lang": lang[g], by: group[g], "term": words[cols[k]], "count": count.astype(np.int64),
+                            "tokens": total[g].astype(np.int64), "rate": count / total[g] * PER,
+                            "documents_with": D[g, k].astype(np.int64), "documents": size[g]},
+                           columns=["lang", by, *FREQUENCY_COLUMNS[1:]])
+        first, emitted = last, True
 
 
 # ---- keyness ------------------------------------------------------------------------------------
@@ -186,17 +209,17 @@ def _group_tests(dtm, idx: np.ndarray, code: np.ndarray, n_groups: int, lengths:
     tests = _GroupTests(idx, code, sizes, ok, tested)
     if len(tested):
         tests.S = group_sums(code, n_groups, Xt, lengths[idx])
-        tests.with_term = group_totals(code, n_groups, Xt)[1]   # documents of each group that use the term
+        tests.with_term = group_totals(code, n_groups, Xt, with_sums=False)[1]   # documents of each group that use the term
         tests.rest = tests.S.total() - tests.S               # every document is in one group
-        res = rate_test(tests.S, tests.rest, lumpy=lumps(Xt))
-        p = res["p"]
+        res = rate_test(tests.S, tests.rest, lumpy=lumps(Xt), keep=("p", "z"))
+        tests.z, p = res.pop("z"), res.pop("p")
         if len(idx) <= RANK_TEST_MAX_DOCS:   # few documents: the rank test of their rates
             dense, e = Xt.toarray(), lengths[idx]
             p = np.vstack([rank_test(dense[code == g], e[code == g], dense[code != g], e[code != g]) if ok[g]
                            else np.full(len(tested), np.nan) for g in range(n_groups)])
         del Xt
-        tests.z = res["z"]
-        tests.p = np.where(ok[:, None], p, np.nan)
+        p[~ok] = np.nan       # groups × terms arrays are the stage's memory: no copy
+        tests.p = p
         tests.q = bh(tests.p)
     return tests
 
@@ -467,12 +490,12 @@ def trend_tests(X, e: np.ndarray, t: np.ndarray) -> dict:
     V = X.shape[1]
     if P >= 2:
         lumpy = lumps(X)
-        peak = rate_test(S, total - S, lumpy=lumpy)              # each period against the rest
+        peak = rate_test(S, total - S, lumpy=lumpy, keep=("p_up",))   # each period against the rest
         p_peak_all = np.where(np.isfinite(peak["p_up"]), peak["p_up"], 1.0)
         best_peak = p_peak_all.argmin(axis=0)
         p_peak = np.minimum(1, P * p_peak_all[best_peak, np.arange(V)])
         before = S.cumsum().take(np.arange(P - 1))               # periods 0..k
-        shift = rate_test(total - before, before, lumpy=lumpy)  # after the split against before
+        shift = rate_test(total - before, before, lumpy=lumpy, keep=("p", "z"))  # after the split against before
         p_shift_all = np.where(np.isfinite(shift["p"]), shift["p"], 1.0)
         best_shift = p_shift_all.argmin(axis=0)
         p_shift = np.minimum(1, (P - 1) * p_shift_all[best_shift, np.arange(V)])

@@ -92,6 +92,36 @@ def _write_chunks(path: Path, frame, row_group_size: int, chunk: int) -> bool:
             writer.close()
 
 
+def write_parquet_parts(target: str | Path, frames, row_group_size: int = ROW_GROUP, chunk: int = CHUNK) -> Path:
+    """Write the successive DataFrames ``frames`` (at least one; the same columns) to one Parquet
+    table atomically, each made into Arrow a chunk at a time and let go before the next is made: a
+    table too large to hold. Each frame goes through :func:`stable_strings`; a column that a frame
+    has only missing values in takes the first frame's type. The rows are those of the frames
+    concatenated; the row groups break where a frame ends."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    step = max(row_group_size, chunk // row_group_size * row_group_size)
+    with atomic_path(target) as tmp:
+        writer = None
+        try:
+            for frame in frames:
+                frame = stable_strings(frame)
+                for at in range(0, max(len(frame), 1), step):
+                    table = pa.Table.from_pandas(frame.iloc[at:at + step], preserve_index=False)
+                    if writer is None:
+                        writer = pq.ParquetWriter(tmp, table.schema, compression="snappy")
+                    elif not table.schema.equals(writer.schema):
+                        table = table.cast(writer.schema)
+                    if table.num_rows:
+                        writer.write_table(table, row_group_size=row_group_size)
+                del frame
+        finally:
+            if writer is not None:
+                writer.close()
+    return Path(target)
+
+
 def stable_strings(frame):
     """A copy whose object columns holding only strings (or missing values) have the pandas string
     type, so that Parquet column types do not depend on which rows happen to be missing."""

@@ -36,11 +36,13 @@ def text_batch(cfg) -> int:
 def statistics_cells(cfg) -> dict:
     """The partitions of the statistics (:data:`analysis.stats.blocks.CELLS`) at this budget: a sparse
     matrix made dense a 32nd of the budget at a time (2²⁴ float64 cells, 128 MB, at 4 GB); the
-    document-level tests on one cell per KB of the budget at a time (2²² groups × terms at 4 GB, about
-    25 float64 arrays of that size alive: a fifth of the budget). The statistics are the same whatever
-    the sizes, to the last digits of the tests' beta-binomial tails, which are summed a chunk at a time."""
+    document-level tests on one cell per 4 KB of the budget at a time (2²⁰ groups × terms at 4 GB,
+    about 25 float64 arrays of that size alive: 200 MB). Smaller partitions give the same tests to
+    the last digit (the beta-binomial tails are summed in order, a term's dispersion is moderated
+    across all the terms before the partitions): at a million documents the tests' partitions were
+    the stage's peak at a fifth of the budget."""
     cells = memory_gb(cfg) * GB / 8
-    return {"dense": max(1 << 16, int(cells / 32)), "test": max(1 << 14, int(cells / 128))}
+    return {"dense": max(1 << 16, int(cells / 32)), "test": max(1 << 14, int(cells / 512))}
 
 
 def releasing(items, every: int = 25):

@@ -283,9 +283,14 @@ def is_fresh(stage: Stage, cfg: Config) -> bool:
 
 
 def write_table(out: Path, name: str, table) -> Path:
-    """A stage's table ``<out>/<name>.parquet``, written atomically as :func:`run_tables` writes it."""
+    """A stage's table ``<out>/<name>.parquet``, written atomically as :func:`run_tables` writes it;
+    ``table`` a DataFrame, or successive DataFrames (an iterator: its rows in parts, never whole)."""
     from . import atomic
 
+    import pandas as pd
+
+    if not isinstance(table, pd.DataFrame):
+        return atomic.write_parquet_parts(Path(out) / f"{name}.parquet", table)
     return atomic.write_parquet(Path(out) / f"{name}.parquet", atomic.stable_strings(table))
 
 

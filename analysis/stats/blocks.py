@@ -129,10 +129,10 @@ def dense(X) -> np.ndarray:
 #: The partitions of the statistics, in cells (float64 values): ``dense``, how much of a sparse matrix is
 #: made dense at a time where a statistic needs its columns dense (:func:`column_blocks`; 128 MB);
 #: ``test``, the groups × terms :func:`analysis.stats.inference.rate_test` works on at a time after the
-#: dispersion (about 25 arrays of that size are alive at once). These are the sizes at the default
+#: dispersion (about 25 arrays of that size are alive at once: 200 MB). These are the sizes at the default
 #: memory budget; a stage sets its own from ``run.memory_gb`` with :func:`partitions`
 #: (:func:`analysis.pipeline.budget.statistics_cells`).
-CELLS = {"dense": 1 << 24, "test": 1 << 22}
+CELLS = {"dense": 1 << 24, "test": 1 << 20}
 _CELLS: ContextVar[dict] = ContextVar("statistics_partitions", default=CELLS)
 
 
@@ -191,17 +191,19 @@ def documents_with(X) -> np.ndarray:
     return out
 
 
-def group_totals(codes: np.ndarray, n_groups: int, X, with_docs: bool = True) -> tuple[np.ndarray, np.ndarray | None]:
-    """Groups × columns: the counts' sums, and how many documents use each term (with ``with_docs``),
-    ``codes`` being each row's group (0..n_groups-1, −1 for none)."""
+def group_totals(codes: np.ndarray, n_groups: int, X, with_docs: bool = True, with_sums: bool = True
+                 ) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """Groups × columns: the counts' sums (with ``with_sums``), and how many documents use each term
+    (with ``with_docs``), ``codes`` being each row's group (0..n_groups-1, −1 for none)."""
     codes = np.asarray(codes)
-    Y = np.zeros((n_groups, X.shape[1]))
+    Y = np.zeros((n_groups, X.shape[1])) if with_sums else None
     D = np.zeros((n_groups, X.shape[1])) if with_docs else None
     for start, B in row_blocks(X):
         c = codes[start:start + B.shape[0]]
         keep = np.flatnonzero(c >= 0)
         M = sparse.csr_matrix((np.ones(len(keep)), (c[keep], keep)), shape=(n_groups, B.shape[0]))
-        Y += (M @ B).toarray()
+        if with_sums:
+            Y += (M @ B).toarray()
         if with_docs:
             used = sparse.csr_matrix((np.ones(B.nnz), B.indices, B.indptr), shape=B.shape)
             used.data[B.data == 0] = 0

@@ -139,10 +139,11 @@ def moderated_dispersion(kappa: np.ndarray, total: np.ndarray, bin_size: int = 2
 
 
 def betabinom_tails(y: np.ndarray, T: np.ndarray, pi: np.ndarray, rho: np.ndarray, exact_max: int = 200,
-                    chunk: int = 20_000) -> tuple[np.ndarray, np.ndarray]:
+                    cells: int = 1 << 19) -> tuple[np.ndarray, np.ndarray]:
     """P(Y ≥ y) and P(Y ≤ y) for Y ~ BetaBinomial(T, mean share ``pi``, intra-class correlation ``rho``)
     (ρ = 0: binomial), elementwise. Exact sums of the probabilities (by the ratio of successive
-    probabilities) for T ≤ ``exact_max``; above it,
+    probabilities) for T ≤ ``exact_max``, worked out for about ``cells`` probabilities at a time (the
+    sums run in order, so that each value is the same whatever the others); above it,
     a beta distribution for Y/T with the same mean and variance, continuity-corrected."""
     y, T, pi, rho = (np.asarray(a, dtype=float).ravel() for a in np.broadcast_arrays(y, T, pi, rho))
     up, low = np.ones(len(y)), np.ones(len(y))
@@ -150,8 +151,13 @@ def betabinom_tails(y: np.ndarray, T: np.ndarray, pi: np.ndarray, rho: np.ndarra
     s = np.minimum((1 - rho) / rho, 1e10)                       # α + β
     small = np.flatnonzero((T <= exact_max) & (T > 0))
     order = small[np.argsort(T[small], kind="stable")]
-    for start in range(0, len(order), chunk):
-        idx = order[start:start + chunk]
+    sizes = T[order].astype(np.int64) + 1                       # the probabilities of each, ascending
+    start = 0
+    while start < len(order):
+        stop = min(len(order), start + max(1, cells // int(sizes[start])))
+        while stop - start > 1 and (stop - start) * sizes[stop - 1] > cells:
+            stop = start + max(1, cells // int(sizes[stop - 1]))
+        idx, start = order[start:stop], stop
         t_max = int(T[idx].max())
         k = np.arange(t_max)[None, :]                           # steps k → k + 1
         Ti, a, b = T[idx][:, None], (pi[idx] * s[idx])[:, None], ((1 - pi[idx]) * s[idx])[:, None]
@@ -163,13 +169,18 @@ def betabinom_tails(y: np.ndarray, T: np.ndarray, pi: np.ndarray, rho: np.ndarra
             ratio = np.where(binomial, np.log(pi[idx] / (1 - pi[idx]))[:, None],
                              np.log(k + a) - np.log(Ti - k - 1 + b))
             steps = np.log(np.maximum(Ti - k, 1e-300)) - np.log(k + 1) + ratio
+            del ratio
             log_pmf = np.hstack([log0[:, None], log0[:, None] + np.cumsum(np.where(k < Ti, steps, 0.0), axis=1)])
+            del steps
         kk = np.arange(t_max + 1)[None, :]
         pmf = np.where(kk <= Ti, np.exp(log_pmf - log_pmf.max(axis=1, keepdims=True)), 0.0)
-        pmf /= pmf.sum(axis=1, keepdims=True)
-        yi = y[idx][:, None]
-        up[idx] = np.where(kk >= yi, pmf, 0).sum(1)
-        low[idx] = np.where(kk <= yi, pmf, 0).sum(1)
+        del log_pmf
+        pmf /= np.cumsum(pmf, axis=1)[:, -1:]
+        # P(Y ≤ y) and P(Y ≥ y) as running sums from either end: the zeros past T add nothing
+        at = np.arange(len(idx))
+        below, above = np.floor(y[idx]).astype(np.int64), np.ceil(y[idx]).astype(np.int64)
+        low[idx] = np.where(below < 0, 0.0, np.cumsum(pmf, axis=1)[at, np.clip(below, 0, t_max)])
+        up[idx] = np.where(above > t_max, 0.0, np.cumsum(pmf[:, ::-1], axis=1)[at, t_max - np.clip(above, 0, t_max)])
     large = np.flatnonzero(T > exact_max)
     if len(large):
         Tl, p_, r_ = T[large], pi[large], rho[large]
@@ -184,6 +195,10 @@ def betabinom_tails(y: np.ndarray, T: np.ndarray, pi: np.ndarray, rho: np.ndarra
     return up.clip(0, 1), low.clip(0, 1)
 
 
+#: what :func:`rate_test` returns
+RATE_TEST_RESULTS = ("rate_a", "rate_b", "p", "p_up", "z", "kappa")
+
+
 def lumps(X, max_docs: int = 300, max_effective: float = 30.0) -> list:
     """Per column of ``X`` (documents × terms; sparse, dense or row blocks), the counts of the
     documents that contain the term when the term is *lumpy* (its occurrences sit in a few
@@ -194,24 +209,35 @@ def lumps(X, max_docs: int = 300, max_effective: float = 30.0) -> list:
 
     V = X.shape[1]
     nnz, T, sq = np.zeros(V, np.int64), np.zeros(V), np.zeros(V)
-    pieces: dict[int, list] = {}
+    # the counts of the columns that still have at most max_docs documents, as (column, count) pairs
+    # in the order read; a column's pairs are dropped once it has more (copies, not views of a block,
+    # so that no block is kept alive by a few of its counts)
+    cols, values = np.zeros(0, np.int64), np.zeros(0, np.int64)
     for _, B in row_blocks(X):
         B = sparse.csc_matrix(B)
         B.eliminate_zeros()
-        ptr, data = B.indptr, B.data.astype(float)
-        n = np.diff(ptr)
+        n = np.diff(B.indptr)
         col = np.repeat(np.arange(V), n)
+        data = B.data.astype(float)
         nnz += n
         T += np.bincount(col, weights=data, minlength=V)
         sq += np.bincount(col, weights=data * data, minlength=V)
-        for j in np.flatnonzero((n > 0) & (nnz <= max_docs)):
-            pieces.setdefault(j, []).append(data[ptr[j]:ptr[j + 1]])
+        few = nnz <= max_docs
+        keep = few[cols]
+        new = few[col]
+        cols = np.concatenate([cols[keep], col[new]])
+        values = np.concatenate([values[keep], data[new].astype(np.int64)])
+        del B, col, data
     with np.errstate(divide="ignore", invalid="ignore"):
         lumpy = (nnz > 0) & (nnz <= max_docs) & (T * T / sq <= max_effective)
+    keep = lumpy[cols]
+    cols, values = cols[keep], values[keep]
+    order = np.argsort(cols, kind="stable")
+    cols, values = cols[order], values[order]
+    starts = np.searchsorted(cols, np.arange(V + 1))
     out: list = [None] * V
     for j in np.flatnonzero(lumpy):
-        got = pieces[j]
-        out[j] = (got[0] if len(got) == 1 else np.concatenate(got)).astype(np.int64)
+        out[j] = values[starts[j]:starts[j + 1]]
     return out
 
 
@@ -246,7 +272,8 @@ def lump_tails(values: list, share: np.ndarray, y: np.ndarray, needed: np.ndarra
     return np.clip(up, 0, 1), np.clip(low, 0, 1)
 
 
-def rate_test(a: Sums, b: Sums, moderate: bool = True, lumpy: list | None = None) -> dict:
+def rate_test(a: Sums, b: Sums, moderate: bool = True, lumpy: list | None = None,
+              keep: tuple[str, ...] = RATE_TEST_RESULTS) -> dict:
     """Document-level test of equal rates in groups ``a`` and ``b`` for every term.
 
     Conditional on the term's total count T in the two groups, the count in ``a`` is compared with
@@ -266,50 +293,54 @@ def rate_test(a: Sums, b: Sums, moderate: bool = True, lumpy: list | None = None
     beta-binomial's is below 0.05: above it no finding is possible).
 
     Returns arrays ``rate_a``, ``rate_b``, ``p`` (two-sided), ``p_up`` (``a`` higher), ``z`` (the
-    signed normal score of ``p``, positive when ``a`` uses the term more) and ``kappa``. Sides with
-    fewer than two documents give NaN.
+    signed normal score of ``p``, positive when ``a`` uses the term more) and ``kappa``, or those of
+    them named in ``keep`` (each is groups × terms). Sides with fewer than two documents give NaN.
     """
+    shape = np.broadcast_shapes(a.Y.shape, b.Y.shape, np.shape(_col(a.E, a.Y)))
+    # groups × terms a partition of terms at a time: only the dispersion (moderated across all the
+    # terms) and the results are whole
+    width = max(1, partition_cells("test") // max(1, int(np.prod(shape[:-1]))))
+    parts = [slice(s, min(s + width, shape[-1])) for s in range(0, max(shape[-1], 1), width)]
+    kappa = np.concatenate([_pooled_dispersion(a.columns(c), b.columns(c)) for c in parts], axis=-1)
+    if moderate and kappa.size:
+        kappa = moderated_dispersion(kappa.reshape(-1, shape[-1]),
+                                     np.broadcast_to(a.Y + b.Y, shape).reshape(-1, shape[-1])).reshape(shape)
+    out = [{key: value for key, value in _rate_test_terms(a.columns(c), b.columns(c), kappa[:, c],
+                                                          lumpy[c] if lumpy is not None else None).items()
+            if key in keep} for c in parts]
+    return out[0] if len(out) == 1 else {key: np.concatenate([p[key] for p in out], axis=-1) for key in out[0]}
+
+
+def _rates(a: Sums, b: Sums) -> tuple[np.ndarray, np.ndarray, np.ndarray, tuple]:
+    """Each side's rate, the terms' totals over both and the groups × terms shape."""
     with np.errstate(divide="ignore", invalid="ignore"):
         Ra, Rb = a.Y / _col(a.E, a.Y), b.Y / _col(b.E, b.Y)
     T = a.Y + b.Y
-    shape = np.broadcast_shapes(T.shape, np.shape(_col(a.E, a.Y)))
-    kappa = _pooled_dispersion(a, b, Ra, Rb, T, shape, moderate)   # moderated across all the terms
-    width = max(1, partition_cells("test") // max(1, int(np.prod(shape[:-1]))))
-    if shape[-1] <= width:
-        return _rate_test_terms(a, b, Ra, Rb, T, shape, kappa, lumpy)
-    parts = []
-    for start in range(0, shape[-1], width):
-        c = slice(start, min(start + width, shape[-1]))
-        parts.append(_rate_test_terms(a.columns(c), b.columns(c), *(np.broadcast_to(x, shape)[:, c] for x in (Ra, Rb, T)),
-                                      (shape[0], c.stop - c.start), kappa[:, c], lumpy[c] if lumpy is not None else None))
-    return {key: np.concatenate([p[key] for p in parts], axis=-1) for key in parts[0]}
+    return Ra, Rb, T, np.broadcast_shapes(T.shape, np.shape(_col(a.E, a.Y)))
 
 
-def _rate_test_terms(a: Sums, b: Sums, Ra: np.ndarray, Rb: np.ndarray, T: np.ndarray, shape: tuple,
-                     kappa: np.ndarray, lumpy: list | None) -> dict:
+def _rate_test_terms(a: Sums, b: Sums, kappa: np.ndarray, lumpy: list | None) -> dict:
     """:func:`rate_test` of some terms, their dispersion ``kappa`` given."""
+    Ra, Rb, T, shape = _rates(a, b)
     pi, rho = _share_and_correlation(a, b, Ra, Rb, kappa, T, shape)
     up, low = betabinom_tails(np.broadcast_to(a.Y, shape), np.broadcast_to(T, shape), pi,
                               np.nan_to_num(np.clip(rho, 0, 0.999)))
+    del pi, rho
     up, low = up.reshape(shape), low.reshape(shape)
     if lumpy is not None and any(v is not None for v in lumpy):
         up, low = _with_lump_tails(up, low, a, b, lumpy, shape)
     return _rate_test_result(up, low, a, b, Ra, Rb, T, shape, kappa)
 
 
-def _pooled_dispersion(a: Sums, b: Sums, Ra: np.ndarray, Rb: np.ndarray, T: np.ndarray, shape: tuple,
-                       moderate: bool) -> np.ndarray:
-    """Each term's κ (``shape``) from the documents of both groups, residuals around each group's
-    own rate (``Ra``, ``Rb``); with ``moderate``, never below the mean of terms of similar total ``T``."""
+def _pooled_dispersion(a: Sums, b: Sums) -> np.ndarray:
+    """Each term's κ (groups × terms) from the documents of both groups, residuals around each
+    group's own rate; not moderated (:func:`moderated_dispersion` does that across all the terms)."""
+    Ra, Rb, _, shape = _rates(a, b)
     with np.errstate(divide="ignore", invalid="ignore"):
         num_a, den_a = _dispersion_moments(a, Ra)
         num_b, den_b = _dispersion_moments(b, Rb)
         kappa = np.where(den_a + den_b > 0, np.maximum((num_a + num_b) / (den_a + den_b), 0), 0.0)
-    kappa = np.broadcast_to(kappa, shape)
-    if moderate and kappa.size:
-        kappa = moderated_dispersion(kappa.reshape(-1, shape[-1]), np.broadcast_to(T, shape).reshape(-1, shape[-1])
-                                     ).reshape(shape)
-    return kappa
+    return np.broadcast_to(kappa, shape)
 
 
 def _share_and_correlation(a: Sums, b: Sums, Ra: np.ndarray, Rb: np.ndarray, kappa: np.ndarray, T: np.ndarray,
