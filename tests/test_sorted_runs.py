@@ -99,3 +99,9 @@ def test_a_table_written_in_parts_is_the_whole_table(tmp_path_factory, parts, ro
     got, whole = pq.read_table(folder / "parts.parquet"), pq.read_table(folder / "whole.parquet")
     assert got.schema.equals(whole.schema) and got.to_pylist() == whole.to_pylist()   # Arrow types and rows
     assert str(got.schema.field("n").type) == "int64"
+
+
+def test_a_table_of_no_parts_is_refused_and_leaves_nothing(tmp_path):
+    with pytest.raises(ValueError, match="no frame"):
+        atomic.write_parquet_parts(tmp_path / "t.parquet", iter([]))
+    assert not list(tmp_path.iterdir())

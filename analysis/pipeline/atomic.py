@@ -116,6 +116,8 @@ def write_parquet_parts(target: str | Path, frames, row_group_size: int = ROW_GR
                     if table.num_rows:
                         writer.write_table(table, row_group_size=row_group_size)
                 del frame
+            if writer is None:
+                raise ValueError(f"{Path(target).name}: no frame to write")
         finally:
             if writer is not None:
                 writer.close()
