@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from ..pipeline import runner
+from ..pipeline.budget import release_memory
 from ..pipeline.config import Config
 from ..pipeline.parquet_files import parquet_batches
 from ..slogans.uses import slogan_uses
@@ -32,16 +33,23 @@ def compute_cooccurrence(cfg: Config, out: Path) -> dict[str, pd.DataFrame]:
     folder = Path(cfg.paths.data) / "slogans"
     langs = pq.read_table(folder / "documents.parquet", columns=["lang"]).column(0).combine_chunks().dictionary_encode()
     lang_of = langs.indices.to_numpy(zero_copy_only=False)
-    names, codes, at, _ = slogan_uses(folder / "counts.parquet", lambda: (
+    names, codes, at, n = slogan_uses(folder / "counts.parquet", lambda: (
         b.column(0) for b in parquet_batches(folder / "documents.parquet", columns=["doc_id"])))
+    del n
+    release_memory()   # what reading the counts left with the allocators
     known = at >= 0
-    codes, at = codes[known], at[known]
+    if not known.all():
+        codes, at = codes[known], at[known]
+    del known
     lang_at = lang_of[at]
     frames = []
     for code, lang in sorted(enumerate(langs.dictionary.to_pylist()), key=lambda x: x[1]):
         mine = lang_at == code
-        frames.append(top_pairs(names, codes[mine], at[mine], int((lang_of == code).sum()), cfg.slogans.top)
-                      .assign(lang=lang))
+        # one language (the usual corpus): the uses themselves, not a copy
+        uses = (codes, at) if mine.all() else (codes[mine], at[mine])
+        del mine
+        frames.append(top_pairs(names, *uses, int((lang_of == code).sum()), cfg.slogans.top).assign(lang=lang))
+        del uses
     table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=COLUMNS)
     return {"pairs": table[COLUMNS]}
 
@@ -62,10 +70,10 @@ def top_pairs(names: list[str], codes: np.ndarray, documents: np.ndarray, n: int
     used += documents
     used.sort()   # in place, each (slogan, document) once by a mask: np.unique held more copies
     used = used[np.concatenate([[True], used[1:] != used[:-1]])] if len(used) else used
-    slogan_of = used // base
-    by_docs = np.bincount(slogan_of, minlength=len(names))
+    bounds = np.searchsorted(used, np.arange(len(names) + 1, dtype=np.int64) * base)   # each slogan's run
+    by_docs = np.diff(bounds)
     chosen = sorted(int(i) for i in np.argsort(-by_docs, kind="stable")[:top] if by_docs[i])
-    has = {i: used[slogan_of == i] % base for i in chosen}   # sorted document numbers
+    has = {i: used[bounds[i]:bounds[i + 1]] - i * base for i in chosen}   # sorted document numbers
     rows = []
     for a, b in combinations(chosen, 2):
         both = len(np.intersect1d(has[a], has[b], assume_unique=True))
