@@ -8,7 +8,6 @@ import numpy as np
 import pandas as pd
 
 from ..pipeline import runner
-from ..pipeline.budget import release_memory
 from ..pipeline.config import Config
 from ..pipeline.parquet_files import parquet_batches
 from ..slogans.uses import slogan_uses
@@ -33,23 +32,18 @@ def compute_cooccurrence(cfg: Config, out: Path) -> dict[str, pd.DataFrame]:
     folder = Path(cfg.paths.data) / "slogans"
     langs = pq.read_table(folder / "documents.parquet", columns=["lang"]).column(0).combine_chunks().dictionary_encode()
     lang_of = langs.indices.to_numpy(zero_copy_only=False)
-    names, codes, at, n = slogan_uses(folder / "counts.parquet", lambda: (
-        b.column(0) for b in parquet_batches(folder / "documents.parquet", columns=["doc_id"])))
-    del n
-    release_memory()   # what reading the counts left with the allocators
+    names, codes, at = slogan_uses(folder / "counts.parquet", lambda: (
+        b.column(0) for b in parquet_batches(folder / "documents.parquet", columns=["doc_id"])))[:3]
     known = at >= 0
     if not known.all():
         codes, at = codes[known], at[known]
-    del known
     lang_at = lang_of[at]
     frames = []
     for code, lang in sorted(enumerate(langs.dictionary.to_pylist()), key=lambda x: x[1]):
         mine = lang_at == code
         # one language (the usual corpus): the uses themselves, not a copy
         uses = (codes, at) if mine.all() else (codes[mine], at[mine])
-        del mine
         frames.append(top_pairs(names, *uses, int((lang_of == code).sum()), cfg.slogans.top).assign(lang=lang))
-        del uses
     table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=COLUMNS)
     return {"pairs": table[COLUMNS]}
 

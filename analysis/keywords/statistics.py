@@ -52,9 +52,6 @@ def period_index(label: str, unit: str) -> int:
 
 
 # ---- frequencies --------------------------------------------------------------------------------
-FREQUENCY_COLUMNS = ["lang", "term", "count", "tokens", "rate", "documents_with", "documents"]
-
-
 def frequencies(docs: pd.DataFrame, dtm, vocab: list[str], by: str,
                 terms: list[str] | None = None) -> pd.DataFrame:
     """Count, rate per 10,000 tokens and document frequency of terms per group (``by``) and
@@ -83,19 +80,17 @@ def frequency_parts(docs: pd.DataFrame, dtm, vocab: list[str], by: str, terms: l
     total = np.array([lengths[idx].sum() for _, idx in indices], dtype=float)
     size = np.array([len(idx) for _, idx in indices], dtype=np.int64)
     words = np.asarray(vocab, dtype=object)
-    used = (Y > 0).sum(axis=1)
-    first, emitted = 0, False
-    while first < len(indices) or not emitted:
-        last = first + 1 + int(np.searchsorted(np.cumsum(used[first + 1:]), rows - used[first], side="right")) \
-            if first < len(indices) else first
+    used = (Y > 0).sum(axis=1)                  # rows of each group
+    cuts = [0]
+    while cuts[-1] < len(used):
+        cuts.append(cuts[-1] + max(1, int(np.searchsorted(np.cumsum(used[cuts[-1]:]), rows, side="right"))))
+    for first, last in zip(cuts, cuts[1:] or [0]):   # no group: one empty frame
         g, k = np.nonzero(Y[first:last])
         g += first
         count = Y[g, k]
         yield pd.DataFrame({"lang": lang[g], by: group[g], "term": words[cols[k]], "count": count.astype(np.int64),
                             "tokens": total[g].astype(np.int64), "rate": count / total[g] * PER,
-                            "documents_with": D[g, k].astype(np.int64), "documents": size[g]},
-                           columns=["lang", by, *FREQUENCY_COLUMNS[1:]])
-        first, emitted = last, True
+                            "documents_with": D[g, k].astype(np.int64), "documents": size[g]})
 
 
 # ---- keyness ------------------------------------------------------------------------------------

@@ -71,16 +71,13 @@ def write_parquet(target: str | Path, frame, row_group_size: int = ROW_GROUP, ch
 def _write_chunks(path: Path, frame, row_group_size: int, chunk: int) -> bool:
     """:func:`write_parquet` a chunk at a time; False (the file left to be rewritten) when a chunk's
     schema differs from the first's."""
-    import pyarrow as pa
     import pyarrow.parquet as pq
 
     if frame.attrs:   # pandas keeps them in the schema's metadata: written whole
         return False
-    step = max(row_group_size, chunk // row_group_size * row_group_size)   # whole row groups
     writer = None
     try:
-        for at in range(0, len(frame), step):
-            table = pa.Table.from_pandas(frame.iloc[at:at + step], preserve_index=False)
+        for table in arrow_chunks(frame, row_group_size, chunk):
             if writer is None:
                 writer = pq.ParquetWriter(path, table.schema, compression="snappy")
             elif not table.schema.equals(writer.schema, check_metadata=True):
@@ -92,30 +89,41 @@ def _write_chunks(path: Path, frame, row_group_size: int, chunk: int) -> bool:
             writer.close()
 
 
+def whole_row_groups(row_group_size: int, chunk: int) -> int:
+    """About ``chunk`` rows, as a whole number of row groups (at least one)."""
+    return max(row_group_size, chunk // row_group_size * row_group_size)
+
+
+def arrow_chunks(frame, row_group_size: int = ROW_GROUP, chunk: int = CHUNK):
+    """``frame`` made into Arrow tables of about ``chunk`` rows (whole row groups), one at a time;
+    one empty table for an empty frame (its schema)."""
+    import pyarrow as pa
+
+    step = whole_row_groups(row_group_size, chunk)
+    for at in range(0, max(len(frame), 1), step):
+        yield pa.Table.from_pandas(frame.iloc[at:at + step], preserve_index=False)
+
+
 def write_parquet_parts(target: str | Path, frames, row_group_size: int = ROW_GROUP, chunk: int = CHUNK) -> Path:
     """Write the successive DataFrames ``frames`` (at least one; the same columns) to one Parquet
     table atomically, each made into Arrow a chunk at a time and let go before the next is made: a
     table too large to hold. Each frame goes through :func:`stable_strings`; a column that a frame
     has only missing values in takes the first frame's type. The rows are those of the frames
     concatenated; the row groups break where a frame ends."""
-    import pyarrow as pa
     import pyarrow.parquet as pq
 
-    step = max(row_group_size, chunk // row_group_size * row_group_size)
     with atomic_path(target) as tmp:
         writer = None
         try:
             for frame in frames:
-                frame = stable_strings(frame)
-                for at in range(0, max(len(frame), 1), step):
-                    table = pa.Table.from_pandas(frame.iloc[at:at + step], preserve_index=False)
+                for table in arrow_chunks(stable_strings(frame), row_group_size, chunk):
                     if writer is None:
                         writer = pq.ParquetWriter(tmp, table.schema, compression="snappy")
                     elif not table.schema.equals(writer.schema):
                         table = table.cast(writer.schema)
                     if table.num_rows:
                         writer.write_table(table, row_group_size=row_group_size)
-                del frame
+                del frame, table   # let go before the next frame is made
             if writer is None:
                 raise ValueError(f"{Path(target).name}: no frame to write")
         finally:

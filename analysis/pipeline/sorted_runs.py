@@ -72,7 +72,7 @@ class SortedRuns:
         try:
             if not self._runs:
                 return atomic.write_parquet(target, atomic.stable_strings(self.empty), row_group_size)
-            chunk = max(row_group_size, chunk // row_group_size * row_group_size)
+            chunk = atomic.whole_row_groups(row_group_size, chunk)
             sizes = np.array([t.num_rows for t in self._run_keys])
             starts = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
             keys = pa.concat_tables(self._run_keys)

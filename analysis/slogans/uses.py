@@ -7,6 +7,7 @@ from typing import Callable, Iterable
 
 import numpy as np
 
+from ..pipeline.budget import release_memory
 from ..pipeline.parquet_files import parquet_batches
 
 #: count rows read at a time
@@ -59,4 +60,7 @@ def slogan_uses(counts: Path, documents: Callable[[], Iterable], column: str = "
         at = [a if isinstance(a, np.ndarray) else pc.fill_null(pc.index_in(a, value_set=every), -1).to_numpy()
               for a in at]
     empty = np.zeros(0, np.int64)
-    return (list(names), *(np.concatenate(x).astype(np.int64, copy=False) if x else empty for x in (codes, at, counted)))
+    out = (list(names), *(np.concatenate(x).astype(np.int64, copy=False) if x else empty for x in (codes, at, counted)))
+    del codes, at, counted, window
+    release_memory()   # what reading the counts and ids left with the allocators
+    return out

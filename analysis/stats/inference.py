@@ -305,10 +305,11 @@ def rate_test(a: Sums, b: Sums, moderate: bool = True, lumpy: list | None = None
     if moderate and kappa.size:
         kappa = moderated_dispersion(kappa.reshape(-1, shape[-1]),
                                      np.broadcast_to(a.Y + b.Y, shape).reshape(-1, shape[-1])).reshape(shape)
-    out = [{key: value for key, value in _rate_test_terms(a.columns(c), b.columns(c), kappa[:, c],
-                                                          lumpy[c] if lumpy is not None else None).items()
-            if key in keep} for c in parts]
-    return out[0] if len(out) == 1 else {key: np.concatenate([p[key] for p in out], axis=-1) for key in out[0]}
+    out = []
+    for c in parts:
+        got = _rate_test_terms(a.columns(c), b.columns(c), kappa[:, c], lumpy[c] if lumpy is not None else None)
+        out.append({key: got[key] for key in keep})
+    return out[0] if len(out) == 1 else {key: np.concatenate([p[key] for p in out], axis=-1) for key in keep}
 
 
 def _rates(a: Sums, b: Sums) -> tuple[np.ndarray, np.ndarray, np.ndarray, tuple]:
